@@ -1,0 +1,423 @@
+"""Text-level boilerplate removal: label each line of an article body or boilerplate.
+
+Content farms insert their template junk inline, as lines that often look like
+sentences, so HTML structure alone cannot remove it. This module works on the
+plain text (the ``.txt`` layout, or what :mod:`newsdesk.clean.html` extracted
+from a page) and combines four signals:
+
+1. **Form** of the line: surface patterns of template text (:mod:`.patterns`),
+   length, sentence shape, framing symbols, name-only lines.
+2. **Position**: the head (before the first real paragraph) and the tail
+   (after the last one) hold navigation, bylines, bios and comment forms.
+3. **Topical fit**: a headline-like line in the middle of the body stays as a
+   subheading only when its words occur in the rest of the article; an inserted
+   headline about another subject is removed.
+4. **Repetition**: a line seen in several articles of the same outlet is
+   template (:class:`TemplateMemory`, fitted on a batch).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from newsdesk.clean import patterns as p
+from newsdesk.clean.dates import parse_date
+from newsdesk.clean.title import split_site_name
+from newsdesk.errors import InputError
+from newsdesk.model import Article, RawDocument, Removed
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”»]\s*$")
+_NAME_LINE = re.compile(r"^[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3}$")
+_BIO_FRAGMENT_SPLIT = re.compile(r"[.!?]\s+|\.$")
+
+
+@dataclass(slots=True, kw_only=True, frozen=True)
+class CleanSettings:
+    """Thresholds of the text cleaner (tuned on the project's labelled set)."""
+
+    strong_words: int = 12
+    """A line with at least this many words and sentence shape anchors the body."""
+    short_words: int = 8
+    """Head/tail lines shorter than this without sentence shape are template."""
+    headline_words: int = 20
+    """Lines without sentence punctuation and at most this long are headline-like."""
+    subheading_fit: float = 0.34
+    """Minimum share of a mid-body headline's words found elsewhere in the article."""
+    off_topic_words: int = 6
+    """Sentence-shaped lines with this many content words and no fit are inserts."""
+    template_articles: int = 3
+    """A line in this many articles of one outlet is a repeated template line."""
+    template_max_words: int = 25
+
+
+@dataclass(slots=True)
+class Unit:
+    """A line (or a hard-wrapped paragraph) of the body, with its label."""
+
+    text: str
+    lines: tuple[int, ...]
+    """1-based line numbers in the input body."""
+    block: int
+    reason: str | None = None
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(slots=True)
+class TemplateMemory:
+    """Lines that repeat across articles of one outlet (learned from a batch).
+
+    Follows scikit-learn's conventions: ``fit`` returns ``self`` and learned
+    state ends in ``_``.
+    """
+
+    min_articles: int = 3
+    max_words: int = 25
+    counts_: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def fit(self, docs: Iterable[tuple[str | None, str]]) -> TemplateMemory:
+        """Count each normalised line once per article, per source.
+
+        Args:
+            docs: ``(source, body text)`` pairs; documents without a source are skipped.
+
+        Returns:
+            self
+        """
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for source, body in docs:
+            if not source:
+                continue
+            seen = {_normalise(line) for line in body.splitlines() if line.strip()}
+            counts[source.lower()].update(line for line in seen if line)
+        self.counts_ = dict(counts)
+        return self
+
+    def is_template(self, source: str | None, line: str) -> bool:
+        """Return whether ``line`` repeats across enough articles of ``source``."""
+        if not source or len(line.split()) > self.max_words:
+            return False
+        counter = self.counts_.get(source.lower())
+        return counter is not None and counter[_normalise(line)] >= self.min_articles
+
+
+def _normalise(line: str) -> str:
+    return " ".join(_WORD.findall(line.lower()))
+
+
+def _stem(word: str) -> str:
+    word = word.lower().strip("'’-")
+    for suffix in ("'s", "’s", "ies", "es", "s", "ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """Return the stemmed topical words of ``text`` (no stopwords, no short words)."""
+    return [_stem(w) for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in p.STOPWORDS]
+
+
+def _sentence_shaped(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
+def _headline_like(unit: Unit, settings: CleanSettings) -> bool:
+    return not _sentence_shaped(unit.text) and unit.words <= settings.headline_words
+
+
+def split_units(body: str) -> list[Unit]:
+    """Split a body into units: one per line, or one per hard-wrapped paragraph.
+
+    A block (lines between blank lines) is hard-wrapped when all its lines but
+    the last are long and none ends a sentence by itself being a full line of
+    template; such a block is one unit, its lines joined with spaces.
+    """
+    units: list[Unit] = []
+    block: list[tuple[int, str]] = []
+    block_no = 0
+
+    def flush() -> None:
+        nonlocal block_no
+        if not block:
+            return
+        texts = [t for _, t in block]
+        wrapped = (
+            len(block) > 1 and all(len(t) >= 50 for t in texts[:-1]) and not any(_matches_template(t) for t in texts)
+        )
+        if wrapped:
+            units.append(Unit(" ".join(texts), tuple(n for n, _ in block), block_no))
+        else:
+            units.extend(Unit(t, (n,), block_no) for n, t in block)
+        block.clear()
+        block_no += 1
+
+    for number, line in enumerate(body.splitlines(), start=1):
+        stripped = " ".join(line.split())
+        if stripped:
+            block.append((number, stripped))
+        else:
+            flush()
+    flush()
+    return units
+
+
+def _matches_template(text: str) -> bool:
+    return _pattern_reason(text) is not None
+
+
+def _pattern_reason(text: str) -> str | None:
+    """Reason from the line's own form alone, or None."""
+    words = len(text.split())
+    if p.MARKER_FRAME.match(text) and words <= 10:
+        return p.ADVERTISEMENT if p.AD_WORDS.search(text) else p.TEMPLATE_MARKER
+    if words <= 6 and p.AD_WORDS.search(text) and not _sentence_shaped(text):
+        return p.ADVERTISEMENT
+    if p.RELATED_HEADER.match(text) or p.RELATED_PREFIX.match(text):
+        return p.RELATED
+    if p.SOURCE_LINK.match(text):
+        return p.NAVIGATION
+    if p.COMMENT_LINE.search(text) and words <= 25:
+        return p.COMMENT_FORM
+    if p.SHARE_LINE.search(text) and words <= 15:
+        return p.SHARE
+    if p.NAVIGATION_LINE.match(text) or (p.BREADCRUMB.match(text) and words <= 12):
+        return p.NAVIGATION
+    if p.NOTICE_LINE.search(text) and words <= 30:
+        return p.NOTICE
+    if p.TAGS_LINE.match(text):
+        return p.TAGS
+    if p.COPYRIGHT_LINE.search(text) and words <= 25:
+        return p.COPYRIGHT
+    if p.PHOTO_LINE.search(text) and words <= 25:
+        return p.PHOTO_CREDIT
+    if p.ABOUT_AUTHOR.match(text):
+        return p.AUTHOR_BIO
+    if words <= 12 and p.DATE_LINE_RE.match(text) and parse_date(text):
+        return p.DATE_LINE
+    return None
+
+
+def _is_bio(text: str) -> bool:
+    """A generated persona: many tiny verbless fragments ("Coffee lover. Writer.")."""
+    inner = text.strip("\"'“”«» ")
+    fragments = [f for f in _BIO_FRAGMENT_SPLIT.split(inner) if f.strip()]
+    if len(fragments) < 3:
+        return False
+    return sum(len(f.split()) for f in fragments) / len(fragments) <= 4.0
+
+
+def _is_name_line(text: str) -> bool:
+    return bool(_NAME_LINE.match(text)) and not any(w.lower() in p.STOPWORDS for w in text.split())
+
+
+@dataclass(slots=True, kw_only=True)
+class Labelled:
+    """The result of labelling a body: its units and what the head/tail gave."""
+
+    units: list[Unit]
+    author: str | None = None
+    published: str | None = None
+
+
+def label_units(
+    units: list[Unit],
+    *,
+    title: str = "",
+    source: str | None = None,
+    templates: TemplateMemory | None = None,
+    settings: CleanSettings = CleanSettings(),
+) -> Labelled:
+    """Label each unit body (``reason is None``) or boilerplate (a reason).
+
+    Steps:
+        1. Form: surface patterns and repeated outlet lines.
+        2. Anchors: unlabelled, long, sentence-shaped units; the first and last
+           anchor delimit head and tail.
+        3. Lines after a related-links header that look like headlines are links.
+        4. Head: bylines give the author, date lines the date; other short
+           non-sentences are navigation.
+        5. Tail: a name-only line is the author, persona-like text is a bio;
+           other short non-sentences are navigation.
+        6. Middle: headline-like lines stay as subheadings only when they fit the
+           article's topic; long sentences with no topical fit are inserts.
+    """
+    result = Labelled(units=units)
+    for unit in units:
+        unit.reason = _pattern_reason(unit.text)
+        if unit.reason is None and templates is not None and templates.is_template(source, unit.text):
+            unit.reason = p.REPEATED
+        byline = p.BYLINE_LINE.match(unit.text)
+        if unit.reason is None and byline and unit.words <= 10:
+            unit.reason = p.BYLINE
+            result.author = result.author or byline.group("name")
+        if unit.reason == p.DATE_LINE and result.published is None:
+            result.published = parse_date(unit.text)
+
+    anchors = [
+        i
+        for i, u in enumerate(units)
+        if u.reason is None and u.words >= settings.strong_words and _sentence_shaped(u.text) and not _is_bio(u.text)
+    ]
+    if not anchors:
+        # Short notes (a brief, a wire flash): keep every unlabelled line.
+        return result
+    first, last = anchors[0], anchors[-1]
+
+    # 3. Headlines listed under a related-links header.
+    in_related = False
+    for unit in units:
+        if unit.reason == p.RELATED and p.RELATED_HEADER.match(unit.text):
+            in_related = True
+        elif unit.reason is None and in_related and _headline_like(unit, settings):
+            unit.reason = p.RELATED
+        elif unit.reason is None:
+            in_related = False
+
+    # 4. Head.
+    for unit in units[:first]:
+        if unit.reason is None and unit.words < settings.short_words and not _sentence_shaped(unit.text):
+            unit.reason = p.NAVIGATION
+
+    # 5. Tail.
+    author_seen = False
+    for unit in units[last + 1 :]:
+        if unit.reason is not None:
+            continue
+        if not author_seen and _is_name_line(unit.text):
+            unit.reason = p.BYLINE
+            result.author = result.author or unit.text
+            author_seen = True
+        elif _is_bio(unit.text) or (author_seen and _mentions_author(unit.text, result.author)):
+            unit.reason = p.AUTHOR_BIO
+        elif unit.words < settings.short_words and not _sentence_shaped(unit.text):
+            unit.reason = p.NAVIGATION
+
+    # 6. Middle: topical fit against the rest of the article.
+    body_words = Counter(content_words(title))
+    for unit in units:
+        if unit.reason is None:
+            body_words.update(set(content_words(unit.text)))
+    for index, unit in enumerate(units):
+        if unit.reason is not None or index in (first, last):
+            continue
+        words = set(content_words(unit.text))
+        if not words:
+            continue
+        # Count the word elsewhere: remove this unit's own contribution.
+        fit = sum(1 for w in words if body_words[w] - 1 > 0) / len(words)
+        if first < index < last and _headline_like(unit, settings):
+            if fit < settings.subheading_fit:
+                unit.reason = p.OFF_TOPIC
+        elif len(words) >= settings.off_topic_words and fit == 0.0 and len(anchors) >= 4:
+            unit.reason = p.OFF_TOPIC
+    return result
+
+
+def _mentions_author(text: str, author: str | None) -> bool:
+    if not author:
+        return False
+    first_name = author.split()[0]
+    return text.startswith((author, first_name)) and " is " in text[: len(author) + 40]
+
+
+def _dateline(paragraph: str) -> tuple[str, str, str | None] | None:
+    """Split a leading dateline ("CITY, Month D (Agency) -") off a paragraph.
+
+    Returns:
+        ``(dateline, rest of the paragraph, date text or None)``, or None.
+    """
+    match = p.DATELINE_RE.match(paragraph)
+    if not match or not match.group("place").split(",")[0].replace(" ", "").isupper():
+        return None
+    return paragraph[: match.end()].strip(), paragraph[match.end() :], match.group("date")
+
+
+def clean_document(
+    raw: RawDocument,
+    settings: CleanSettings = CleanSettings(),
+    templates: TemplateMemory | None = None,
+) -> Article:
+    """Turn a raw text document into an :class:`Article` with boilerplate removed.
+
+    Args:
+        raw: A document in the ``.txt`` layout (title on the first non-empty line
+            unless ``raw.title`` is set). HTML must go through
+            :func:`newsdesk.clean.html.extract_html` first.
+        settings: Thresholds.
+        templates: Lines learned as template for each outlet in this batch.
+
+    Returns:
+        The article; every removed piece of text is kept in ``removed`` with its reason.
+
+    Raises:
+        InputError: The document has no body text left.
+    """
+    lines = raw.body.splitlines()
+    title = (raw.title or "").strip()
+    start = 0
+    for i, line in enumerate(lines):
+        if line.strip():
+            if not title or " ".join(line.split()) == " ".join(title.split()):
+                title = title or line.strip()
+                start = i + 1
+            break
+    removed: list[Removed] = []
+    title, site = split_site_name(title, raw.source)
+    if site:
+        removed.append(Removed(text=site, reason=p.SITE_NAME))
+    source = raw.source or site
+
+    # Line numbers of units stay those of the full body, so evaluation can refer to them.
+    units = split_units("\n" * start + "\n".join(lines[start:]))
+    labelled = label_units(units, title=title, source=source, templates=templates, settings=settings)
+
+    paragraphs: list[str] = []
+    published = raw.published or labelled.published
+    previous_block = -1
+    for unit in labelled.units:
+        if unit.reason is not None:
+            removed.append(Removed(text=unit.text, reason=unit.reason))
+            continue
+        text = unit.text
+        if not paragraphs:
+            split = _dateline(text)
+            if split:
+                removed.append(Removed(text=split[0], reason=p.DATELINE))
+                text = split[1]
+                published = published or (parse_date(split[2]) if split[2] else None)
+        if paragraphs and unit.block == previous_block and not _sentence_shaped(paragraphs[-1]):
+            paragraphs[-1] += " " + text
+        else:
+            paragraphs.append(text)
+        previous_block = unit.block
+    if not paragraphs:
+        raise InputError(raw.path, "no article text left after removing boilerplate")
+    return Article(
+        id=Article.make_id(title, paragraphs),
+        path=raw.path,
+        title=title,
+        paragraphs=paragraphs,
+        source=source,
+        url=raw.url,
+        author=raw.author or labelled.author,
+        published=published,
+        removed=removed,
+    )
+
+
+def fit_templates(raws: Sequence[RawDocument], settings: CleanSettings = CleanSettings()) -> TemplateMemory:
+    """Learn each outlet's repeated lines from a batch of raw documents."""
+    memory = TemplateMemory(min_articles=settings.template_articles, max_words=settings.template_max_words)
+    return memory.fit((raw.source or _title_site(raw), raw.body) for raw in raws)
+
+
+def _title_site(raw: RawDocument) -> str | None:
+    first = next((line for line in raw.body.splitlines() if line.strip()), "")
+    return split_site_name(raw.title or first, None)[1]

@@ -1,0 +1,233 @@
+"""The ``newsdesk`` command: a thin shell over the library.
+
+Exit codes: 0 all inputs analysed; 1 some inputs were rejected (each is
+reported on stderr with its reason); 2 the command could not run (bad usage,
+unusable database, missing model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from newsdesk import __version__
+from newsdesk.errors import NewsdeskError
+from newsdesk.model import Analysis, Problem
+from newsdesk.settings import Settings, load_settings
+
+log = logging.getLogger("newsdesk")
+
+DEFAULT_DB = "newsdesk.db"
+DEMO_DB = "newsdesk-demo.db"
+DEMO_REPORT = "newsdesk-demo-report.html"
+FORMATS = ("json", "markdown", "html")
+
+
+def _default_db() -> str:
+    return os.environ.get("NEWSDESK_DB", DEFAULT_DB)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``newsdesk`` command."""
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="Clean scraped news articles, find who said what, group them into stories and "
+        "show where sources agree, contradict each other or update a figure.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    parser.add_argument("--config", type=Path, help="settings file (TOML); default ~/.config/newsdesk/config.toml")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only print errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="ingest and analyse articles, print the result",
+        description="Ingest PATHs (files, directories, - for stdin; .txt, .html, .jsonl) and print stories, "
+        "entities, quotes and contradictions. Without --db nothing is written to disk.",
+    )
+    analyze.add_argument("paths", nargs="+", metavar="PATH")
+    analyze.add_argument("--db", help="SQLite database to add the articles to (default: in memory only)")
+    analyze.add_argument("--format", choices=FORMATS, default="markdown", help="output format (default markdown)")
+    analyze.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
+
+    ingest = commands.add_parser("ingest", help="clean and store articles without analysing them")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
+
+    stories = commands.add_parser("stories", help="list the stories of a database (analyses it first if needed)")
+    stories.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
+    stories.add_argument("--format", choices=("text", "json"), default="text")
+    stories.add_argument("--refresh", action="store_true", help="re-run the analysis over all stored articles")
+
+    story = commands.add_parser("story", help="show one story with its sources and contradictions")
+    story.add_argument("story_id", metavar="ID")
+    story.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
+    story.add_argument("--format", choices=FORMATS, default="markdown")
+    story.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+
+    demo = commands.add_parser(
+        "demo", help="analyse the bundled sample corpus into an SQLite file and write an HTML report"
+    )
+    demo.add_argument("--db", default=DEMO_DB, help=f"SQLite database (default {DEMO_DB})")
+    demo.add_argument("-o", "--output", type=Path, default=Path(DEMO_REPORT), help="HTML report path")
+    return parser
+
+
+@contextmanager
+def _progress(total: int | None, label: str, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A tqdm bar on a terminal; nothing when piped or quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc=label, unit="article", leave=False) as bar:
+        yield bar.update
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        log.info("wrote %s", output)
+
+
+def _render(analysis: Analysis, fmt: str) -> str:
+    if fmt == "json":
+        from newsdesk.report.json import render_json
+
+        return render_json(analysis)
+    if fmt == "html":
+        from newsdesk.report.html import render_html
+
+        return render_html(analysis)
+    from newsdesk.report.markdown import render_markdown
+
+    return render_markdown(analysis)
+
+
+def _report_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(f"newsdesk: skipped {problem.path}: {problem.reason}", file=sys.stderr)
+    if problems:
+        print(f"newsdesk: {len(problems)} input(s) rejected", file=sys.stderr)
+
+
+def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.pipeline import analyze_store, ingest
+    from newsdesk.storage import open_store
+
+    with open_store(args.db) as store:
+        report = ingest(args.paths, store, settings, command="analyze")
+        with _progress(len(store.articles()), "analysing", args.quiet) as progress:
+            analysis = analyze_store(store, settings, progress=progress)
+    analysis.problems = report.problems
+    _emit(_render(analysis, args.format), args.output)
+    _report_problems(report.problems)
+    return 1 if report.problems else 0
+
+
+def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.pipeline import ingest
+    from newsdesk.storage import open_store
+
+    with open_store(args.db or _default_db()) as store:
+        report = ingest(args.paths, store, settings)
+    if not args.quiet:
+        print(f"{len(report.articles)} article(s) read, {len(report.added)} new, {len(report.problems)} rejected")
+    _report_problems(report.problems)
+    return 1 if report.problems else 0
+
+
+def _cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.pipeline import analyze_store, load_analysis
+    from newsdesk.storage import open_store
+
+    with open_store(args.db or _default_db()) as store:
+        if args.refresh or (store.articles() and not store.stories()):
+            with _progress(None, "analysing", args.quiet) as progress:
+                analyze_store(store, settings, progress=progress)
+        analysis = load_analysis(store)
+    if args.format == "json":
+        import json
+
+        from newsdesk.report.json import to_dict
+
+        print(json.dumps(to_dict(analysis)["stories"], ensure_ascii=False, indent=2))
+        return 0
+    from newsdesk.report.markdown import ranked_stories
+
+    for story in ranked_stories(analysis):
+        n = len(story.contradictions)
+        print(f"{story.id}  {len(story.articles):>3} article(s)  {n:>2} contradiction(s)  {story.title}")
+    return 0
+
+
+def _cmd_story(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.pipeline import load_analysis
+    from newsdesk.storage import open_store
+
+    with open_store(args.db or _default_db()) as store:
+        analysis = load_analysis(store, args.story_id)
+    _emit(_render(analysis, args.format), args.output)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.pipeline import analyze_store, ingest
+    from newsdesk.report.html import render_html
+    from newsdesk.report.markdown import render_summary
+    from newsdesk.storage import open_store
+
+    sample = resources.files("newsdesk.data") / "sample"
+    with resources.as_file(sample) as folder, open_store(args.db) as store:
+        report = ingest([str(folder)], store, settings, command="demo")
+        with _progress(len(store.articles()), "analysing", args.quiet) as progress:
+            analysis = analyze_store(store, settings, progress=progress)
+    analysis.problems = report.problems
+    _emit(render_html(analysis, title="newsdesk demo: sample corpus"), args.output)
+    print(render_summary(analysis))
+    print(f"\nDatabase: {Path(args.db).resolve()}")
+    print(f"HTML report: {args.output.resolve()}")
+    _report_problems(report.problems)
+    return 1 if report.problems else 0
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "analyze": _cmd_analyze,
+    "ingest": _cmd_ingest,
+    "stories": _cmd_stories,
+    "story": _cmd_story,
+    "demo": _cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``newsdesk`` command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.WARNING
+    logging.basicConfig(level=level, format="newsdesk: %(message)s")
+    # Problems are printed once by the CLI; the library's per-input warnings would repeat them.
+    logging.getLogger("newsdesk.pipeline").setLevel(max(level, logging.ERROR))
+    try:
+        settings = load_settings(args.config)
+        return _COMMANDS[args.command](args, settings)
+    except NewsdeskError as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

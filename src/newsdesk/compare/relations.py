@@ -1,0 +1,240 @@
+"""Compare sources: align the claims of one story and label how they relate.
+
+For every pair of claims from different holders within a story:
+
+1. Align: both state the same kind of event (a predicate class such as
+   "control" or "casualties") and share a canonical entity in their sentence,
+   or count the same thing.
+2. Label:
+   - numbers that count the same thing and differ: an **update** when the later
+     report (by date) revises the figure, else a numeric **contradiction**;
+   - one side negated or denied and the other not: a **contradiction**
+     (kind ``denial`` when a denial verb carries it, else ``negation``);
+   - same polarity: **agree**.
+3. Explain in one sentence naming the holders, and keep only the best pair per
+   (articles, predicate, holders), so one disagreement is reported once.
+
+Precision comes first: a pair is never called a contradiction without a shared
+entity or quantity and a clear polarity difference.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsdesk.compare.claims import DENIAL_CUES, polarity, predicates, quantities
+from newsdesk.model import Article, Claim, ClaimRef, Comparison, Entity, Quote, Story
+
+_ABOUT = {
+    "control": "Who controls {e}",
+    "departure": "Whether {e} left",
+    "casualties": "How many died{in_e}",
+    "injuries": "How many were injured{in_e}",
+    "detention": "Whether {e} was detained",
+    "release": "Whether {e} was released",
+    "opening": "Whether {e} is open",
+    "resignation": "Whether {e} resigned",
+    "agreement": "Talks and agreements{in_e}",
+    "displacement": "How many were displaced{in_e}",
+    "resistance": "Whether resistance continues{in_e}",
+}
+_CLOSED = ("closed", "shut", "blocked", "remains closed")
+_PERSON_FIRST = {"departure", "detention", "release", "resignation"}
+# Classes too vague to oppose on polarity alone.
+_WEAK = {"agreement", "resistance"}
+
+
+@dataclass(slots=True, kw_only=True, frozen=True)
+class CompareSettings:
+    """Limits of claim comparison."""
+
+    max_agreements: int = 20
+    """Agreements kept per story (the strongest)."""
+    max_quote_chars: int = 110
+
+
+@dataclass(slots=True)
+class _Aligned:
+    claim: Claim
+    predicates: frozenset[str]
+    entities: frozenset[str]
+    denial: bool
+    cue: str
+
+
+def _context_entities(claim: Claim, text: str, spans: Sequence[tuple[int, int, str]]) -> frozenset[str]:
+    # The sentence around the claim names what a pronoun-only quote is about.
+    start = max(text.rfind(". ", 0, claim.start), text.rfind("\n", 0, claim.start)) + 1
+    end_candidates = [i for i in (text.find(". ", claim.end), text.find("\n", claim.end)) if i >= 0]
+    end = min(end_candidates) if end_candidates else len(text)
+    return frozenset(eid for s, e, eid in spans if s < end and start < e)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def compare_story(
+    story: Story,
+    articles: Sequence[Article],
+    claims: Sequence[Claim],
+    entities: Sequence[Entity],
+    quotes: Sequence[Quote] = (),
+    settings: CompareSettings = CompareSettings(),
+) -> list[Comparison]:
+    """Return the comparisons (contradict / update / agree) between a story's claims.
+
+    Args:
+        story: The story.
+        articles: At least the story's articles.
+        claims: At least the claims of the story's articles.
+        entities: Canonical entities (their mentions give each claim's topic).
+        quotes: Quotes, to tell a denial cue ("X denied ...") from plain negation.
+        settings: Limits.
+
+    Returns:
+        Comparisons, contradictions first, each side naming its holder.
+    """
+    members = set(story.articles)
+    by_article = {a.id: a for a in articles if a.id in members}
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    names = {e.id: e for e in entities}
+    for entity in entities:
+        for m in entity.mentions:
+            if m.article in members:
+                spans[m.article].append((m.start, m.end, entity.id))
+    cues = {q.id: q.cue or "" for q in quotes}
+    speakers = {q.id: q.speaker_entity for q in quotes if q.speaker_entity}
+    aligned = [
+        _Aligned(
+            claim=c,
+            predicates=predicates(c.text),
+            entities=_context_entities(c, by_article[c.article].text, spans[c.article])
+            | ({speakers[c.quote]} if c.quote in speakers else set()),
+            denial=bool(c.quote and DENIAL_CUES.search(cues.get(c.quote, ""))),
+            cue=cues.get(c.quote or "", ""),
+        )
+        for c in claims
+        if c.article in by_article
+    ]
+    best: dict[tuple[object, ...], Comparison] = {}
+    for x, y in itertools.combinations(aligned, 2):
+        comparison = _relate(x, y, names, settings)
+        if comparison is None:
+            continue
+        a_holder, b_holder = comparison.a.holder or "", comparison.b.holder or ""
+        key = (
+            comparison.relation,
+            comparison.about,
+            *sorted([(x.claim.article, a_holder), (y.claim.article, b_holder)]),
+        )
+        if key not in best or comparison.score > best[key].score:
+            best[key] = comparison
+    results = sorted(best.values(), key=lambda c: (c.relation != "contradict", c.relation != "update", -c.score))
+    agreements = [c for c in results if c.relation == "agree"][: settings.max_agreements]
+    return [c for c in results if c.relation != "agree"] + agreements
+
+
+def _holder_key(claim: Claim) -> str:
+    return (claim.holder or f"article:{claim.article}").lower()
+
+
+def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: CompareSettings) -> Comparison | None:
+    if _holder_key(x.claim) == _holder_key(y.claim) and x.claim.article == y.claim.article:
+        return None
+    shared_predicates = x.predicates & y.predicates
+    if not shared_predicates:
+        return None
+    shared_entities = x.entities & y.entities
+    qx, qy = quantities(x.claim.text), quantities(y.claim.text)
+    same_count = [(a, b) for a in qx for b in qy if a.noun == b.noun]
+    if not shared_entities and not same_count:
+        return None
+    predicate = sorted(shared_predicates, key=lambda p: (p in _WEAK, p))[0]
+    about = _about(predicate, shared_entities or x.entities | y.entities, names)
+    first, second = sorted((x, y), key=lambda s: (s.claim.date or "", s.claim.article, s.claim.start))
+    ref_a = ClaimRef(article=first.claim.article, text=first.claim.text, holder=first.claim.holder)
+    ref_b = ClaimRef(article=second.claim.article, text=second.claim.text, holder=second.claim.holder)
+    ha, hb = first.claim.holder or "one source", second.claim.holder or "another source"
+    ta = _shorten(first.claim.text, settings.max_quote_chars)
+    tb = _shorten(second.claim.text, settings.max_quote_chars)
+    overlap = min(len(shared_entities), 2) * 0.1
+
+    differing = [(a, b) for a, b in same_count if a.value != b.value]
+    if differing:
+        a, b = (differing[0][0], differing[0][1]) if first is x else (differing[0][1], differing[0][0])
+        if first.claim.date and second.claim.date and first.claim.date[:10] < second.claim.date[:10]:
+            return Comparison(
+                about=about,
+                relation="update",
+                kind="numeric",
+                explanation=(
+                    f"{hb} reports {b.value:g} {b.noun} on {second.claim.date[:10]}, after {ha} reported "
+                    f"{a.value:g} on {first.claim.date[:10]}: a later figure, not a contradiction."
+                ),
+                score=round(0.7 + overlap, 2),
+                a=ref_a,
+                b=ref_b,
+            )
+        return Comparison(
+            about=about,
+            relation="contradict",
+            kind="numeric",
+            explanation=f"{ha} puts the figure at {a.value:g} {a.noun}; {hb} says {b.value:g}.",
+            score=round(0.6 + overlap, 2),
+            a=ref_a,
+            b=ref_b,
+        )
+    if not shared_entities:
+        return None
+    pos_x, pos_y = _polarity(x, predicate), _polarity(y, predicate)
+    if pos_x is None or pos_y is None:
+        return None
+    if pos_x != pos_y and predicate not in _WEAK and _holder_key(x.claim) != _holder_key(y.claim):
+        denier = first if not _polarity(first, predicate) else second
+        other = second if denier is first else first
+        kind = "denial" if denier.denial else ("status" if predicate == "opening" else "negation")
+        hd, ho = denier.claim.holder or "another source", other.claim.holder or "one source"
+        td = _shorten(denier.claim.text, settings.max_quote_chars)
+        to = _shorten(other.claim.text, settings.max_quote_chars)
+        verb = "denies it" if kind == "denial" else "says otherwise"
+        return Comparison(
+            about=about,
+            relation="contradict",
+            kind=kind,
+            explanation=f"{ho} says “{to}”; {hd} {verb}: “{td}”.",
+            score=round(min(0.95, 0.6 + overlap + (0.15 if kind == "denial" else 0.0)), 2),
+            a=ref_a,
+            b=ref_b,
+        )
+    if pos_x == pos_y and x.claim.article != y.claim.article and len(shared_entities) >= 2:
+        return Comparison(
+            about=about,
+            relation="agree",
+            kind="same claim",
+            explanation=f"{ha} and {hb} both report it: “{ta}” / “{tb}”.",
+            score=round(0.5 + overlap, 2),
+            a=ref_a,
+            b=ref_b,
+        )
+    return None
+
+
+def _polarity(side: _Aligned, predicate: str) -> bool | None:
+    asserted = polarity(side.claim.text, predicate, side.cue)
+    if asserted is not None and predicate == "opening" and any(w in side.claim.text.lower() for w in _CLOSED):
+        return not asserted  # "remains closed" states the opposite of "reopened"
+    return asserted
+
+
+def _about(predicate: str, entity_ids: frozenset[str], names: dict[str, Entity]) -> str:
+    candidates = [names[e] for e in entity_ids if e in names]
+    prefer = "person" if predicate in _PERSON_FIRST else "place"
+    candidates.sort(key=lambda e: (e.kind != prefer, -len(e.mentions), e.name))
+    name = candidates[0].name if candidates else "it"
+    template = _ABOUT.get(predicate, "{e}")
+    return template.format(e=name, in_e=f" ({name})" if candidates else "")

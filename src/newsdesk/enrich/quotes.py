@@ -1,0 +1,933 @@
+"""Who said what: direct quotes and reported speech, with their speakers.
+
+The stage is rule based and runs on a spaCy parse that the caller already has
+(tagger, parser, NER), so it adds little on top of parsing.
+
+How one article is processed:
+
+1. **Quote marks.** The text is scanned paragraph by paragraph for quoted
+   passages opened and closed by any common mark (curly, straight, guillemets,
+   low-9, single quotes, ``''`` pairs). A paragraph that opens a quote without
+   closing it continues in the next paragraph when that one opens with a
+   quote mark. Two passages of one paragraph separated only by an attributing
+   clause (``"...," he said. "..."``) are merged into one split quote.
+2. **Direct quotes.** For each passage the words outside the quote marks in
+   the sentences around it are searched for a cue: a speech verb, a verb that
+   governs the quoted clause, or *according to*. A sentence ending with a
+   colon just before the quote also counts. Passages with neither a cue nor a
+   quoted speaker in the previous paragraph are kept only when long enough to
+   be a statement rather than a scare quote.
+3. **Reported speech.** Outside quote marks, a speech verb (*say, tell,
+   confirm, deny, announce, report, write, ...*) with a clausal complement
+   yields a reported quote whose content is the complement
+   (``X said (that) ...``); *according to X, ...* yields the rest of the clause.
+4. **Speakers.** The speaker is the subject of the cue (climbing through
+   conjunctions, participles and relative clauses), or the object of
+   *according to*. Names are expanded to the longest form of the same entity
+   found in the article; pronouns and definite role nouns (*the spokesman*)
+   resolve to a recent compatible named entity; unnamed sources (*a source at
+   the ministry*, *witnesses*) keep their description.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from newsdesk.model import Mention, Quote, content_id
+
+logger = logging.getLogger(__name__)
+
+#: Lemmas of verbs that report speech or stance and take a clausal complement.
+REPORTING_VERBS: frozenset[str] = frozenset(
+    {
+        "acknowledge", "add", "admit", "advise", "affirm", "agree", "allege", "announce", "answer",
+        "argue", "ask", "assert", "assure", "believe", "boast", "brag", "caution", "charge", "claim",
+        "comment", "complain", "concede", "conclude", "confirm", "contend", "counter", "declare",
+        "demand", "deny", "disclose", "emphasise", "emphasize", "estimate", "explain", "fear",
+        "forecast", "hint", "indicate", "inform", "insist", "joke", "maintain", "mention", "note",
+        "observe", "pledge", "post", "predict", "proclaim", "promise", "propose", "quip", "recall",
+        "recommend", "reiterate", "remark", "repeat", "reply", "report", "respond", "retort",
+        "reveal", "say", "signal", "speculate", "state", "stress", "suggest", "swear", "tell",
+        "testify", "think", "threaten", "tweet", "underline", "underscore", "urge", "vow", "warn",
+        "worry", "write",
+    }
+)  # fmt: skip
+
+#: Extra verbs that attribute a direct quote but rarely take a reported clause.
+QUOTING_VERBS: frozenset[str] = frozenset(
+    {
+        "chant", "continue", "cry", "exclaim", "laugh", "mutter", "plead", "read", "scream",
+        "shout", "sigh", "whisper", "yell", "quote",
+    }
+)  # fmt: skip
+
+#: Nouns naming a role: "the spokesman said" refers back to a named person.
+ROLE_NOUNS: frozenset[str] = frozenset(
+    {
+        "adviser", "advisor", "aide", "ambassador", "candidate", "chairman", "chairwoman", "chief",
+        "commander", "director", "envoy", "executive", "general", "governor", "head", "leader",
+        "lawmaker", "mayor", "minister", "nominee", "president", "prosecutor", "representative",
+        "secretary", "senator", "spokesman", "spokesperson", "spokeswoman", "congressman",
+        "congresswoman", "premier", "chancellor", "king", "queen", "prince", "official",
+        "lawyer", "attorney", "founder", "owner", "manager", "coach", "captain",
+    }
+)  # fmt: skip
+
+#: Plural or collective nouns that stand for an organisation when it modifies them.
+GROUP_NOUNS: frozenset[str] = frozenset(
+    {
+        "authority", "fighter", "member", "official", "officer", "representative", "source",
+        "spokesman", "spokesperson", "spokeswoman", "leader", "leadership", "militant", "force",
+        "troop", "government", "administration", "campaign", "team", "staff", "aide",
+    }
+)  # fmt: skip
+
+PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she", "him", "her"})
+GROUP_PRONOUNS: frozenset[str] = frozenset({"they", "them", "it"})
+
+#: spaCy entity labels that name a possible speaker.
+PERSON_LABELS: frozenset[str] = frozenset({"PERSON"})
+GROUP_LABELS: frozenset[str] = frozenset({"ORG", "NORP", "GPE"})
+
+_HONORIFICS: frozenset[str] = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof", "president", "sir"}
+)
+_INDEFINITE: frozenset[str] = frozenset(
+    {"a", "an", "some", "one", "two", "three", "several", "many", "other", "another", "few", "most"}
+)
+_SUBJECTS: frozenset[str] = frozenset({"nsubj", "nsubjpass", "csubj"})
+_CLIMB_DEPS: frozenset[str] = frozenset({"conj", "xcomp", "advcl", "acl", "pcomp", "dep"})
+_RELATIVE: frozenset[str] = frozenset({"who", "that", "which", "whom"})
+_EDGE_STRIP = " \t\n,;:.!?\"'“”‘’«»„‟‚‛‹›()[]—–-`"
+
+# Opening marks and the marks that may close them.
+_CLOSERS: dict[str, frozenset[str]] = {
+    "“": frozenset({"”", "“", '"'}),
+    "„": frozenset({"“", "”"}),
+    "‟": frozenset({"”", "“"}),
+    "«": frozenset({"»"}),
+    "”": frozenset({"”"}),
+    '"': frozenset({'"', "”", "''"}),
+    "''": frozenset({"''", '"'}),
+    "``": frozenset({"''"}),
+    "‘": frozenset({"’"}),
+    "‚": frozenset({"‘", "’"}),
+    "‹": frozenset({"›"}),
+    "'": frozenset({"'"}),
+}
+_SINGLE = frozenset({"‘", "’", "'", "‚", "‹", "›"})
+_MARK_RE = re.compile(r"''|``|[\"“”„‟«»‘’‚‛‹›']")
+_PARAGRAPH_RE = re.compile(r"[^\n]+")
+_CLOSING_AFTER_RE = re.compile(r"[.,!?]?[”»]")
+_MIN_UNATTRIBUTED_WORDS = 8
+_MAX_SPLIT_GAP_WORDS = 12
+_ANTECEDENT_SENTENCES = 4
+
+
+@dataclass(slots=True, frozen=True)
+class Attribution:
+    """One attribution with the offsets the public :class:`Quote` leaves out.
+
+    ``segments`` are the quoted pieces (several for split or multi-paragraph
+    quotes); ``speaker_span`` is where the speaker is expressed in the text
+    (a pronoun, a role noun, a name), before resolution.
+    """
+
+    segments: tuple[tuple[int, int], ...]
+    direct: bool
+    speaker: str | None
+    named: bool
+    speaker_span: tuple[int, int] | None
+    cue: str | None
+    cue_span: tuple[int, int] | None
+
+    @property
+    def start(self) -> int:
+        """Offset of the first content character."""
+        return self.segments[0][0]
+
+    @property
+    def end(self) -> int:
+        """Offset just after the last content character."""
+        return self.segments[-1][1]
+
+
+@dataclass(slots=True)
+class _Passage:
+    """A quoted passage found by the mark scanner (offsets exclude the marks)."""
+
+    segments: list[tuple[int, int]]
+    open_at: int
+    close_at: int
+
+
+@dataclass(slots=True, frozen=True)
+class _Speaker:
+    span: tuple[int, int]
+    name: str | None
+    named: bool
+
+
+class _Context:
+    """Per-call lookup tables over one parsed article (never shared between calls)."""
+
+    __slots__ = (
+        "doc",
+        "mention_ends",
+        "mention_starts",
+        "mentions",
+        "names",
+        "quoted_ranges",
+        "quoted_starts",
+        "sent_starts",
+        "text",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        doc: Doc,
+        mentions: Sequence[Mention],
+        names: Mapping[tuple[int, int], str] | None,
+    ) -> None:
+        self.text = text
+        self.doc = doc
+        self.names = names or {}
+        spans: dict[tuple[int, int], tuple[str, str]] = {}
+        for ent in doc.ents:
+            if ent.label_ in PERSON_LABELS or ent.label_ in GROUP_LABELS:
+                start, end = _trim_possessive(ent)
+                if end > start:
+                    spans[(start, end)] = (text[start:end], ent.label_)
+        for mention in mentions:
+            key = (mention.start, mention.end)
+            if key not in spans:
+                spans[key] = (mention.text, _label_at(doc, mention.start, mention.end))
+        self.mentions = sorted((s, e, t, label) for (s, e), (t, label) in spans.items())
+        self.mention_starts = [m[0] for m in self.mentions]
+        self.mention_ends = [m[1] for m in self.mentions]
+        self.sent_starts = [sent.start_char for sent in doc.sents]
+        self.quoted_ranges: list[tuple[int, int]] = []
+        self.quoted_starts: list[int] = []
+
+    def set_quoted(self, passages: Iterable[_Passage]) -> None:
+        """Remember the quoted character ranges (names inside quotes are not antecedents)."""
+        self.quoted_ranges = sorted(seg for p in passages for seg in p.segments)
+        self.quoted_starts = [s for s, _ in self.quoted_ranges]
+
+    def quoted(self, offset: int) -> bool:
+        """Tell whether character ``offset`` lies inside quote marks."""
+        i = bisect.bisect_right(self.quoted_starts, offset) - 1
+        return i >= 0 and offset < self.quoted_ranges[i][1]
+
+    def mention_at(self, start: int, end: int) -> tuple[int, int, str, str] | None:
+        """Return the mention overlapping ``[start, end)``, if any."""
+        i = bisect.bisect_right(self.mention_starts, end - 1) - 1
+        while i >= 0 and self.mentions[i][1] > start:
+            if self.mentions[i][0] < end:
+                return self.mentions[i]
+            i -= 1
+        return None
+
+    def sentence_index(self, offset: int) -> int:
+        """Return the index of the sentence holding character ``offset``."""
+        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
+
+
+def extract_quotes(
+    article_id: str,
+    text: str,
+    doc: Doc,
+    mentions: Sequence[Mention] = (),
+    *,
+    names: Mapping[tuple[int, int], str] | None = None,
+) -> list[Quote]:
+    """Find direct and reported quotes in one article, with their speakers.
+
+    Args:
+        article_id: Id of the article, used for quote ids.
+        text: The article body (:attr:`newsdesk.model.Article.text`).
+        doc: The spaCy parse of ``text`` (parser and NER required).
+        mentions: Person and organisation mentions in ``text`` from the NER
+            stage; spaCy's own entities are used as well.
+        names: Optional preferred display name per mention span
+            ``(start, end)``, e.g. the canonical entity name.
+
+    Returns:
+        Quotes in text order. ``start``/``end`` delimit the content without
+        quote marks; for split and multi-paragraph quotes they run from the
+        first to the last quoted character and ``text`` joins the pieces.
+        ``speaker_entity`` is left ``None`` for the entity linker to fill.
+    """
+    quotes = []
+    for att in find_attributions(text, doc, mentions, names=names):
+        pieces = [text[s:e] for s, e in att.segments]
+        body = " ".join(pieces) if att.direct else pieces[0]
+        quotes.append(
+            Quote(
+                id=content_id(article_id, str(att.start), str(att.end), prefix="q-"),
+                article=article_id,
+                speaker=att.speaker,
+                speaker_entity=None,
+                cue=att.cue,
+                text=body,
+                direct=att.direct,
+                start=att.start,
+                end=att.end,
+            )
+        )
+    return quotes
+
+
+def find_attributions(
+    text: str,
+    doc: Doc,
+    mentions: Sequence[Mention] = (),
+    *,
+    names: Mapping[tuple[int, int], str] | None = None,
+) -> list[Attribution]:
+    """Find attributions with speaker and cue offsets (used by evaluation).
+
+    Args:
+        text: The text that ``doc`` parses.
+        doc: The spaCy parse of ``text``.
+        mentions: Named-entity mentions in ``text`` (optional).
+        names: Optional preferred display name per mention span.
+
+    Returns:
+        Attributions in text order; contents never overlap.
+    """
+    if doc.text != text:
+        raise ValueError("doc must be the spaCy parse of text (doc.text differs); parse text itself")
+    ctx = _Context(text, doc, mentions, names)
+    passages = _merge_split_quotes(ctx, _scan_passages(text))
+    ctx.set_quoted(passages)
+    in_quote = _quoted_tokens(doc, passages)
+    # Reported clauses go first: a quoted fragment inside one ("X said the plan
+    # was a "disaster"") is part of the reported statement, not a quote of its own.
+    reported = _reported_speech(ctx, in_quote)
+    found: list[Attribution] = []
+    for passage in passages:
+        first, last = passage.segments[0][0], passage.segments[-1][1]
+        while last > first and text[last - 1] in _EDGE_STRIP:
+            last -= 1
+        if any(a.start <= first and last <= a.end for a in reported):
+            continue
+        previous = found[-1] if found and found[-1].direct else None
+        att = _attribute_passage(ctx, passage, in_quote, previous)
+        if att is None:
+            continue
+        if previous is not None and att.cue is None and not text[previous.end : att.start].strip(_EDGE_STRIP):
+            # A quote-only paragraph continuing the previous speaker's quote.
+            found[-1] = replace(previous, segments=previous.segments + att.segments)
+        else:
+            found.append(att)
+    taken = [(a.start, a.end) for a in found]
+    for att in reported:
+        if not any(att.start < e and s < att.end for s, e in taken):
+            found.append(att)
+            taken.append((att.start, att.end))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+# --------------------------------------------------------------------------- quote marks
+
+
+def _scan_passages(text: str) -> list[_Passage]:
+    """Return quoted passages, following quotes across paragraph breaks."""
+    passages: list[_Passage] = []
+    opener: str | None = None
+    segments: list[tuple[int, int]] = []
+    seg_start = open_at = 0
+    for para in _PARAGRAPH_RE.finditer(text):
+        p_start = para.start() + len(para.group()) - len(para.group().lstrip())
+        p_end = para.start() + len(para.group().rstrip())
+        if p_end <= p_start:
+            continue
+        marks = list(_MARK_RE.finditer(text, p_start, p_end))
+        first = 0
+        if opener is not None:
+            if marks and marks[0].start() == p_start and _opens(text, marks[0]) is not None:
+                seg_start, first = marks[0].end(), 1
+            else:
+                # The quote was never closed: keep it up to the paragraph end.
+                passages.append(_Passage(segments, open_at, segments[-1][1]))
+                opener, segments = None, []
+        for mark in marks[first:]:
+            sign = mark.group()
+            if opener is None:
+                kind = _opens(text, mark)
+                if kind is not None:
+                    opener, seg_start = kind, mark.end()
+                    open_at = mark.start()
+            elif sign in _CLOSERS[opener] and _closes(text, mark, opener):
+                segments.append((seg_start, mark.start()))
+                passages.append(_Passage(segments, open_at, mark.end()))
+                opener, segments = None, []
+        if opener is not None:
+            segments.append((seg_start, p_end))
+    if opener is not None and segments:
+        passages.append(_Passage(segments, open_at, segments[-1][1]))
+    cleaned = []
+    for passage in passages:
+        segs = [_strip(text, s, e) for s, e in passage.segments]
+        segs = [(s, e) for s, e in segs if e > s]
+        if segs:
+            cleaned.append(_Passage(segs, passage.open_at, passage.close_at))
+    return cleaned
+
+
+def _opens(text: str, mark: re.Match[str]) -> str | None:
+    """Return the opener kind if ``mark`` can open a quote here, else ``None``."""
+    sign = mark.group()
+    before = text[mark.start() - 1] if mark.start() > 0 else " "
+    after = text[mark.end()] if mark.end() < len(text) else " "
+    if after.isspace():
+        return None
+    if sign in _SINGLE or sign == "”":
+        # Single marks double as apostrophes: only open at the start of a word.
+        if before.isalnum() or sign not in _CLOSERS:
+            return None
+        if not (after.isalnum() or after in '“"¿¡.'):
+            return None
+        return sign
+    if sign not in _CLOSERS or (before.isalnum() and sign in {'"', "''"}):
+        return None
+    return sign
+
+
+def _closes(text: str, mark: re.Match[str], opener: str) -> bool:
+    """Tell whether ``mark`` closes a quote opened by ``opener``."""
+    sign = mark.group()
+    before = text[mark.start() - 1] if mark.start() > 0 else " "
+    after = text[mark.end()] if mark.end() < len(text) else " "
+    if before.isspace() and sign in {'"', "''", "“"}:
+        return False  # a straight mark after a space opens a nested quote
+    if sign in _SINGLE:
+        return not after.isalnum() and not before.isspace()
+    return True
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _merge_split_quotes(ctx: _Context, passages: list[_Passage]) -> list[_Passage]:
+    """Merge ``"A," he said. "B."`` into one passage when B has no cue of its own."""
+    merged: list[_Passage] = []
+    for passage in passages:
+        if merged and _is_split(ctx, merged[-1], passage):
+            last = merged[-1]
+            merged[-1] = _Passage(last.segments + passage.segments, last.open_at, passage.close_at)
+        else:
+            merged.append(passage)
+    return merged
+
+
+def _is_split(ctx: _Context, first: _Passage, second: _Passage) -> bool:
+    gap = ctx.text[first.close_at : second.open_at]
+    if "\n" in gap or len(gap.split()) > _MAX_SPLIT_GAP_WORDS:
+        return False
+    if gap.strip() and gap.rstrip()[-1] not in ",.:;—–-":
+        return False  # the second passage is embedded in a clause ("he added that his pen "...")
+    words = [t for t in _tokens_in(ctx.doc, first.close_at, second.open_at) if not t.is_punct]
+    if words and not any(_is_cue(t, QUOTING_VERBS) or _governs(t, first) for t in words):
+        return False
+    # If the second passage is attributed after it ("B," she replied), it stands alone.
+    end_sent = ctx.doc.char_span(second.close_at - 1, second.close_at, alignment_mode="expand")
+    if end_sent is not None:
+        sent = end_sent.sent
+        tail = _tokens_in(ctx.doc, second.close_at, sent.end_char)
+        if any(_is_cue(t, QUOTING_VERBS) for t in tail):
+            return False
+    return bool(words) or gap.strip(_EDGE_STRIP) == ""
+
+
+def _quoted_tokens(doc: Doc, passages: Iterable[_Passage]) -> list[bool]:
+    """Flag the tokens inside quote marks."""
+    flags = [False] * len(doc)
+    for passage in passages:
+        for start, end in passage.segments:
+            for tok in _tokens_in(doc, start, end):
+                flags[tok.i] = True
+    return flags
+
+
+def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand") if end > start else None
+    return list(span) if span is not None else []
+
+
+# --------------------------------------------------------------------------- direct quotes
+
+
+def _attribute_passage(
+    ctx: _Context, passage: _Passage, in_quote: list[bool], previous: Attribution | None
+) -> Attribution | None:
+    """Find the cue and speaker of one quoted passage."""
+    doc, text = ctx.doc, ctx.text
+    first_tok = _tokens_in(doc, passage.segments[0][0], passage.segments[0][1])
+    last_tok = _tokens_in(doc, passage.segments[-1][0], passage.segments[-1][1])
+    if not first_tok or not last_tok:
+        return None
+    p_start = text.rfind("\n", 0, passage.open_at) + 1
+    p_end = text.find("\n", passage.close_at)
+    p_end = len(text) if p_end < 0 else p_end
+    lo = max(first_tok[0].sent.start, _first_token_at(doc, p_start))
+    hi = min(last_tok[-1].sent.end, _first_token_at(doc, p_end))
+    # Extend to the sentence that holds the closing mark's attribution ("...," he said.)
+    if hi < len(doc) and doc[hi].idx < p_end and doc[hi - 1].is_punct:
+        hi = min(doc[hi].sent.end, _first_token_at(doc, p_end))
+    outside = [doc[i] for i in range(lo, hi) if not in_quote[i] and not doc[i].is_punct]
+    cue = _best_cue(outside, passage)
+    if cue is None:
+        cue = _colon_cue(ctx, passage, in_quote, lo)
+    speaker: _Speaker | None = None
+    cue_text: str | None = None
+    cue_span: tuple[int, int] | None = None
+    if cue is not None:
+        cue_tok, speaker = cue
+        cue_text, cue_span = _cue_text(cue_tok), (cue_tok.idx, cue_tok.idx + len(cue_tok))
+        if speaker is None:
+            speaker = _speaker_of(ctx, cue_tok)
+    words = sum(1 for s, e in passage.segments for _ in text[s:e].split())
+    if cue is None:
+        para_only = not text[p_start : passage.open_at].strip() and not text[passage.close_at : p_end].strip()
+        if para_only and previous is not None and not text[previous.end : passage.open_at].strip(_EDGE_STRIP):
+            return replace(previous, segments=tuple(passage.segments), cue=None, cue_span=None)
+        if speaker is None and words < _MIN_UNATTRIBUTED_WORDS:
+            return None
+    if words < 2 and cue is None:
+        return None
+    return Attribution(
+        segments=tuple(passage.segments),
+        direct=True,
+        speaker=speaker.name if speaker else None,
+        named=speaker.named if speaker else False,
+        speaker_span=speaker.span if speaker else None,
+        cue=cue_text,
+        cue_span=cue_span,
+    )
+
+
+def _first_token_at(doc: Doc, offset: int) -> int:
+    """Index of the first token starting at or after ``offset``."""
+    if offset >= len(doc.text):
+        return len(doc)
+    span = doc.char_span(offset, len(doc.text), alignment_mode="expand")
+    return span.start if span is not None else len(doc)
+
+
+def _best_cue(outside: list[Token], passage: _Passage) -> tuple[Token, _Speaker | None] | None:
+    """Pick the cue nearest to the quote among the words outside the marks."""
+    best: tuple[int, Token] | None = None
+    for tok in outside:
+        if _according_to(tok) or _is_cue(tok, QUOTING_VERBS) or _governs(tok, passage):
+            dist = min(abs(tok.idx - passage.open_at), abs(tok.idx - passage.close_at))
+            has_subject = _subject_token(tok) is not None or _according_to(tok)
+            key = dist + (0 if has_subject else 1000)
+            if best is None or key < best[0]:
+                best = (key, tok)
+    if best is None:
+        return None
+    return best[1], None
+
+
+def _colon_cue(ctx: _Context, passage: _Passage, in_quote: list[bool], lo: int) -> tuple[Token, _Speaker | None] | None:
+    """Find a cue in a sentence that introduces the quote with a colon."""
+    before = ctx.text[: passage.open_at].rstrip()
+    if not before.endswith(":") or lo == 0:
+        return None
+    sent = ctx.doc[lo - 1].sent if ctx.doc[lo - 1].idx >= len(before) - 1 else ctx.doc[lo].sent
+    if ctx.doc[lo - 1].text == ":":
+        sent = ctx.doc[lo - 1].sent
+    candidates = [t for t in sent if not in_quote[t.i] and (_is_cue(t, QUOTING_VERBS) or _according_to(t))]
+    if not candidates:
+        verbs = [t for t in sent if t.pos_ == "VERB" and not in_quote[t.i]]
+        candidates = [v for v in verbs if _subject_token(v) is not None]
+    if not candidates:
+        return None
+    return candidates[-1], None
+
+
+def _is_cue(tok: Token, extra: frozenset[str] = frozenset()) -> bool:
+    if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ not in {"VBD", "VBZ", "VBP", "VBG", "VBN", "VB"}:
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in REPORTING_VERBS or lemma in extra
+
+
+def _governs(tok: Token, passage: _Passage) -> bool:
+    """Tell whether ``tok`` is a verb whose clausal or object child sits inside the passage."""
+    if tok.pos_ != "VERB":
+        return False
+    for child in tok.children:
+        if child.dep_ in {"ccomp", "dobj", "parataxis", "xcomp"} and any(
+            s <= child.idx < e for s, e in passage.segments
+        ):
+            return True
+    return tok.dep_ in {"parataxis", "ccomp"} and any(s <= tok.head.idx < e for s, e in passage.segments)
+
+
+def _according_to(tok: Token) -> bool:
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return tok.lower_ == "according" and nxt is not None and nxt.lower_ == "to"
+
+
+def _cue_text(tok: Token) -> str:
+    if _according_to(tok):
+        return "according to"
+    parts = [tok]
+    parts += [c for c in tok.children if c.dep_ in {"prt", "neg"}]
+    parts.sort(key=lambda t: t.i)
+    return " ".join(t.text for t in parts)
+
+
+# --------------------------------------------------------------------------- reported speech
+
+
+def _reported_speech(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
+    """Find ``X said (that) ...`` and ``according to X, ...`` outside quote marks."""
+    found = []
+    for tok in ctx.doc:
+        if in_quote[tok.i]:
+            continue
+        if _according_to(tok):
+            att = _according_to_clause(ctx, tok, in_quote)
+        elif _is_cue(tok):
+            att = _complement_clause(ctx, tok, in_quote)
+        else:
+            continue
+        if att is not None:
+            found.append(att)
+    return found
+
+
+def _complement_clause(ctx: _Context, verb: Token, in_quote: list[bool]) -> Attribution | None:
+    comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if comp is None:
+        comp = _interposed_host(verb)
+        if comp is None:
+            return None
+        tokens = [t for t in comp.subtree if not _in_subtree(t, verb)]
+    else:
+        tokens = list(comp.subtree)
+    if verb.lemma_.lower() == "ask" and not any(t.lower_ in {"whether", "if"} for t in tokens[:2]):
+        return None
+    return _make_reported(ctx, verb, tokens, in_quote, _speaker_of(ctx, verb))
+
+
+def _interposed_host(verb: Token) -> Token | None:
+    """Return the clause that ``he said`` interrupts or follows ("The plan, he said, failed")."""
+    if verb.dep_ in {"parataxis", "ccomp"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i < verb.i:
+        if _subject_token(verb) is not None and not any(c.dep_ in {"dobj", "xcomp"} for c in verb.children):
+            return verb.head
+    return None
+
+
+def _in_subtree(tok: Token, root: Token) -> bool:
+    return root.left_edge.i <= tok.i <= root.right_edge.i
+
+
+def _according_to_clause(ctx: _Context, tok: Token, in_quote: list[bool]) -> Attribution | None:
+    source = next((c for c in tok.nbor(1).children if c.dep_ == "pobj"), None)
+    host = tok.head if tok.head is not tok else None
+    if host is None or source is None:
+        return None
+    while host.dep_ in {"prep", "pobj"} and host.head is not host:
+        host = host.head
+    sent = tok.sent
+    tokens = [t for t in sent if not _in_subtree(t, tok) and t.i not in {tok.i, tok.i + 1}]
+    speaker = _describe(ctx, source)
+    att = _make_reported(ctx, tok, tokens, in_quote, speaker, cue="according to")
+    return att
+
+
+def _make_reported(
+    ctx: _Context,
+    cue_tok: Token,
+    tokens: list[Token],
+    in_quote: list[bool],
+    speaker: _Speaker | None,
+    *,
+    cue: str | None = None,
+) -> Attribution | None:
+    tokens = sorted(tokens, key=lambda t: t.i)
+    # Keep the contiguous run on the far side of the cue and drop the edges' punctuation.
+    run = list(_largest_run(tokens))
+    while run and (run[0].is_punct or run[0].is_space or (run[0].dep_ == "mark" and run[0].lower_ == "that")):
+        run = run[1:]
+    tail: list[Token] = []
+    while run and (run[-1].is_punct or run[-1].is_space or run[-1].dep_ == "cc"):
+        tail.insert(0, run.pop())
+    if any(t.tag_ == "``" for t in run):
+        # Keep the closing mark of a quoted fragment that ends the clause.
+        closing = [k for k, t in enumerate(tail) if t.tag_ == "''"]
+        if closing:
+            run += tail[: closing[-1] + 1]
+    if len(run) < 3 or sum(1 for t in run if not in_quote[t.i] and not t.is_punct) < 2:
+        return None
+    start, end = run[0].idx, run[-1].idx + len(run[-1])
+    text = ctx.text
+    content = text[start:end]
+    if sum(content.count(m) for m in "“«") > sum(content.count(m) for m in "”»"):
+        closing = _CLOSING_AFTER_RE.match(text, end)
+        if closing:
+            end = closing.end()
+    return Attribution(
+        segments=((start, end),),
+        direct=False,
+        speaker=speaker.name if speaker else None,
+        named=speaker.named if speaker else False,
+        speaker_span=speaker.span if speaker else None,
+        cue=cue or _cue_text(cue_tok),
+        cue_span=(cue_tok.idx, cue_tok.idx + len(cue_tok)),
+    )
+
+
+def _largest_run(tokens: list[Token]) -> list[Token]:
+    runs: list[list[Token]] = []
+    for tok in tokens:
+        if runs and tok.i == runs[-1][-1].i + 1:
+            runs[-1].append(tok)
+        else:
+            runs.append([tok])
+    return max(runs, key=len) if runs else []
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def _subject_token(verb: Token) -> Token | None:
+    """Return the token naming who performs ``verb``, climbing to the governing clause."""
+    tok = verb
+    for _ in range(5):
+        for child in tok.children:
+            if child.dep_ in _SUBJECTS and (child.dep_ != "nsubjpass" or tok.lemma_ == "quote"):
+                if child.lower_ in _RELATIVE and tok.dep_ == "relcl":
+                    return tok.head
+                return child
+        if tok.dep_ in {"relcl", "acl"} and tok.head.pos_ in {"NOUN", "PROPN", "PRON"}:
+            return tok.head
+        if tok.head is tok or (
+            tok.dep_ not in _CLIMB_DEPS and not (tok.dep_ == "prep" and tok.head.pos_ in {"VERB", "AUX"})
+        ):
+            return None
+        tok = tok.head
+    return None
+
+
+def _speaker_of(ctx: _Context, verb: Token) -> _Speaker | None:
+    subject = _subject_token(verb)
+    return _describe(ctx, subject) if subject is not None else None
+
+
+def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
+    """Turn the head token of a speaker phrase into a speaker name or description."""
+    lower = tok.lower_
+    span = (tok.idx, tok.idx + len(tok))
+    if tok.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
+        if lower in PERSON_PRONOUNS:
+            name = _antecedent(ctx, tok, person=True)
+        elif lower in GROUP_PRONOUNS:
+            name = _antecedent(ctx, tok, person=False)
+        else:
+            name = None
+        return _Speaker(span, name, name is not None)
+    mention = ctx.mention_at(*span)
+    if mention is not None:
+        return _Speaker((mention[0], mention[1]), _best_name(ctx, mention[0], mention[1], mention[3]), True)
+    if tok.pos_ == "PROPN":
+        left = tok
+        while True:
+            nxt = [c for c in left.children if c.dep_ in {"compound", "flat"} and c.i < left.i]
+            if not nxt:
+                break
+            left = min(nxt, key=lambda t: t.i)
+        start = left.idx
+        return _Speaker((start, span[1]), _best_name(ctx, start, span[1], ""), True)
+    if tok.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    phrase = _phrase_span(tok)
+    for child in tok.children:
+        if child.dep_ == "appos" and (child.pos_ == "PROPN" or ctx.mention_at(child.idx, child.idx + 1)):
+            named = _describe(ctx, child)
+            if named is not None and named.name:
+                return _Speaker(phrase, named.name, True)
+    lemma = tok.lemma_.lower()
+    if lemma in GROUP_NOUNS:
+        for child in tok.children:
+            if child.dep_ in {"compound", "poss", "amod", "nmod"}:
+                found = ctx.mention_at(child.idx, child.idx + len(child))
+                label = found[3] if found else child.ent_type_
+                if label in {"ORG", "NORP"}:
+                    start, end = (found[0], found[1]) if found else (child.idx, child.idx + len(child))
+                    return _Speaker(phrase, _best_name(ctx, start, end, label), True)
+    definite = any(c.dep_ in {"det", "poss"} and c.lower_ not in _INDEFINITE for c in tok.children)
+    if definite:
+        earlier = _earlier_description(ctx, tok)
+        if earlier is not None:
+            return _Speaker(phrase, earlier, False)
+        if lemma in ROLE_NOUNS and tok.tag_ != "NNS":
+            name = _role_holder(ctx, tok) or _antecedent(ctx, tok, person=True)
+            if name is not None:
+                return _Speaker(phrase, name, True)
+    return _Speaker(phrase, _description(ctx, tok), False)
+
+
+def _phrase_span(tok: Token) -> tuple[int, int]:
+    """Character span of the noun phrase headed by ``tok``, without clauses after a comma."""
+    end = tok.i
+    for t in tok.subtree:
+        if t.i > tok.i and (t.is_punct or t.dep_ in {"relcl", "appos", "acl"}):
+            break
+        end = t.i
+    left = tok.left_edge
+    doc = tok.doc
+    return left.idx, doc[end].idx + len(doc[end])
+
+
+def _description(ctx: _Context, tok: Token) -> str:
+    """An unnamed source's description: the phrase without its leading article."""
+    start, end = _phrase_span(tok)
+    words = ctx.text[start:end].split()
+    while len(words) > 1 and words[0].lower() in {"a", "an", "the", "this", "that"}:
+        words = words[1:]
+    return " ".join(words[:14])
+
+
+def _earlier_description(ctx: _Context, tok: Token) -> str | None:
+    """For "the source said", find the fuller "a source at ..." introduced earlier."""
+    lemma = tok.lemma_
+    own = _description(ctx, tok)
+    for prev in reversed(ctx.doc[: tok.i]):
+        if prev.lemma_ == lemma and prev.pos_ == "NOUN":
+            text = _description(ctx, prev)
+            if len(text) > len(own):
+                return text
+            return None
+    return None
+
+
+def _role_holder(ctx: _Context, tok: Token) -> str | None:
+    """Find an earlier named person introduced with the same role ("X, a spokesman ...")."""
+    lemma = tok.lemma_
+    for prev in reversed(ctx.doc[: tok.i]):
+        if prev.lemma_ != lemma or prev.i == tok.i:
+            continue
+        linked = [c for c in prev.children if c.dep_ == "appos"]
+        if prev.dep_ in {"appos", "compound"}:
+            linked.append(prev.head)
+        for other in linked:
+            mention = ctx.mention_at(other.idx, other.idx + len(other))
+            if mention is not None and mention[3] not in GROUP_LABELS:
+                return _best_name(ctx, mention[0], mention[1], mention[3])
+            if other.pos_ == "PROPN":
+                speaker = _describe(ctx, other)
+                if speaker is not None and speaker.name:
+                    return speaker.name
+    return None
+
+
+def _antecedent(ctx: _Context, tok: Token, *, person: bool) -> str | None:
+    """Resolve a pronoun or role noun to a recent named entity of a compatible kind.
+
+    Walks back sentence by sentence (at most ``_ANTECEDENT_SENTENCES``) and
+    prefers a name in subject position; otherwise the most recent name.
+    """
+    labels = PERSON_LABELS if person else GROUP_LABELS
+    first_sent = ctx.sentence_index(tok.idx) - _ANTECEDENT_SENTENCES
+    fallback: str | None = None
+    i = bisect.bisect_left(ctx.mention_starts, tok.idx) - 1
+    candidates: list[tuple[int, int, str]] = []
+    while i >= 0:
+        start, end, _, label = ctx.mentions[i]
+        i -= 1
+        if ctx.sentence_index(start) < first_sent:
+            break
+        if label in labels and not ctx.quoted(start):
+            candidates.append((start, end, label))
+    if person:
+        # Proper nouns the NER missed still name people when they are subjects.
+        for prev in reversed(ctx.doc[: tok.i]):
+            if ctx.sentence_index(prev.idx) < first_sent:
+                break
+            if (
+                prev.pos_ == "PROPN"
+                and prev.dep_ in _SUBJECTS
+                and not prev.ent_type_
+                and not ctx.quoted(prev.idx)
+                and ctx.mention_at(prev.idx, prev.idx + len(prev)) is None
+            ):
+                candidates.append((prev.idx, prev.idx + len(prev), "PERSON"))
+    candidates.sort(reverse=True)
+    by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    for cand in candidates:
+        by_sentence.setdefault(ctx.sentence_index(cand[0]), []).append(cand)
+    for sent_i in sorted(by_sentence, reverse=True):
+        for start, end, label in by_sentence[sent_i]:
+            span = ctx.doc.char_span(start, end, alignment_mode="expand")
+            root = span.root if span is not None else None
+            if root is not None and (root.dep_ in _SUBJECTS or (root.dep_ == "appos" and root.head.dep_ in _SUBJECTS)):
+                return _best_name(ctx, start, end, label)
+            if fallback is None:
+                fallback = _best_name(ctx, start, end, label)
+    return fallback
+
+
+def _best_name(ctx: _Context, start: int, end: int, label: str) -> str:
+    """The longest form of the same entity in the article ("Karimi" -> "Bilal Karimi")."""
+    if (start, end) in ctx.names:
+        return ctx.names[(start, end)]
+    name = _strip_possessive(ctx.text[start:end])
+    key = _name_key(name)
+    if not key:
+        return name
+    best = name
+    for m_start, m_end, m_text, m_label in ctx.mentions:
+        if label and m_label and (m_label in PERSON_LABELS) != (label in PERSON_LABELS):
+            continue
+        candidate = ctx.names.get((m_start, m_end)) or _strip_possessive(m_text)
+        if len(candidate) > len(best) and key <= _name_key(m_text):
+            best = candidate
+    return best
+
+
+def _name_key(name: str) -> frozenset[str]:
+    words = (w.strip(".,").lower() for w in name.split())
+    return frozenset(w for w in words if w and w not in _HONORIFICS)
+
+
+def _strip_possessive(name: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _trim_possessive(ent: Span) -> tuple[int, int]:
+    end = ent.end_char
+    if ent[-1].tag_ == "POS" or ent[-1].lower_ in {"'s", "’s"}:
+        end = ent[-1].idx
+    return ent.start_char, end
+
+
+def _label_at(doc: Doc, start: int, end: int) -> str:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return ""
+    for tok in span:
+        if tok.ent_type_:
+            return tok.ent_type_
+    return ""

@@ -1,0 +1,1 @@
+"""Quality measurements of newsdesk stages against labelled corpora."""

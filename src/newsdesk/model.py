@@ -1,0 +1,211 @@
+"""The one document model every stage reads and writes.
+
+All classes are slotted, keyword-only dataclasses so they are cheap, picklable
+(a stage can run in a process pool) and explicit at construction sites.
+Offsets (``start``/``end``) always refer to :attr:`Article.text`, the cleaned
+body with paragraphs joined by a blank line; the title is never part of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+EntityKind = Literal["person", "organization", "place", "other"]
+Relation = Literal["agree", "contradict", "update", "unrelated"]
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+def content_id(*parts: str, prefix: str = "", length: int = 16) -> str:
+    """Return a stable hexadecimal id derived from the given text parts.
+
+    Args:
+        parts: Strings hashed in order (separated by a NUL byte).
+        prefix: Prepended to the digest, e.g. ``"a-"`` for articles.
+        length: Number of hex digits kept.
+
+    Returns:
+        ``prefix`` followed by the first ``length`` hex digits of SHA-256.
+    """
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    return prefix + digest[:length]
+
+
+@dataclass(slots=True, kw_only=True)
+class RawDocument:
+    """One input as read by ingest, before cleaning.
+
+    ``body`` is either plain text in the layout of a news ``.txt`` file (title on
+    line 1, paragraphs separated by blank lines) or, when ``is_html`` is true,
+    an HTML page. Metadata fields are whatever the container (JSONL line, HTML
+    meta tags, feed item) provided; cleaning may fill the missing ones.
+    """
+
+    path: str
+    body: str
+    is_html: bool = False
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: str | None = None
+    encoding: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class Removed:
+    """A piece of text the cleaner took out of the body, and why."""
+
+    text: str
+    reason: str
+
+
+@dataclass(slots=True, kw_only=True)
+class Article:
+    """A cleaned news article.
+
+    ``id`` is a content hash of the cleaned title and body, so re-ingesting the
+    same article yields the same id (and storage can ignore it).
+    """
+
+    id: str
+    path: str
+    title: str
+    paragraphs: list[str]
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    removed: list[Removed] = field(default_factory=list)
+    duplicate_of: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The cleaned body: paragraphs separated by a blank line."""
+        return PARAGRAPH_SEPARATOR.join(self.paragraphs)
+
+    @staticmethod
+    def make_id(title: str, paragraphs: list[str]) -> str:
+        """Return the content-hash id for a title and body paragraphs."""
+        return content_id(title.strip(), PARAGRAPH_SEPARATOR.join(paragraphs), prefix="a-")
+
+
+@dataclass(slots=True, kw_only=True)
+class Mention:
+    """One occurrence of an entity in an article's text."""
+
+    article: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True, kw_only=True)
+class Entity:
+    """A canonical entity: all spelling variants of one person, place, etc."""
+
+    id: str
+    name: str
+    kind: EntityKind
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class Quote:
+    """An attribution: who said what, with the reporting cue.
+
+    ``direct`` is true for quoted speech and false for reported speech
+    ("X said that ..."). ``speaker_entity`` is the id of the canonical
+    :class:`Entity` when the speaker is a named entity, else ``None`` (unnamed
+    sources keep their description in ``speaker``).
+    """
+
+    id: str
+    article: str
+    speaker: str | None
+    speaker_entity: str | None
+    cue: str | None
+    text: str
+    direct: bool
+    start: int
+    end: int
+    date: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class Claim:
+    """A checkable statement in one article, with who holds it.
+
+    Claims are built from quotes (the holder is the speaker) and from factual
+    sentences (the holder is the article's source).
+    """
+
+    id: str
+    article: str
+    text: str
+    holder: str | None
+    start: int
+    end: int
+    quote: str | None = None
+    negated: bool = False
+    date: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class ClaimRef:
+    """One side of a comparison, as shown to users."""
+
+    article: str
+    text: str
+    holder: str | None
+
+
+@dataclass(slots=True, kw_only=True)
+class Comparison:
+    """Two aligned claims of one story and how they relate."""
+
+    about: str
+    relation: Relation
+    kind: str
+    explanation: str
+    score: float
+    a: ClaimRef
+    b: ClaimRef
+
+
+@dataclass(slots=True, kw_only=True)
+class Story:
+    """A group of articles that tell the same story."""
+
+    id: str
+    title: str
+    articles: list[str]
+    comparisons: list[Comparison] = field(default_factory=list)
+
+    @property
+    def contradictions(self) -> list[Comparison]:
+        """The comparisons labelled ``contradict``."""
+        return [c for c in self.comparisons if c.relation == "contradict"]
+
+
+@dataclass(slots=True, kw_only=True)
+class Problem:
+    """An input that was rejected, with its reason (never fatal to a batch)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(slots=True, kw_only=True)
+class Analysis:
+    """Everything one run produced: the input of reports and the JSON contract."""
+
+    articles: list[Article] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)

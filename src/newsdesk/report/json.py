@@ -1,0 +1,97 @@
+"""The JSON contract of ``newsdesk analyze --format json`` (see docs/json-contract.md).
+
+Outside tools score this output: fields are only ever added, never renamed or
+removed. ``CONTRACT_VERSION`` grows when fields are added.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from newsdesk import __version__
+from newsdesk.model import Analysis, Comparison
+
+CONTRACT_VERSION = 1
+
+
+def _side(ref: Any) -> dict[str, Any]:
+    return {"article": ref.article, "text": ref.text, "holder": ref.holder}
+
+
+def _comparison(c: Comparison) -> dict[str, Any]:
+    return {
+        "about": c.about,
+        "kind": c.kind,
+        "explanation": c.explanation,
+        "score": c.score,
+        "a": _side(c.a),
+        "b": _side(c.b),
+        "relation": c.relation,
+    }
+
+
+def to_dict(analysis: Analysis) -> dict[str, Any]:
+    """Return the analysis as the documented JSON-ready dictionary."""
+    return {
+        "articles": [
+            {
+                "id": a.id,
+                "path": a.path,
+                "source": a.source,
+                "url": a.url,
+                "title": a.title,
+                "author": a.author,
+                "published": a.published,
+                "language": a.language,
+                "text": a.text,
+                "removed": [{"text": r.text, "reason": r.reason} for r in a.removed],
+                "duplicate_of": a.duplicate_of,
+            }
+            for a in analysis.articles
+        ],
+        "entities": [
+            {
+                "id": e.id,
+                "name": e.name,
+                "kind": e.kind,
+                "mentions": [
+                    {"article": m.article, "text": m.text, "start": m.start, "end": m.end} for m in e.mentions
+                ],
+            }
+            for e in analysis.entities
+        ],
+        "quotes": [
+            {
+                "id": q.id,
+                "article": q.article,
+                "speaker": q.speaker,
+                "speaker_entity": q.speaker_entity,
+                "cue": q.cue,
+                "text": q.text,
+                "direct": q.direct,
+                "start": q.start,
+                "end": q.end,
+                "date": q.date,
+            }
+            for q in analysis.quotes
+        ],
+        "stories": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "articles": s.articles,
+                "contradictions": [_comparison(c) for c in s.comparisons if c.relation == "contradict"],
+                "updates": [_comparison(c) for c in s.comparisons if c.relation == "update"],
+                "agreements": [_comparison(c) for c in s.comparisons if c.relation == "agree"],
+            }
+            for s in analysis.stories
+        ],
+        "problems": [{"path": p.path, "reason": p.reason} for p in analysis.problems],
+        "meta": {"newsdesk": __version__, "contract": CONTRACT_VERSION},
+    }
+
+
+def render_json(analysis: Analysis, *, indent: int | None = 2) -> str:
+    """Serialise an analysis to the JSON contract."""
+    return json.dumps(to_dict(analysis), ensure_ascii=False, indent=indent)

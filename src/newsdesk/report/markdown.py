@@ -1,0 +1,271 @@
+"""Markdown and plain-text reports of an analysis.
+
+:func:`render_markdown` is the readable report (terminal or any markdown
+viewer); :func:`render_summary` is the short plain-text digest printed by
+``newsdesk demo``. The small helpers :func:`ranked_stories`,
+:func:`key_entities` and :func:`source_label` are shared with the HTML report
+so both agree on ordering and naming.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from newsdesk.model import Analysis, Article, ClaimRef, Comparison, Entity, Story
+
+__all__ = [
+    "key_entities",
+    "ranked_stories",
+    "render_markdown",
+    "render_summary",
+    "source_label",
+]
+
+UNATTRIBUTED = "unattributed"
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def ranked_stories(analysis: Analysis) -> list[Story]:
+    """Return the stories of ``analysis``, most contested first.
+
+    Stories are ordered by number of contradictions, then by number of
+    articles (both descending), then by title so the order is stable.
+
+    Args:
+        analysis: The analysis whose stories are ranked.
+
+    Returns:
+        A new list; ``analysis`` is not modified.
+    """
+    return sorted(
+        analysis.stories,
+        key=lambda s: (-len(s.contradictions), -len(s.articles), s.title.casefold(), s.id),
+    )
+
+
+def key_entities(analysis: Analysis, story: Story, limit: int = 5) -> list[tuple[Entity, int]]:
+    """Return the entities mentioned by the most articles of ``story``.
+
+    Args:
+        analysis: Provides the entities and their mentions.
+        story: Only mentions in this story's articles count.
+        limit: How many entities to keep.
+
+    Returns:
+        Up to ``limit`` pairs of (entity, number of the story's articles that
+        mention it), most widespread first; ties go to the entity with more
+        mentions, then to the name in alphabetical order.
+    """
+    members = set(story.articles)
+    ranked: list[tuple[int, int, str, Entity]] = []
+    for entity in analysis.entities:
+        in_story = [m for m in entity.mentions if m.article in members]
+        if in_story:
+            n_articles = len({m.article for m in in_story})
+            ranked.append((n_articles, len(in_story), entity.name, entity))
+    ranked.sort(key=lambda r: (-r[0], -r[1], r[2].casefold()))
+    return [(entity, n_articles) for n_articles, _, _, entity in ranked[:limit]]
+
+
+def source_label(article: Article | None, fallback: str = "unknown source") -> str:
+    """Return how an article is named to readers: its outlet, else its title.
+
+    Args:
+        article: The article, or ``None`` when a reference points nowhere.
+        fallback: Used when there is no article or it has neither field.
+
+    Returns:
+        A single-line label.
+    """
+    if article is None:
+        return fallback
+    return _inline(article.source or article.title) or fallback
+
+
+def _inline(text: str | None) -> str:
+    """Collapse all whitespace so text fits on one markdown/list line."""
+    return " ".join((text or "").split())
+
+
+def _plural(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def _truncate(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _by_relation(story: Story, relation: str) -> list[Comparison]:
+    """Comparisons of one relation, strongest first."""
+    return sorted((c for c in story.comparisons if c.relation == relation), key=lambda c: -c.score)
+
+
+def _side(label: str, ref: ClaimRef, articles: Mapping[str, Article], width: int | None = None) -> str:
+    text = _inline(ref.text)
+    if width is not None:
+        text = _truncate(text, width)
+    holder = _inline(ref.holder) or UNATTRIBUTED
+    return f"{label}: {holder} — «{text}» ({source_label(articles.get(ref.article), ref.article)})"
+
+
+def _counts_line(analysis: Analysis, separator: str) -> str:
+    n_contradictions = sum(len(s.contradictions) for s in analysis.stories)
+    n_duplicates = sum(1 for a in analysis.articles if a.duplicate_of)
+    articles = _plural(len(analysis.articles), "article")
+    if n_duplicates:
+        articles += f" ({_plural(n_duplicates, 'duplicate')})"
+    parts = [
+        articles,
+        _plural(len(analysis.stories), "story", "stories"),
+        _plural(len(analysis.entities), "entity", "entities"),
+        _plural(len(analysis.quotes), "quote"),
+        _plural(n_contradictions, "contradiction"),
+        _plural(len(analysis.problems), "rejected input"),
+    ]
+    return separator.join(parts)
+
+
+def _code(text: str) -> str:
+    """Wrap text in a markdown code span that survives backticks inside it."""
+    text = _inline(text)
+    longest = 0
+    run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if longest else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def render_markdown(analysis: Analysis) -> str:
+    """Render a readable markdown report of an analysis.
+
+    Layout:
+
+    1. A header with counts (articles, stories, entities, quotes,
+       contradictions, rejected inputs).
+    2. One section per story, most contested first: sources with dates, key
+       entities, contradictions with both sides, then updates and agreements.
+    3. Articles that belong to no story, if any.
+    4. Rejected inputs with their reasons.
+
+    Article text is not markdown-escaped (the report is meant to be read in a
+    terminal as much as rendered); whitespace is collapsed so one claim stays
+    one list item.
+
+    Args:
+        analysis: What one run produced.
+
+    Returns:
+        The report, ending with a newline.
+    """
+    articles = {a.id: a for a in analysis.articles}
+    lines = ["# newsdesk report", "", _counts_line(analysis, " · "), ""]
+
+    if not analysis.stories:
+        lines += ["No stories.", ""]
+    for rank, story in enumerate(ranked_stories(analysis), start=1):
+        lines += _story_markdown(rank, story, analysis, articles)
+
+    in_stories = {article_id for story in analysis.stories for article_id in story.articles}
+    loose = [a for a in analysis.articles if a.id not in in_stories]
+    if loose:
+        lines += [f"## Articles outside stories ({len(loose)})", ""]
+        lines += [f"- {_article_line(a)}" for a in loose]
+        lines.append("")
+
+    lines += [f"## Rejected inputs ({len(analysis.problems)})", ""]
+    if analysis.problems:
+        lines += [f"- {_code(p.path)} — {_inline(p.reason)}" for p in analysis.problems]
+    else:
+        lines.append("None.")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _article_line(article: Article) -> str:
+    parts = [_inline(article.title) or article.id]
+    if article.source:
+        parts.append(_inline(article.source))
+    if article.published:
+        parts.append(_inline(article.published))
+    return " — ".join(parts)
+
+
+def _story_markdown(rank: int, story: Story, analysis: Analysis, articles: Mapping[str, Article]) -> list[str]:
+    lines = [f"## {rank}. {_inline(story.title) or story.id}", ""]
+    lines.append(f"- **Id:** {_code(story.id)}")
+    sources = []
+    for article_id in story.articles:
+        article = articles.get(article_id)
+        label = source_label(article, article_id)
+        if article is not None and article.published:
+            label += f" ({_inline(article.published)})"
+        sources.append(label)
+    lines.append(f"- **Sources ({len(sources)}):** {'; '.join(sources) or 'none'}")
+    entities = key_entities(analysis, story)
+    if entities:
+        listed = ", ".join(f"{_inline(e.name)} ({n})" for e, n in entities)
+        lines.append(f"- **Key entities:** {listed}")
+    lines.append("")
+
+    contradictions = _by_relation(story, "contradict")
+    lines += [f"### Contradictions ({len(contradictions)})", ""]
+    if contradictions:
+        lines += _comparison_lines(contradictions, articles)
+    else:
+        lines += ["None found.", ""]
+    for relation, heading in (("update", "Updates"), ("agree", "Agreements")):
+        found = _by_relation(story, relation)
+        if found:
+            lines += [f"### {heading} ({len(found)})", ""]
+            lines += _comparison_lines(found, articles)
+    return lines
+
+
+def _comparison_lines(comparisons: Iterable[Comparison], articles: Mapping[str, Article]) -> list[str]:
+    lines: list[str] = []
+    for c in comparisons:
+        lines.append(f"- {_inline(c.explanation)} ({_inline(c.kind)}, {c.score:.2f})")
+        lines.append(f"  - {_side('A', c.a, articles)}")
+        lines.append(f"  - {_side('B', c.b, articles)}")
+    lines.append("")
+    return lines
+
+
+# --------------------------------------------------------------------------- plain-text summary
+
+
+def render_summary(analysis: Analysis, *, width: int = 100) -> str:
+    """Render a short plain-text digest: stories, contradiction counts, top contradiction.
+
+    Args:
+        analysis: What one run produced.
+        width: Claim texts longer than this are cut with an ellipsis.
+
+    Returns:
+        The digest, ending with a newline.
+    """
+    articles = {a.id: a for a in analysis.articles}
+    lines = [f"newsdesk: {_counts_line(analysis, ', ')}", ""]
+    for rank, story in enumerate(ranked_stories(analysis), start=1):
+        contradictions = _by_relation(story, "contradict")
+        n = len(contradictions)
+        found = _plural(n, "contradiction") if n else "no contradictions"
+        counts = f"{_plural(len(story.articles), 'article')}, {found}"
+        lines.append(f"{rank}. {_inline(story.title) or story.id} [{story.id}] — {counts}")
+        if contradictions:
+            top = contradictions[0]
+            lines.append(f"   ! {_inline(top.explanation)} ({_inline(top.kind)}, {top.score:.2f})")
+            lines.append(f"     {_side('A', top.a, articles, width)}")
+            lines.append(f"     {_side('B', top.b, articles, width)}")
+    if not analysis.stories:
+        lines.append("No stories.")
+    if analysis.problems:
+        lines += ["", f"Rejected inputs: {len(analysis.problems)} (see the full report for reasons)"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,123 @@
+"""Settings, declared once and loaded in layers.
+
+Each stage declares its own frozen settings dataclass (name, default and a
+docstring as help). :class:`Settings` gathers them. :func:`load_settings`
+applies, in order: packaged defaults, a user TOML file, environment variables
+(``NEWSDESK_<SECTION>_<NAME>``), then explicit overrides (from the CLI).
+
+Example ``newsdesk.toml``::
+
+    [stories]
+    threshold = 0.25
+
+    [ingest]
+    max_bytes = 50000000
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsdesk.clean import CleanSettings
+from newsdesk.compare import CompareSettings
+from newsdesk.enrich import EnrichSettings
+from newsdesk.errors import NewsdeskError
+from newsdesk.ingest import IngestSettings
+from newsdesk.stories import StorySettings
+
+SECTIONS = ("ingest", "clean", "enrich", "stories", "compare")
+
+
+@dataclass(slots=True, kw_only=True, frozen=True)
+class Settings:
+    """All settings of a run, one section per stage."""
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    clean: CleanSettings = field(default_factory=CleanSettings)
+    enrich: EnrichSettings = field(default_factory=EnrichSettings)
+    stories: StorySettings = field(default_factory=StorySettings)
+    compare: CompareSettings = field(default_factory=CompareSettings)
+    clean_fast_html: bool = False
+    """Use trafilatura's fast mode for HTML (about 2.5x faster, slightly less recall)."""
+
+
+def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
+    """The user's config file: ``$NEWSDESK_CONFIG`` or ``~/.config/newsdesk/config.toml``."""
+    if env.get("NEWSDESK_CONFIG"):
+        return Path(env["NEWSDESK_CONFIG"])
+    base = Path(env.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "newsdesk" / "config.toml"
+
+
+def _coerce(value: Any, current: Any, where: str) -> Any:
+    if isinstance(value, str) and not isinstance(current, str):
+        try:
+            if isinstance(current, bool):
+                return value.lower() in ("1", "true", "yes", "on")
+            if isinstance(current, int):
+                return int(value)
+            if isinstance(current, float):
+                return float(value)
+            if isinstance(current, tuple):
+                return tuple(v.strip() for v in value.split(",") if v.strip())
+        except ValueError as exc:
+            raise NewsdeskError(f"setting {where}: cannot read {value!r} as {type(current).__name__}") from exc
+    if isinstance(current, tuple) and isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _apply(settings: Settings, layer: Mapping[str, Mapping[str, Any]], origin: str) -> Settings:
+    changes: dict[str, Any] = {}
+    for section, values in layer.items():
+        if section not in SECTIONS:
+            raise NewsdeskError(f"{origin}: unknown settings section [{section}] (known: {', '.join(SECTIONS)})")
+        current = getattr(settings, section)
+        names = {f.name for f in dataclasses.fields(current)}
+        unknown = set(values) - names
+        if unknown:
+            raise NewsdeskError(f"{origin}: unknown setting(s) {', '.join(sorted(unknown))} in [{section}]")
+        coerced = {k: _coerce(v, getattr(current, k), f"{section}.{k}") for k, v in values.items()}
+        changes[section] = dataclasses.replace(current, **coerced)
+    return dataclasses.replace(settings, **changes)
+
+
+def load_settings(
+    config: Path | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    env: Mapping[str, str] = os.environ,
+) -> Settings:
+    """Load settings: defaults, then the config file, environment and overrides.
+
+    Args:
+        config: A TOML file; when None the user's default file is used if present.
+        overrides: ``{section: {name: value}}`` applied last.
+        env: Environment (``NEWSDESK_STORIES_THRESHOLD=0.3`` sets ``stories.threshold``).
+
+    Raises:
+        NewsdeskError: The file is unreadable or names an unknown setting.
+    """
+    settings = Settings()
+    path = config or default_config_path(env)
+    if config is not None or path.exists():
+        try:
+            layer = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise NewsdeskError(f"cannot read settings file {path}: {exc}") from exc
+        settings = _apply(settings, layer, str(path))
+    from_env: dict[str, dict[str, str]] = {}
+    for key, value in env.items():
+        if not key.startswith("NEWSDESK_") or key in ("NEWSDESK_CONFIG", "NEWSDESK_DB"):
+            continue
+        rest = key.removeprefix("NEWSDESK_").lower()
+        section = next((s for s in SECTIONS if rest.startswith(s + "_")), None)
+        if section:
+            from_env.setdefault(section, {})[rest.removeprefix(section + "_")] = value
+    settings = _apply(settings, from_env, "environment")
+    return _apply(settings, overrides or {}, "command line")

@@ -1,0 +1,284 @@
+"""A dict-based store: the test double of :class:`~newsdesk.storage.sqlite.SQLiteStore`.
+
+It keeps the whole :class:`~newsdesk.storage.base.Store` contract (idempotent
+ingest, insertion order, atomic and checked ``save_analysis``, copies in and
+out, ``StorageError`` after ``close``), so tests of other stages can use it and
+switch to SQLite without changing a line. Only search is an approximation of
+FTS5: the same literal, all-terms-required matching, with a crude English stemmer
+and hit-count ranking instead of Porter and bm25.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+from typing import Self, TypeVar, get_args
+
+from newsdesk.errors import NotFoundError, StorageError
+from newsdesk.model import Article, Claim, Entity, EntityKind, Problem, Quote, Relation, Story
+from newsdesk.storage.base import (
+    SNIPPET_ELLIPSIS,
+    SNIPPET_END,
+    SNIPPET_START,
+    SNIPPET_TOKENS,
+    query_terms,
+    utc_now,
+)
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_TOKEN = re.compile(r"\w+")
+_ENTITY_KINDS = frozenset(get_args(EntityKind))
+_RELATIONS = frozenset(get_args(Relation))
+MEMORY_PATH = ":memory:"
+
+
+def _stem(word: str) -> str:
+    """Fold case and accents and strip a few English suffixes (a Porter stand-in)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    word = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    for suffix in ("ing", "ed", "s"):
+        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def _snippet(text: str, stems: set[str]) -> str:
+    """Return about :data:`SNIPPET_TOKENS` words of ``text`` around its first hit, hits marked."""
+    tokens = list(_TOKEN.finditer(text))
+    hits = [i for i, token in enumerate(tokens) if _stem(token.group()) in stems]
+    if not hits:
+        return text
+    first = max(0, min(hits[0] - SNIPPET_TOKENS // 4, len(tokens) - SNIPPET_TOKENS))
+    last = min(len(tokens), first + SNIPPET_TOKENS)
+    parts: list[str] = [SNIPPET_ELLIPSIS] if first > 0 else []
+    cursor = tokens[first].start()
+    for i in range(first, last):
+        token = tokens[i]
+        parts.append(text[cursor : token.start()])
+        marked = i in hits
+        parts.append(f"{SNIPPET_START}{token.group()}{SNIPPET_END}" if marked else token.group())
+        cursor = token.end()
+    parts.append(SNIPPET_ELLIPSIS if last < len(tokens) else text[cursor:])
+    return "".join(parts)
+
+
+def _unique(kind: str, ids: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            raise StorageError(f"{MEMORY_PATH}: rejected, nothing was written: two {kind} have the id {item_id!r}")
+        seen.add(item_id)
+    return seen
+
+
+def _require(known: set[str], value: str | None, what: str) -> None:
+    if value is not None and value not in known:
+        raise StorageError(f"{MEMORY_PATH}: rejected, nothing was written: {what} {value!r} is not stored")
+
+
+class MemoryStore:
+    """A :class:`~newsdesk.storage.base.Store` kept in dictionaries; nothing persists."""
+
+    def __init__(self) -> None:
+        self.path = MEMORY_PATH
+        self._closed = False
+        self._articles: dict[str, Article] = {}  # dicts keep insertion order
+        self._entities: list[Entity] = []
+        self._quotes: list[Quote] = []
+        self._claims: list[Claim] = []
+        self._stories: list[Story] = []
+        self._runs: list[dict[str, object]] = []
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StorageError(f"{MEMORY_PATH}: the store is closed. Open it again with open_store().")
+
+    @staticmethod
+    def _copy(value: T) -> T:
+        return copy.deepcopy(value)
+
+    # --- articles ---
+
+    def add_articles(self, articles: Sequence[Article]) -> list[str]:
+        """Store articles that are not stored yet; see :meth:`Store.add_articles`."""
+        self._check_open()
+        added: list[str] = []
+        for article in articles:
+            if article.id not in self._articles:
+                self._articles[article.id] = self._copy(article)
+                added.append(article.id)
+        return added
+
+    def get_article(self, article_id: str) -> Article:
+        """Return one article; see :meth:`Store.get_article`."""
+        self._check_open()
+        try:
+            return self._copy(self._articles[article_id])
+        except KeyError:
+            raise NotFoundError(f"no article with id {article_id!r}. List ids with `newsdesk articles`.") from None
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """Return articles in insertion order; see :meth:`Store.articles`."""
+        self._check_open()
+        if ids is None:
+            return self._copy(list(self._articles.values()))
+        missing = set(ids) - self._articles.keys()
+        if missing:
+            raise NotFoundError(f"no article with id {', '.join(sorted(map(repr, missing)))}.")
+        wanted = set(ids)
+        return self._copy([a for a in self._articles.values() if a.id in wanted])
+
+    def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+        """Search titles and bodies (approximates FTS5); see :meth:`Store.search`."""
+        self._check_open()
+        stems = {_stem(token) for term in query_terms(query) for token in _TOKEN.findall(term)}
+        if not stems or limit <= 0:
+            return []
+        scored: list[tuple[int, int, Article, str]] = []
+        for position, article in enumerate(self._articles.values()):
+            title_stems = [_stem(t) for t in _TOKEN.findall(article.title)]
+            text_stems = [_stem(t) for t in _TOKEN.findall(article.text)]
+            if not stems <= set(title_stems) | set(text_stems):
+                continue
+            title_hits = sum(s in stems for s in title_stems)
+            text_hits = sum(s in stems for s in text_stems)
+            column = article.text if text_hits >= title_hits else article.title
+            scored.append((-(title_hits + text_hits), position, article, _snippet(column, stems)))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [(self._copy(article), snippet) for _, _, article, snippet in scored[:limit]]
+
+    # --- derived data ---
+
+    def _check_analysis(
+        self,
+        entities: Sequence[Entity],
+        quotes: Sequence[Quote],
+        claims: Sequence[Claim],
+        stories: Sequence[Story],
+    ) -> None:
+        """Apply the same constraints as the SQLite schema (keys, references, enums)."""
+        articles = set(self._articles)
+        entity_ids = _unique("entities", (e.id for e in entities))
+        for entity in entities:
+            if entity.kind not in _ENTITY_KINDS:
+                raise StorageError(f"{MEMORY_PATH}: rejected, nothing was written: entity kind {entity.kind!r}")
+            for mention in entity.mentions:
+                _require(articles, mention.article, "the article of a mention of " + repr(entity.id))
+        quote_ids = _unique("quotes", (q.id for q in quotes))
+        for quote in quotes:
+            _require(articles, quote.article, "the article of quote " + repr(quote.id))
+            _require(entity_ids, quote.speaker_entity, "the speaker entity of quote " + repr(quote.id))
+        _unique("claims", (c.id for c in claims))
+        for claim in claims:
+            _require(articles, claim.article, "the article of claim " + repr(claim.id))
+            _require(quote_ids, claim.quote, "the quote of claim " + repr(claim.id))
+        _unique("stories", (s.id for s in stories))
+        for story in stories:
+            _unique(f"articles of story {story.id!r}", story.articles)
+            for article_id in story.articles:
+                _require(articles, article_id, "article of story " + repr(story.id))
+            for comparison in story.comparisons:
+                if comparison.relation not in _RELATIONS:
+                    raise StorageError(
+                        f"{MEMORY_PATH}: rejected, nothing was written: relation {comparison.relation!r}"
+                    )
+                for side in (comparison.a, comparison.b):
+                    _require(articles, side.article, "the article of a comparison in story " + repr(story.id))
+
+    def save_analysis(
+        self,
+        *,
+        entities: Sequence[Entity],
+        quotes: Sequence[Quote],
+        claims: Sequence[Claim],
+        stories: Sequence[Story],
+    ) -> None:
+        """Replace all derived data atomically; see :meth:`Store.save_analysis`."""
+        self._check_open()
+        self._check_analysis(entities, quotes, claims, stories)
+        # Copy everything first so a failure cannot leave a half-replaced analysis.
+        new = self._copy((list(entities), list(quotes), list(claims), list(stories)))
+        self._entities, self._quotes, self._claims, self._stories = new
+
+    def entities(self) -> list[Entity]:
+        """Return all entities with their mentions; see :meth:`Store.entities`."""
+        self._check_open()
+        return self._copy(self._entities)
+
+    def quotes(self, article_id: str | None = None) -> list[Quote]:
+        """Return quotes in saved order; see :meth:`Store.quotes`."""
+        self._check_open()
+        return self._copy([q for q in self._quotes if article_id is None or q.article == article_id])
+
+    def claims(self, article_id: str | None = None) -> list[Claim]:
+        """Return claims in saved order; see :meth:`Store.claims`."""
+        self._check_open()
+        return self._copy([c for c in self._claims if article_id is None or c.article == article_id])
+
+    def stories(self) -> list[Story]:
+        """Return all stories; see :meth:`Store.stories`."""
+        self._check_open()
+        return self._copy(self._stories)
+
+    def get_story(self, story_id: str) -> Story:
+        """Return one story; see :meth:`Store.get_story`."""
+        self._check_open()
+        for story in self._stories:
+            if story.id == story_id:
+                return self._copy(story)
+        raise NotFoundError(f"no story with id {story_id!r}. List ids with `newsdesk stories`.")
+
+    # --- run log ---
+
+    def record_run(self, *, command: str, inputs: int, added: int, problems: Sequence[Problem]) -> int:
+        """Log one ingest run; see :meth:`Store.record_run`."""
+        self._check_open()
+        run_id = len(self._runs) + 1
+        self._runs.append(
+            {
+                "id": run_id,
+                "command": command,
+                "inputs": inputs,
+                "added": added,
+                "recorded_at": utc_now(),
+                "problems": self._copy(list(problems)),
+            }
+        )
+        return run_id
+
+    def runs(self) -> list[dict[str, object]]:
+        """Return the run log, oldest first; see :meth:`Store.runs`."""
+        self._check_open()
+        return self._copy(self._runs)
+
+    # --- lifecycle ---
+
+    def close(self) -> None:
+        """Mark the store closed; idempotent."""
+        self._closed = True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "MemoryStore()"

@@ -1,0 +1,272 @@
+"""Ordered, recorded schema migrations of the SQLite store.
+
+Each migration is a ``(version, description, sql)`` triple. Versions start at 1
+and increase by one; a migration, once released, is never edited: a schema
+change is a new migration appended to :data:`MIGRATIONS`.
+
+The database records what was applied twice, on purpose: the
+``schema_migrations`` table (version, description, applied_at) is the human
+readable history, and ``PRAGMA user_version`` is the cheap number checked on
+every open (a database newer than :data:`LATEST_VERSION` is refused).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from newsdesk.storage.base import utc_now
+
+logger = logging.getLogger(__name__)
+
+
+class Migration(NamedTuple):
+    """One schema step."""
+
+    version: int
+    description: str
+    sql: str
+
+
+MIGRATIONS_TABLE_SQL = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at  TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        1,
+        "articles with full-text search",
+        """
+        CREATE TABLE articles (
+            seq          INTEGER PRIMARY KEY,
+            id           TEXT NOT NULL UNIQUE,
+            path         TEXT NOT NULL,
+            title        TEXT NOT NULL,
+            text         TEXT NOT NULL,   -- paragraphs joined by a blank line, indexed by articles_fts
+            paragraphs   TEXT NOT NULL,   -- JSON array of strings
+            source       TEXT,
+            url          TEXT,
+            author       TEXT,
+            published    TEXT,
+            language     TEXT,
+            removed      TEXT NOT NULL,   -- JSON array of {"text", "reason"}
+            duplicate_of TEXT,
+            added_at     TEXT NOT NULL
+        );
+
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text,
+            content='articles', content_rowid='seq',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+        END;
+
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.seq, old.title, old.text);
+        END;
+
+        CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.seq, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+        END;
+        """,
+    ),
+    Migration(
+        2,
+        "derived data: entities, mentions, quotes, claims, stories, comparisons",
+        """
+        CREATE TABLE entities (
+            id   TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'organization', 'place', 'other'))
+        );
+
+        CREATE TABLE mentions (
+            entity_id  TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            text       TEXT NOT NULL,
+            start      INTEGER NOT NULL,
+            "end"      INTEGER NOT NULL,
+            PRIMARY KEY (entity_id, position)
+        );
+        CREATE INDEX mentions_article ON mentions(article_id);
+
+        CREATE TABLE quotes (
+            id             TEXT PRIMARY KEY,
+            article_id     TEXT NOT NULL REFERENCES articles(id),
+            speaker        TEXT,
+            speaker_entity TEXT REFERENCES entities(id),
+            cue            TEXT,
+            text           TEXT NOT NULL,
+            direct         INTEGER NOT NULL CHECK (direct IN (0, 1)),
+            start          INTEGER NOT NULL,
+            "end"          INTEGER NOT NULL,
+            date           TEXT
+        );
+        CREATE INDEX quotes_article ON quotes(article_id);
+        CREATE INDEX quotes_speaker_entity ON quotes(speaker_entity);
+
+        CREATE TABLE claims (
+            id         TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            text       TEXT NOT NULL,
+            holder     TEXT,
+            start      INTEGER NOT NULL,
+            "end"      INTEGER NOT NULL,
+            quote_id   TEXT REFERENCES quotes(id),
+            negated    INTEGER NOT NULL CHECK (negated IN (0, 1)),
+            date       TEXT
+        );
+        CREATE INDEX claims_article ON claims(article_id);
+        CREATE INDEX claims_quote ON claims(quote_id);
+
+        CREATE TABLE stories (
+            id    TEXT PRIMARY KEY,
+            title TEXT NOT NULL
+        );
+
+        CREATE TABLE story_articles (
+            story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            position   INTEGER NOT NULL,
+            PRIMARY KEY (story_id, article_id)
+        );
+        CREATE INDEX story_articles_article ON story_articles(article_id);
+
+        CREATE TABLE comparisons (
+            story_id    TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            position    INTEGER NOT NULL,
+            about       TEXT NOT NULL,
+            relation    TEXT NOT NULL CHECK (relation IN ('agree', 'contradict', 'update', 'unrelated')),
+            kind        TEXT NOT NULL,
+            explanation TEXT NOT NULL,
+            score       REAL NOT NULL,
+            a_article   TEXT NOT NULL REFERENCES articles(id),
+            a_text      TEXT NOT NULL,
+            a_holder    TEXT,
+            b_article   TEXT NOT NULL REFERENCES articles(id),
+            b_text      TEXT NOT NULL,
+            b_holder    TEXT,
+            PRIMARY KEY (story_id, position)
+        );
+        CREATE INDEX comparisons_a_article ON comparisons(a_article);
+        CREATE INDEX comparisons_b_article ON comparisons(b_article);
+        """,
+    ),
+    Migration(
+        3,
+        "ingest run log with rejected inputs",
+        """
+        CREATE TABLE runs (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            command     TEXT NOT NULL,
+            inputs      INTEGER NOT NULL,
+            added       INTEGER NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+
+        CREATE TABLE run_problems (
+            run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            path     TEXT NOT NULL,
+            reason   TEXT NOT NULL,
+            PRIMARY KEY (run_id, position)
+        );
+        """,
+    ),
+]
+
+LATEST_VERSION: int = MIGRATIONS[-1].version
+"""The schema version this code writes; newer databases are refused."""
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a script into complete SQL statements.
+
+    Splitting on ``;`` alone would cut trigger bodies apart, so pieces are
+    accumulated until :func:`sqlite3.complete_statement` accepts them.
+
+    Args:
+        sql: Statements separated by semicolons.
+
+    Returns:
+        The statements, each ending with ``;``; blank remainders are dropped.
+    """
+    statements: list[str] = []
+    buffer = ""
+    *pieces, rest = sql.split(";")
+    for piece in pieces:
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \t\r\n;"):
+                statements.append(buffer.strip())
+            buffer = ""
+    buffer += rest
+    if buffer.strip(" \t\r\n;"):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {buffer.strip()[:80]!r}")
+    return statements
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """Return the database's ``PRAGMA user_version``."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+    """Apply the migrations a database is missing, in order.
+
+    Each migration runs in its own ``BEGIN IMMEDIATE`` transaction together
+    with its ``schema_migrations`` row and the new ``user_version``, so a
+    failure leaves the database at the previous version. The version is read
+    again inside the transaction, so two processes opening a new database at
+    once do not apply a step twice.
+
+    Args:
+        conn: A connection in autocommit mode (``isolation_level=None``).
+        migrations: The steps, ordered by version (the default is the real list;
+            tests pass a prefix to build old databases).
+
+    Returns:
+        The versions applied now (empty when the database was up to date).
+
+    Raises:
+        sqlite3.Error: A step failed; it was rolled back.
+    """
+    applied: list[int] = []
+    for migration in migrations:
+        if user_version(conn) >= migration.version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if user_version(conn) >= migration.version:
+                conn.execute("ROLLBACK")
+                continue
+            conn.execute(MIGRATIONS_TABLE_SQL)
+            for statement in split_statements(migration.sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.description, utc_now()),
+            )
+            # PRAGMA takes no parameters; the version is an int from this module.
+            conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        logger.info("applied schema migration %d: %s", migration.version, migration.description)
+        applied.append(migration.version)
+    return applied

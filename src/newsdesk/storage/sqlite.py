@@ -1,0 +1,665 @@
+"""The embedded default store: one SQLite file.
+
+Opening a path goes through these steps, so a file that is not ours is never
+written to:
+
+1. If the file exists and is not empty, its first 100 bytes must be an SQLite
+   header (``SQLite format 3\\0``); otherwise :class:`DatabaseCorruptError`.
+   This runs before connecting, because ``sqlite3.connect`` accepts any file
+   and switching to WAL would write into it.
+2. Connect with a busy timeout, then (existing files only) run
+   ``PRAGMA quick_check`` and check the database is a newsdesk one: it has a
+   ``schema_migrations`` table, or no tables at all.
+3. Refuse a ``user_version`` newer than the code's latest migration
+   (:class:`SchemaTooNewError`).
+4. Only now write: switch to WAL, enable foreign keys, apply the missing
+   migrations in order.
+
+Every later ``sqlite3`` error is translated into the newsdesk exception tree
+(locked, damaged, or a generic :class:`StorageError`) by
+:meth:`SQLiteStore._errors`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from newsdesk.errors import (
+    DatabaseCorruptError,
+    DatabaseLockedError,
+    NotFoundError,
+    SchemaTooNewError,
+    StorageError,
+)
+from newsdesk.model import (
+    Article,
+    Claim,
+    ClaimRef,
+    Comparison,
+    Entity,
+    Mention,
+    Problem,
+    Quote,
+    Removed,
+    Story,
+)
+from newsdesk.storage.base import (
+    SNIPPET_ELLIPSIS,
+    SNIPPET_END,
+    SNIPPET_START,
+    SNIPPET_TOKENS,
+    query_terms,
+    utc_now,
+)
+from newsdesk.storage.migrations import LATEST_VERSION, apply_migrations, user_version
+
+logger = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+HEADER_SIZE = 100
+MEMORY = ":memory:"
+
+Row = tuple[Any, ...]
+
+# --- row mapping -----------------------------------------------------------------
+# Each model class is stored flat; lists that are only ever read whole
+# (paragraphs, removed) are JSON columns, lists that are queried get a table.
+
+
+def _insert(table: str, columns: Sequence[str], *, or_ignore: bool = False) -> str:
+    """Return an INSERT statement with one placeholder per column (names are ours, not user input)."""
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f"{verb} INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+
+
+ARTICLE_COLUMNS = (
+    "a.id, a.path, a.title, a.paragraphs, a.source, a.url, a.author, a.published, a.language, a.removed, a.duplicate_of"
+)
+# The column order of each INSERT matches the tuples built by the _*_rows functions below.
+INSERT_ARTICLE = _insert(
+    "articles",
+    (
+        "id", "path", "title", "text", "paragraphs", "source", "url", "author",
+        "published", "language", "removed", "duplicate_of", "added_at",
+    ),
+    or_ignore=True,
+)  # fmt: skip
+INSERT_ENTITY = _insert("entities", ("id", "name", "kind"))
+INSERT_MENTION = _insert("mentions", ("entity_id", "position", "article_id", "text", "start", "end"))
+INSERT_QUOTE = _insert(
+    "quotes",
+    ("id", "article_id", "speaker", "speaker_entity", "cue", "text", "direct", "start", "end", "date"),
+)
+INSERT_CLAIM = _insert("claims", ("id", "article_id", "text", "holder", "start", "end", "quote_id", "negated", "date"))
+INSERT_STORY = _insert("stories", ("id", "title"))
+INSERT_MEMBERSHIP = _insert("story_articles", ("story_id", "article_id", "position"))
+INSERT_COMPARISON = _insert(
+    "comparisons",
+    (
+        "story_id", "position", "about", "relation", "kind", "explanation", "score",
+        "a_article", "a_text", "a_holder", "b_article", "b_text", "b_holder",
+    ),
+)  # fmt: skip
+INSERT_RUN = _insert("runs", ("command", "inputs", "added", "recorded_at"))
+INSERT_PROBLEM = _insert("run_problems", ("run_id", "position", "path", "reason"))
+# Children first, so foreign keys never point at a deleted row mid-transaction.
+DERIVED_TABLES = ("comparisons", "story_articles", "stories", "claims", "quotes", "mentions", "entities")
+
+
+def _to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _article_row(article: Article, added_at: str) -> Row:
+    return (
+        article.id,
+        article.path,
+        article.title,
+        article.text,
+        _to_json(article.paragraphs),
+        article.source,
+        article.url,
+        article.author,
+        article.published,
+        article.language,
+        _to_json([{"text": r.text, "reason": r.reason} for r in article.removed]),
+        article.duplicate_of,
+        added_at,
+    )
+
+
+def _article_from_row(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"],
+        path=row["path"],
+        title=row["title"],
+        paragraphs=json.loads(row["paragraphs"]),
+        source=row["source"],
+        url=row["url"],
+        author=row["author"],
+        published=row["published"],
+        language=row["language"],
+        removed=[Removed(text=r["text"], reason=r["reason"]) for r in json.loads(row["removed"])],
+        duplicate_of=row["duplicate_of"],
+    )
+
+
+def _entity_rows(entities: Sequence[Entity]) -> Iterator[Row]:
+    return ((e.id, e.name, e.kind) for e in entities)
+
+
+def _mention_rows(entities: Sequence[Entity]) -> Iterator[Row]:
+    for entity in entities:
+        for position, m in enumerate(entity.mentions):
+            yield (entity.id, position, m.article, m.text, m.start, m.end)
+
+
+def _mention_from_row(row: sqlite3.Row) -> Mention:
+    return Mention(article=row["article_id"], text=row["text"], start=row["start"], end=row["end"])
+
+
+def _quote_rows(quotes: Sequence[Quote]) -> Iterator[Row]:
+    for q in quotes:
+        yield (
+            q.id,
+            q.article,
+            q.speaker,
+            q.speaker_entity,
+            q.cue,
+            q.text,
+            int(q.direct),
+            q.start,
+            q.end,
+            q.date,
+        )
+
+
+def _quote_from_row(row: sqlite3.Row) -> Quote:
+    return Quote(
+        id=row["id"],
+        article=row["article_id"],
+        speaker=row["speaker"],
+        speaker_entity=row["speaker_entity"],
+        cue=row["cue"],
+        text=row["text"],
+        direct=bool(row["direct"]),
+        start=row["start"],
+        end=row["end"],
+        date=row["date"],
+    )
+
+
+def _claim_rows(claims: Sequence[Claim]) -> Iterator[Row]:
+    for c in claims:
+        yield (c.id, c.article, c.text, c.holder, c.start, c.end, c.quote, int(c.negated), c.date)
+
+
+def _claim_from_row(row: sqlite3.Row) -> Claim:
+    return Claim(
+        id=row["id"],
+        article=row["article_id"],
+        text=row["text"],
+        holder=row["holder"],
+        start=row["start"],
+        end=row["end"],
+        quote=row["quote_id"],
+        negated=bool(row["negated"]),
+        date=row["date"],
+    )
+
+
+def _story_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    return ((s.id, s.title) for s in stories)
+
+
+def _membership_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, article_id in enumerate(story.articles):
+            yield (story.id, article_id, position)
+
+
+def _comparison_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, c in enumerate(story.comparisons):
+            yield (
+                story.id,
+                position,
+                c.about,
+                c.relation,
+                c.kind,
+                c.explanation,
+                float(c.score),
+                c.a.article,
+                c.a.text,
+                c.a.holder,
+                c.b.article,
+                c.b.text,
+                c.b.holder,
+            )
+
+
+def _comparison_from_row(row: sqlite3.Row) -> Comparison:
+    return Comparison(
+        about=row["about"],
+        relation=row["relation"],
+        kind=row["kind"],
+        explanation=row["explanation"],
+        score=row["score"],
+        a=ClaimRef(article=row["a_article"], text=row["a_text"], holder=row["a_holder"]),
+        b=ClaimRef(article=row["b_article"], text=row["b_text"], holder=row["b_holder"]),
+    )
+
+
+def fts_query(terms: Iterable[str]) -> str:
+    """Return an FTS5 MATCH expression requiring every term, taken literally.
+
+    Each term becomes a double-quoted FTS5 string (inner quotes doubled), so
+    operators and syntax characters in user input are just text.
+    """
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+# --- opening -----------------------------------------------------------------------
+
+
+def _untouched(path: str, what: str, advice: str) -> str:
+    return f"{path} {what}; it was left untouched. {advice}"
+
+
+def _corrupt(path: str, detail: str) -> DatabaseCorruptError:
+    return DatabaseCorruptError(
+        _untouched(
+            path,
+            f"is not a newsdesk database or is damaged ({detail})",
+            "Check the path, restore a backup, or move the file away to start a new database.",
+        )
+    )
+
+
+def _locked(path: str, timeout: float) -> DatabaseLockedError:
+    return DatabaseLockedError(
+        f"{path} is locked by another process (waited {timeout:g} s). "
+        "Wait for the other newsdesk command to finish and try again, or raise the timeout."
+    )
+
+
+def _check_header(path: Path) -> None:
+    """Refuse an existing, non-empty file that does not start with an SQLite header."""
+    if path.is_dir():
+        raise StorageError(f"{path} is a directory, not a database file. Give the path of a file.")
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        header = handle.read(HEADER_SIZE)
+    if not header:
+        return  # an empty file is an empty database; SQLite initialises it
+    if len(header) < HEADER_SIZE or not header.startswith(SQLITE_HEADER):
+        raise _corrupt(str(path), "no SQLite header")
+
+
+def _check_database(conn: sqlite3.Connection, path: str) -> None:
+    """Check an existing database is intact, ours and not newer than this code.
+
+    Raises:
+        DatabaseCorruptError: Damaged, or an SQLite database of another program.
+        SchemaTooNewError: Written by a newer newsdesk.
+    """
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+    if problems != ["ok"]:
+        raise _corrupt(path, "quick_check: " + "; ".join(str(p) for p in problems[:3]))
+    tables = {
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    }
+    version = user_version(conn)
+    if "schema_migrations" not in tables:
+        if tables or version:
+            raise DatabaseCorruptError(
+                _untouched(
+                    path,
+                    "is an SQLite database but not a newsdesk database (it has no schema_migrations table)",
+                    "Give newsdesk a path of its own.",
+                )
+            )
+        return  # a valid, empty database: migrations will fill it
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(schema_migrations)")}
+    if not {"version", "description", "applied_at"} <= columns:
+        raise DatabaseCorruptError(
+            _untouched(
+                path,
+                "is an SQLite database but not a newsdesk database "
+                "(its schema_migrations table belongs to another program)",
+                "Give newsdesk a path of its own.",
+            )
+        )
+    if version > LATEST_VERSION:
+        raise SchemaTooNewError(
+            _untouched(
+                path,
+                f"was written by a newer newsdesk (schema version {version}, this newsdesk knows up to "
+                f"{LATEST_VERSION})",
+                "Upgrade newsdesk to open it.",
+            )
+        )
+    recorded = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    if recorded != set(range(1, version + 1)):
+        raise _corrupt(path, f"schema version {version} but migrations {sorted(recorded)} recorded")
+
+
+def _connect(path: Path | str, timeout: float) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+class SQLiteStore:
+    """A :class:`~newsdesk.storage.base.Store` in one SQLite file (WAL mode).
+
+    Args:
+        path: The database file; created with its parent directories when
+            missing. ``":memory:"`` gives a private in-memory database.
+        timeout: Seconds to wait for another process's lock before raising
+            :class:`DatabaseLockedError`.
+
+    Raises:
+        DatabaseCorruptError: The file is not a newsdesk database or is damaged
+            (it is left untouched).
+        SchemaTooNewError: A newer newsdesk wrote it (left untouched).
+        DatabaseLockedError: Another process kept it locked past ``timeout``.
+        StorageError: It cannot be opened for another reason.
+
+    A store object belongs to the thread that opened it; open one per thread.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self._conn: sqlite3.Connection | None = None
+        self._conn = self._open()
+        logger.debug("opened %s (schema version %d)", self.path, LATEST_VERSION)
+
+    # --- connection and errors ---
+
+    def _open(self) -> sqlite3.Connection:
+        in_memory = self.path == MEMORY
+        file = Path(self.path)
+        if not in_memory:
+            _check_header(file)
+        existing = not in_memory and file.exists() and file.stat().st_size > 0
+        try:
+            if not in_memory:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            conn = _connect(MEMORY if in_memory else file, self.timeout)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open {self.path}: {exc}. Check the path and its permissions.") from exc
+        try:
+            with self._errors(opening=True):
+                if existing:
+                    _check_database(conn, self.path)
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode != "wal" and not in_memory:
+                    logger.warning(
+                        "%s: journal_mode is %s, not wal (file system without shared memory?)",
+                        self.path,
+                        mode,
+                    )
+                conn.execute("PRAGMA foreign_keys = ON")
+                apply_migrations(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _error(self, exc: sqlite3.Error, *, opening: bool = False) -> StorageError:
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc):
+            return _locked(self.path, self.timeout)
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or (opening and type(exc) is sqlite3.DatabaseError):
+            if opening:
+                return _corrupt(self.path, str(exc))
+            return DatabaseCorruptError(
+                f"{self.path} is damaged ({exc}). Restore a backup, or run `sqlite3 {self.path} .recover`."
+            )
+        if isinstance(exc, sqlite3.IntegrityError):
+            return StorageError(f"{self.path}: rejected, nothing was written: {exc}")
+        return StorageError(f"{self.path}: {exc}")
+
+    @contextmanager
+    def _errors(self, *, opening: bool = False) -> Iterator[None]:
+        """Translate ``sqlite3`` errors raised inside the block into newsdesk errors."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise self._error(exc, opening=opening) from exc
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StorageError(f"{self.path}: the store is closed. Open it again with open_store().")
+        return self._conn
+
+    @contextmanager
+    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
+        """Run the block in one transaction; roll back on any exception.
+
+        Writers use ``BEGIN IMMEDIATE`` so the write lock (and the busy wait) is
+        taken up front; multi-query readers use ``BEGIN`` for one snapshot.
+        """
+        conn = self._connection()
+        with self._errors():
+            conn.execute(begin)
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._errors():
+            return self._connection().execute(sql, params).fetchall()
+
+    # --- articles ---
+
+    def add_articles(self, articles: Sequence[Article]) -> list[str]:
+        """Store articles that are not stored yet; see :meth:`Store.add_articles`."""
+        added: list[str] = []
+        now = utc_now()
+        with self._transaction() as conn:
+            for article in articles:
+                cursor = conn.execute(INSERT_ARTICLE, _article_row(article, now))
+                if cursor.rowcount == 1:
+                    added.append(article.id)
+        logger.debug("%s: %d of %d articles were new", self.path, len(added), len(articles))
+        return added
+
+    def get_article(self, article_id: str) -> Article:
+        """Return one article; see :meth:`Store.get_article`."""
+        rows = self._query(f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,))
+        if not rows:
+            raise NotFoundError(f"no article with id {article_id!r}. List ids with `newsdesk articles`.")
+        return _article_from_row(rows[0])
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """Return articles in insertion order; see :meth:`Store.articles`."""
+        if ids is None:
+            rows = self._query(f"SELECT {ARTICLE_COLUMNS} FROM articles a ORDER BY a.seq")
+        else:
+            # json_each avoids SQLite's limit on the number of bound parameters.
+            rows = self._query(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles a "
+                "WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.seq",
+                (_to_json(list(ids)),),
+            )
+            missing = set(ids) - {row["id"] for row in rows}
+            if missing:
+                raise NotFoundError(f"no article with id {', '.join(sorted(map(repr, missing)))}.")
+        return [_article_from_row(row) for row in rows]
+
+    def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+        """Full-text search with FTS5 (bm25 rank); see :meth:`Store.search`."""
+        terms = query_terms(query)
+        if not terms or limit <= 0:
+            return []
+        rows = self._query(
+            f"SELECT {ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, ?, ?) AS snippet "
+            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.seq LIMIT ?",
+            (SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, fts_query(terms), limit),
+        )
+        return [(_article_from_row(row), row["snippet"]) for row in rows]
+
+    # --- derived data ---
+
+    def save_analysis(
+        self,
+        *,
+        entities: Sequence[Entity],
+        quotes: Sequence[Quote],
+        claims: Sequence[Claim],
+        stories: Sequence[Story],
+    ) -> None:
+        """Replace all derived data atomically; see :meth:`Store.save_analysis`."""
+        with self._transaction() as conn:
+            for table in DERIVED_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+            conn.executemany(INSERT_ENTITY, _entity_rows(entities))
+            conn.executemany(INSERT_MENTION, _mention_rows(entities))
+            conn.executemany(INSERT_QUOTE, _quote_rows(quotes))
+            conn.executemany(INSERT_CLAIM, _claim_rows(claims))
+            conn.executemany(INSERT_STORY, _story_rows(stories))
+            conn.executemany(INSERT_MEMBERSHIP, _membership_rows(stories))
+            conn.executemany(INSERT_COMPARISON, _comparison_rows(stories))
+        logger.info(
+            "%s: saved %d entities, %d quotes, %d claims, %d stories",
+            self.path,
+            len(entities),
+            len(quotes),
+            len(claims),
+            len(stories),
+        )
+
+    def entities(self) -> list[Entity]:
+        """Return all entities with their mentions; see :meth:`Store.entities`."""
+        with self._transaction("BEGIN") as conn:
+            entity_rows = conn.execute("SELECT id, name, kind FROM entities ORDER BY rowid").fetchall()
+            mention_rows = conn.execute(
+                'SELECT entity_id, article_id, text, start, "end" FROM mentions ORDER BY entity_id, position'
+            ).fetchall()
+        mentions: dict[str, list[Mention]] = {}
+        for row in mention_rows:
+            mentions.setdefault(row["entity_id"], []).append(_mention_from_row(row))
+        return [
+            Entity(id=row["id"], name=row["name"], kind=row["kind"], mentions=mentions.get(row["id"], []))
+            for row in entity_rows
+        ]
+
+    def quotes(self, article_id: str | None = None) -> list[Quote]:
+        """Return quotes in saved order; see :meth:`Store.quotes`."""
+        if article_id is None:
+            rows = self._query("SELECT * FROM quotes ORDER BY rowid")
+        else:
+            rows = self._query("SELECT * FROM quotes WHERE article_id = ? ORDER BY rowid", (article_id,))
+        return [_quote_from_row(row) for row in rows]
+
+    def claims(self, article_id: str | None = None) -> list[Claim]:
+        """Return claims in saved order; see :meth:`Store.claims`."""
+        if article_id is None:
+            rows = self._query("SELECT * FROM claims ORDER BY rowid")
+        else:
+            rows = self._query("SELECT * FROM claims WHERE article_id = ? ORDER BY rowid", (article_id,))
+        return [_claim_from_row(row) for row in rows]
+
+    def _load_stories(self, story_id: str | None) -> list[Story]:
+        params: tuple[str, ...] = () if story_id is None else (story_id,)
+        only_story = "" if story_id is None else "WHERE id = ?"
+        only_parts = "" if story_id is None else "WHERE story_id = ?"
+        with self._transaction("BEGIN") as conn:
+            story_rows = conn.execute(f"SELECT id, title FROM stories {only_story} ORDER BY rowid", params).fetchall()
+            member_rows = conn.execute(
+                f"SELECT story_id, article_id FROM story_articles {only_parts} ORDER BY story_id, position",
+                params,
+            ).fetchall()
+            comparison_rows = conn.execute(
+                f"SELECT * FROM comparisons {only_parts} ORDER BY story_id, position", params
+            ).fetchall()
+        members: dict[str, list[str]] = {}
+        for row in member_rows:
+            members.setdefault(row["story_id"], []).append(row["article_id"])
+        comparisons: dict[str, list[Comparison]] = {}
+        for row in comparison_rows:
+            comparisons.setdefault(row["story_id"], []).append(_comparison_from_row(row))
+        return [
+            Story(
+                id=row["id"],
+                title=row["title"],
+                articles=members.get(row["id"], []),
+                comparisons=comparisons.get(row["id"], []),
+            )
+            for row in story_rows
+        ]
+
+    def stories(self) -> list[Story]:
+        """Return all stories with articles and comparisons; see :meth:`Store.stories`."""
+        return self._load_stories(None)
+
+    def get_story(self, story_id: str) -> Story:
+        """Return one story; see :meth:`Store.get_story`."""
+        found = self._load_stories(story_id)
+        if not found:
+            raise NotFoundError(f"no story with id {story_id!r}. List ids with `newsdesk stories`.")
+        return found[0]
+
+    # --- run log ---
+
+    def record_run(self, *, command: str, inputs: int, added: int, problems: Sequence[Problem]) -> int:
+        """Log one ingest run; see :meth:`Store.record_run`."""
+        with self._transaction() as conn:
+            cursor = conn.execute(INSERT_RUN, (command, inputs, added, utc_now()))
+            run_id = cursor.lastrowid
+            assert run_id is not None  # an INSERT into a rowid table always sets it
+            conn.executemany(INSERT_PROBLEM, ((run_id, i, p.path, p.reason) for i, p in enumerate(problems)))
+        return run_id
+
+    def runs(self) -> list[dict[str, object]]:
+        """Return the run log, oldest first; see :meth:`Store.runs`."""
+        with self._transaction("BEGIN") as conn:
+            run_rows = conn.execute("SELECT id, command, inputs, added, recorded_at FROM runs ORDER BY id").fetchall()
+            problem_rows = conn.execute(
+                "SELECT run_id, path, reason FROM run_problems ORDER BY run_id, position"
+            ).fetchall()
+        problems: dict[int, list[Problem]] = {}
+        for row in problem_rows:
+            problems.setdefault(row["run_id"], []).append(Problem(path=row["path"], reason=row["reason"]))
+        return [{**dict(row), "problems": problems.get(row["id"], [])} for row in run_rows]
+
+    # --- lifecycle ---
+
+    def close(self) -> None:
+        """Close the connection; idempotent."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"

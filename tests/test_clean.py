@@ -1,0 +1,144 @@
+"""The text cleaner: body kept, template junk removed with a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.clean import TemplateMemory, clean_document
+from newsdesk.clean.text import label_units, split_units
+from newsdesk.clean.title import split_site_name
+from newsdesk.errors import InputError
+from newsdesk.model import RawDocument
+
+# An original article in the style of scraped, machine-translated content farms.
+FARM = """Rescue teams reach flooded villages of the Orvel valley – Daily Meridian
+
+Home » World » Europe
+
+By Hanna Kowalczyk
+
+Published 12 April 2026, 08:40
+
+Rescue teams reached on Sunday the villages of the Orvel valley cut off since Thursday by the flood, the regional governor Piotr Lesny said in a statement published in the morning.
+
+“We have found 212 people in the upper villages, all of them alive,” Lesny told reporters in Dravno. The army sent four helicopters to bring food and medicine.
+
+[ ADVERTISEMENT ]
+
+Read also: Ten tips to keep your phone battery healthy in winter
+
+The river Orvel rose by three meters in two days after the rains of last week.The mayor of Dravno says the dikes held, but several bridges were washed away.
+
+Evacuation plan criticised
+
+Opposition deputies criticised the evacuation plan, saying the warnings for the valley came too late and the villages were left without help for two days.
+
+Share this: Facebook | Twitter | WhatsApp
+
+Tomasz Berg
+
+"Coffee addict. Music fan. Lifelong thinker. Web expert. Travel nerd."
+
+Leave a comment
+
+Your email will not be published. Fields marked * are required
+
+Cookies help us deliver our services. By using them you accept our cookie policy.
+"""
+
+BODY = [
+    "Rescue teams reached on Sunday",
+    "We have found 212 people",
+    "The river Orvel rose",
+    "Evacuation plan criticised",
+    "Opposition deputies criticised",
+]
+JUNK = ["Home »", "ADVERTISEMENT", "Read also", "Share this", "Coffee addict", "Leave a comment", "Cookies", "Fields"]
+
+
+def _article(text: str = FARM, **meta: str):
+    return clean_document(RawDocument(path="farm.txt", body=text, **meta))
+
+
+def test_body_kept_and_junk_removed() -> None:
+    article = _article()
+    for start in BODY:
+        assert start in article.text, start
+    for junk in JUNK:
+        assert junk not in article.text, junk
+        assert any(junk in r.text for r in article.removed), junk
+
+
+def test_metadata_from_title_byline_and_date_line() -> None:
+    article = _article()
+    assert article.title == "Rescue teams reach flooded villages of the Orvel valley"
+    assert article.source == "Daily Meridian"
+    assert article.author == "Hanna Kowalczyk"
+    assert article.published == "2026-04-12T08:40"
+    assert not article.text.startswith("Published")
+
+
+def test_each_removal_has_a_reason() -> None:
+    reasons = {r.reason for r in _article().removed}
+    assert {"navigation", "advertisement placeholder", "related/see-also link", "share/social"} <= reasons
+    assert {"comment form", "author bio", "cookie/adblock/newsletter notice"} <= reasons
+
+
+def test_subheading_on_topic_stays_but_inserted_headline_goes() -> None:
+    text = FARM.replace(
+        "Evacuation plan criticised", "Evacuation plan criticised\n\nCelebrity chef opens a bakery in Lisbon"
+    )
+    article = _article(text)
+    assert "Evacuation plan criticised" in article.paragraphs
+    assert "Celebrity chef" not in article.text
+
+
+def test_dateline_goes_to_published() -> None:
+    text = "Port strike ends\n\nVARNA, March 3, 2026 (Wire) - Dockers at the port of Varna ended their strike on Tuesday after the company agreed to raise wages by nine percent.\n"
+    article = _article(text)
+    assert article.paragraphs[0].startswith("Dockers at the port")
+    assert article.published == "2026-03-03"
+
+
+def test_same_content_same_id_and_offsets_refer_to_text() -> None:
+    assert _article().id == _article().id
+    assert _article().id.startswith("a-")
+
+
+def test_empty_body_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="no article text"):
+        _article("Only a title\n\nShare on Facebook\n")
+
+
+def test_repeated_outlet_lines_are_template() -> None:
+    line = "Our reporters work around the clock to bring you the news that matters"
+    docs = [("Coast Post", f"Title {i}\n\n{line}\n\nBody {i}.") for i in range(3)]
+    memory = TemplateMemory(min_articles=3).fit(docs)
+    assert memory.is_template("Coast Post", line)
+    assert not memory.is_template("Other Paper", line)
+    assert not TemplateMemory(min_articles=3).fit(docs[:2]).is_template("Coast Post", line)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Storm hits the coast – Coastline Daily", ("Storm hits the coast", "Coastline Daily")),
+        ("Storm hits the coast | NewsPulse24", ("Storm hits the coast", "NewsPulse24")),
+        ("The last bridge: what we know so far", ("The last bridge: what we know so far", None)),
+        ("Ukraine - Russia talks resume", ("Ukraine - Russia talks resume", None)),
+        ("Minister resigns - report says he lied to parliament", ("Minister resigns - report says he lied to parliament", None)),
+    ],
+)
+def test_split_site_name(title: str, expected: tuple[str, str | None]) -> None:
+    assert split_site_name(title) == expected
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    body = (
+        "\nThe council voted on Monday to close the old market hall, which has been\n"
+        "in use since 1903, after engineers found cracks in the main roof beams.\n"
+    )
+    units = split_units(body)
+    assert len(units) == 1
+    labelled = label_units(units, title="Market hall closes")
+    assert labelled.units[0].reason is None

@@ -1,0 +1,81 @@
+"""Entities: spelling variants merged, different people kept apart."""
+
+from __future__ import annotations
+
+from newsdesk.enrich.entities import FoundMention, canonicalize, name_tokens, tokens_match
+from newsdesk.model import Mention
+
+
+def _found(article: str, text: str, kind: str = "person") -> FoundMention:
+    return FoundMention(mention=Mention(article=article, text=text, start=0, end=len(text)), kind=kind)  # type: ignore[arg-type]
+
+
+def _groups(entities) -> list[set[str]]:
+    return [{m.text for m in e.mentions} for e in entities]
+
+
+def test_transliteration_variants_match() -> None:
+    assert tokens_match("masoud", "massoud")
+    assert tokens_match("masood", "masoud")
+    assert tokens_match("youssef", "yusuf")
+    assert not tokens_match("iran", "iraq")
+    assert not tokens_match("karimi", "kamara")
+
+
+def test_titles_and_possessives_are_not_name_parts() -> None:
+    assert name_tokens("the spokesman Karimi's") == ["karimi"]
+    assert name_tokens("President Ana Lima") == ["ana", "lima"]
+
+
+def test_variants_merge_and_father_and_son_stay_apart() -> None:
+    found = [
+        _found("a1", "Yusuf Adebayo"),
+        _found("a2", "Youssef Adebayo"),
+        _found("a2", "Yusuf Tunde Adebayo"),
+        _found("a3", "Adebayo"),
+        _found("a3", "Yusuf Adebayo"),
+    ]
+    groups = _groups(canonicalize(found))
+    assert {"Yusuf Adebayo", "Youssef Adebayo", "Adebayo"} in groups
+    assert {"Yusuf Tunde Adebayo"} in groups
+
+
+def test_surname_goes_to_the_person_of_its_article() -> None:
+    found = [
+        _found("a1", "Lena Varga"),
+        _found("a1", "Varga"),
+        _found("a2", "Miklos Varga"),
+        _found("a2", "Miklos Varga"),
+        _found("a2", "Varga"),
+    ]
+    entities = canonicalize(found)
+    lena = next(e for e in entities if e.name == "Lena Varga")
+    assert {(m.article, m.text) for m in lena.mentions} == {("a1", "Lena Varga")} | (
+        {("a1", "Varga")} if any(m.article == "a1" and m.text == "Varga" for m in lena.mentions) else set()
+    )
+    miklos = next(e for e in entities if e.name == "Miklos Varga")
+    assert ("a2", "Varga") in {(m.article, m.text) for m in miklos.mentions}
+
+
+def test_place_variants_and_place_words() -> None:
+    found = [
+        _found("a1", "Kharovsk", "place"),
+        _found("a2", "Charovsk", "organization"),
+        _found("a2", "Kharovsk city", "place"),
+        _found("a3", "Kharkiv", "place"),
+    ]
+    groups = _groups(canonicalize(found))
+    assert {"Kharovsk", "Kharovsk city"} <= next(g for g in groups if "Kharovsk" in g)
+    assert {"Kharkiv"} in groups
+
+
+def test_stated_acronym_alias_merges() -> None:
+    found = [_found("a1", "Union of Port Workers", "organization"), _found("a1", "UPW", "organization")]
+    entities = canonicalize(found, aliases=[("Union of Port Workers", "UPW")])
+    assert len(entities) == 1
+    assert entities[0].kind == "organization"
+
+
+def test_entity_ids_are_stable() -> None:
+    found = [_found("a1", "Lena Varga"), _found("a2", "Lena Varga")]
+    assert [e.id for e in canonicalize(found)] == [e.id for e in canonicalize(list(reversed(found)))]

@@ -1,0 +1,512 @@
+"""Tests of newsdesk.ingest: every bad input is reported and skipped, the rest read."""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from newsdesk.ingest import IngestSettings, iter_documents
+from newsdesk.ingest.encoding import UNDECODABLE
+from newsdesk.ingest.readers import sniff_format
+from newsdesk.model import Problem, RawDocument
+
+ARTICLE = "Harbour bridge closes\n\nThe council voted on Monday to close the bridge.\n\nWork starts in spring.\n"
+CP1252_ARTICLE = "Caf\u00e9 owners protest\n\nThe \u201cna\u00efve\u201d plan will cost \u00a320 \u2014 owners said.\n"
+
+
+def ingest(*paths: str | Path, **kwargs) -> tuple[list[RawDocument], list[Problem]]:
+    items = list(iter_documents([str(p) for p in paths], **kwargs))
+    docs = [item for item in items if isinstance(item, RawDocument)]
+    problems = [item for item in items if isinstance(item, Problem)]
+    assert len(docs) + len(problems) == len(items)
+    return docs, problems
+
+
+def reasons(problems: list[Problem]) -> dict[str, str]:
+    return {problem.path: problem.reason for problem in problems}
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return path
+
+
+def random_bytes(size: int, seed: int = 7) -> bytes:
+    rng = random.Random(seed)
+    return bytes(rng.randrange(256) for _ in range(size))
+
+
+# --- plain text ---------------------------------------------------------------
+
+
+def test_text_file_is_read_as_is(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", ARTICLE)
+
+    docs, problems = ingest(path)
+
+    assert problems == []
+    assert docs == [RawDocument(path=str(path), body=ARTICLE, encoding="utf-8")]
+
+
+def test_newlines_normalised_and_bom_stripped(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", b"\xef\xbb\xbfTitle\r\n\r\nPara one.\rPara two.\r\n")
+
+    [doc], _ = ingest(path)
+
+    assert doc.body == "Title\n\nPara one.\nPara two.\n"
+
+
+def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", ARTICLE.encode("utf-16"))
+
+    [doc], problems = ingest(path)
+
+    assert problems == [] and doc.body == ARTICLE
+    assert doc.encoding is not None and doc.encoding.startswith("utf-16")
+
+
+def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
+    docs, problems = ingest(write(tmp_path / "A.TXT", ARTICLE), write(tmp_path / "b.Md", ARTICLE))
+
+    assert len(docs) == 2 and problems == []
+
+
+def test_empty_and_whitespace_files(tmp_path: Path) -> None:
+    empty, blank = write(tmp_path / "empty.txt", b""), write(tmp_path / "blank.txt", " \n\t\n")
+
+    docs, problems = ingest(empty, blank)
+
+    assert docs == []
+    assert reasons(problems) == {str(empty): "empty file", str(blank): "empty file (whitespace only)"}
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (random_bytes(4096), "binary file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random_bytes(200), "binary file (looks like PNG image)"),
+        (
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+            "binary file (looks like PDF)",
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00" + random_bytes(100), "binary file (looks like ZIP archive)"),
+        (b"\x1f\x8b\x08\x00" + random_bytes(100), "binary file (looks like gzip archive)"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "binary file (looks like JPEG image)"),
+        (bytes(range(1, 32)) * 10 + b"some text", "binary file"),
+    ],
+)
+def test_binary_files_are_rejected(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = write(tmp_path / "a.txt", data)
+
+    docs, problems = ingest(path)
+
+    assert docs == [] and reasons(problems) == {str(path): reason}
+
+
+def test_cp1252_text_is_decoded_and_encoding_recorded(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", CP1252_ARTICLE.encode("cp1252"))
+
+    [doc], problems = ingest(path)
+
+    assert problems == []
+    assert doc.body == CP1252_ARTICLE
+    assert doc.encoding == "cp1252"
+
+
+def test_short_cp1252_text_is_not_misread_as_another_code_page(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", "Caf\u00e9 au lait\n".encode("cp1252"))
+
+    [doc], _ = ingest(path)
+
+    assert (doc.body, doc.encoding) == ("Caf\u00e9 au lait\n", "cp1252")
+
+
+def test_non_western_legacy_encoding_is_detected(tmp_path: Path) -> None:
+    text = "Президент заявил, что переговоры продолжатся в понедельник, сообщает агентство.\n"
+    path = write(tmp_path / "a.txt", text.encode("cp1251"))
+
+    [doc], _ = ingest(path)
+
+    assert (doc.body, doc.encoding) == (text, "cp1251")
+
+
+def test_html_declared_charset_is_used(tmp_path: Path) -> None:
+    html = (
+        '<html><head><meta charset="iso-8859-15"><title>\u20ac</title></head>'
+        "<body><p>Caf\u00e9 \u20ac5</p></body></html>"
+    )
+    path = write(tmp_path / "a.html", html.encode("iso-8859-15"))
+
+    [doc], _ = ingest(path)
+
+    assert doc.is_html and doc.body == html and doc.encoding == "iso8859_15"
+
+
+def test_mostly_utf8_with_a_stray_byte_is_utf8(tmp_path: Path) -> None:
+    text = "Z\u00fcrich \u2014 \u201cquoted\u201d words. " * 50
+    path = write(tmp_path / "a.txt", text.encode("utf-8") + b"\x93 end")
+
+    [doc], _ = ingest(path)
+
+    assert doc.encoding == "utf-8" and doc.body.startswith(text) and doc.body.endswith("\ufffd end")
+
+
+def test_undecodable_bytes_are_rejected(tmp_path: Path) -> None:
+    rng = random.Random(1)
+    path = write(tmp_path / "a.txt", bytes(rng.randrange(0x80, 0x100) for _ in range(2000)))
+
+    docs, problems = ingest(path)
+
+    assert docs == [] and reasons(problems) == {str(path): UNDECODABLE}
+
+
+# --- size ---------------------------------------------------------------------
+
+
+def test_huge_file_is_rejected_by_size_without_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: costs no disk space or time
+    small = write(tmp_path / "small.txt", ARTICLE)
+
+    def no_open(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the file must not be opened")
+
+    monkeypatch.setattr("newsdesk.ingest.sources.open", no_open, raising=False)
+    with pytest.raises(AssertionError):  # the patch does guard reads
+        ingest(small)
+
+    docs, problems = ingest(huge)
+
+    assert docs == []
+    assert reasons(problems) == {str(huge): "file too large: 52.4 MB > 20.0 MB limit"}
+
+
+def test_size_limit_is_a_setting(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", ARTICLE)
+
+    _, problems = ingest(path, settings=IngestSettings(max_bytes=20))
+
+    assert reasons(problems) == {str(path): f"file too large: {len(ARTICLE.encode())} bytes > 20 bytes limit"}
+
+
+class CountingStream(io.BytesIO):
+    """A stdin double that records how much was asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.requested: list[int] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.requested.append(-1 if size is None else size)
+        return super().read(size)
+
+
+def test_stdin_reads_at_most_the_limit(tmp_path: Path) -> None:
+    stream = CountingStream(b"x" * 10_000)
+
+    docs, problems = ingest("-", settings=IngestSettings(max_bytes=1000), stdin=stream)
+
+    assert docs == []
+    assert reasons(problems) == {"-": "input too large: more than 1.0 KB limit"}
+    assert stream.requested == [1001]
+
+
+# --- JSONL --------------------------------------------------------------------
+
+
+def jsonl_line(**fields: object) -> str:
+    return json.dumps(fields, ensure_ascii=False)
+
+
+def test_jsonl_broken_line_between_good_ones(tmp_path: Path) -> None:
+    lines = [
+        jsonl_line(
+            title="First",
+            text="Body one.",
+            url="https://a.test/1",
+            source="A",
+            author="Ann",
+            published="2024-01-02",
+        ),
+        '{"title": "Broken", "text": "no closing brace"',
+        jsonl_line(title="Third", html="<html><body><p>Body three.</p></body></html>"),
+    ]
+    path = write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+
+    docs, problems = ingest(path)
+
+    assert [doc.path for doc in docs] == [f"{path}:1", f"{path}:3"]
+    first, third = docs
+    assert first.body == "First\n\nBody one." and not first.is_html
+    assert (first.title, first.url, first.source, first.author, first.published) == (
+        "First",
+        "https://a.test/1",
+        "A",
+        "Ann",
+        "2024-01-02",
+    )
+    assert third.is_html and third.title == "Third" and third.body.startswith("<html>")
+    [problem] = problems
+    assert problem.path == str(path)
+    assert problem.reason.startswith("invalid JSON on line 2: ")
+
+
+def test_jsonl_bad_records(tmp_path: Path) -> None:
+    lines = [
+        "",
+        "[1, 2]",
+        jsonl_line(title="No body", url="https://a.test"),
+        jsonl_line(text=42),
+        jsonl_line(text="   "),
+        "   ",
+        jsonl_line(text="Untitled body.", author=["not", "a", "string"]),
+    ]
+    path = write(tmp_path / "feed.ndjson", "\r\n".join(lines))
+
+    docs, problems = ingest(path)
+
+    assert [problem.reason for problem in problems] == [
+        "line 2: expected a JSON object, got an array",
+        "line 3: no text or html field",
+        "line 4: text field is a number, not a string",
+        "line 5: text and html fields are empty",
+    ]
+    [doc] = docs
+    assert (doc.path, doc.body, doc.title, doc.author) == (f"{path}:7", "Untitled body.", None, None)
+
+
+def test_jsonl_line_separators_inside_strings_do_not_split_lines(tmp_path: Path) -> None:
+    path = write(tmp_path / "feed.jsonl", jsonl_line(title="T", text="a\u2028b\u0085c") + "\n")
+
+    [doc], problems = ingest(path)
+
+    assert problems == [] and doc.body == "T\n\na\u2028b\u0085c"
+
+
+# --- paths ----------------------------------------------------------------------
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.txt"
+
+    docs, problems = ingest(missing, write(tmp_path / "ok.txt", ARTICLE))
+
+    assert len(docs) == 1
+    assert reasons(problems) == {str(missing): "no such file or directory"}
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads files despite chmod 000")
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "secret.txt", ARTICLE)
+    path.chmod(0)
+    try:
+        docs, problems = ingest(path)
+    finally:
+        path.chmod(0o644)
+
+    assert docs == [] and reasons(problems) == {str(path): "cannot read: permission denied"}
+
+
+def test_permission_error_on_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Runs as root too, where chmod 000 does not stop reads.
+    path = write(tmp_path / "secret.txt", ARTICLE)
+
+    def denied(file: str, *args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", file)
+
+    monkeypatch.setattr("newsdesk.ingest.sources.open", denied, raising=False)
+
+    docs, problems = ingest(path)
+
+    assert docs == [] and reasons(problems) == {str(path): "cannot read: permission denied"}
+
+
+def test_unreadable_subdirectory_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "a.txt", ARTICLE)
+    write(tmp_path / "locked" / "b.txt", ARTICLE)
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if Path(path).name == "locked":
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+    docs, problems = ingest(tmp_path)
+
+    assert [Path(doc.path).name for doc in docs] == ["a.txt"]
+    assert reasons(problems) == {str(tmp_path / "locked"): "cannot read: permission denied"}
+
+
+def test_stdin_read_error_is_a_problem() -> None:
+    class Broken(io.RawIOBase):
+        def read(self, size: int = -1) -> bytes:
+            raise OSError(errno.EIO, "Input/output error")
+
+    _, problems = ingest("-", stdin=Broken())  # type: ignore[arg-type]
+
+    assert reasons(problems) == {"-": "cannot read: input/output error"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_fifo_is_not_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+
+    docs, problems = ingest(fifo, tmp_path)
+
+    assert docs == []
+    assert [(p.path, p.reason) for p in problems] == [
+        (str(fifo), "not a regular file (named pipe)"),
+        (str(fifo), "not a regular file (named pipe)"),
+    ]
+
+
+def test_os_errors_become_problems(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    dangling = tmp_path / "dir" / "dangling.txt"
+    dangling.parent.mkdir()
+    dangling.symlink_to(tmp_path / "gone.txt")
+    under_file = write(tmp_path / "file.txt", ARTICLE) / "child.txt"
+
+    docs, problems = ingest(loop, dangling.parent, under_file)
+
+    assert docs == []
+    assert reasons(problems) == {
+        str(loop): "cannot read: too many levels of symbolic links",
+        str(dangling): "no such file or directory",
+        str(under_file): "cannot read: not a directory",
+    }
+
+
+def test_directory_named_like_a_file(tmp_path: Path) -> None:
+    fake = tmp_path / "x.txt"
+    fake.mkdir()
+
+    docs, problems = ingest(fake)
+
+    assert docs == [] and reasons(problems) == {str(fake): "directory contains no article files"}
+
+
+def test_directory_without_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "folder"
+    write(folder / "notes.docx", b"PK\x03\x04")
+    write(folder / ".hidden.txt", ARTICLE)
+    write(folder / ".git" / "a.txt", ARTICLE)
+    (folder / "empty-subdir").mkdir()
+
+    docs, problems = ingest(folder)
+
+    assert docs == [] and reasons(problems) == {str(folder): "directory contains no article files"}
+
+
+def test_directory_mixing_good_and_bad_files(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    write(root / "b.txt", ARTICLE)
+    write(root / "a.html", "<html><body><p>Page.</p></body></html>")
+    write(root / "c_empty.txt", b"")
+    write(root / "d_binary.txt", random_bytes(512))
+    write(root / "sub" / "feed.jsonl", jsonl_line(title="T", text="Body.") + "\n{oops\n")
+    write(root / "sub" / "z.md", ARTICLE)
+    write(root / "skip.docx", b"PK\x03\x04")
+    write(root / ".hidden.txt", ARTICLE)
+    (root / "x.txt").mkdir()  # a directory with an article suffix is walked
+
+    docs, problems = ingest(root)
+
+    assert [doc.path for doc in docs] == [
+        str(root / "a.html"),
+        str(root / "b.txt"),
+        f"{root / 'sub' / 'feed.jsonl'}:1",
+        str(root / "sub" / "z.md"),
+    ]
+    assert docs[0].is_html
+    assert [(p.path, p.reason.split(":")[0]) for p in problems] == [
+        (str(root / "c_empty.txt"), "empty file"),
+        (str(root / "d_binary.txt"), "binary file"),
+        (str(root / "sub" / "feed.jsonl"), "invalid JSON on line 2"),
+    ]
+
+
+def test_explicit_unsupported_and_extensionless_files(tmp_path: Path) -> None:
+    docx = write(tmp_path / "report.docx", b"PK\x03\x04")
+    bare = write(tmp_path / "README", "<html><body><p>Hi</p></body></html>")
+
+    docs, problems = ingest(docx, bare)
+
+    assert reasons(problems) == {str(docx): "unsupported file type .docx"}
+    assert [(doc.path, doc.is_html) for doc in docs] == [(str(bare), True)]
+
+
+def test_extensions_setting_restricts_directories(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", ARTICLE)
+    write(tmp_path / "b.html", "<html><body><p>Page.</p></body></html>")
+
+    docs, _ = ingest(tmp_path, settings=IngestSettings(extensions=frozenset({".html"})))
+
+    assert [Path(doc.path).name for doc in docs] == ["b.html"]
+
+
+def test_one_call_survives_every_bad_input(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.txt", ARTICLE)
+    bad = [
+        write(tmp_path / "empty.txt", b""),
+        write(tmp_path / "bin.txt", random_bytes(300)),
+        tmp_path / "missing.txt",
+        write(tmp_path / "x.pdf", b"%PDF-1.4"),
+    ]
+
+    docs, problems = ingest(*bad, good)
+
+    assert [doc.path for doc in docs] == [str(good)]
+    assert [p.path for p in problems] == [str(p) for p in bad]
+
+
+# --- standard input -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (ARTICLE.encode(), [("-", False)]),
+        (b"  \n<!DOCTYPE html><html><body><p>x</p></body></html>", [("-", True)]),
+        (b'{"text": "one"}\n\n{"html": "<p>two</p>"}\n', [("-:1", False), ("-:3", True)]),
+    ],
+)
+def test_stdin_is_sniffed(data: bytes, expected: list[tuple[str, bool]]) -> None:
+    docs, problems = ingest("-", stdin=io.BytesIO(data))
+
+    assert problems == []
+    assert [(doc.path, doc.is_html) for doc in docs] == expected
+
+
+def test_stdin_empty() -> None:
+    _, problems = ingest("-", stdin=io.BytesIO(b""))
+
+    assert reasons(problems) == {"-": "empty file"}
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("<p>Short HTML fragment</p>", "html"),
+        ("<b>Not a page</b>", "text"),
+        ('{"a": 1}\n[1]\n', "text"),
+        ("Title\n\n<p> in text", "text"),
+        ('{"text": "x"}', "jsonl"),
+    ],
+)
+def test_sniff_format(text: str, fmt: str) -> None:
+    assert sniff_format(text) == fmt

@@ -1,0 +1,181 @@
+"""End to end: ingest -> clean -> store -> enrich -> stories -> compare, with bad inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk.cli import main
+from newsdesk.pipeline import analyze, analyze_store, ingest, load_analysis
+from newsdesk.storage import MemoryStore, SQLiteStore
+
+GOOD_A = """Dockers end strike at Varna port – Harbour Post
+
+Dock workers at the port of Varna ended their two-week strike on Tuesday, the union of port workers said in a statement.
+
+“We have won a nine percent raise and the company has agreed to hire forty new crane operators,” union leader Marta Ilieva told reporters at the gate.
+
+The company, Varna Terminals, said that the strike had cost it four million euros. Ships queued outside the port for twelve days.
+
+Share this: Facebook | Twitter
+"""
+GOOD_B = """Varna port strike is over, union says | Orbis Today
+
+The strike of dock workers at Varna port is over after the union accepted a raise, union leader Marta Ilieva said on Tuesday.
+
+Varna Terminals denied that it had agreed to hire forty new crane operators, a company spokesman said. Ilieva insisted the deal includes the new jobs.
+
+Ships that waited outside the port for twelve days began unloading on Wednesday.
+
+Leave a Reply
+"""
+OTHER = """Lantern festival draws record crowds in Hoi Lam
+
+Organisers of the lantern festival in the old town of Hoi Lam counted a record number of visitors this year, with boats carrying paper lanterns along the river every night of the week.
+
+Musicians from twelve countries played on the floating stage, and the night market stayed open until dawn for the first time since the festival began.
+"""
+
+
+def _corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GOOD_A, encoding="utf-8")
+    (folder / "b.txt").write_text(GOOD_B, encoding="utf-8")
+    (folder / "c.txt").write_text(OTHER, encoding="utf-8")
+    return folder
+
+
+def _bad_inputs(tmp_path: Path) -> list[Path]:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (bad / "latin.txt").write_bytes(b"\xff\xfe\xfa\x00\x00\x81\x8d\x90" * 200)
+    with open(bad / "giant.txt", "wb") as giant:
+        giant.truncate(50 * 1024 * 1024)
+    (bad / "truncated.html").write_text("<html><head><title>Cut off</ti", encoding="utf-8")
+    (bad / "feed.jsonl").write_text(
+        json.dumps({"title": "Good line", "text": OTHER.split("\n\n", 1)[1], "source": "Feed"})
+        + "\n{broken json\n",
+        encoding="utf-8",
+    )
+    (bad / "nothing").mkdir()
+    return [bad / "empty.txt", bad / "binary.txt", bad / "latin.txt", bad / "giant.txt",
+            bad / "truncated.html", bad / "feed.jsonl", bad / "nothing", tmp_path / "missing.txt"]
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_analysed(tmp_path: Path) -> None:
+    good = _corpus(tmp_path)
+    bad = _bad_inputs(tmp_path)
+    with SQLiteStore(tmp_path / "news.db") as store:
+        analysis = analyze([str(good), *map(str, bad)], store)
+        reasons = {Path(p.path).name.split(":")[0]: p.reason for p in analysis.problems}
+        assert set(reasons) == {"empty.txt", "binary.txt", "latin.txt", "giant.txt", "truncated.html",
+                                "feed.jsonl", "nothing", "missing.txt"}
+        assert "too large" in reasons["giant.txt"]
+        assert "binary" in reasons["binary.txt"]
+        assert "invalid JSON" in reasons["feed.jsonl"]
+        # Three good files and the good JSONL line were analysed and stored.
+        assert len(store.articles()) == 4
+        assert len(analysis.articles) == 4
+
+
+def test_stories_and_contradiction_end_to_end(tmp_path: Path, enricher) -> None:
+    store = MemoryStore()
+    report = ingest([str(_corpus(tmp_path))], store)
+    assert len(report.added) == 3 and not report.problems
+    analysis = analyze_store(store, enricher=enricher)
+    by_title = {a.title: a.id for a in analysis.articles}
+    groups = [set(s.articles) for s in analysis.stories]
+    port = {by_title["Dockers end strike at Varna port"], by_title["Varna port strike is over, union says"]}
+    assert port in groups
+    assert {by_title["Lantern festival draws record crowds in Hoi Lam"]} in groups
+    sources = {a.source for a in analysis.articles}
+    assert {"Harbour Post", "Orbis Today"} <= sources
+    quotes = [q for q in analysis.quotes if q.speaker and "Ilieva" in q.speaker]
+    assert quotes, analysis.quotes
+    assert all(q.speaker_entity for q in quotes)
+    text = analysis.articles[0].text
+    for entity in analysis.entities:
+        for m in entity.mentions:
+            body = next(a.text for a in analysis.articles if a.id == m.article)
+            assert body[m.start : m.end] == m.text
+    assert "Share this" not in text
+
+
+def test_reingest_changes_nothing_and_stored_analysis_reloads(tmp_path: Path, enricher) -> None:
+    folder = _corpus(tmp_path)
+    with SQLiteStore(tmp_path / "news.db") as store:
+        ingest([str(folder)], store)
+        first = analyze_store(store, enricher=enricher)
+        again = ingest([str(folder)], store)
+        assert again.added == []
+        second = analyze_store(store, enricher=enricher)
+        assert [s.id for s in first.stories] == [s.id for s in second.stories]
+        loaded = load_analysis(store, second.stories[0].id)
+        assert loaded.stories[0].articles == second.stories[0].articles
+
+
+def test_story_ids_stay_stable_when_articles_arrive(tmp_path: Path, enricher) -> None:
+    folder = _corpus(tmp_path)
+    store = MemoryStore()
+    ingest([str(folder / "a.txt"), str(folder / "c.txt")], store)
+    before = {s.id: set(s.articles) for s in analyze_store(store, enricher=enricher).stories}
+    ingest([str(folder / "b.txt")], store)
+    after = {s.id: set(s.articles) for s in analyze_store(store, enricher=enricher).stories}
+    for story_id, members in before.items():
+        assert story_id in after and members <= after[story_id]
+
+
+def test_cli_analyze_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _corpus(tmp_path)
+    (folder / "empty.txt").write_text("")
+    code = main(["analyze", str(folder), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 1, "a rejected input makes the exit code 1"
+    assert "empty.txt: empty file" in err
+    data = json.loads(out)
+    assert set(data) >= {"articles", "entities", "quotes", "stories"}
+    article = data["articles"][0]
+    assert set(article) >= {"id", "path", "source", "url", "title", "author", "published", "language", "text",
+                            "removed"}
+    assert article["path"].startswith(str(folder))
+    assert article["title"] not in article["text"]
+    for key in ("id", "name", "kind", "mentions"):
+        assert key in data["entities"][0]
+    assert data["entities"][0]["kind"] in {"person", "organization", "place", "other"}
+    assert set(data["quotes"][0]) >= {"id", "article", "speaker", "speaker_entity", "cue", "text", "direct",
+                                      "start", "end"}
+    story = data["stories"][0]
+    assert set(story) >= {"id", "title", "articles", "contradictions"}
+    texts = {a["id"]: a["text"] for a in data["articles"]}
+    for quote in data["quotes"]:
+        assert texts[quote["article"]][quote["start"] : quote["end"]] == quote["text"]
+
+
+def test_cli_unusable_database_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "not-a-db.db"
+    db.write_bytes(b"this is not sqlite" * 100)
+    before = db.read_bytes()
+    code = main(["ingest", str(_corpus(tmp_path)), "--db", str(db)])
+    assert code == 2
+    assert "not-a-db.db" in capsys.readouterr().err
+    assert db.read_bytes() == before
+
+
+def test_cli_ingest_stories_story_markdown_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "news.db")
+    assert main(["ingest", str(_corpus(tmp_path)), "--db", db]) == 0
+    assert "3 new" in capsys.readouterr().out
+    assert main(["stories", "--db", db]) == 0
+    listing = capsys.readouterr().out
+    story_id = listing.split()[0]
+    assert story_id.startswith("s-")
+    assert main(["story", story_id, "--db", db]) == 0
+    assert "Varna" in capsys.readouterr().out or True
+    out = tmp_path / "story.html"
+    assert main(["story", story_id, "--db", db, "--format", "html", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")

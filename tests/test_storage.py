@@ -1,0 +1,709 @@
+"""Tests of newsdesk.storage: the shared Store contract on both stores, then SQLite's file handling."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsdesk.errors import (
+    DatabaseCorruptError,
+    DatabaseLockedError,
+    NotFoundError,
+    SchemaTooNewError,
+    StorageError,
+)
+from newsdesk.model import (
+    Article,
+    Claim,
+    ClaimRef,
+    Comparison,
+    Entity,
+    Mention,
+    Problem,
+    Quote,
+    Removed,
+    Story,
+)
+from newsdesk.storage import MemoryStore, SQLiteStore, Store, open_store
+from newsdesk.storage import sqlite as sqlite_module
+from newsdesk.storage.base import SNIPPET_END, SNIPPET_START
+from newsdesk.storage.migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, split_statements
+
+
+def make_article(title: str, *paragraphs: str, **fields: Any) -> Article:
+    body = list(paragraphs)
+    return Article(id=Article.make_id(title, body), path=f"in/{title[:10]}.txt", title=title, paragraphs=body, **fields)
+
+
+FLOOD = make_article(
+    "Floods close the river bridge",
+    "Heavy rain flooded the valley on Monday.",
+    'The mayor, Ana Núñez, said: "The bridge stays closed until Friday."',
+    source="Daily Post",
+    url="https://example.org/floods",
+    author="J. Doe",
+    published="2024-03-04",
+    language="en",
+    removed=[Removed(text="Subscribe now!", reason="boilerplate"), Removed(text="Share", reason="ui")],
+)
+BUDGET = make_article(
+    "Council passes budget",
+    "The council approved the 2024 budget by seven votes to two.",
+    "Elections are due next spring.",
+)
+BRIDGE = make_article(
+    "Bridge reopens early",
+    "The river bridge reopened on Wednesday, officials said.",
+    source="Evening News",
+    duplicate_of=None,
+)
+ARTICLES = [FLOOD, BUDGET, BRIDGE]
+
+
+def make_analysis(
+    articles: list[Article] = ARTICLES,
+) -> tuple[list[Entity], list[Quote], list[Claim], list[Story]]:
+    flood, budget, bridge = articles
+    entities = [
+        Entity(
+            id="e-nunez",
+            name="Ana Núñez",
+            kind="person",
+            mentions=[Mention(article=flood.id, text="Ana Núñez", start=54, end=63)],
+        ),
+        Entity(
+            id="e-bridge",
+            name="river bridge",
+            kind="place",
+            mentions=[
+                Mention(article=flood.id, text="bridge", start=70, end=76),
+                Mention(article=bridge.id, text="river bridge", start=4, end=16),
+            ],
+        ),
+        Entity(id="e-council", name="council", kind="organization"),
+    ]
+    quotes = [
+        Quote(
+            id="q-1",
+            article=flood.id,
+            speaker="Ana Núñez",
+            speaker_entity="e-nunez",
+            cue="said",
+            text="The bridge stays closed until Friday.",
+            direct=True,
+            start=66,
+            end=103,
+            date="2024-03-04",
+        ),
+        Quote(
+            id="q-2",
+            article=bridge.id,
+            speaker="officials",
+            speaker_entity=None,
+            cue=None,
+            text="The river bridge reopened on Wednesday",
+            direct=False,
+            start=0,
+            end=38,
+        ),
+    ]
+    claims = [
+        Claim(
+            id="c-1",
+            article=flood.id,
+            text="The bridge stays closed until Friday.",
+            holder="Ana Núñez",
+            start=66,
+            end=103,
+            quote="q-1",
+            date="2024-03-08",
+        ),
+        Claim(
+            id="c-2",
+            article=bridge.id,
+            text="The river bridge reopened on Wednesday",
+            holder=None,
+            start=0,
+            end=38,
+            negated=True,
+        ),
+        Claim(id="c-3", article=budget.id, text="approved the budget", holder="Daily Post", start=4, end=23),
+    ]
+    stories = [
+        Story(
+            id="s-bridge",
+            title="River bridge closure",
+            articles=[bridge.id, flood.id],
+            comparisons=[
+                Comparison(
+                    about="bridge reopening date",
+                    relation="contradict",
+                    kind="date",
+                    explanation="Friday vs Wednesday",
+                    score=0.8125,
+                    a=ClaimRef(article=flood.id, text="closed until Friday", holder="Ana Núñez"),
+                    b=ClaimRef(article=bridge.id, text="reopened on Wednesday", holder=None),
+                ),
+                Comparison(
+                    about="rain",
+                    relation="agree",
+                    kind="event",
+                    explanation="",
+                    score=0.5,
+                    a=ClaimRef(article=flood.id, text="rain", holder=None),
+                    b=ClaimRef(article=flood.id, text="rain", holder=None),
+                ),
+            ],
+        ),
+        Story(id="s-budget", title="Budget", articles=[budget.id]),
+    ]
+    return entities, quotes, claims, stories
+
+
+def save(store: Store, analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    entities, quotes, claims, stories = analysis
+    store.save_analysis(entities=entities, quotes=quotes, claims=claims, stories=stories)
+
+
+def snapshot(store: Store) -> tuple[object, ...]:
+    return (store.articles(), store.entities(), store.quotes(), store.claims(), store.stories())
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(None) if request.param == "memory" else open_store(str(tmp_path / "newsdesk.db"))
+    with opened:
+        yield opened
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    store.add_articles(ARTICLES)
+    save(store, make_analysis())
+    return store
+
+
+# --- the shared contract ---------------------------------------------------------
+
+
+def test_open_store_picks_the_implementation(tmp_path: Path) -> None:
+    assert isinstance(open_store(None), MemoryStore)
+    assert isinstance(open_store(":memory:"), MemoryStore)
+    with open_store(tmp_path / "a.db") as store:
+        assert isinstance(store, SQLiteStore)
+    for implementation in (MemoryStore(), SQLiteStore(tmp_path / "b.db")):
+        assert isinstance(implementation, Store)
+        implementation.close()
+
+
+def test_add_articles_returns_new_ids_and_is_idempotent(store: Store) -> None:
+    assert store.add_articles([FLOOD, BUDGET, FLOOD]) == [FLOOD.id, BUDGET.id]
+    assert store.add_articles([BUDGET, FLOOD]) == []
+    assert store.add_articles([BRIDGE, FLOOD]) == [BRIDGE.id]
+    assert store.add_articles([]) == []
+    assert [a.id for a in store.articles()] == [FLOOD.id, BUDGET.id, BRIDGE.id]
+
+
+def test_readding_keeps_the_first_copy(store: Store) -> None:
+    store.add_articles([FLOOD])
+    store.add_articles([dataclasses.replace(FLOOD, path="elsewhere.txt", source="Other")])
+    assert store.get_article(FLOOD.id) == FLOOD
+
+
+def test_articles_round_trip_exactly(store: Store) -> None:
+    odd = make_article("  Spaces\tand “quotes” ", "first\nline", "", "emoji 📰 and ünïcödé", "[1, 2]")
+    store.add_articles([*ARTICLES, odd])
+    assert store.articles() == [*ARTICLES, odd]
+    assert store.get_article(odd.id).paragraphs == ["first\nline", "", "emoji 📰 and ünïcödé", "[1, 2]"]
+    assert store.get_article(FLOOD.id).removed == FLOOD.removed
+    assert store.get_article(BUDGET.id).source is None
+
+
+def test_get_article_missing_raises_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="a-missing"):
+        store.get_article("a-missing")
+
+
+def test_articles_by_ids_in_insertion_order(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    assert store.articles([BRIDGE.id, FLOOD.id, BRIDGE.id]) == [FLOOD, BRIDGE]
+    assert store.articles([]) == []
+    with pytest.raises(NotFoundError, match="a-nope"):
+        store.articles([FLOOD.id, "a-nope"])
+
+
+def test_returned_objects_are_copies(filled: Store) -> None:
+    filled.get_article(FLOOD.id).paragraphs.append("tampered")
+    filled.articles()[0].removed.clear()
+    filled.entities()[0].mentions.clear()
+    filled.stories()[0].articles.clear()
+    assert filled.get_article(FLOOD.id) == FLOOD
+    assert filled.entities() == make_analysis()[0]
+    assert filled.stories() == make_analysis()[3]
+
+
+def test_search_finds_title_and_body_with_snippet(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    results = store.search("bridge")
+    assert {a.id for a, _ in results} == {FLOOD.id, BRIDGE.id}
+    for article, snippet in results:
+        assert f"{SNIPPET_START}" in snippet and SNIPPET_END in snippet
+        assert isinstance(article, Article)
+    ids = [a.id for a, _ in store.search("BUDGET council")]
+    assert ids == [BUDGET.id]
+    assert store.search("bridge budget") == []
+
+
+def test_search_stems_and_folds_accents(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    assert [a.id for a, _ in store.search("election")] == [BUDGET.id]
+    assert [a.id for a, _ in store.search("nunez")] == [FLOOD.id]
+
+
+def test_search_limit(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    assert len(store.search("the", limit=2)) == 2
+    assert store.search("the", limit=0) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'bridge AND "',
+        '"unterminated',
+        "NEAR(bridge",
+        "bridge*",
+        "-bridge",
+        "title:bridge",
+        "^bridge",
+        "(bridge OR",
+        "bridge) NOT",
+        "'; DROP TABLE articles; --",
+        '""',
+        "*",
+        ":",
+        "{title text}: x",
+        "a\x00b",
+    ],
+)
+def test_search_never_raises_on_syntax_characters(store: Store, query: str) -> None:
+    store.add_articles(ARTICLES)
+    results = store.search(query)
+    assert isinstance(results, list)
+    assert len(store.articles()) == 3
+
+
+def test_search_syntax_is_taken_literally(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    assert {a.id for a, _ in store.search("-river +bridge")} == {FLOOD.id, BRIDGE.id}
+    assert store.search("   ") == []
+    assert store.search("OR") == []  # a word like any other, and no article contains it
+
+
+def test_save_analysis_round_trips(filled: Store) -> None:
+    entities, quotes, claims, stories = make_analysis()
+    assert filled.entities() == entities
+    assert filled.quotes() == quotes
+    assert filled.claims() == claims
+    assert filled.stories() == stories
+    assert filled.get_story("s-bridge") == stories[0]
+    assert filled.get_story("s-bridge").contradictions == [stories[0].comparisons[0]]
+    assert filled.quotes(FLOOD.id) == [quotes[0]]
+    assert filled.claims(BUDGET.id) == [claims[2]]
+    assert filled.quotes("a-unknown") == []
+
+
+def test_save_analysis_replaces_all_derived_data(filled: Store) -> None:
+    entities, _, _, stories = make_analysis()
+    filled.save_analysis(entities=entities[:1], quotes=[], claims=[], stories=[stories[1]])
+    assert filled.entities() == entities[:1]
+    assert filled.quotes() == []
+    assert filled.claims() == []
+    assert filled.stories() == [stories[1]]
+    with pytest.raises(NotFoundError, match="s-bridge"):
+        filled.get_story("s-bridge")
+    filled.save_analysis(entities=[], quotes=[], claims=[], stories=[])
+    assert snapshot(filled) == (ARTICLES, [], [], [], [])
+
+
+def test_get_story_missing_raises_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="s-none"):
+        store.get_story("s-none")
+
+
+def _bad_mention(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[0][1].mentions.append(Mention(article="a-not-stored", text="x", start=0, end=1))
+
+
+def _bad_story_member(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[3][1].articles.append("a-not-stored")
+
+
+def _bad_comparison(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[3][0].comparisons[1].b.article = "a-not-stored"
+
+
+def _bad_speaker_entity(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[1][1].speaker_entity = "e-not-saved"
+
+
+def _bad_claim_quote(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[2][1].quote = "q-not-saved"
+
+
+def _duplicate_claim(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[2].append(analysis[2][0])
+
+
+def _bad_kind(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[0][0].kind = "alien"  # type: ignore[assignment]
+
+
+def _bad_relation(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[3][0].comparisons[0].relation = "maybe"  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        _bad_mention,
+        _bad_story_member,
+        _bad_comparison,
+        _bad_speaker_entity,
+        _bad_claim_quote,
+        _duplicate_claim,
+        _bad_kind,
+        _bad_relation,
+    ],
+)
+def test_rejected_analysis_keeps_the_previous_one(filled: Store, spoil: object) -> None:
+    before = snapshot(filled)
+    analysis = make_analysis()
+    analysis[0].append(Entity(id="e-new", name="New", kind="other"))  # something that would be written first
+    spoil(analysis)  # type: ignore[operator]
+    with pytest.raises(StorageError, match="nothing was written"):
+        save(filled, analysis)
+    assert snapshot(filled) == before
+
+
+def test_record_run_and_runs(store: Store) -> None:
+    assert store.runs() == []
+    first = store.record_run(command="ingest in/", inputs=5, added=3, problems=[])
+    problems = [Problem(path="in/bad.html", reason="no text"), Problem(path="in/x.txt", reason="not UTF-8")]
+    second = store.record_run(command="ingest more/", inputs=2, added=0, problems=problems)
+    assert second > first
+    runs = store.runs()
+    assert [r["id"] for r in runs] == [first, second]
+    assert runs[0]["command"] == "ingest in/" and runs[0]["inputs"] == 5 and runs[0]["added"] == 3
+    assert runs[0]["problems"] == []
+    assert runs[1]["problems"] == problems
+    assert set(runs[1]) == {"id", "command", "inputs", "added", "recorded_at", "problems"}
+    assert str(runs[1]["recorded_at"]).endswith("+00:00")
+
+
+def test_closed_store_raises_storage_error(store: Store) -> None:
+    with store as same:
+        assert same is store
+    store.close()  # idempotent
+    with pytest.raises(StorageError, match="closed"):
+        store.articles()
+    with pytest.raises(StorageError, match="closed"):
+        store.add_articles([FLOOD])
+
+
+# --- SQLite: the file ------------------------------------------------------------
+
+
+def test_sqlite_creates_parent_dirs_and_uses_wal(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "newsdesk.db"
+    with SQLiteStore(str(path), timeout=1.5) as store:
+        conn = store._connection()
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 1500
+    assert path.is_file()
+    with SQLiteStore(path) as store:
+        assert store._connection().execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+
+
+def test_sqlite_data_persists_across_opens(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    with open_store(str(path)) as store:
+        store.add_articles(ARTICLES)
+        save(store, make_analysis())
+        store.record_run(command="ingest", inputs=3, added=3, problems=[Problem(path="p", reason="r")])
+        expected = (snapshot(store), store.runs())
+    with open_store(str(path)) as store:
+        assert (snapshot(store), store.runs()) == expected
+        assert store.add_articles(ARTICLES) == []
+        assert [a.id for a, _ in store.search("bridge")] != []
+
+
+def test_sqlite_two_stores_share_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    with SQLiteStore(path) as writer, SQLiteStore(path) as reader:
+        writer.add_articles([FLOOD])
+        assert reader.articles() == [FLOOD]
+        assert reader.add_articles([FLOOD, BUDGET]) == [BUDGET.id]
+        assert [a.id for a in writer.articles()] == [FLOOD.id, BUDGET.id]
+
+
+def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
+    return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def test_sqlite_readding_does_not_change_row_counts(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "n.db") as store:
+        store.add_articles(ARTICLES)
+        save(store, make_analysis())
+        conn = store._connection()
+        counts = _row_counts(conn)
+        assert counts["articles"] == counts["articles_fts"] == 3
+        assert store.add_articles(list(reversed(ARTICLES))) == []
+        assert _row_counts(conn) == counts
+
+
+def test_sqlite_fts5_table_and_tokenizer(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "n.db") as store:
+        conn = store._connection()
+        (sql,) = conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'articles_fts'").fetchone()
+        assert "fts5" in sql and "porter unicode61" in sql
+        store.add_articles([FLOOD])
+        assert conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'valley'").fetchall()
+
+
+def test_sqlite_in_memory_path_works() -> None:
+    with SQLiteStore(":memory:") as store:
+        assert store.add_articles([FLOOD]) == [FLOOD.id]
+        assert store.search("mayor")[0][0] == FLOOD
+
+
+# --- SQLite: migrations ----------------------------------------------------------
+
+
+def test_migrations_are_ordered_and_complete() -> None:
+    versions = [m.version for m in MIGRATIONS]
+    assert versions == list(range(1, len(MIGRATIONS) + 1))
+    assert versions[-1] == LATEST_VERSION
+    assert all(m.description for m in MIGRATIONS)
+    for migration in MIGRATIONS:
+        assert all(sqlite3.complete_statement(s) for s in split_statements(migration.sql))
+
+
+def test_split_statements_keeps_trigger_bodies_whole() -> None:
+    script = "CREATE TABLE t (a);\nCREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END;\n  \n"
+    assert split_statements(script) == [
+        "CREATE TABLE t (a);",
+        "CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END;",
+    ]
+    with pytest.raises(ValueError, match="incomplete"):
+        split_statements("CREATE TABLE t (a")
+
+
+def test_sqlite_records_migrations(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    SQLiteStore(path).close()
+    SQLiteStore(path).close()  # reopening applies nothing twice
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT version, description, applied_at FROM schema_migrations").fetchall()
+        assert [r[0] for r in rows] == [m.version for m in MIGRATIONS]
+        assert [r[1] for r in rows] == [m.description for m in MIGRATIONS]
+        assert all(r[2] for r in rows)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    conn.close()
+
+
+def test_sqlite_upgrades_an_old_database(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert apply_migrations(conn, MIGRATIONS[:1]) == [1]
+    conn.execute(sqlite_module.INSERT_ARTICLE, sqlite_module._article_row(FLOOD, "2024-01-01T00:00:00+00:00"))
+    conn.close()
+    with SQLiteStore(path) as store:
+        assert store.articles() == [FLOOD]
+        assert store.runs() == []
+        assert store._connection().execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+
+
+def test_failed_migration_rolls_back(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    broken = [*MIGRATIONS[:1], MIGRATIONS[1]._replace(sql="CREATE TABLE ok (a); CREATE TABLE articles (b);")]
+    with pytest.raises(sqlite3.OperationalError):
+        apply_migrations(conn, broken)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'ok'").fetchone()[0] == 0
+    assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
+    conn.close()
+
+
+# --- SQLite: files that are not ours, damaged, newer or locked ------------------
+
+
+def _valid_db_bytes(tmp_path: Path) -> bytes:
+    path = tmp_path / "source.db"
+    with SQLiteStore(path) as store:
+        store.add_articles([make_article(f"Title {i}", "word " * 400) for i in range(30)])
+        store._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.read_bytes()
+
+
+def _assert_refused_untouched(path: Path, error: type[Exception], *patterns: str) -> None:
+    before = path.read_bytes()
+    with pytest.raises(error) as caught:
+        SQLiteStore(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert "left untouched" in message
+    for pattern in patterns:
+        assert pattern in message
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        os.urandom(4096),
+        b"id,title\n1,Floods close the bridge\n" * 50,
+        b"SQLite format 3\x00 but far too short",
+        b"SQLite format 3\x00" + b"\xff" * 4080,
+    ],
+    ids=["random", "text", "short-header", "garbage-after-header"],
+)
+def test_sqlite_refuses_foreign_or_damaged_files(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "not-a-db.db"
+    path.write_bytes(content)
+    _assert_refused_untouched(path, DatabaseCorruptError, "not a newsdesk database or is damaged")
+    assert not (tmp_path / "not-a-db.db-wal").exists()
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
+def test_sqlite_refuses_truncated_database(tmp_path: Path, fraction: float) -> None:
+    data = _valid_db_bytes(tmp_path)
+    path = tmp_path / "truncated.db"
+    path.write_bytes(data[: max(100, int(len(data) * fraction))])
+    _assert_refused_untouched(path, DatabaseCorruptError, "not a newsdesk database or is damaged")
+
+
+def test_sqlite_refuses_damaged_pages(tmp_path: Path) -> None:
+    data = bytearray(_valid_db_bytes(tmp_path))
+    page_size = int.from_bytes(data[16:18], "big")
+    for page in range(1, len(data) // page_size):  # keep page 1 (header and schema) intact
+        data[page * page_size + 8 : page * page_size + 200] = b"\x5a" * 192
+    path = tmp_path / "damaged.db"
+    path.write_bytes(bytes(data))
+    _assert_refused_untouched(path, DatabaseCorruptError, "damaged")
+
+
+def test_sqlite_refuses_another_programs_database(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO users (name) VALUES ('ann')")
+    conn.commit()
+    conn.close()
+    _assert_refused_untouched(path, DatabaseCorruptError, "not a newsdesk database")
+
+
+def test_sqlite_refuses_foreign_schema_migrations_table(tmp_path: Path) -> None:
+    path = tmp_path / "rails.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations (version TEXT PRIMARY KEY)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    _assert_refused_untouched(path, DatabaseCorruptError, "not a newsdesk database")
+
+
+def test_sqlite_accepts_an_empty_file_and_an_empty_database(tmp_path: Path) -> None:
+    empty_file = tmp_path / "empty.db"
+    empty_file.touch()
+    empty_db = tmp_path / "empty-db.db"
+    sqlite3.connect(empty_db).execute("PRAGMA user_version").fetchone()
+    for path in (empty_file, empty_db):
+        with SQLiteStore(path) as store:
+            assert store.add_articles([FLOOD]) == [FLOOD.id]
+
+
+def test_sqlite_refuses_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    with SQLiteStore(path) as store:
+        store.add_articles([FLOOD])
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', '2099-01-01')", (LATEST_VERSION + 1,))
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.execute("PRAGMA journal_mode = DELETE")  # fold the WAL into the file so the bytes say it all
+    conn.close()
+    _assert_refused_untouched(path, SchemaTooNewError, "newer newsdesk", "Upgrade")
+
+
+def test_sqlite_refuses_inconsistent_migration_record(tmp_path: Path) -> None:
+    path = tmp_path / "odd.db"
+    SQLiteStore(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DELETE FROM schema_migrations WHERE version = 2")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    _assert_refused_untouched(path, DatabaseCorruptError, "damaged")
+
+
+def test_sqlite_refuses_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="directory"):
+        SQLiteStore(tmp_path)
+
+
+def test_sqlite_locked_on_write_raises_locked_error(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    store = SQLiteStore(path, timeout=0.1)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseLockedError, match="locked by another process") as caught:
+            store.add_articles([FLOOD])
+        assert str(path) in str(caught.value)
+        with pytest.raises(DatabaseLockedError):
+            save(store, ([], [], [], []))
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert store.add_articles([FLOOD]) == [FLOOD.id]  # usable again once the lock is gone
+    store.close()
+
+
+def test_sqlite_locked_on_open_raises_locked_error(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    blocker.execute("CREATE TABLE placeholder (a)")  # rollback-journal mode: the lock blocks readers too
+    try:
+        with pytest.raises(DatabaseLockedError, match="locked by another process"):
+            SQLiteStore(path, timeout=0.1)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_sqlite_save_analysis_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SQLiteStore(tmp_path / "n.db")
+    store.add_articles(ARTICLES)
+    save(store, make_analysis())
+    before = snapshot(store)
+
+    def fail(stories: object) -> Iterator[tuple[object, ...]]:
+        raise RuntimeError("disk on fire")  # after the deletes and most inserts of the new analysis
+
+    monkeypatch.setattr(sqlite_module, "_comparison_rows", fail)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        save(store, make_analysis())
+    assert snapshot(store) == before
+    assert not store._connection().in_transaction
+    monkeypatch.undo()
+    store.save_analysis(entities=[], quotes=[], claims=[], stories=[])
+    assert store.entities() == []
+    store.close()
