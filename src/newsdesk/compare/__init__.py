@@ -20,6 +20,9 @@ def compare_stories(
 ) -> tuple[list[Story], list[Claim]]:
     """Build every article's claims and compare them within each story.
 
+    A near-duplicate (``duplicate_of`` set) is a republished copy, not an
+    independent source: its claims are kept but not compared.
+
     Returns:
         The stories with ``comparisons`` filled, and all claims.
     """
@@ -28,8 +31,10 @@ def compare_stories(
         by_article[quote.article].append(quote)
     entities_by_id = {e.id: e for e in entities}
     claims = [c for a in articles for c in build_claims(a, by_article[a.id], entities_by_id)]
+    copies = {a.id for a in articles if a.duplicate_of}
+    independent = [c for c in claims if c.article not in copies]
     compared = [
-        replace(story, comparisons=compare_story(story, articles, claims, entities, quotes, settings))
+        replace(story, comparisons=compare_story(story, articles, independent, entities, quotes, settings))
         for story in stories
     ]
     return compared, claims

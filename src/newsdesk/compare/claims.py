@@ -46,7 +46,8 @@ PREDICATES: dict[str, tuple[str, ...]] = {
         "exile",
         "abroad",
     ),
-    "casualties": ("dead", "died", "die ", "kill", "death", "toll", "bodies", "fatalit", "perish", "drown"),
+    "casualties": ("dead", "died", "die ", "kill", "death", "toll", "bodies", "fatalit", "perish", "drown",
+                   "lost the life", "lost their lives", "missing"),
     "injuries": ("injur", "wounded", "hurt", "hospitali"),
     "detention": (
         "arrest",
@@ -71,21 +72,41 @@ NEGATION = re.compile(
     re.IGNORECASE,
 )
 DENIAL_CUES = re.compile(r"\b(den(y|ied|ies|ying)|reject\w*|dismiss\w*|refut\w*|rebuff\w*|contest\w*)\b", re.I)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}
 NUMBER = re.compile(
-    r"(?<![\w.])(?P<num>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>thousand|million|billion|hundred)?"
-    r"\s+(?P<noun>(?:[a-z-]+\s+){0,2}?(?:people|persons|civilians|dead|deaths|bodies|victims|soldiers|"
-    r"fighters|residents|children|injured|wounded|homes|houses|families|households|migrants|refugees|"
-    r"workers|passengers|cases|arrests|protesters|troops|police officers|officers|missing|casualties|"
-    r"tonnes|tons|hectares|kilometres|kilometers|miles|dollars|euros|houses))\b",
+    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
+    r"(?:\s+(?P<scale>thousand|million|billion|hundred))?(?![\w.,]?\d)",
     re.IGNORECASE,
 )
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# What a number counts, from the words after it (or, for "the toll rose to 31", before it).
+_MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        ("missing", r"\b(missing|unaccounted for|disappeared)\b"),
+        ("dead", r"\b(dead|died|deaths?|killed|kill|bodies|fatalities|death toll|toll|lost (the|their) li(fe|ves)|"
+                 r"perished|drowned|victims)\b"),
+        ("injured", r"\b(injur\w*|wounded|hurt|hospitali[sz]ed)\b"),
+        ("displaced", r"\b(evacuat\w*|displaced|homeless|fled their homes)\b"),
+        ("arrested", r"\b(arrest\w*|detain\w*|in custody)\b"),
+        ("money", r"\b(dollars?|euros?|pounds|crowns|francs|yuan|rupees|\$|€|£)\b"),
+        ("distance", r"\b(kilomet(er|re)s?|km|miles|met(er|re)s?)\b"),
+        ("weight", r"\b(tonnes?|tons?|kilograms?|kg)\b"),
+        ("people", r"\b(people|persons|civilians|residents|inhabitants|soldiers|fighters|troops|workers|"
+                   r"passengers|children|protesters|migrants|refugees|families|households)\b"),
+    )
+)
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’»]?|$)")
 
 
 @dataclass(slots=True, frozen=True)
 class Quantity:
-    """A number with what it counts ("31 people")."""
+    """A number with what it measures ("31" dead, "40" missing, "4.2 million" money)."""
 
     value: float
     noun: str
@@ -100,21 +121,49 @@ def predicates(text: str) -> frozenset[str]:
 
 
 def quantities(text: str) -> list[Quantity]:
-    """Return the counted quantities of ``text``, e.g. ``Quantity(31, "people")``."""
+    """Return the counted quantities of ``text``, e.g. ``Quantity(31, "dead")``.
+
+    The measure comes from the words right after the number ("14 people were
+    killed", "40 are missing"); when they name none, from the words right
+    before it ("the death toll rose to 31"). Years and clock times are skipped.
+    """
     found = []
     for match in NUMBER.finditer(text):
-        raw = re.sub(r"[,\s]", "", match.group("num"))
-        try:
-            value = float(raw)
-        except ValueError:
-            continue
+        raw = match.group("num").lower()
+        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw.replace(",", ""))
         if match.group("scale"):
             value *= _SCALE[match.group("scale").lower()]
-        if 1900 <= value <= 2100 and not match.group("scale"):
-            continue  # a year, not a count
-        noun = match.group("noun").lower().split()[-1]
-        found.append(Quantity(value, noun))
+        if (1900 <= value <= 2100 and not match.group("scale")) or text[match.end() : match.end() + 1] == ":":
+            continue
+        after = _measure(text[match.end() : match.end() + 30])
+        sentence_start = max(text.rfind(". ", 0, match.start()) + 1, 0)
+        before_text = text[sentence_start : match.start()]
+        # "the death toll from the collapse ... rose to 31": the subject says what is counted.
+        before = _measure(before_text) if _CHANGE_TO.search(before_text) else None
+        # "rose to 31 people": the toll before the number says what the people are.
+        measure = before if before and after in (None, "people") else after
+        if measure:
+            found.append(Quantity(value, measure))
     return found
+
+
+_CHANGE_TO = re.compile(
+    r"\b((rose|risen|climbed|jumped|increased|grew|fell|dropped|revised( \w+)?)\s+(to|at)|reached|stands? at|"
+    r"stood at|now at|to|of)\s*$",
+    re.IGNORECASE,
+)
+_EVENTS = frozenset({"missing", "dead", "injured", "displaced", "arrested"})
+
+
+def _measure(window: str) -> str | None:
+    """The first measure named in ``window``; "people" yields to an event ("14 people were killed")."""
+    hits = sorted((hit.start(), name) for name, pattern in _MEASURES if (hit := pattern.search(window)))
+    if not hits:
+        return None
+    first = hits[0][1]
+    if first == "people":
+        return next((name for _, name in hits if name in _EVENTS), first)
+    return first
 
 
 # Words that state the opposite of their predicate class ("lost control" is not control).

@@ -21,6 +21,7 @@ entity or quantity and a clear polarity difference.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +42,14 @@ _ABOUT = {
     "displacement": "How many were displaced{in_e}",
     "resistance": "Whether resistance continues{in_e}",
 }
-_CLOSED = ("closed", "shut", "blocked", "remains closed")
+# "Opening" claims: the status is closed only when the text says it *is* (still) closed or traffic is
+# turned back; "reopened 11 days after it was closed" is an opening, and "was closed on 19 February" history.
+_CLOSED = re.compile(
+    r"\b(remains?|still|is|are|stays?|kept)\s+(closed|shut|blocked)\b|\b(turned (away|back)|turns back|"
+    r"can ?not cross|cannot cross|not (be )?allowed to cross)\b",
+    re.IGNORECASE,
+)
+_OPENED = re.compile(r"\b(re-?open\w*|open to|opened)\b", re.IGNORECASE)
 _PERSON_FIRST = {"departure", "detention", "release", "resignation"}
 # Classes too vague to oppose on polarity alone.
 _WEAK = {"agreement", "resistance"}
@@ -225,10 +233,13 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
 
 
 def _polarity(side: _Aligned, predicate: str) -> bool | None:
-    asserted = polarity(side.claim.text, predicate, side.cue)
-    if asserted is not None and predicate == "opening" and any(w in side.claim.text.lower() for w in _CLOSED):
-        return not asserted  # "remains closed" states the opposite of "reopened"
-    return asserted
+    if predicate == "opening":
+        closed, opened = _CLOSED.search(side.claim.text), _OPENED.search(side.claim.text)
+        if bool(closed) == bool(opened):
+            return None  # neither, or both ("declared reopened, but trucks are turned back"): unclear
+        negated = polarity(side.claim.text, predicate, side.cue) is False
+        return bool(opened) != negated
+    return polarity(side.claim.text, predicate, side.cue)
 
 
 def _about(predicate: str, entity_ids: frozenset[str], names: dict[str, Entity]) -> str:

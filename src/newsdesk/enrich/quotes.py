@@ -124,8 +124,10 @@ _CLOSERS: dict[str, frozenset[str]] = {
 _SINGLE = frozenset({"‘", "’", "'", "‚", "‹", "›"})
 _MARK_RE = re.compile(r"''|``|[\"“”„‟«»‘’‚‛‹›']")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
+_BREAK_RE = re.compile(r"\n\s*")
 _CLOSING_AFTER_RE = re.compile(r"[.,!?]?[”»]")
 _MIN_UNATTRIBUTED_WORDS = 8
+_MIN_FRAGMENT_WORDS = 4
 _MAX_SPLIT_GAP_WORDS = 12
 _ANTECEDENT_SENTENCES = 4
 
@@ -323,10 +325,10 @@ def find_attributions(
         att = _attribute_passage(ctx, passage, in_quote, previous)
         if att is None:
             continue
-        if previous is not None and att.cue is None and not text[previous.end : att.start].strip(_EDGE_STRIP):
+        if previous is not None and att.cue is None and _continues(text, previous, passage.open_at):
             # A quote-only paragraph continuing the previous speaker's quote.
             found[-1] = replace(previous, segments=previous.segments + att.segments)
-        else:
+        elif not any(att.start < a.end and a.start < att.end for a in found):
             found.append(att)
     taken = [(a.start, a.end) for a in found]
     for att in reported:
@@ -447,8 +449,9 @@ def _is_split(ctx: _Context, first: _Passage, second: _Passage) -> bool:
     # If the second passage is attributed after it ("B," she replied), it stands alone.
     end_sent = ctx.doc.char_span(second.close_at - 1, second.close_at, alignment_mode="expand")
     if end_sent is not None:
-        sent = end_sent.sent
-        tail = _tokens_in(ctx.doc, second.close_at, sent.end_char)
+        sent_end = end_sent.sent.end_char
+        newline = ctx.text.find("\n", second.close_at, sent_end)
+        tail = _tokens_in(ctx.doc, second.close_at, sent_end if newline < 0 else newline)
         if any(_is_cue(t, QUOTING_VERBS) for t in tail):
             return False
     return bool(words) or gap.strip(_EDGE_STRIP) == ""
@@ -490,35 +493,66 @@ def _attribute_passage(
     if hi < len(doc) and doc[hi].idx < p_end and doc[hi - 1].is_punct:
         hi = min(doc[hi].sent.end, _first_token_at(doc, p_end))
     outside = [doc[i] for i in range(lo, hi) if not in_quote[i] and not doc[i].is_punct]
-    cue = _best_cue(outside, passage)
-    if cue is None:
-        cue = _colon_cue(ctx, passage, in_quote, lo)
-    speaker: _Speaker | None = None
-    cue_text: str | None = None
-    cue_span: tuple[int, int] | None = None
-    if cue is not None:
-        cue_tok, speaker = cue
-        cue_text, cue_span = _cue_text(cue_tok), (cue_tok.idx, cue_tok.idx + len(cue_tok))
-        if speaker is None:
-            speaker = _speaker_of(ctx, cue_tok)
-    words = sum(1 for s, e in passage.segments for _ in text[s:e].split())
-    if cue is None:
+    cue_tok = _best_cue(outside, passage) or _colon_cue(ctx, passage, in_quote, lo)
+    words = sum(len(text[s:e].split()) for s, e in passage.segments)
+    if cue_tok is None:
         para_only = not text[p_start : passage.open_at].strip() and not text[passage.close_at : p_end].strip()
-        if para_only and previous is not None and not text[previous.end : passage.open_at].strip(_EDGE_STRIP):
+        if para_only and previous is not None and _continues(text, previous, passage.open_at):
             return replace(previous, segments=tuple(passage.segments), cue=None, cue_span=None)
-        if speaker is None and words < _MIN_UNATTRIBUTED_WORDS:
+        if words < _MIN_UNATTRIBUTED_WORDS:
             return None
-    if words < 2 and cue is None:
-        return None
+        return Attribution(
+            segments=tuple(passage.segments),
+            direct=True,
+            speaker=None,
+            named=False,
+            speaker_span=None,
+            cue=None,
+            cue_span=None,
+        )
+    speaker = _speaker_of(ctx, cue_tok)
+    before = _token_before(doc, passage.open_at)
+    if before is not None and before.i >= lo and not before.is_punct and before is not cue_tok:
+        # A fragment quoted inside the reporter's own clause ("vowed to "take our fight" to ..."):
+        # the attributed content is the cue's complement that holds it.
+        fragment = _complement_holding(cue_tok, first_tok[0])
+        if fragment:
+            return _make_reported(ctx, cue_tok, fragment, [False] * len(doc), speaker)
+        if words < _MIN_FRAGMENT_WORDS:
+            return None
     return Attribution(
         segments=tuple(passage.segments),
         direct=True,
         speaker=speaker.name if speaker else None,
         named=speaker.named if speaker else False,
         speaker_span=speaker.span if speaker else None,
-        cue=cue_text,
-        cue_span=cue_span,
+        cue=_cue_text(cue_tok),
+        cue_span=(cue_tok.idx, cue_tok.idx + len(cue_tok)),
     )
+
+
+def _token_before(doc: Doc, offset: int) -> Token | None:
+    """The last token ending at or before ``offset``, skipping the quote mark itself."""
+    i = _first_token_at(doc, offset) - 1
+    while i >= 0 and doc[i].idx + len(doc[i]) > offset:
+        i -= 1
+    return doc[i] if i >= 0 else None
+
+
+def _complement_holding(cue: Token, inner: Token) -> list[Token]:
+    """Tokens from the cue's first right-hand dependent up to the one holding ``inner``."""
+    right = [c for c in cue.children if c.i > cue.i and c.dep_ not in {"punct", "cc", "conj"}]
+    holder = next((c for c in right if c.left_edge.i <= inner.i <= c.right_edge.i), None)
+    if holder is None:
+        return []
+    first = min(right, key=lambda c: c.i)
+    return list(cue.doc[first.left_edge.i : holder.right_edge.i + 1])
+
+
+def _continues(text: str, previous: Attribution, open_at: int) -> bool:
+    """Tell whether a quote opening at ``open_at`` is in the paragraph right after ``previous``."""
+    gap = text[previous.end : open_at]
+    return len(_BREAK_RE.findall(gap)) == 1 and not gap[gap.rfind("\n") :].strip()
 
 
 def _first_token_at(doc: Doc, offset: int) -> int:
@@ -529,7 +563,7 @@ def _first_token_at(doc: Doc, offset: int) -> int:
     return span.start if span is not None else len(doc)
 
 
-def _best_cue(outside: list[Token], passage: _Passage) -> tuple[Token, _Speaker | None] | None:
+def _best_cue(outside: list[Token], passage: _Passage) -> Token | None:
     """Pick the cue nearest to the quote among the words outside the marks."""
     best: tuple[int, Token] | None = None
     for tok in outside:
@@ -539,9 +573,7 @@ def _best_cue(outside: list[Token], passage: _Passage) -> tuple[Token, _Speaker 
             key = dist + (0 if has_subject else 1000)
             if best is None or key < best[0]:
                 best = (key, tok)
-    if best is None:
-        return None
-    return best[1], None
+    return best[1] if best else None
 
 
 def _colon_cue(ctx: _Context, passage: _Passage, in_quote: list[bool], lo: int) -> tuple[Token, _Speaker | None] | None:
@@ -556,9 +588,7 @@ def _colon_cue(ctx: _Context, passage: _Passage, in_quote: list[bool], lo: int) 
     if not candidates:
         verbs = [t for t in sent if t.pos_ == "VERB" and not in_quote[t.i]]
         candidates = [v for v in verbs if _subject_token(v) is not None]
-    if not candidates:
-        return None
-    return candidates[-1], None
+    return candidates[-1] if candidates else None
 
 
 def _is_cue(tok: Token, extra: frozenset[str] = frozenset()) -> bool:
@@ -622,10 +652,26 @@ def _complement_clause(ctx: _Context, verb: Token, in_quote: list[bool]) -> Attr
             return None
         tokens = [t for t in comp.subtree if not _in_subtree(t, verb)]
     else:
-        tokens = list(comp.subtree)
+        tokens = _clause_tokens(comp)
     if verb.lemma_.lower() == "ask" and not any(t.lower_ in {"whether", "if"} for t in tokens[:2]):
         return None
     return _make_reported(ctx, verb, tokens, in_quote, _speaker_of(ctx, verb))
+
+
+def _clause_tokens(head: Token) -> list[Token]:
+    """The clause under ``head`` without conjoined clauses that have their own subject or cue.
+
+    "Rubio said the extremist is Clinton, and he railed against ..." keeps only
+    "the extremist is Clinton".
+    """
+    tokens = list(head.subtree)
+    for child in head.children:
+        if child.dep_ == "conj" and (
+            any(c.dep_ in _SUBJECTS for c in child.children) or _is_cue(child, QUOTING_VERBS)
+        ):
+            cut = range(child.left_edge.i, child.right_edge.i + 1)
+            tokens = [t for t in tokens if t.i not in cut]
+    return tokens
 
 
 def _interposed_host(verb: Token) -> Token | None:
@@ -663,8 +709,11 @@ def _make_reported(
     *,
     cue: str | None = None,
 ) -> Attribution | None:
+    text = ctx.text
     tokens = sorted(tokens, key=lambda t: t.i)
-    # Keep the contiguous run on the far side of the cue and drop the edges' punctuation.
+    # Keep the longest contiguous run within the cue's paragraph and drop the edges' punctuation.
+    paragraph = (text.rfind("\n", 0, cue_tok.idx) + 1, _find_or_end(text, "\n", cue_tok.idx))
+    tokens = [t for t in tokens if paragraph[0] <= t.idx < paragraph[1]]
     run = list(_largest_run(tokens))
     while run and (run[0].is_punct or run[0].is_space or (run[0].dep_ == "mark" and run[0].lower_ == "that")):
         run = run[1:]
@@ -678,8 +727,12 @@ def _make_reported(
             run += tail[: closing[-1] + 1]
     if len(run) < 3 or sum(1 for t in run if not in_quote[t.i] and not t.is_punct) < 2:
         return None
+    if in_quote[run[0].i] and run[0].i < cue_tok.i:
+        return None  # '"...," X said': direct speech, handled with the quote marks
+    subject = None if _according_to(cue_tok) else _subject_token(cue_tok)
+    if subject is not None and run[0].i <= subject.i <= run[-1].i:
+        return None
     start, end = run[0].idx, run[-1].idx + len(run[-1])
-    text = ctx.text
     content = text[start:end]
     if sum(content.count(m) for m in "“«") > sum(content.count(m) for m in "”»"):
         closing = _CLOSING_AFTER_RE.match(text, end)
@@ -694,6 +747,11 @@ def _make_reported(
         cue=cue or _cue_text(cue_tok),
         cue_span=(cue_tok.idx, cue_tok.idx + len(cue_tok)),
     )
+
+
+def _find_or_end(text: str, sub: str, start: int) -> int:
+    found = text.find(sub, start)
+    return len(text) if found < 0 else found
 
 
 def _largest_run(tokens: list[Token]) -> list[Token]:

@@ -317,7 +317,7 @@ def _speech_cue(doc: Doc, gold: GoldAttribution, offset: int) -> bool:
             continue
         for tok in span:
             lemma = tok.lemma_.lower()
-            if lemma in REPORTING_VERBS or lemma in QUOTING_VERBS or lemma == "according" or tok.text == ":":
+            if lemma in REPORTING_VERBS or lemma in QUOTING_VERBS or tok.lower_ == "according" or tok.text == ":":
                 return True
     return False
 

@@ -1,0 +1,171 @@
+"""`newsdesk eval contradictions`: comparisons scored against a gold.json-format annotation.
+
+The annotation (see the seeds' gold.json) lists contradictions as two sides of
+claim references (``doc`` + ``line`` and/or ``contains``), updates as an
+earlier and a later reference, and agreements as evidence references.
+
+A predicted comparison side *matches* a reference when it comes from the same
+document and either contains the reference's ``contains`` text, or shares at
+least 60% of its words with the referenced line. A predicted contradiction is
+correct when its two sides match the two sides of one gold contradiction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from newsdesk.model import Analysis, ClaimRef, Comparison
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+class GoldCorpus:
+    """A gold.json annotation and the documents it refers to."""
+
+    def __init__(self, gold_path: Path, docs_dir: Path | None = None) -> None:
+        self.gold_path = gold_path
+        self.gold: dict[str, Any] = json.loads(gold_path.read_text(encoding="utf-8"))
+        self.docs_dir = docs_dir or gold_path.parent
+        self._lines: dict[str, list[str]] = {}
+
+    def document_paths(self) -> list[str]:
+        """Paths of the annotated documents (JSONL files once, whatever their line keys)."""
+        names = {key.split(":")[0] for key in self.gold.get("documents", {})}
+        for story in self.gold.get("stories", []):
+            names.update(key.split(":")[0] for key in story)
+        return sorted(str(self.docs_dir / name) for name in names)
+
+    def line(self, doc: str, number: int | None) -> str:
+        """Text of a 1-based line of a text document ("" when unknown)."""
+        if number is None or ":" in doc:
+            return ""
+        if doc not in self._lines:
+            path = self.docs_dir / doc
+            self._lines[doc] = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        lines = self._lines[doc]
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def doc_key(path: str) -> str:
+    """The gold key of an article path: file name, with ``:N`` for JSONL lines."""
+    return Path(path).name
+
+
+def side_matches(side: ClaimRef, ref: Mapping[str, Any], doc_of: Mapping[str, str], corpus: GoldCorpus) -> bool:
+    """Whether a predicted comparison side refers to the gold reference ``ref``."""
+    if doc_of.get(side.article) != ref.get("doc"):
+        return False
+    text = " ".join(side.text.split()).lower()
+    contains = " ".join(str(ref.get("contains", "")).split()).lower()
+    if contains:
+        # A line may hold both sides ("police say X. But his lawyer says not X"): the quoted part decides.
+        if contains in text or (len(text) > 15 and text in contains):
+            return True
+        words, wanted = _words(text), _words(contains)
+        return bool(wanted) and len(words & wanted) / len(wanted) >= 0.8
+    line = corpus.line(ref["doc"], ref.get("line"))
+    if not line:
+        return False
+    words, line_words = _words(text), _words(line)
+    return bool(words) and len(words & line_words) / len(words) >= 0.6
+
+
+def _matches_pair(c: Comparison, first: Sequence[Mapping[str, Any]], second: Sequence[Mapping[str, Any]],
+                  doc_of: Mapping[str, str], corpus: GoldCorpus) -> bool:
+    def on(side: ClaimRef, refs: Sequence[Mapping[str, Any]]) -> bool:
+        return any(side_matches(side, r, doc_of, corpus) for r in refs)
+
+    return (on(c.a, first) and on(c.b, second)) or (on(c.a, second) and on(c.b, first))
+
+
+def score_comparisons(analysis: Analysis, corpus: GoldCorpus) -> dict[str, Any]:
+    """Score an analysis' comparisons against the corpus annotation.
+
+    Returns:
+        Contradiction precision/recall/F1 (pairs), the gold contradictions found,
+        updates labelled update vs. contradiction, agreements found, and the
+        wrong contradictions for inspection.
+    """
+    doc_of = {a.id: doc_key(a.path) for a in analysis.articles}
+    gold = corpus.gold
+    predicted = [c for s in analysis.stories for c in s.comparisons]
+    contradictions = [c for c in predicted if c.relation == "contradict"]
+    gold_contradictions = gold.get("contradictions", [])
+    correct = [
+        c for c in contradictions
+        if any(_matches_pair(c, g["side_a"], g["side_b"], doc_of, corpus) for g in gold_contradictions)
+    ]
+    found = [
+        g["about"] for g in gold_contradictions
+        if any(_matches_pair(c, g["side_a"], g["side_b"], doc_of, corpus) for c in contradictions)
+    ]
+    updates = gold.get("updates", [])
+    as_update = as_contradiction = 0
+    for u in updates:
+        pair = ([u["earlier"]], [u["later"]])
+        if any(_matches_pair(c, *pair, doc_of, corpus) for c in predicted if c.relation == "update"):
+            as_update += 1
+        if any(_matches_pair(c, *pair, doc_of, corpus) for c in contradictions):
+            as_contradiction += 1
+    agreements = gold.get("agreements", [])
+    agreed = 0
+    for g in agreements:
+        refs = g.get("evidence", [])
+        if any(_matches_pair(c, refs, refs, doc_of, corpus) for c in predicted if c.relation == "agree"):
+            agreed += 1
+    precision = len(correct) / len(contradictions) if contradictions else 1.0
+    recall = len(found) / len(gold_contradictions) if gold_contradictions else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "contradictions_predicted": len(contradictions),
+        "contradictions_correct": len(correct),
+        "contradiction_precision": round(precision, 3),
+        "gold_contradictions": len(gold_contradictions),
+        "gold_contradictions_found": len(found),
+        "contradiction_recall": round(recall, 3),
+        "contradiction_f1": round(f1, 3),
+        "gold_updates": len(updates),
+        "updates_labelled_update": as_update,
+        "updates_labelled_contradiction": as_contradiction,
+        "gold_agreements": len(agreements),
+        "agreements_found": agreed,
+        "wrong_contradictions": [c.explanation for c in contradictions if c not in correct],
+    }
+
+
+def evaluate_contradictions(gold_path: Path, docs_dir: Path | None = None) -> dict[str, Any]:
+    """Analyse the documents of a gold.json corpus in memory and score the comparisons."""
+    from newsdesk.pipeline import analyze
+    from newsdesk.storage import MemoryStore
+
+    corpus = GoldCorpus(gold_path, docs_dir)
+    with MemoryStore() as store:
+        analysis = analyze(corpus.document_paths(), store)
+    result = score_comparisons(analysis, corpus)
+    result["problems"] = [f"{p.path}: {p.reason}" for p in analysis.problems]
+    return result
+
+
+def format_contradictions_report(result: Mapping[str, Any]) -> str:
+    """A terminal summary of :func:`evaluate_contradictions`."""
+    lines = [
+        f"contradictions: {result['contradictions_correct']}/{result['contradictions_predicted']} flagged are real "
+        f"(precision {result['contradiction_precision']:.3f}); "
+        f"{result['gold_contradictions_found']}/{result['gold_contradictions']} gold found "
+        f"(recall {result['contradiction_recall']:.3f}, F1 {result['contradiction_f1']:.3f})",
+        f"updates: {result['updates_labelled_update']}/{result['gold_updates']} labelled update, "
+        f"{result['updates_labelled_contradiction']} labelled contradiction",
+        f"agreements: {result['agreements_found']}/{result['gold_agreements']} found",
+    ]
+    if result.get("wrong_contradictions"):
+        lines.append("flagged but not in the annotation:")
+        lines.extend(f"  - {text}" for text in result["wrong_contradictions"])
+    return "\n".join(lines)

@@ -1,0 +1,37 @@
+"""Acceptance on the seed articles (skipped when ../shared is not beside the project)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsdesk.model import Analysis
+from newsdesk.pipeline import analyze_store, ingest
+from newsdesk.storage import MemoryStore
+
+
+def _analyse(seeds_dir: Path, enricher) -> tuple[Analysis, dict]:
+    gold = json.loads((seeds_dir / "gold.json").read_text(encoding="utf-8"))
+    store = MemoryStore()
+    report = ingest(sorted(str(p) for p in seeds_dir.glob("*.txt")), store)
+    assert not report.problems
+    return analyze_store(store, enricher=enricher), gold
+
+
+def test_seeds_one_story_clean_text_and_contradiction(seeds_dir: Path, enricher) -> None:
+    analysis, gold = _analyse(seeds_dir, enricher)
+    assert len(analysis.stories) == 1 and len(analysis.stories[0].articles) == 2
+    by_name = {Path(a.path).name: a for a in analysis.articles}
+    for name, doc in gold["documents"].items():
+        lines = (seeds_dir / name).read_text(encoding="utf-8").splitlines()
+        article = by_name[name]
+        assert article.title == doc["title"]
+        for n in doc["body_lines"]:
+            assert " ".join(lines[n - 1].split()) in article.text, (name, n)
+        for n in doc["boilerplate_lines"]:
+            junk = " ".join(lines[n - 1].split())
+            assert junk not in article.paragraphs and junk not in article.text, (name, n)
+    contradictions = analysis.stories[0].contradictions
+    assert contradictions
+    about = " ".join(c.about for c in contradictions)
+    assert "control" in about.lower()
