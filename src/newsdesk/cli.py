@@ -72,6 +72,37 @@ def build_parser() -> argparse.ArgumentParser:
     story.add_argument("--format", choices=FORMATS, default="markdown")
     story.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
 
+    evaluate = commands.add_parser(
+        "eval",
+        help="benchmarks: quality (precision/recall/F1) and speed against labelled data",
+        description="Score a stage against labelled data. Data paths are arguments: nothing is bundled.",
+    )
+    evals = evaluate.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
+    ev_clean = evals.add_parser("clean", help="boilerplate lines (gold.json format) and HTML body shingles")
+    ev_clean.add_argument("path", type=Path, help="a gold.json file or a folder holding one")
+    ev_clean.add_argument("--docs", type=Path, help="folder of the documents when not beside gold.json")
+    ev_clean.add_argument("--leave-one-template-out", action="store_true",
+                          help="also score each outlet template with nothing learned from it")
+    ev_attr = evals.add_parser("attribution", help="PolNeAR-format quotes: content-span F1 and source accuracy")
+    ev_attr.add_argument("path", type=Path, help="folder of .txt + BRAT .ann files (e.g. polnear/dev)")
+    ev_attr.add_argument("--limit", type=int, help="only the first N documents")
+    ev_ent = evals.add_parser("entities", help="canonical entities against a gold.json annotation")
+    ev_ent.add_argument("path", type=Path, help="gold.json")
+    ev_ent.add_argument("--docs", type=Path, help="folder of the documents when not beside gold.json")
+    ev_st = evals.add_parser("stories", help="BCubed and pairwise F1 of story grouping, with peer baselines")
+    ev_st.add_argument("path", type=Path, help="FNC-1 folder (train_bodies.csv, stories_train.json) or gold.json")
+    ev_st.add_argument("--docs", type=Path, help="folder of the documents for a gold.json corpus")
+    ev_st.add_argument("--split", choices=("holdout", "train", "all"), default="holdout")
+    ev_st.add_argument("--no-peers", action="store_true", help="skip the peer baselines")
+    ev_stance = evals.add_parser("stance", help="FNC-1 stance: relative score, macro-F1, per-class F1")
+    ev_stance.add_argument("path", type=Path, help="FNC-1 folder")
+    ev_stance.add_argument("--split", choices=("holdout", "train"), default="holdout")
+    ev_con = evals.add_parser("contradictions", help="contradictions, updates, agreements against gold.json")
+    ev_con.add_argument("path", type=Path, help="gold.json")
+    ev_con.add_argument("--docs", type=Path, help="folder of the documents when not beside gold.json")
+    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_stance, ev_con):
+        sub.add_argument("--json", action="store_true", help="print the full result as JSON")
+
     demo = commands.add_parser(
         "demo", help="analyse the bundled sample corpus into an SQLite file and write an HTML report"
     )
@@ -202,7 +233,18 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.problems else 0
 
 
+def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from newsdesk import evaluation
+
+    result, text = evaluation.run(args.benchmark, vars(args))
+    print(json.dumps(result, ensure_ascii=False, indent=2, default=str) if args.json else text)
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "eval": _cmd_eval,
     "analyze": _cmd_analyze,
     "ingest": _cmd_ingest,
     "stories": _cmd_stories,

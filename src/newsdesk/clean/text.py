@@ -339,6 +339,28 @@ def _dateline(paragraph: str) -> tuple[str, str, str | None] | None:
     return paragraph[: match.end()].strip(), paragraph[match.end() :], match.group("date")
 
 
+def split_title(raw: RawDocument) -> tuple[str, str | None, int]:
+    """Find a document's headline and the line where its body starts.
+
+    The title is ``raw.title`` when set, else the first non-empty line. When
+    the first non-empty line repeats the title, the body starts after it.
+
+    Returns:
+        ``(headline without site name, site name or None, 0-based index of the first body line)``.
+    """
+    lines = raw.body.splitlines()
+    title = (raw.title or "").strip()
+    start = 0
+    for i, line in enumerate(lines):
+        if line.strip():
+            if not title or " ".join(line.split()) == " ".join(title.split()):
+                title = title or line.strip()
+                start = i + 1
+            break
+    headline, site = split_site_name(title, raw.source)
+    return headline, site, start
+
+
 def clean_document(
     raw: RawDocument,
     settings: CleanSettings = CleanSettings(),
@@ -360,16 +382,8 @@ def clean_document(
         InputError: The document has no body text left.
     """
     lines = raw.body.splitlines()
-    title = (raw.title or "").strip()
-    start = 0
-    for i, line in enumerate(lines):
-        if line.strip():
-            if not title or " ".join(line.split()) == " ".join(title.split()):
-                title = title or line.strip()
-                start = i + 1
-            break
+    title, site, start = split_title(raw)
     removed: list[Removed] = []
-    title, site = split_site_name(title, raw.source)
     if site:
         removed.append(Removed(text=site, reason=p.SITE_NAME))
     source = raw.source or site

@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 #: Lemmas of verbs that report speech or stance and take a clausal complement.
 REPORTING_VERBS: frozenset[str] = frozenset(
     {
-        "acknowledge", "add", "admit", "advise", "affirm", "agree", "allege", "announce", "answer",
+        "acknowledge", "add", "admit", "call", "find", "point", "see", "show", "advise", "affirm", "agree", "allege", "announce", "answer",
         "argue", "ask", "assert", "assure", "believe", "boast", "brag", "caution", "charge", "claim",
         "comment", "complain", "concede", "conclude", "confirm", "contend", "counter", "declare",
         "demand", "deny", "disclose", "emphasise", "emphasize", "estimate", "explain", "fear",

@@ -1,1 +1,63 @@
-"""Quality measurements of newsdesk stages against labelled corpora."""
+"""Quality and speed measurements of newsdesk stages against labelled corpora.
+
+Each benchmark is a library function returning a result dict plus a
+formatter; :func:`run` is what ``newsdesk eval BENCHMARK`` calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from newsdesk.errors import NewsdeskError
+
+BENCHMARKS = ("clean", "attribution", "entities", "stories", "stance", "contradictions")
+
+
+def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+    """Run one benchmark; returns its result and a terminal report.
+
+    Args:
+        benchmark: One of :data:`BENCHMARKS`.
+        options: ``path`` plus the benchmark's options (``docs``, ``split``, ...).
+
+    Raises:
+        NewsdeskError: Unknown benchmark or missing data path.
+    """
+    path = Path(options["path"])
+    if not path.exists():
+        raise NewsdeskError(f"benchmark data not found: {path}")
+    docs = options.get("docs")
+    if benchmark == "clean":
+        from newsdesk.evaluation.clean import evaluate_clean, format_clean_report
+
+        result = evaluate_clean(path, docs_dir=docs, leave_one_template_out=options.get("leave_one_template_out", False))
+        return result, format_clean_report(result)
+    if benchmark == "attribution":
+        from newsdesk.evaluation.attribution import evaluate_attribution, format_attribution_report
+
+        result = evaluate_attribution(path, limit=options.get("limit"))
+        return result, format_attribution_report(result)
+    if benchmark == "entities":
+        from newsdesk.evaluation.entities import evaluate_entities, format_entities_report
+
+        result = evaluate_entities(path, docs)
+        return result, format_entities_report(result)
+    if benchmark == "stories":
+        from newsdesk.evaluation.stories import evaluate_stories, format_stories_report
+
+        result = evaluate_stories(path, docs_dir=docs, split=options.get("split", "holdout"),
+                                  peers=not options.get("no_peers", False))
+        return result, format_stories_report(result)
+    if benchmark == "stance":
+        from newsdesk.evaluation.stance import evaluate_stance, format_stance_report
+
+        result = evaluate_stance(path, split=options.get("split", "holdout"))
+        return result, format_stance_report(result)
+    if benchmark == "contradictions":
+        from newsdesk.evaluation.contradictions import evaluate_contradictions, format_contradictions_report
+
+        result = evaluate_contradictions(path, docs)
+        return result, format_contradictions_report(result)
+    raise NewsdeskError(f"unknown benchmark {benchmark!r}; choose one of {', '.join(BENCHMARKS)}")

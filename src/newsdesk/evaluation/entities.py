@@ -1,0 +1,100 @@
+"""`newsdesk eval entities`: canonical entities scored against a gold.json annotation.
+
+The annotation lists each entity's surface forms ("mentions") and pairs of
+names that must stay distinct. Scoring works on surface forms:
+
+- a form is *found* when some predicted entity has a mention with that text;
+- pairwise recall: of the pairs of found forms of one gold entity, the share
+  predicted in the same entity (variants merged);
+- pairwise precision: of the pairs of found forms predicted in one entity, the
+  share that belong to one gold entity (different things kept apart);
+- each must-stay-distinct pair passes when its two names are in different
+  predicted entities.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from newsdesk.evaluation.contradictions import GoldCorpus
+from newsdesk.model import Entity
+
+
+def _form_owners(entities: Sequence[Entity]) -> dict[str, set[str]]:
+    owners: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        for mention in entity.mentions:
+            owners[mention.text.lower()].add(entity.id)
+    return owners
+
+
+def score_entities(entities: Sequence[Entity], gold: Mapping[str, Any]) -> dict[str, Any]:
+    """Score predicted canonical entities against gold groups (see module docstring)."""
+    owners = _form_owners(entities)
+    forms_of = {g["canonical"]: sorted({m.lower() for m in g["mentions"]}) for g in gold.get("entities", [])}
+    group_of = {form: name for name, forms in forms_of.items() for form in forms}
+    found = {form for form in group_of if owners.get(form)}
+
+    def together(x: str, y: str) -> bool:
+        return bool(owners[x] & owners[y])
+
+    gold_pairs = [(x, y) for forms in forms_of.values() for x, y in itertools.combinations(forms, 2)
+                  if x in found and y in found]
+    merged = sum(together(x, y) for x, y in gold_pairs)
+    predicted_pairs = [(x, y) for x, y in itertools.combinations(sorted(found), 2) if together(x, y)]
+    right = sum(group_of[x] == group_of[y] for x, y in predicted_pairs)
+    split = [name for name, forms in forms_of.items()
+             if len([f for f in forms if f in found]) > 1
+             and not all(together(x, y) for x, y in itertools.combinations([f for f in forms if f in found], 2))]
+    wrongly_merged = sorted({f"{x} + {y}" for x, y in predicted_pairs if group_of[x] != group_of[y]})
+    distinct = []
+    for a, b in gold.get("must_stay_distinct", []):
+        a_owner, b_owner = owners.get(a.lower(), set()), owners.get(b.lower(), set())
+        distinct.append({"pair": [a, b], "kept_apart": bool(a_owner and b_owner and not a_owner & b_owner)})
+    precision = right / len(predicted_pairs) if predicted_pairs else 1.0
+    recall = merged / len(gold_pairs) if gold_pairs else 1.0
+    return {
+        "forms": len(group_of),
+        "forms_found": len(found),
+        "pair_precision": round(precision, 3),
+        "pair_recall": round(recall, 3),
+        "pair_f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+        "entities_not_merged": split,
+        "wrongly_merged": wrongly_merged,
+        "must_stay_distinct": distinct,
+        "missing_forms": sorted(set(group_of) - found),
+    }
+
+
+def evaluate_entities(gold_path: Path, docs_dir: Path | None = None) -> dict[str, Any]:
+    """Analyse the documents of a gold.json corpus in memory and score its entities."""
+    from newsdesk.pipeline import analyze
+    from newsdesk.storage import MemoryStore
+
+    corpus = GoldCorpus(gold_path, docs_dir)
+    with MemoryStore() as store:
+        analysis = analyze(corpus.document_paths(), store)
+    return score_entities(analysis.entities, corpus.gold)
+
+
+def format_entities_report(result: Mapping[str, Any]) -> str:
+    """A terminal summary of :func:`evaluate_entities`."""
+    lines = [
+        f"surface forms found: {result['forms_found']}/{result['forms']}",
+        f"variant pairs: precision {result['pair_precision']:.3f}, recall {result['pair_recall']:.3f}, "
+        f"F1 {result['pair_f1']:.3f}",
+    ]
+    for item in result["must_stay_distinct"]:
+        state = "kept apart" if item["kept_apart"] else "NOT kept apart"
+        lines.append(f"must stay distinct: {' / '.join(item['pair'])}: {state}")
+    if result["entities_not_merged"]:
+        lines.append("not fully merged: " + ", ".join(result["entities_not_merged"]))
+    if result["wrongly_merged"]:
+        lines.append("wrongly merged: " + ", ".join(result["wrongly_merged"]))
+    if result["missing_forms"]:
+        lines.append("forms never found: " + ", ".join(result["missing_forms"]))
+    return "\n".join(lines)
