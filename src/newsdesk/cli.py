@@ -81,8 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev_clean = evals.add_parser("clean", help="boilerplate lines (gold.json format) and HTML body shingles")
     ev_clean.add_argument("path", type=Path, help="a gold.json file or a folder holding one")
     ev_clean.add_argument("--docs", type=Path, help="folder of the documents when not beside gold.json")
-    ev_clean.add_argument("--leave-one-template-out", action="store_true",
-                          help="also score each outlet template with nothing learned from it")
+    ev_clean.add_argument(
+        "--leave-one-template-out",
+        action="store_true",
+        help="also score each outlet template with nothing learned from it",
+    )
     ev_attr = evals.add_parser("attribution", help="PolNeAR-format quotes: content-span F1 and source accuracy")
     ev_attr.add_argument("path", type=Path, help="folder of .txt + BRAT .ann files (e.g. polnear/dev)")
     ev_attr.add_argument("--limit", type=int, help="only the first N documents")

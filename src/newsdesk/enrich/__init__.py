@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from newsdesk.enrich.entities import (
     FoundMention,
     canonicalize,
+    expand_mentions,
     find_mentions,
     name_tokens,
     stated_aliases,
@@ -92,7 +93,7 @@ class Enricher:
             quotes.extend(extract_quotes(article.id, article.text, doc, people))
             if progress:
                 progress(1)
-        entities = canonicalize(found, aliases)
+        entities = expand_mentions({a.id: a.text for a in handled}, canonicalize(found, aliases))
         quotes = [replace(q, speaker_entity=speaker_entity(q, entities)) for q in quotes]
         return Enriched(articles=out, entities=entities, quotes=quotes)
 

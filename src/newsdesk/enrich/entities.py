@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -32,10 +32,13 @@ _KIND_BY_LABEL: dict[str, EntityKind] = {
     "LAW": "other",
 }
 _LEADING = re.compile(
-    r"^(the|a|an|mr|mrs|ms|dr|prof|sir|president|minister|spokesman|spokeswoman|spokesperson|general|gen|"
-    r"colonel|col|commander|leader|chief|governor|senator|judge|mayor)\.?\s+",
+    r"^(the|a|an|mr|mrs|ms|dr|prof|professor|sir|president|minister|spokesman|spokeswoman|spokesperson|general|"
+    r"gen|colonel|col|commander|leader|chief|governor|senator|judge|mayor|superintendent|inspector|detective|"
+    r"sergeant|sgt|captain|capt|major|lieutenant|lt|ambassador|secretary|deputy|vice|former|ex|late|lawyer|"
+    r"attorney|prosecutor|king|queen|prince|princess|sheikh|imam|mullah|father|rev|reverend|coach|officer)\.?\s+",
     re.IGNORECASE,
 )
+_FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "al", "el", "it", "a", "an"})
 _PLACE_WORDS = frozenset(
     [
         "province",
@@ -157,6 +160,9 @@ def _trim(ent: Span) -> Span | None:
 def stated_aliases(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str]]:
     """Alias pairs the text states: "Name (ACRONYM)", "X (as Y calls itself)".
 
+    An acronym the tagger missed still becomes a mention of its expansion later
+    (:func:`expand_mentions` looks for known forms everywhere).
+
     Returns:
         ``(name, alias)`` pairs of surface strings.
     """
@@ -209,7 +215,8 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
            and organisation names made of the same words in another order.
         3. Merge single-token names with single-token variants ("Panshir" ~ "Panjshir").
         4. Attach a lone surname to the full name it matches, preferring the one
-           mentioned most in the same article.
+           mentioned most in the same article; a shortened organisation name to the
+           only longer one holding all its words.
         5. Join stated aliases (acronyms, "as X calls itself").
 
     Args:
@@ -256,23 +263,26 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
             ):
                 union(a, b)
 
-    # 4. Lone surnames (persons) and partial org names attach to a unique or dominant full name.
+    # 4. Lone surnames and shortened names attach to a unique or dominant full name.
     per_article: dict[tuple[tuple[str, ...], str], int] = Counter()
     for k in keys:
         for m in groups[k].mentions:
             per_article[(find(k), m.article)] += 1
     for k in keys:
         group = groups[k]
-        if len(k) != 1 or find(k) != k:
+        if len(k) > 2 or find(k) != k or _vote_kind(group.kinds) == "place":
             continue
-        kind = group.kinds.most_common(1)[0][0]
+        kind = _vote_kind(group.kinds)
         candidates = {
             find(full)
             for full in keys
-            if len(full) > 1
-            and groups[full].kinds.most_common(1)[0][0] == kind
-            and kind == "person"
-            and any(tokens_match(k[0], t) for t in full[1:])
+            if len(full) > len(k)
+            and _vote_kind(groups[full].kinds) != "place"
+            and (
+                _is_tail(k, full)
+                or (len(k) == 1 and kind == "person" == _vote_kind(groups[full].kinds)
+                    and any(tokens_match(k[0], t) for t in full[1:]))
+            )
         }
         if not candidates:
             continue
@@ -285,6 +295,20 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         ranked = sorted(candidates, key=weight, reverse=True)
         if len(ranked) == 1 or weight(ranked[0]) > weight(ranked[1]):
             union(ranked[0], k)
+
+    # 4b. A shortened organisation name ("Resistance Front") joins the one organisation whose
+    # name holds all its words ("National Resistance Front"), when exactly one does.
+    for k in keys:
+        if len(k) < 2 or groups[k].kinds.most_common(1)[0][0] != "organization":
+            continue
+        words = _content_set(k)
+        holders = {
+            find(other) for other in keys
+            if len(other) > len(k) and words < _content_set(other)
+            and groups[other].kinds.most_common(1)[0][0] == "organization"
+        }
+        if len(holders) == 1:
+            union(holders.pop(), k)
 
     # 5. Stated aliases.
     by_surface: dict[str, tuple[str, ...]] = {}
@@ -328,6 +352,12 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     return entities
 
 
+def _is_tail(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether ``short`` spells the last words of ``full`` ("Nwosu-Hale" of "Grace Nwosu-Hale")."""
+    tail = full[-len(short) :]
+    return all(tokens_match(a, b) for a, b in zip(short, tail, strict=True))
+
+
 def _vote_kind(kinds: Counter[str]) -> EntityKind:
     # spaCy's small model often calls places organisations or persons; place labels are more reliable.
     if kinds["place"] and kinds["place"] >= kinds["person"] / 2:
@@ -352,3 +382,92 @@ def _canonical_name(forms: Counter[str], kind: str) -> str:
         stripped = [w for w in words if w.lower() not in _PLACE_WORDS]
         best = " ".join(stripped) or best
     return re.sub(r"^(the|The)\s+", "", best)
+
+
+_CAPITALISED_PHRASE = re.compile(
+    r"(?<![\w'’-])[A-Z][\w'’-]+(?:\s+(?:(?:of|de|al|el|bin|van|von|the)\s+)?[A-Z][\w'’-]+){0,4}"
+)
+
+
+def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> list[Entity]:
+    """Add mentions of known entities that the tagger missed in some places.
+
+    Names the tagger found somewhere are looked for everywhere: a capitalised
+    phrase (or its last words) becomes a mention when it is a known form of
+    exactly one entity, a token-by-token spelling variant of one (Salih ~
+    Saleh), the same words in another order (National Resistance Front ~
+    National Front of Resistance), or a person's surname when one person of
+    the article (or else of all articles) carries it. Ambiguous phrases are left alone.
+
+    Args:
+        texts: Article id to article text.
+        entities: Canonical entities from :func:`canonicalize`.
+
+    Returns:
+        The entities with the new mentions (offsets into the article texts).
+    """
+    forms: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    kinds = {e.id: e.kind for e in entities}
+    for entity in entities:
+        for mention in entity.mentions:
+            tokens = tuple(name_tokens(mention.text))
+            if entity.kind == "place":
+                tokens = tuple(_strip_place_words(list(tokens)))
+            if tokens:
+                forms[tokens].add(entity.id)
+            if entity.kind == "organization" and len(tokens) > 1:
+                # Translated acronyms keep the initials in another order (FNR for "Front National de la R...").
+                initials = "".join(sorted(t[0] for t in tokens if t not in _FUNCTION_WORDS))
+                forms[("acronym:" + initials,)].add(entity.id)
+    by_id = {e.id: e for e in entities}
+    added: dict[str, list[Mention]] = defaultdict(list)
+    for article_id, text in texts.items():
+        taken = [(m.start, m.end) for e in entities for m in e.mentions if m.article == article_id]
+        local = {e.id for e in entities for m in e.mentions if m.article == article_id}
+        for match in _CAPITALISED_PHRASE.finditer(text):
+            start, end = match.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            words = match.group().split()
+            # "But Salih", "Resistance Front It": also try the phrase's parts, longest first.
+            spans = sorted(((i, j) for i in range(len(words)) for j in range(i + 1, len(words) + 1)),
+                           key=lambda ij: (ij[0] - ij[1], ij[0]))
+            for i, j in spans:
+                phrase = " ".join(words[i:j])
+                owner = _owner(tuple(name_tokens(phrase)), forms, kinds, local, acronym=phrase.isupper())
+                if owner:
+                    offset = text.index(phrase, start)
+                    added[owner].append(Mention(article=article_id, text=phrase, start=offset,
+                                                end=offset + len(phrase)))
+                    taken.append((offset, offset + len(phrase)))
+                    break
+    result = []
+    for entity in entities:
+        extra = added.get(entity.id)
+        if extra:
+            mentions = sorted([*by_id[entity.id].mentions, *extra], key=lambda m: (m.article, m.start))
+            entity = Entity(id=entity.id, name=entity.name, kind=entity.kind, mentions=mentions)
+        result.append(entity)
+    return result
+
+
+def _owner(tokens: tuple[str, ...], forms: Mapping[tuple[str, ...], set[str]], kinds: Mapping[str, str],
+           local: set[str], *, acronym: bool = False) -> str | None:
+    if not tokens or all(t in _PLACE_WORDS or t in _FUNCTION_WORDS for t in tokens):
+        return None
+    candidates = set(forms.get(tokens, set()))
+    if acronym and len(tokens) == 1 and 2 <= len(tokens[0]) <= 6 and tokens[0].isalpha():
+        candidates |= forms.get(("acronym:" + "".join(sorted(tokens[0])),), set())
+    if not candidates:
+        for form, owners in forms.items():
+            same_length = len(form) == len(tokens) and all(
+                tokens_match(a, b) for a, b in zip(form, tokens, strict=True)
+            )
+            reordered = len(tokens) > 1 and len(form) > 1 and _content_set(form) == _content_set(tokens)
+            surname = (len(tokens) == 1 and len(form) > 1 and tokens_match(tokens[0], form[-1])
+                       and any(kinds[o] == "person" for o in owners))
+            if same_length or reordered or surname:
+                candidates |= owners
+    if len(candidates) > 1:
+        candidates &= local or candidates
+    return next(iter(candidates)) if len(candidates) == 1 else None

@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.model import Mention, Quote, content_id
@@ -128,8 +129,8 @@ _BREAK_RE = re.compile(r"\n\s*")
 _CLOSING_AFTER_RE = re.compile(r"[.,!?]?[”»]")
 _MIN_UNATTRIBUTED_WORDS = 8
 _MIN_FRAGMENT_WORDS = 4
-_MAX_SPLIT_GAP_WORDS = 12
-_ANTECEDENT_SENTENCES = 4
+_MAX_SPLIT_GAP_WORDS = 30
+_ANTECEDENT_PARAGRAPHS = 3
 
 
 @dataclass(slots=True, frozen=True)
@@ -182,13 +183,18 @@ class _Context:
     __slots__ = (
         "doc",
         "mention_ends",
+        "mention_keys",
         "mention_starts",
         "mentions",
         "names",
+        "para_starts",
         "quoted_ranges",
         "quoted_starts",
         "sent_starts",
+        "sent_token_starts",
         "text",
+        "token_ends",
+        "token_starts",
     )
 
     def __init__(
@@ -201,6 +207,16 @@ class _Context:
         self.text = text
         self.doc = doc
         self.names = names or {}
+        # Plain lists from one array export: iterating Token objects is the slow part.
+        if len(doc):
+            table = doc.to_array([IDX, LENGTH, SENT_START]).tolist()
+        else:
+            table = []
+        self.token_starts = [row[0] for row in table]
+        self.token_ends = [row[0] + row[1] for row in table]
+        firsts = [i for i, row in enumerate(table) if i == 0 or row[2] == 1]
+        self.sent_token_starts = [*firsts, len(doc)]
+        self.sent_starts = [self.token_starts[i] for i in firsts]
         spans: dict[tuple[int, int], tuple[str, str]] = {}
         for ent in doc.ents:
             if ent.label_ in PERSON_LABELS or ent.label_ in GROUP_LABELS:
@@ -210,11 +226,13 @@ class _Context:
         for mention in mentions:
             key = (mention.start, mention.end)
             if key not in spans:
-                spans[key] = (mention.text, _label_at(doc, mention.start, mention.end))
+                label = next((t.ent_type_ for t in self.tokens_in(*key) if t.ent_type_), "")
+                spans[key] = (mention.text, label)
         self.mentions = sorted((s, e, t, label) for (s, e), (t, label) in spans.items())
         self.mention_starts = [m[0] for m in self.mentions]
         self.mention_ends = [m[1] for m in self.mentions]
-        self.sent_starts = [sent.start_char for sent in doc.sents]
+        self.mention_keys = [_name_key(m[2]) for m in self.mentions]
+        self.para_starts = [m.start() for m in _PARAGRAPH_RE.finditer(text)]
         self.quoted_ranges: list[tuple[int, int]] = []
         self.quoted_starts: list[int] = []
 
@@ -236,6 +254,28 @@ class _Context:
                 return self.mentions[i]
             i -= 1
         return None
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        """Tokens overlapping the characters ``[start, end)``."""
+        if end <= start:
+            return []
+        first = bisect.bisect_right(self.token_ends, start)
+        last = bisect.bisect_left(self.token_starts, end)
+        return [self.doc[i] for i in range(first, last)]
+
+    def first_token_at(self, offset: int) -> int:
+        """Index of the first token starting at or after ``offset``."""
+        return bisect.bisect_left(self.token_starts, offset)
+
+    def sentence_of(self, i: int) -> tuple[int, int]:
+        """Token bounds ``(start, end)`` of the sentence holding token ``i``."""
+        k = bisect.bisect_right(self.sent_token_starts, i) - 1
+        return self.sent_token_starts[k], self.sent_token_starts[k + 1]
+
+    def window_start(self, offset: int, paragraphs: int) -> int:
+        """Offset where the paragraph ``paragraphs`` before the one holding ``offset`` starts."""
+        k = bisect.bisect_right(self.para_starts, offset) - 1
+        return self.para_starts[max(0, k - paragraphs)] if k >= 0 else 0
 
     def sentence_index(self, offset: int) -> int:
         """Return the index of the sentence holding character ``offset``."""
@@ -305,12 +345,12 @@ def find_attributions(
     Returns:
         Attributions in text order; contents never overlap.
     """
-    if doc.text != text:
-        raise ValueError("doc must be the spaCy parse of text (doc.text differs); parse text itself")
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):
+        raise ValueError("doc must be the spaCy parse of text (lengths differ); parse text itself")
     ctx = _Context(text, doc, mentions, names)
     passages = _merge_split_quotes(ctx, _scan_passages(text))
     ctx.set_quoted(passages)
-    in_quote = _quoted_tokens(doc, passages)
+    in_quote = _quoted_tokens(ctx, passages)
     # Reported clauses go first: a quoted fragment inside one ("X said the plan
     # was a "disaster"") is part of the reported statement, not a quote of its own.
     reported = _reported_speech(ctx, in_quote)
@@ -443,33 +483,29 @@ def _is_split(ctx: _Context, first: _Passage, second: _Passage) -> bool:
         return False
     if gap.strip() and gap.rstrip()[-1] not in ",.:;—–-":
         return False  # the second passage is embedded in a clause ("he added that his pen "...")
-    words = [t for t in _tokens_in(ctx.doc, first.close_at, second.open_at) if not t.is_punct]
+    words = [t for t in ctx.tokens_in(first.close_at, second.open_at) if not t.is_punct]
     if words and not any(_is_cue(t, QUOTING_VERBS) or _governs(t, first) for t in words):
         return False
     # If the second passage is attributed after it ("B," she replied), it stands alone.
-    end_sent = ctx.doc.char_span(second.close_at - 1, second.close_at, alignment_mode="expand")
-    if end_sent is not None:
-        sent_end = end_sent.sent.end_char
-        newline = ctx.text.find("\n", second.close_at, sent_end)
-        tail = _tokens_in(ctx.doc, second.close_at, sent_end if newline < 0 else newline)
+    closing = ctx.tokens_in(second.close_at - 1, second.close_at)
+    if closing:
+        sent_end = ctx.sentence_of(closing[-1].i)[1]
+        sent_end_char = ctx.token_ends[sent_end - 1]
+        newline = ctx.text.find("\n", second.close_at, sent_end_char)
+        tail = ctx.tokens_in(second.close_at, sent_end_char if newline < 0 else newline)
         if any(_is_cue(t, QUOTING_VERBS) for t in tail):
             return False
     return bool(words) or gap.strip(_EDGE_STRIP) == ""
 
 
-def _quoted_tokens(doc: Doc, passages: Iterable[_Passage]) -> list[bool]:
+def _quoted_tokens(ctx: _Context, passages: Iterable[_Passage]) -> list[bool]:
     """Flag the tokens inside quote marks."""
-    flags = [False] * len(doc)
+    flags = [False] * len(ctx.doc)
     for passage in passages:
         for start, end in passage.segments:
-            for tok in _tokens_in(doc, start, end):
+            for tok in ctx.tokens_in(start, end):
                 flags[tok.i] = True
     return flags
-
-
-def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
-    span = doc.char_span(start, end, alignment_mode="expand") if end > start else None
-    return list(span) if span is not None else []
 
 
 # --------------------------------------------------------------------------- direct quotes
@@ -480,18 +516,18 @@ def _attribute_passage(
 ) -> Attribution | None:
     """Find the cue and speaker of one quoted passage."""
     doc, text = ctx.doc, ctx.text
-    first_tok = _tokens_in(doc, passage.segments[0][0], passage.segments[0][1])
-    last_tok = _tokens_in(doc, passage.segments[-1][0], passage.segments[-1][1])
+    first_tok = ctx.tokens_in(*passage.segments[0])
+    last_tok = ctx.tokens_in(*passage.segments[-1])
     if not first_tok or not last_tok:
         return None
     p_start = text.rfind("\n", 0, passage.open_at) + 1
     p_end = text.find("\n", passage.close_at)
     p_end = len(text) if p_end < 0 else p_end
-    lo = max(first_tok[0].sent.start, _first_token_at(doc, p_start))
-    hi = min(last_tok[-1].sent.end, _first_token_at(doc, p_end))
+    lo = max(ctx.sentence_of(first_tok[0].i)[0], ctx.first_token_at(p_start))
+    hi = min(ctx.sentence_of(last_tok[-1].i)[1], ctx.first_token_at(p_end))
     # Extend to the sentence that holds the closing mark's attribution ("...," he said.)
     if hi < len(doc) and doc[hi].idx < p_end and doc[hi - 1].is_punct:
-        hi = min(doc[hi].sent.end, _first_token_at(doc, p_end))
+        hi = min(ctx.sentence_of(hi)[1], ctx.first_token_at(p_end))
     outside = [doc[i] for i in range(lo, hi) if not in_quote[i] and not doc[i].is_punct]
     cue_tok = _best_cue(outside, passage) or _colon_cue(ctx, passage, in_quote, lo)
     words = sum(len(text[s:e].split()) for s, e in passage.segments)
@@ -510,8 +546,11 @@ def _attribute_passage(
             cue=None,
             cue_span=None,
         )
+    last_char = text[passage.segments[-1][1] - 1]
+    if words < 2 and last_char not in ",.!?":
+        return None  # a name, handle or number in quotes, not a statement
     speaker = _speaker_of(ctx, cue_tok)
-    before = _token_before(doc, passage.open_at)
+    before = _token_before(ctx, passage.open_at)
     if before is not None and before.i >= lo and not before.is_punct and before is not cue_tok:
         # A fragment quoted inside the reporter's own clause ("vowed to "take our fight" to ..."):
         # the attributed content is the cue's complement that holds it.
@@ -531,12 +570,10 @@ def _attribute_passage(
     )
 
 
-def _token_before(doc: Doc, offset: int) -> Token | None:
+def _token_before(ctx: _Context, offset: int) -> Token | None:
     """The last token ending at or before ``offset``, skipping the quote mark itself."""
-    i = _first_token_at(doc, offset) - 1
-    while i >= 0 and doc[i].idx + len(doc[i]) > offset:
-        i -= 1
-    return doc[i] if i >= 0 else None
+    i = bisect.bisect_right(ctx.token_ends, offset) - 1
+    return ctx.doc[i] if i >= 0 else None
 
 
 def _complement_holding(cue: Token, inner: Token) -> list[Token]:
@@ -555,14 +592,6 @@ def _continues(text: str, previous: Attribution, open_at: int) -> bool:
     return len(_BREAK_RE.findall(gap)) == 1 and not gap[gap.rfind("\n") :].strip()
 
 
-def _first_token_at(doc: Doc, offset: int) -> int:
-    """Index of the first token starting at or after ``offset``."""
-    if offset >= len(doc.text):
-        return len(doc)
-    span = doc.char_span(offset, len(doc.text), alignment_mode="expand")
-    return span.start if span is not None else len(doc)
-
-
 def _best_cue(outside: list[Token], passage: _Passage) -> Token | None:
     """Pick the cue nearest to the quote among the words outside the marks."""
     best: tuple[int, Token] | None = None
@@ -576,14 +605,16 @@ def _best_cue(outside: list[Token], passage: _Passage) -> Token | None:
     return best[1] if best else None
 
 
-def _colon_cue(ctx: _Context, passage: _Passage, in_quote: list[bool], lo: int) -> tuple[Token, _Speaker | None] | None:
+def _colon_cue(ctx: _Context, passage: _Passage, in_quote: list[bool], lo: int) -> Token | None:
     """Find a cue in a sentence that introduces the quote with a colon."""
-    before = ctx.text[: passage.open_at].rstrip()
+    before = ctx.text[max(0, passage.open_at - 200) : passage.open_at].rstrip()
     if not before.endswith(":") or lo == 0:
         return None
-    sent = ctx.doc[lo - 1].sent if ctx.doc[lo - 1].idx >= len(before) - 1 else ctx.doc[lo].sent
-    if ctx.doc[lo - 1].text == ":":
-        sent = ctx.doc[lo - 1].sent
+    colon = _token_before(ctx, passage.open_at)
+    if colon is None:
+        return None
+    start, end = ctx.sentence_of(colon.i)
+    sent = ctx.doc[start:end]
     candidates = [t for t in sent if not in_quote[t.i] and (_is_cue(t, QUOTING_VERBS) or _according_to(t))]
     if not candidates:
         verbs = [t for t in sent if t.pos_ == "VERB" and not in_quote[t.i]]
@@ -630,9 +661,15 @@ def _cue_text(tok: Token) -> str:
 def _reported_speech(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
     """Find ``X said (that) ...`` and ``according to X, ...`` outside quote marks."""
     found = []
-    for tok in ctx.doc:
-        if in_quote[tok.i]:
+    lemmas = ctx.doc.to_array([LEMMA]).tolist() if len(ctx.doc) else []
+    strings = ctx.doc.vocab.strings
+    for i, lemma in enumerate(lemmas):
+        if in_quote[i]:
             continue
+        lemma_text = strings[lemma].lower()
+        if lemma_text not in REPORTING_VERBS and lemma_text not in {"accord", "according"}:
+            continue
+        tok = ctx.doc[i]
         if _according_to(tok):
             att = _according_to_clause(ctx, tok, in_quote)
         elif _is_cue(tok):
@@ -659,16 +696,14 @@ def _complement_clause(ctx: _Context, verb: Token, in_quote: list[bool]) -> Attr
 
 
 def _clause_tokens(head: Token) -> list[Token]:
-    """The clause under ``head`` without conjoined clauses that have their own subject or cue.
+    """The clause under ``head`` without conjoined clauses that report speech again.
 
-    "Rubio said the extremist is Clinton, and he railed against ..." keeps only
-    "the extremist is Clinton".
+    "He says the fix was to break up fraud rings and says he wrote a bill" keeps
+    only "the fix was to break up fraud rings" (the second *says* is its own quote).
     """
     tokens = list(head.subtree)
     for child in head.children:
-        if child.dep_ == "conj" and (
-            any(c.dep_ in _SUBJECTS for c in child.children) or _is_cue(child, QUOTING_VERBS)
-        ):
+        if child.dep_ == "conj" and _is_cue(child, QUOTING_VERBS):
             cut = range(child.left_edge.i, child.right_edge.i + 1)
             tokens = [t for t in tokens if t.i not in cut]
     return tokens
@@ -775,6 +810,8 @@ def _subject_token(verb: Token) -> Token | None:
             if child.dep_ in _SUBJECTS and (child.dep_ != "nsubjpass" or tok.lemma_ == "quote"):
                 if child.lower_ in _RELATIVE and tok.dep_ == "relcl":
                     return tok.head
+                if _misparsed_subject(child, tok):
+                    return _nearest_subject(tok)
                 return child
         if tok.dep_ in {"relcl", "acl"} and tok.head.pos_ in {"NOUN", "PROPN", "PRON"}:
             return tok.head
@@ -783,6 +820,35 @@ def _subject_token(verb: Token) -> Token | None:
         ):
             return None
         tok = tok.head
+    return None
+
+
+def _misparsed_subject(subject: Token, verb: Token) -> bool:
+    """Spot subjects the parser took from a date, a dateline or another paragraph."""
+    if subject.ent_type_ in {"DATE", "TIME"}:
+        return True
+    doc = subject.doc
+    lo, hi = sorted((subject.i, verb.i))
+    if "\n" in doc[lo:hi].text_with_ws:
+        return True
+    # "CLEVELAND (AP) — The senator said": the dateline is not the speaker.
+    left, right = subject.left_edge, subject.right_edge
+    starts_paragraph = left.i == 0 or "\n" in doc[left.i - 1].text_with_ws
+    after = doc[right.i + 1].text if right.i + 1 < len(doc) else ""
+    return starts_paragraph and after in {"(", "—", "–", "-", "--"} and subject.i < verb.i
+
+
+def _nearest_subject(verb: Token) -> Token | None:
+    """The head of the nearest noun phrase left of ``verb`` in the same paragraph."""
+    doc = verb.doc
+    for j in range(verb.i - 1, max(-1, verb.i - 25), -1):
+        tok = doc[j]
+        if "\n" in tok.text_with_ws or tok.text in {"—", "–", "--", ")"}:
+            return None
+        if tok.pos_ in {"NOUN", "PROPN", "PRON"} and tok.ent_type_ not in {"DATE", "TIME"}:
+            while tok.dep_ in {"compound", "flat", "amod", "poss"} and tok.i < tok.head.i < verb.i:
+                tok = tok.head
+            return tok
     return None
 
 
@@ -815,9 +881,10 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
             left = min(nxt, key=lambda t: t.i)
         start = left.idx
         return _Speaker((start, span[1]), _best_name(ctx, start, span[1], ""), True)
-    if tok.pos_ not in {"NOUN", "PROPN"}:
-        return None
     phrase = _phrase_span(tok)
+    if tok.pos_ not in {"NOUN", "PROPN"}:
+        # "Nine in 10 voters say", "those who said": keep the phrase as description.
+        return _Speaker(phrase, _description(ctx, tok), False) if tok.pos_ in {"NUM", "DET", "ADJ"} else None
     for child in tok.children:
         if child.dep_ == "appos" and (child.pos_ == "PROPN" or ctx.mention_at(child.idx, child.idx + 1)):
             named = _describe(ctx, child)
@@ -901,25 +968,32 @@ def _role_holder(ctx: _Context, tok: Token) -> str | None:
 def _antecedent(ctx: _Context, tok: Token, *, person: bool) -> str | None:
     """Resolve a pronoun or role noun to a recent named entity of a compatible kind.
 
-    Walks back sentence by sentence (at most ``_ANTECEDENT_SENTENCES``) and
-    prefers a name in subject position; otherwise the most recent name.
+    Candidates are names outside quote marks in the current and the previous
+    ``_ANTECEDENT_PARAGRAPHS`` paragraphs. Walking back sentence by sentence,
+    a name in subject position wins; otherwise the most recent name.
     """
     labels = PERSON_LABELS if person else GROUP_LABELS
-    first_sent = ctx.sentence_index(tok.idx) - _ANTECEDENT_SENTENCES
-    fallback: str | None = None
+    limit = ctx.window_start(tok.idx, _ANTECEDENT_PARAGRAPHS)
+    candidates: list[tuple[int, int, str, bool]] = []
     i = bisect.bisect_left(ctx.mention_starts, tok.idx) - 1
-    candidates: list[tuple[int, int, str]] = []
-    while i >= 0:
+    while i >= 0 and ctx.mentions[i][0] >= limit:
         start, end, _, label = ctx.mentions[i]
         i -= 1
-        if ctx.sentence_index(start) < first_sent:
-            break
-        if label in labels and not ctx.quoted(start):
-            candidates.append((start, end, label))
+        if ctx.quoted(start):
+            continue
+        root = _root_of(ctx, start, end)
+        subject = root is not None and (
+            root.dep_ in _SUBJECTS or (root.dep_ == "appos" and root.head.dep_ in _SUBJECTS)
+        )
+        # The speaker of a speech verb is a person even when NER calls it an organisation.
+        speaking = subject and root is not None and person and label == "ORG" and _is_cue(root.head)
+        if label in labels or speaking:
+            candidates.append((start, end, "PERSON" if speaking else label, subject))
     if person:
         # Proper nouns the NER missed still name people when they are subjects.
-        for prev in reversed(ctx.doc[: tok.i]):
-            if ctx.sentence_index(prev.idx) < first_sent:
+        for j in range(tok.i - 1, -1, -1):
+            prev = ctx.doc[j]
+            if prev.idx < limit:
                 break
             if (
                 prev.pos_ == "PROPN"
@@ -928,20 +1002,25 @@ def _antecedent(ctx: _Context, tok: Token, *, person: bool) -> str | None:
                 and not ctx.quoted(prev.idx)
                 and ctx.mention_at(prev.idx, prev.idx + len(prev)) is None
             ):
-                candidates.append((prev.idx, prev.idx + len(prev), "PERSON"))
+                candidates.append((prev.idx, prev.idx + len(prev), "PERSON", True))
     candidates.sort(reverse=True)
-    by_sentence: dict[int, list[tuple[int, int, str]]] = {}
-    for cand in candidates:
-        by_sentence.setdefault(ctx.sentence_index(cand[0]), []).append(cand)
-    for sent_i in sorted(by_sentence, reverse=True):
-        for start, end, label in by_sentence[sent_i]:
-            span = ctx.doc.char_span(start, end, alignment_mode="expand")
-            root = span.root if span is not None else None
-            if root is not None and (root.dep_ in _SUBJECTS or (root.dep_ == "appos" and root.head.dep_ in _SUBJECTS)):
-                return _best_name(ctx, start, end, label)
-            if fallback is None:
-                fallback = _best_name(ctx, start, end, label)
-    return fallback
+    fallback: tuple[int, int, str] | None = None
+    current = None
+    for start, end, label, subject in candidates:
+        sentence = ctx.sentence_index(start)
+        if current is not None and sentence != current and fallback is not None:
+            break  # a more recent sentence had a name, but none as subject
+        current = sentence
+        if subject:
+            return _best_name(ctx, start, end, label)
+        if fallback is None:
+            fallback = (start, end, label)
+    return _best_name(ctx, *fallback) if fallback else None
+
+
+def _root_of(ctx: _Context, start: int, end: int) -> Token | None:
+    tokens = ctx.tokens_in(start, end)
+    return ctx.doc[tokens[0].i : tokens[-1].i + 1].root if tokens else None
 
 
 def _best_name(ctx: _Context, start: int, end: int, label: str) -> str:
@@ -953,11 +1032,13 @@ def _best_name(ctx: _Context, start: int, end: int, label: str) -> str:
     if not key:
         return name
     best = name
-    for m_start, m_end, m_text, m_label in ctx.mentions:
+    for (m_start, m_end, m_text, m_label), m_key in zip(ctx.mentions, ctx.mention_keys, strict=True):
+        if not key <= m_key or len(m_text) <= len(best):
+            continue
         if label and m_label and (m_label in PERSON_LABELS) != (label in PERSON_LABELS):
             continue
         candidate = ctx.names.get((m_start, m_end)) or _strip_possessive(m_text)
-        if len(candidate) > len(best) and key <= _name_key(m_text):
+        if len(candidate) > len(best):
             best = candidate
     return best
 
@@ -979,13 +1060,3 @@ def _trim_possessive(ent: Span) -> tuple[int, int]:
     if ent[-1].tag_ == "POS" or ent[-1].lower_ in {"'s", "’s"}:
         end = ent[-1].idx
     return ent.start_char, end
-
-
-def _label_at(doc: Doc, start: int, end: int) -> str:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return ""
-    for tok in span:
-        if tok.ent_type_:
-            return tok.ent_type_
-    return ""

@@ -32,7 +32,9 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
     if benchmark == "clean":
         from newsdesk.evaluation.clean import evaluate_clean, format_clean_report
 
-        result = evaluate_clean(path, docs_dir=docs, leave_one_template_out=options.get("leave_one_template_out", False))
+        result = evaluate_clean(
+            path, docs_dir=docs, leave_one_template_out=options.get("leave_one_template_out", False)
+        )
         return result, format_clean_report(result)
     if benchmark == "attribution":
         from newsdesk.evaluation.attribution import evaluate_attribution, format_attribution_report
@@ -47,8 +49,9 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
     if benchmark == "stories":
         from newsdesk.evaluation.stories import evaluate_stories, format_stories_report
 
-        result = evaluate_stories(path, docs_dir=docs, split=options.get("split", "holdout"),
-                                  peers=not options.get("no_peers", False))
+        result = evaluate_stories(
+            path, docs_dir=docs, split=options.get("split", "holdout"), peers=not options.get("no_peers", False)
+        )
         return result, format_stories_report(result)
     if benchmark == "stance":
         from newsdesk.evaluation.stance import evaluate_stance, format_stance_report

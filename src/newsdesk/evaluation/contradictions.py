@@ -78,8 +78,13 @@ def side_matches(side: ClaimRef, ref: Mapping[str, Any], doc_of: Mapping[str, st
     return bool(words) and len(words & line_words) / len(words) >= 0.6
 
 
-def _matches_pair(c: Comparison, first: Sequence[Mapping[str, Any]], second: Sequence[Mapping[str, Any]],
-                  doc_of: Mapping[str, str], corpus: GoldCorpus) -> bool:
+def _matches_pair(
+    c: Comparison,
+    first: Sequence[Mapping[str, Any]],
+    second: Sequence[Mapping[str, Any]],
+    doc_of: Mapping[str, str],
+    corpus: GoldCorpus,
+) -> bool:
     def on(side: ClaimRef, refs: Sequence[Mapping[str, Any]]) -> bool:
         return any(side_matches(side, r, doc_of, corpus) for r in refs)
 
@@ -100,11 +105,13 @@ def score_comparisons(analysis: Analysis, corpus: GoldCorpus) -> dict[str, Any]:
     contradictions = [c for c in predicted if c.relation == "contradict"]
     gold_contradictions = gold.get("contradictions", [])
     correct = [
-        c for c in contradictions
+        c
+        for c in contradictions
         if any(_matches_pair(c, g["side_a"], g["side_b"], doc_of, corpus) for g in gold_contradictions)
     ]
     found = [
-        g["about"] for g in gold_contradictions
+        g["about"]
+        for g in gold_contradictions
         if any(_matches_pair(c, g["side_a"], g["side_b"], doc_of, corpus) for c in contradictions)
     ]
     updates = gold.get("updates", [])

@@ -3,7 +3,8 @@
 The annotation lists each entity's surface forms ("mentions") and pairs of
 names that must stay distinct. Scoring works on surface forms:
 
-- a form is *found* when some predicted entity has a mention with that text;
+- a form is *found* when some predicted entity has a mention with that text
+  (compared without case, titles or place words: "Panjshir province" ~ "Panjshir");
 - pairwise recall: of the pairs of found forms of one gold entity, the share
   predicted in the same entity (variants merged);
 - pairwise precision: of the pairs of found forms predicted in one entity, the
@@ -20,40 +21,50 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from newsdesk.enrich.entities import _strip_place_words, name_tokens
 from newsdesk.evaluation.contradictions import GoldCorpus
 from newsdesk.model import Entity
+
+
+def form_key(text: str) -> str:
+    """Compare forms without case, titles, leading articles or place words ("Panjshir province")."""
+    return " ".join(_strip_place_words(name_tokens(text))) or text.lower()
 
 
 def _form_owners(entities: Sequence[Entity]) -> dict[str, set[str]]:
     owners: dict[str, set[str]] = defaultdict(set)
     for entity in entities:
         for mention in entity.mentions:
-            owners[mention.text.lower()].add(entity.id)
+            owners[form_key(mention.text)].add(entity.id)
     return owners
 
 
 def score_entities(entities: Sequence[Entity], gold: Mapping[str, Any]) -> dict[str, Any]:
     """Score predicted canonical entities against gold groups (see module docstring)."""
     owners = _form_owners(entities)
-    forms_of = {g["canonical"]: sorted({m.lower() for m in g["mentions"]}) for g in gold.get("entities", [])}
+    forms_of = {g["canonical"]: sorted({form_key(m) for m in g["mentions"]}) for g in gold.get("entities", [])}
     group_of = {form: name for name, forms in forms_of.items() for form in forms}
     found = {form for form in group_of if owners.get(form)}
 
     def together(x: str, y: str) -> bool:
         return bool(owners[x] & owners[y])
 
-    gold_pairs = [(x, y) for forms in forms_of.values() for x, y in itertools.combinations(forms, 2)
-                  if x in found and y in found]
+    gold_pairs = [
+        (x, y) for forms in forms_of.values() for x, y in itertools.combinations(forms, 2) if x in found and y in found
+    ]
     merged = sum(together(x, y) for x, y in gold_pairs)
     predicted_pairs = [(x, y) for x, y in itertools.combinations(sorted(found), 2) if together(x, y)]
     right = sum(group_of[x] == group_of[y] for x, y in predicted_pairs)
-    split = [name for name, forms in forms_of.items()
-             if len([f for f in forms if f in found]) > 1
-             and not all(together(x, y) for x, y in itertools.combinations([f for f in forms if f in found], 2))]
+    split = [
+        name
+        for name, forms in forms_of.items()
+        if len([f for f in forms if f in found]) > 1
+        and not all(together(x, y) for x, y in itertools.combinations([f for f in forms if f in found], 2))
+    ]
     wrongly_merged = sorted({f"{x} + {y}" for x, y in predicted_pairs if group_of[x] != group_of[y]})
     distinct = []
     for a, b in gold.get("must_stay_distinct", []):
-        a_owner, b_owner = owners.get(a.lower(), set()), owners.get(b.lower(), set())
+        a_owner, b_owner = owners.get(form_key(a), set()), owners.get(form_key(b), set())
         distinct.append({"pair": [a, b], "kept_apart": bool(a_owner and b_owner and not a_owner & b_owner)})
     precision = right / len(predicted_pairs) if predicted_pairs else 1.0
     recall = merged / len(gold_pairs) if gold_pairs else 1.0
