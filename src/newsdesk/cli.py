@@ -16,10 +16,11 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from newsdesk import __version__
+from newsdesk import __version__, monitor_cli
 from newsdesk.errors import NewsdeskError
 from newsdesk.model import Analysis, Problem
 from newsdesk.settings import Settings, load_settings
+from newsdesk.web import cli as web_cli
 
 log = logging.getLogger("newsdesk")
 
@@ -49,15 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser(
         "analyze",
         help="ingest and analyse articles, print the result",
-        description="Ingest PATHs (files, directories, - for stdin; .txt, .html, .jsonl) and print stories, "
-        "entities, quotes and contradictions. Without --db nothing is written to disk.",
+        description="Ingest PATHs (files, directories, - for stdin; .txt, .html, .jsonl, .warc(.gz), .opml; "
+        "article or feed URLs) and print stories, entities, quotes and contradictions. "
+        "Without --db nothing is written to disk.",
     )
     analyze.add_argument("paths", nargs="+", metavar="PATH")
     analyze.add_argument("--db", help="SQLite database to add the articles to (default: in memory only)")
     analyze.add_argument("--format", choices=FORMATS, default="markdown", help="output format (default markdown)")
     analyze.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
 
-    ingest = commands.add_parser("ingest", help="clean and store articles without analysing them")
+    ingest = commands.add_parser(
+        "ingest",
+        help="clean and store articles without analysing them",
+        description="Read PATHs (files, directories, -, .warc(.gz) archives, .opml lists, article or RSS/Atom "
+        "feed URLs), clean them and store them. Fetching is polite: robots.txt, per-host rate limit, timeouts.",
+    )
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
 
@@ -111,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--db", default=DEMO_DB, help=f"SQLite database (default {DEMO_DB})")
     demo.add_argument("-o", "--output", type=Path, default=Path(DEMO_REPORT), help="HTML report path")
+    monitor_cli.add_commands(commands)
+    web_cli.add_commands(commands)
     return parser
 
 
@@ -253,6 +262,9 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "stories": _cmd_stories,
     "story": _cmd_story,
     "demo": _cmd_demo,
+    "watch": monitor_cli.run,
+    "serve": web_cli.run,
+    "report": web_cli.run,
 }
 
 

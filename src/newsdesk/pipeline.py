@@ -17,6 +17,7 @@ from newsdesk.compare import compare_stories
 from newsdesk.enrich import Enricher
 from newsdesk.errors import InputError
 from newsdesk.ingest import iter_documents
+from newsdesk.ingest.web import Fetcher
 from newsdesk.model import Analysis, Article, Problem, RawDocument
 from newsdesk.settings import Settings
 from newsdesk.storage import Store
@@ -85,7 +86,9 @@ def ingest(
     """
     report = IngestReport()
     raws: list[RawDocument] = []
-    for item in iter_documents(paths, settings.ingest):
+    with Fetcher(settings.fetch) as fetcher:
+        items = list(iter_documents(paths, settings.ingest, fetcher=fetcher))
+    for item in items:
         report.inputs += 1
         if isinstance(item, Problem):
             report.problems.append(item)

@@ -29,9 +29,10 @@ from newsdesk.compare import CompareSettings
 from newsdesk.enrich import EnrichSettings
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import IngestSettings
+from newsdesk.ingest.web import FetchSettings
 from newsdesk.stories import StorySettings
 
-SECTIONS = ("ingest", "clean", "enrich", "stories", "compare")
+SECTIONS = ("ingest", "fetch", "clean", "enrich", "stories", "compare")
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -39,6 +40,7 @@ class Settings:
     """All settings of a run, one section per stage."""
 
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
     stories: StorySettings = field(default_factory=StorySettings)

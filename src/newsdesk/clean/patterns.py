@@ -33,54 +33,118 @@ _I = re.IGNORECASE
 
 # A line that opens a list of links to other articles; headline-like lines after it are links too.
 RELATED_HEADER = re.compile(
-    r"^\W*(see also|read also|also read|read more|more from|related( news| articles?| posts?| stories| content|"
-    r" coverage)?|you (may|might) also (like|be interested in)|recommended( for you| stories| reading)?|"
-    r"more (news|stories|on this)|trending( now)?|most (read|popular)|latest (news|posts|stories)|"
-    r"top stories|don'?t miss|further reading|watch( also)?|what to read next)\W*$",
+    r"^\W*(see also|read also|also read|(to )?read (also|more|next)|more from( [\w'’-]+){0,3}|"
+    r"related( news| articles?| posts?| stories| content| coverage| topics| reading| links)?|"
+    r"you (may|might|could) also (like|enjoy|be interested in)|recommended( for you| stories| reading| by)?|"
+    r"more (news|stories|on this|on this story|on this topic)|trending( now| stories| news)?|"
+    r"most (read|popular|viewed|shared|commented)|latest (news|posts|stories)|popular (now|posts|stories)|"
+    r"top stories|don'?t miss|further reading|watch( also| more)?|also watch|what to read next|up next|"
+    r"editor'?s picks|you might have missed|in other news|similar (news|articles|posts|stories)|other news|"
+    r"more news|(news|more|read) on (the|this) (topic|subject))\W*$",
     _I,
 )
-# A related link carried inline: "See also: <headline>", "READ MORE - <headline>".
+# A related link carried inline: "See also: <headline>", "READ MORE - <headline>", "WATCH | <video title>".
+# Phrases that only ever introduce a link need no separator; single words ("Related", "Watch") need one.
 RELATED_PREFIX = re.compile(
-    r"^\W*(see also|read also|also read|read more|related|recommended|you (may|might) also like|must read|"
-    r"also see|more:|watch:|listen:)\b\s*[:\-–—|»>]*\s*\S",
+    r"^\W*((see also|read also|also read|(to |must )?read (also|too)|read more|must read|also see|"
+    r"you (may|might) also like)\b\s*[:\-–—|»>]*|"
+    r"(related|recommended|more|watch|also watch|listen|video|trending|most read|don'?t miss|read next|"
+    r"top stories|breaking|also on [\w .'’-]{1,40}|(read |more )?(on|about) (the|this) (topic|subject))"
+    r"\s*[:|»>–—-]+)\s*\S",
     _I,
 )
 SOURCE_LINK = re.compile(r"^\W*(source( link)?|original (article|source)|via)\W*$", _I)
+# Feed and syndication footers: "The post <title> appeared first on <site>.", "Originally published at ...".
+FEED_FOOTER = re.compile(
+    r"^\W*(the post .{3,250} appeared first on\b|(this (article|story|post) )?(was )?originally (published|appeared) "
+    r"(on|at|in|by)\b|read the (full|original|rest of the) (article|story|post)( (here|at|on)\b|\W*$))",
+    _I,
+)
 
 NAVIGATION_LINE = re.compile(
     r"^\W*(back to top( button)?|skip to (main )?content|go to top|scroll to top|translate|menu|home|search|"
     r"next (article|post|story)|previous (article|post|story)|prev(ious)?|next|load more|show more|"
-    r"continue reading|click here|print( this)?( article| page)?|close|toggle navigation|main menu|sections?|"
-    r"sign in|log ?in|register|my account|advertise with us|about us|contact us|privacy policy|"
-    r"terms (of use|and conditions|of service))\W*$",
+    r"continue reading|click here|print( this)?( article| page| story)?|close|toggle navigation|main menu|"
+    r"sections?|sign in|log ?in|register|my account|advertise with us|about us|contact us|privacy policy|"
+    r"terms (of use|and conditions|of service)|(story|article|text) continues below( this)?( advertisement| ad)?|"
+    r"continue reading below|scroll (down )?to continue( reading)?|font size|text size|"
+    r"listen to this (article|story)\b.*|(reading time\W*)?\d+\s*(min(ute)?s?)( read)?)\W*$",
     _I,
 )
 BREADCRUMB = re.compile(r"^[^.!?]{1,80}(\s[»›>/|]\s[^.!?]{1,40}){1,}$")
 
+_NETWORKS = (
+    r"(facebook|twitter|x|whatsapp|telegram|linkedin|pinterest|reddit|instagram|tiktok|youtube|threads|bluesky|"
+    r"google news|email)"
+)
 SHARE_LINE = re.compile(
     r"(^\W*(share( this( article| story| post)?)?|tweet|pin it|email|print|copy link|follow us( on)?)\W*:?\W*$)|"
     r"(\b(share (on|via|this)|follow us on|join (us|our channel) on)\b)|"
-    r"((facebook|twitter|whatsapp|telegram|linkedin|pinterest|reddit|email|x)\s*[|·•,/]\s*"
-    r"(facebook|twitter|whatsapp|telegram|linkedin|pinterest|reddit|email|x)\b)",
+    rf"({_NETWORKS}\s*[|·•,/]\s*{_NETWORKS}\b)|"
+    rf"(\bfollow\b.{{0,40}}\bon {_NETWORKS}\b)|"
+    r"(\bshare (it|this|the (article|story|post))\b.{0,30}\b(friends|family|network|others)\b)|"
+    r"(\bdid you (like|enjoy|find) this (article|story|post|piece)\b)|"
+    r"(\b(whatsapp|telegram|signal) (channel|group)\b)",
+    _I,
+)
+# Embedded social posts: the link of an attached picture, the attribution line of an embedded post
+# ("— Name (@handle) May 3, 2026", "Posted by Name on Monday, May 4, 2026").
+EMBED_ATTRIBUTION = re.compile(
+    r"(^|\s)[—–-]\s*[^()]{1,60}\(@\w{1,30}\)\s*\w{3,9}\.? \d{1,2},? \d{4}\W*$|"
+    r"^\W*posted by .{1,80} on (\w+day,? )?\w{3,9}\.? \d{1,2},? \d{4}\W*$",
+    _I,
+)
+SOCIAL_EMBED = re.compile(
+    r"\bpic\.twitter\.com/\w+|\binstagram\.com/(p|reel)/|\bview this post on (instagram|facebook|tiktok)\b|"
+    r"\ba post shared by\b",
     _I,
 )
 NOTICE_LINE = re.compile(
-    r"\b(cookies?|ad ?blockers?|adblock|whitelist|allowlist|unblock|disable your ad|newsletter|subscribe|"
-    r"subscription|sign up (for|to)|support our journalism|become a (member|subscriber)|"
-    r"turn off your ad|notifications?|push alerts?|javascript (is )?(disabled|required))\b",
+    r"\b(ad ?blockers?|adblock|whitelist|allowlist|unblock|disable your ad|newsletters?|subscribe|"
+    r"subscription|sign up (here|now|today)|support our journalism|become a (member|subscriber)|"
+    r"turn off your ad|notifications?|push alerts?|javascript (is )?(disabled|required)|in your inbox|"
+    r"do you have a (story|tip|news tip)|send us (a |your )?(tip|story|news|photos?|videos?)|"
+    r"got a (news )?tip|(email|write to|contact) us at)\b|"
+    r"^\W*([\w'’]+\W+){0,2}sign up\b|"
+    # Cookies are a notice only with the words of a consent banner (not "they are also serving cookies").
+    r"\bcookies?\b.*\b(use|uses|using|accept|consent|polic(y|ies)|settings|site|website|browser|browsing|"
+    r"experience|personali[sz]e|partners)\b|"
+    r"\b(use|uses|using|accept|consent|polic(y|ies)|settings|site|website|browser|browsing|experience|"
+    r"personali[sz]e|partners)\b.*\bcookies?\b",
+    _I,
+)
+# Notes of the publisher about the text itself: standards, licensing, feeds, translation, disclaimers.
+PUBLISHER_NOTE = re.compile(
+    r"(\b(editorial (standards|guidelines|policy|principles)|trust principles|our standards|licensing rights|"
+    r"reprints? (and|&) permissions|republish(ing)? (this|rights)|corrections? policy|"
+    r"report an? (error|correction|typo)|syndicated (feed|content)|(agency|wire) feeds?|"
+    r"without modifications to the text|auto-?generated from|(ctrl|cmd)\s*\+\s*enter|"
+    r"(find|found|notice|spot|spotted) (an? )?(error|mistake|typo|inaccuracy))\b|"
+    r"^\W*disclaimer\s*:|"
+    r"\b(article|story|text|report|this|piece)\b.{0,40}\b(automatically |machine[- ])?translated (from|by|with)\b|"
+    r"^\W*(automatically |machine[- ])?translated (from|by)\b)",
     _I,
 )
 COMMENT_LINE = re.compile(
     r"\b(leave a (reply|comment)|post (a )?comment|add (a )?comment|cancel reply|"
     r"your e-?mail( address)? will (not|never) be (published|shared|displayed)|fields marked|"
-    r"required fields are marked|comments? (are|is) closed|\d+ comments?|be the first to comment|"
-    r"notify me of|save my name|join the discussion|log in to comment|comment policy|reply to this)\b",
+    r"required fields are marked|comments? (are|is|will be|may be) (closed|moderated|pre-?moderated|reviewed|"
+    r"open|disabled)|be the first to comment|notify me of|save my name|join the (discussion|conversation)|"
+    r"log in to (comment|react|reply)|comment policy|reply to this|(show|view|hide|read) (all )?comments|"
+    r"comments? \(\d+\)|reactions? \(\d+\)|click on a star to rate|rate this (article|post|story)|"
+    r"how useful was this|(registered|logged[- ]in|signed[- ]in) (users|members|readers) can|"
+    r"let us know (in|what you think)|in the comments( below| section)?|comments? below)\b|"
+    r"^\W*\d+\s+(comments?|responses?|replies)\W*$",
     _I,
 )
 PHOTO_LINE = re.compile(
-    r"(^\W*(photo|image|picture|pictured|credit|file photo|illustration|video|caption)\s*[:/(]|"
-    r"\b(getty images|afp photo|reuters/|ap photo|shutterstock|epa-efe|photo credit)\b|"
-    r"^\(?(photo|image)( by)?\b.*\)?$)",
+    r"(^\W*(photo|image|picture|pictured|credit|file photo|illustration|video|caption)s?( credits?)?\s*[:/(]|"
+    r"\b(getty images|afp photo|ap photo|shutterstock|epa-efe|photo credit)\b|\breuters\s*/[^/]{1,40}$|"
+    r"^\(?(photo|image)( by)?\b.*\)?$|"
+    # A caption ending with its credit: "... on Monday. Photo: Agency", "... (Name / Outlet)", "(file photo)".
+    r"\b(photo|image|picture|credit)s?\s*:\s*[^.!?:]{1,50}$|"
+    r"\([^()]{0,40}\b(photo|image|picture|file|archive|handout|courtesy)\b[^()]{0,40}\)\s*$|"
+    r"\((\s*[A-Z][\w.'’-]+){1,4}\s*/\s*[A-Z][^()/]{1,40}\)\s*$)",
     _I,
 )
 TAGS_LINE = re.compile(r"^\W*(tags?|topics?|filed under|categories|category|keywords)\s*:", _I)
@@ -88,11 +152,25 @@ COPYRIGHT_LINE = re.compile(
     r"(©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\breproduction (is )?(prohibited|forbidden)\b)",
     _I,
 )
+AD_PREFIX = re.compile(
+    r"^\W*(sponsored|promoted|advertisement|advertorial|paid (content|post|partnership)|partner content|ad)"
+    r"\s*[:|–—-]\s*\S",
+    _I,
+)
 AD_WORDS = re.compile(r"\b(advert\w*|ads?|sponsored|promo\w*|commercial|banner|partner content)\b", _I)
 BYLINE_LINE = re.compile(
-    r"^\W*(?i:by|written by|author:?|reporting by|words by|text by)\s+"
+    r"^\W*(?i:by|written by|author:?|reporting by|words by|text by|story by|reported by|posted by|"
+    r"reporter|correspondent)\s*:?\s+"
     r"(?P<name>[A-Z][\w'’.-]+(\s+(de|van|von|da|al|el|bin|[A-Z][\w'’.-]+)){0,3})"
-    r"(\s*(,|and|&|\||-|–)\s*.*)?$",
+    r"(\s*(,|;|and|&|\||-|–|·)\s*.*)?$",
+)
+# Contributor credits of wire copy and desks: "(Reporting by X; Editing by Y)", "With inputs from agencies".
+CREDIT_LINE = re.compile(
+    r"(^\W*(additional )?(reporting|writing|editing|compiled|edited|produced|research|graphics) by\b[^.!?]*\)?\W*$|"
+    r"^\W*(the )?(editorial (staff|team|board|desk)|newsroom|news desk|web desk|online desk)"
+    r"( with [\w ]{1,25})?\W*$|"
+    r"^\W*\(?\s*with (inputs from |input from )?(agency|agencies|wire services|[\w-]+ inputs?)\b[^.!?]{0,30}\)?\W*$)",
+    _I,
 )
 ABOUT_AUTHOR = re.compile(r"^\W*(about the author|author bio|about me|the author)\W*$", _I)
 
@@ -105,11 +183,14 @@ MONTHS = (
 )
 DATE_LINE_RE = re.compile(
     r"^\W*((published|updated|posted|last updated|first published|date|modified)\s*(on|at)?\s*:?\s*)?"
+    r"(\d{1,2}[:.]\d{2}\s*[,|·–-]?\s*)?"
     r"((mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?,?\s*)?"
     rf"(\d{{1,2}}(st|nd|rd|th)?\s+{MONTHS}\.?,?\s+\d{{4}}|{MONTHS}\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|"
     r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
-    r"([,\s]*(at\s*)?\d{1,2}[:.h]\d{2}(\s*(am|pm|[A-Z]{2,4}|gmt|utc))?)?"
-    r"(\s*[|,-]?\s*(updated|modified)?.*)?$",
+    r"([,\s]*(at\s*)?\d{1,2}[:.h]\d{2}(\s*(a\.?m\.?|p\.?m\.?|[A-Z]{2,5})){0,2})?"
+    # More after the date only behind a separator ("· 3 min read", "| Updated ...", "by Name"): a line
+    # that goes on with words ("Oct. 31, 2012 The Obama hug") is a timeline entry, not a date line.
+    r"(\s*([|·•,–—(-]|\bby\b|\b(updated|modified)\b).*)?\W*$",
     _I,
 )
 # "KABUL, Sept 5 (Agency) -" at the start of a first paragraph.

@@ -33,6 +33,28 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”»]\s*$")
 _NAME_LINE = re.compile(r"^[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3}$")
 _BIO_FRAGMENT_SPLIT = re.compile(r"[.!?]\s+|\.$")
+_QUOTE = re.compile(r"[\"“”«»„]")
+_BIO_START = re.compile(
+    r"^(?P<name>[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3})\s+(is|was|has been|writes|covers|reports|joined|works|"
+    r"has worked|has reported|lives)\b"
+)
+# What makes text about a person a journalist's bio: the role right after the name, the beat, a contact.
+_BIO_ROLE = re.compile(
+    r"^\S+(\s+\S+){1,3}\s+(is|was|has been)\s+(a|an|the|\S+['’]s)\s+([\w-]+\s+){0,4}"
+    r"(reporter|correspondent|journalist|editor|writer|columnist|contributor|freelancer|producer|blogger)\b|"
+    r"^\S+(\s+\S+){1,3}\s+(covers|writes (about|for|on)|reports (on|for))\b|"
+    r"\b(reach|contact|email|follow) (him|her|them|me) (at|on|via)\b|\S+@\S+\.\w+",
+    re.IGNORECASE,
+)
+_READER_ADDRESS = re.compile(
+    r"^\W*(click|tap|subscribe|sign up|join|follow|share|download|register|log in|get|don'?t|do not|please|"
+    r"support|like us|tell us|send us|contact us|visit|check out|stay tuned|never miss)\b|\b(you|your)\b",
+    re.IGNORECASE,
+)
+_REPORTING = re.compile(
+    r"\b(said|says|told|tells|according to|announced|added|stated|declared|explained|insisted|warned|affirmed)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -49,6 +71,8 @@ class CleanSettings:
     """Minimum share of a mid-body headline's words found elsewhere in the article."""
     off_topic_words: int = 6
     """Sentence-shaped lines with this many content words and no fit are inserts."""
+    insert_words: int = 6
+    """A mid-body headline this long without topical fit is an inserted link, even before a paragraph."""
     template_articles: int = 3
     """A line in this many articles of one outlet is a repeated template line."""
     template_max_words: int = 25
@@ -173,33 +197,47 @@ def _matches_template(text: str) -> bool:
 
 
 def _pattern_reason(text: str) -> str | None:
-    """Reason from the line's own form alone, or None."""
+    """Reason from the line's own form alone, or None.
+
+    Patterns that name a topic rather than a frame (cookies, newsletters,
+    comments, copyright) only count on lines that do not report speech: news
+    prose about a cookie law or a consultation's comments says who said it.
+    """
     words = len(text.split())
+    reported = bool(_REPORTING.search(text))
     if p.MARKER_FRAME.match(text) and words <= 10:
         return p.ADVERTISEMENT if p.AD_WORDS.search(text) else p.TEMPLATE_MARKER
     if words <= 6 and p.AD_WORDS.search(text) and not _sentence_shaped(text):
         return p.ADVERTISEMENT
+    if p.AD_PREFIX.match(text) and words <= 30:
+        return p.ADVERTISEMENT
+    if p.SOCIAL_EMBED.search(text) or p.EMBED_ATTRIBUTION.search(text):
+        return p.SHARE
     if p.RELATED_HEADER.match(text) or p.RELATED_PREFIX.match(text):
         return p.RELATED
-    if p.SOURCE_LINK.match(text):
+    if p.SOURCE_LINK.match(text) or p.FEED_FOOTER.match(text):
         return p.NAVIGATION
-    if p.COMMENT_LINE.search(text) and words <= 25:
+    if p.COMMENT_LINE.search(text) and words <= 25 and not reported:
         return p.COMMENT_FORM
-    if p.SHARE_LINE.search(text) and words <= 15:
+    if p.SHARE_LINE.search(text) and words <= 15 and not reported:
         return p.SHARE
     if p.NAVIGATION_LINE.match(text) or (p.BREADCRUMB.match(text) and words <= 12):
         return p.NAVIGATION
-    if p.NOTICE_LINE.search(text) and words <= 30:
+    if p.NOTICE_LINE.search(text) and words <= 30 and not reported:
+        return p.NOTICE
+    if p.PUBLISHER_NOTE.search(text) and words <= 35 and not reported:
         return p.NOTICE
     if p.TAGS_LINE.match(text):
         return p.TAGS
-    if p.COPYRIGHT_LINE.search(text) and words <= 25:
+    if p.COPYRIGHT_LINE.search(text) and words <= 25 and not reported:
         return p.COPYRIGHT
-    if p.PHOTO_LINE.search(text) and words <= 25:
+    if p.CREDIT_LINE.match(text) and words <= 25:
+        return p.BYLINE
+    if p.PHOTO_LINE.search(text) and words <= 30:
         return p.PHOTO_CREDIT
     if p.ABOUT_AUTHOR.match(text):
         return p.AUTHOR_BIO
-    if words <= 12 and p.DATE_LINE_RE.match(text) and parse_date(text):
+    if words <= 12 and p.DATE_LINE_RE.match(text):
         return p.DATE_LINE
     return None
 
@@ -210,7 +248,8 @@ def _is_bio(text: str) -> bool:
     fragments = [f for f in _BIO_FRAGMENT_SPLIT.split(inner) if f.strip()]
     if len(fragments) < 3:
         return False
-    return sum(len(f.split()) for f in fragments) / len(fragments) <= 4.0
+    lengths = [len(f.split()) for f in fragments]
+    return sum(lengths) / len(lengths) <= 4.0 and max(lengths) <= 6
 
 
 def _is_name_line(text: str) -> bool:
@@ -237,18 +276,26 @@ def label_units(
     """Label each unit body (``reason is None``) or boilerplate (a reason).
 
     Steps:
-        1. Form: surface patterns and repeated outlet lines.
-        2. Anchors: unlabelled, long, sentence-shaped units; the first and last
+        1. Form: surface patterns and repeated outlet lines; bylines give the
+           author, date lines the date.
+        2. Closing bios: walking back from the end over template and short
+           lines, text about the author ("X covers city hall ... Reach her at
+           ...") or a generated persona is a bio.
+        3. Anchors: unlabelled, long, sentence-shaped units; the first and last
            anchor delimit head and tail.
-        3. Lines after a related-links header that look like headlines are links.
-        4. Head: bylines give the author, date lines the date; other short
-           non-sentences are navigation.
-        5. Tail: a name-only line is the author, persona-like text is a bio;
-           other short non-sentences are navigation.
-        6. Middle: headline-like lines stay as subheadings only when they fit the
-           article's topic; long sentences with no topical fit are inserts.
+        4. Lines right after a related-links header that look like headlines
+           are links.
+        5. Head: short non-sentences are navigation.
+        6. Tail: a name-only line is the author, persona-like text is a bio;
+           short non-sentences are navigation, and lines that address the
+           reader ("Join now!", "Get the latest ... on your phone") are notices.
+        7. Middle: a headline-like line stays as a subheading when it fits the
+           article's topic, or when it is short and introduces a paragraph; a
+           sentence with no topical fit wedged between template lines is an
+           insert.
     """
     result = Labelled(units=units)
+    # 1. Form and repetition.
     for unit in units:
         unit.reason = _pattern_reason(unit.text)
         if unit.reason is None and templates is not None and templates.is_template(source, unit.text):
@@ -260,6 +307,28 @@ def label_units(
         if unit.reason == p.DATE_LINE and result.published is None:
             result.published = parse_date(unit.text)
 
+    # 2. Closing bios, before they can count as the last paragraph.
+    for unit in reversed(units):
+        if unit.reason is not None:
+            continue
+        if _is_bio(unit.text) or _is_author_bio(unit.text, result.author):
+            unit.reason = p.AUTHOR_BIO
+        elif unit.words >= settings.short_words or _sentence_shaped(unit.text):
+            break  # the last paragraph; short lines after it are left to the tail rules
+
+    # An embedded post's text sits right before its attribution line ("Posted by X on <date>").
+    for index in range(1, len(units)):
+        unit, before = units[index], units[index - 1]
+        attribution = p.EMBED_ATTRIBUTION.match(unit.text) or p.EMBED_ATTRIBUTION.match(unit.text.lstrip("—–- "))
+        if (
+            attribution
+            and before.reason is None
+            and before.words <= settings.template_max_words
+            and not _REPORTING.search(before.text)
+        ):
+            before.reason = p.SHARE
+
+    # 3. Anchors.
     anchors = [
         i
         for i, u in enumerate(units)
@@ -270,22 +339,26 @@ def label_units(
         return result
     first, last = anchors[0], anchors[-1]
 
-    # 3. Headlines listed under a related-links header.
-    in_related = False
-    for unit in units:
-        if unit.reason == p.RELATED and p.RELATED_HEADER.match(unit.text):
-            in_related = True
-        elif unit.reason is None and in_related and _headline_like(unit, settings):
-            unit.reason = p.RELATED
-        elif unit.reason is None:
-            in_related = False
+    # 4. Headlines listed under a related-links header: in its own block, or
+    # in the next block when the header stands alone.
+    for index, unit in enumerate(units):
+        if unit.reason != p.RELATED or not p.RELATED_HEADER.match(unit.text):
+            continue
+        alone = all(u.block != unit.block for u in units[index + 1 : index + 2])
+        for other in units[index + 1 :]:
+            if other.block not in (unit.block, unit.block + 1) or (other.block != unit.block and not alone):
+                break
+            if other.reason is None and _headline_like(other, settings):
+                other.reason = p.RELATED
+            elif other.reason is None:
+                break
 
-    # 4. Head.
+    # 5. Head.
     for unit in units[:first]:
         if unit.reason is None and unit.words < settings.short_words and not _sentence_shaped(unit.text):
             unit.reason = p.NAVIGATION
 
-    # 5. Tail.
+    # 6. Tail.
     author_seen = False
     for unit in units[last + 1 :]:
         if unit.reason is not None:
@@ -298,12 +371,27 @@ def label_units(
             unit.reason = p.AUTHOR_BIO
         elif unit.words < settings.short_words and not _sentence_shaped(unit.text):
             unit.reason = p.NAVIGATION
+        elif unit.words <= settings.template_max_words and _addresses_reader(unit.text):
+            unit.reason = p.NOTICE
+    # A list of headlines (two or more in one block) after the article is a link list.
+    tail = units[last + 1 :]
+    for block in {u.block for u in tail}:
+        members = [u for u in tail if u.block == block]
+        listed = [u for u in members if u.reason is None and _headline_like(u, settings)]
+        if len(members) >= 2 and len(listed) >= 2 and all(u.reason is not None or u in listed for u in members):
+            for unit in listed:
+                unit.reason = p.RELATED
 
-    # 6. Middle: topical fit against the rest of the article.
+    # 7. Middle: topical fit against the rest of the article.
     body_words = Counter(content_words(title))
     for unit in units:
         if unit.reason is None:
             body_words.update(set(content_words(unit.text)))
+    template = [u.reason is not None for u in units]
+    introduces = [
+        i + 1 < len(units) and units[i + 1].reason is None and not _headline_like(units[i + 1], settings)
+        for i in range(len(units))
+    ]
     for index, unit in enumerate(units):
         if unit.reason is not None or index in (first, last):
             continue
@@ -313,11 +401,33 @@ def label_units(
         # Count the word elsewhere: remove this unit's own contribution.
         fit = sum(1 for w in words if body_words[w] - 1 > 0) / len(words)
         if first < index < last and _headline_like(unit, settings):
-            if fit < settings.subheading_fit:
+            if fit < settings.subheading_fit and (unit.words >= settings.insert_words or not introduces[index]):
                 unit.reason = p.OFF_TOPIC
-        elif len(words) >= settings.off_topic_words and fit == 0.0 and len(anchors) >= 4:
+        elif (
+            len(words) >= settings.off_topic_words
+            and fit == 0.0
+            and 0 < index < len(units) - 1
+            and template[index - 1]
+            and template[index + 1]
+            and not _QUOTE.search(unit.text)
+        ):
             unit.reason = p.OFF_TOPIC
     return result
+
+
+def _is_author_bio(text: str, author: str | None) -> bool:
+    """Text about a journalist: "<Name> covers/writes about/is a correspondent ... Reach her at ..."."""
+    match = _BIO_START.match(text)
+    if not match:
+        return False
+    if author and match.group("name") == author:
+        return True
+    return bool(_BIO_ROLE.search(text))
+
+
+def _addresses_reader(text: str) -> bool:
+    """A call to the reader (imperative or "you"), not quoted speech."""
+    return bool(_READER_ADDRESS.search(text)) and not _QUOTE.search(text) and not _REPORTING.search(text)
 
 
 def _mentions_author(text: str, author: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""Enrichment: language, named entities (canonical across articles) and quotes."""
+"""Enrichment: language, named entities (canonical across articles), quotes and their dates."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from newsdesk.enrich.entities import (
     stated_aliases,
     tokens_match,
 )
+from newsdesk.enrich.dates import resolve_date, sentence_around
 from newsdesk.enrich.language import LanguageDetector
 from newsdesk.enrich.quotes import extract_quotes
 from newsdesk.errors import NewsdeskError
@@ -90,7 +91,10 @@ class Enricher:
             found.extend(mentions)
             aliases.extend(stated_aliases(article.text, [m.mention for m in mentions]))
             people = [m.mention for m in mentions if m.kind in _PERSONLIKE]
-            quotes.extend(extract_quotes(article.id, article.text, doc, people))
+            quotes.extend(
+                replace(q, date=q.date or resolve_date(sentence_around(article.text, q.start, q.end), article.published))
+                for q in extract_quotes(article.id, article.text, doc, people)
+            )
             if progress:
                 progress(1)
         entities = expand_mentions({a.id: a.text for a in handled}, canonicalize(found, aliases))

@@ -11,16 +11,21 @@ How one article is processed:
    closing it continues in the next paragraph when that one opens with a
    quote mark. Two passages of one paragraph separated only by an attributing
    clause (``"...," he said. "..."``) are merged into one split quote.
-2. **Direct quotes.** For each passage the words outside the quote marks in
-   the sentences around it are searched for a cue: a speech verb, a verb that
-   governs the quoted clause, or *according to*. A sentence ending with a
-   colon just before the quote also counts. Passages with neither a cue nor a
-   quoted speaker in the previous paragraph are kept only when long enough to
-   be a statement rather than a scare quote.
-3. **Reported speech.** Outside quote marks, a speech verb (*say, tell,
+2. **Reported speech.** Outside quote marks, a speech verb (*say, tell,
    confirm, deny, announce, report, write, ...*) with a clausal complement
    yields a reported quote whose content is the complement
-   (``X said (that) ...``); *according to X, ...* yields the rest of the clause.
+   (``X said (that) ...``, also ``The plan, he said, failed``); *according to
+   X, ...* yields the rest of the clause; *vowed/urged/called for ...* yields
+   the infinitive or object; a transcript line ``NAME: ...`` is a turn of
+   speech. A quoted fragment inside such a clause (``said the plan was "a
+   disaster"``) belongs to it and is not a quote of its own.
+3. **Direct quotes.** For each remaining passage the words outside the quote
+   marks in the sentences around it are searched for a cue: a speech verb, a
+   verb that governs the quoted clause, or *according to*; a sentence ending
+   with a colon just before the quote also counts. An unattributed quote
+   opening the paragraph right after a quote continues that quote. Short fragments inside the reporter's
+   own clause (scare quotes) are dropped; unattributed passages are kept only
+   when long enough to be a statement.
 4. **Speakers.** The speaker is the subject of the cue (climbing through
    conjunctions, participles and relative clauses), or the object of
    *according to*. Names are expanded to the longest form of the same entity
@@ -32,10 +37,12 @@ How one article is processed:
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.tokens import Doc, Span, Token
@@ -47,16 +54,15 @@ logger = logging.getLogger(__name__)
 #: Lemmas of verbs that report speech or stance and take a clausal complement.
 REPORTING_VERBS: frozenset[str] = frozenset(
     {
-        "acknowledge", "add", "admit", "call", "find", "point", "see", "show", "advise", "affirm", "agree", "allege", "announce", "answer",
-        "argue", "ask", "assert", "assure", "believe", "boast", "brag", "caution", "charge", "claim",
-        "comment", "complain", "concede", "conclude", "confirm", "contend", "counter", "declare",
-        "demand", "deny", "disclose", "emphasise", "emphasize", "estimate", "explain", "fear",
-        "forecast", "hint", "indicate", "inform", "insist", "joke", "maintain", "mention", "note",
-        "observe", "pledge", "post", "predict", "proclaim", "promise", "propose", "quip", "recall",
-        "recommend", "reiterate", "remark", "repeat", "reply", "report", "respond", "retort",
-        "reveal", "say", "signal", "speculate", "state", "stress", "suggest", "swear", "tell",
-        "testify", "think", "threaten", "tweet", "underline", "underscore", "urge", "vow", "warn",
-        "worry", "write",
+        "acknowledge", "add", "admit", "advise", "affirm", "agree", "allege", "announce", "answer", "argue",
+        "ask", "assert", "assure", "believe", "boast", "brag", "call", "caution", "charge", "claim",
+        "comment", "complain", "concede", "conclude", "confirm", "contend", "counter", "declare", "demand",
+        "deny", "disclose", "emphasise", "emphasize", "estimate", "explain", "fear", "find", "forecast",
+        "hint", "indicate", "inform", "insist", "joke", "maintain", "mention", "note", "observe", "pledge",
+        "point", "post", "predict", "proclaim", "promise", "propose", "quip", "recall", "recommend",
+        "reiterate", "remark", "repeat", "reply", "report", "respond", "retort", "reveal", "say", "see",
+        "show", "signal", "speculate", "state", "stress", "suggest", "swear", "tell", "testify", "think",
+        "threaten", "tweet", "underline", "underscore", "urge", "vow", "warn", "worry", "write",
     }
 )  # fmt: skip
 
@@ -67,6 +73,16 @@ QUOTING_VERBS: frozenset[str] = frozenset(
         "shout", "sigh", "whisper", "yell", "quote",
     }
 )  # fmt: skip
+
+#: Speech verbs whose direct object is the addressee ("told reporters that ...").
+ADDRESSEE_VERBS: frozenset[str] = frozenset(
+    {"tell", "ask", "inform", "assure", "remind", "warn", "urge", "notify", "advise", "brief"}
+)
+
+#: Speech verbs that commit or call for action; their infinitive is the content.
+COMMITMENT_VERBS: frozenset[str] = frozenset(
+    {"pledge", "promise", "vow", "threaten", "urge", "call", "swear", "demand", "propose"}
+)
 
 #: Nouns naming a role: "the spokesman said" refers back to a named person.
 ROLE_NOUNS: frozenset[str] = frozenset(
@@ -96,6 +112,7 @@ GROUP_PRONOUNS: frozenset[str] = frozenset({"they", "them", "it"})
 PERSON_LABELS: frozenset[str] = frozenset({"PERSON"})
 GROUP_LABELS: frozenset[str] = frozenset({"ORG", "NORP", "GPE"})
 
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART"})
 _HONORIFICS: frozenset[str] = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof", "president", "sir"}
 )
@@ -107,8 +124,8 @@ _CLIMB_DEPS: frozenset[str] = frozenset({"conj", "xcomp", "advcl", "acl", "pcomp
 _RELATIVE: frozenset[str] = frozenset({"who", "that", "which", "whom"})
 _EDGE_STRIP = " \t\n,;:.!?\"'“”‘’«»„‟‚‛‹›()[]—–-`"
 
-# Opening marks and the marks that may close them.
-_CLOSERS: dict[str, frozenset[str]] = {
+# Opening marks and the marks that may close them (read-only).
+_CLOSERS: Mapping[str, frozenset[str]] = MappingProxyType({
     "“": frozenset({"”", "“", '"'}),
     "„": frozenset({"“", "”"}),
     "‟": frozenset({"”", "“"}),
@@ -121,11 +138,20 @@ _CLOSERS: dict[str, frozenset[str]] = {
     "‚": frozenset({"‘", "’"}),
     "‹": frozenset({"›"}),
     "'": frozenset({"'"}),
-}
+})  # fmt: skip
 _SINGLE = frozenset({"‘", "’", "'", "‚", "‹", "›"})
 _MARK_RE = re.compile(r"''|``|[\"“”„‟«»‘’‚‛‹›']")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 _BREAK_RE = re.compile(r"\n\s*")
+_TURN_RE = re.compile(r"[\"“]?((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,3}): ?")
+#: Words that open "LABEL:" lines that are not someone speaking.
+_NOT_SPEAKERS: frozenset[str] = frozenset(
+    {
+        "UPDATE", "WATCH", "NOTE", "PHOTO", "PHOTOS", "VIDEO", "SOURCE", "SOURCES", "RELATED", "EDITOR",
+        "EDITOR'S", "EDITOR’S", "READ", "MORE", "BREAKING", "CORRECTION", "TRANSCRIPT", "Q", "A", "SEE",
+        "ALSO", "CLICK", "FOLLOW", "CREDIT", "BY", "TAGS", "TOPICS", "LISTEN", "WARNING", "PLUS",
+    }
+)  # fmt: skip
 _CLOSING_AFTER_RE = re.compile(r"[.,!?]?[”»]")
 _MIN_UNATTRIBUTED_WORDS = 8
 _MIN_FRAGMENT_WORDS = 4
@@ -208,10 +234,7 @@ class _Context:
         self.doc = doc
         self.names = names or {}
         # Plain lists from one array export: iterating Token objects is the slow part.
-        if len(doc):
-            table = doc.to_array([IDX, LENGTH, SENT_START]).tolist()
-        else:
-            table = []
+        table = doc.to_array([IDX, LENGTH, SENT_START]).tolist() if len(doc) else []
         self.token_starts = [row[0] for row in table]
         self.token_ends = [row[0] + row[1] for row in table]
         firsts = [i for i, row in enumerate(table) if i == 0 or row[2] == 1]
@@ -304,13 +327,17 @@ def extract_quotes(
     Returns:
         Quotes in text order. ``start``/``end`` delimit the content without
         quote marks; for split and multi-paragraph quotes they run from the
-        first to the last quoted character and ``text`` joins the pieces.
+        first to the last quoted character and ``text`` joins the pieces
+        (with a blank line between paragraphs, `` … `` where the attribution
+        was left out).
         ``speaker_entity`` is left ``None`` for the entity linker to fill.
     """
     quotes = []
     for att in find_attributions(text, doc, mentions, names=names):
-        pieces = [text[s:e] for s, e in att.segments]
-        body = " ".join(pieces) if att.direct else pieces[0]
+        body = text[att.segments[0][0] : att.segments[0][1]]
+        for (_, prev_end), (start, end) in itertools.pairwise(att.segments):
+            # Paragraphs stay paragraphs; words left out within one are elided.
+            body += ("\n\n" if "\n" in text[prev_end:start] else " … ") + text[start:end]
         quotes.append(
             Quote(
                 id=content_id(article_id, str(att.start), str(att.end), prefix="q-"),
@@ -353,7 +380,8 @@ def find_attributions(
     in_quote = _quoted_tokens(ctx, passages)
     # Reported clauses go first: a quoted fragment inside one ("X said the plan
     # was a "disaster"") is part of the reported statement, not a quote of its own.
-    reported = _reported_speech(ctx, in_quote)
+    reported = [_cover_open_quote(att, passages) for att in _reported_speech(ctx, in_quote)]
+    reported += _transcript_turns(ctx, in_quote)
     found: list[Attribution] = []
     for passage in passages:
         first, last = passage.segments[0][0], passage.segments[-1][1]
@@ -366,7 +394,7 @@ def find_attributions(
         if att is None:
             continue
         if previous is not None and att.cue is None and _continues(text, previous, passage.open_at):
-            # A quote-only paragraph continuing the previous speaker's quote.
+            # An unattributed quote opening the next paragraph continues the previous one.
             found[-1] = replace(previous, segments=previous.segments + att.segments)
         elif not any(att.start < a.end and a.start < att.end for a in found):
             found.append(att)
@@ -377,6 +405,54 @@ def find_attributions(
             taken.append((att.start, att.end))
     found.sort(key=lambda a: a.start)
     return found
+
+
+def _transcript_turns(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
+    """Interview transcripts: a paragraph opening with ``NAME:`` is that person speaking.
+
+    When the name stands alone ("TAPPER:"), the turn is the next paragraph.
+    """
+    found = []
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(ctx.text)]
+    for k, (start, end) in enumerate(paragraphs):
+        match = _TURN_RE.match(ctx.text, start, end)
+        if match is None or match.group(1).split()[0].strip(".").upper() in _NOT_SPEAKERS:
+            continue
+        name_tokens = ctx.tokens_in(match.start(1), match.end(1))
+        if not name_tokens or in_quote[name_tokens[0].i]:
+            continue
+        if any(t.ent_type_ in {"DATE", "TIME", "GPE", "ORG", "CARDINAL"} for t in name_tokens):
+            continue
+        if not (any(t.ent_type_ == "PERSON" for t in name_tokens) or all(t.pos_ == "PROPN" for t in name_tokens)):
+            continue
+        c_start, c_end = match.end(), end
+        if not ctx.text[c_start:c_end].strip() and k + 1 < len(paragraphs):
+            c_start, c_end = paragraphs[k + 1]
+        c_start, c_end = _strip(ctx.text, c_start, c_end)
+        if len(ctx.text[c_start:c_end].split()) < 3:
+            continue
+        name = _best_name(ctx, match.start(1), match.end(1), "PERSON")
+        found.append(
+            Attribution(
+                segments=((c_start, c_end),),
+                direct=True,
+                speaker=name,
+                named=True,
+                speaker_span=(match.start(1), match.end(1)),
+                cue=":",
+                cue_span=(match.end(1), match.end(1) + 1),
+            )
+        )
+    return found
+
+
+def _cover_open_quote(att: Attribution, passages: Sequence[_Passage]) -> Attribution:
+    """Extend a reported clause that stops inside a quote it opened to the closing mark."""
+    for passage in passages:
+        if att.start <= passage.open_at < att.end < passage.segments[-1][1] and len(passage.segments) == 1:
+            segments = (*att.segments[:-1], (att.segments[-1][0], passage.segments[-1][1]))
+            return replace(att, segments=segments)
+    return att
 
 
 # --------------------------------------------------------------------------- quote marks
@@ -419,7 +495,8 @@ def _scan_passages(text: str) -> list[_Passage]:
         passages.append(_Passage(segments, open_at, segments[-1][1]))
     cleaned = []
     for passage in passages:
-        segs = [_strip(text, s, e) for s, e in passage.segments]
+        # A comma before the closing mark stands in for the speaker's full stop.
+        segs = [_strip(text, s, e, extra=",") for s, e in passage.segments]
         segs = [(s, e) for s, e in segs if e > s]
         if segs:
             cleaned.append(_Passage(segs, passage.open_at, passage.close_at))
@@ -457,10 +534,11 @@ def _closes(text: str, mark: re.Match[str], opener: str) -> bool:
     return True
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def _strip(text: str, start: int, end: int, *, extra: str = "") -> tuple[int, int]:
+    """Shrink ``[start, end)`` past whitespace (and trailing ``extra`` characters)."""
     while start < end and text[start].isspace():
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] in extra):
         end -= 1
     return start, end
 
@@ -483,9 +561,17 @@ def _is_split(ctx: _Context, first: _Passage, second: _Passage) -> bool:
         return False
     if gap.strip() and gap.rstrip()[-1] not in ",.:;—–-":
         return False  # the second passage is embedded in a clause ("he added that his pen "...")
+    # The punctuation that ended the first piece (its comma was trimmed off the content).
+    tail = ctx.text[first.segments[-1][1] : first.close_at].strip(" \t" + "".join(_CLOSERS) + "”»’")
+    first_end = tail[-1:] or ctx.text[first.segments[-1][1] - 1]
+    gap_words = gap.strip(_EDGE_STRIP)
+    if gap_words and first_end != "," and not (first_end in "?!—–-" and gap_words[0].islower()):
+        return False  # '"... ordinary." He added, "..."' starts a new statement
     words = [t for t in ctx.tokens_in(first.close_at, second.open_at) if not t.is_punct]
     if words and not any(_is_cue(t, QUOTING_VERBS) or _governs(t, first) for t in words):
         return False
+    if any(t.dep_ == "mark" for t in words) or sum(_is_cue(t, QUOTING_VERBS) for t in words) > 1:
+        return False  # the gap reports something of its own ("said, adding that ...")
     # If the second passage is attributed after it ("B," she replied), it stands alone.
     closing = ctx.tokens_in(second.close_at - 1, second.close_at)
     if closing:
@@ -532,8 +618,7 @@ def _attribute_passage(
     cue_tok = _best_cue(outside, passage) or _colon_cue(ctx, passage, in_quote, lo)
     words = sum(len(text[s:e].split()) for s, e in passage.segments)
     if cue_tok is None:
-        para_only = not text[p_start : passage.open_at].strip() and not text[passage.close_at : p_end].strip()
-        if para_only and previous is not None and _continues(text, previous, passage.open_at):
+        if previous is not None and _continues(text, previous, passage.open_at):
             return replace(previous, segments=tuple(passage.segments), cue=None, cue_span=None)
         if words < _MIN_UNATTRIBUTED_WORDS:
             return None
@@ -579,8 +664,11 @@ def _token_before(ctx: _Context, offset: int) -> Token | None:
 def _complement_holding(cue: Token, inner: Token) -> list[Token]:
     """Tokens from the cue's first right-hand dependent up to the one holding ``inner``."""
     right = [c for c in cue.children if c.i > cue.i and c.dep_ not in {"punct", "cc", "conj"}]
+    if cue.lemma_.lower() in ADDRESSEE_VERBS:
+        # "told ABC's "Good Morning America" that ...": the object is who was told, not what.
+        right = [c for c in right if c.dep_ not in {"dobj", "dative", "iobj"}]
     holder = next((c for c in right if c.left_edge.i <= inner.i <= c.right_edge.i), None)
-    if holder is None:
+    if holder is None or holder.dep_ in {"npadvmod", "advmod", "prep"}:
         return []
     first = min(right, key=lambda c: c.i)
     return list(cue.doc[first.left_edge.i : holder.right_edge.i + 1])
@@ -683,6 +771,17 @@ def _reported_speech(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
 
 def _complement_clause(ctx: _Context, verb: Token, in_quote: list[bool]) -> Attribution | None:
     comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if comp is None and verb.lemma_.lower() in COMMITMENT_VERBS:
+        # "vowed to fight on", "urged Congress to act", "called for a recount"
+        target = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        if target is None and verb.lemma_.lower() == "call":
+            prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+            target = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if target is None:
+            return None
+        first = min([target, *(c for c in verb.children if c.dep_ == "dobj" and c.i < target.i)], key=lambda t: t.i)
+        tokens = list(verb.doc[first.left_edge.i : target.right_edge.i + 1])
+        return _make_reported(ctx, verb, tokens, in_quote, _speaker_of(ctx, verb), head=target)
     if comp is None:
         comp = _interposed_host(verb)
         if comp is None:
@@ -690,9 +789,17 @@ def _complement_clause(ctx: _Context, verb: Token, in_quote: list[bool]) -> Attr
         tokens = [t for t in comp.subtree if not _in_subtree(t, verb)]
     else:
         tokens = _clause_tokens(comp)
+        # "said the actions were unacceptable and that the committee would act"
+        for child in verb.children:
+            if (
+                child.dep_ == "conj"
+                and child.i > comp.i
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+            ):
+                tokens += verb.doc[comp.right_edge.i + 1 : child.right_edge.i + 1]
     if verb.lemma_.lower() == "ask" and not any(t.lower_ in {"whether", "if"} for t in tokens[:2]):
         return None
-    return _make_reported(ctx, verb, tokens, in_quote, _speaker_of(ctx, verb))
+    return _make_reported(ctx, verb, tokens, in_quote, _speaker_of(ctx, verb), head=comp)
 
 
 def _clause_tokens(head: Token) -> list[Token]:
@@ -703,7 +810,7 @@ def _clause_tokens(head: Token) -> list[Token]:
     """
     tokens = list(head.subtree)
     for child in head.children:
-        if child.dep_ == "conj" and _is_cue(child, QUOTING_VERBS):
+        if child.dep_ == "conj" and _is_cue(child, QUOTING_VERBS) and any(c.dep_ == "ccomp" for c in child.children):
             cut = range(child.left_edge.i, child.right_edge.i + 1)
             tokens = [t for t in tokens if t.i not in cut]
     return tokens
@@ -711,10 +818,20 @@ def _clause_tokens(head: Token) -> list[Token]:
 
 def _interposed_host(verb: Token) -> Token | None:
     """Return the clause that ``he said`` interrupts or follows ("The plan, he said, failed")."""
-    if verb.dep_ in {"parataxis", "ccomp"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i < verb.i:
-        if _subject_token(verb) is not None and not any(c.dep_ in {"dobj", "xcomp"} for c in verb.children):
-            return verb.head
-    return None
+    host = verb.head
+    if host.pos_ not in {"VERB", "AUX"} or _is_cue(host, QUOTING_VERBS):
+        return None
+    if verb.dep_ == "advcl":
+        # "X reported on Friday, after heavy fighting, that ...": the parser hung
+        # the cue under the reported clause; the "that" after the cue gives it away.
+        if any(c.dep_ == "mark" and c.lower_ == "that" and c.i > verb.i for c in host.children):
+            return host
+        return None
+    if verb.dep_ not in {"parataxis", "ccomp"}:
+        return None
+    if _subject_token(verb) is None or any(c.dep_ in {"dobj", "xcomp"} for c in verb.children):
+        return None
+    return host
 
 
 def _in_subtree(tok: Token, root: Token) -> bool:
@@ -731,8 +848,7 @@ def _according_to_clause(ctx: _Context, tok: Token, in_quote: list[bool]) -> Att
     sent = tok.sent
     tokens = [t for t in sent if not _in_subtree(t, tok) and t.i not in {tok.i, tok.i + 1}]
     speaker = _describe(ctx, source)
-    att = _make_reported(ctx, tok, tokens, in_quote, speaker, cue="according to")
-    return att
+    return _make_reported(ctx, tok, tokens, in_quote, speaker, cue="according to", head=host)
 
 
 def _make_reported(
@@ -743,38 +859,45 @@ def _make_reported(
     speaker: _Speaker | None,
     *,
     cue: str | None = None,
+    head: Token | None = None,
 ) -> Attribution | None:
+    """Build a reported attribution from its content tokens.
+
+    The content is the longest stretch of ``tokens`` in the cue's paragraph;
+    stretches separated only by the attribution itself ("The plan, he said,
+    failed") stay together as segments. ``head`` (the clause's verb) must be
+    part of it.
+    """
     text = ctx.text
-    tokens = sorted(tokens, key=lambda t: t.i)
-    # Keep the longest contiguous run within the cue's paragraph and drop the edges' punctuation.
     paragraph = (text.rfind("\n", 0, cue_tok.idx) + 1, _find_or_end(text, "\n", cue_tok.idx))
-    tokens = [t for t in tokens if paragraph[0] <= t.idx < paragraph[1]]
-    run = list(_largest_run(tokens))
-    while run and (run[0].is_punct or run[0].is_space or (run[0].dep_ == "mark" and run[0].lower_ == "that")):
-        run = run[1:]
-    tail: list[Token] = []
-    while run and (run[-1].is_punct or run[-1].is_space or run[-1].dep_ == "cc"):
-        tail.insert(0, run.pop())
-    if any(t.tag_ == "``" for t in run):
-        # Keep the closing mark of a quoted fragment that ends the clause.
-        closing = [k for k, t in enumerate(tail) if t.tag_ == "''"]
-        if closing:
-            run += tail[: closing[-1] + 1]
-    if len(run) < 3 or sum(1 for t in run if not in_quote[t.i] and not t.is_punct) < 2:
+    tokens = sorted((t for t in tokens if paragraph[0] <= t.idx < paragraph[1]), key=lambda t: t.i)
+    if head is not None and (head.left_edge.i <= cue_tok.i <= head.right_edge.i):
+        interrupter = {t.i for t in cue_tok.subtree}  # "according to X" / "he said" inside the clause
+    else:
+        interrupter = {cue_tok.i} | {t.i for t in cue_tok.children if t.dep_ in _SUBJECTS}
+    runs = [_trim_run(run) for run in _stretches(tokens, interrupter, ctx.doc)]
+    runs = [run for run in runs if run]
+    if not runs:
         return None
-    if in_quote[run[0].i] and run[0].i < cue_tok.i:
+    flat = [t for run in runs for t in run]
+    if len(flat) < 3 or sum(1 for t in flat if not in_quote[t.i] and not t.is_punct) < 2:
+        return None
+    if head is not None and not any(t.i == head.i for t in flat):
+        return None
+    if in_quote[flat[0].i] and flat[0].i < cue_tok.i:
         return None  # '"...," X said': direct speech, handled with the quote marks
     subject = None if _according_to(cue_tok) else _subject_token(cue_tok)
-    if subject is not None and run[0].i <= subject.i <= run[-1].i:
+    if subject is not None and any(t.i == subject.i for t in flat):
         return None
-    start, end = run[0].idx, run[-1].idx + len(run[-1])
+    segments = [(run[0].idx, run[-1].idx + len(run[-1])) for run in runs]
+    start, end = segments[-1]
     content = text[start:end]
     if sum(content.count(m) for m in "“«") > sum(content.count(m) for m in "”»"):
         closing = _CLOSING_AFTER_RE.match(text, end)
         if closing:
-            end = closing.end()
+            segments[-1] = (start, closing.end())
     return Attribution(
-        segments=((start, end),),
+        segments=tuple(segments),
         direct=False,
         speaker=speaker.name if speaker else None,
         named=speaker.named if speaker else False,
@@ -784,19 +907,45 @@ def _make_reported(
     )
 
 
-def _find_or_end(text: str, sub: str, start: int) -> int:
-    found = text.find(sub, start)
-    return len(text) if found < 0 else found
-
-
-def _largest_run(tokens: list[Token]) -> list[Token]:
+def _stretches(tokens: list[Token], interrupter: set[int], doc: Doc) -> list[list[Token]]:
+    """Split ``tokens`` into contiguous runs and return the largest group of runs
+    separated only by ``interrupter`` tokens and punctuation."""
     runs: list[list[Token]] = []
     for tok in tokens:
         if runs and tok.i == runs[-1][-1].i + 1:
             runs[-1].append(tok)
         else:
             runs.append([tok])
-    return max(runs, key=len) if runs else []
+    groups: list[list[list[Token]]] = []
+    for run in runs:
+        if groups:
+            gap = range(groups[-1][-1][-1].i + 1, run[0].i)
+            if all(i in interrupter or doc[i].is_punct for i in gap):
+                groups[-1].append(run)
+                continue
+        groups.append([run])
+    return max(groups, key=lambda g: sum(len(r) for r in g)) if groups else []
+
+
+def _trim_run(run: list[Token]) -> list[Token]:
+    """Drop edge punctuation, a leading complementizer and a trailing conjunction,
+    keeping the closing mark of a quoted fragment that ends the run."""
+    run = list(run)
+    while run and (run[0].is_punct or run[0].is_space or (run[0].dep_ == "mark" and run[0].lower_ == "that")):
+        run.pop(0)
+    tail: list[Token] = []
+    while run and (run[-1].is_punct or run[-1].is_space or run[-1].dep_ == "cc"):
+        tail.insert(0, run.pop())
+    if any(t.tag_ == "``" for t in run):
+        closing = [k for k, t in enumerate(tail) if t.tag_ == "''"]
+        if closing:
+            run += tail[: closing[-1] + 1]
+    return run
+
+
+def _find_or_end(text: str, sub: str, start: int) -> int:
+    found = text.find(sub, start)
+    return len(text) if found < 0 else found
 
 
 # --------------------------------------------------------------------------- speakers
@@ -815,11 +964,33 @@ def _subject_token(verb: Token) -> Token | None:
                 return child
         if tok.dep_ in {"relcl", "acl"} and tok.head.pos_ in {"NOUN", "PROPN", "PRON"}:
             return tok.head
+        if tok.dep_ == "conj":
+            stray = _stray_subject(tok)
+            if stray is not None:
+                return stray
         if tok.head is tok or (
             tok.dep_ not in _CLIMB_DEPS and not (tok.dep_ == "prep" and tok.head.pos_ in {"VERB", "AUX"})
         ):
-            return None
+            break
         tok = tok.head
+    if tok.dep_ == "ROOT" and tok.tag_ in {"VBD", "VBZ", "VBP"}:
+        # "About 4 in 10 say ...": the parser left the finite verb without a subject.
+        return _nearest_subject(tok)
+    return None
+
+
+def _stray_subject(verb: Token) -> Token | None:
+    """A noun right before a subjectless conjoined verb that the parser attached elsewhere.
+
+    In "the group made no statement and a resident told AFP", *resident* is
+    parsed as a conjunct of *statement*; it is the subject of *told*.
+    """
+    j = verb.i - 1
+    while j > verb.head.i and verb.doc[j].dep_ in {"advmod", "aux", "neg", "auxpass"}:
+        j -= 1
+    prev = verb.doc[j]
+    if j > verb.head.i and prev.pos_ in {"NOUN", "PROPN"} and prev.dep_ in {"conj", "appos", "dobj", "pobj"}:
+        return prev
     return None
 
 
@@ -843,9 +1014,9 @@ def _nearest_subject(verb: Token) -> Token | None:
     doc = verb.doc
     for j in range(verb.i - 1, max(-1, verb.i - 25), -1):
         tok = doc[j]
-        if "\n" in tok.text_with_ws or tok.text in {"—", "–", "--", ")"}:
+        if "\n" in tok.text_with_ws or tok.text in {"—", "–", "--", ")"} or tok.pos_ in {"VERB", "AUX"}:
             return None
-        if tok.pos_ in {"NOUN", "PROPN", "PRON"} and tok.ent_type_ not in {"DATE", "TIME"}:
+        if tok.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} and tok.ent_type_ not in {"DATE", "TIME"}:
             while tok.dep_ in {"compound", "flat", "amod", "poss"} and tok.i < tok.head.i < verb.i:
                 tok = tok.head
             return tok
@@ -901,13 +1072,18 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
                     return _Speaker(phrase, _best_name(ctx, start, end, label), True)
     definite = any(c.dep_ in {"det", "poss"} and c.lower_ not in _INDEFINITE for c in tok.children)
     if definite:
+        # "The spokeswoman said": a person introduced with that role, else the
+        # fuller earlier description ("a source at ..."), else a recent person.
+        role = lemma in ROLE_NOUNS and tok.tag_ != "NNS"
+        name = _role_holder(ctx, tok) if role else None
+        if name is not None:
+            return _Speaker(phrase, name, True)
         earlier = _earlier_description(ctx, tok)
         if earlier is not None:
             return _Speaker(phrase, earlier, False)
-        if lemma in ROLE_NOUNS and tok.tag_ != "NNS":
-            name = _role_holder(ctx, tok) or _antecedent(ctx, tok, person=True)
-            if name is not None:
-                return _Speaker(phrase, name, True)
+        name = _antecedent(ctx, tok, person=True) if role else None
+        if name is not None:
+            return _Speaker(phrase, name, True)
     return _Speaker(phrase, _description(ctx, tok), False)
 
 
@@ -929,6 +1105,10 @@ def _description(ctx: _Context, tok: Token) -> str:
     words = ctx.text[start:end].split()
     while len(words) > 1 and words[0].lower() in {"a", "an", "the", "this", "that"}:
         words = words[1:]
+    first = ctx.tokens_in(end - len(" ".join(words)), end)
+    if words and first and first[0].pos_ != "PROPN" and first[0].ent_type_ not in _NAME_LABELS:
+        # Sentence-initial capitals are not names: "Witnesses said" -> "witnesses".
+        words[0] = words[0][:1].lower() + words[0][1:]
     return " ".join(words[:14])
 
 

@@ -47,6 +47,7 @@ Run with::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import time
@@ -329,24 +330,21 @@ def _best_time(run: Callable[[], object], repeat: int) -> float:
 def _clean_all(raws: Sequence[RawDocument], settings: CleanSettings) -> None:
     memory = fit_templates(raws, settings)
     for raw in raws:
-        try:
+        with contextlib.suppress(InputError):
             clean_document(raw, settings, memory)
-        except InputError:
-            pass
 
 
 def _extract_pages(pages: Sequence[RawDocument], fast: bool) -> list[RawDocument]:
     out = []
     for page in pages:
-        try:
+        with contextlib.suppress(InputError):
             out.append(extract_html(page, fast=fast))
-        except InputError:
-            pass
     return out
 
 
-def _speed(texts: Sequence[RawDocument], pages: Sequence[RawDocument], settings: CleanSettings, fast: bool,
-           repeat: int) -> dict[str, float | None]:
+def _speed(
+    texts: Sequence[RawDocument], pages: Sequence[RawDocument], settings: CleanSettings, fast: bool, repeat: int
+) -> dict[str, float | None]:
     def rate(count: int, seconds: float) -> float | None:
         return round(count / seconds, 1) if count and seconds > 0 else None
 
@@ -495,7 +493,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     args = parser.parse_args(argv)
     result = evaluate_clean(args.path, docs_dir=args.docs_dir, leave_one_template_out=args.leave_one_template_out)
-    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_clean_report(result, errors=args.errors))
+    print(
+        json.dumps(result, ensure_ascii=False, indent=2)
+        if args.json
+        else format_clean_report(result, errors=args.errors)
+    )
     return 0
 
 

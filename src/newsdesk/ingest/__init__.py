@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from newsdesk.ingest.readers import format_for, read_documents
-from newsdesk.ingest.sources import DEFAULT_SETTINGS, IngestSettings, expand_paths, read_source
+from newsdesk.ingest.sources import DEFAULT_SETTINGS, IngestSettings, expand_paths, input_kind, read_source
 from newsdesk.model import Problem, RawDocument
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.web import Fetcher
 
 __all__ = ["IngestSettings", "iter_documents"]
 
@@ -22,6 +25,7 @@ def iter_documents(
     settings: IngestSettings = DEFAULT_SETTINGS,
     *,
     stdin: BinaryIO | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[RawDocument | Problem]:
     """Yield the raw documents of all inputs, and a problem for each bad one.
 
@@ -33,6 +37,11 @@ def iter_documents(
        ``.html``/``.htm``/``.xhtml`` HTML pages (kept as HTML), ``.jsonl``/
        ``.ndjson`` one article per line; standard input and files without a
        suffix are sniffed.
+    4. ``http://``/``https://`` URLs are fetched politely (robots.txt, rate
+       limit, size and time limits): a feed yields the article page of each
+       item, an OPML list the items of all its feeds, a page itself.
+       ``.warc``/``.warc.gz`` archives yield their HTML 200 responses and
+       ``.opml`` files the items of the feeds they list.
 
     Never raises for a bad input: it yields a :class:`Problem` with a short
     reason ("empty file", "binary file (looks like PDF)", "file too large:
@@ -43,11 +52,41 @@ def iter_documents(
         paths: PATH arguments as given on the command line.
         settings: Size limit and accepted suffixes.
         stdin: Binary stream read for ``-``; defaults to ``sys.stdin.buffer``.
+        fetcher: Fetches URLs; when None and a URL (or OPML file) is met, one
+            with the default :class:`~newsdesk.ingest.web.FetchSettings` is
+            made for this call and closed at its end.
 
     Yields:
         :class:`RawDocument` and :class:`Problem` items in input order.
     """
-    for item in expand_paths(paths, settings):
+    owned: Fetcher | None = None
+    try:
+        for path in paths:
+            kind = input_kind(path)
+            if kind == "path":
+                yield from _iter_local(path, settings, stdin)
+            elif kind == "warc":
+                from newsdesk.ingest.warc import iter_warc
+
+                yield from iter_warc(path, settings)
+            else:
+                from newsdesk.ingest.feeds import iter_opml_file, iter_url
+                from newsdesk.ingest.web import Fetcher
+
+                if fetcher is None:
+                    fetcher = owned = Fetcher()
+                if kind == "url":
+                    yield from iter_url(path, fetcher, settings)
+                else:
+                    yield from iter_opml_file(path, fetcher, settings)
+    finally:
+        if owned is not None:
+            owned.close()
+
+
+def _iter_local(path: str, settings: IngestSettings, stdin: BinaryIO | None) -> Iterator[RawDocument | Problem]:
+    """Yield the documents of one local PATH argument (file, directory or ``-``)."""
+    for item in expand_paths([path], settings):
         if isinstance(item, Problem):
             yield item
             continue

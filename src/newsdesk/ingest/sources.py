@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from newsdesk.model import Problem
 
@@ -54,6 +54,26 @@ class Source:
     def is_stdin(self) -> bool:
         """Whether this input is standard input."""
         return self.path == STDIN
+
+
+InputKind = Literal["url", "warc", "opml", "path"]
+
+
+def input_kind(path: str) -> InputKind:
+    """Say how a PATH argument is read.
+
+    ``http://``/``https://`` URLs are fetched (feed, OPML list or page),
+    ``.warc``/``.warc.gz`` files are web archives, ``.opml`` files are feed
+    lists; everything else is a local file, directory or ``-``.
+    """
+    if path[:8].lower().startswith(("http://", "https://")):
+        return "url"
+    lower = path.lower()
+    if lower.endswith((".warc", ".warc.gz")):
+        return "warc"
+    if lower.endswith(".opml"):
+        return "opml"
+    return "path"
 
 
 def format_size(size: int) -> str:

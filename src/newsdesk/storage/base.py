@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
@@ -64,6 +65,25 @@ def query_terms(query: str) -> list[str]:
 def utc_now() -> str:
     """Return the current UTC time as an ISO 8601 string (seconds), for log columns."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True, kw_only=True)
+class FeedState:
+    """What a watcher remembers about one feed between polls.
+
+    Attributes:
+        url: The feed's URL as the user gave it (the key).
+        title: The feed's title at the last poll.
+        etag: The ``ETag`` validator sent as ``If-None-Match`` next time.
+        last_modified: The ``Last-Modified`` validator sent as ``If-Modified-Since`` next time.
+        last_polled: When the feed was last asked (ISO 8601 UTC), answered or not.
+    """
+
+    url: str
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: str | None = None
 
 
 @runtime_checkable
@@ -184,6 +204,34 @@ class Store(Protocol):
             One dict per run with keys ``id`` (int), ``command`` (str),
             ``inputs`` (int), ``added`` (int), ``recorded_at`` (ISO 8601 UTC
             str) and ``problems`` (list of :class:`~newsdesk.model.Problem`).
+        """
+        ...
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """Return what was remembered about a watched feed, or None for a new feed."""
+        ...
+
+    def feed_states(self) -> list[FeedState]:
+        """Return the state of every watched feed, in the order first saved."""
+        ...
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Insert or replace the state of one feed (keyed by ``state.url``).
+
+        Raises:
+            StorageError: The store cannot be written.
+        """
+        ...
+
+    def seen_items(self, feed: str) -> set[str]:
+        """Return the item keys (ids and links) of a feed already handled."""
+        ...
+
+    def mark_seen(self, feed: str, item_ids: Sequence[str]) -> None:
+        """Remember feed items as handled, in one transaction; known keys are ignored.
+
+        Raises:
+            StorageError: The store cannot be written.
         """
         ...
 

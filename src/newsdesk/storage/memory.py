@@ -25,6 +25,7 @@ from newsdesk.storage.base import (
     SNIPPET_END,
     SNIPPET_START,
     SNIPPET_TOKENS,
+    FeedState,
     query_terms,
     utc_now,
 )
@@ -100,6 +101,8 @@ class MemoryStore:
         self._claims: list[Claim] = []
         self._stories: list[Story] = []
         self._runs: list[dict[str, object]] = []
+        self._feeds: dict[str, FeedState] = {}
+        self._seen: dict[str, set[str]] = {}
 
     def _check_open(self) -> None:
         if self._closed:
@@ -262,6 +265,33 @@ class MemoryStore:
         """Return the run log, oldest first; see :meth:`Store.runs`."""
         self._check_open()
         return self._copy(self._runs)
+
+    # --- watch state ---
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """Return a watched feed's state; see :meth:`Store.feed_state`."""
+        self._check_open()
+        return self._copy(self._feeds.get(url))
+
+    def feed_states(self) -> list[FeedState]:
+        """Return every watched feed's state; see :meth:`Store.feed_states`."""
+        self._check_open()
+        return self._copy(list(self._feeds.values()))
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Insert or update one feed's state; see :meth:`Store.save_feed_state`."""
+        self._check_open()
+        self._feeds[state.url] = self._copy(state)
+
+    def seen_items(self, feed: str) -> set[str]:
+        """Return the handled item keys of a feed; see :meth:`Store.seen_items`."""
+        self._check_open()
+        return set(self._seen.get(feed, ()))
+
+    def mark_seen(self, feed: str, item_ids: Sequence[str]) -> None:
+        """Remember feed items as handled; see :meth:`Store.mark_seen`."""
+        self._check_open()
+        self._seen.setdefault(feed, set()).update(item_ids)
 
     # --- lifecycle ---
 

@@ -186,6 +186,26 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        4,
+        "watch state: feed validators and seen feed items",
+        """
+        CREATE TABLE feed_state (
+            url           TEXT PRIMARY KEY,
+            title         TEXT,
+            etag          TEXT,
+            last_modified TEXT,
+            last_polled   TEXT
+        );
+
+        CREATE TABLE seen_items (
+            feed    TEXT NOT NULL,
+            item_id TEXT NOT NULL,   -- the item's guid/id or its link
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed, item_id)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

@@ -56,6 +56,7 @@ from newsdesk.storage.base import (
     SNIPPET_END,
     SNIPPET_START,
     SNIPPET_TOKENS,
+    FeedState,
     query_terms,
     utc_now,
 )
@@ -111,6 +112,14 @@ INSERT_COMPARISON = _insert(
 )  # fmt: skip
 INSERT_RUN = _insert("runs", ("command", "inputs", "added", "recorded_at"))
 INSERT_PROBLEM = _insert("run_problems", ("run_id", "position", "path", "reason"))
+FEED_STATE_COLUMNS = "url, title, etag, last_modified, last_polled"
+# An upsert, not INSERT OR REPLACE: the row keeps its rowid, so feeds stay in first-saved order.
+UPSERT_FEED_STATE = (
+    f"INSERT INTO feed_state ({FEED_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (url) DO UPDATE SET title = excluded.title, etag = excluded.etag, "
+    "last_modified = excluded.last_modified, last_polled = excluded.last_polled"
+)
+INSERT_SEEN = _insert("seen_items", ("feed", "item_id", "seen_at"), or_ignore=True)
 # Children first, so foreign keys never point at a deleted row mid-transaction.
 DERIVED_TABLES = ("comparisons", "story_articles", "stories", "claims", "quotes", "mentions", "entities")
 
@@ -256,6 +265,16 @@ def _comparison_from_row(row: sqlite3.Row) -> Comparison:
         score=row["score"],
         a=ClaimRef(article=row["a_article"], text=row["a_text"], holder=row["a_holder"]),
         b=ClaimRef(article=row["b_article"], text=row["b_text"], holder=row["b_holder"]),
+    )
+
+
+def _feed_state_from_row(row: sqlite3.Row) -> FeedState:
+    return FeedState(
+        url=row["url"],
+        title=row["title"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_polled=row["last_polled"],
     )
 
 
@@ -641,6 +660,35 @@ class SQLiteStore:
         for row in problem_rows:
             problems.setdefault(row["run_id"], []).append(Problem(path=row["path"], reason=row["reason"]))
         return [{**dict(row), "problems": problems.get(row["id"], [])} for row in run_rows]
+
+    # --- watch state ---
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """Return a watched feed's state; see :meth:`Store.feed_state`."""
+        rows = self._query(f"SELECT {FEED_STATE_COLUMNS} FROM feed_state WHERE url = ?", (url,))
+        return _feed_state_from_row(rows[0]) if rows else None
+
+    def feed_states(self) -> list[FeedState]:
+        """Return every watched feed's state; see :meth:`Store.feed_states`."""
+        rows = self._query(f"SELECT {FEED_STATE_COLUMNS} FROM feed_state ORDER BY rowid")
+        return [_feed_state_from_row(row) for row in rows]
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Insert or update one feed's state; see :meth:`Store.save_feed_state`."""
+        with self._transaction() as conn:
+            conn.execute(
+                UPSERT_FEED_STATE, (state.url, state.title, state.etag, state.last_modified, state.last_polled)
+            )
+
+    def seen_items(self, feed: str) -> set[str]:
+        """Return the handled item keys of a feed; see :meth:`Store.seen_items`."""
+        return {row["item_id"] for row in self._query("SELECT item_id FROM seen_items WHERE feed = ?", (feed,))}
+
+    def mark_seen(self, feed: str, item_ids: Sequence[str]) -> None:
+        """Remember feed items as handled; see :meth:`Store.mark_seen`."""
+        now = utc_now()
+        with self._transaction() as conn:
+            conn.executemany(INSERT_SEEN, ((feed, item_id, now) for item_id in item_ids))
 
     # --- lifecycle ---
 

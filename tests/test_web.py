@@ -1,0 +1,520 @@
+"""The web UI and JSON API, in-process, over an SQLite database built by the real pipeline.
+
+The database holds the bundled sample corpus (six stories, contradictions,
+updates, agreements) plus one hostile article whose title, body, quote, source,
+author and URL carry markup and script, to check that everything is escaped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from newsdesk.enrich import Enricher
+from newsdesk.errors import StorageError
+from newsdesk.model import Comparison, Story
+from newsdesk.pipeline import analyze_store, ingest
+from newsdesk.settings import Settings
+from newsdesk.storage import MemoryStore, SQLiteStore
+from newsdesk.web import create_app, pages, write_story_report
+from newsdesk.web.charts import coverage_svg
+from newsdesk.web.cli import add_commands, run
+from newsdesk.web.queries import paginate, snippet_markup
+from newsdesk.web.story import coverage_by_day
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+HOSTILE_TITLE = f"Harbour council {SCRIPT} approves ferry plan {IMG}"
+HOSTILE_RECORD = {
+    "title": HOSTILE_TITLE,
+    "source": "<b>Evil</b> Gazette",
+    "author": f"Mallory {IMG}",
+    "url": "javascript:alert(1)",
+    "published": "2026-03-20",
+    "text": (
+        "The harbour council of Port Ellis approved the new ferry plan on Tuesday after a long debate "
+        f"{SCRIPT} about costs and the timetable for the summer season.\n\n"
+        f'"We will not let {IMG} anyone stop this ferry," said council leader Maren Tolvik, '
+        "who has backed the plan since January.\n\n"
+        "The opposition said the plan would cost more than 12 million crowns and asked for an "
+        "independent review before any contract is signed."
+    ),
+}
+ERROR_KEYS = {"status", "code", "message"}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory, enricher: Enricher) -> Path:
+    """An analysed database: the sample corpus plus the hostile article."""
+    folder = tmp_path_factory.mktemp("web")
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    (inputs / "hostile.jsonl").write_text(json.dumps(HOSTILE_RECORD) + "\n", encoding="utf-8")
+    path = folder / "web.db"
+    sample = resources.files("newsdesk.data") / "sample"
+    with resources.as_file(sample) as sample_dir, SQLiteStore(path) as store:
+        report = ingest([str(sample_dir), str(inputs)], store)
+        assert not report.problems
+        analyze_store(store, enricher=enricher)
+    return path
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What the database holds, read straight from the store (the pipeline's output may change)."""
+
+    stories: int
+    articles: int
+    contested: Story
+    """The story with the most contradictions."""
+
+    @property
+    def strongest(self) -> Comparison:
+        return max(self.contested.contradictions, key=lambda c: c.score)
+
+
+@pytest.fixture(scope="module")
+def truth(db: Path) -> Truth:
+    with SQLiteStore(db) as store:
+        stories, articles = store.stories(), store.articles()
+    contested = max(stories, key=lambda s: len(s.contradictions))
+    assert contested.contradictions, "the sample corpus should have a contested story"
+    return Truth(stories=len(stories), articles=len(articles), contested=contested)
+
+
+@pytest.fixture(scope="module")
+def client(db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(db)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def ids(client: TestClient) -> dict[str, str]:
+    """Ids to visit: the hostile article and its story, an entity."""
+    articles = client.get("/api/articles", params={"limit": 100}).json()["items"]
+    hostile = next(a for a in articles if "<script>" in a["title"])
+    hostile_story = next(s for s in client.get("/api/stories?limit=100").json()["items"] if "<script>" in s["title"])
+    entity = client.get("/api/entities", params={"limit": 1}).json()["items"][0]
+    return {
+        "hostile": hostile["id"],
+        "hostile_story": hostile_story["id"],
+        "entity": entity["id"],
+    }
+
+
+def assert_error(response, status: int, code: str | None = None) -> dict[str, object]:
+    """The one error shape: {"error": {"status", "code", "message"}} and nothing else."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == ERROR_KEYS
+    assert body["error"]["status"] == status
+    assert body["error"]["message"]
+    if code:
+        assert body["error"]["code"] == code
+    assert "Traceback" not in response.text
+    return body["error"]
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_every_page_answers_200(client: TestClient, ids: dict[str, str]) -> None:
+    stories = client.get("/api/stories?limit=100").json()["items"]
+    articles = client.get("/api/articles?limit=100").json()["items"]
+    entities = client.get("/api/entities?limit=5").json()["items"]
+    urls = ["/", "/?sort=size", "/?sort=contested", "/?page=2", "/search", "/search?q=dam", "/docs"]
+    urls += [f"/stories/{s['id']}" for s in stories]
+    urls += [f"/articles/{a['id']}" for a in articles]
+    urls += [f"/entities/{e['id']}" for e in entities]
+    urls += [f"/?entity={ids['entity']}", "/?source=Meridian+Wire", "/?date_from=2026-03-10&date_to=2026-03-12"]
+    urls += ["/?entity=&source=&date_from=&date_to=&sort=latest"]  # an untouched filter form
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["content-type"].startswith("text/html"), url
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_stories_page_sorts_filters_and_paginates(
+    client: TestClient, truth: Truth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contested = client.get("/?sort=contested").text
+    assert contested.index("Valmora police arrest") < contested.index("Nalu River bridge")
+    assert f"{len(truth.contested.contradictions)} contradictions" in contested
+    only_nalu = client.get("/?date_from=2026-03-02&date_to=2026-03-04").text
+    assert "Nalu River bridge" in only_nalu and "Valmora police arrest" not in only_nalu
+    orbis = client.get("/?source=Orbis+Today").text
+    assert "Valmora police arrest" in orbis and "Veshnya dam" not in orbis
+    monkeypatch.setattr(pages, "PAGE_SIZE", 3)
+    first = client.get("/?sort=size&source=Orbis+Today").text
+    assert "page 1 of 1" not in first
+    all_titles = re.findall(r'<h2><a href="/stories/([^"]+)"', client.get("/?sort=size").text)
+    assert len(all_titles) == 3 and 'href="/?sort=size&amp;page=2"' in client.get("/?sort=size").text
+    third = client.get("/?sort=size&page=3").text
+    assert "page 3 of 3" in third and 'rel="next"' not in third and 'rel="prev"' in third
+    assert "No story matches" in client.get("/?page=99").text
+
+
+def test_story_page_shows_contradictions_matrix_timeline(client: TestClient, truth: Truth) -> None:
+    page = client.get(f"/stories/{truth.contested.id}").text
+    assert f"Contradictions ({len(truth.contested.contradictions)})" in page
+    assert str(escape(truth.strongest.explanation)) in page
+    assert str(escape(truth.strongest.a.text)) in page and str(escape(truth.strongest.b.text)) in page
+    assert 'class="cell cell-contradict"' in page and 'class="cell cell-silent"' in page
+    assert 'class="cell cell-states"' in page and 'class="cell cell-agree"' in page
+    assert 'id="timeline"' in page and "2026-03-11" in page
+    assert "Henrik Arvela" in page  # key entity
+    assert "<svg" in page  # coverage over three days
+
+
+def test_article_page_highlights_quotes_and_shows_removed(client: TestClient) -> None:
+    article = next(
+        a for a in client.get("/api/articles?limit=100").json()["items"] if a["title"].startswith("At least 14 dead")
+    )
+    page = client.get(f"/articles/{article['id']}").text
+    assert '<mark class="quote"' in page
+    assert '<details class="removed">' in page
+    assert "author byline" in page and "By Marta Kellerman" in page
+
+
+def test_entity_page_lists_mentions_stories_quotes(client: TestClient) -> None:
+    entity = client.get("/api/entities", params={"q": "Molnar"}).json()["items"][0]
+    page = client.get(f"/entities/{entity['id']}").text
+    assert "<mark>" in page
+    assert "Veshnya dam" in page  # its story
+    assert "Quotes by" in page and "darkest morning" in page
+
+
+def test_search_page_marks_matches(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "sirens"}).text
+    assert "<mark>" in page and "result" in page
+    assert "No article contains" in client.get("/search", params={"q": "zzzqqq"}).text
+
+
+# --------------------------------------------------------------------------- JSON API
+
+
+def test_api_story_list_shape_and_pagination(client: TestClient, truth: Truth) -> None:
+    body = client.get("/api/stories", params={"limit": 2, "sort": "contested"}).json()
+    assert set(body) == {"items", "total", "limit", "offset", "next", "previous"}
+    assert body["total"] == truth.stories and body["limit"] == 2 and body["offset"] == 0 and body["previous"] is None
+    first = body["items"][0]
+    assert first["id"] == truth.contested.id
+    assert first["contradictions"] == len(truth.contested.contradictions)
+    assert first["articles"] == len(truth.contested.articles)
+    assert {"id", "title", "sources", "first_day", "last_day", "updates", "agreements", "key_entities", "links"} <= set(
+        first
+    )
+    assert first["links"] == {"self": f"/api/stories/{first['id']}", "html": f"/stories/{first['id']}"}
+
+    seen: list[str] = []
+    url: str | None = "/api/stories?limit=2&sort=contested"
+    while url:
+        page = client.get(url).json()
+        seen += [s["id"] for s in page["items"]]
+        url = page["next"]
+    assert len(seen) == len(set(seen)) == truth.stories
+    assert truth.stories > 4
+    last_offset = (truth.stories - 1) // 2 * 2
+    last = client.get(f"/api/stories?limit=2&offset={last_offset}&sort=contested").json()
+    assert last["next"] is None
+    previous = urlsplit(last["previous"])
+    assert previous.path == "/api/stories"
+    assert parse_qs(previous.query) == {"limit": ["2"], "offset": [str(last_offset - 2)], "sort": ["contested"]}
+
+
+def test_api_story_detail_shape(client: TestClient, truth: Truth) -> None:
+    story = client.get(f"/api/stories/{truth.contested.id}").json()
+    assert len(story["contradictions"]) == len(truth.contested.contradictions) and story["agreements"]
+    c = story["contradictions"][0]
+    assert set(c) == {"about", "relation", "kind", "explanation", "score", "a", "b"}
+    assert set(c["a"]) == {"article", "text", "holder", "source"} and c["relation"] == "contradict"
+    assert {s["name"] for s in story["sources"]} == {"Meridian Wire", "Harbourview Post", "Orbis Today", "NewsPulse24"}
+    states = {state for row in story["matrix"] for state in row["cells"].values()}
+    assert {"states", "contradict", "agree", "silent"} <= states
+    assert all(set(row["cells"]) == {s["name"] for s in story["sources"]} for row in story["matrix"])
+    assert story["coverage"] == [
+        {"day": "2026-03-10", "articles": 1},
+        {"day": "2026-03-11", "articles": 2},
+        {"day": "2026-03-12", "articles": 1},
+    ]
+    days = [e["day"] for e in story["timeline"]]
+    assert days == sorted(days)
+
+
+def test_api_updates_in_dam_story(client: TestClient) -> None:
+    dam = next(s for s in client.get("/api/stories?limit=100").json()["items"] if "Veshnya" in s["title"])
+    story = client.get(dam["links"]["self"]).json()
+    assert story["updates"] and all(u["kind"] == "numeric" for u in story["updates"])
+    assert any("update" in row["cells"].values() for row in story["matrix"])
+
+
+def test_api_articles_entities_search(client: TestClient, ids: dict[str, str], truth: Truth) -> None:
+    articles = client.get("/api/articles", params={"limit": 100}).json()
+    assert articles["total"] == truth.articles and articles["next"] is None
+    dates = [a["published"] or "" for a in articles["items"]]
+    assert dates == sorted(dates, reverse=True)
+
+    article = client.get(f"/api/articles/{ids['hostile']}").json()
+    assert article["title"] == HOSTILE_TITLE  # JSON carries the data as is; escaping is the page's job
+    assert {"text", "paragraphs", "removed", "quotes", "claims", "entities", "stories", "path"} <= set(article)
+
+    entity = client.get(f"/api/entities/{ids['entity']}").json()
+    assert entity["mentions"] and entity["articles"] and entity["stories"]
+    people = client.get("/api/entities", params={"kind": "person", "limit": 100}).json()
+    assert people["items"] and all(e["kind"] == "person" for e in people["items"])
+
+    found = client.get("/api/search", params={"q": "sirens"}).json()
+    assert found["query"] == "sirens" and found["count"] == len(found["items"]) > 0
+    assert all(m.lower().startswith("siren") for m in found["items"][0]["matches"])  # matched by stem
+    assert "[" not in found["items"][0]["snippet"]  # plain text: the markers are gone
+
+
+def test_openapi_schema_and_docs_page(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    for path in (
+        "/api/stories",
+        "/api/stories/{story_id}",
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/entities",
+        "/api/entities/{entity_id}",
+        "/api/search",
+    ):
+        assert path in schema["paths"], path
+    assert "ErrorOut" in schema["components"]["schemas"]
+    docs = client.get("/docs").text
+    assert "/api/stories/{story_id}" in docs and "<script" not in docs
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_error_shape_404(client: TestClient) -> None:
+    assert_error(client.get("/api/stories/s-nope"), 404, "not_found")
+    assert_error(client.get("/api/articles/a-nope"), 404, "not_found")
+    assert_error(client.get("/api/entities/e-nope"), 404, "not_found")
+    assert_error(client.get("/api/no/such/route"), 404, "not_found")
+    assert_error(client.get("/api/storiez"), 404)
+    assert_error(client.delete("/api/stories"), 405, "method_not_allowed")
+    page = client.get("/stories/s-nope")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "no story with id" in page.text
+
+
+def test_error_shape_bad_parameters(client: TestClient) -> None:
+    assert "limit" in str(assert_error(client.get("/api/stories?limit=0"), 422, "invalid_parameter")["message"])
+    assert_error(client.get("/api/stories?limit=abc"), 422)
+    assert_error(client.get("/api/stories?limit=101"), 422)
+    assert_error(client.get("/api/stories?sort=nonsense"), 422)
+    assert_error(client.get("/api/stories?date_from=March"), 422)
+    assert_error(client.get("/api/stories?date_from=2026-03-12&date_to=2026-03-01"), 400, "bad_request")
+    assert_error(client.get("/api/search"), 422)
+    assert_error(client.get("/api/search", params={"q": "x" * 201}), 422)
+    assert client.get("/?date_from=yesterday").status_code == 400
+    assert client.get("/?page=0").status_code == 422
+
+
+def test_error_413_for_large_bodies(db: Path) -> None:
+    with TestClient(create_app(db, token="secret", max_body=1000)) as small:
+        headers = {"Authorization": "Bearer secret", "Content-Type": "application/json"}
+        big = json.dumps([{"title": "t", "text": "x" * 2000}])
+        assert_error(small.post("/api/articles", content=big, headers=headers), 413, "payload_too_large")
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: the limit holds while streaming
+            for _ in range(10):
+                yield b" " * 200
+
+        assert_error(small.post("/api/articles", content=chunks(), headers=headers), 413)
+        # Read-only servers refuse big bodies too, before anything else.
+        assert_error(small.post("/api/stories", content=big), 413)
+
+
+def test_internal_errors_hide_details(db: Path) -> None:
+    def broken() -> nullcontext[MemoryStore]:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    with TestClient(create_app(broken), raise_server_exceptions=False) as c:
+        error = assert_error(c.get("/api/stories"), 500, "internal_error")
+        assert "secret" not in str(error["message"])
+        page = c.get("/")
+        assert page.status_code == 500 and "secret" not in page.text and "Traceback" not in page.text
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+
+    def unavailable() -> nullcontext[MemoryStore]:
+        raise StorageError("/private/path/db is damaged")
+
+    with TestClient(create_app(unavailable)) as c:
+        error = assert_error(c.get("/api/articles"), 503, "storage_unavailable")
+        assert "/private" not in str(error["message"])
+
+
+def test_memory_store_through_a_factory() -> None:
+    store = MemoryStore()
+    with TestClient(create_app(lambda: nullcontext(store))) as c:
+        assert c.get("/api/stories").json()["total"] == 0
+        assert "No story matches" in c.get("/").text
+
+
+# --------------------------------------------------------------------------- token gate
+
+
+def test_ingest_is_forbidden_without_a_token(client: TestClient) -> None:
+    response = client.post("/api/articles", json=[{"title": "T", "text": "Body text here."}])
+    assert_error(response, 403, "read_only")
+
+
+def test_ingest_requires_the_bearer_token(db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(db.read_bytes())
+    article = {
+        "title": "Ferry strike ends",
+        "text": "The ferry strike ended on Friday.\n\nCrews return Monday.",
+        "source": "Test Wire",
+        "published": "2026-04-01",
+    }
+    with TestClient(create_app(copy, token="s3cret")) as c:
+        assert_error(c.post("/api/articles", json=[article]), 401, "unauthorized")
+        wrong = c.post("/api/articles", json=[article], headers={"Authorization": "Bearer nope"})
+        assert wrong.headers["www-authenticate"] == "Bearer"
+        assert_error(wrong, 401)
+        # The token is checked before the body is parsed.
+        assert_error(c.post("/api/articles", content=b"{", headers={"Content-Type": "application/json"}), 401)
+
+        auth = {"Authorization": "Bearer s3cret"}
+        created = c.post("/api/articles", json=[article], headers=auth)
+        assert created.status_code == 201, created.text
+        body = created.json()
+        assert body["inputs"] == 1 and len(body["added"]) == 1 and not body["problems"]
+        new_id = body["added"][0]
+        assert c.get(f"/api/articles/{new_id}").json()["source"] == "Test Wire"
+        assert c.post("/api/articles", json=[article], headers=auth).json()["added"] == []  # idempotent
+
+        bad_json = c.post("/api/articles", content=b"[{", headers={**auth, "Content-Type": "application/json"})
+        assert_error(bad_json, 400, "bad_request")
+        assert_error(c.post("/api/articles", json=[{"title": "no body"}], headers=auth), 422)
+        assert_error(c.post("/api/articles", json=[], headers=auth), 422)
+        assert_error(c.post("/api/articles", json=[{"text": "x", "evil": 1}], headers=auth), 422)
+        assert_error(c.post("/api/articles", content=b"title=x", headers={**auth, "Content-Type": "text/plain"}), 415)
+
+
+def test_empty_token_is_refused(db: Path) -> None:
+    with pytest.raises(ValueError):
+        create_app(db, token=" ")
+    with pytest.raises(ValueError):
+        create_app(db, max_body=0)
+
+
+# --------------------------------------------------------------------------- escaping and headers
+
+
+HOSTILE_RAW = ("<script>alert(1)</script>", "<img src=x", "<b>Evil</b>", 'href="javascript:')
+
+
+def assert_escaped(html: str) -> None:
+    for raw in HOSTILE_RAW:
+        assert raw not in html, raw
+    assert "<script" not in html.lower()
+
+
+def test_hostile_content_is_escaped_everywhere(client: TestClient, ids: dict[str, str]) -> None:
+    article = client.get(f"/articles/{ids['hostile']}").text
+    assert_escaped(article)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
+    assert "&lt;img src=x onerror=alert(1)&gt;" in article
+    assert "javascript:alert(1)" in article  # shown as text, never as a link
+    assert '<mark class="quote"' in article  # the quote with markup inside is still highlighted
+
+    for url in (
+        "/",
+        f"/stories/{ids['hostile_story']}",
+        "/search?q=ferry",
+        "/search?q=" + SCRIPT,
+        "/stories/" + SCRIPT,
+        "/?source=%3Cb%3EEvil%3C%2Fb%3E+Gazette",
+    ):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert_escaped(response.text)
+    entity = next(e for e in client.get("/api/entities?q=Tolvik").json()["items"])
+    assert_escaped(client.get(f"/entities/{entity['id']}").text)
+
+
+def test_security_headers_on_every_response(client: TestClient) -> None:
+    for response in (
+        client.get("/"),
+        client.get("/api/stories"),
+        client.get("/api/nope"),
+        client.get("/static/style.css"),
+    ):
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+    page = client.get("/").text
+    # No real tag with an inline handler or style, no script: nothing the CSP would have to block.
+    assert "<script" not in page and not re.search(r"<[a-z][^<>]*\s(?:on\w+|style)=", page)
+
+
+def test_snippet_markup_escapes() -> None:
+    assert str(snippet_markup("a [<b>] c <i>")) == "a <mark>&lt;b&gt;</mark> c &lt;i&gt;"
+
+
+# --------------------------------------------------------------------------- report and CLI
+
+
+def test_write_story_report(db: Path, tmp_path: Path, ids: dict[str, str], truth: Truth) -> None:
+    with SQLiteStore(db) as store:
+        path = write_story_report(store, truth.contested.id, tmp_path / "out" / "story.html")
+        hostile = write_story_report(store, ids["hostile_story"], tmp_path / "hostile.html")
+    html = path.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and "<svg" in html and 'id="coverage"' in html
+    assert str(escape(truth.strongest.explanation)) in html
+    assert "<script" not in html and "http://" not in html.split("<main>")[0]  # nothing loaded from outside
+    assert_escaped(hostile.read_text(encoding="utf-8"))
+    assert "<svg" not in hostile.read_text(encoding="utf-8")  # one day: no chart
+
+
+def test_cli_report_and_serve_checks(db: Path, tmp_path: Path, truth: Truth) -> None:
+    parser = argparse.ArgumentParser()
+    add_commands(parser.add_subparsers(dest="command"))
+    out = tmp_path / "r.html"
+    args = parser.parse_args(["report", truth.contested.id, "-o", str(out), "--db", str(db)])
+    assert run(args, Settings()) == 0 and out.exists()
+    missing = parser.parse_args(["serve", "--db", str(tmp_path / "missing.db")])
+    with pytest.raises(StorageError, match="does not exist"):
+        run(missing, Settings())
+    serve = parser.parse_args(["serve", "--port", "9000", "--token", "t"])
+    assert (serve.host, serve.port, serve.token) == ("127.0.0.1", 9000, "t")
+
+
+def test_coverage_by_day_fills_gaps() -> None:
+    from newsdesk.model import Article
+
+    def article(published: str | None) -> Article:
+        return Article(id=f"a-{published}", path="p", title="t", paragraphs=["x"], published=published)
+
+    days = coverage_by_day([article("2026-03-01T10:00"), article("2026-03-03"), article("2026-03-03Z"), article(None)])
+    assert days == [("2026-03-01", 1), ("2026-03-02", 0), ("2026-03-03", 2)]
+    far = coverage_by_day([article("2026-01-01"), article("2026-12-31")])
+    assert far == [("2026-01-01", 1), ("2026-12-31", 1)]
+
+
+def test_coverage_chart_helpers() -> None:
+    assert paginate(list(range(5)), limit=2, offset=4).next_offset is None
+    assert paginate(list(range(5)), limit=2, offset=2).previous_offset == 0
+    assert str(coverage_svg([])) == ""
+    svg = str(coverage_svg([("2026-03-01", 2), ("2026-03-02", 0), ("2026-03-03", 1)], title="<x>"))
+    assert svg.startswith("<svg") and "&lt;x&gt;" in svg and svg.count("<rect") == 3
