@@ -177,6 +177,31 @@ ABOUT_AUTHOR = re.compile(r"^\W*(about the author|author bio|about me|the author
 # Frames such as "/ embed code /", "[ad]", "<!-- widget -->", "*** sponsored ***", "{{ block }}".
 MARKER_FRAME = re.compile(r"^\s*([/\\\[\]{}<>*=#~|_+-]{1,4}|<!--)\s*.{0,60}?\s*([/\\\[\]{}<>*=#~|_+-]{1,4}|-->)\s*$")
 
+# "<Name> is/writes/covers ...": how text about a person (a journalist's bio) starts.
+BIO_START = re.compile(
+    r"^(?P<name>[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3})\s+(is|was|has been|writes|covers|reports|joined|works|"
+    r"has worked|has reported|lives)\b"
+)
+# What makes text about a person a journalist's bio: the role right after the name, the beat, a contact.
+BIO_ROLE = re.compile(
+    r"^\S+(\s+\S+){1,3}\s+(is|was|has been)\s+(a|an|the|\S+['’]s)\s+([\w-]+\s+){0,4}"
+    r"(reporter|correspondent|journalist|editor|writer|columnist|contributor|freelancer|producer|blogger)\b|"
+    r"^\S+(\s+\S+){1,3}\s+(covers|writes (about|for|on)|reports (on|for))\b|"
+    r"\b(reach|contact|email|follow) (him|her|them|me) (at|on|via)\b|\S+@\S+\.\w+",
+    _I,
+)
+# A call to the reader: an imperative opening or "you".
+READER_ADDRESS = re.compile(
+    r"^\W*(click|tap|subscribe|sign up|join|follow|share|download|register|log in|get|don'?t|do not|please|"
+    r"support|like us|tell us|send us|contact us|visit|check out|stay tuned|never miss)\b|\b(you|your)\b",
+    _I,
+)
+# Reported speech: news prose says who said it; template text does not.
+REPORTING = re.compile(
+    r"\b(said|says|told|tells|according to|announced|added|stated|declared|explained|insisted|warned|affirmed)\b",
+    _I,
+)
+
 MONTHS = (
     r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|"
     r"nov(ember)?|dec(ember)?)"

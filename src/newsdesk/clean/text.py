@@ -34,27 +34,6 @@ _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”»]\s*$")
 _NAME_LINE = re.compile(r"^[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3}$")
 _BIO_FRAGMENT_SPLIT = re.compile(r"[.!?]\s+|\.$")
 _QUOTE = re.compile(r"[\"“”«»„]")
-_BIO_START = re.compile(
-    r"^(?P<name>[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3})\s+(is|was|has been|writes|covers|reports|joined|works|"
-    r"has worked|has reported|lives)\b"
-)
-# What makes text about a person a journalist's bio: the role right after the name, the beat, a contact.
-_BIO_ROLE = re.compile(
-    r"^\S+(\s+\S+){1,3}\s+(is|was|has been)\s+(a|an|the|\S+['’]s)\s+([\w-]+\s+){0,4}"
-    r"(reporter|correspondent|journalist|editor|writer|columnist|contributor|freelancer|producer|blogger)\b|"
-    r"^\S+(\s+\S+){1,3}\s+(covers|writes (about|for|on)|reports (on|for))\b|"
-    r"\b(reach|contact|email|follow) (him|her|them|me) (at|on|via)\b|\S+@\S+\.\w+",
-    re.IGNORECASE,
-)
-_READER_ADDRESS = re.compile(
-    r"^\W*(click|tap|subscribe|sign up|join|follow|share|download|register|log in|get|don'?t|do not|please|"
-    r"support|like us|tell us|send us|contact us|visit|check out|stay tuned|never miss)\b|\b(you|your)\b",
-    re.IGNORECASE,
-)
-_REPORTING = re.compile(
-    r"\b(said|says|told|tells|according to|announced|added|stated|declared|explained|insisted|warned|affirmed)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -70,7 +49,7 @@ class CleanSettings:
     subheading_fit: float = 0.34
     """Minimum share of a mid-body headline's words found elsewhere in the article."""
     off_topic_words: int = 6
-    """Sentence-shaped lines with this many content words and no fit are inserts."""
+    """Sentence-shaped lines with this many content words, no fit and template lines on both sides are inserts."""
     insert_words: int = 6
     """A mid-body headline this long without topical fit is an inserted link, even before a paragraph."""
     template_articles: int = 3
@@ -204,12 +183,13 @@ def _pattern_reason(text: str) -> str | None:
     prose about a cookie law or a consultation's comments says who said it.
     """
     words = len(text.split())
-    reported = bool(_REPORTING.search(text))
-    if p.MARKER_FRAME.match(text) and words <= 10:
+    # Word limits come first: most lines are long paragraphs that no topic pattern may remove.
+    reported = words <= 35 and bool(p.REPORTING.search(text))
+    if words <= 10 and p.MARKER_FRAME.match(text):
         return p.ADVERTISEMENT if p.AD_WORDS.search(text) else p.TEMPLATE_MARKER
     if words <= 6 and p.AD_WORDS.search(text) and not _sentence_shaped(text):
         return p.ADVERTISEMENT
-    if p.AD_PREFIX.match(text) and words <= 30:
+    if words <= 30 and p.AD_PREFIX.match(text):
         return p.ADVERTISEMENT
     if p.SOCIAL_EMBED.search(text) or p.EMBED_ATTRIBUTION.search(text):
         return p.SHARE
@@ -217,23 +197,23 @@ def _pattern_reason(text: str) -> str | None:
         return p.RELATED
     if p.SOURCE_LINK.match(text) or p.FEED_FOOTER.match(text):
         return p.NAVIGATION
-    if p.COMMENT_LINE.search(text) and words <= 25 and not reported:
+    if words <= 25 and not reported and p.COMMENT_LINE.search(text):
         return p.COMMENT_FORM
-    if p.SHARE_LINE.search(text) and words <= 15 and not reported:
+    if words <= 15 and not reported and p.SHARE_LINE.search(text):
         return p.SHARE
-    if p.NAVIGATION_LINE.match(text) or (p.BREADCRUMB.match(text) and words <= 12):
+    if p.NAVIGATION_LINE.match(text) or (words <= 12 and p.BREADCRUMB.match(text)):
         return p.NAVIGATION
-    if p.NOTICE_LINE.search(text) and words <= 30 and not reported:
+    if words <= 30 and not reported and p.NOTICE_LINE.search(text):
         return p.NOTICE
-    if p.PUBLISHER_NOTE.search(text) and words <= 35 and not reported:
+    if words <= 35 and not reported and p.PUBLISHER_NOTE.search(text):
         return p.NOTICE
     if p.TAGS_LINE.match(text):
         return p.TAGS
-    if p.COPYRIGHT_LINE.search(text) and words <= 25 and not reported:
+    if words <= 25 and not reported and p.COPYRIGHT_LINE.search(text):
         return p.COPYRIGHT
-    if p.CREDIT_LINE.match(text) and words <= 25:
+    if words <= 25 and p.CREDIT_LINE.match(text):
         return p.BYLINE
-    if p.PHOTO_LINE.search(text) and words <= 30:
+    if words <= 30 and p.PHOTO_LINE.search(text):
         return p.PHOTO_CREDIT
     if p.ABOUT_AUTHOR.match(text):
         return p.AUTHOR_BIO
@@ -324,7 +304,7 @@ def label_units(
             attribution
             and before.reason is None
             and before.words <= settings.template_max_words
-            and not _REPORTING.search(before.text)
+            and not p.REPORTING.search(before.text)
         ):
             before.reason = p.SHARE
 
@@ -417,17 +397,17 @@ def label_units(
 
 def _is_author_bio(text: str, author: str | None) -> bool:
     """Text about a journalist: "<Name> covers/writes about/is a correspondent ... Reach her at ..."."""
-    match = _BIO_START.match(text)
+    match = p.BIO_START.match(text)
     if not match:
         return False
     if author and match.group("name") == author:
         return True
-    return bool(_BIO_ROLE.search(text))
+    return bool(p.BIO_ROLE.search(text))
 
 
 def _addresses_reader(text: str) -> bool:
     """A call to the reader (imperative or "you"), not quoted speech."""
-    return bool(_READER_ADDRESS.search(text)) and not _QUOTE.search(text) and not _REPORTING.search(text)
+    return bool(p.READER_ADDRESS.search(text)) and not _QUOTE.search(text) and not p.REPORTING.search(text)
 
 
 def _mentions_author(text: str, author: str | None) -> bool:

@@ -163,7 +163,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
     if not shared_entities and not same_count:
         return None
     predicate = sorted(shared_predicates, key=lambda p: (p in _WEAK, p))[0]
-    about = _about(predicate, shared_entities or x.entities | y.entities, names)
+    about = _about(predicate, shared_entities, x.entities | y.entities, names)
     first, second = sorted((x, y), key=lambda s: (s.claim.date or "", s.claim.article, s.claim.start))
     ref_a = ClaimRef(article=first.claim.article, text=first.claim.text, holder=first.claim.holder)
     ref_b = ClaimRef(article=second.claim.article, text=second.claim.text, holder=second.claim.holder)
@@ -242,10 +242,12 @@ def _polarity(side: _Aligned, predicate: str) -> bool | None:
     return polarity(side.claim.text, predicate, side.cue)
 
 
-def _about(predicate: str, entity_ids: frozenset[str], names: dict[str, Entity]) -> str:
-    candidates = [names[e] for e in entity_ids if e in names]
+def _about(predicate: str, shared: frozenset[str], both: frozenset[str], names: dict[str, Entity]) -> str:
+    # What the claims are about: a shared entity of the kind the predicate concerns (a person is
+    # detained, a place is controlled), else one either claim names.
     prefer = "person" if predicate in _PERSON_FIRST else "place"
-    candidates.sort(key=lambda e: (e.kind != prefer, -len(e.mentions), e.name))
+    candidates = [names[e] for e in both if e in names]
+    candidates.sort(key=lambda e: (e.kind != prefer, e.id not in shared, -len(e.mentions), e.name))
     name = candidates[0].name if candidates else "it"
     template = _ABOUT.get(predicate, "{e}")
     return template.format(e=name, in_e=f" ({name})" if candidates else "")
