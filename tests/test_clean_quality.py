@@ -75,3 +75,43 @@ def test_report_shows_quality_and_speed(dev_result: dict[str, Any]) -> None:
     assert "body lines kept" in report and "trafilatura alone" in report and "Leave one template out" in report
     speed = dev_result["speed"]
     assert speed["text_articles_per_s"] and speed["trafilatura_articles_per_s"] and speed["text_pass_cost_ratio"]
+
+
+# Prose that mentions what template text talks about (cookies, comments, sign-ups, dates) stays;
+# the kinds of template text themselves go, whatever their exact wording.
+PROSE = [
+    "The regulator said the bakery chain had also been selling cookies past their sale date.",
+    "The consultation drew 2,400 comments, most of them from residents of the old town.",
+    "Volunteers can sign up at the town hall until Friday, the organisers told reporters.",
+    "March 3, 2024 The first barges reach the harbour after the ice breaks.",
+]
+TEMPLATE = [
+    "Want the morning briefing in your inbox? Sign up here.",
+    "Your comment will appear once a moderator has reviewed it. Comments are moderated.",
+    "This story was machine-translated from Portuguese and checked by our desk.",
+    "A tugboat guides the ferry into port on Sunday. (Ana Lindqvist / Coastal Times)",
+    "— Port Authority (@PortAuthorityHQ) March 3, 2024",
+    "The post Ferry resumes service appeared first on Coastal Times.",
+]
+
+
+def _reasons(lines: list[str]) -> dict[str, str | None]:
+    from newsdesk.clean.text import label_units, split_units
+
+    paragraph = (
+        "The ferry between the two islands resumed service on Sunday after a three-week strike by crews over "
+        "pay and rest periods ended with an agreement, the operator said in a statement."
+    )
+    body = "\n\n".join([paragraph, *lines, paragraph.replace("Sunday", "Monday")])
+    labelled = label_units(split_units(body), title="Ferry resumes service after crew strike")
+    return {u.text: u.reason for u in labelled.units}
+
+
+def test_prose_about_template_topics_stays() -> None:
+    reasons = _reasons(PROSE)
+    assert all(reasons[line] is None for line in PROSE), reasons
+
+
+def test_kinds_of_template_text_go() -> None:
+    reasons = _reasons(TEMPLATE)
+    assert all(reasons[line] is not None for line in TEMPLATE), reasons

@@ -257,7 +257,8 @@ def label_units(
 
     Steps:
         1. Form: surface patterns and repeated outlet lines; bylines give the
-           author, date lines the date.
+           author, date lines the date. The text of an embedded post goes
+           with the attribution line under it ("— Name (@handle) May 3, 2026").
         2. Closing bios: walking back from the end over template and short
            lines, text about the author ("X covers city hall ... Reach her at
            ...") or a generated persona is a bio.
@@ -267,8 +268,9 @@ def label_units(
            are links.
         5. Head: short non-sentences are navigation.
         6. Tail: a name-only line is the author, persona-like text is a bio;
-           short non-sentences are navigation, and lines that address the
-           reader ("Join now!", "Get the latest ... on your phone") are notices.
+           short non-sentences are navigation, lines that address the reader
+           ("Join now!", "What do you think?") are notices, and a block of
+           two or more headlines is a link list.
         7. Middle: a headline-like line stays as a subheading when it fits the
            article's topic, or when it is short and introduces a paragraph; a
            sentence with no topical fit wedged between template lines is an
@@ -299,9 +301,8 @@ def label_units(
     # An embedded post's text sits right before its attribution line ("Posted by X on <date>").
     for index in range(1, len(units)):
         unit, before = units[index], units[index - 1]
-        attribution = p.EMBED_ATTRIBUTION.match(unit.text) or p.EMBED_ATTRIBUTION.match(unit.text.lstrip("—–- "))
         if (
-            attribution
+            p.EMBED_ATTRIBUTION.match(unit.text)
             and before.reason is None
             and before.words <= settings.template_max_words
             and not p.REPORTING.search(before.text)
