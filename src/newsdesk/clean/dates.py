@@ -19,6 +19,45 @@ _DATE = re.compile(
 _TIME = re.compile(r"\d{1,2}[:h]\d{2}|\d{1,2}\.\d{2}(?=\s*(am|pm)?\b)", re.IGNORECASE)
 
 
+_MONTH_NUMBER = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_PARTS = re.compile(
+    r"^(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]{3})[a-z]*\.?,?\s+(?P<y1>\d{4})"
+    r"|(?P<m2>[a-z]{3})[a-z]*\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4})"
+    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"
+    r"|(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y4>\d{4}))"
+    r"(?:[,\s]*(?:at\s*)?T?(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?:\s*(?P<ampm>am|pm))?)?",
+    re.IGNORECASE,
+)
+
+
+def _fast_parse(candidate: str, date_order: str) -> datetime | None:
+    """Parse the common unambiguous layouts without dateparser (which is slow); None if unsure."""
+    m = _PARTS.match(candidate.strip())
+    if not m:
+        return None
+    try:
+        if m["y1"] or m["y2"]:
+            month = _MONTH_NUMBER.get((m["m1"] or m["m2"]).lower()[:3])
+            if month is None:
+                return None
+            year, day = int(m["y1"] or m["y2"]), int(m["d1"] or m["d2"])
+        elif m["y3"]:
+            year, month, day = int(m["y3"]), int(m["m3"]), int(m["d3"])
+        else:
+            first, second = int(m["a"]), int(m["b"])
+            day, month = (first, second) if date_order == "DMY" else (second, first)
+            if month > 12 >= day:  # the order the text must have used
+                day, month = month, day
+            year = int(m["y4"])
+        hour, minute = int(m["h"] or 0), int(m["mi"] or 0)
+        if m["ampm"] and m["ampm"].lower() == "pm" and hour < 12:
+            hour += 12
+        return datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+
+
 def parse_date(text: str, *, relative_to: datetime | None = None, date_order: str = "DMY") -> str | None:
     """Parse the first absolute date in a short text into ISO 8601.
 
@@ -45,10 +84,8 @@ def parse_date(text: str, *, relative_to: datetime | None = None, date_order: st
         settings["RELATIVE_BASE"] = relative_to
     else:
         settings["REQUIRE_PARTS"] = ["year"]
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", candidate.strip())
-    if iso:
-        parsed: datetime | None = datetime(int(iso[1]), int(iso[2]), int(iso[3]))
-    else:
+    parsed = _fast_parse(candidate, date_order) if match else None
+    if parsed is None:
         parsed = dateparser.parse(candidate.replace(" at ", " "), languages=["en"], settings=settings)  # type: ignore[arg-type]
     if parsed is None:
         return None
