@@ -57,14 +57,17 @@ def test_straight_quotes_and_inverted_attribution(quotes: Extract) -> None:
     assert quote.text.startswith("The harvest was the worst")
 
 
-def test_split_quote_is_one_quote(quotes: Extract) -> None:
+def test_split_quote_gives_one_quote_per_piece(quotes: Extract) -> None:
     text = "“The budget is tight,” the treasurer, Marta Silva, said. “But the schools will get their money.”"
-    quote = only(quotes(text))
-    assert quote.direct
-    assert quote.speaker == "Marta Silva"
-    assert "The budget is tight" in quote.text
-    assert "the schools will get their money" in quote.text
-    assert "treasurer" not in quote.text  # the attribution between the pieces is not quoted
+    first, second = quotes(text)
+    assert first.text == "The budget is tight"
+    assert second.text == "But the schools will get their money."
+    for quote in (first, second):
+        assert quote.direct
+        assert quote.speaker == "Marta Silva"
+        assert quote.cue == "said"
+        assert text[quote.start : quote.end] == quote.text
+    assert first.id != second.id
 
 
 def test_multi_paragraph_quote_follows_the_open_mark(quotes: Extract) -> None:
@@ -73,11 +76,22 @@ def test_multi_paragraph_quote_follows_the_open_mark(quotes: Extract) -> None:
         "“The water rose faster than anyone expected. We moved families out before midnight.\n\n"
         "“Nobody was hurt, and that is what matters,” he said."
     )
-    quote = only(quotes(text))
-    assert quote.direct
-    assert quote.speaker == "Ray Holt"
-    assert "The water rose" in quote.text and "Nobody was hurt" in quote.text
-    assert text.index("The water rose") == quote.start
+    first, second = quotes(text)
+    assert first.text == "The water rose faster than anyone expected. We moved families out before midnight."
+    assert second.text == "Nobody was hurt, and that is what matters"
+    # The first paragraph has no attribution of its own: it is the same quote as the second.
+    assert first.speaker == second.speaker == "Ray Holt"
+    assert first.direct and second.direct
+
+
+def test_quote_only_paragraph_continues_the_previous_speaker(quotes: Extract) -> None:
+    text = (
+        "“Our hospital needs two more surgeons,” said Dr. Nadia Petrov, the chief of staff.\n\n"
+        "“Patients wait eleven weeks for a routine operation, and that is far too long.”"
+    )
+    first, second = quotes(text)
+    assert first.speaker == second.speaker == "Nadia Petrov"
+    assert second.cue == "said"
 
 
 def test_guillemets(quotes: Extract) -> None:
@@ -182,6 +196,20 @@ def test_speaker_span_is_where_the_speaker_is_written(nlp: Language) -> None:
     assert att.speaker == "Ines Alvarez"
     assert att.speaker_span is not None
     assert text[att.speaker_span[0] : att.speaker_span[1]] == "She"
+
+
+def test_offsets_always_match_the_text(quotes: Extract) -> None:
+    text = (
+        "The plan, the minister said, will cost less than expected.\n\n"
+        "“It is ready,” she added. “We start in June.”\n\n"
+        "According to two engineers, the tunnel is already half dug."
+    )
+    found = quotes(text)
+    assert len(found) == 4
+    for quote in found:
+        assert text[quote.start : quote.end] == quote.text
+    assert found[0].text == "The plan, the minister said, will cost less than expected"
+    assert not found[0].direct
 
 
 def test_doc_must_parse_the_text(nlp: Language) -> None:

@@ -71,6 +71,8 @@ class _Aligned:
     entities: frozenset[str]
     denial: bool
     cue: str
+    reported: str
+    """When the claim was reported: the article's publication date, else the claim's own date."""
 
 
 def _context_entities(claim: Claim, text: str, spans: Sequence[tuple[int, int, str]]) -> frozenset[str]:
@@ -125,6 +127,7 @@ def compare_story(
             | ({speakers[c.quote]} if c.quote in speakers else set()),
             denial=bool(c.quote and DENIAL_CUES.search(cues.get(c.quote, ""))),
             cue=cues.get(c.quote or "", ""),
+            reported=(by_article[c.article].published or c.date or "")[:10],
         )
         for c in claims
         if c.article in by_article
@@ -164,7 +167,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
         return None
     predicate = sorted(shared_predicates, key=lambda p: (p in _WEAK, p))[0]
     about = _about(predicate, shared_entities, x.entities | y.entities, names)
-    first, second = sorted((x, y), key=lambda s: (s.claim.date or "", s.claim.article, s.claim.start))
+    first, second = sorted((x, y), key=lambda s: (s.reported, s.claim.article, s.claim.start))
     ref_a = ClaimRef(article=first.claim.article, text=first.claim.text, holder=first.claim.holder)
     ref_b = ClaimRef(article=second.claim.article, text=second.claim.text, holder=second.claim.holder)
     ha, hb = first.claim.holder or "one source", second.claim.holder or "another source"
@@ -175,14 +178,14 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
     differing = [(a, b) for a, b in same_count if a.value != b.value]
     if differing:
         a, b = (differing[0][0], differing[0][1]) if first is x else (differing[0][1], differing[0][0])
-        if first.claim.date and second.claim.date and first.claim.date[:10] < second.claim.date[:10]:
+        if first.reported and second.reported and first.reported < second.reported:
             return Comparison(
                 about=about,
                 relation="update",
                 kind="numeric",
                 explanation=(
-                    f"{hb} reports {b.value:g} {b.noun} on {second.claim.date[:10]}, after {ha} reported "
-                    f"{a.value:g} on {first.claim.date[:10]}: a later figure, not a contradiction."
+                    f"{hb} reports {b.value:g} {b.noun} on {second.reported}, after {ha} reported "
+                    f"{a.value:g} on {first.reported}: a later figure, not a contradiction."
                 ),
                 score=round(0.7 + overlap, 2),
                 a=ref_a,

@@ -93,6 +93,21 @@ CONFIRM = frozenset(
     proof evidence revealed reveals shows showed shown definitely actually admitted admits admit real
     genuine authentic""".split()
 )
+# Words of articles that doubt a circulating story ("making the rounds", "went viral").
+SKEPTIC = frozenset(
+    """viral circulating circulated rounds sensational plausible implausible skeptical skeptic sceptical
+    skepticism scepticism suspicious questionable dubious legitimate legit origin origins source sources
+    satire satirical spoof parody hoax fake website site""".split()
+)
+# Headline cue groups, each a binary feature: the baseline's refuting words, split by meaning.
+HEADLINE_CUES: dict[str, frozenset[str]] = {
+    "cue_fake": frozenset("fake fakes hoax hoaxes prank pranks false bogus spoof satire myth untrue fraud".split()),
+    "cue_deny": frozenset("deny denies denied denying denial dismiss dismisses dismissed reject rejects".split()),
+    "cue_debunk": frozenset("debunk debunks debunked refute refutes refuted retract retracts retracted".split()),
+    "cue_not": frozenset(NEGATION),
+    "cue_confirm": frozenset("confirm confirms confirmed confirmation real true official officially".split()),
+    "cue_hedge": frozenset("reportedly allegedly claims claim may might could rumor rumors rumour".split()),
+}
 REFUTE_PHRASES = frozenset(
     {
         ("not", "true"),
@@ -110,8 +125,8 @@ REFUTE_PHRASES = frozenset(
 HEDGE_PHRASES = frozenset(
     {("according", "to"), ("has", "not"), ("have", "not"), ("not", "yet"), ("could", "not"), ("if", "true")}
 )
-_LEXICONS: tuple[frozenset[str], ...] = (REFUTE, NEGATION, HEDGE, REPORT, CONFIRM)
-_LEXICON_NAMES: tuple[str, ...] = ("refute", "negation", "hedge", "report", "confirm")
+_LEXICONS: tuple[frozenset[str], ...] = (REFUTE, NEGATION, HEDGE, REPORT, CONFIRM, SKEPTIC)
+_LEXICON_NAMES: tuple[str, ...] = ("refute", "negation", "hedge", "report", "confirm", "skeptic")
 
 
 def tokenize(text: str) -> list[str]:
@@ -149,7 +164,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def lexicon_counts(tokens: Sequence[str]) -> np.ndarray:
-    """Counts of refute / negation / hedge / report / confirm words in a token list (phrases included)."""
+    """Counts of the words of each lexicon (:data:`_LEXICON_NAMES`) in a token list, phrases included."""
     counts = np.zeros(len(_LEXICONS), dtype=np.float64)
     for tok in tokens:
         for i, lex in enumerate(_LEXICONS):
@@ -403,7 +418,9 @@ def _feature_names() -> list[str]:
     ]
     for prefix in ("h", "b_rate", "lead", "top", "matched"):
         names += [f"{prefix}_{lex}" for lex in _LEXICON_NAMES]
+    names += [f"tail_{lex}" for lex in _LEXICON_NAMES]
     names += ["h_refute_x_top_refute", "h_refute_x_b_refute_rate", "top_refute_minus_h_refute"]
+    names += [f"h_{cue}" for cue in HEADLINE_CUES]
     return names
 
 
@@ -442,7 +459,11 @@ def _features(h: _Headline, b: _Body, space: TextSpace) -> np.ndarray:
     top_lex = b.sent_lex[top].sum(axis=0) if len(top) else np.zeros(len(_LEXICONS))
     lead_lex = b.sent_lex[:3].sum(axis=0)
     matched_rows = [i for i, ss in enumerate(b.sent_stems) if len(ss & hs) >= max(1, min(2, h_len))]
-    matched_lex = b.sent_lex[matched_rows].sum(axis=0) / max(1, len(matched_rows)) if matched_rows else np.zeros(5)
+    matched_lex = (
+        b.sent_lex[matched_rows].sum(axis=0) / len(matched_rows) if matched_rows else np.zeros(len(_LEXICONS))
+    )
+    half = len(b.sent_tokens) // 2
+    tail_lex = b.sent_lex[half:].sum(axis=0) * 100.0 / max(1, sum(len(st) for st in b.sent_tokens[half:]))
     per100 = 100.0 / max(1, len(b.tokens))
 
     negated = [s for s in in_body if s in b.negated_stems]
@@ -493,7 +514,10 @@ def _features(h: _Headline, b: _Body, space: TextSpace) -> np.ndarray:
     feats += list(lead_lex)
     feats += list(top_lex)
     feats += list(matched_lex)
+    feats += list(tail_lex)
     feats += [h.lex[0] * top_lex[0], h.lex[0] * b.lex[0] * per100, top_lex[0] - h.lex[0]]
+    h_tokens = set(h.tokens)
+    feats += [float(bool(h_tokens & cue)) for cue in HEADLINE_CUES.values()]
     return np.asarray(feats, dtype=np.float64)
 
 

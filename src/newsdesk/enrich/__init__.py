@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from newsdesk.enrich.dates import resolve_date, sentence_around
 from newsdesk.enrich.entities import (
     FoundMention,
     canonicalize,
@@ -15,7 +16,6 @@ from newsdesk.enrich.entities import (
     stated_aliases,
     tokens_match,
 )
-from newsdesk.enrich.dates import resolve_date, sentence_around
 from newsdesk.enrich.language import LanguageDetector
 from newsdesk.enrich.quotes import extract_quotes
 from newsdesk.errors import NewsdeskError
@@ -92,7 +92,9 @@ class Enricher:
             aliases.extend(stated_aliases(article.text, [m.mention for m in mentions]))
             people = [m.mention for m in mentions if m.kind in _PERSONLIKE]
             quotes.extend(
-                replace(q, date=q.date or resolve_date(sentence_around(article.text, q.start, q.end), article.published))
+                replace(
+                    q, date=q.date or resolve_date(sentence_around(article.text, q.start, q.end), article.published)
+                )
                 for q in extract_quotes(article.id, article.text, doc, people)
             )
             if progress:

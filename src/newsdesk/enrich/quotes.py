@@ -37,7 +37,6 @@ How one article is processed:
 from __future__ import annotations
 
 import bisect
-import itertools
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -325,32 +324,32 @@ def extract_quotes(
             ``(start, end)``, e.g. the canonical entity name.
 
     Returns:
-        Quotes in text order. ``start``/``end`` delimit the content without
-        quote marks; for split and multi-paragraph quotes they run from the
-        first to the last quoted character and ``text`` joins the pieces
-        (with a blank line between paragraphs, `` … `` where the attribution
-        was left out).
-        ``speaker_entity`` is left ``None`` for the entity linker to fill.
+        Quotes in text order, with ``text == text[start:end]``: the content
+        without quote marks (and without the comma that ends a quoted piece).
+        A split or multi-paragraph quote yields one quote per piece, all with
+        the same speaker and cue. ``speaker_entity`` is left ``None`` for the
+        entity linker to fill.
     """
     quotes = []
     for att in find_attributions(text, doc, mentions, names=names):
-        body = text[att.segments[0][0] : att.segments[0][1]]
-        for (_, prev_end), (start, end) in itertools.pairwise(att.segments):
-            # Paragraphs stay paragraphs; words left out within one are elided.
-            body += ("\n\n" if "\n" in text[prev_end:start] else " … ") + text[start:end]
-        quotes.append(
-            Quote(
-                id=content_id(article_id, str(att.start), str(att.end), prefix="q-"),
-                article=article_id,
-                speaker=att.speaker,
-                speaker_entity=None,
-                cue=att.cue,
-                text=body,
-                direct=att.direct,
-                start=att.start,
-                end=att.end,
+        # A split or multi-paragraph quote gives one Quote per quoted piece, so
+        # the words between ("...," she said. "...") are never part of a quote;
+        # a reported clause interrupted by its cue stays whole.
+        spans = att.segments if att.direct else ((att.start, att.end),)
+        for start, end in spans:
+            quotes.append(
+                Quote(
+                    id=content_id(article_id, str(start), str(end), prefix="q-"),
+                    article=article_id,
+                    speaker=att.speaker,
+                    speaker_entity=None,
+                    cue=att.cue,
+                    text=text[start:end],
+                    direct=att.direct,
+                    start=start,
+                    end=end,
+                )
             )
-        )
     return quotes
 
 
@@ -578,8 +577,8 @@ def _is_split(ctx: _Context, first: _Passage, second: _Passage) -> bool:
         sent_end = ctx.sentence_of(closing[-1].i)[1]
         sent_end_char = ctx.token_ends[sent_end - 1]
         newline = ctx.text.find("\n", second.close_at, sent_end_char)
-        tail = ctx.tokens_in(second.close_at, sent_end_char if newline < 0 else newline)
-        if any(_is_cue(t, QUOTING_VERBS) for t in tail):
+        after = ctx.tokens_in(second.close_at, sent_end_char if newline < 0 else newline)
+        if any(_is_cue(t, QUOTING_VERBS) for t in after):
             return False
     return bool(words) or gap.strip(_EDGE_STRIP) == ""
 
