@@ -79,3 +79,31 @@ def test_stated_acronym_alias_merges() -> None:
 def test_entity_ids_are_stable() -> None:
     found = [_found("a1", "Lena Varga"), _found("a2", "Lena Varga")]
     assert [e.id for e in canonicalize(found)] == [e.id for e in canonicalize(list(reversed(found)))]
+
+
+def test_expanded_mentions_across_line_breaks_keep_offsets() -> None:
+    from newsdesk.enrich.entities import expand_mentions
+    from newsdesk.model import Entity
+
+    text = "Talks stalled.\nLater the Union of\nPort Workers said it would strike. Adebayo agreed."
+    entities = [
+        Entity(
+            id="e-1",
+            name="Union of Port Workers",
+            kind="organization",
+            mentions=[Mention(article="a0", text="Union of Port Workers", start=0, end=21)],
+        ),
+        Entity(
+            id="e-2",
+            name="Yusuf Adebayo",
+            kind="person",
+            mentions=[Mention(article="a0", text="Yusuf Adebayo", start=30, end=43)],
+        ),
+    ]
+    expanded = expand_mentions({"a1": text}, entities)
+    for entity in expanded:
+        for m in entity.mentions:
+            if m.article == "a1":
+                assert text[m.start : m.end] == m.text
+    assert any(m.article == "a1" for m in expanded[0].mentions)
+    assert any(m.article == "a1" and m.text == "Adebayo" for m in expanded[1].mentions)

@@ -104,13 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev_st.add_argument("--docs", type=Path, help="folder of the documents for a gold.json corpus")
     ev_st.add_argument("--split", choices=("holdout", "train", "all"), default="holdout")
     ev_st.add_argument("--no-peers", action="store_true", help="skip the peer baselines")
+    ev_cross = evals.add_parser("crosslingual", help="foreign-language articles joining the story of their event")
+    ev_cross.add_argument("path", type=Path, help="multilingual gold.json (e.g. tests/data/multilingual/gold.json)")
+    ev_cross.add_argument("--docs", type=Path, help="folder of the English documents it refers to")
     ev_stance = evals.add_parser("stance", help="FNC-1 stance: relative score, macro-F1, per-class F1")
     ev_stance.add_argument("path", type=Path, help="FNC-1 folder")
     ev_stance.add_argument("--split", choices=("holdout", "train"), default="holdout")
     ev_con = evals.add_parser("contradictions", help="contradictions, updates, agreements against gold.json")
     ev_con.add_argument("path", type=Path, help="gold.json")
     ev_con.add_argument("--docs", type=Path, help="folder of the documents when not beside gold.json")
-    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_stance, ev_con):
+    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con):
         sub.add_argument("--json", action="store_true", help="print the full result as JSON")
 
     demo = commands.add_parser(

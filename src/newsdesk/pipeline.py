@@ -22,6 +22,8 @@ from newsdesk.model import Analysis, Article, Problem, RawDocument
 from newsdesk.settings import Settings
 from newsdesk.storage import Store
 from newsdesk.stories import group_stories
+from newsdesk.stories.crosslingual import join_across_languages
+from newsdesk.stories.embeddings import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,7 @@ def analyze_articles(
     settings: Settings = Settings(),
     *,
     enricher: Enricher | None = None,
+    embedder: Embedder | None = None,
     progress: Progress | None = None,
 ) -> Analysis:
     """Run enrichment, story grouping and comparison over articles.
@@ -120,6 +123,7 @@ def analyze_articles(
         articles: Cleaned articles in arrival order.
         settings: All stage settings.
         enricher: A reusable enricher (models load once); made when None.
+        embedder: The multilingual embedder for joins across languages; made when needed.
         progress: Called with 1 per article enriched.
 
     Returns:
@@ -130,6 +134,7 @@ def analyze_articles(
     duplicates = find_duplicates(enriched.articles)
     marked = [replace(a, duplicate_of=duplicates.get(a.id)) for a in enriched.articles]
     stories = group_stories(marked, enriched.entities, settings.stories)
+    stories = join_across_languages(stories, marked, embedder or Embedder(), settings.crosslingual)
     stories, claims = compare_stories(stories, marked, enriched.quotes, enriched.entities, settings.compare)
     return Analysis(articles=marked, entities=enriched.entities, quotes=enriched.quotes, claims=claims, stories=stories)
 

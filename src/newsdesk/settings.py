@@ -31,8 +31,9 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import IngestSettings
 from newsdesk.ingest.web import FetchSettings
 from newsdesk.stories import StorySettings
+from newsdesk.stories.crosslingual import CrossLingualSettings
 
-SECTIONS = ("ingest", "fetch", "clean", "enrich", "stories", "compare")
+SECTIONS = ("ingest", "fetch", "clean", "enrich", "stories", "crosslingual", "compare")
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -44,6 +45,7 @@ class Settings:
     clean: CleanSettings = field(default_factory=CleanSettings)
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
     stories: StorySettings = field(default_factory=StorySettings)
+    crosslingual: CrossLingualSettings = field(default_factory=CrossLingualSettings)
     compare: CompareSettings = field(default_factory=CompareSettings)
     clean_fast_html: bool = False
     """Use trafilatura's fast mode for HTML (about 2.5x faster, slightly less recall)."""

@@ -460,21 +460,20 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
             start, end = match.span()
             if any(s < end and start < e for s, e in taken):
                 continue
-            words = match.group().split()
+            # Word offsets in the text itself: the phrase may span a line break or repeated spaces.
+            words = [(start + w.start(), start + w.end()) for w in re.finditer(r"\S+", match.group())]
             # "But Salih", "Resistance Front It": also try the phrase's parts, longest first.
             spans = sorted(
                 ((i, j) for i in range(len(words)) for j in range(i + 1, len(words) + 1)),
                 key=lambda ij: (ij[0] - ij[1], ij[0]),
             )
             for i, j in spans:
-                phrase = " ".join(words[i:j])
+                begin, finish = words[i][0], words[j - 1][1]
+                phrase = text[begin:finish]
                 owner = _owner(tuple(name_tokens(phrase)), index, kinds, local, acronym=phrase.isupper())
                 if owner:
-                    offset = text.index(phrase, start)
-                    added[owner].append(
-                        Mention(article=article_id, text=phrase, start=offset, end=offset + len(phrase))
-                    )
-                    taken.append((offset, offset + len(phrase)))
+                    added[owner].append(Mention(article=article_id, text=phrase, start=begin, end=finish))
+                    taken.append((begin, finish))
                     break
     result = []
     for entity in entities:

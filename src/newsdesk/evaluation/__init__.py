@@ -12,7 +12,7 @@ from typing import Any
 
 from newsdesk.errors import NewsdeskError
 
-BENCHMARKS = ("clean", "attribution", "entities", "stories", "stance", "contradictions")
+BENCHMARKS = ("clean", "attribution", "entities", "stories", "crosslingual", "stance", "contradictions")
 
 
 def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
@@ -47,12 +47,26 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
         result = evaluate_entities(path, docs)
         return result, format_entities_report(result)
     if benchmark == "stories":
-        from newsdesk.evaluation.stories import evaluate_stories, format_stories_report
+        from newsdesk.evaluation.stories import evaluate_gold_stories, evaluate_stories, format_stories_report
 
-        result = evaluate_stories(
-            path, docs_dir=docs, split=options.get("split", "holdout"), peers=not options.get("no_peers", False)
-        )
+        if path.is_file():  # a gold.json corpus, run through the whole pipeline
+            result = evaluate_gold_stories(path, Path(docs) if docs else None)
+            ours = result["newsdesk"]
+            text = (
+                f"{result['corpus']}: BCubed P {ours['bcubed']['precision']:.3f} R {ours['bcubed']['recall']:.3f} "
+                f"F1 {ours['bcubed']['f1']:.3f}; pairwise F1 {ours['pairwise']['f1']:.3f}; {ours['stories']} stories; "
+                f"{ours['duplicates_flagged']} near-duplicate(s) flagged"
+            )
+            return result, text
+        result = evaluate_stories(path, split=options.get("split", "holdout"), peers=not options.get("no_peers", False))
         return result, format_stories_report(result)
+    if benchmark == "crosslingual":
+        from newsdesk.evaluation.crosslingual import evaluate_crosslingual, format_crosslingual_report
+
+        if docs is None:
+            raise NewsdeskError("crosslingual needs --docs: the folder of the English documents")
+        result = evaluate_crosslingual(path, Path(docs))
+        return result, format_crosslingual_report(result)
     if benchmark == "stance":
         from newsdesk.evaluation.stance import evaluate_stance, format_stance_report
 

@@ -1,0 +1,576 @@
+"""Score story grouping against gold stories: FNC-1 bodies, or a corpus with a gold.json.
+
+FNC-1 (``train_bodies.csv``) has 1,683 news bodies without titles or dates;
+``stories_train.json`` gives every Body ID a gold story (bodies linked through
+a related headline form one story), and the official split lists the Body IDs
+of the tuning part (``training_ids.txt``) and of the held-out part
+(``hold_out_ids.txt``), one id a line.
+
+How :func:`evaluate_stories` scores, in one process on the same data:
+
+1. Every body becomes an :class:`~newsdesk.model.Article`: no title,
+   paragraphs split on blank lines, id from :meth:`Article.make_id`, file
+   order as time order. A body whose text repeats an earlier body's (FNC-1
+   has 15) keeps its own id and is marked ``duplicate_of`` the first one, as
+   newsdesk marks republished copies.
+2. newsdesk groups the bodies of the scored part with the given
+   :class:`~newsdesk.stories.StorySettings` (defaults learned on the tuning
+   part by ``scripts/tune_stories.py``).
+3. The peer, TF-IDF + agglomerative clustering (scikit-learn, cosine
+   distance, average linkage), gets its distance threshold tuned on the
+   tuning part in the same run, then clusters the scored part. BERTopic is
+   run only when it is installed (it needs torch, which newsdesk does not
+   ship); otherwise the result says so.
+4. Both are scored with BCubed (per item: the share of its predicted story
+   that shares its gold story, and the share of its gold story that shares its
+   predicted story, averaged over items) and pairwise precision/recall/F1
+   (over pairs of items put together). A paired bootstrap over gold stories
+   gives a 95% interval for newsdesk's BCubed F1 minus the peer's.
+5. Optionally (``scale=N``), :func:`bench_stories_speed` times newsdesk's
+   grouping of N bodies (copies of FNC-1 bodies with words dropped at random)
+   in a fresh process and reads its peak memory.
+
+Run on the held-out part with::
+
+    python -m newsdesk.evaluation.stories /path/to/fnc1 --scale 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import multiprocessing
+import random
+import re
+import resource
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from newsdesk.errors import NewsdeskError
+from newsdesk.model import Article, content_id
+from newsdesk.stories.grouping import StorySettings, group_stories
+
+logger = logging.getLogger(__name__)
+
+BODIES_FILE = "train_bodies.csv"
+STORIES_FILE = "stories_train.json"
+SPLIT_FILES = {"tuning": "training_ids.txt", "holdout": "hold_out_ids.txt"}
+PEER_THRESHOLDS = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))
+"""Cosine distance thresholds tried when tuning the agglomerative peer (0.50 to 0.99)."""
+
+_BLANK_LINES_RE = re.compile(r"\n\s*\n")
+
+Clusters = Sequence[Sequence[str]]
+
+
+# -- metrics ------------------------------------------------------------------------------------------
+
+
+def _labels(pred: Clusters, gold: Mapping[str, str]) -> tuple[list[str], dict[str, int]]:
+    """Scored items (those with a gold story) and their predicted cluster; unclustered items are singletons."""
+    cluster: dict[str, int] = {}
+    for number, members in enumerate(pred):
+        for item in members:
+            cluster[item] = number
+    items = list(gold)
+    extra = len(pred)
+    for item in items:
+        if item not in cluster:
+            cluster[item] = extra
+            extra += 1
+    return items, cluster
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def _bcubed_items(pred: Clusters, gold: Mapping[str, str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    items, cluster = _labels(pred, gold)
+    pred_size = Counter(cluster[i] for i in items)
+    gold_size = Counter(gold[i] for i in items)
+    both = Counter((cluster[i], gold[i]) for i in items)
+    precision = np.array([both[(cluster[i], gold[i])] / pred_size[cluster[i]] for i in items])
+    recall = np.array([both[(cluster[i], gold[i])] / gold_size[gold[i]] for i in items])
+    return items, precision, recall
+
+
+def bcubed(pred: Clusters, gold: Mapping[str, str]) -> dict[str, float]:
+    """BCubed precision, recall and F1 of predicted clusters against gold labels.
+
+    Only items with a gold label are scored: predicted items without one are
+    ignored, and a gold item missing from every cluster counts as a cluster of its own.
+
+    Args:
+        pred: Predicted clusters (lists of item ids).
+        gold: Item id to gold cluster label.
+
+    Returns:
+        ``{"precision", "recall", "f1"}``; all 1.0 when there is nothing to score.
+    """
+    if not gold:
+        return {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    _, precision, recall = _bcubed_items(pred, gold)
+    p, r = float(precision.mean()), float(recall.mean())
+    return {"precision": p, "recall": r, "f1": _f1(p, r)}
+
+
+def pairwise(pred: Clusters, gold: Mapping[str, str]) -> dict[str, float]:
+    """Pairwise precision, recall and F1: over the pairs of items put in one cluster.
+
+    Precision is the share of predicted same-cluster pairs that share a gold
+    label; recall the share of gold same-label pairs predicted together. With
+    no predicted pair precision is 1.0; with no gold pair recall is 1.0.
+    Items are restricted as in :func:`bcubed`.
+
+    Args:
+        pred: Predicted clusters (lists of item ids).
+        gold: Item id to gold cluster label.
+
+    Returns:
+        ``{"precision", "recall", "f1"}``.
+    """
+    items, cluster = _labels(pred, gold)
+
+    def pairs(counts: Iterable[int]) -> int:
+        return sum(n * (n - 1) // 2 for n in counts)
+
+    together = pairs(Counter(cluster[i] for i in items).values())
+    same = pairs(Counter(gold[i] for i in items).values())
+    right = pairs(Counter((cluster[i], gold[i]) for i in items).values())
+    p = right / together if together else 1.0
+    r = right / same if same else 1.0
+    return {"precision": p, "recall": r, "f1": _f1(p, r)}
+
+
+def bootstrap_difference(
+    pred_a: Clusters, pred_b: Clusters, gold: Mapping[str, str], *, rounds: int = 1000, seed: int = 0
+) -> dict[str, float]:
+    """Paired bootstrap over gold stories of BCubed F1(a) - F1(b).
+
+    Per-item BCubed precision and recall are computed once on the full data;
+    each round draws gold stories with replacement and averages over their items.
+
+    Returns:
+        ``{"f1_diff", "ci_low", "ci_high", "share_above_zero"}`` (95% percentile interval).
+    """
+    items, pa, ra = _bcubed_items(pred_a, gold)
+    _, pb, rb = _bcubed_items(pred_b, gold)
+    by_story: dict[str, list[int]] = defaultdict(list)
+    for k, item in enumerate(items):
+        by_story[gold[item]].append(k)
+    groups = list(by_story.values())
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(rounds):
+        chosen = np.concatenate([groups[g] for g in rng.integers(0, len(groups), len(groups))])
+        fa = _f1(float(pa[chosen].mean()), float(ra[chosen].mean()))
+        fb = _f1(float(pb[chosen].mean()), float(rb[chosen].mean()))
+        diffs.append(fa - fb)
+    whole = _f1(float(pa.mean()), float(ra.mean())) - _f1(float(pb.mean()), float(rb.mean()))
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return {
+        "f1_diff": whole,
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "share_above_zero": float(np.mean(np.array(diffs) > 0)),
+    }
+
+
+# -- corpora ------------------------------------------------------------------------------------------
+
+
+def body_article(body: str, path: str, taken: Mapping[str, str] | None = None) -> Article:
+    """Build the Article of an untitled body: paragraphs split on blank lines.
+
+    Args:
+        body: The body text.
+        path: Where it came from (e.g. ``train_bodies.csv:123``).
+        taken: Article ids already used, to the path using them; a repeated
+            body gets an id of its own and ``duplicate_of`` the first.
+    """
+    paragraphs = [" ".join(p.split()) for p in _BLANK_LINES_RE.split(body.replace("\r\n", "\n"))]
+    paragraphs = [p for p in paragraphs if p]
+    article_id = Article.make_id("", paragraphs)
+    duplicate_of = None
+    if taken is not None and article_id in taken:
+        duplicate_of, article_id = article_id, content_id(article_id, path, prefix="a-")
+    return Article(id=article_id, path=path, title="", paragraphs=paragraphs, duplicate_of=duplicate_of)
+
+
+def load_fnc_bodies(data_dir: Path | str) -> tuple[list[Article], dict[str, str], dict[str, list[str]]]:
+    """Read FNC-1 bodies, their gold stories and the official split.
+
+    Args:
+        data_dir: Folder with ``train_bodies.csv``, ``stories_train.json``,
+            ``training_ids.txt`` and ``hold_out_ids.txt``.
+
+    Returns:
+        ``(articles, gold, split)``: articles in file order (path
+        ``train_bodies.csv:<Body ID>``); gold maps article id to story label;
+        split maps ``"tuning"`` and ``"holdout"`` to article ids in file order.
+
+    Raises:
+        NewsdeskError: A file is missing or not in the FNC-1 layout.
+    """
+    folder = Path(data_dir)
+    try:
+        with open(folder / BODIES_FILE, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        stories = json.loads((folder / STORIES_FILE).read_text(encoding="utf-8"))["stories"]
+        parts = {name: (folder / file).read_text(encoding="utf-8").split() for name, file in SPLIT_FILES.items()}
+    except (OSError, KeyError, ValueError) as exc:
+        raise NewsdeskError(
+            f"{folder}: not an FNC-1 folder ({exc}); it needs {BODIES_FILE}, {STORIES_FILE}, "
+            f"{SPLIT_FILES['tuning']} and {SPLIT_FILES['holdout']}"
+        ) from exc
+    if rows and not {"Body ID", "articleBody"} <= set(rows[0]):
+        raise NewsdeskError(f"{folder / BODIES_FILE}: expected the columns 'Body ID' and 'articleBody'")
+    articles: list[Article] = []
+    gold: dict[str, str] = {}
+    by_body: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for row in rows:
+        body_id = row["Body ID"].strip()
+        article = body_article(row["articleBody"], f"{BODIES_FILE}:{body_id}", taken)
+        taken.setdefault(article.id, article.path)
+        articles.append(article)
+        by_body[body_id] = article.id
+        if body_id in stories:
+            gold[article.id] = str(stories[body_id])
+    split: dict[str, list[str]] = {}
+    for name, ids in parts.items():
+        wanted = set(ids)
+        unknown = wanted - set(by_body)
+        if unknown:
+            raise NewsdeskError(f"{SPLIT_FILES[name]} names Body IDs not in {BODIES_FILE}: {sorted(unknown)[:5]}")
+        split[name] = [by_body[b] for b in by_body if b in wanted]
+    return articles, gold, split
+
+
+def load_gold_json(path: Path | str) -> dict[str, str]:
+    """Read the gold stories of a gold.json file (``"stories"``: lists of document keys).
+
+    Document keys are file names (``01_x.txt``) or, for JSONL lines,
+    ``file.jsonl:N``. Each list becomes one story label (``story-<n>``).
+
+    Returns:
+        Document key to story label.
+
+    Raises:
+        NewsdeskError: The file is unreadable or has no ``stories`` list.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        stories = data["stories"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise NewsdeskError(f"{path}: cannot read gold stories ({exc})") from exc
+    return {str(key): f"story-{n}" for n, keys in enumerate(stories) for key in keys}
+
+
+def match_gold(articles: Sequence[Article], gold_by_key: Mapping[str, str]) -> dict[str, str]:
+    """Map gold.json document keys to article ids by file name (``Path(article.path).name``).
+
+    Articles without a gold story are left out (they are not scored).
+    """
+    return {a.id: gold_by_key[Path(a.path).name] for a in articles if Path(a.path).name in gold_by_key}
+
+
+# -- peers --------------------------------------------------------------------------------------------
+
+
+def _peer_distances(articles: Sequence[Article]) -> np.ndarray:
+    """Cosine distances of plain TF-IDF vectors (the peer's standard setup)."""
+    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
+        [f"{a.title}\n{a.text}" for a in articles]
+    )
+    return np.clip(1.0 - (vectors @ vectors.T).toarray(), 0.0, None)
+
+
+def agglomerative_peer(articles: Sequence[Article], threshold: float) -> list[list[str]]:
+    """TF-IDF + agglomerative clustering (cosine distance, average linkage) at a distance threshold."""
+    if len(articles) < 2:
+        return [[a.id] for a in articles]
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
+    )
+    labels = model.fit_predict(_peer_distances(articles))
+    groups: dict[int, list[str]] = defaultdict(list)
+    for article, label in zip(articles, labels, strict=True):
+        groups[int(label)].append(article.id)
+    return list(groups.values())
+
+
+def tune_agglomerative(
+    articles: Sequence[Article], gold: Mapping[str, str], thresholds: Sequence[float] = PEER_THRESHOLDS
+) -> tuple[float, float]:
+    """Pick the peer's distance threshold with the best BCubed F1; returns ``(threshold, f1)``."""
+    distances = _peer_distances(articles)
+    best = (thresholds[0], -1.0)
+    for threshold in thresholds:
+        model = AgglomerativeClustering(
+            n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
+        )
+        labels = model.fit_predict(distances)
+        groups: dict[int, list[str]] = defaultdict(list)
+        for article, label in zip(articles, labels, strict=True):
+            groups[int(label)].append(article.id)
+        f1 = bcubed(list(groups.values()), gold)["f1"]
+        if f1 > best[1]:
+            best = (threshold, f1)
+    return best
+
+
+def _bertopic_status() -> str:
+    try:
+        import bertopic  # noqa: F401
+    except ImportError:
+        return "not installed"
+    return "installed but not run: newsdesk has no offline embedding model for it"
+
+
+# -- evaluation ---------------------------------------------------------------------------------------
+
+
+def _scores(pred: Clusters, gold: Mapping[str, str], seconds: float, count: int) -> dict[str, Any]:
+    return {
+        "bcubed": bcubed(pred, gold),
+        "pairwise": pairwise(pred, gold),
+        "stories": len(pred),
+        "seconds": seconds,
+        "articles_per_second": count / seconds if seconds else float("inf"),
+    }
+
+
+T = TypeVar("T")
+
+
+def _timed(run: Callable[[], T]) -> tuple[T, float]:
+    start = time.perf_counter()
+    result = run()
+    return result, time.perf_counter() - start
+
+
+def evaluate_stories(
+    data_dir: Path | str,
+    *,
+    split: str = "holdout",
+    peers: bool = True,
+    embed: bool = False,
+    scale: int | None = None,
+    settings: StorySettings = StorySettings(),
+) -> dict[str, Any]:
+    """Score newsdesk's story grouping (and the peers) on one part of FNC-1.
+
+    Args:
+        data_dir: The FNC-1 folder (see :func:`load_fnc_bodies`).
+        split: ``"holdout"`` (default), ``"tuning"`` or ``"all"``.
+        peers: Also run the agglomerative peer (tuned on the tuning part) and BERTopic if installed.
+        embed: Group with sentence embeddings; newsdesk has no embedding model yet, so this raises.
+        scale: When set, also time grouping of this many bodies (:func:`bench_stories_speed`).
+        settings: newsdesk's grouping settings.
+
+    Returns:
+        A JSON-ready dict: data sizes, settings, ``newsdesk`` and ``peers``
+        scores (BCubed and pairwise P/R/F1, stories, seconds, articles/s),
+        the bootstrap comparison and, with ``scale``, ``speed``.
+
+    Raises:
+        NewsdeskError: Unknown split, unreadable data, or ``embed=True``.
+    """
+    if embed:
+        raise NewsdeskError("embed=True: newsdesk has no sentence-embedding model yet; run without --embed")
+    articles, gold, parts = load_fnc_bodies(data_dir)
+    by_id = {a.id: a for a in articles}
+    if split == "all":
+        chosen = [a.id for a in articles]
+    elif split in parts:
+        chosen = parts[split]
+    else:
+        raise NewsdeskError(f"unknown split {split!r}: use holdout, tuning or all")
+    scored = [by_id[i] for i in chosen]
+    scored_gold = {i: gold[i] for i in chosen if i in gold}
+    result: dict[str, Any] = {
+        "data": str(data_dir),
+        "split": split,
+        "articles": len(scored),
+        "gold_stories": len(set(scored_gold.values())),
+        "settings": asdict(settings),
+    }
+    pred, seconds = _timed(lambda: [s.articles for s in group_stories(scored, (), settings)])
+    result["newsdesk"] = _scores(pred, scored_gold, seconds, len(scored))
+    result["peers"] = {}
+    if peers:
+        tuning = [by_id[i] for i in parts["tuning"]]
+        tuning_gold = {i: gold[i] for i in parts["tuning"] if i in gold}
+        (threshold, tuning_f1), tune_seconds = _timed(lambda: tune_agglomerative(tuning, tuning_gold))
+        peer, peer_seconds = _timed(lambda: agglomerative_peer(scored, threshold))
+        result["peers"]["agglomerative"] = {
+            **_scores(peer, scored_gold, peer_seconds, len(scored)),
+            "distance_threshold": threshold,
+            "tuning_f1": tuning_f1,
+            "tuning_seconds": tune_seconds,
+        }
+        result["newsdesk_vs_agglomerative"] = bootstrap_difference(pred, peer, scored_gold)
+        result["peers"]["bertopic"] = {"status": _bertopic_status()}
+    if scale:
+        result["speed"] = bench_stories_speed(data_dir, n=scale, settings=settings)
+    return result
+
+
+def perturbed_bodies(articles: Sequence[Article], n: int, *, drop: float = 0.1, seed: int = 0) -> list[Article]:
+    """Return ``n`` articles: copies of ``articles`` in turn, each missing a random ``drop`` share of its words.
+
+    The copies are shuffled, so the copies of one body are spread through the stream.
+    """
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        source = articles[k % len(articles)]
+        paragraphs = [" ".join(w for w in p.split() if rng.random() >= drop) for p in source.paragraphs]
+        paragraphs = [p for p in paragraphs if p] or source.paragraphs
+        out.append(
+            Article(
+                id=content_id(Article.make_id("", paragraphs), str(k), prefix="a-"),
+                path=f"{source.path}#copy{k}",
+                title="",
+                paragraphs=paragraphs,
+            )
+        )
+    rng.shuffle(out)
+    return out
+
+
+def _speed_worker(data_dir: str, n: int, settings: StorySettings) -> dict[str, float]:
+    articles, _, _ = load_fnc_bodies(data_dir)
+    stream = perturbed_bodies(articles, n)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    stories = group_stories(stream, (), settings)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    return {
+        "articles": n,
+        "stories": len(stories),
+        "seconds": seconds,
+        "articles_per_second": n / seconds if seconds else float("inf"),
+        "peak_rss_mb": peak / 1024,
+        "rss_before_grouping_mb": before / 1024,
+    }
+
+
+def bench_stories_speed(
+    data_dir: Path | str, n: int = 10_000, settings: StorySettings = StorySettings(), *, fresh_process: bool = True
+) -> dict[str, float]:
+    """Time newsdesk's grouping of ``n`` perturbed FNC-1 bodies (no embeddings).
+
+    In a fresh process (the default) the peak resident memory is that of this
+    run alone; ``rss_before_grouping_mb`` is its peak before grouping started
+    (Python, libraries and the articles), so the difference is what grouping
+    added. ``fresh_process=False`` runs in this process (peaks then include
+    whatever this process did before).
+
+    Returns:
+        ``{"articles", "stories", "seconds", "articles_per_second", "peak_rss_mb", "rss_before_grouping_mb"}``.
+    """
+    if not fresh_process:
+        return _speed_worker(str(data_dir), n, settings)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_speed_worker, (str(data_dir), n, settings))
+
+
+def _row(name: str, scores: Mapping[str, Any]) -> str:
+    b, p = scores["bcubed"], scores["pairwise"]
+    return (
+        f"{name:<16} {b['precision']:6.3f} {b['recall']:6.3f} {b['f1']:6.3f}   "
+        f"{p['precision']:6.3f} {p['recall']:6.3f} {p['f1']:6.3f}   "
+        f"{scores['stories']:7d} {scores['articles_per_second']:9.0f}"
+    )
+
+
+def format_stories_report(result: Mapping[str, Any]) -> str:
+    """Render an :func:`evaluate_stories` result as a short plain-text report."""
+    lines = [
+        f"Story grouping on FNC-1 {result['split']} part: {result['articles']} bodies, "
+        f"{result['gold_stories']} gold stories",
+        "",
+        f"{'':<16} {'BCubed P':>6} {'R':>6} {'F1':>6}   {'pair P':>6} {'R':>6} {'F1':>6}   {'stories':>7} {'art/s':>9}",
+        _row("newsdesk", result["newsdesk"]),
+    ]
+    peers = result.get("peers", {})
+    if "agglomerative" in peers:
+        lines.append(_row("agglomerative", peers["agglomerative"]))
+    if "bertopic" in peers:
+        lines.append(f"{'bertopic':<16} {peers['bertopic']['status']}")
+    lines.append("")
+    s = result["settings"]
+    lines.append("newsdesk settings: " + ", ".join(f"{k}={v}" for k, v in s.items() if k != "max_features"))
+    if "agglomerative" in peers:
+        peer = peers["agglomerative"]
+        lines.append(
+            f"agglomerative: distance threshold {peer['distance_threshold']:.2f} "
+            f"(tuned on the tuning part, BCubed F1 there {peer['tuning_f1']:.3f})"
+        )
+    if "newsdesk_vs_agglomerative" in result:
+        d = result["newsdesk_vs_agglomerative"]
+        lines.append(
+            f"newsdesk - agglomerative BCubed F1: {d['f1_diff']:+.3f} "
+            f"(95% bootstrap over gold stories {d['ci_low']:+.3f} to {d['ci_high']:+.3f})"
+        )
+    if "speed" in result:
+        sp = result["speed"]
+        lines.append(
+            f"speed: {sp['articles']} articles grouped in {sp['seconds']:.1f} s = "
+            f"{sp['articles_per_second']:.0f} articles/s; peak memory {sp['peak_rss_mb']:.0f} MB "
+            f"({sp['rss_before_grouping_mb']:.0f} MB before grouping)"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point: print the report (or the result as JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("data_dir", type=Path, help="FNC-1 folder with train_bodies.csv and stories_train.json")
+    parser.add_argument("--split", default="holdout", choices=["holdout", "tuning", "all"])
+    parser.add_argument("--no-peers", action="store_true", help="score newsdesk only")
+    parser.add_argument("--scale", type=int, default=None, help="also time grouping of N perturbed bodies")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        result = evaluate_stories(args.data_dir, split=args.split, peers=not args.no_peers, scale=args.scale)
+    except NewsdeskError as exc:
+        parser.exit(2, f"error: {exc}\n")
+    print(json.dumps(result, indent=2) if args.json else format_stories_report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+def evaluate_gold_stories(gold_path: Path, docs_dir: Path | None = None) -> dict[str, Any]:
+    """Run the whole pipeline on a gold.json corpus and score its stories (BCubed, pairwise)."""
+    from newsdesk.evaluation.contradictions import GoldCorpus
+    from newsdesk.pipeline import analyze
+    from newsdesk.storage import MemoryStore
+
+    corpus = GoldCorpus(gold_path, docs_dir)
+    with MemoryStore() as store:
+        analysis, seconds = _timed(lambda: analyze(corpus.document_paths(), store))
+    gold = match_gold(analysis.articles, load_gold_json(gold_path))
+    predicted = [list(s.articles) for s in analysis.stories]
+    result = _scores(predicted, gold, seconds, len(analysis.articles))
+    duplicates = {a.id: a.duplicate_of for a in analysis.articles if a.duplicate_of}
+    result["duplicates_flagged"] = len(duplicates)
+    return {"corpus": str(gold_path), "newsdesk": result}

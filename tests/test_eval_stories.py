@@ -1,0 +1,148 @@
+"""The story evaluation end to end, on a tiny corpus in the FNC-1 layout written to tmp_path."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk.errors import NewsdeskError
+from newsdesk.evaluation.stories import (
+    bcubed,
+    bench_stories_speed,
+    evaluate_stories,
+    format_stories_report,
+    load_fnc_bodies,
+    load_gold_json,
+    match_gold,
+)
+from newsdesk.pipeline import ingest
+from newsdesk.storage import MemoryStore
+from newsdesk.stories import group_stories
+
+SAMPLE = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "data" / "sample"
+SAMPLE_GOLD = Path(__file__).resolve().parent / "data" / "sample_gold.json"
+
+STRIKE = [
+    "Dock workers at the port of Varna ended their two-week strike on Tuesday, the union said.\n\n"
+    "Union leader Marta Ilieva said the dockers won a raise from Varna Terminals.",
+    "The Varna port strike is over after the dock workers' union accepted a raise, Marta Ilieva said.\n\n"
+    "Varna Terminals said the strike cost it four million euros.",
+    "Ships waiting outside Varna port during the dockers' strike began unloading on Wednesday. \n\n"
+    "The union of Varna dock workers said the raise ends the strike.",
+    "Varna dockers return to work as union leader Ilieva hails raise ending the port strike.",
+]
+FESTIVAL = [
+    "Organisers of the lantern festival in Hoi Lam counted record crowds this year.\n\n"
+    "Boats carried paper lanterns along the river every night of the festival.",
+    "Thousands of paper lanterns floated down the Hoi Lam river at the lantern festival.\n\n"
+    "Festival organisers said the crowds were the largest ever.",
+    "The Hoi Lam lantern festival ended with paper lanterns on the river and record crowds.",
+]
+TRANSFER = "Midfielder Erik Sorensen signed a four-year contract with Atletico Brava in a club-record deal."
+
+# Body ID -> (text, gold story); body 9 repeats body 1 word for word.
+BODIES = {
+    "1": (STRIKE[0], 0),
+    "2": (FESTIVAL[0], 1),
+    "3": (STRIKE[1], 0),
+    "4": (TRANSFER, 2),
+    "5": (FESTIVAL[1], 1),
+    "6": (STRIKE[2], 0),
+    "7": (FESTIVAL[2], 1),
+    "8": (STRIKE[3], 0),
+    "9": (STRIKE[0], 0),
+}
+TUNING = ["1", "2", "3", "4", "5", "9"]
+HOLDOUT = ["6", "7", "8"]
+
+
+@pytest.fixture
+def fnc(tmp_path: Path) -> Path:
+    folder = tmp_path / "fnc1"
+    folder.mkdir()
+    with open(folder / "train_bodies.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Body ID", "articleBody"])
+        for body_id, (text, _) in BODIES.items():
+            writer.writerow([body_id, text])
+    stories = {body_id: story for body_id, (_, story) in BODIES.items()}
+    (folder / "stories_train.json").write_text(json.dumps({"about": "test", "stories": stories}), encoding="utf-8")
+    (folder / "training_ids.txt").write_text("\n".join(TUNING), encoding="utf-8")  # no final newline, as FNC-1
+    (folder / "hold_out_ids.txt").write_text("\n".join(HOLDOUT) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_load_fnc_bodies(fnc: Path) -> None:
+    articles, gold, split = load_fnc_bodies(fnc)
+    assert [a.path for a in articles] == [f"train_bodies.csv:{b}" for b in BODIES]
+    first = articles[0]
+    assert first.title == "" and len(first.paragraphs) == 2
+    assert first.paragraphs[1].startswith("Union leader")
+    assert len({a.id for a in articles}) == len(articles)
+    repeat = articles[-1]
+    assert repeat.duplicate_of == first.id and repeat.paragraphs == first.paragraphs
+    assert gold[first.id] == gold[repeat.id] == "0"
+    by_path = {a.path: a.id for a in articles}
+    assert split["tuning"] == [by_path[f"train_bodies.csv:{b}"] for b in TUNING]
+    assert split["holdout"] == [by_path[f"train_bodies.csv:{b}"] for b in HOLDOUT]
+
+
+def test_load_fnc_bodies_explains_a_wrong_folder(tmp_path: Path) -> None:
+    with pytest.raises(NewsdeskError, match="not an FNC-1 folder"):
+        load_fnc_bodies(tmp_path)
+
+
+def test_evaluate_stories_end_to_end(fnc: Path) -> None:
+    result = evaluate_stories(fnc, split="tuning")
+    assert result["articles"] == len(TUNING) and result["gold_stories"] == 3
+    newsdesk = result["newsdesk"]
+    assert newsdesk["bcubed"]["f1"] == pytest.approx(1.0)
+    assert newsdesk["pairwise"]["f1"] == pytest.approx(1.0)
+    assert newsdesk["articles_per_second"] > 0
+    peer = result["peers"]["agglomerative"]
+    assert 0.5 <= peer["distance_threshold"] <= 0.99
+    assert 0.0 <= peer["bcubed"]["f1"] <= 1.0 and "pairwise" in peer
+    assert result["peers"]["bertopic"]["status"]
+    assert set(result["newsdesk_vs_agglomerative"]) >= {"f1_diff", "ci_low", "ci_high"}
+    report = format_stories_report(result)
+    assert "newsdesk" in report and "agglomerative" in report and "bertopic" in report
+    json.dumps(result)  # the result is JSON-ready
+
+    holdout = evaluate_stories(fnc, peers=False)
+    assert holdout["split"] == "holdout" and holdout["articles"] == len(HOLDOUT) and holdout["peers"] == {}
+
+
+def test_evaluate_stories_rejects_what_it_cannot_do(fnc: Path) -> None:
+    with pytest.raises(NewsdeskError, match="unknown split"):
+        evaluate_stories(fnc, split="dev")
+    with pytest.raises(NewsdeskError, match="embedding"):
+        evaluate_stories(fnc, embed=True)
+
+
+def test_bench_stories_speed(fnc: Path) -> None:
+    speed = bench_stories_speed(fnc, n=40, fresh_process=False)
+    assert speed["articles"] == 40 and speed["stories"] >= 3
+    assert speed["articles_per_second"] > 0 and speed["peak_rss_mb"] >= speed["rss_before_grouping_mb"] > 0
+
+
+def test_sample_corpus_stories_match_the_gold(tmp_path: Path) -> None:
+    """Quality gate on the bundled sample: its six gold stories, exactly."""
+    gold_by_key = load_gold_json(SAMPLE_GOLD)
+    assert gold_by_key["03_meridian-wire_feed.jsonl:1"] == gold_by_key["01_coastline-daily_dam-burst.txt"]
+    store = MemoryStore()
+    ingest([str(SAMPLE)], store)
+    articles = store.articles()
+    gold = match_gold(articles, gold_by_key)
+    assert len(gold) == len(articles) == 13
+    stories = group_stories(articles)
+    assert bcubed([s.articles for s in stories], gold)["f1"] == pytest.approx(1.0)
+
+
+def test_load_gold_json_explains_a_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "gold.json"
+    bad.write_text("{}", encoding="utf-8")
+    with pytest.raises(NewsdeskError, match="cannot read gold stories"):
+        load_gold_json(bad)

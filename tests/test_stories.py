@@ -1,0 +1,203 @@
+"""Story grouping and its metrics, on tiny hand-made articles (fast, offline)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from newsdesk.evaluation.stories import bcubed, bootstrap_difference, pairwise
+from newsdesk.model import Article
+from newsdesk.stories import StorySettings, group_stories
+from newsdesk.stories.grouping import article_vectors, fold_word, neighbour_edges
+
+# -- metrics: gold a,b,c = X and d,e = Y ---------------------------------------------------------------
+
+GOLD = {"a": "X", "b": "X", "c": "X", "d": "Y", "e": "Y"}
+
+
+def test_bcubed_hand_computed() -> None:
+    # [a,b] [c,d,e]: precision a,b 1, c 1/3, d,e 2/3; recall a,b 2/3, c 1/3, d,e 1.
+    split = bcubed([["a", "b"], ["c", "d", "e"]], GOLD)
+    assert split["precision"] == pytest.approx(11 / 15)
+    assert split["recall"] == pytest.approx(11 / 15)
+    assert split["f1"] == pytest.approx(11 / 15)
+    # Everything together: precision 3/5 for X items and 2/5 for Y items, recall 1.
+    lumped = bcubed([["a", "b", "c", "d", "e"]], GOLD)
+    assert lumped["precision"] == pytest.approx(13 / 25)
+    assert lumped["recall"] == 1.0
+    assert lumped["f1"] == pytest.approx(2 * 0.52 / 1.52)
+    assert bcubed([["a", "b", "c"], ["d", "e"]], GOLD) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+
+
+def test_bcubed_ignores_unlabelled_items_and_treats_missing_ones_as_singletons() -> None:
+    # "z" has no gold story: not scored. "e" is in no cluster: a cluster of its own.
+    scores = bcubed([["a", "b", "c", "z"], ["d"]], GOLD)
+    assert scores["precision"] == 1.0
+    assert scores["recall"] == pytest.approx((1 + 1 + 1 + 0.5 + 0.5) / 5)
+
+
+def test_pairwise_hand_computed() -> None:
+    # Predicted pairs ab, cd, ce, de (2 right); gold pairs ab, ac, bc, de.
+    split = pairwise([["a", "b"], ["c", "d", "e"]], GOLD)
+    assert split == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
+    lumped = pairwise([["a", "b", "c", "d", "e"]], GOLD)
+    assert lumped["precision"] == pytest.approx(4 / 10)
+    assert lumped["recall"] == 1.0
+    # No predicted pair: nothing wrongly put together, nothing found.
+    singles = pairwise([[k] for k in GOLD], GOLD)
+    assert singles["precision"] == 1.0 and singles["recall"] == 0.0 and singles["f1"] == 0.0
+
+
+def test_bootstrap_difference_of_identical_predictions_is_zero() -> None:
+    pred = [["a", "b"], ["c", "d", "e"]]
+    result = bootstrap_difference(pred, pred, GOLD, rounds=50)
+    assert result["f1_diff"] == 0.0 and result["ci_low"] == 0.0 and result["ci_high"] == 0.0
+
+
+# -- grouping --------------------------------------------------------------------------------------------
+
+
+def art(key: str, title: str, *paragraphs: str, published: str | None = None) -> Article:
+    return Article(
+        id=Article.make_id(title, list(paragraphs)) + key,
+        path=f"{key}.txt",
+        title=title,
+        paragraphs=list(paragraphs),
+        published=published,
+    )
+
+
+STRIKE_1 = art(
+    "s1",
+    "Dockers end strike at Varna port",
+    "Dock workers at the port of Varna ended their two-week strike on Tuesday, the dockers' union said.",
+    "Union leader Marta Ilieva said the dockers won a nine percent raise from Varna Terminals.",
+    published="2026-03-01",
+)
+STRIKE_2 = art(
+    "s2",
+    "Varna port strike is over, union says",
+    "The strike of dock workers at Varna port is over after the union accepted a raise, Marta Ilieva said.",
+    "Varna Terminals said the two-week strike cost it four million euros.",
+    published="2026-03-02",
+)
+STRIKE_3 = art(
+    "s3",
+    "Ships unload at Varna after dockers' strike",
+    "Ships that waited outside Varna port during the dockers' strike began unloading on Wednesday.",
+    "The union of Varna dock workers said the raise ends the strike.",
+    published="2026-03-03",
+)
+FESTIVAL_1 = art(
+    "f1",
+    "Lantern festival draws record crowds in Hoi Lam",
+    "Organisers of the lantern festival in the old town of Hoi Lam counted record crowds this year.",
+    "Boats carried paper lanterns along the river every night of the festival.",
+    published="2026-03-01",
+)
+FESTIVAL_2 = art(
+    "f2",
+    "Paper lanterns light up Hoi Lam river",
+    "Thousands of paper lanterns floated down the Hoi Lam river on the last night of the lantern festival.",
+    "The festival organisers said crowds were the largest ever.",
+    published="2026-03-04",
+)
+TRANSFER = art(
+    "t1",
+    "Sorensen joins Atletico Brava",
+    "Midfielder Erik Sorensen signed a four-year contract with Atletico Brava in a club-record deal.",
+    published="2026-03-02",
+)
+
+
+def groups(stories: list) -> set[frozenset[str]]:
+    return {frozenset(s.articles) for s in stories}
+
+
+def test_related_articles_are_grouped_and_unrelated_ones_kept_apart() -> None:
+    articles = [STRIKE_1, FESTIVAL_1, TRANSFER, STRIKE_2, FESTIVAL_2, STRIKE_3]
+    stories = group_stories(articles)
+    assert groups(stories) == {
+        frozenset({STRIKE_1.id, STRIKE_2.id, STRIKE_3.id}),
+        frozenset({FESTIVAL_1.id, FESTIVAL_2.id}),
+        frozenset({TRANSFER.id}),
+    }
+    # Every article in exactly one story; members listed in time order.
+    assert sorted(a for s in stories for a in s.articles) == sorted(a.id for a in articles)
+    strike = next(s for s in stories if STRIKE_1.id in s.articles)
+    assert strike.articles == [STRIKE_1.id, STRIKE_2.id, STRIKE_3.id]
+    assert strike.title in {STRIKE_1.title, STRIKE_2.title, STRIKE_3.title}
+
+
+def test_grouping_is_a_pure_function_and_stories_come_in_time_order() -> None:
+    articles = [STRIKE_2, TRANSFER, STRIKE_1, FESTIVAL_2, FESTIVAL_1]
+    first = group_stories(articles)
+    assert [(s.id, s.articles) for s in first] == [(s.id, s.articles) for s in group_stories(articles)]
+    # STRIKE_1 and FESTIVAL_1 are the earliest (March 1): their stories come first, named after them.
+    assert first[0].articles[0] in {STRIKE_1.id, FESTIVAL_1.id}
+    assert first[1].articles[0] in {STRIKE_1.id, FESTIVAL_1.id}
+    assert first[-1].articles == [FESTIVAL_2.id] or first[-1].articles == [TRANSFER.id]
+
+
+def test_story_ids_stay_stable_when_articles_are_added() -> None:
+    before = {s.id: set(s.articles) for s in group_stories([STRIKE_1, FESTIVAL_1, TRANSFER])}
+    after = {s.id: set(s.articles) for s in group_stories([STRIKE_1, FESTIVAL_1, TRANSFER, STRIKE_2, FESTIVAL_2])}
+    for story_id, members in before.items():
+        assert story_id in after and members <= after[story_id]
+    assert len(after) == 3
+
+
+def test_a_duplicate_joins_its_original_even_when_its_text_differs() -> None:
+    copy = replace(
+        art("c1", "Unrelated wording", "Completely different words about gardening tomatoes.", published="2026-03-05"),
+        duplicate_of=TRANSFER.id,
+    )
+    stories = group_stories([TRANSFER, FESTIVAL_1, copy])
+    assert frozenset({TRANSFER.id, copy.id}) in groups(stories)
+
+
+def test_empty_and_contentless_input() -> None:
+    assert group_stories([]) == []
+    blank = [art("b1", "", "the and of"), art("b2", "", "")]
+    assert groups(group_stories(blank)) == {frozenset({blank[0].id}), frozenset({blank[1].id})}
+
+
+def test_entity_weight_uses_shared_entities() -> None:
+    from newsdesk.model import Entity, Mention
+
+    # Two articles with few shared words but the same two named people.
+    a = art("e1", "", "Talks resumed in Geneva on Monday between the delegations.")
+    b = art("e2", "", "Negotiators met again, officials confirmed later.")
+    people = [
+        Entity(
+            id=f"p{k}",
+            name=name,
+            kind="person",
+            mentions=[Mention(article=x.id, text=name, start=0, end=0) for x in (a, b)],
+        )
+        for k, name in enumerate(["Anna Berg", "Tomas Vik"])
+    ]
+    words_only = group_stories([a, b], people, StorySettings())
+    with_entities = group_stories([a, b], people, StorySettings(entity_weight=0.6))
+    assert len(words_only) == 2 and len(with_entities) == 1
+
+
+def test_neighbour_window_bounds_the_comparisons() -> None:
+    articles = [STRIKE_1, FESTIVAL_1, TRANSFER, FESTIVAL_2, STRIKE_2]
+    matrix = article_vectors(articles)
+    rows, cols, sims = neighbour_edges(matrix, k=5, floor=0.05)
+    assert (0, 4) in set(zip(rows.tolist(), cols.tolist(), strict=True))
+    rows, cols, _ = neighbour_edges(matrix, k=5, floor=0.05, window=2)
+    assert all(c - r <= 2 for r, c in zip(rows.tolist(), cols.tolist(), strict=True))
+    assert len(sims) and all(0.05 <= s <= 1.0001 for s in sims)
+
+
+def test_fold_word() -> None:
+    assert [fold_word(w) for w in ["strikes", "cities", "bus", "crisis", "port"]] == [
+        "strike",
+        "city",
+        "bus",
+        "crisis",
+        "port",
+    ]
