@@ -247,8 +247,11 @@ def _anchor(*parts: str) -> str:
     return "-".join(re.sub(r"[^A-Za-z0-9_-]+", "_", part) for part in parts)
 
 
-def _safe_link(url: str | None) -> str | None:
-    """The URL if it is a plain web link; anything else (javascript:, data:) is not linked."""
+def safe_link(url: str | None) -> str | None:
+    """The URL if it is a plain web link; anything else (javascript:, data:) is not linked.
+
+    The one check used by the reports and the web UI alike.
+    """
     if not url:
         return None
     url = url.strip()
@@ -277,7 +280,7 @@ def _article_view(
         anchor=_anchor(story_anchor, article.id),
         article=article,
         source=source_label(article),
-        link=_safe_link(article.url),
+        link=safe_link(article.url),
         paragraphs=highlight_paragraphs(article, quotes, entities),
         n_quotes=len(quotes),
         duplicate_of=(original.title if original else article.duplicate_of),

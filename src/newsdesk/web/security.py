@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from urllib.parse import urlsplit
+
+from newsdesk.report.html import safe_link  # the one link check, shared with the reports
 
 __all__ = ["CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "safe_link"]
 
@@ -30,15 +31,3 @@ SECURITY_HEADERS: Mapping[str, str] = MappingProxyType(
     }
 )
 """Sent with every response, errors included."""
-
-
-def safe_link(url: str | None) -> str | None:
-    """Return ``url`` when it is a plain http(s) link, else ``None`` (no ``javascript:`` or ``data:`` links)."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in {"http", "https"} else None
