@@ -113,7 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev_con = evals.add_parser("contradictions", help="contradictions, updates, agreements against gold.json")
     ev_con.add_argument("path", type=Path, help="gold.json")
     ev_con.add_argument("--docs", type=Path, help="folder of the documents when not beside gold.json")
-    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con):
+    ev_speed = evals.add_parser("speed", help="articles/s of the enrich stage on ~500-word articles, vs spaCy alone")
+    ev_speed.add_argument("path", type=Path, help="FNC-1 folder or a folder of .txt files")
+    ev_speed.add_argument("--limit", type=int, default=200, help="number of articles (default 200)")
+    ev_speed.add_argument("--processes", type=int, default=2, help="spaCy worker processes (default 2)")
+    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con, ev_speed):
         sub.add_argument("--json", action="store_true", help="print the full result as JSON")
 
     demo = commands.add_parser(

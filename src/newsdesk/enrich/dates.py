@@ -24,8 +24,16 @@ _ABSOLUTE = re.compile(
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?(,?\s+\d{4})?)\b",
     re.IGNORECASE,
 )
-_OFFSETS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "the day before": -1, "last night": -1,
-            "this morning": 0, "this evening": 0}
+_OFFSETS = {
+    "yesterday": -1,
+    "today": 0,
+    "tonight": 0,
+    "tomorrow": 1,
+    "the day before": -1,
+    "last night": -1,
+    "this morning": 0,
+    "this evening": 0,
+}
 
 
 def _published_day(published: str | None) -> date | None:
@@ -57,9 +65,7 @@ def resolve_date(sentence: str, published: str | None) -> str | None:
     anchor = _published_day(published)
     absolute = _ABSOLUTE.search(sentence)
     if absolute:
-        found = parse_date(absolute.group(0)) or (
-            parse_date(f"{absolute.group(0)} {anchor.year}") if anchor else None
-        )
+        found = parse_date(absolute.group(0)) or (parse_date(f"{absolute.group(0)} {anchor.year}") if anchor else None)
         if found:
             return found[:10]
     if anchor is None:

@@ -41,11 +41,12 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from types import MappingProxyType
 
 from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
+from newsdesk.enrich.cues import CueCandidate, CueModel, context_vectors, cue_candidates, default_cue_model
+from newsdesk.enrich.quote_marks import CLOSERS, PARAGRAPH_RE, Passage, scan_passages, strip_span
 from newsdesk.model import Mention, Quote, content_id
 
 logger = logging.getLogger(__name__)
@@ -123,24 +124,6 @@ _CLIMB_DEPS: frozenset[str] = frozenset({"conj", "xcomp", "advcl", "acl", "pcomp
 _RELATIVE: frozenset[str] = frozenset({"who", "that", "which", "whom"})
 _EDGE_STRIP = " \t\n,;:.!?\"'“”‘’«»„‟‚‛‹›()[]—–-`"
 
-# Opening marks and the marks that may close them (read-only).
-_CLOSERS: Mapping[str, frozenset[str]] = MappingProxyType({
-    "“": frozenset({"”", "“", '"'}),
-    "„": frozenset({"“", "”"}),
-    "‟": frozenset({"”", "“"}),
-    "«": frozenset({"»"}),
-    "”": frozenset({"”"}),
-    '"': frozenset({'"', "”", "''"}),
-    "''": frozenset({"''", '"'}),
-    "``": frozenset({"''"}),
-    "‘": frozenset({"’"}),
-    "‚": frozenset({"‘", "’"}),
-    "‹": frozenset({"›"}),
-    "'": frozenset({"'"}),
-})  # fmt: skip
-_SINGLE = frozenset({"‘", "’", "'", "‚", "‹", "›"})
-_MARK_RE = re.compile(r"''|``|[\"“”„‟«»‘’‚‛‹›']")
-_PARAGRAPH_RE = re.compile(r"[^\n]+")
 _BREAK_RE = re.compile(r"\n\s*")
 _TURN_RE = re.compile(r"[\"“]?((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,3}): ?")
 #: Words that open "LABEL:" lines that are not someone speaking.
@@ -186,15 +169,6 @@ class Attribution:
         return self.segments[-1][1]
 
 
-@dataclass(slots=True)
-class _Passage:
-    """A quoted passage found by the mark scanner (offsets exclude the marks)."""
-
-    segments: list[tuple[int, int]]
-    open_at: int
-    close_at: int
-
-
 @dataclass(slots=True, frozen=True)
 class _Speaker:
     span: tuple[int, int]
@@ -229,6 +203,8 @@ class _Context:
         mentions: Sequence[Mention],
         names: Mapping[tuple[int, int], str] | None,
     ) -> None:
+        if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):
+            raise ValueError("doc must be the spaCy parse of text (lengths differ); parse text itself")
         self.text = text
         self.doc = doc
         self.names = names or {}
@@ -254,11 +230,11 @@ class _Context:
         self.mention_starts = [m[0] for m in self.mentions]
         self.mention_ends = [m[1] for m in self.mentions]
         self.mention_keys = [_name_key(m[2]) for m in self.mentions]
-        self.para_starts = [m.start() for m in _PARAGRAPH_RE.finditer(text)]
+        self.para_starts = [m.start() for m in PARAGRAPH_RE.finditer(text)]
         self.quoted_ranges: list[tuple[int, int]] = []
         self.quoted_starts: list[int] = []
 
-    def set_quoted(self, passages: Iterable[_Passage]) -> None:
+    def set_quoted(self, passages: Iterable[Passage]) -> None:
         """Remember the quoted character ranges (names inside quotes are not antecedents)."""
         self.quoted_ranges = sorted(seg for p in passages for seg in p.segments)
         self.quoted_starts = [s for s, _ in self.quoted_ranges]
@@ -359,6 +335,7 @@ def find_attributions(
     mentions: Sequence[Mention] = (),
     *,
     names: Mapping[tuple[int, int], str] | None = None,
+    cues: CueModel | bool = True,
 ) -> list[Attribution]:
     """Find attributions with speaker and cue offsets (used by evaluation).
 
@@ -367,14 +344,68 @@ def find_attributions(
         doc: The spaCy parse of ``text``.
         mentions: Named-entity mentions in ``text`` (optional).
         names: Optional preferred display name per mention span.
+        cues: The learned cue model that adds attributions the rules miss:
+            ``True`` for the packaged model, ``False`` for rules only.
 
     Returns:
         Attributions in text order; contents never overlap.
     """
-    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):
-        raise ValueError("doc must be the spaCy parse of text (lengths differ); parse text itself")
     ctx = _Context(text, doc, mentions, names)
-    passages = _merge_split_quotes(ctx, _scan_passages(text))
+    found, in_quote = _rule_attributions(ctx)
+    if cues is not False:
+        model = default_cue_model() if cues is True else cues
+        found += [att for _, att in _learned_attributions(ctx, in_quote, found, model, threshold=model.threshold)]
+        found.sort(key=lambda a: a.start)
+    return found
+
+
+def cue_training_candidates(text: str, doc: Doc) -> tuple[list[Attribution], list[CueCandidate]]:
+    """The rules' attributions and the learned model's candidates left beside them.
+
+    Used by ``scripts/train_attribution.py``: candidates come from every verb
+    and noun (no lemma filter) outside quote marks and outside what the rules found,
+    exactly as :func:`find_attributions` would see them.
+
+    Args:
+        text: The text that ``doc`` parses.
+        doc: The spaCy parse of ``text``.
+
+    Returns:
+        The rule-based attributions and the candidates.
+    """
+    ctx = _Context(text, doc, (), None)
+    found, in_quote = _rule_attributions(ctx)
+    blocked, _ = _blocked_tokens(ctx, in_quote, found)
+    return found, cue_candidates(doc, blocked=blocked, sentence_features=_sentence_features(ctx, in_quote, found))
+
+
+def ranked_learned_attributions(
+    text: str, doc: Doc, model: CueModel
+) -> tuple[list[Attribution], list[tuple[float, Attribution]]]:
+    """The rules' attributions and every learned one the greedy decoder would add, with its score.
+
+    The decoder takes candidates best first, so the attributions kept at a
+    threshold ``t`` are exactly those listed here with a score ``>= t``: one
+    call serves a whole threshold sweep (``scripts/train_attribution.py``).
+
+    Args:
+        text: The text that ``doc`` parses.
+        doc: The spaCy parse of ``text``.
+        model: A fitted cue model (its threshold is ignored).
+
+    Returns:
+        The rule-based attributions, and ``(score, attribution)`` pairs in
+        decreasing score order.
+    """
+    ctx = _Context(text, doc, (), None)
+    found, in_quote = _rule_attributions(ctx)
+    return found, _learned_attributions(ctx, in_quote, found, model, threshold=0.0)
+
+
+def _rule_attributions(ctx: _Context) -> tuple[list[Attribution], list[bool]]:
+    """Quotes, reported speech and transcript turns found by the rules (and the quoted-token flags)."""
+    text = ctx.text
+    passages = _merge_split_quotes(ctx, scan_passages(text))
     ctx.set_quoted(passages)
     in_quote = _quoted_tokens(ctx, passages)
     # Reported clauses go first: a quoted fragment inside one ("X said the plan
@@ -403,7 +434,7 @@ def find_attributions(
             found.append(att)
             taken.append((att.start, att.end))
     found.sort(key=lambda a: a.start)
-    return found
+    return found, in_quote
 
 
 def _transcript_turns(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
@@ -412,7 +443,7 @@ def _transcript_turns(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
     When the name stands alone ("TAPPER:"), the turn is the next paragraph.
     """
     found = []
-    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(ctx.text)]
+    paragraphs = [(m.start(), m.end()) for m in PARAGRAPH_RE.finditer(ctx.text)]
     for k, (start, end) in enumerate(paragraphs):
         match = _TURN_RE.match(ctx.text, start, end)
         if match is None or match.group(1).split()[0].strip(".").upper() in _NOT_SPEAKERS:
@@ -427,7 +458,7 @@ def _transcript_turns(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
         c_start, c_end = match.end(), end
         if not ctx.text[c_start:c_end].strip() and k + 1 < len(paragraphs):
             c_start, c_end = paragraphs[k + 1]
-        c_start, c_end = _strip(ctx.text, c_start, c_end)
+        c_start, c_end = strip_span(ctx.text, c_start, c_end)
         if len(ctx.text[c_start:c_end].split()) < 3:
             continue
         name = _best_name(ctx, match.start(1), match.end(1), "PERSON")
@@ -445,7 +476,7 @@ def _transcript_turns(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
     return found
 
 
-def _cover_open_quote(att: Attribution, passages: Sequence[_Passage]) -> Attribution:
+def _cover_open_quote(att: Attribution, passages: Sequence[Passage]) -> Attribution:
     """Extend a reported clause that stops inside a quote it opened to the closing mark."""
     for passage in passages:
         if att.start <= passage.open_at < att.end < passage.segments[-1][1] and len(passage.segments) == 1:
@@ -454,114 +485,26 @@ def _cover_open_quote(att: Attribution, passages: Sequence[_Passage]) -> Attribu
     return att
 
 
-# --------------------------------------------------------------------------- quote marks
-
-
-def _scan_passages(text: str) -> list[_Passage]:
-    """Return quoted passages, following quotes across paragraph breaks."""
-    passages: list[_Passage] = []
-    opener: str | None = None
-    segments: list[tuple[int, int]] = []
-    seg_start = open_at = 0
-    for para in _PARAGRAPH_RE.finditer(text):
-        p_start = para.start() + len(para.group()) - len(para.group().lstrip())
-        p_end = para.start() + len(para.group().rstrip())
-        if p_end <= p_start:
-            continue
-        marks = list(_MARK_RE.finditer(text, p_start, p_end))
-        first = 0
-        if opener is not None:
-            if marks and marks[0].start() == p_start and _opens(text, marks[0]) is not None:
-                seg_start, first = marks[0].end(), 1
-            else:
-                # The quote was never closed: keep it up to the paragraph end.
-                passages.append(_Passage(segments, open_at, segments[-1][1]))
-                opener, segments = None, []
-        for mark in marks[first:]:
-            sign = mark.group()
-            if opener is None:
-                kind = _opens(text, mark)
-                if kind is not None:
-                    opener, seg_start = kind, mark.end()
-                    open_at = mark.start()
-            elif sign in _CLOSERS[opener] and _closes(text, mark, opener):
-                segments.append((seg_start, mark.start()))
-                passages.append(_Passage(segments, open_at, mark.end()))
-                opener, segments = None, []
-        if opener is not None:
-            segments.append((seg_start, p_end))
-    if opener is not None and segments:
-        passages.append(_Passage(segments, open_at, segments[-1][1]))
-    cleaned = []
-    for passage in passages:
-        # A comma before the closing mark stands in for the speaker's full stop.
-        segs = [_strip(text, s, e, extra=",") for s, e in passage.segments]
-        segs = [(s, e) for s, e in segs if e > s]
-        if segs:
-            cleaned.append(_Passage(segs, passage.open_at, passage.close_at))
-    return cleaned
-
-
-def _opens(text: str, mark: re.Match[str]) -> str | None:
-    """Return the opener kind if ``mark`` can open a quote here, else ``None``."""
-    sign = mark.group()
-    before = text[mark.start() - 1] if mark.start() > 0 else " "
-    after = text[mark.end()] if mark.end() < len(text) else " "
-    if after.isspace():
-        return None
-    if sign in _SINGLE or sign == "”":
-        # Single marks double as apostrophes: only open at the start of a word.
-        if before.isalnum() or sign not in _CLOSERS:
-            return None
-        if not (after.isalnum() or after in '“"¿¡.'):
-            return None
-        return sign
-    if sign not in _CLOSERS or (before.isalnum() and sign in {'"', "''"}):
-        return None
-    return sign
-
-
-def _closes(text: str, mark: re.Match[str], opener: str) -> bool:
-    """Tell whether ``mark`` closes a quote opened by ``opener``."""
-    sign = mark.group()
-    before = text[mark.start() - 1] if mark.start() > 0 else " "
-    after = text[mark.end()] if mark.end() < len(text) else " "
-    if before.isspace() and sign in {'"', "''", "“"}:
-        return False  # a straight mark after a space opens a nested quote
-    if sign in _SINGLE:
-        return not after.isalnum() and not before.isspace()
-    return True
-
-
-def _strip(text: str, start: int, end: int, *, extra: str = "") -> tuple[int, int]:
-    """Shrink ``[start, end)`` past whitespace (and trailing ``extra`` characters)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in extra):
-        end -= 1
-    return start, end
-
-
-def _merge_split_quotes(ctx: _Context, passages: list[_Passage]) -> list[_Passage]:
+def _merge_split_quotes(ctx: _Context, passages: list[Passage]) -> list[Passage]:
     """Merge ``"A," he said. "B."`` into one passage when B has no cue of its own."""
-    merged: list[_Passage] = []
+    merged: list[Passage] = []
     for passage in passages:
         if merged and _is_split(ctx, merged[-1], passage):
             last = merged[-1]
-            merged[-1] = _Passage(last.segments + passage.segments, last.open_at, passage.close_at)
+            merged[-1] = Passage(last.segments + passage.segments, last.open_at, passage.close_at)
         else:
             merged.append(passage)
     return merged
 
 
-def _is_split(ctx: _Context, first: _Passage, second: _Passage) -> bool:
+def _is_split(ctx: _Context, first: Passage, second: Passage) -> bool:
     gap = ctx.text[first.close_at : second.open_at]
     if "\n" in gap or len(gap.split()) > _MAX_SPLIT_GAP_WORDS:
         return False
     if gap.strip() and gap.rstrip()[-1] not in ",.:;—–-":
         return False  # the second passage is embedded in a clause ("he added that his pen "...")
     # The punctuation that ended the first piece (its comma was trimmed off the content).
-    tail = ctx.text[first.segments[-1][1] : first.close_at].strip(" \t" + "".join(_CLOSERS) + "”»’")
+    tail = ctx.text[first.segments[-1][1] : first.close_at].strip(" \t" + "".join(CLOSERS) + "”»’")
     first_end = tail[-1:] or ctx.text[first.segments[-1][1] - 1]
     gap_words = gap.strip(_EDGE_STRIP)
     if gap_words and first_end != "," and not (first_end in "?!—–-" and gap_words[0].islower()):
@@ -583,7 +526,7 @@ def _is_split(ctx: _Context, first: _Passage, second: _Passage) -> bool:
     return bool(words) or gap.strip(_EDGE_STRIP) == ""
 
 
-def _quoted_tokens(ctx: _Context, passages: Iterable[_Passage]) -> list[bool]:
+def _quoted_tokens(ctx: _Context, passages: Iterable[Passage]) -> list[bool]:
     """Flag the tokens inside quote marks."""
     flags = [False] * len(ctx.doc)
     for passage in passages:
@@ -597,7 +540,7 @@ def _quoted_tokens(ctx: _Context, passages: Iterable[_Passage]) -> list[bool]:
 
 
 def _attribute_passage(
-    ctx: _Context, passage: _Passage, in_quote: list[bool], previous: Attribution | None
+    ctx: _Context, passage: Passage, in_quote: list[bool], previous: Attribution | None
 ) -> Attribution | None:
     """Find the cue and speaker of one quoted passage."""
     doc, text = ctx.doc, ctx.text
@@ -679,7 +622,7 @@ def _continues(text: str, previous: Attribution, open_at: int) -> bool:
     return len(_BREAK_RE.findall(gap)) == 1 and not gap[gap.rfind("\n") :].strip()
 
 
-def _best_cue(outside: list[Token], passage: _Passage) -> Token | None:
+def _best_cue(outside: list[Token], passage: Passage) -> Token | None:
     """Pick the cue nearest to the quote among the words outside the marks."""
     best: tuple[int, Token] | None = None
     for tok in outside:
@@ -692,7 +635,7 @@ def _best_cue(outside: list[Token], passage: _Passage) -> Token | None:
     return best[1] if best else None
 
 
-def _colon_cue(ctx: _Context, passage: _Passage, in_quote: list[bool], lo: int) -> Token | None:
+def _colon_cue(ctx: _Context, passage: Passage, in_quote: list[bool], lo: int) -> Token | None:
     """Find a cue in a sentence that introduces the quote with a colon."""
     before = ctx.text[max(0, passage.open_at - 200) : passage.open_at].rstrip()
     if not before.endswith(":") or lo == 0:
@@ -716,7 +659,7 @@ def _is_cue(tok: Token, extra: frozenset[str] = frozenset()) -> bool:
     return lemma in REPORTING_VERBS or lemma in extra
 
 
-def _governs(tok: Token, passage: _Passage) -> bool:
+def _governs(tok: Token, passage: Passage) -> bool:
     """Tell whether ``tok`` is a verb whose clausal or object child sits inside the passage."""
     if tok.pos_ != "VERB":
         return False
@@ -945,6 +888,148 @@ def _trim_run(run: list[Token]) -> list[Token]:
 def _find_or_end(text: str, sub: str, start: int) -> int:
     found = text.find(sub, start)
     return len(text) if found < 0 else found
+
+
+# --------------------------------------------------------------------------- learned cues
+
+
+def _blocked_tokens(ctx: _Context, in_quote: list[bool], found: Sequence[Attribution]) -> tuple[list[bool], list[bool]]:
+    """Flag tokens that cannot be learned cues, and tokens already used by an attribution.
+
+    Returns:
+        ``(blocked, used)``: ``used`` marks the contents and cues of ``found``;
+        ``blocked`` adds the text inside quote marks.
+    """
+    used = [False] * len(ctx.doc)
+    for att in found:
+        spans = [*att.segments, *([att.cue_span] if att.cue_span else [])]
+        for start, end in spans:
+            first = bisect.bisect_right(ctx.token_ends, start)
+            last = bisect.bisect_left(ctx.token_starts, end)
+            for i in range(first, last):
+                used[i] = True
+    blocked = [a or b for a, b in zip(used, in_quote, strict=True)]
+    return blocked, used
+
+
+def _sentence_features(ctx: _Context, in_quote: list[bool], found: Sequence[Attribution]) -> dict[int, list[str]]:
+    """Per sentence (by first token): whether the rules attributed something in it, and whether it quotes."""
+    features: dict[int, list[str]] = {}
+    for att in found:
+        if att.cue_span is not None:
+            i = bisect.bisect_right(ctx.token_ends, att.cue_span[0])
+            if i < len(ctx.doc):
+                features.setdefault(ctx.sentence_of(i)[0], ["ruled"])
+    for start, end in zip(ctx.sent_token_starts, ctx.sent_token_starts[1:], strict=False):
+        if any(in_quote[start:end]):
+            features.setdefault(start, []).append("quoting")
+    return features
+
+
+def _learned_attributions(
+    ctx: _Context, in_quote: list[bool], found: Sequence[Attribution], model: CueModel, *, threshold: float
+) -> list[tuple[float, Attribution]]:
+    """Add the attributions the cue model scores above its threshold, best first.
+
+    A candidate is skipped when its cue or any of its content was already used
+    by a rule or by a better candidate: each token belongs to at most one attribution.
+    """
+    blocked, used = _blocked_tokens(ctx, in_quote, found)
+    candidates = cue_candidates(
+        ctx.doc, lemmas=model.lemmas_, blocked=blocked, sentence_features=_sentence_features(ctx, in_quote, found)
+    )
+    if not candidates:
+        return []
+    scores = model.score(candidates, context_vectors(ctx.doc, candidates))
+    ranked = sorted((k for k, p in enumerate(scores) if p >= threshold), key=lambda k: (-scores[k], candidates[k].cue))
+    added = []
+    for k in ranked:
+        cand = candidates[k]
+        if used[cand.cue]:
+            continue
+        tokens = _candidate_content(ctx, cand)
+        if not tokens or any(used[i] for i in tokens):
+            continue
+        att = _candidate_attribution(ctx, cand, tokens)
+        for i in (*tokens, cand.cue):
+            used[i] = True
+        added.append((scores[k], att))
+    return added
+
+
+def _candidate_content(ctx: _Context, cand: CueCandidate) -> list[int]:
+    """Content token indices of a candidate, within the cue's paragraph, edge punctuation trimmed."""
+    doc, text = ctx.doc, ctx.text
+    cue = doc[cand.cue]
+    para_start = text.rfind("\n", 0, cue.idx) + 1
+    para_end = _find_or_end(text, "\n", cue.idx)
+    tokens = [
+        i
+        for start, end in cand.pieces
+        for i in range(start, end)
+        if para_start <= ctx.token_starts[i] < para_end and not doc[i].is_space
+    ]
+    while tokens and doc[tokens[0]].is_punct and doc[tokens[0]].tag_ != "``":
+        tokens.pop(0)
+    while tokens and doc[tokens[-1]].is_punct and doc[tokens[-1]].tag_ != "''":
+        tokens.pop()
+    return tokens
+
+
+def _candidate_attribution(ctx: _Context, cand: CueCandidate, tokens: list[int]) -> Attribution:
+    """Turn an accepted candidate into an attribution: segments, cue and speaker."""
+    doc = ctx.doc
+    segments: list[tuple[int, int]] = []
+    previous = -1
+    for i in tokens:
+        if segments and all(doc[j].is_punct or doc[j].is_space for j in range(previous + 1, i)):
+            segments[-1] = (segments[-1][0], ctx.token_ends[i])  # adjacent, or apart by punctuation only
+        else:
+            segments.append((ctx.token_starts[i], ctx.token_ends[i]))
+        previous = i
+    cue = doc[cand.cue]
+    speaker = _cue_speaker(ctx, cue)
+    return Attribution(
+        segments=tuple(segments),
+        direct=False,
+        speaker=speaker.name if speaker else None,
+        named=speaker.named if speaker else False,
+        speaker_span=speaker.span if speaker else None,
+        cue=_cue_text(cue),
+        cue_span=(cue.idx, cue.idx + len(cue)),
+    )
+
+
+def _cue_speaker(ctx: _Context, cue: Token) -> _Speaker | None:
+    """Who holds what a learned cue attributes.
+
+    The agent of a passive (*criticized by X*), the possessor of a noun cue
+    (*Trump's support for*), the subject of the verb a noun cue depends on
+    (*Clinton expressed support for*), else the cue's own subject.
+    """
+    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+    if agent is not None:
+        obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if obj is not None:
+            return _describe(ctx, obj)
+    if cue.pos_ == "NOUN":
+        poss = next((c for c in cue.children if c.dep_ == "poss"), None)
+        if poss is not None:
+            return _describe(ctx, poss)
+        by = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ in {"by", "from"}), None)
+        obj = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if obj is not None:
+            return _describe(ctx, obj)
+        head = cue.head
+        while head.dep_ in {"prep", "pobj"} and head.head.i != head.i:
+            head = head.head
+        if head.i != cue.i and head.pos_ in {"VERB", "AUX"}:
+            return _speaker_of(ctx, head)
+        return None
+    if cue.pos_ == "ADJ" and cue.head.i != cue.i:
+        # "Clinton is confident that ...": the subject of the copula.
+        return _speaker_of(ctx, cue.head)
+    return _speaker_of(ctx, cue)
 
 
 # --------------------------------------------------------------------------- speakers

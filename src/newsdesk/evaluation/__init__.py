@@ -12,7 +12,7 @@ from typing import Any
 
 from newsdesk.errors import NewsdeskError
 
-BENCHMARKS = ("clean", "attribution", "entities", "stories", "crosslingual", "stance", "contradictions")
+BENCHMARKS = ("clean", "attribution", "entities", "stories", "crosslingual", "stance", "contradictions", "speed")
 
 
 def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
@@ -77,4 +77,9 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
 
         result = evaluate_contradictions(path, docs)
         return result, format_contradictions_report(result)
+    if benchmark == "speed":
+        from newsdesk.evaluation.speed import evaluate_speed, format_speed_report
+
+        result = evaluate_speed(path, limit=options.get("limit") or 200, processes=options.get("processes", 2))
+        return result, format_speed_report(result)
     raise NewsdeskError(f"unknown benchmark {benchmark!r}; choose one of {', '.join(BENCHMARKS)}")

@@ -1,0 +1,264 @@
+"""Fit the learned attribution-cue model on the PolNeAR train split.
+
+Writes ``src/newsdesk/enrich/models/attribution.json``: the cue lemmas, the
+feature weights of a logistic regression and a decision threshold. Only
+numbers and feature names learned from the training split are stored, never
+corpus text.
+
+Steps:
+
+1. Parse every training article body (the headline line is left out, as in
+   the benchmark) with the project's spaCy model; ``--cache`` keeps the parses.
+2. Run the rule-based extractor and collect the candidates the cue model
+   would see beside its results (:func:`newsdesk.enrich.quotes.cue_training_candidates`).
+3. Label a candidate positive when its content matches an annotated content
+   (the benchmark's rule: at least half of the tokens of the longer one) and
+   its cue token lies in that attribution's cue span.
+4. Cross-validate by article (``--folds``): fit on the other folds, decode the
+   held-out articles once (the greedy decoder keeps a prefix of the ranked
+   candidates, so one pass scores every threshold) and pick the threshold with
+   the best content F1, rules and learned cues together.
+5. Refit on the whole split and save the model with that threshold.
+
+Usage::
+
+    python scripts/train_attribution.py /path/to/polnear/train --cache /tmp/polnear-train.spacy
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import logging
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import spacy
+from spacy.tokens import Doc, DocBin
+
+from newsdesk.enrich.cues import CueCandidate, CueModel, context_vectors
+from newsdesk.enrich.quotes import Attribution, cue_training_candidates, ranked_learned_attributions
+from newsdesk.evaluation.attribution import (
+    DEFAULT_MODEL,
+    GoldAttribution,
+    find_documents,
+    match_contents,
+    read_brat,
+    source_matches,
+)
+
+logger = logging.getLogger("train_attribution")
+
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src/newsdesk/enrich/models/attribution.json"
+THRESHOLDS = [round(0.05 * k, 2) for k in range(4, 20)]
+_WORD_RE = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class Article:
+    """One training article body, its parse and its gold attributions (offsets in the body)."""
+
+    name: str
+    text: str
+    doc: Doc
+    gold: list[GoldAttribution]
+
+
+class Words:
+    """Word tokens of one text, to turn character spans into token sets (the benchmark's rule)."""
+
+    def __init__(self, text: str) -> None:
+        words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+        self.starts = [s for s, _ in words]
+        self.ends = [e for _, e in words]
+
+    def of(self, segments: Sequence[tuple[int, int]]) -> frozenset[int]:
+        found: set[int] = set()
+        for start, end in segments:
+            found.update(range(bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end)))
+        return frozenset(found)
+
+
+def load_articles(data_dir: Path, model: str, cache: Path | None) -> list[Article]:
+    """Read and parse the split (bodies only), reusing ``cache`` when it holds the same texts."""
+    documents = find_documents(data_dir)
+    texts, golds = [], []
+    for doc_info in documents:
+        full = doc_info.text_path.read_text(encoding="utf-8")
+        offset = full.find("\n") + 1 if "\n" in full else len(full)
+        texts.append(full[offset:])
+        golds.append([_shift_gold(g, -offset) for g in read_brat(doc_info.ann_path) if g.content[0][0] >= offset])
+    nlp = spacy.load(model)
+    docs: list[Doc] | None = None
+    tensors = cache.with_suffix(".tensors.npz") if cache is not None else None
+    if cache is not None and tensors is not None and cache.exists() and tensors.exists():
+        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        if [d.text for d in docs] != texts:
+            logger.warning("cache %s does not match the split; parsing again", cache)
+            docs = None
+        else:
+            # DocBin keeps no token vectors: they are stored beside it.
+            with np.load(tensors) as stored:
+                for k, doc in enumerate(docs):
+                    doc.tensor = stored[f"d{k}"].astype(np.float32)
+    if docs is None:
+        started = time.perf_counter()
+        docs = list(nlp.pipe(texts, batch_size=32))
+        logger.info("parsed %d articles in %.0f s", len(docs), time.perf_counter() - started)
+        if cache is not None and tensors is not None:
+            DocBin(docs=docs).to_disk(cache)
+            np.savez_compressed(tensors, **{f"d{k}": d.tensor.astype(np.float16) for k, d in enumerate(docs)})
+    return [Article(d.name, t, doc, g) for d, t, doc, g in zip(documents, texts, docs, golds, strict=True)]
+
+
+def _shift_gold(gold: GoldAttribution, delta: int) -> GoldAttribution:
+    def move(segments: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+        return tuple((s + delta, e + delta) for s, e in segments)
+
+    return GoldAttribution(content=move(gold.content), source=move(gold.source), cue=move(gold.cue))
+
+
+def label(article: Article, candidates: Sequence[CueCandidate]) -> list[bool]:
+    """Whether each candidate matches a gold content whose cue holds the candidate's cue token."""
+    doc, words = article.doc, Words(article.text)
+    gold_sets = [words.of(g.content) for g in article.gold]
+    cue_tokens: dict[int, list[int]] = {}
+    for j, gold in enumerate(article.gold):
+        for start, end in gold.cue:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            for tok in span if span is not None else ():
+                cue_tokens.setdefault(tok.i, []).append(j)
+    labels = []
+    for cand in candidates:
+        ok = False
+        golds = cue_tokens.get(cand.cue, [])
+        if golds:
+            spans = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in cand.pieces]
+            mine = words.of(spans)
+            for j in golds:
+                ref = gold_sets[j]
+                if mine and ref and len(mine & ref) / max(len(mine), len(ref)) >= 0.5:
+                    ok = True
+                    break
+        labels.append(ok)
+    return labels
+
+
+Rows = tuple[list[CueCandidate], list[bool], list[str], np.ndarray]
+
+
+def collect(articles: Sequence[Article]) -> list[Rows]:
+    """Candidates, labels, cue lemmas and dense features per article."""
+    out = []
+    for article in articles:
+        _, candidates = cue_training_candidates(article.text, article.doc)
+        lemmas = [article.doc[c.cue].lemma_.lower() for c in candidates]
+        vectors = context_vectors(article.doc, candidates)
+        if vectors is None and not candidates:
+            vectors = np.zeros((0, 3 * article.doc.tensor.shape[1]), dtype=np.float32)
+        if vectors is None:
+            raise ValueError(f"{article.name}: the parse has no token vectors (doc.tensor)")
+        out.append((candidates, label(article, candidates), lemmas, vectors))
+    return out
+
+
+def fit(model: CueModel, rows: Sequence[Rows]) -> CueModel:
+    candidates = [c for cands, _, _, _ in rows for c in cands]
+    labels = [y for _, ys, _, _ in rows for y in ys]
+    lemmas = [lemma for _, _, ls, _ in rows for lemma in ls]
+    vectors = np.vstack([v for _, _, _, v in rows])
+    return model.fit(candidates, labels, lemmas, vectors)
+
+
+def score_counts(article: Article, predicted: Sequence[Attribution]) -> tuple[int, int, int, int, int]:
+    """``(predicted, gold, matched, sources evaluated, sources right)`` for one article."""
+    words = Words(article.text)
+    pairs = match_contents([words.of(p.segments) for p in predicted], [words.of(g.content) for g in article.gold])
+    evaluated = correct = 0
+    for i, j in pairs:
+        if article.gold[j].source:
+            evaluated += 1
+            correct += source_matches(article.text, words, predicted[i], article.gold[j])  # type: ignore[arg-type]
+    return len(predicted), len(article.gold), len(pairs), evaluated, correct
+
+
+def summary(counts: Sequence[int]) -> dict[str, float]:
+    predicted, gold, matched, evaluated, correct = counts
+    p = matched / predicted if predicted else 0.0
+    r = matched / gold if gold else 0.0
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+        "source_accuracy": round(correct / evaluated if evaluated else 0.0, 4),
+        "predicted": predicted,
+    }
+
+
+def sweep(model: CueModel, articles: Sequence[Article]) -> dict[float, list[int]]:
+    """Summed counts per threshold for ``articles`` decoded with ``model`` (plus rules-only as ``1.0``)."""
+    totals = {t: [0] * 5 for t in [*THRESHOLDS, 1.0]}
+    for article in articles:
+        rules, ranked = ranked_learned_attributions(article.text, article.doc, model)
+        for t, acc in totals.items():
+            predicted = rules + [a for s, a in ranked if s >= t and t < 1.0]
+            for k, v in enumerate(score_counts(article, predicted)):
+                acc[k] += v
+    return totals
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("train_dir", type=Path, help="PolNeAR train split folder")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the model JSON")
+    parser.add_argument("--cache", type=Path, default=None, help="DocBin file caching the parses")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model name")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (by article)")
+    parser.add_argument("--C", type=float, default=0.1, help="inverse regularisation strength")
+    parser.add_argument("--min-count", type=int, default=3, help="drop rarer features")
+    parser.add_argument("--min-cues", type=int, default=3, help="lemmas with fewer positives are not cues")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    articles = load_articles(args.train_dir, args.model, args.cache)
+    rows = collect(articles)
+    n_pos = sum(sum(r[1]) for r in rows)
+    logger.info("%d articles, %d candidates, %d positive", len(articles), sum(len(r[0]) for r in rows), n_pos)
+
+    def new_model() -> CueModel:
+        return CueModel(C=args.C, min_count=args.min_count, min_cues=args.min_cues)
+
+    totals = {t: [0] * 5 for t in [*THRESHOLDS, 1.0]}
+    for fold in range(args.folds):
+        held = [k for k in range(len(articles)) if k % args.folds == fold]
+        kept = [k for k in range(len(articles)) if k % args.folds != fold]
+        model = fit(new_model(), [rows[k] for k in kept])
+        for t, counts in sweep(model, [articles[k] for k in held]).items():
+            totals[t] = [a + b for a, b in zip(totals[t], counts, strict=True)]
+        logger.info("fold %d done", fold + 1)
+    logger.info("rules only: %s", summary(totals[1.0]))
+    for t in THRESHOLDS:
+        logger.info("threshold %.2f: %s", t, summary(totals[t]))
+    best = max(THRESHOLDS, key=lambda t: (summary(totals[t])["f1"], t))
+    logger.info("chosen threshold %.2f (cross-validated F1 %.4f)", best, summary(totals[best])["f1"])
+
+    model = fit(new_model(), rows)
+    model.threshold = best
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(args.out)
+    logger.info(
+        "wrote %s: %d lemmas, %d weights, %d bytes",
+        args.out,
+        len(model.lemmas_),
+        len(model.weights_),
+        args.out.stat().st_size,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
