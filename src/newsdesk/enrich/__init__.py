@@ -105,7 +105,8 @@ class Enricher:
             if progress:
                 progress(1)
         entities = expand_mentions({a.id: a.text for a in handled}, canonicalize(found, aliases))
-        quotes = [replace(q, speaker_entity=speaker_entity(q, entities)) for q in quotes]
+        known = _person_mentions(entities)
+        quotes = [replace(q, speaker_entity=_speaker_entity(q, known.get(q.article, ()))) for q in quotes]
         return Enriched(articles=out, entities=entities, quotes=quotes)
 
 
@@ -115,6 +116,21 @@ def speaker_entity(quote: Quote, entities: Sequence[Entity]) -> str | None:
     A mention inside the speaker phrase in the same article wins; otherwise the
     speaker's last name token is matched against the entity's mention forms.
     """
+    return _speaker_entity(quote, _person_mentions(entities).get(quote.article, ()))
+
+
+def _person_mentions(entities: Sequence[Entity]) -> dict[str, list[tuple[str, str]]]:
+    """``(entity id, mention text)`` of people and organisations, per article."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for entity in entities:
+        if entity.kind in _PERSONLIKE:
+            for mention in entity.mentions:
+                index.setdefault(mention.article, []).append((entity.id, mention.text))
+    return index
+
+
+def _speaker_entity(quote: Quote, mentions: Sequence[tuple[str, str]]) -> str | None:
+    """:func:`speaker_entity` over the person-like mentions of the quote's article."""
     if not quote.speaker:
         return None
     speaker = quote.speaker
@@ -123,20 +139,15 @@ def speaker_entity(quote: Quote, entities: Sequence[Entity]) -> str | None:
     if not tokens or not speaker.removeprefix("the ").removeprefix("The ")[:1].isupper():
         return None
     best: tuple[int, str] | None = None
-    for entity in entities:
-        if entity.kind not in _PERSONLIKE:
+    for entity_id, text in mentions:
+        if text in speaker or speaker in text:
+            score = 3
+        elif any(tokens_match(t, m) for t in tokens[-1:] for m in name_tokens(text)):
+            score = 2
+        else:
             continue
-        for mention in entity.mentions:
-            if mention.article != quote.article:
-                continue
-            if mention.text in speaker or speaker in mention.text:
-                score = 3
-            elif any(tokens_match(t, m) for t in tokens[-1:] for m in name_tokens(mention.text)):
-                score = 2
-            else:
-                continue
-            if best is None or score > best[0]:
-                best = (score, entity.id)
+        if best is None or score > best[0]:
+            best = (score, entity_id)
     return best[1] if best else None
 
 

@@ -19,8 +19,10 @@ How an article is scored:
    rest of its sentence (*The senator seemed tired*).
 2. **Features.** Each candidate gets a bag of string features: the cue
    lemma, the kind of content and their pair, the cue's tag and dependency,
-   what its subject is (pronoun, person, organisation, noun lemma), negation
-   and modality, the content's length, first word and head.
+   the words either side of the cue, what its subject is (pronoun, person,
+   organisation, noun lemma), negation and modality, the content's length,
+   first word and head, and whether it is the cue's shortest or longest
+   reading; plus the parser's contextual vectors of cue, head and content.
 3. **Score.** A logistic regression over those features gives the
    probability that the cue attributes that content. The model stores only its
    vocabulary and coefficients (a small JSON file, no pickle), so scoring is a
@@ -119,8 +121,15 @@ def cue_candidates(
         shared, holder_kind, holder = _cue_features(tok, lemma)
         if sentence_features is not None:
             shared += sentence_features.get(tok.sent.start, ())
-        for kind, pieces, head in _contents(tok):
+        shared += _neighbour_features(tok, lemma)
+        variants = _contents(tok)
+        sizes = sorted({sum(b - a for a, b in pieces) for _, pieces, _ in variants})
+        for kind, pieces, head in variants:
             family = kind.split(":", 1)[0]
+            # Where this reading sits among the cue's readings, shortest to longest.
+            size = sum(b - a for a, b in pieces)
+            rank = "short" if size == sizes[0] else "long" if size == sizes[-1] else "mid"
+            rank = "only" if len(sizes) == 1 else rank
             inner = min(2, sum(clauses[b] - clauses[a] for a, b in pieces))
             extra = (
                 f"skf={holder_kind}|{family}",
@@ -128,6 +137,9 @@ def cue_candidates(
                 f"dkf={tok.dep_}|{family}",
                 f"emb={inner}",
                 f"kemb={family}|{inner}",
+                f"r={rank}",
+                f"kr={family}|{rank}",
+                f"lr={lemma}|{rank}",
             )
             features = (*shared, *extra, *_content_features(doc, tok, lemma, kind, pieces, head))
             found.append(CueCandidate(tok.i, kind, pieces, head, holder, features))
@@ -209,6 +221,14 @@ def _kind_of(tok: Token) -> str:
     if tok.pos_ == "PRON":
         return "PRONP" if tok.lower_ in _PERSON_PRONOUNS else "PRON"
     return tok.pos_
+
+
+def _neighbour_features(tok: Token, lemma: str) -> tuple[str, ...]:
+    """The words either side of the cue ("told *reporters*", "*has* said", "called *for*")."""
+    doc = tok.doc
+    before = doc[tok.i - 1].lemma_.lower() if tok.i > 0 else "START"
+    after = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "END"
+    return (f"pw={before}", f"nw={after}", f"lnw={lemma}|{after}")
 
 
 def _cue_features(tok: Token, lemma: str) -> tuple[list[str], str, int]:

@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Doc, Span
@@ -84,6 +85,7 @@ def name_tokens(text: str) -> list[str]:
     return [t for t in re.split(r"[\s\-]+", _fold(text)) if t and t.strip(_QUOTES)]
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(token: str) -> str:
     """A transliteration key: first letter, then consonants, doubles collapsed."""
     if not token:
@@ -93,6 +95,7 @@ def skeleton(token: str) -> str:
     return collapsed
 
 
+@lru_cache(maxsize=1 << 18)
 def tokens_match(a: str, b: str) -> bool:
     """Whether two name tokens are spelling variants (Masoud ~ Massoud ~ Masood)."""
     if a == b:
