@@ -37,10 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import spacy
 from spacy.tokens import Doc, DocBin
 
 from newsdesk.enrich.cues import CueCandidate, CueModel, context_vectors
+from newsdesk.enrich.nlp import load_pipeline
 from newsdesk.enrich.quotes import Attribution, cue_training_candidates, ranked_learned_attributions
 from newsdesk.evaluation.attribution import (
     DEFAULT_MODEL,
@@ -92,7 +92,7 @@ def load_articles(data_dir: Path, model: str, cache: Path | None) -> list[Articl
         offset = full.find("\n") + 1 if "\n" in full else len(full)
         texts.append(full[offset:])
         golds.append([_shift_gold(g, -offset) for g in read_brat(doc_info.ann_path) if g.content[0][0] >= offset])
-    nlp = spacy.load(model)
+    nlp = load_pipeline(model)
     docs: list[Doc] | None = None
     tensors = cache.with_suffix(".tensors.npz") if cache is not None else None
     if cache is not None and tensors is not None and cache.exists() and tensors.exists():

