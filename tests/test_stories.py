@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.evaluation.stories import bcubed, bootstrap_difference, pairwise
 from newsdesk.model import Article
 from newsdesk.stories import StorySettings, group_stories
-from newsdesk.stories.grouping import article_vectors, fold_word, neighbour_edges
+from newsdesk.stories.grouping import (
+    article_vectors,
+    dense_neighbour_edges,
+    fold_word,
+    mix_embeddings,
+    neighbour_edges,
+    pair_similarities,
+)
 
 # -- metrics: gold a,b,c = X and d,e = Y ---------------------------------------------------------------
 
@@ -201,3 +211,79 @@ def test_fold_word() -> None:
         "crisis",
         "port",
     ]
+
+
+# -- dense embeddings as a signal -------------------------------------------------------------------------
+
+
+def unit_rows(*rows: list[float]) -> np.ndarray:
+    matrix = np.asarray(rows, dtype=np.float32)
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def test_mixed_vectors_give_the_weighted_mean_of_word_and_dense_cosines() -> None:
+    articles = [STRIKE_1, STRIKE_2, TRANSFER]
+    words = article_vectors(articles)
+    dense = unit_rows([1, 0, 0], [0.6, 0.8, 0], [0, 0, 1])
+    word_part, dense_part = mix_embeddings(words, dense, 0.3)
+    joined = sp.hstack([word_part, sp.csr_matrix(dense_part)]).toarray()
+    assert np.allclose(np.linalg.norm(joined, axis=1), 1.0, atol=1e-5)
+    word_cos = (words @ words.T).toarray()
+    expected = 0.7 * word_cos + 0.3 * (dense @ dense.T)
+    assert np.allclose(joined @ joined.T, expected, atol=1e-5)
+    rows, cols = np.array([0, 0, 1]), np.array([1, 2, 2])
+    assert np.allclose(pair_similarities(word_part, dense_part, rows, cols), expected[rows, cols], atol=1e-5)
+    # An article without content words is compared by its embedding alone.
+    blank = article_vectors([STRIKE_1, art("b1", "", "the and of")])
+    _, dense_part = mix_embeddings(blank, unit_rows([1, 0], [1, 0]), 0.3)
+    assert np.linalg.norm(dense_part[1]) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_embeddings_group_articles_that_share_no_words() -> None:
+    # Same event, different words: only the embeddings see it.
+    a = art("x1", "", "Talks resumed in Geneva on Monday between the delegations.")
+    b = art("x2", "", "Negotiators met again, officials confirmed later.")
+    c = art("x3", "", "Midfielder signed a four-year contract with the club.")
+    dense = unit_rows([1, 0.1, 0], [1, 0, 0.1], [0, 0, 1])
+    assert len(group_stories([a, b, c], (), StorySettings(embedding_weight=0.5))) == 3  # no embeddings given
+    assert len(group_stories([a, b, c], (), StorySettings(), dense)) == 3  # weight 0: embeddings unused
+    stories = group_stories([a, b, c], (), StorySettings(embedding_weight=0.5), dense)
+    assert groups(stories) == {frozenset({a.id, b.id}), frozenset({c.id})}
+    # Within a time window (a and b are next to each other) and alone, too.
+    assert groups(group_stories([a, b, c], (), StorySettings(embedding_weight=0.5, window=1), dense)) == groups(stories)
+    assert len(group_stories([a], (), StorySettings(embedding_weight=0.5), dense[:1])) == 1
+
+
+def test_embeddings_keep_word_grouping_on_the_sample_stories() -> None:
+    articles = [STRIKE_1, FESTIVAL_1, TRANSFER, STRIKE_2, FESTIVAL_2, STRIKE_3]
+    rng = np.random.default_rng(0)
+    topic = {"s": rng.normal(size=16), "f": rng.normal(size=16), "t": rng.normal(size=16)}
+    dense = unit_rows(*[topic[a.id[-2]] + 0.1 * rng.normal(size=16) for a in articles])
+    settings = StorySettings(embedding_weight=0.3, embedding_threshold=0.4, embedding_join_threshold=0.6)
+    assert groups(group_stories(articles, (), settings, dense)) == groups(group_stories(articles))
+    # Word thresholds on the mixed similarity would lump everything together: the mix has its own.
+    lumped = StorySettings(embedding_weight=0.3, embedding_threshold=-1.0)
+    assert len(group_stories(articles, (), lumped, dense)) == 1
+
+
+def test_embeddings_must_have_one_row_per_article() -> None:
+    with pytest.raises(NewsdeskError, match="one row per article"):
+        group_stories([STRIKE_1, STRIKE_2], (), StorySettings(embedding_weight=0.3), np.zeros((3, 4)))
+
+
+def test_dense_neighbours_through_faiss_respect_the_window() -> None:
+    rng = np.random.default_rng(1)
+    vectors = unit_rows(*rng.normal(size=(40, 8)).tolist())
+    rows, cols = dense_neighbour_edges(vectors, k=3)
+    sims = vectors @ vectors.T
+    np.fill_diagonal(sims, -1)
+    top = {(min(i, int(j)), max(i, int(j))) for i in range(40) for j in np.argsort(-sims[i])[:3]}
+    assert set(zip(rows.tolist(), cols.tolist(), strict=True)) == top
+    rows, cols = dense_neighbour_edges(vectors, k=3, window=5)
+    assert len(rows) and all(0 < c - r <= 5 for r, c in zip(rows.tolist(), cols.tolist(), strict=True))
+    # Each row still gets its 3 best neighbours inside its window.
+    pairs = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    for i in range(40):
+        inside = [j for j in range(max(0, i - 5), min(40, i + 6)) if j != i]
+        best = sorted(inside, key=lambda j: -sims[i, j])[:3]
+        assert all((min(i, j), max(i, j)) in pairs for j in best)

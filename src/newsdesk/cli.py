@@ -102,8 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev_st = evals.add_parser("stories", help="BCubed and pairwise F1 of story grouping, with peer baselines")
     ev_st.add_argument("path", type=Path, help="FNC-1 folder (train_bodies.csv, stories_train.json) or gold.json")
     ev_st.add_argument("--docs", type=Path, help="folder of the documents for a gold.json corpus")
-    ev_st.add_argument("--split", choices=("holdout", "train", "all"), default="holdout")
+    ev_st.add_argument("--split", choices=("holdout", "tuning", "all"), default="holdout")
     ev_st.add_argument("--no-peers", action="store_true", help="skip the peer baselines")
+    ev_st.add_argument(
+        "--embedding-weight",
+        type=float,
+        default=None,
+        help="also group with title + lead embeddings at this share (tuned: 0.4) and report both",
+    )
     ev_cross = evals.add_parser("crosslingual", help="foreign-language articles joining the story of their event")
     ev_cross.add_argument("path", type=Path, help="multilingual gold.json (e.g. tests/data/multilingual/gold.json)")
     ev_cross.add_argument("--docs", type=Path, help="folder of the English documents it refers to")

@@ -133,8 +133,12 @@ def analyze_articles(
     enriched = enricher.run(articles, progress)
     duplicates = find_duplicates(enriched.articles)
     marked = [replace(a, duplicate_of=duplicates.get(a.id)) for a in enriched.articles]
-    stories = group_stories(marked, enriched.entities, settings.stories)
-    stories = join_across_languages(stories, marked, embedder or Embedder(), settings.crosslingual)
+    embedder = embedder or Embedder()
+    # With a dense share in the story similarity, each article is embedded once for both steps.
+    embeddings = embedder.embed(marked) if settings.stories.embedding_weight > 0 and marked else None
+    stories = group_stories(marked, enriched.entities, settings.stories, embeddings)
+    vectors = None if embeddings is None else {a.id: row for a, row in zip(marked, embeddings, strict=True)}
+    stories = join_across_languages(stories, marked, embedder, settings.crosslingual, vectors)
     stories, claims = compare_stories(stories, marked, enriched.quotes, enriched.entities, settings.compare)
     return Analysis(articles=marked, entities=enriched.entities, quotes=enriched.quotes, claims=claims, stories=stories)
 

@@ -58,7 +58,15 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
                 f"{ours['duplicates_flagged']} near-duplicate(s) flagged"
             )
             return result, text
-        result = evaluate_stories(path, split=options.get("split", "holdout"), peers=not options.get("no_peers", False))
+        from newsdesk.stories import StorySettings
+
+        weight = options.get("embedding_weight")
+        result = evaluate_stories(
+            path,
+            split=options.get("split", "holdout"),
+            peers=not options.get("no_peers", False),
+            settings=StorySettings(embedding_weight=weight) if weight else StorySettings(),
+        )
         return result, format_stories_report(result)
     if benchmark == "crosslingual":
         from newsdesk.evaluation.crosslingual import evaluate_crosslingual, format_crosslingual_report

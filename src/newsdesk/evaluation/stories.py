@@ -15,7 +15,10 @@ How :func:`evaluate_stories` scores, in one process on the same data:
    newsdesk marks republished copies.
 2. newsdesk groups the bodies of the scored part with the given
    :class:`~newsdesk.stories.StorySettings` (defaults learned on the tuning
-   part by ``scripts/tune_stories.py``).
+   part by ``scripts/tune_stories.py``). When embeddings are used (by default
+   when ``embedding_weight`` > 0), the bodies are embedded once (title +
+   lead, :mod:`newsdesk.stories.embeddings`) and grouped both with and
+   without them, so the two rows come from the same run.
 3. The peer, TF-IDF + agglomerative clustering (scikit-learn, cosine
    distance, average linkage), gets its distance threshold tuned on the
    tuning part in the same run, then clusters the scored part. BERTopic is
@@ -25,14 +28,21 @@ How :func:`evaluate_stories` scores, in one process on the same data:
    that shares its gold story, and the share of its gold story that shares its
    predicted story, averaged over items) and pairwise precision/recall/F1
    (over pairs of items put together). A paired bootstrap over gold stories
-   gives a 95% interval for newsdesk's BCubed F1 minus the peer's.
+   gives a 95% interval for newsdesk's BCubed F1 minus the peer's (and, with
+   embeddings, minus newsdesk's own F1 without them).
 5. Optionally (``scale=N``), :func:`bench_stories_speed` times newsdesk's
    grouping of N bodies (copies of FNC-1 bodies with words dropped at random)
-   in a fresh process and reads its peak memory.
+   in a fresh process and reads its peak memory: words alone first (the
+   baseline), then, with embeddings, embedding the N leads and grouping with
+   them, each as a ratio to that baseline.
 
 Run on the held-out part with::
 
     python -m newsdesk.evaluation.stories /path/to/fnc1 --scale 10000
+
+and, with the embedding weight tuned on FNC-1 (both rows, embedding timed too)::
+
+    python -m newsdesk.evaluation.stories /path/to/fnc1 --embedding-weight 0.4 --scale 10000
 """
 
 from __future__ import annotations
@@ -48,7 +58,7 @@ import resource
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -58,6 +68,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.model import Article, content_id
+from newsdesk.stories.embeddings import ArticleEmbedder, Embedder
 from newsdesk.stories.grouping import StorySettings, group_stories
 
 logger = logging.getLogger(__name__)
@@ -366,7 +377,8 @@ def evaluate_stories(
     *,
     split: str = "holdout",
     peers: bool = True,
-    embed: bool = False,
+    embed: bool | None = None,
+    embedder: ArticleEmbedder | None = None,
     scale: int | None = None,
     settings: StorySettings = StorySettings(),
 ) -> dict[str, Any]:
@@ -376,20 +388,26 @@ def evaluate_stories(
         data_dir: The FNC-1 folder (see :func:`load_fnc_bodies`).
         split: ``"holdout"`` (default), ``"tuning"`` or ``"all"``.
         peers: Also run the agglomerative peer (tuned on the tuning part) and BERTopic if installed.
-        embed: Group with sentence embeddings; newsdesk has no embedding model yet, so this raises.
+        embed: Also group with title + lead embeddings and report both; None
+            (default) embeds when ``settings.embedding_weight`` > 0.
+        embedder: What embeds the bodies (default: the pinned :class:`~newsdesk.stories.embeddings.Embedder`).
         scale: When set, also time grouping of this many bodies (:func:`bench_stories_speed`).
         settings: newsdesk's grouping settings.
 
     Returns:
         A JSON-ready dict: data sizes, settings, ``newsdesk`` and ``peers``
         scores (BCubed and pairwise P/R/F1, stories, seconds, articles/s),
-        the bootstrap comparison and, with ``scale``, ``speed``.
+        the bootstrap comparison and, with ``scale``, ``speed``. With
+        embeddings, ``newsdesk`` is the grouping with them,
+        ``newsdesk_without_embeddings`` the one without, ``embedding`` the
+        time taken to embed, and ``embeddings_vs_without`` their bootstrap.
 
     Raises:
-        NewsdeskError: Unknown split, unreadable data, or ``embed=True``.
+        NewsdeskError: Unknown split, unreadable data, or ``embed=True`` with ``embedding_weight`` 0.
     """
-    if embed:
-        raise NewsdeskError("embed=True: newsdesk has no sentence-embedding model yet; run without --embed")
+    use_embeddings = settings.embedding_weight > 0 if embed is None else embed
+    if use_embeddings and settings.embedding_weight <= 0:
+        raise NewsdeskError("embed=True needs settings.embedding_weight > 0 (the share of the embedding similarity)")
     articles, gold, parts = load_fnc_bodies(data_dir)
     by_id = {a.id: a for a in articles}
     if split == "all":
@@ -407,8 +425,20 @@ def evaluate_stories(
         "gold_stories": len(set(scored_gold.values())),
         "settings": asdict(settings),
     }
-    pred, seconds = _timed(lambda: [s.articles for s in group_stories(scored, (), settings)])
-    result["newsdesk"] = _scores(pred, scored_gold, seconds, len(scored))
+    words, seconds = _timed(lambda: [s.articles for s in group_stories(scored, (), settings)])
+    pred = words
+    result["newsdesk"] = _scores(words, scored_gold, seconds, len(scored))
+    if use_embeddings:
+        model = embedder or Embedder()
+        vectors, embed_seconds = _timed(lambda: model.embed(scored))
+        pred, seconds = _timed(lambda: [s.articles for s in group_stories(scored, (), settings, vectors)])
+        result["newsdesk_without_embeddings"] = result["newsdesk"]
+        result["newsdesk"] = _scores(pred, scored_gold, seconds, len(scored))
+        result["embedding"] = {
+            "seconds": embed_seconds,
+            "articles_per_second": len(scored) / embed_seconds if embed_seconds else float("inf"),
+        }
+        result["embeddings_vs_without"] = bootstrap_difference(pred, words, scored_gold)
     result["peers"] = {}
     if peers:
         tuning = [by_id[i] for i in parts["tuning"]]
@@ -424,7 +454,9 @@ def evaluate_stories(
         result["newsdesk_vs_agglomerative"] = bootstrap_difference(pred, peer, scored_gold)
         result["peers"]["bertopic"] = {"status": _bertopic_status()}
     if scale:
-        result["speed"] = bench_stories_speed(data_dir, n=scale, settings=settings)
+        result["speed"] = bench_stories_speed(
+            data_dir, n=scale, settings=settings, embed=use_embeddings, embedder=embedder
+        )
     return result
 
 
@@ -451,42 +483,78 @@ def perturbed_bodies(articles: Sequence[Article], n: int, *, drop: float = 0.1, 
     return out
 
 
-def _speed_worker(data_dir: str, n: int, settings: StorySettings) -> dict[str, float]:
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def _speed_worker(
+    data_dir: str, n: int, settings: StorySettings, embed: bool, embedder: ArticleEmbedder | None
+) -> dict[str, Any]:
     articles, _, _ = load_fnc_bodies(data_dir)
     stream = perturbed_bodies(articles, n)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
-    stories = group_stories(stream, (), settings)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    return {
+    before = _peak_mb()
+    stories, seconds = _timed(lambda: group_stories(stream, (), settings))
+    result: dict[str, Any] = {
         "articles": n,
         "stories": len(stories),
         "seconds": seconds,
         "articles_per_second": n / seconds if seconds else float("inf"),
-        "peak_rss_mb": peak / 1024,
-        "rss_before_grouping_mb": before / 1024,
+        "peak_rss_mb": _peak_mb(),
+        "rss_before_grouping_mb": before,
     }
+    if embed:
+        model = embedder or Embedder()
+        vectors, embed_seconds = _timed(lambda: model.embed(stream))
+        after_embedding = _peak_mb()
+        mixed, group_seconds = _timed(lambda: group_stories(stream, (), settings, vectors))
+        total = embed_seconds + group_seconds
+        result["with_embeddings"] = {
+            "stories": len(mixed),
+            "embedding_seconds": embed_seconds,
+            "embedding_articles_per_second": n / embed_seconds if embed_seconds else float("inf"),
+            "grouping_seconds": group_seconds,
+            "grouping_articles_per_second": n / group_seconds if group_seconds else float("inf"),
+            "seconds": total,
+            "articles_per_second": n / total if total else float("inf"),
+            "grouping_time_ratio": group_seconds / seconds if seconds else float("inf"),
+            "total_time_ratio": total / seconds if seconds else float("inf"),
+            "peak_rss_after_embedding_mb": after_embedding,
+            "peak_rss_mb": _peak_mb(),
+        }
+    return result
 
 
 def bench_stories_speed(
-    data_dir: Path | str, n: int = 10_000, settings: StorySettings = StorySettings(), *, fresh_process: bool = True
-) -> dict[str, float]:
-    """Time newsdesk's grouping of ``n`` perturbed FNC-1 bodies (no embeddings).
+    data_dir: Path | str,
+    n: int = 10_000,
+    settings: StorySettings = StorySettings(),
+    *,
+    fresh_process: bool = True,
+    embed: bool = False,
+    embedder: ArticleEmbedder | None = None,
+) -> dict[str, Any]:
+    """Time newsdesk's grouping of ``n`` perturbed FNC-1 bodies, without and (``embed``) with embeddings.
+
+    1. Grouping by words alone: the baseline (``seconds``, ``articles_per_second``).
+    2. With ``embed``: embedding the ``n`` title + lead texts, then grouping
+       with the embeddings, timed apart (``with_embeddings``); each time is
+       also given as a ratio to the baseline of this same process.
 
     In a fresh process (the default) the peak resident memory is that of this
     run alone; ``rss_before_grouping_mb`` is its peak before grouping started
     (Python, libraries and the articles), so the difference is what grouping
-    added. ``fresh_process=False`` runs in this process (peaks then include
-    whatever this process did before).
+    added. The peak only grows, so ``with_embeddings`` reports it after
+    embedding (model loaded) and at the end. ``fresh_process=False`` runs in
+    this process (peaks then include whatever this process did before).
 
     Returns:
-        ``{"articles", "stories", "seconds", "articles_per_second", "peak_rss_mb", "rss_before_grouping_mb"}``.
+        ``{"articles", "stories", "seconds", "articles_per_second", "peak_rss_mb", "rss_before_grouping_mb"}``,
+        plus ``with_embeddings`` when ``embed``.
     """
     if not fresh_process:
-        return _speed_worker(str(data_dir), n, settings)
+        return _speed_worker(str(data_dir), n, settings, embed, embedder)
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_speed_worker, (str(data_dir), n, settings))
+        return pool.apply(_speed_worker, (str(data_dir), n, settings, embed, embedder))
 
 
 def _row(name: str, scores: Mapping[str, Any]) -> str:
@@ -505,8 +573,12 @@ def format_stories_report(result: Mapping[str, Any]) -> str:
         f"{result['gold_stories']} gold stories",
         "",
         f"{'':<16} {'BCubed P':>6} {'R':>6} {'F1':>6}   {'pair P':>6} {'R':>6} {'F1':>6}   {'stories':>7} {'art/s':>9}",
-        _row("newsdesk", result["newsdesk"]),
     ]
+    if "newsdesk_without_embeddings" in result:
+        lines.append(_row("newsdesk+embed", result["newsdesk"]))
+        lines.append(_row("newsdesk words", result["newsdesk_without_embeddings"]))
+    else:
+        lines.append(_row("newsdesk", result["newsdesk"]))
     peers = result.get("peers", {})
     if "agglomerative" in peers:
         lines.append(_row("agglomerative", peers["agglomerative"]))
@@ -521,19 +593,39 @@ def format_stories_report(result: Mapping[str, Any]) -> str:
             f"agglomerative: distance threshold {peer['distance_threshold']:.2f} "
             f"(tuned on the tuning part, BCubed F1 there {peer['tuning_f1']:.3f})"
         )
-    if "newsdesk_vs_agglomerative" in result:
-        d = result["newsdesk_vs_agglomerative"]
+    if "embedding" in result:
+        e = result["embedding"]
         lines.append(
-            f"newsdesk - agglomerative BCubed F1: {d['f1_diff']:+.3f} "
-            f"(95% bootstrap over gold stories {d['ci_low']:+.3f} to {d['ci_high']:+.3f})"
+            f"embedding title + lead: {e['seconds']:.1f} s = {e['articles_per_second']:.0f} articles/s "
+            "(not in the art/s column)"
         )
+    comparisons = [
+        ("newsdesk_vs_agglomerative", "newsdesk - agglomerative"),
+        ("embeddings_vs_without", "with - without embeddings"),
+    ]
+    for key, name in comparisons:
+        if key in result:
+            d = result[key]
+            lines.append(
+                f"{name} BCubed F1: {d['f1_diff']:+.3f} "
+                f"(95% bootstrap over gold stories {d['ci_low']:+.3f} to {d['ci_high']:+.3f})"
+            )
     if "speed" in result:
         sp = result["speed"]
         lines.append(
-            f"speed: {sp['articles']} articles grouped in {sp['seconds']:.1f} s = "
+            f"speed, words: {sp['articles']} articles grouped in {sp['seconds']:.1f} s = "
             f"{sp['articles_per_second']:.0f} articles/s; peak memory {sp['peak_rss_mb']:.0f} MB "
             f"({sp['rss_before_grouping_mb']:.0f} MB before grouping)"
         )
+        if "with_embeddings" in sp:
+            w = sp["with_embeddings"]
+            lines.append(
+                f"speed, with embeddings: embedding {w['embedding_seconds']:.1f} s "
+                f"({w['embedding_articles_per_second']:.0f} articles/s) + grouping {w['grouping_seconds']:.1f} s "
+                f"({w['grouping_articles_per_second']:.0f} articles/s, {w['grouping_time_ratio']:.2f}x words) "
+                f"= {w['articles_per_second']:.0f} articles/s in all ({w['total_time_ratio']:.1f}x); "
+                f"peak memory {w['peak_rss_mb']:.0f} MB ({w['peak_rss_after_embedding_mb']:.0f} MB after embedding)"
+            )
     return "\n".join(lines)
 
 
@@ -544,11 +636,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", default="holdout", choices=["holdout", "tuning", "all"])
     parser.add_argument("--no-peers", action="store_true", help="score newsdesk only")
     parser.add_argument("--scale", type=int, default=None, help="also time grouping of N perturbed bodies")
+    parser.add_argument(
+        "--embedding-weight",
+        type=float,
+        default=None,
+        help="StorySettings.embedding_weight to evaluate (tuned on FNC-1: 0.4); above 0, embeddings are used",
+    )
+    parser.add_argument(
+        "--embed",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also group with title + lead embeddings (default: when embedding_weight > 0)",
+    )
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     try:
-        result = evaluate_stories(args.data_dir, split=args.split, peers=not args.no_peers, scale=args.scale)
+        settings = StorySettings()
+        if args.embedding_weight is not None:
+            settings = replace(settings, embedding_weight=args.embedding_weight)
+        result = evaluate_stories(
+            args.data_dir,
+            split=args.split,
+            peers=not args.no_peers,
+            embed=args.embed,
+            scale=args.scale,
+            settings=settings,
+        )
     except NewsdeskError as exc:
         parser.exit(2, f"error: {exc}\n")
     print(json.dumps(result, indent=2) if args.json else format_stories_report(result))

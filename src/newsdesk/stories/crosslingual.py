@@ -17,13 +17,13 @@ Nothing is embedded when all articles share one language.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from newsdesk.model import Article, Story
-from newsdesk.stories.embeddings import Embedder
+from newsdesk.stories.embeddings import ArticleEmbedder
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -46,8 +46,9 @@ def story_language(story: Story, by_id: dict[str, Article]) -> str | None:
 def join_across_languages(
     stories: Sequence[Story],
     articles: Sequence[Article],
-    embedder: Embedder,
+    embedder: ArticleEmbedder,
     settings: CrossLingualSettings = CrossLingualSettings(),
+    vectors: Mapping[str, np.ndarray] | None = None,
 ) -> list[Story]:
     """Merge stories of different languages that tell the same event (see module docstring).
 
@@ -56,6 +57,8 @@ def join_across_languages(
         articles: Their articles.
         embedder: The multilingual embedder.
         settings: Thresholds.
+        vectors: Embeddings already made (e.g. for story grouping), by article
+            id; only articles missing from it are embedded.
 
     Returns:
         Stories, with cross-language matches merged, in time order.
@@ -66,11 +69,14 @@ def join_across_languages(
         return list(stories)
     heads = [[by_id[a] for a in s.articles[: settings.articles_per_story]] for s in stories]
     flat = [a for head in heads for a in head]
-    vectors = embedder.embed(flat)
+    known = vectors or {}
+    missing = [a for a in flat if a.id not in known]
+    made = dict(zip((a.id for a in missing), embedder.embed(missing), strict=True)) if missing else {}
+    rows = np.vstack([known[a.id] if a.id in known else made[a.id] for a in flat])
     centroids = []
     position = 0
     for head in heads:
-        mean = vectors[position : position + len(head)].mean(axis=0)
+        mean = rows[position : position + len(head)].mean(axis=0)
         centroids.append(mean / (np.linalg.norm(mean) or 1.0))
         position += len(head)
     matrix = np.vstack(centroids)

