@@ -6,8 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
 
 from newsdesk.enrich import Enricher
+from newsdesk.enrich.nlp import load_pipeline
+from newsdesk.errors import NewsdeskError
 from newsdesk.storage import MemoryStore
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -18,6 +21,15 @@ def store() -> Iterator[MemoryStore]:
     memory = MemoryStore()
     yield memory
     memory.close()
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The project's spaCy pipeline, loaded once (skips when the pinned model is not installed)."""
+    try:
+        return load_pipeline()
+    except NewsdeskError as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")

