@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.evaluation.stories import (
     bcubed,
     bench_stories_speed,
+    bertopic_peer,
     evaluate_stories,
     format_stories_report,
     load_fnc_bodies,
@@ -101,7 +103,8 @@ def test_load_fnc_bodies_explains_a_wrong_folder(tmp_path: Path) -> None:
         load_fnc_bodies(tmp_path)
 
 
-def test_evaluate_stories_end_to_end(fnc: Path) -> None:
+def test_evaluate_stories_end_to_end(fnc: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "bertopic", None)  # as on CI, where the optional bench extra is not installed
     result = evaluate_stories(fnc, split="tuning", embed=False)
     assert result["articles"] == len(TUNING) and result["gold_stories"] == 3
     newsdesk = result["newsdesk"]
@@ -111,14 +114,65 @@ def test_evaluate_stories_end_to_end(fnc: Path) -> None:
     peer = result["peers"]["agglomerative"]
     assert 0.5 <= peer["distance_threshold"] <= 0.99
     assert 0.0 <= peer["bcubed"]["f1"] <= 1.0 and "pairwise" in peer
-    assert result["peers"]["bertopic"]["status"]
+    assert result["peers"]["bertopic"] == {
+        "status": "not installed (pip install torch==2.13.0, then pip install -e '.[bench]')"
+    }
+    assert "embedding" not in result and "newsdesk_vs_bertopic" not in result  # nothing embedded for a missing peer
     assert set(result["newsdesk_vs_agglomerative"]) >= {"f1_diff", "ci_low", "ci_high"}
     report = format_stories_report(result)
-    assert "newsdesk" in report and "agglomerative" in report and "bertopic" in report
+    assert "newsdesk" in report and "agglomerative" in report
+    assert "bertopic         not installed (pip install torch==2.13.0" in report
     json.dumps(result)  # the result is JSON-ready
 
     holdout = evaluate_stories(fnc, peers=False, embed=False)
     assert holdout["split"] == "holdout" and holdout["articles"] == len(HOLDOUT) and holdout["peers"] == {}
+
+
+def _topic_articles(per_topic: int = 8) -> tuple[list[Article], dict[str, str]]:
+    """Three made-up topics of ``per_topic`` articles each, every one worded a little differently."""
+    topics = {
+        "strike": "dock workers union strike port Varna raise ships cargo cranes",
+        "festival": "lantern festival river boats paper crowds night organisers music",
+        "transfer": "midfielder contract club deal signing season fee striker coach",
+    }
+    articles, gold = [], {}
+    for name, words in topics.items():
+        vocabulary = words.split()
+        for k in range(per_topic):
+            text = " ".join(vocabulary[(k + j) % len(vocabulary)] for j in range(8)) + f" report number {k}."
+            article = Article(id=f"{name}-{k}", path=f"{name}-{k}.txt", title="", paragraphs=[text])
+            articles.append(article)
+            gold[article.id] = name
+    return articles, gold
+
+
+def test_bertopic_peer_on_given_embeddings() -> None:
+    """BERTopic on a fake embedder's rows (skipped where the optional bench extra is not installed)."""
+    pytest.importorskip("bertopic")
+    articles, gold = _topic_articles()
+    run = bertopic_peer(articles, HashedWords().embed(articles), min_topic_size=3, n_neighbors=5)
+    ids = sorted(a.id for a in articles)
+    for clusters in (run.clusters, run.reduced):
+        assert sorted(i for c in clusters for i in c) == ids  # every article in exactly one story
+    assert len(run.clusters) == run.topics + run.outliers >= 3
+    assert bcubed(run.clusters, gold)["f1"] > 0.8
+    assert bertopic_peer(articles[:2], HashedWords().embed(articles[:2])).clusters == [[a.id] for a in articles[:2]]
+
+
+def test_evaluate_stories_runs_bertopic_when_installed(fnc: Path) -> None:
+    pytest.importorskip("bertopic")
+    embedder = HashedWords()
+    result = evaluate_stories(fnc, embed=False, embedder=embedder)
+    assert embedder.calls == 2  # the scored part, then the tuning part (disjoint here), each once
+    topic = result["peers"]["bertopic"]
+    assert topic["status"] == "run" and topic["outliers_as"] == "singletons"
+    assert topic["min_topic_size"] >= 2 and topic["n_neighbors"] >= 2 and topic["seed"] == 42
+    for scores in (topic, topic["reduced_outliers"]):
+        assert 0.0 <= scores["bcubed"]["f1"] <= 1.0 and "pairwise" in scores and scores["stories"] >= 1
+    assert "f1_diff" in result["newsdesk_vs_bertopic"] and result["embedding"]["seconds"] >= 0
+    report = format_stories_report(result)
+    assert "bertopic reduced" in report and "each outlier its own story" in report and "newsdesk - bertopic" in report
+    json.dumps(result)
 
 
 def test_evaluate_stories_rejects_what_it_cannot_do(fnc: Path) -> None:

@@ -19,16 +19,22 @@ How :func:`evaluate_stories` scores, in one process on the same data:
    when ``embedding_weight`` > 0), the bodies are embedded once (title +
    lead, :mod:`newsdesk.stories.embeddings`) and grouped both with and
    without them, so the two rows come from the same run.
-3. The peer, TF-IDF + agglomerative clustering (scikit-learn, cosine
-   distance, average linkage), gets its distance threshold tuned on the
-   tuning part in the same run, then clusters the scored part. BERTopic is
-   run only when it is installed (it needs torch, which newsdesk does not
-   ship); otherwise the result says so.
-4. Both are scored with BCubed (per item: the share of its predicted story
+3. The peers. TF-IDF + agglomerative clustering (scikit-learn, cosine
+   distance, average linkage) gets its distance threshold tuned on the
+   tuning part in the same run, then clusters the scored part. BERTopic
+   runs when it is installed (the optional ``bench`` extra: it needs torch,
+   which newsdesk does not ship; otherwise the result says so). It gets
+   newsdesk's own title + lead embeddings (the same rows newsdesk groups
+   with; its default model would download from a hub), runs its standard
+   UMAP + HDBSCAN with a fixed seed, and has ``min_topic_size`` and UMAP's
+   ``n_neighbors`` tuned on the tuning part. Each of its outliers (topic
+   -1) is a story of its own; BERTopic's ``reduce_outliers`` is reported
+   beside.
+4. All are scored with BCubed (per item: the share of its predicted story
    that shares its gold story, and the share of its gold story that shares its
    predicted story, averaged over items) and pairwise precision/recall/F1
    (over pairs of items put together). A paired bootstrap over gold stories
-   gives a 95% interval for newsdesk's BCubed F1 minus the peer's (and, with
+   gives a 95% interval for newsdesk's BCubed F1 minus each peer's (and, with
    embeddings, minus newsdesk's own F1 without them).
 5. Optionally (``scale=N``), :func:`bench_stories_speed` times newsdesk's
    grouping of N bodies (copies of FNC-1 bodies with words dropped at random)
@@ -58,7 +64,7 @@ import resource
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -78,6 +84,13 @@ STORIES_FILE = "stories_train.json"
 SPLIT_FILES = {"tuning": "training_ids.txt", "holdout": "hold_out_ids.txt"}
 PEER_THRESHOLDS = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))
 """Cosine distance thresholds tried when tuning the agglomerative peer (0.50 to 0.99)."""
+BERTOPIC_MIN_TOPIC_SIZES = (2, 3, 4, 5, 6, 8, 10, 12, 15)
+"""``min_topic_size`` values tried when tuning the BERTopic peer (its default is 10; 2 is HDBSCAN's least)."""
+BERTOPIC_NEIGHBORS = (5, 10, 15)
+"""UMAP ``n_neighbors`` values tried when tuning the BERTopic peer (its default is 15)."""
+BERTOPIC_SEED = 42
+"""UMAP's ``random_state`` in every BERTopic run, so the peer's figures repeat."""
+BERTOPIC_INSTALL = "pip install torch==2.13.0, then pip install -e '.[bench]'"
 
 _BLANK_LINES_RE = re.compile(r"\n\s*\n")
 
@@ -342,12 +355,164 @@ def tune_agglomerative(
     return best
 
 
-def _bertopic_status() -> str:
+def bertopic_installed() -> bool:
+    """Whether BERTopic (and so UMAP and HDBSCAN) imports: the optional ``bench`` extra of pyproject.toml."""
     try:
         import bertopic  # noqa: F401
     except ImportError:
-        return "not installed"
-    return "installed but not run: newsdesk has no offline embedding model for it"
+        return False
+    return True
+
+
+@dataclass(slots=True, kw_only=True)
+class TopicRun:
+    """One BERTopic run: its topics as stories, with its outliers (topic -1) treated two ways."""
+
+    clusters: list[list[str]]
+    """Every topic a story; every outlier a story of its own."""
+    reduced: list[list[str]]
+    """The same after ``reduce_outliers(strategy="embeddings")`` put each outlier in its nearest topic."""
+    topics: int
+    outliers: int
+
+
+class _Reduced:
+    """A fitted dimensionality reduction that returns rows it was given: lets tuning run UMAP once per setting."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+
+    def fit(self, X: np.ndarray, y: Any = None) -> _Reduced:
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return self.rows
+
+
+def _umap(n_neighbors: int, count: int, seed: int) -> Any:
+    """BERTopic's default UMAP with a fixed seed; on a corpus of a few rows, fewer neighbours and a random start.
+
+    (UMAP's spectral start needs more rows than components + 1; real corpora never come near that.)
+    """
+    from umap import UMAP
+
+    components = 5
+    return UMAP(
+        n_neighbors=max(2, min(n_neighbors, count - 1)),
+        n_components=components,
+        min_dist=0.0,
+        metric="cosine",
+        init="spectral" if count > components + 2 else "random",
+        random_state=seed,
+        n_jobs=1,  # what a seed forces anyway; said here, UMAP does not warn about it
+    )
+
+
+def bertopic_peer(
+    articles: Sequence[Article],
+    vectors: np.ndarray,
+    *,
+    min_topic_size: int = 10,
+    n_neighbors: int = 15,
+    seed: int = BERTOPIC_SEED,
+    reduce_outliers: bool = True,
+    reduced_vectors: np.ndarray | None = None,
+) -> TopicRun:
+    """BERTopic's standard pipeline (UMAP, HDBSCAN, c-TF-IDF) on given embeddings; each topic is a story.
+
+    BERTopic gets no embedding model (its default one downloads from a hub): it
+    clusters the given rows, one per article, and reads the articles' title and
+    text only for its topic words. UMAP and HDBSCAN are BERTopic's defaults but
+    for UMAP's fixed ``random_state`` and the two settings a user tunes.
+
+    Args:
+        articles: The articles to cluster.
+        vectors: One embedding row per article (e.g. :class:`~newsdesk.stories.embeddings.Embedder`'s).
+        min_topic_size: BERTopic's smallest topic (HDBSCAN's ``min_cluster_size``).
+        n_neighbors: UMAP's neighbourhood size.
+        seed: UMAP's ``random_state``.
+        reduce_outliers: Also assign the outliers to topics (:attr:`TopicRun.reduced`);
+            when False, ``reduced`` is ``clusters``.
+        reduced_vectors: UMAP's output for these settings, when already computed
+            (tuning runs UMAP once per ``n_neighbors``); UMAP is then skipped.
+
+    Returns:
+        The run's stories, outliers as singletons and (``reduce_outliers``) assigned.
+
+    Raises:
+        ImportError: BERTopic is not installed (see :func:`bertopic_installed`).
+    """
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+
+    if len(articles) < 3 or min_topic_size >= len(articles):
+        # UMAP needs more rows, HDBSCAN more rows than its least cluster (and never makes one of all rows)
+        singletons = [[a.id] for a in articles]
+        return TopicRun(clusters=singletons, reduced=singletons, topics=0, outliers=len(articles))
+    reduction = _Reduced(reduced_vectors) if reduced_vectors is not None else _umap(n_neighbors, len(articles), seed)
+    model = BERTopic(
+        embedding_model=None,
+        umap_model=reduction,
+        hdbscan_model=HDBSCAN(
+            min_cluster_size=min_topic_size, metric="euclidean", cluster_selection_method="eom", prediction_data=True
+        ),
+        min_topic_size=min_topic_size,
+    )
+    docs = [f"{a.title}\n{a.text}" for a in articles]
+    topics = [int(t) for t in model.fit_transform(docs, embeddings=vectors)[0]]
+    outliers = topics.count(-1)
+    clusters = _topic_clusters(articles, topics)
+    reduced = clusters
+    if reduce_outliers and 0 < outliers < len(topics):
+        assigned = model.reduce_outliers(docs, topics, strategy="embeddings", embeddings=vectors)
+        reduced = _topic_clusters(articles, [int(t) for t in assigned])
+    return TopicRun(clusters=clusters, reduced=reduced, topics=len(set(topics) - {-1}), outliers=outliers)
+
+
+def _topic_clusters(articles: Sequence[Article], topics: Sequence[int]) -> list[list[str]]:
+    """Stories from topic labels: one per topic, and one per article of the outlier topic -1."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    singletons = []
+    for article, topic in zip(articles, topics, strict=True):
+        if topic == -1:
+            singletons.append([article.id])
+        else:
+            groups[topic].append(article.id)
+    return list(groups.values()) + singletons
+
+
+def tune_bertopic(
+    articles: Sequence[Article],
+    vectors: np.ndarray,
+    gold: Mapping[str, str],
+    *,
+    sizes: Sequence[int] = BERTOPIC_MIN_TOPIC_SIZES,
+    neighbors: Sequence[int] = BERTOPIC_NEIGHBORS,
+    seed: int = BERTOPIC_SEED,
+) -> tuple[int, int, float]:
+    """Pick BERTopic's ``min_topic_size`` and UMAP ``n_neighbors`` with the best BCubed F1 (outliers as singletons).
+
+    UMAP runs once per ``n_neighbors`` (with the seed every run uses, so its
+    output is what BERTopic would compute again), then BERTopic runs on it for
+    each size.
+
+    Returns:
+        ``(min_topic_size, n_neighbors, f1)``.
+    """
+    best = (sizes[0], neighbors[0], -1.0)
+    if len(articles) < 3:
+        return best
+    for n_neighbors in neighbors:
+        rows = _umap(n_neighbors, len(articles), seed).fit_transform(vectors)
+        for size in sizes:
+            run = bertopic_peer(
+                articles, vectors, min_topic_size=size, reduce_outliers=False, reduced_vectors=rows, seed=seed
+            )
+            f1 = bcubed(run.clusters, gold)["f1"]
+            logger.info("bertopic min_topic_size=%d n_neighbors=%d: BCubed F1 %.3f", size, n_neighbors, f1)
+            if f1 > best[2]:
+                best = (size, n_neighbors, f1)
+    return best
 
 
 # -- evaluation ---------------------------------------------------------------------------------------
@@ -372,6 +537,45 @@ def _timed(run: Callable[[], T]) -> tuple[T, float]:
     return result, time.perf_counter() - start
 
 
+def _bertopic_result(
+    scored: Sequence[Article],
+    vectors: np.ndarray,
+    scored_gold: Mapping[str, str],
+    tuning: Sequence[Article],
+    tuning_gold: Mapping[str, str],
+    embedder: ArticleEmbedder,
+) -> tuple[TopicRun, dict[str, Any]]:
+    """Tune BERTopic on the tuning part, run it on the scored part, and score it like the agglomerative peer.
+
+    ``vectors`` are the scored part's embeddings; only tuning articles not among them are embedded.
+    """
+    rows = dict(zip((a.id for a in scored), vectors, strict=True))
+    missing = [a for a in tuning if a.id not in rows]
+    extra, embed_seconds = _timed(lambda: embedder.embed(missing) if missing else np.zeros((0, vectors.shape[1])))
+    rows.update(zip((a.id for a in missing), extra, strict=True))
+    tuning_vectors = np.array([rows[a.id] for a in tuning], dtype=np.float32).reshape(len(tuning), -1)
+    (size, neighbors, tuning_f1), tune_seconds = _timed(lambda: tune_bertopic(tuning, tuning_vectors, tuning_gold))
+    run, seconds = _timed(lambda: bertopic_peer(scored, vectors, min_topic_size=size, n_neighbors=neighbors))
+    result = {
+        **_scores(run.clusters, scored_gold, seconds, len(scored)),
+        "status": "run",
+        "outliers_as": "singletons",
+        "min_topic_size": size,
+        "n_neighbors": neighbors,
+        "seed": BERTOPIC_SEED,
+        "topics": run.topics,
+        "outliers": run.outliers,
+        "reduced_outliers": {
+            **_scores(run.reduced, scored_gold, seconds, len(scored)),
+            "strategy": "embeddings",
+        },
+        "tuning_f1": tuning_f1,
+        "tuning_seconds": tune_seconds,
+        "tuning_embedding_seconds": embed_seconds,
+    }
+    return run, result
+
+
 def evaluate_stories(
     data_dir: Path | str,
     *,
@@ -387,20 +591,25 @@ def evaluate_stories(
     Args:
         data_dir: The FNC-1 folder (see :func:`load_fnc_bodies`).
         split: ``"holdout"`` (default), ``"tuning"`` or ``"all"``.
-        peers: Also run the agglomerative peer (tuned on the tuning part) and BERTopic if installed.
+        peers: Also run the agglomerative peer and, when installed, BERTopic (both tuned on the tuning part).
         embed: Also group with title + lead embeddings and report both; None
             (default) embeds when ``settings.embedding_weight`` > 0.
-        embedder: What embeds the bodies (default: the pinned :class:`~newsdesk.stories.embeddings.Embedder`).
+        embedder: What embeds the bodies, for newsdesk and BERTopic alike
+            (default: the pinned :class:`~newsdesk.stories.embeddings.Embedder`).
         scale: When set, also time grouping of this many bodies (:func:`bench_stories_speed`).
         settings: newsdesk's grouping settings.
 
     Returns:
         A JSON-ready dict: data sizes, settings, ``newsdesk`` and ``peers``
         scores (BCubed and pairwise P/R/F1, stories, seconds, articles/s),
-        the bootstrap comparison and, with ``scale``, ``speed``. With
+        the bootstrap comparisons and, with ``scale``, ``speed``. With
         embeddings, ``newsdesk`` is the grouping with them,
-        ``newsdesk_without_embeddings`` the one without, ``embedding`` the
-        time taken to embed, and ``embeddings_vs_without`` their bootstrap.
+        ``newsdesk_without_embeddings`` the one without, and
+        ``embeddings_vs_without`` their bootstrap. ``embedding`` is the time
+        taken to embed the scored bodies (for newsdesk or BERTopic).
+        ``peers["bertopic"]`` has a ``status``: ``"run"`` (then the scores,
+        outliers as singletons, the tuned settings and ``reduced_outliers``)
+        or why it did not run.
 
     Raises:
         NewsdeskError: Unknown split, unreadable data, or ``embed=True`` with ``embedding_weight`` 0.
@@ -428,16 +637,19 @@ def evaluate_stories(
     words, seconds = _timed(lambda: [s.articles for s in group_stories(scored, (), settings)])
     pred = words
     result["newsdesk"] = _scores(words, scored_gold, seconds, len(scored))
-    if use_embeddings:
-        model = embedder or Embedder()
+    run_bertopic = peers and bertopic_installed()
+    model = embedder or Embedder()
+    vectors = np.zeros((0, 0), dtype=np.float32)
+    if use_embeddings or run_bertopic:
         vectors, embed_seconds = _timed(lambda: model.embed(scored))
-        pred, seconds = _timed(lambda: [s.articles for s in group_stories(scored, (), settings, vectors)])
-        result["newsdesk_without_embeddings"] = result["newsdesk"]
-        result["newsdesk"] = _scores(pred, scored_gold, seconds, len(scored))
         result["embedding"] = {
             "seconds": embed_seconds,
             "articles_per_second": len(scored) / embed_seconds if embed_seconds else float("inf"),
         }
+    if use_embeddings:
+        pred, seconds = _timed(lambda: [s.articles for s in group_stories(scored, (), settings, vectors)])
+        result["newsdesk_without_embeddings"] = result["newsdesk"]
+        result["newsdesk"] = _scores(pred, scored_gold, seconds, len(scored))
         result["embeddings_vs_without"] = bootstrap_difference(pred, words, scored_gold)
     result["peers"] = {}
     if peers:
@@ -452,7 +664,12 @@ def evaluate_stories(
             "tuning_seconds": tune_seconds,
         }
         result["newsdesk_vs_agglomerative"] = bootstrap_difference(pred, peer, scored_gold)
-        result["peers"]["bertopic"] = {"status": _bertopic_status()}
+        if run_bertopic:
+            topic_run, topic_result = _bertopic_result(scored, vectors, scored_gold, tuning, tuning_gold, model)
+            result["peers"]["bertopic"] = topic_result
+            result["newsdesk_vs_bertopic"] = bootstrap_difference(pred, topic_run.clusters, scored_gold)
+        else:
+            result["peers"]["bertopic"] = {"status": f"not installed ({BERTOPIC_INSTALL})"}
     if scale:
         result["speed"] = bench_stories_speed(
             data_dir, n=scale, settings=settings, embed=use_embeddings, embedder=embedder
@@ -582,8 +799,12 @@ def format_stories_report(result: Mapping[str, Any]) -> str:
     peers = result.get("peers", {})
     if "agglomerative" in peers:
         lines.append(_row("agglomerative", peers["agglomerative"]))
-    if "bertopic" in peers:
-        lines.append(f"{'bertopic':<16} {peers['bertopic']['status']}")
+    topic = peers.get("bertopic", {})
+    if topic.get("status") == "run":
+        lines.append(_row("bertopic", topic))
+        lines.append(_row("bertopic reduced", topic["reduced_outliers"]))
+    elif topic:
+        lines.append(f"{'bertopic':<16} {topic['status']}")
     lines.append("")
     s = result["settings"]
     lines.append("newsdesk settings: " + ", ".join(f"{k}={v}" for k, v in s.items() if k != "max_features"))
@@ -593,6 +814,14 @@ def format_stories_report(result: Mapping[str, Any]) -> str:
             f"agglomerative: distance threshold {peer['distance_threshold']:.2f} "
             f"(tuned on the tuning part, BCubed F1 there {peer['tuning_f1']:.3f})"
         )
+    if topic.get("status") == "run":
+        lines.append(
+            f"bertopic: min_topic_size {topic['min_topic_size']}, UMAP n_neighbors {topic['n_neighbors']}, "
+            f"seed {topic['seed']} (tuned on the tuning part, BCubed F1 there {topic['tuning_f1']:.3f}); "
+            f"{topic['topics']} topics and {topic['outliers']} outliers, each outlier its own story; "
+            "'bertopic reduced': outliers put in their nearest topic by reduce_outliers(strategy='embeddings'); "
+            "on newsdesk's title + lead embeddings (embedding not in the art/s column)"
+        )
     if "embedding" in result:
         e = result["embedding"]
         lines.append(
@@ -601,6 +830,7 @@ def format_stories_report(result: Mapping[str, Any]) -> str:
         )
     comparisons = [
         ("newsdesk_vs_agglomerative", "newsdesk - agglomerative"),
+        ("newsdesk_vs_bertopic", "newsdesk - bertopic"),
         ("embeddings_vs_without", "with - without embeddings"),
     ]
     for key, name in comparisons:
@@ -669,10 +899,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def evaluate_gold_stories(gold_path: Path, docs_dir: Path | None = None) -> dict[str, Any]:
     """Run the whole pipeline on a gold.json corpus and score its stories (BCubed, pairwise)."""
     from newsdesk.evaluation.contradictions import GoldCorpus
@@ -688,3 +914,7 @@ def evaluate_gold_stories(gold_path: Path, docs_dir: Path | None = None) -> dict
     duplicates = {a.id: a.duplicate_of for a in analysis.articles if a.duplicate_of}
     result["duplicates_flagged"] = len(duplicates)
     return {"corpus": str(gold_path), "newsdesk": result}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
