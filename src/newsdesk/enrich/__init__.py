@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from spacy.language import Language
+
 from newsdesk.enrich.dates import resolve_date, sentence_around
 from newsdesk.enrich.entities import (
     FoundMention,
@@ -53,12 +55,14 @@ class Enricher:
     Models load on first use; build one Enricher per process and reuse it.
     """
 
-    def __init__(self, settings: EnrichSettings = EnrichSettings()) -> None:
+    def __init__(self, settings: EnrichSettings = EnrichSettings(), *, nlp: Language | None = None) -> None:
         self.settings = settings
-        self._nlp: object | None = None
+        self._nlp = nlp
         self._language = LanguageDetector()
 
-    def _load(self):  # type: ignore[no-untyped-def]
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline (:func:`~newsdesk.enrich.nlp.load_pipeline`), loaded on first use."""
         if self._nlp is None:
             self._nlp = load_pipeline(self.settings.model)
         return self._nlp
@@ -74,13 +78,13 @@ class Enricher:
             Articles with ``language`` set, canonical entities and quotes.
         """
         out = [replace(a, language=a.language or self._language.detect(a.text)) for a in articles]
-        nlp = self._load()
+        nlp = self.nlp
         handled = [a for a in out if (a.language or "en") in self.settings.languages]
         found: list[FoundMention] = []
         aliases: list[tuple[str, str]] = []
         quotes: list[Quote] = []
         processes = self.settings.processes if len(handled) >= 2 * self.settings.batch_size else 1
-        docs = nlp.pipe(  # type: ignore[attr-defined]
+        docs = nlp.pipe(
             (a.text for a in handled), batch_size=self.settings.batch_size, n_process=processes
         )
         for article, doc in zip(handled, docs, strict=True):
