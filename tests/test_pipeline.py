@@ -148,7 +148,10 @@ def test_cli_analyze_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture
         assert key in data["entities"][0]
     assert data["entities"][0]["kind"] in {"person", "organization", "place", "other"}
     assert set(data["quotes"][0]) >= {"id", "article", "speaker", "speaker_entity", "cue", "text", "direct",
-                                      "start", "end"}
+                                      "start", "end", "date", "score"}
+    assert data["meta"]["contract"] == 2
+    for quote in data["quotes"]:
+        assert quote["score"] is None or (0.0 <= quote["score"] <= 1.0 and not quote["direct"])
     story = data["stories"][0]
     assert set(story) >= {"id", "title", "articles", "contradictions"}
     texts = {a["id"]: a["text"] for a in data["articles"]}

@@ -111,6 +111,7 @@ def make_analysis(
             direct=False,
             start=0,
             end=38,
+            score=0.62,
         ),
     ]
     claims = [
@@ -707,3 +708,14 @@ def test_sqlite_save_analysis_is_atomic(tmp_path: Path, monkeypatch: pytest.Monk
     store.save_analysis(entities=[], quotes=[], claims=[], stories=[])
     assert store.entities() == []
     store.close()
+
+
+def test_a_version_4_database_gains_quote_scores(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, MIGRATIONS[:4])
+    conn.close()
+    with SQLiteStore(path) as store:
+        assert store.quotes() == []
+    columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(quotes)")}
+    assert "score" in columns

@@ -120,7 +120,10 @@ class Quote:
     ``direct`` is true for quoted speech and false for reported speech
     ("X said that ..."). ``speaker_entity`` is the id of the canonical
     :class:`Entity` when the speaker is a named entity, else ``None`` (unnamed
-    sources keep their description in ``speaker``).
+    sources keep their description in ``speaker``). ``score`` is the learned
+    cue model's probability for attributions it found beyond verbs of saying
+    (stances, plans, judgements); ``None`` for quotes and reported speech
+    found by the rules.
     """
 
     id: str
@@ -133,6 +136,7 @@ class Quote:
     start: int
     end: int
     date: str | None = None
+    score: float | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -157,6 +157,8 @@ class Attribution:
     speaker_span: tuple[int, int] | None
     cue: str | None
     cue_span: tuple[int, int] | None
+    score: float | None = None
+    """The learned cue model's probability (``None`` when the rules found it)."""
 
     @property
     def start(self) -> int:
@@ -339,6 +341,7 @@ def extract_quotes(
                     direct=att.direct,
                     start=start,
                     end=end,
+                    score=att.score,
                 )
             )
     return quotes
@@ -949,7 +952,7 @@ def _learned_attributions(
         tokens = _candidate_content(ctx, cand)
         if not tokens or any(used[i] for i in tokens):
             continue
-        att = _candidate_attribution(ctx, cand, tokens)
+        att = replace(_candidate_attribution(ctx, cand, tokens), score=round(scores[k], 3))
         for i in (*tokens, cand.cue):
             used[i] = True
         added.append((scores[k], att))

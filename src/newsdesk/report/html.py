@@ -61,6 +61,7 @@ class _QuoteView:
     text: str
     cue: str | None
     direct: bool
+    score: float | None
     date: str | None
     source: str
     href: str
@@ -335,6 +336,7 @@ def _speaker_groups(
                     text=quote.text,
                     cue=quote.cue,
                     direct=quote.direct,
+                    score=quote.score,
                     date=quote.date or article.published,
                     source=source_label(article),
                     href=member_anchors[article.id],

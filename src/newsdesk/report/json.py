@@ -12,7 +12,7 @@ from typing import Any
 from newsdesk import __version__
 from newsdesk.model import Analysis, Comparison
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 
 
 def _side(ref: Any) -> dict[str, Any]:
@@ -73,6 +73,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
                 "start": q.start,
                 "end": q.end,
                 "date": q.date,
+                "score": q.score,
             }
             for q in analysis.quotes
         ],

@@ -206,6 +206,14 @@ MIGRATIONS: list[Migration] = [
         ) WITHOUT ROWID;
         """,
     ),
+    Migration(
+        5,
+        "quote scores from the learned cue model",
+        """
+        -- NULL when the rules found the quote
+        ALTER TABLE quotes ADD COLUMN score REAL;
+        """,
+    ),
 ]
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

@@ -98,7 +98,7 @@ INSERT_ENTITY = _insert("entities", ("id", "name", "kind"))
 INSERT_MENTION = _insert("mentions", ("entity_id", "position", "article_id", "text", "start", "end"))
 INSERT_QUOTE = _insert(
     "quotes",
-    ("id", "article_id", "speaker", "speaker_entity", "cue", "text", "direct", "start", "end", "date"),
+    ("id", "article_id", "speaker", "speaker_entity", "cue", "text", "direct", "start", "end", "date", "score"),
 )
 INSERT_CLAIM = _insert("claims", ("id", "article_id", "text", "holder", "start", "end", "quote_id", "negated", "date"))
 INSERT_STORY = _insert("stories", ("id", "title"))
@@ -189,6 +189,7 @@ def _quote_rows(quotes: Sequence[Quote]) -> Iterator[Row]:
             q.start,
             q.end,
             q.date,
+            q.score,
         )
 
 
@@ -204,6 +205,7 @@ def _quote_from_row(row: sqlite3.Row) -> Quote:
         start=row["start"],
         end=row["end"],
         date=row["date"],
+        score=row["score"],
     )
 
 

@@ -105,6 +105,8 @@ class QuoteOut(_Out):
     start: int
     end: int
     date: str | None
+    score: float | None = None
+    """The learned cue model's probability; null when the rules found the quote."""
 
 
 class ClaimRefOut(_Out):
@@ -336,6 +338,7 @@ def quote_out(quote: Quote) -> QuoteOut:
         start=quote.start,
         end=quote.end,
         date=quote.date,
+        score=quote.score,
     )
 
 
