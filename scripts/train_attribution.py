@@ -219,8 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model name")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (by article)")
     parser.add_argument("--C", type=float, default=0.1, help="inverse regularisation strength")
-    parser.add_argument("--min-count", type=int, default=3, help="drop rarer features")
-    parser.add_argument("--min-cues", type=int, default=3, help="lemmas with fewer positives are not cues")
+    parser.add_argument("--min-count", type=int, default=2, help="drop rarer features")
+    parser.add_argument("--min-cues", type=int, default=1, help="lemmas with fewer positives are not cues")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
