@@ -238,8 +238,14 @@ def neighbour_edges(
     first, second, value = np.concatenate(firsts), np.concatenate(seconds), np.concatenate(values)
     if not len(first):
         return empty
-    _, unique = np.unique(first * n + second, return_index=True)
+    unique = _first_of_each_pair(first, second, n)
     return first[unique], second[unique], value[unique].astype(np.float32)
+
+
+def _first_of_each_pair(first: np.ndarray, second: np.ndarray, n: int) -> np.ndarray:
+    """Indices keeping one occurrence of each ``(first, second)`` pair of row numbers below ``n``."""
+    _, unique = np.unique(first * n + second, return_index=True)
+    return unique
 
 
 def mix_embeddings(words: sp.csr_matrix, embeddings: np.ndarray, weight: float) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -324,7 +330,7 @@ def dense_neighbour_edges(vectors: np.ndarray, *, k: int, window: int = 0) -> tu
         firsts.append(np.minimum(i, j))
         seconds.append(np.maximum(i, j))
     first, second = np.concatenate(firsts), np.concatenate(seconds)
-    _, unique = np.unique(first * n + second, return_index=True)
+    unique = _first_of_each_pair(first, second, n)
     return first[unique], second[unique]
 
 
@@ -369,7 +375,7 @@ def candidate_edges(
     w_rows, w_cols, _ = neighbour_edges(word_part, k=k, floor=1e-9, window=window)
     d_rows, d_cols = dense_neighbour_edges(dense_part, k=k, window=window)
     first, second = np.concatenate([w_rows, d_rows]), np.concatenate([w_cols, d_cols])
-    _, unique = np.unique(first * n + second, return_index=True)
+    unique = _first_of_each_pair(first, second, n)
     first, second = first[unique], second[unique]
     sims = pair_similarities(word_part, dense_part, first, second)
     keep = sims >= floor
