@@ -54,7 +54,7 @@ from newsdesk.evaluation.attribution import (
 logger = logging.getLogger("train_attribution")
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src/newsdesk/enrich/models/attribution.json"
-THRESHOLDS = [round(0.05 * k, 2) for k in range(4, 20)]
+THRESHOLDS = [round(0.025 * k, 3) for k in range(8, 39)]
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -242,9 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.info("fold %d done", fold + 1)
     logger.info("rules only: %s", summary(totals[1.0]))
     for t in THRESHOLDS:
-        logger.info("threshold %.2f: %s", t, summary(totals[t]))
+        logger.info("threshold %.3f: %s", t, summary(totals[t]))
     best = max(THRESHOLDS, key=lambda t: (summary(totals[t])["f1"], t))
-    logger.info("chosen threshold %.2f (cross-validated F1 %.4f)", best, summary(totals[best])["f1"])
+    logger.info("chosen threshold %.3f (cross-validated F1 %.4f)", best, summary(totals[best])["f1"])
 
     model = fit(new_model(), rows)
     model.threshold = best

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from newsdesk.compare import compare_stories
+from dataclasses import replace
+
+from newsdesk.compare import CompareSettings, compare_stories
 from newsdesk.compare.claims import polarity, predicates, quantities
 from newsdesk.model import Article, Entity, Mention, Quote, Story
 
@@ -44,6 +46,18 @@ def test_denial_is_a_contradiction_and_names_holders() -> None:
     assert contradiction.kind == "denial"
     assert "Ivo Rand" in contradiction.explanation and "Nina Sarr" in contradiction.explanation
     assert "Marek Dolny" in contradiction.about
+
+
+def test_low_scored_learned_quotes_make_no_claims() -> None:
+    t1 = "Police spokesman Ivo Rand said that officers arrested Marek Dolny at the port on Monday."
+    a1 = _article("a1", t1, "Harbour Post")
+    rule = _quote("q1", "a1", t1, "officers arrested Marek Dolny at the port on Monday", "Ivo Rand", "said", None)
+    weak = replace(rule, score=0.31)
+    story = Story(id="s-1", title="t", articles=["a1"])
+    assert [c.quote for c in compare_stories([story], [a1], [rule], [])[1]] == ["q1"]
+    assert [c.quote for c in compare_stories([story], [a1], [weak], [])[1]] == [None]  # the sentence stays a claim
+    everything = CompareSettings(min_quote_score=0.0)
+    assert [c.quote for c in compare_stories([story], [a1], [weak], [], everything)[1]] == ["q1"]
 
 
 def test_later_higher_figure_is_an_update_not_a_contradiction() -> None:

@@ -84,6 +84,17 @@ def test_quote_only_paragraph_continues_the_previous_speaker(quotes: Extract) ->
     assert second.cue == "said"
 
 
+def test_unattributed_quote_later_in_the_paragraph_continues_the_previous_one(quotes: Extract) -> None:
+    text = (
+        "“The bridge will open in May,” Mayor Ellen Porter said on Tuesday at a meeting with residents of the "
+        "old harbour district, who have waited years for the crossing and for a bus line to the centre of town. "
+        "“It will cost less than planned.”"
+    )
+    first, second = quotes(text)
+    assert first.speaker == second.speaker == "Ellen Porter"
+    assert second.text == "It will cost less than planned."
+
+
 def test_guillemets(quotes: Extract) -> None:
     text = "«Prices will fall next year,» the economist Laura Chen told reporters in Geneva."
     quote = only(quotes(text))
@@ -99,7 +110,7 @@ def test_reported_speech_with_that(quotes: Extract) -> None:
     assert not quote.direct
     assert quote.speaker == "Norvex Industries"
     assert quote.cue == "confirmed"
-    assert quote.text == "it would close two factories in the north"
+    assert quote.text == "that it would close two factories in the north"
 
 
 def test_according_to(quotes: Extract) -> None:
@@ -115,7 +126,7 @@ def test_pronoun_resolves_to_recent_person(quotes: Extract) -> None:
     text = "Senator Alan Brooks visited the harbour on Friday. He said that the new cranes would double capacity."
     quote = only(quotes(text))
     assert quote.speaker == "Alan Brooks"
-    assert quote.text == "the new cranes would double capacity"
+    assert quote.text == "that the new cranes would double capacity"
 
 
 def test_role_noun_resolves_to_named_holder(quotes: Extract) -> None:
@@ -133,7 +144,7 @@ def test_unnamed_source_keeps_description(quotes: Extract) -> None:
     quote = only(quotes(text))
     assert quote.speaker == "local resident"
     assert quote.speaker_entity is None
-    assert quote.text == "the water had been cut off for three days"
+    assert quote.text == "that the water had been cut off for three days"
 
 
 def test_definite_source_takes_earlier_description(quotes: Extract) -> None:
@@ -150,7 +161,7 @@ def test_denial_cue(quotes: Extract) -> None:
     quote = only(quotes(text))
     assert quote.cue == "denied"
     assert quote.speaker == "Petra Lund"
-    assert quote.text == "any payments had been made"
+    assert quote.text == "that any payments had been made"
 
 
 def test_short_name_expands_to_longest_form(quotes: Extract) -> None:
@@ -211,3 +222,18 @@ def test_doc_must_parse_the_text(nlp: Language) -> None:
 def test_a_line_break_ends_a_sentence(nlp: Language) -> None:
     doc = nlp("Talks collapse in the capital\n\nThe minister said the talks failed.")
     assert [s.text.strip() for s in doc.sents] == ["Talks collapse in the capital", "The minister said the talks failed."]
+
+
+def test_a_pronoun_glued_to_the_previous_sentence_starts_one(nlp: Language) -> None:
+    # Machine-translated pages drop full stops; the word before "He" is not the speaker.
+    text = "The telephone network is down completely He added that the roads were closed."
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert text[attribution.speaker_span[0] : attribution.speaker_span[1]] == "He"
+    assert [s.text.strip() for s in nlp(text).sents][1].startswith("He added")
+
+
+def test_a_full_stop_glued_to_the_next_word_ends_the_sentence(nlp: Language) -> None:
+    doc = nlp("The leader announced.for the rebels the war is over. Read cnn.com or example.it today.")
+    assert doc.text.startswith("The leader announced.for")  # the text is never changed
+    assert [s.text for s in doc.sents][:2] == ["The leader announced.", "for the rebels the war is over."]
+    assert {"cnn.com", "example.it"} <= {t.text for t in doc}

@@ -21,14 +21,16 @@ def compare_stories(
     """Build every article's claims and compare them within each story.
 
     A near-duplicate (``duplicate_of`` set) is a republished copy, not an
-    independent source: its claims are kept but not compared.
+    independent source: its claims are kept but not compared. Learned-cue
+    quotes scoring under ``settings.min_quote_score`` make no claims.
 
     Returns:
         The stories with ``comparisons`` filled, and all claims.
     """
     by_article: dict[str, list[Quote]] = defaultdict(list)
     for quote in quotes:
-        by_article[quote.article].append(quote)
+        if quote.score is None or quote.score >= settings.min_quote_score:
+            by_article[quote.article].append(quote)
     entities_by_id = {e.id: e for e in entities}
     claims = [c for a in articles for c in build_claims(a, by_article[a.id], entities_by_id)]
     copies = {a.id for a in articles if a.duplicate_of}

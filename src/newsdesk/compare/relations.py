@@ -62,6 +62,10 @@ class CompareSettings:
     max_agreements: int = 20
     """Agreements kept per story (the strongest)."""
     max_quote_chars: int = 110
+    min_quote_score: float = 0.5
+    """Quotes found by the learned cue model become claims only from this score
+    (its probability that the cue really attributes the content). Rule-found
+    quotes carry no score and always count. 0 keeps every quote."""
 
 
 @dataclass(slots=True)

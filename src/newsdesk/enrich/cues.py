@@ -65,6 +65,7 @@ _OPENERS = frozenset(
 )  # fmt: skip
 _EMBEDDED = ("ccomp", "relcl", "advcl", "acl")
 _MODALS = frozenset({"will", "would", "can", "could", "may", "might", "should", "must", "shall", "'ll", "’ll"})
+_FINITE = frozenset({"VBD", "VBP", "VBZ", "MD"})
 _FORMAT = "newsdesk-cue-model/1"
 
 
@@ -285,12 +286,21 @@ def _content_features(
     ]
     if family not in {"host", "sent"}:
         label = doc[head].ent_type_ or doc[head].pos_
-        feats += [f"ch={label}", f"kch={family}|{label}"]
+        feats += [f"ch={label}", f"kch={family}|{label}", f"lchl={lemma}|{doc[head].lemma_.lower()}"]
+    finite = any(doc[j].tag_ in _FINITE for a, b in pieces for j in range(a, b))
+    feats.append(f"kfin={family}|{int(finite)}")
     end = pieces[-1][1]
     after = "END" if end >= len(doc) else doc[end].text if doc[end].is_punct else doc[end].pos_
     if end < len(doc) and doc[end].is_sent_start:
         after = "END"
     feats += [f"a={after}", f"ka={family}|{after}"]
+    # Where the reading sits in its sentence, and how many asides it carries.
+    sent = doc[pieces[0][0]].sent
+    tail = end >= sent.end or all(doc[j].is_punct for j in range(end, sent.end))
+    reach = ("S" if pieces[0][0] <= sent.start else "-") + ("E" if tail else "-")
+    commas = sum(1 for a, b in pieces for j in range(a, b) if doc[j].text in {",", ";", "—", "–", "--"})
+    commas_bin = "0" if commas == 0 else "1" if commas == 1 else "2+"
+    feats += [f"reach={reach}", f"kreach={family}|{reach}", f"com={commas_bin}", f"kcom={family}|{commas_bin}"]
     if first.i == tok.i + 1 or (first.i == tok.i + 2 and doc[tok.i + 1].dep_ == "prep"):
         feats.append("adjacent")
     elif pieces[0][0] < tok.i:

@@ -14,7 +14,7 @@ How one article is processed:
 2. **Reported speech.** Outside quote marks, a speech verb (*say, tell,
    confirm, deny, announce, report, write, ...*) with a clausal complement
    yields a reported quote whose content is the complement
-   (``X said (that) ...``, also ``The plan, he said, failed``); *according to
+   (``X said that ...``, *that* included, also ``The plan, he said, failed``); *according to
    X, ...* yields the rest of the clause; *vowed/urged/called for ...* yields
    the infinitive or object; a transcript line ``NAME: ...`` is a turn of
    speech. A quoted fragment inside such a clause (``said the plan was "a
@@ -23,8 +23,9 @@ How one article is processed:
    marks in the sentences around it are searched for a cue: a speech verb, a
    verb that governs the quoted clause, or *according to*; a sentence ending
    with a colon just before the quote also counts. An unattributed quote
-   opening the paragraph right after a quote continues that quote. Short fragments inside the reporter's
-   own clause (scare quotes) are dropped; unattributed passages are kept only
+   that opens the next paragraph, or a new sentence of the same paragraph,
+   continues the quote before it. Short fragments inside the reporter's own
+   clause (scare quotes) are dropped; unattributed passages are kept only
    when long enough to be a statement.
 4. **Speakers.** The speaker is the subject of the cue (climbing through
    conjunctions, participles and relative clauses), or the object of
@@ -627,9 +628,13 @@ def _complement_holding(cue: Token, inner: Token) -> list[Token]:
 
 
 def _continues(text: str, previous: Attribution, open_at: int) -> bool:
-    """Tell whether a quote opening at ``open_at`` is in the paragraph right after ``previous``."""
+    """Tell whether a quote opening at ``open_at`` goes on with ``previous``: it opens the next
+    paragraph, or a later sentence of the same paragraph (``"A," she said. "B."``)."""
     gap = text[previous.end : open_at]
-    return len(_BREAK_RE.findall(gap)) == 1 and not gap[gap.rfind("\n") :].strip()
+    breaks = len(_BREAK_RE.findall(gap))
+    if breaks == 0:
+        return gap.rstrip()[-1:] in {"", ".", "!", "?"}
+    return breaks == 1 and not gap[gap.rfind("\n") :].strip()
 
 
 def _best_cue(outside: list[Token], passage: Passage) -> Token | None:
@@ -872,10 +877,14 @@ def _stretches(tokens: list[Token], interrupter: set[int], doc: Doc) -> list[lis
 
 
 def _trim_run(run: list[Token]) -> list[Token]:
-    """Drop edge punctuation, a leading complementizer and a trailing conjunction,
-    keeping the closing mark of a quoted fragment that ends the run."""
+    """Drop edge punctuation and a trailing conjunction, keeping the closing mark
+    of a quoted fragment that ends the run.
+
+    A leading complementizer stays: "said *that* ..." belongs to the reported
+    content, as in the annotation convention of attribution corpora (PolNeAR).
+    """
     run = list(run)
-    while run and (run[0].is_punct or run[0].is_space or (run[0].dep_ == "mark" and run[0].lower_ == "that")):
+    while run and (run[0].is_punct or run[0].is_space):
         run.pop(0)
     tail: list[Token] = []
     while run and (run[-1].is_punct or run[-1].is_space or run[-1].dep_ == "cc"):
