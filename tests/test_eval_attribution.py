@@ -131,7 +131,11 @@ def test_evaluate_attribution_counts(corpus: Path, nlp: Language) -> None:
     assert result["source_accuracy"] == 1.0
     assert result["gold_by_cue"]["other"] == {"gold": 1, "matched": 1, "recall": 1.0}
     assert result["speech_scope"]["f1"] == 1.0
-    assert "F1" in format_attribution_report(result)
+    # The rules alone miss the stance: the baseline scored in the same run.
+    assert result["rules_only"]["matched"] == result["rules_only"]["predicted"] == 3
+    assert result["rules_only"]["recall"] == 0.75
+    report = format_attribution_report(result)
+    assert "F1" in report and "Baseline, rules without the cue model" in report
 
 
 def test_evaluate_attribution_limit_and_title(corpus: Path, nlp: Language) -> None:

@@ -254,7 +254,8 @@ def evaluate_attribution(
 
     Returns:
         Counts, precision/recall/F1 of contents, source accuracy, a breakdown
-        by direct/reported predictions, and timings.
+        by direct/reported predictions, the same scores for the rules alone
+        (``rules_only``, the baseline), and timings.
     """
     documents = find_documents(Path(data_dir))[:limit]
     if nlp is None:
@@ -275,19 +276,27 @@ def evaluate_attribution(
     started = time.perf_counter()
     predictions = [find_attributions(body, doc) for (_, body), doc in zip(bodies, parsed, strict=True)]
     extract_seconds = time.perf_counter() - started
+    # The baseline in the same run: the rules without the learned cue model.
+    rule_predictions = [find_attributions(body, doc, cues=False) for (_, body), doc in zip(bodies, parsed, strict=True)]
 
     counts = {"predicted": 0, "gold": 0, "matched": 0, "source_evaluated": 0, "source_correct": 0}
     by_kind = {k: {"predicted": 0, "matched": 0} for k in ("direct", "reported")}
     by_cue = {k: {"gold": 0, "matched": 0} for k in ("speech", "other")}
     scope = {"predicted": 0, "gold": 0, "matched": 0}
+    rules = {"predicted": 0, "gold": 0, "matched": 0}
     words = 0
-    for text, (offset, body), gold, preds, doc in zip(texts, bodies, golds, predictions, parsed, strict=True):
+    for text, (offset, body), gold, preds, rule_preds, doc in zip(
+        texts, bodies, golds, predictions, rule_predictions, parsed, strict=True
+    ):
         words += len(body.split())
         shifted = [_shift(p, offset) for p in preds]
         tokens = _Tokens(text)
         pred_sets = [tokens.of(p.segments) for p in shifted]
         gold_sets = [tokens.of(g.content) for g in gold]
         pairs = match_contents(pred_sets, gold_sets)
+        rules["predicted"] += len(rule_preds)
+        rules["gold"] += len(gold)
+        rules["matched"] += len(match_contents([tokens.of(_shift(p, offset).segments) for p in rule_preds], gold_sets))
         counts["predicted"] += len(shifted)
         counts["gold"] += len(gold)
         counts["matched"] += len(pairs)
@@ -321,6 +330,7 @@ def evaluate_attribution(
         "source_accuracy": round(_ratio(counts["source_correct"], counts["source_evaluated"]), 4),
         "by_kind": {k: {**v, "precision": round(_ratio(v["matched"], v["predicted"]), 4)} for k, v in by_kind.items()},
         "speech_scope": _prf(scope),
+        "rules_only": _prf(rules),
         "gold_by_cue": {k: {**v, "recall": round(_ratio(v["matched"], v["gold"]), 4)} for k, v in by_cue.items()},
         "seconds": {
             "parse": round(parse_seconds, 3),
@@ -380,13 +390,15 @@ def _ratio(a: float, b: float) -> float:
 
 def format_attribution_report(result: Mapping[str, Any]) -> str:
     """A terminal summary of :func:`evaluate_attribution`."""
-    scope, speed = result["speech_scope"], result["seconds"]
+    scope, rules, speed = result["speech_scope"], result["rules_only"], result["seconds"]
     lines = [
         f"{result['documents']} documents, {result['words']} words, {result['gold']} gold attributions",
         f"Contents (all attributions): P {result['precision']:.3f}  R {result['recall']:.3f}  "
         f"F1 {result['f1']:.3f}  ({result['matched']} matched / {result['predicted']} predicted)",
         f"Contents (speech cues only):  P {scope['precision']:.3f}  R {scope['recall']:.3f}  "
         f"F1 {scope['f1']:.3f}  ({scope['matched']} matched / {scope['gold']} gold)",
+        f"Baseline, rules without the cue model: P {rules['precision']:.3f}  R {rules['recall']:.3f}  "
+        f"F1 {rules['f1']:.3f}  ({rules['matched']} matched / {rules['predicted']} predicted)",
         f"Sources: accuracy {result['source_accuracy']:.3f} "
         f"({result['source_correct']} / {result['source_evaluated']} matched contents with a gold source)",
     ]
