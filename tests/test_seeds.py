@@ -35,3 +35,26 @@ def test_seeds_one_story_clean_text_and_contradiction(seeds_dir: Path, enricher)
     assert contradictions
     about = " ".join(c.about for c in contradictions)
     assert "control" in about.lower()
+
+
+def test_seeds_every_gold_quote_has_its_speaker(seeds_dir: Path, enricher) -> None:
+    analysis, gold = _analyse(seeds_dir, enricher)
+    entities = {e.id: e for e in analysis.entities}
+    groups = [{m.lower() for m in (g["canonical"], *g["mentions"])} for g in gold["entities"]]
+    by_name = {Path(a.path).name: a.id for a in analysis.articles}
+    for expected in gold["quotes"]:
+        wanted = " ".join(expected["contains"].split())
+        found = [
+            q
+            for q in analysis.quotes
+            if q.article == by_name[expected["doc"]] and wanted in " ".join(q.text.split())
+        ]
+        assert found, expected
+        quote = found[0]
+        assert quote.direct == expected["direct"], (expected, quote)
+        names = {quote.speaker.lower()}
+        if quote.speaker_entity:
+            names |= {m.text.lower() for m in entities[quote.speaker_entity].mentions}
+        group = next((g for g in groups if expected["speaker"].lower() in g), {expected["speaker"].lower()})
+        described = set(expected["speaker"].lower().split()) <= set(quote.speaker.lower().split())
+        assert names & group or described, (expected, quote.speaker)

@@ -1164,7 +1164,7 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
         name = _role_holder(ctx, tok) if role else None
         if name is not None:
             return _Speaker(phrase, name, True)
-        earlier = _earlier_description(ctx, tok)
+        earlier = _earlier_description(ctx, tok, introduced=role)
         if earlier is not None:
             return _Speaker(phrase, earlier, False)
         name = _antecedent(ctx, tok, person=True) if role else None
@@ -1198,12 +1198,18 @@ def _description(ctx: _Context, tok: Token) -> str:
     return " ".join(words[:14])
 
 
-def _earlier_description(ctx: _Context, tok: Token) -> str | None:
-    """For "the source said", find the fuller "a source at ..." introduced earlier."""
+def _earlier_description(ctx: _Context, tok: Token, *, introduced: bool = False) -> str | None:
+    """For "the source said", find the fuller "a source at ..." introduced earlier.
+
+    With ``introduced``, only an indefinite earlier phrase counts ("a spokesman for ..."): a
+    definite one ("the leader of the Front") refers to someone known, better found by name.
+    """
     lemma = tok.lemma_
     own = _description(ctx, tok)
     for prev in reversed(ctx.doc[: tok.i]):
         if prev.lemma_ == lemma and prev.pos_ == "NOUN":
+            if introduced and not any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in prev.children):
+                return None
             text = _description(ctx, prev)
             if len(text) > len(own):
                 return text
@@ -1222,8 +1228,10 @@ def _role_holder(ctx: _Context, tok: Token) -> str | None:
             linked.append(prev.head)
         for other in linked:
             mention = ctx.mention_at(other.idx, other.idx + len(other))
-            if mention is not None and mention[3] not in GROUP_LABELS:
-                return _best_name(ctx, mention[0], mention[1], mention[3])
+            if mention is not None:
+                if mention[3] not in GROUP_LABELS:
+                    return _best_name(ctx, mention[0], mention[1], mention[3])
+                continue  # "the Taliban, the leader of ...": a misparse, a group holds no person's role
             if other.pos_ == "PROPN":
                 speaker = _describe(ctx, other)
                 if speaker is not None and speaker.name:
