@@ -139,6 +139,15 @@ def test_role_noun_resolves_to_named_holder(quotes: Extract) -> None:
     assert quote.text == "the talks would resume in May"
 
 
+def test_role_misparsed_as_a_groups_apposition_goes_to_the_person_named_with_it(quotes: Extract) -> None:
+    text = (
+        "This Sunday, before the Taliban, the leader of the Northern Front, attacked and advanced, Omar Idris, "
+        "posted a message on Facebook.\n\n“We are ready to stop fighting,” the front leader announced."
+    )
+    quote = only(quotes(text))
+    assert (quote.speaker, quote.cue) == ("Omar Idris", "announced")
+
+
 def test_unnamed_source_keeps_description(quotes: Extract) -> None:
     text = "A local resident told reporters that the water had been cut off for three days."
     quote = only(quotes(text))

@@ -1164,7 +1164,7 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
         name = _role_holder(ctx, tok) if role else None
         if name is not None:
             return _Speaker(phrase, name, True)
-        earlier = _earlier_description(ctx, tok, introduced=role)
+        earlier = _earlier_description(ctx, tok)
         if earlier is not None:
             return _Speaker(phrase, earlier, False)
         name = _antecedent(ctx, tok, person=True) if role else None
@@ -1198,18 +1198,12 @@ def _description(ctx: _Context, tok: Token) -> str:
     return " ".join(words[:14])
 
 
-def _earlier_description(ctx: _Context, tok: Token, *, introduced: bool = False) -> str | None:
-    """For "the source said", find the fuller "a source at ..." introduced earlier.
-
-    With ``introduced``, only an indefinite earlier phrase counts ("a spokesman for ..."): a
-    definite one ("the leader of the Front") refers to someone known, better found by name.
-    """
+def _earlier_description(ctx: _Context, tok: Token) -> str | None:
+    """For "the source said", find the fuller "a source at ..." introduced earlier."""
     lemma = tok.lemma_
     own = _description(ctx, tok)
     for prev in reversed(ctx.doc[: tok.i]):
         if prev.lemma_ == lemma and prev.pos_ == "NOUN":
-            if introduced and not any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in prev.children):
-                return None
             text = _description(ctx, prev)
             if len(text) > len(own):
                 return text
@@ -1236,7 +1230,22 @@ def _role_holder(ctx: _Context, tok: Token) -> str | None:
                 speaker = _describe(ctx, other)
                 if speaker is not None and speaker.name:
                     return speaker.name
+        if linked and all(_is_group(ctx, other) for other in linked):
+            # A person's role in apposition to a group is a misparse ("before the Taliban, the leader
+            # of the Front, ..., Ahmed Masood, posted"): the one person that sentence names holds it.
+            start, end = ctx.sentence_of(prev.i)
+            first, last = ctx.doc[start].idx, ctx.token_ends[end - 1]
+            lo, hi = bisect.bisect_left(ctx.mention_starts, first), bisect.bisect_left(ctx.mention_starts, last)
+            people = {m[2]: m for m in ctx.mentions[lo:hi] if m[3] in PERSON_LABELS and not ctx.quoted(m[0])}
+            if len(people) == 1:
+                s, e, _, label = next(iter(people.values()))
+                return _best_name(ctx, s, e, label)
     return None
+
+
+def _is_group(ctx: _Context, tok: Token) -> bool:
+    mention = ctx.mention_at(tok.idx, tok.idx + len(tok))
+    return mention is not None and mention[3] in GROUP_LABELS
 
 
 def _antecedent(ctx: _Context, tok: Token, *, person: bool) -> str | None:
