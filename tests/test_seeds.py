@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from newsdesk.model import Analysis
 from newsdesk.pipeline import analyze_store, ingest
 from newsdesk.storage import MemoryStore
 
 
-def _analyse(seeds_dir: Path, enricher) -> tuple[Analysis, dict]:
+@pytest.fixture(scope="module")
+def analysed(seeds_dir: Path, enricher) -> tuple[Analysis, dict]:
+    """The seeds analysed once for every test of this module, and their gold annotation."""
     gold = json.loads((seeds_dir / "gold.json").read_text(encoding="utf-8"))
     store = MemoryStore()
     report = ingest(sorted(str(p) for p in seeds_dir.glob("*.txt")), store)
@@ -18,8 +22,8 @@ def _analyse(seeds_dir: Path, enricher) -> tuple[Analysis, dict]:
     return analyze_store(store, enricher=enricher), gold
 
 
-def test_seeds_one_story_clean_text_and_contradiction(seeds_dir: Path, enricher) -> None:
-    analysis, gold = _analyse(seeds_dir, enricher)
+def test_seeds_one_story_clean_text_and_contradiction(seeds_dir: Path, analysed: tuple[Analysis, dict]) -> None:
+    analysis, gold = analysed
     assert len(analysis.stories) == 1 and len(analysis.stories[0].articles) == 2
     by_name = {Path(a.path).name: a for a in analysis.articles}
     for name, doc in gold["documents"].items():
@@ -37,8 +41,8 @@ def test_seeds_one_story_clean_text_and_contradiction(seeds_dir: Path, enricher)
     assert "control" in about.lower()
 
 
-def test_seeds_every_gold_quote_has_its_speaker(seeds_dir: Path, enricher) -> None:
-    analysis, gold = _analyse(seeds_dir, enricher)
+def test_seeds_every_gold_quote_has_its_speaker(analysed: tuple[Analysis, dict]) -> None:
+    analysis, gold = analysed
     entities = {e.id: e for e in analysis.entities}
     groups = [{m.lower() for m in (g["canonical"], *g["mentions"])} for g in gold["entities"]]
     by_name = {Path(a.path).name: a.id for a in analysis.articles}

@@ -1220,17 +1220,19 @@ def _role_holder(ctx: _Context, tok: Token) -> str | None:
         linked = [c for c in prev.children if c.dep_ == "appos"]
         if prev.dep_ in {"appos", "compound"}:
             linked.append(prev.head)
+        groups = 0
         for other in linked:
             mention = ctx.mention_at(other.idx, other.idx + len(other))
             if mention is not None:
                 if mention[3] not in GROUP_LABELS:
                     return _best_name(ctx, mention[0], mention[1], mention[3])
-                continue  # "the Taliban, the leader of ...": a misparse, a group holds no person's role
+                groups += 1  # "the Taliban, the leader of ...": a misparse, a group holds no person's role
+                continue
             if other.pos_ == "PROPN":
                 speaker = _describe(ctx, other)
                 if speaker is not None and speaker.name:
                     return speaker.name
-        if linked and all(_is_group(ctx, other) for other in linked):
+        if linked and groups == len(linked):
             # A person's role in apposition to a group is a misparse ("before the Taliban, the leader
             # of the Front, ..., Ahmed Masood, posted"): the one person that sentence names holds it.
             start, end = ctx.sentence_of(prev.i)
@@ -1241,11 +1243,6 @@ def _role_holder(ctx: _Context, tok: Token) -> str | None:
                 s, e, _, label = next(iter(people.values()))
                 return _best_name(ctx, s, e, label)
     return None
-
-
-def _is_group(ctx: _Context, tok: Token) -> bool:
-    mention = ctx.mention_at(tok.idx, tok.idx + len(tok))
-    return mention is not None and mention[3] in GROUP_LABELS
 
 
 def _antecedent(ctx: _Context, tok: Token, *, person: bool) -> str | None:
