@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import pytest
 from spacy.language import Language
+from spacy.tokens import Span
 
+from newsdesk.enrich.nlp import StrayNames
 from newsdesk.enrich.quotes import extract_quotes, find_attributions
 from newsdesk.model import Mention, Quote, content_id
 
@@ -246,3 +248,22 @@ def test_a_full_stop_glued_to_the_next_word_ends_the_sentence(nlp: Language) -> 
     assert doc.text.startswith("The leader announced.for")  # the text is never changed
     assert [s.text for s in doc.sents][:2] == ["The leader announced.", "for the rebels the war is over."]
     assert {"cnn.com", "example.it"} <= {t.text for t in doc}
+
+
+def test_a_stray_capitalised_common_word_is_not_a_person(nlp: Language) -> None:
+    doc = nlp.make_doc("The system is Fall completely. President Trump met Charlie Rose and Rose said Trump won.")
+    doc.ents = [
+        Span(doc, 3, 4, label="PERSON"),  # Fall: a common word, capitalised once, no title
+        Span(doc, 7, 8, label="PERSON"),  # Trump after a title (and capitalised twice)
+        Span(doc, 9, 11, label="PERSON"),  # Charlie Rose
+        Span(doc, 12, 13, label="PERSON"),  # Rose: part of a longer name
+    ]
+    kept = StrayNames(frozenset({"fall", "trump", "rose", "system"}))(doc)
+    assert [e.text for e in kept.ents] == ["Trump", "Charlie Rose", "Rose"]
+    assert "newsdesk_stray_names" in nlp.pipe_names
+
+
+def test_a_pronoun_after_a_stray_capital_is_not_resolved_to_it(nlp: Language) -> None:
+    text = "Fighters left the valley because the network is Fall completely He added that the roads were closed."
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert attribution.speaker != "Fall"

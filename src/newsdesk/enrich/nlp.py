@@ -13,17 +13,25 @@ the ``sentence_starts`` component, placed before the parser, starts a sentence
 after every line break, after such a glued full stop and at a capitalised
 subject pronoun (*He, She, We, They*) that follows a lowercase word; the parser
 keeps boundaries that are already set.
+
+Such pages also capitalise stray words ("the system is Fall completely"), and
+the tagger reads some of them as names. The ``stray_names`` component, after
+the entity recognizer, drops a one-word *person* that is a common English word
+(an entry of the model's lemmatizer index), capitalised only once in the text,
+with no title before it and no longer name holding it. Every later step
+(entities, speakers) sees the same entities.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex
 
 from newsdesk.errors import NewsdeskError
@@ -69,6 +77,56 @@ class _NotGlued:
         return None if _GLUED_WORDS.fullmatch(text) else self.url_match(text)
 
 
+#: Words before a name that make it one ("President Trump", "Mr. Brown").
+_TITLES = frozenset(
+    {"mr", "mrs", "ms", "dr", "president", "senator", "sen", "rep", "governor", "gov", "general", "gen", "minister",
+     "judge", "mayor", "spokesman", "spokeswoman", "leader", "chief", "commander", "sir", "lady", "lord"}
+)  # fmt: skip
+
+
+class StrayNames:
+    """Pipeline component: drop one-word *person* entities that are stray capitalised common words.
+
+    ``common`` holds lowercase dictionary words. A class, not a closure, so the
+    pipeline still pickles for multi-process parsing.
+    """
+
+    def __init__(self, common: frozenset[str]) -> None:
+        self.common = common
+
+    def __call__(self, doc: Doc) -> Doc:
+        single = [e for e in doc.ents if e.label_ == "PERSON" and len(e) == 1 and e.text.lower() in self.common]
+        if not single:
+            return doc
+        capitalised = Counter(t.text for t in doc if t.text[:1].isupper())
+        in_names = {t.text for e in doc.ents if len(e) > 1 for t in e}
+        stray = {e.start for e in single if self._stray(e, capitalised, in_names)}
+        if stray:
+            doc.ents = [e for e in doc.ents if e.start not in stray or len(e) > 1]
+        return doc
+
+    @staticmethod
+    def _stray(ent: Span, capitalised: Counter[str], in_names: set[str]) -> bool:
+        before = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
+        return capitalised[ent.text] == 1 and ent.text not in in_names and before not in _TITLES
+
+
+@Language.factory("newsdesk_stray_names")
+def _make_stray_names(nlp: Language, name: str) -> StrayNames:
+    return StrayNames(dictionary_words(nlp))
+
+
+def dictionary_words(nlp: Language) -> frozenset[str]:
+    """Lowercase common words: the entries of the model's lemmatizer index (nouns, verbs, adjectives, adverbs).
+
+    Empty when the pipeline has no rule lemmatizer with a ``lemma_index`` table.
+    """
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None) if "lemmatizer" in nlp.pipe_names else None
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    return frozenset(word for words in lookups.get_table("lemma_index").values() for word in words)
+
+
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """Load ``model`` and add the sentence-start component before its parser.
 
@@ -91,4 +149,6 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
             tokenizer.url_match = _NotGlued(tokenizer.url_match)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsdesk_sentence_starts", before="parser")
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe("newsdesk_stray_names", after="ner")
     return nlp

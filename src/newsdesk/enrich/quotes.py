@@ -832,6 +832,8 @@ def _make_reported(
         interrupter = {t.i for t in cue_tok.subtree}  # "according to X" / "he said" inside the clause
     else:
         interrupter = {cue_tok.i} | {t.i for t in cue_tok.children if t.dep_ in _SUBJECTS}
+    if head is not None:
+        tokens = _drop_trailing_aside(tokens, head)
     runs = [_trim_run(run) for run in _stretches(tokens, interrupter, ctx.doc)]
     runs = [run for run in runs if run]
     if not runs:
@@ -854,6 +856,40 @@ def _make_reported(
         if closing:
             segments[-1] = (start, closing.end())
     return _attribution(segments, direct=False, speaker=speaker, cue_tok=cue_tok, cue=cue or "")
+
+
+#: Words opening a concessive clause: "..., while critics say it failed" is the writer's contrast.
+_CONCESSIVE = frozenset({"while", "whereas", "although", "though", "even", "but"})
+_ASIDE_MARKS = frozenset({",", ";", "—", "–", "--"})
+
+
+def _drop_trailing_aside(tokens: list[Token], head: Token) -> list[Token]:
+    """Cut the writer's aside that closes a reported clause after a comma.
+
+    Two kinds: a non-restrictive relative clause ("... from pneumonia, which
+    forced her to leave early") and a concessive clause ("... opposed the war,
+    while radio clips show ..."). Attribution corpora leave them out of the
+    content: they are the reporter's words, not the speaker's.
+    """
+    if not tokens:
+        return tokens
+    doc = head.doc
+    kept = {t.i for t in tokens}
+    last = tokens[-1].i
+    while last > tokens[0].i and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    cut = None
+    for tok in head.subtree:
+        left = tok.left_edge.i
+        if tok.i not in kept or tok.right_edge.i < last or left <= head.i or left - 1 not in kept:
+            continue
+        if doc[left - 1].text not in _ASIDE_MARKS:
+            continue
+        opener = doc[left].lower_
+        relative = tok.dep_ == "relcl" and opener in {"which", "who", "whom", "whose"}
+        if (relative or (tok.dep_ == "advcl" and opener in _CONCESSIVE)) and (cut is None or left - 1 < cut):
+            cut = left - 1
+    return tokens if cut is None else [t for t in tokens if t.i < cut]
 
 
 def _stretches(tokens: list[Token], interrupter: set[int], doc: Doc) -> list[list[Token]]:

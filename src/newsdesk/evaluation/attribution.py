@@ -53,7 +53,7 @@ import logging
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -366,13 +366,10 @@ def _shift(att: Attribution, offset: int) -> Attribution:
     def move(span: tuple[int, int] | None) -> tuple[int, int] | None:
         return None if span is None else (span[0] + offset, span[1] + offset)
 
-    return Attribution(
+    return replace(
+        att,
         segments=tuple((s + offset, e + offset) for s, e in att.segments),
-        direct=att.direct,
-        speaker=att.speaker,
-        named=att.named,
         speaker_span=move(att.speaker_span),
-        cue=att.cue,
         cue_span=move(att.cue_span),
     )
 
