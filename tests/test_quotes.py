@@ -267,3 +267,17 @@ def test_a_pronoun_after_a_stray_capital_is_not_resolved_to_it(nlp: Language) ->
     text = "Fighters left the valley because the network is Fall completely He added that the roads were closed."
     [attribution] = find_attributions(text, nlp(text), cues=False)
     assert attribution.speaker != "Fall"
+
+
+def test_the_writers_trailing_aside_is_not_reported_content(nlp: Language) -> None:
+    text = (
+        "The doctor said the senator had caught pneumonia, which is common among older patients.\n\n"
+        "The mayor said the bridge was safe, while engineers found cracks in two piers.\n\n"
+        "The minister said the plan, which costs little, would work."
+    )
+    contents = [text[a.start : a.end] for a in find_attributions(text, nlp(text), cues=False)]
+    assert contents == [
+        "the senator had caught pneumonia",
+        "the bridge was safe",
+        "the plan, which costs little, would work",
+    ]
