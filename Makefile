@@ -20,6 +20,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy src
 
 test: $(STAMP) lint

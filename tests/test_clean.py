@@ -126,7 +126,10 @@ def test_repeated_outlet_lines_are_template() -> None:
         ("Storm hits the coast | NewsPulse24", ("Storm hits the coast", "NewsPulse24")),
         ("The last bridge: what we know so far", ("The last bridge: what we know so far", None)),
         ("Ukraine - Russia talks resume", ("Ukraine - Russia talks resume", None)),
-        ("Minister resigns - report says he lied to parliament", ("Minister resigns - report says he lied to parliament", None)),
+        (
+            "Minister resigns - report says he lied to parliament",
+            ("Minister resigns - report says he lied to parliament", None),
+        ),
     ],
 )
 def test_split_site_name(title: str, expected: tuple[str, str | None]) -> None:

@@ -23,8 +23,17 @@ def _entity(eid: str, name: str, kind: str, *where: tuple[str, str]) -> Entity:
 
 def _quote(qid: str, article: str, text: str, content: str, speaker: str, cue: str, entity: str | None) -> Quote:
     start = text.index(content)
-    return Quote(id=qid, article=article, speaker=speaker, speaker_entity=entity, cue=cue, text=content,
-                 direct=False, start=start, end=start + len(content))
+    return Quote(
+        id=qid,
+        article=article,
+        speaker=speaker,
+        speaker_entity=entity,
+        cue=cue,
+        text=content,
+        direct=False,
+        start=start,
+        end=start + len(content),
+    )
 
 
 def _run(articles, quotes, entities):

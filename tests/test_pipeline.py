@@ -58,13 +58,20 @@ def _bad_inputs(tmp_path: Path) -> list[Path]:
         giant.truncate(50 * 1024 * 1024)
     (bad / "truncated.html").write_text("<html><head><title>Cut off</ti", encoding="utf-8")
     (bad / "feed.jsonl").write_text(
-        json.dumps({"title": "Good line", "text": OTHER.split("\n\n", 1)[1], "source": "Feed"})
-        + "\n{broken json\n",
+        json.dumps({"title": "Good line", "text": OTHER.split("\n\n", 1)[1], "source": "Feed"}) + "\n{broken json\n",
         encoding="utf-8",
     )
     (bad / "nothing").mkdir()
-    return [bad / "empty.txt", bad / "binary.txt", bad / "latin.txt", bad / "giant.txt",
-            bad / "truncated.html", bad / "feed.jsonl", bad / "nothing", tmp_path / "missing.txt"]
+    return [
+        bad / "empty.txt",
+        bad / "binary.txt",
+        bad / "latin.txt",
+        bad / "giant.txt",
+        bad / "truncated.html",
+        bad / "feed.jsonl",
+        bad / "nothing",
+        tmp_path / "missing.txt",
+    ]
 
 
 def test_bad_inputs_are_reported_and_the_rest_is_analysed(tmp_path: Path) -> None:
@@ -73,8 +80,16 @@ def test_bad_inputs_are_reported_and_the_rest_is_analysed(tmp_path: Path) -> Non
     with SQLiteStore(tmp_path / "news.db") as store:
         analysis = analyze([str(good), *map(str, bad)], store)
         reasons = {Path(p.path).name.split(":")[0]: p.reason for p in analysis.problems}
-        assert set(reasons) == {"empty.txt", "binary.txt", "latin.txt", "giant.txt", "truncated.html",
-                                "feed.jsonl", "nothing", "missing.txt"}
+        assert set(reasons) == {
+            "empty.txt",
+            "binary.txt",
+            "latin.txt",
+            "giant.txt",
+            "truncated.html",
+            "feed.jsonl",
+            "nothing",
+            "missing.txt",
+        }
         assert "too large" in reasons["giant.txt"]
         assert "binary" in reasons["binary.txt"]
         assert "invalid JSON" in reasons["feed.jsonl"]
@@ -140,15 +155,36 @@ def test_cli_analyze_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture
     data = json.loads(out)
     assert set(data) >= {"articles", "entities", "quotes", "stories"}
     article = data["articles"][0]
-    assert set(article) >= {"id", "path", "source", "url", "title", "author", "published", "language", "text",
-                            "removed"}
+    assert set(article) >= {
+        "id",
+        "path",
+        "source",
+        "url",
+        "title",
+        "author",
+        "published",
+        "language",
+        "text",
+        "removed",
+    }
     assert article["path"].startswith(str(folder))
     assert article["title"] not in article["text"]
     for key in ("id", "name", "kind", "mentions"):
         assert key in data["entities"][0]
     assert data["entities"][0]["kind"] in {"person", "organization", "place", "other"}
-    assert set(data["quotes"][0]) >= {"id", "article", "speaker", "speaker_entity", "cue", "text", "direct",
-                                      "start", "end", "date", "score"}
+    assert set(data["quotes"][0]) >= {
+        "id",
+        "article",
+        "speaker",
+        "speaker_entity",
+        "cue",
+        "text",
+        "direct",
+        "start",
+        "end",
+        "date",
+        "score",
+    }
     assert data["meta"]["contract"] == 2
     for quote in data["quotes"]:
         assert quote["score"] is None or (0.0 <= quote["score"] <= 1.0 and not quote["direct"])

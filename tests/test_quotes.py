@@ -232,7 +232,10 @@ def test_doc_must_parse_the_text(nlp: Language) -> None:
 
 def test_a_line_break_ends_a_sentence(nlp: Language) -> None:
     doc = nlp("Talks collapse in the capital\n\nThe minister said the talks failed.")
-    assert [s.text.strip() for s in doc.sents] == ["Talks collapse in the capital", "The minister said the talks failed."]
+    assert [s.text.strip() for s in doc.sents] == [
+        "Talks collapse in the capital",
+        "The minister said the talks failed.",
+    ]
 
 
 def test_a_pronoun_glued_to_the_previous_sentence_starts_one(nlp: Language) -> None:

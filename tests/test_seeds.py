@@ -49,9 +49,7 @@ def test_seeds_every_gold_quote_has_its_speaker(analysed: tuple[Analysis, dict])
     for expected in gold["quotes"]:
         wanted = " ".join(expected["contains"].split())
         found = [
-            q
-            for q in analysis.quotes
-            if q.article == by_name[expected["doc"]] and wanted in " ".join(q.text.split())
+            q for q in analysis.quotes if q.article == by_name[expected["doc"]] and wanted in " ".join(q.text.split())
         ]
         assert found, expected
         quote = found[0]

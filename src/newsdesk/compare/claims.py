@@ -46,8 +46,21 @@ PREDICATES: dict[str, tuple[str, ...]] = {
         "exile",
         "abroad",
     ),
-    "casualties": ("dead", "died", "die ", "kill", "death", "toll", "bodies", "fatalit", "perish", "drown",
-                   "lost the life", "lost their lives", "missing"),
+    "casualties": (
+        "dead",
+        "died",
+        "die ",
+        "kill",
+        "death",
+        "toll",
+        "bodies",
+        "fatalit",
+        "perish",
+        "drown",
+        "lost the life",
+        "lost their lives",
+        "missing",
+    ),
     "injuries": ("injur", "wounded", "hurt", "hospitali"),
     "detention": (
         "arrest",
@@ -77,7 +90,7 @@ _NUMBER_WORDS = {
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}
+}  # fmt: skip
 NUMBER = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
     r"(?:\s+(?P<scale>thousand|million|billion|hundred))?(?![\w.,]?\d)",
@@ -89,16 +102,22 @@ _MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
         ("missing", r"\b(missing|unaccounted for|disappeared)\b"),
-        ("dead", r"\b(dead|died|deaths?|killed|kill|bodies|fatalities|death toll|toll|lost (the|their) li(fe|ves)|"
-                 r"perished|drowned|victims)\b"),
+        (
+            "dead",
+            r"\b(dead|died|deaths?|killed|kill|bodies|fatalities|death toll|toll|lost (the|their) li(fe|ves)|"
+            r"perished|drowned|victims)\b",
+        ),
         ("injured", r"\b(injur\w*|wounded|hurt|hospitali[sz]ed)\b"),
         ("displaced", r"\b(evacuat\w*|displaced|homeless|fled their homes)\b"),
         ("arrested", r"\b(arrest\w*|detain\w*|in custody)\b"),
         ("money", r"\b(dollars?|euros?|pounds|crowns|francs|yuan|rupees|\$|€|£)\b"),
         ("distance", r"\b(kilomet(er|re)s?|km|miles|met(er|re)s?)\b"),
         ("weight", r"\b(tonnes?|tons?|kilograms?|kg)\b"),
-        ("people", r"\b(people|persons|civilians|residents|inhabitants|soldiers|fighters|troops|workers|"
-                   r"passengers|children|protesters|migrants|refugees|families|households)\b"),
+        (
+            "people",
+            r"\b(people|persons|civilians|residents|inhabitants|soldiers|fighters|troops|workers|"
+            r"passengers|children|protesters|migrants|refugees|families|households)\b",
+        ),
     )
 )
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’»]?|$)")

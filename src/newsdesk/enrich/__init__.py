@@ -84,9 +84,7 @@ class Enricher:
         aliases: list[tuple[str, str]] = []
         quotes: list[Quote] = []
         processes = self.settings.processes if len(handled) >= 2 * self.settings.batch_size else 1
-        docs = nlp.pipe(
-            (a.text for a in handled), batch_size=self.settings.batch_size, n_process=processes
-        )
+        docs = nlp.pipe((a.text for a in handled), batch_size=self.settings.batch_size, n_process=processes)
         for article, doc in zip(handled, docs, strict=True):
             mentions = find_mentions(article.id, doc)
             found.extend(mentions)
