@@ -284,3 +284,12 @@ def test_the_writers_trailing_aside_is_not_reported_content(nlp: Language) -> No
         "the bridge was safe",
         "the plan, which costs little, would work",
     ]
+
+
+def test_a_name_the_parser_hangs_on_the_role_nouns_place_is_the_speaker(nlp: Language) -> None:
+    text = (
+        "Officials in the valley said the dam was safe. "
+        "The mayor of Brenton, Alma Fischer, denied that any alarm had sounded in the lower town."
+    )
+    speakers = [a.speaker for a in find_attributions(text, nlp(text), cues=False)]
+    assert speakers == ["officials in the valley", "Alma Fischer"]

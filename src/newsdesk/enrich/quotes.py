@@ -1183,6 +1183,14 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
             named = _describe(ctx, child)
             if named is not None and named.name:
                 return _Speaker(phrase, named.name, True)
+    for name_tok in _appos_on_object(tok):
+        # "the mayor of Kozarevo, Milena Stojkova, denied": the parser hangs the name on the place.
+        mention = ctx.mention_at(name_tok.idx, name_tok.idx + len(name_tok))
+        if mention is not None and mention[3] not in PERSON_LABELS:
+            continue
+        named = _describe(ctx, name_tok)
+        if named is not None and named.name:
+            return _Speaker(phrase, named.name, True)
     lemma = tok.lemma_.lower()
     if lemma in GROUP_NOUNS:
         for child in tok.children:
@@ -1207,6 +1215,19 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
         if name is not None:
             return _Speaker(phrase, name, True)
     return _Speaker(phrase, _description(ctx, tok), False)
+
+
+def _appos_on_object(tok: Token) -> list[Token]:
+    """Proper nouns in apposition to the object of ``tok``'s own preposition ("the mayor of X, *NAME*,")."""
+    return [
+        name
+        for prep in tok.children
+        if prep.dep_ == "prep"
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+        for name in obj.children
+        if name.dep_ == "appos" and name.pos_ == "PROPN"
+    ]
 
 
 def _phrase_span(tok: Token) -> tuple[int, int]:
