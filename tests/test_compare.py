@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from newsdesk.compare import CompareSettings, compare_stories
@@ -105,3 +106,82 @@ def test_quantities_and_predicates() -> None:
     ]
     assert quantities("in 2021 people said") == []
     assert "departure" in predicates("the minister fled abroad")
+
+
+def _two_reports(t1: str, t2: str, name: str, kind: str = "place") -> Story:
+    """A story of two outlets' factual sentences about one entity, compared without quotes."""
+    a1, a2 = _article("a1", t1, "Harbour Post"), _article("a2", t2, "Orbis Today")
+    mentions = [
+        Mention(article=article, text=name, start=m.start(), end=m.end())
+        for article, text in (("a1", t1), ("a2", t2))
+        for m in re.finditer(re.escape(name), text)
+    ]
+    entity = Entity(id="e-1", name=name, kind=kind, mentions=mentions)  # type: ignore[arg-type]
+    story, _ = _run([a1, a2], [], [entity])
+    return story
+
+
+def test_warning_and_investigation_claims_can_contradict() -> None:
+    story = _two_reports(
+        "The alarm sounded in Birka Hall before the flames spread, the fire service said.",
+        "Residents of Birka Hall said no alarm sounded before the flames spread.",
+        "Birka Hall",
+    )
+    [warning] = story.contradictions
+    assert warning.about == "Whether a warning was given (Birka Hall)"
+    story = _two_reports(
+        "Prosecutors said the former mayor Lena Holt is under investigation over the harbour contracts.",
+        "Her spokesman said that Lena Holt is not a suspect in the harbour case.",
+        "Lena Holt",
+        "person",
+    )
+    [investigation] = story.contradictions
+    assert investigation.about == "Whether Lena Holt is under investigation"
+
+
+def test_investigation_class_is_narrow() -> None:
+    # An inquiry into a cause or a traffic ticket targets nobody: no class to oppose.
+    assert "investigation" not in predicates("Police are investigating the cause of the warehouse fire.")
+    assert "investigation" not in predicates("The driver received a citation for speeding on the ring road.")
+    assert "investigation" in predicates("The treasurer was summoned by the audit court on Friday.")
+    # A phrase's first word counts whole: "not available" does not negate "a suspect".
+    assert polarity("The treasurer was not available for comment and is a suspect", "investigation") is True
+    assert polarity("The treasurer is not a suspect", "investigation") is False
+
+
+def test_status_phrases_give_the_opening_class() -> None:
+    for text in (
+        "Lorries are turned away at the Dunmore checkpoint.",
+        "Buses can not cross the Eske viaduct this week.",
+        "Tractors are not allowed to cross the old dyke.",
+        "The coastal road is open to cars again.",
+        "The mountain pass opened on Friday morning.",
+    ):
+        assert "opening" in predicates(text), text
+
+
+def test_quit_is_not_quite() -> None:
+    assert "resignation" not in predicates("The coach was quite sure of the line-up for Sunday.")
+    for text in ("She quit the cabinet.", "He quits today", "after quitting the board", "They quit, angry"):
+        assert "resignation" in predicates(text), text
+
+
+def test_a_reopening_named_as_a_noun_states_no_status() -> None:
+    opened = "The Sava crossing reopened to traffic on Monday, the ministry said."
+    for closed in (
+        "Critics of the reopening say the Sava crossing remains closed to buses.",
+        "A “reopening” in name only: the Sava crossing remains closed to buses.",
+    ):
+        [contradiction] = _two_reports(opened, closed, "Sava crossing").contradictions
+        assert contradiction.kind == "status"
+
+
+def test_the_pair_on_the_same_topic_is_the_one_reported() -> None:
+    t1 = (
+        "The Ostra terminal reopened on Monday after a storm damaged its roof in March. "
+        "From today the Ostra terminal is open to heavy lorries of every size."
+    )
+    t2 = "The Ostra terminal remains closed to heavy lorries, drivers said."
+    [contradiction] = _two_reports(t1, t2, "Ostra terminal").contradictions
+    assert "lorries" in contradiction.a.text and "lorries" in contradiction.b.text
+    assert 0.0 <= contradiction.score <= 1.0

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from newsdesk.model import Article, Claim, Entity, Quote, content_id
 
 # Predicate classes: verbs and nouns that state the same kind of event.
-# Stems are matched at word starts, so "captur" covers captured/capturing/capture.
+# Stems are matched at word starts, so "captur" covers captured/capturing/capture; a stem ending in a space
+# ("quit ") must end its word too, so it does not cover "quite".
 PREDICATES: dict[str, tuple[str, ...]] = {
     "control": (
         "control",
@@ -73,11 +74,49 @@ PREDICATES: dict[str, tuple[str, ...]] = {
         "held by police",
     ),
     "release": ("releas", "freed", "set free", "acquit"),
-    "opening": ("reopen", "re-open", "closed", "shut", "open to traffic", "remains closed", "blocked"),
-    "resignation": ("resign", "stepped down", "step down", "quit", "sacked", "dismissed"),
+    # Every phrase the open/closed status rules of relations.py read, so a claim stating a status has the class.
+    "opening": (
+        "reopen",
+        "re-open",
+        "opened",
+        "open to",
+        "closed",
+        "shut",
+        "remains closed",
+        "blocked",
+        "turned away",
+        "turned back",
+        "turns back",
+        "can not cross",
+        "cannot cross",
+        "not allowed to cross",
+        "not be allowed to cross",
+    ),
+    "resignation": (
+        "resign",
+        "stepped down",
+        "step down",
+        "quit ",
+        "quits",
+        "quitting",
+        "quitted",
+        "sacked",
+        "dismissed",
+    ),
     "agreement": ("ceasefire", "cease-fire", "truce", "agreement", "deal", "negotiat", "talks"),
     "displacement": ("evacuat", "displaced", "homeless", "fled their homes"),
     "resistance": ("resist", "continu", "still controls", "holding out", "fight on", "fighting"),
+    "warning": ("siren", "alarm", "alert", "warning"),
+    # Narrow on purpose: "investigat" alone or "citation" also name inquiries that target nobody in particular.
+    "investigation": (
+        "under investigation",
+        "investigated",
+        "a suspect",
+        "summon",
+        "called to explain",
+        "called in for questioning",
+        "subpoena",
+    ),
 }
 NEGATION = re.compile(
     r"\b(not|no|never|none|nobody|nothing|neither|nor|without|denied|denies|deny|denying|false|untrue|"
@@ -131,11 +170,21 @@ class Quantity:
     noun: str
 
 
+def _stem_pattern(stem: str) -> str:
+    return r"\W" + re.escape(stem.rstrip()) + (r"\b" if stem.endswith(" ") else "")
+
+
+def _begins_stem(word: str, stem: str) -> bool:
+    """Whether ``word`` can be the first word of ``stem``: a prefix of it only when the stem is one open word."""
+    first, *rest = stem.split()
+    return word == first if rest or stem.endswith(" ") else word.startswith(first)
+
+
 def predicates(text: str) -> frozenset[str]:
     """Return the predicate classes whose words occur in ``text``."""
     lowered = " " + text.lower()
     return frozenset(
-        name for name, stems in PREDICATES.items() if any(re.search(r"\W" + re.escape(s), lowered) for s in stems)
+        name for name, stems in PREDICATES.items() if any(re.search(_stem_pattern(s), lowered) for s in stems)
     )
 
 
@@ -207,7 +256,7 @@ def polarity(text: str, predicate: str, cue: str | None = None) -> bool | None:
     stems = PREDICATES.get(predicate, ())
     signals = 0
     for i, word in enumerate(words):
-        if any(word.startswith(s.split()[0]) for s in stems):
+        if any(_begins_stem(word, s) for s in stems):
             near = " ".join(words[max(0, i - _NEGATION_WINDOW) : i])
             if DENIAL_CUES.search(near) or NEGATION.search(" ".join(words[max(0, i - 2) : i])):
                 signals += 1

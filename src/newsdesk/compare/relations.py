@@ -12,7 +12,9 @@ For every pair of claims from different holders within a story:
      (kind ``denial`` when a denial verb carries it, else ``negation``);
    - same polarity: **agree**.
 3. Explain in one sentence naming the holders, and keep only the best pair per
-   (articles, predicate, holders), so one disagreement is reported once.
+   (articles, predicate, holders), so one disagreement is reported once. A pair
+   scores higher with more shared entities and with more shared content words
+   (Jaccard overlap of stems), so the pair that speaks of the same thing wins.
 
 Precision comes first: a pair is never called a contradiction without a shared
 entity or quantity and a clear polarity difference.
@@ -27,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.compare.claims import DENIAL_CUES, polarity, predicates, quantities
+from newsdesk.compare.stance import content_stems, tokenize
 from newsdesk.model import Article, Claim, ClaimRef, Comparison, Entity, Quote, Story
 
 _ABOUT = {
@@ -41,6 +44,8 @@ _ABOUT = {
     "agreement": "Talks and agreements{in_e}",
     "displacement": "How many were displaced{in_e}",
     "resistance": "Whether resistance continues{in_e}",
+    "warning": "Whether a warning was given{in_e}",
+    "investigation": "Whether {e} is under investigation",
 }
 # "Opening" claims: the status is closed only when the text says it *is* (still) closed or traffic is
 # turned back; "reopened 11 days after it was closed" is an opening, and "was closed on 19 February" history.
@@ -50,7 +55,12 @@ _CLOSED = re.compile(
     re.IGNORECASE,
 )
 _OPENED = re.compile(r"\b(re-?open\w*|open to|opened)\b", re.IGNORECASE)
-_PERSON_FIRST = {"departure", "detention", "release", "resignation"}
+# "welcomed the reopening", "a “reopening” in name only": the noun names the event, it does not say it is open.
+_NOUN_BEFORE = re.compile(r"(\b(the|a|an|its|their|this|of)\s+|[«“\"‘])$", re.IGNORECASE)
+_PERSON_FIRST = {"departure", "detention", "investigation", "release", "resignation"}
+# Weight of the content-word overlap of two claims in a pair's score: of the pairs that share a key
+# (articles, predicate, holders), the one whose claims speak of the same thing wins over one naming more entities.
+_TOPIC_WEIGHT = 0.2
 # Classes too vague to oppose on polarity alone.
 _WEAK = {"agreement", "resistance"}
 
@@ -77,6 +87,8 @@ class _Aligned:
     cue: str
     reported: str
     """When the claim was reported: the article's publication date, else the claim's own date."""
+    stems: frozenset[str]
+    """Content word stems of the claim, to tell how close two claims are in topic."""
 
 
 def _context_entities(claim: Claim, text: str, spans: Sequence[tuple[int, int, str]]) -> frozenset[str]:
@@ -132,6 +144,7 @@ def compare_story(
             denial=bool(c.quote and DENIAL_CUES.search(cues.get(c.quote, ""))),
             cue=cues.get(c.quote or "", ""),
             reported=(by_article[c.article].published or c.date or "")[:10],
+            stems=frozenset(content_stems(tokenize(c.text))),
         )
         for c in claims
         if c.article in by_article
@@ -178,6 +191,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
     ta = _shorten(first.claim.text, settings.max_quote_chars)
     tb = _shorten(second.claim.text, settings.max_quote_chars)
     overlap = min(len(shared_entities), 2) * 0.1
+    topic = _TOPIC_WEIGHT * _jaccard(x.stems, y.stems)
 
     differing = [(a, b) for a, b in same_count if a.value != b.value]
     if differing:
@@ -191,7 +205,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
                     f"{hb} reports {b.value:g} {b.noun} on {second.reported}, after {ha} reported "
                     f"{a.value:g} on {first.reported}: a later figure, not a contradiction."
                 ),
-                score=round(0.7 + overlap, 2),
+                score=_score(0.7 + overlap, topic),
                 a=ref_a,
                 b=ref_b,
             )
@@ -200,7 +214,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
             relation="contradict",
             kind="numeric",
             explanation=f"{ha} puts the figure at {a.value:g} {a.noun}; {hb} says {b.value:g}.",
-            score=round(0.6 + overlap, 2),
+            score=_score(0.6 + overlap, topic),
             a=ref_a,
             b=ref_b,
         )
@@ -222,7 +236,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
             relation="contradict",
             kind=kind,
             explanation=f"{ho} says “{to}”; {hd} {verb}: “{td}”.",
-            score=round(min(0.95, 0.6 + overlap + (0.15 if kind == "denial" else 0.0)), 2),
+            score=_score(0.6 + overlap + (0.15 if kind == "denial" else 0.0), topic),
             a=ref_a,
             b=ref_b,
         )
@@ -232,16 +246,33 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
             relation="agree",
             kind="same claim",
             explanation=f"{ha} and {hb} both report it: “{ta}” / “{tb}”.",
-            score=round(0.5 + overlap, 2),
+            score=_score(0.5 + overlap, topic),
             a=ref_a,
             b=ref_b,
         )
     return None
 
 
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _score(base: float, topic: float) -> float:
+    # A confidence stays in [0, 1]; three decimals so that small topic differences still rank pairs.
+    return round(min(1.0, base + topic), 3)
+
+
+def _states_opened(text: str) -> bool:
+    """Whether ``text`` says something is open: a reopening named as a noun ("the reopening") does not."""
+    return any(
+        not (m.group().lower().endswith("ing") and _NOUN_BEFORE.search(text[: m.start()]))
+        for m in _OPENED.finditer(text)
+    )
+
+
 def _polarity(side: _Aligned, predicate: str) -> bool | None:
     if predicate == "opening":
-        closed, opened = _CLOSED.search(side.claim.text), _OPENED.search(side.claim.text)
+        closed, opened = _CLOSED.search(side.claim.text), _states_opened(side.claim.text)
         if bool(closed) == bool(opened):
             return None  # neither, or both ("declared reopened, but trucks are turned back"): unclear
         negated = polarity(side.claim.text, predicate, side.cue) is False
