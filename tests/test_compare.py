@@ -185,3 +185,13 @@ def test_the_pair_on_the_same_topic_is_the_one_reported() -> None:
     [contradiction] = _two_reports(t1, t2, "Ostra terminal").contradictions
     assert "lorries" in contradiction.a.text and "lorries" in contradiction.b.text
     assert 0.0 <= contradiction.score <= 1.0
+
+
+def test_a_firm_claim_is_reported_over_a_prediction_on_the_same_key() -> None:
+    t1 = (
+        "Heavy lorries of every size will be turned away at the Ostra terminal, the port authority said. "
+        "At the Ostra terminal lorries are turned back, the port authority said."
+    )
+    t2 = "The Ostra terminal is open to heavy lorries, drivers said."
+    [contradiction] = _two_reports(t1, t2, "Ostra terminal").contradictions
+    assert "will" not in contradiction.a.text + contradiction.b.text

@@ -14,7 +14,9 @@ For every pair of claims from different holders within a story:
 3. Explain in one sentence naming the holders, and keep only the best pair per
    (articles, predicate, holders), so one disagreement is reported once. A pair
    scores higher with more shared entities and with more shared content words
-   (Jaccard overlap of stems), so the pair that speaks of the same thing wins.
+   (Jaccard overlap of stems), so the pair that speaks of the same thing wins,
+   and lower when a side is a prediction (a modal verb) or a quote the cue
+   model was unsure of.
 
 Precision comes first: a pair is never called a contradiction without a shared
 entity or quantity and a clear polarity difference.
@@ -61,6 +63,11 @@ _PERSON_FIRST = {"departure", "detention", "investigation", "release", "resignat
 # Weight of the content-word overlap of two claims in a pair's score: of the pairs that share a key
 # (articles, predicate, holders), the one whose claims speak of the same thing wins over one naming more entities.
 _TOPIC_WEIGHT = 0.2
+# Of such pairs, one whose claims are stated firmly wins over a prediction ("will be the first victory") or a
+# quote the cue model was unsure of: the pair's score loses this weight times the missing certainty of each side.
+_DOUBT_WEIGHT = 0.2
+_MODAL = re.compile(r"\b(will|would|could|may|might|shall|should)\b", re.IGNORECASE)
+_MODAL_FACTOR = 0.75
 # Classes too vague to oppose on polarity alone.
 _WEAK = {"agreement", "resistance"}
 
@@ -89,6 +96,8 @@ class _Aligned:
     """When the claim was reported: the article's publication date, else the claim's own date."""
     stems: frozenset[str]
     """Content word stems of the claim, to tell how close two claims are in topic."""
+    certainty: float
+    """How firmly the claim is stated, in (0, 1]: the learned cue model's score of its quote, lowered for a modal."""
 
 
 def _context_entities(claim: Claim, text: str, spans: Sequence[tuple[int, int, str]]) -> frozenset[str]:
@@ -134,6 +143,7 @@ def compare_story(
             if m.article in members:
                 spans[m.article].append((m.start, m.end, entity.id))
     cues = {q.id: q.cue or "" for q in quotes}
+    scores = {q.id: q.score for q in quotes}
     speakers = {q.id: q.speaker_entity for q in quotes if q.speaker_entity}
     aligned = [
         _Aligned(
@@ -145,6 +155,7 @@ def compare_story(
             cue=cues.get(c.quote or "", ""),
             reported=(by_article[c.article].published or c.date or "")[:10],
             stems=frozenset(content_stems(tokenize(c.text))),
+            certainty=_certainty(c.text, scores.get(c.quote or "")),
         )
         for c in claims
         if c.article in by_article
@@ -191,7 +202,8 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
     ta = _shorten(first.claim.text, settings.max_quote_chars)
     tb = _shorten(second.claim.text, settings.max_quote_chars)
     overlap = min(len(shared_entities), 2) * 0.1
-    topic = _TOPIC_WEIGHT * _jaccard(x.stems, y.stems)
+    # Ranks the pairs that share a key: closer in topic and more firmly stated is better.
+    rank = _TOPIC_WEIGHT * _jaccard(x.stems, y.stems) - _DOUBT_WEIGHT * (2.0 - x.certainty - y.certainty)
 
     differing = [(a, b) for a, b in same_count if a.value != b.value]
     if differing:
@@ -205,7 +217,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
                     f"{hb} reports {b.value:g} {b.noun} on {second.reported}, after {ha} reported "
                     f"{a.value:g} on {first.reported}: a later figure, not a contradiction."
                 ),
-                score=_score(0.7 + overlap, topic),
+                score=_score(0.7 + overlap, rank),
                 a=ref_a,
                 b=ref_b,
             )
@@ -214,7 +226,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
             relation="contradict",
             kind="numeric",
             explanation=f"{ha} puts the figure at {a.value:g} {a.noun}; {hb} says {b.value:g}.",
-            score=_score(0.6 + overlap, topic),
+            score=_score(0.6 + overlap, rank),
             a=ref_a,
             b=ref_b,
         )
@@ -236,7 +248,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
             relation="contradict",
             kind=kind,
             explanation=f"{ho} says “{to}”; {hd} {verb}: “{td}”.",
-            score=_score(0.6 + overlap + (0.15 if kind == "denial" else 0.0), topic),
+            score=_score(0.6 + overlap + (0.15 if kind == "denial" else 0.0), rank),
             a=ref_a,
             b=ref_b,
         )
@@ -246,20 +258,26 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
             relation="agree",
             kind="same claim",
             explanation=f"{ha} and {hb} both report it: “{ta}” / “{tb}”.",
-            score=_score(0.5 + overlap, topic),
+            score=_score(0.5 + overlap, rank),
             a=ref_a,
             b=ref_b,
         )
     return None
 
 
+def _certainty(text: str, quote_score: float | None) -> float:
+    """:attr:`_Aligned.certainty` of a claim's text and its quote's score (``None``: found by the rules)."""
+    certainty = 1.0 if quote_score is None else quote_score
+    return certainty * (_MODAL_FACTOR if _MODAL.search(text) else 1.0)
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def _score(base: float, topic: float) -> float:
-    # A confidence stays in [0, 1]; three decimals so that small topic differences still rank pairs.
-    return round(min(1.0, base + topic), 3)
+def _score(base: float, rank: float) -> float:
+    # A confidence stays in [0, 1]; three decimals so that small differences still rank pairs.
+    return round(min(1.0, max(0.0, base + rank)), 3)
 
 
 def _states_opened(text: str) -> bool:
