@@ -5,12 +5,9 @@ claim references (``doc`` + ``line`` and/or ``contains``), updates as an
 earlier and a later reference, and agreements as evidence references.
 
 A predicted comparison side *matches* a reference when it comes from the same
-document and either contains the reference's ``contains`` text (or 80% of its
-words), or shares at least 60% of its words with the referenced line. The line
-test also applies when a reference gives both and the ``contains`` test fails:
-a claim may quote the line without the annotated words (the clause before
-"..., is not under investigation"). A predicted contradiction is correct when
-its two sides match the two sides of one gold contradiction.
+document and either contains the reference's ``contains`` text, or shares at
+least 60% of its words with the referenced line. A predicted contradiction is
+correct when its two sides match the two sides of one gold contradiction.
 """
 
 from __future__ import annotations
@@ -73,8 +70,7 @@ def side_matches(side: ClaimRef, ref: Mapping[str, Any], doc_of: Mapping[str, st
         if contains in text or (len(text) > 15 and text in contains):
             return True
         words, wanted = _words(text), _words(contains)
-        if wanted and len(words & wanted) / len(wanted) >= 0.8:
-            return True
+        return bool(wanted) and len(words & wanted) / len(wanted) >= 0.8
     line = corpus.line(ref["doc"], ref.get("line"))
     if not line:
         return False
