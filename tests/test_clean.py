@@ -60,6 +60,18 @@ def _article(text: str = FARM, **meta: str):
     return clean_document(RawDocument(path="farm.txt", body=text, **meta))
 
 
+def test_a_byline_that_carries_the_date() -> None:
+    body = (
+        "Floods close the northern railway\n"
+        "By Admin Posted on 9 May 2024\n"
+        "The northern railway was closed on Thursday after the river burst its banks near Tarsk, the operator said.\n"
+        "Repairs will take at least two weeks, according to the regional transport office.\n"
+    )
+    article = clean_document(RawDocument(path="farm.txt", body=body))
+    assert (article.author, article.published) == ("Admin", "2024-05-09")
+    assert not article.text.startswith("By")
+
+
 def test_body_kept_and_junk_removed() -> None:
     article = _article()
     for start in BODY:

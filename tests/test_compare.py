@@ -195,3 +195,9 @@ def test_a_firm_claim_is_reported_over_a_prediction_on_the_same_key() -> None:
     t2 = "The Ostra terminal is open to heavy lorries, drivers said."
     [contradiction] = _two_reports(t1, t2, "Ostra terminal").contradictions
     assert "will" not in contradiction.a.text + contradiction.b.text
+
+
+def test_a_predicate_noun_negated_by_the_verb_after_it() -> None:
+    assert polarity("the sirens were not working in the lower town", "warning") is False
+    assert polarity("the alarm didn't sound", "warning") is False
+    assert polarity("the sirens sounded at two in the morning", "warning") is True

@@ -293,3 +293,12 @@ def test_a_name_the_parser_hangs_on_the_role_nouns_place_is_the_speaker(nlp: Lan
     )
     speakers = [a.speaker for a in find_attributions(text, nlp(text), cues=False)]
     assert speakers == ["officials in the valley", "Alma Fischer"]
+
+
+def test_a_closing_mark_parsed_as_subject_gives_way_to_the_name_after_the_verb(nlp: Language) -> None:
+    text = (
+        "The governor, Lina Berg, visited the site.\n\n"
+        "«We did all we could, the pumps ran all night» declared Berg to the journalists in Tarsk."
+    )
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert attribution.speaker == "Lina Berg"

@@ -161,8 +161,8 @@ AD_WORDS = re.compile(r"\b(advert\w*|ads?|sponsored|promo\w*|commercial|banner|p
 BYLINE_LINE = re.compile(
     r"^\W*(?i:by|written by|author:?|reporting by|words by|text by|story by|reported by|posted by|"
     r"reporter|correspondent)\s*:?\s+"
-    r"(?P<name>[A-Z][\w'’.-]+(\s+(de|van|von|da|al|el|bin|[A-Z][\w'’.-]+)){0,3})"
-    r"(\s*(,|;|and|&|\||-|–|·)\s*.*)?$",
+    r"(?P<name>[A-Z][\w'’.-]+(\s+(?!(?i:posted|published|updated)\b)(de|van|von|da|al|el|bin|[A-Z][\w'’.-]+)){0,3})"
+    r"(\s*(,|;|and|&|\||-|–|·)\s*.*|\s+(?i:posted|published|updated|on)\b.*)?$",
 )
 # Contributor credits of wire copy and desks: "(Reporting by X; Editing by Y)", "With inputs from agencies".
 CREDIT_LINE = re.compile(

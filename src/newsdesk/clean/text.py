@@ -286,6 +286,10 @@ def label_units(
         if unit.reason is None and byline and unit.words <= 10:
             unit.reason = p.BYLINE
             result.author = result.author or byline.group("name")
+            # "By Jane Roe | Posted on 12 March 2023": the date shares the line.
+            rest = unit.text[byline.end("name") :]
+            if result.published is None and any(ch.isdigit() for ch in rest):
+                result.published = parse_date(rest.strip(" |·,;–-"))
         if unit.reason == p.DATE_LINE and result.published is None:
             result.published = parse_date(unit.text)
 

@@ -244,12 +244,21 @@ def is_negated(text: str, cue: str | None = None) -> bool:
     return bool(NEGATION.search(text)) or bool(cue and (DENIAL_CUES.search(cue) or NEGATION.search(cue)))
 
 
+# A predicate noun negated by the verb after it: "the sirens were not working", "the dam didn't hold".
+_AUX_NOT = re.compile(
+    r"(?:(?:was|were|is|are|did|does|do|has|have|had|could|would|will)\s+(?:not|never)|"
+    r"(?:wasn|weren|isn|aren|didn|doesn|don|hasn|haven|hadn|couldn|wouldn|won)['’]t)\b"
+)
+
+
 def polarity(text: str, predicate: str, cue: str | None = None) -> bool | None:
     """Whether ``text`` asserts (True) or negates (False) its ``predicate`` class.
 
     Negation counts only when it is in scope: a denial verb within four words
-    before a word of the predicate, or a negation within two ("did not leave"), or a negated/denial cue ("denied
-    that", "did not confirm"). Two negation signals at once (a denied loss) are
+    before a word of the predicate, a negation within two ("did not leave"), an
+    auxiliary with a negation right after it ("the sirens were not working"), or
+    a negated/denial cue ("denied that", "did not confirm"). Two negation
+    signals at once (a denied loss) are
     too subtle for rules: the answer is None, and no contradiction is drawn.
     """
     words = re.findall(r"[\w'’-]+", text.lower())
@@ -258,7 +267,8 @@ def polarity(text: str, predicate: str, cue: str | None = None) -> bool | None:
     for i, word in enumerate(words):
         if any(_begins_stem(word, s) for s in stems):
             near = " ".join(words[max(0, i - _NEGATION_WINDOW) : i])
-            if DENIAL_CUES.search(near) or NEGATION.search(" ".join(words[max(0, i - 2) : i])):
+            after = " ".join(words[i + 1 : i + 3])
+            if DENIAL_CUES.search(near) or NEGATION.search(" ".join(words[max(0, i - 2) : i])) or _AUX_NOT.match(after):
                 signals += 1
                 break
     if cue and (DENIAL_CUES.search(cue) or NEGATION.search(cue)):

@@ -1079,6 +1079,9 @@ def _subject_token(verb: Token) -> Token | None:
     for _ in range(5):
         for child in tok.children:
             if child.dep_ in _SUBJECTS and (child.dep_ != "nsubjpass" or tok.lemma_ == "quote"):
+                if not any(ch.isalnum() for ch in child.text):
+                    # '«...» declared Vidmar': the parser made the closing mark the subject.
+                    return _inverted_subject(tok)
                 if child.lower_ in _RELATIVE and tok.dep_ == "relcl":
                     return tok.head
                 if _misparsed_subject(child, tok):
@@ -1098,6 +1101,17 @@ def _subject_token(verb: Token) -> Token | None:
     if tok.dep_ == "ROOT" and tok.tag_ in {"VBD", "VBZ", "VBP"}:
         # "About 4 in 10 say ...": the parser left the finite verb without a subject.
         return _nearest_subject(tok)
+    return None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """The name right after ``verb`` that the parser read as its object ("... declared *Vidmar* to the press")."""
+    doc = verb.doc
+    j = verb.i + 1
+    while j < len(doc) and doc[j].dep_ in {"det", "compound", "amod"} and doc[j].head.i > j:
+        j += 1
+    if j < len(doc) and doc[j].head.i == verb.i and doc[j].pos_ in {"PROPN", "NOUN"}:
+        return doc[j]
     return None
 
 
