@@ -302,3 +302,18 @@ def test_a_closing_mark_parsed_as_subject_gives_way_to_the_name_after_the_verb(n
     )
     [attribution] = find_attributions(text, nlp(text), cues=False)
     assert attribution.speaker == "Lina Berg"
+
+
+def test_a_speaker_after_the_verb_that_follows_the_statement(nlp: Language) -> None:
+    # Translated news often puts the verb of saying and its speaker after the statement.
+    text = (
+        "The talks will resume next week, confirmed the spokesman of the ministry, Ivan Petrov.\n\n"
+        "The toll of the flood rose to 16, announced the regional governor Marko Vidmer on Monday.\n\n"
+        "Mr. Obama, who knew the plan would fail, told his advisers to find another way."
+    )
+    found = [(a.speaker, text[a.start : a.end]) for a in find_attributions(text, nlp(text), cues=False)]
+    assert found[:2] == [
+        ("Ivan Petrov", "The talks will resume next week"),
+        ("Marko Vidmer", "The toll of the flood rose to 16"),
+    ]
+    assert all(speaker != "advisers" for speaker, _ in found)

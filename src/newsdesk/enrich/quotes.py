@@ -739,6 +739,10 @@ def _complement_clause(ctx: _Context, verb: Token, in_quote: list[bool]) -> Attr
         first = min([target, *(c for c in verb.children if c.dep_ == "dobj" and c.i < target.i)], key=lambda t: t.i)
         tokens = list(verb.doc[first.left_edge.i : target.right_edge.i + 1])
         return _make_reported(ctx, verb, tokens, in_quote, _speaker_of(ctx, verb), head=target)
+    if comp is None and _inverted_speaker(verb) is not None:
+        # "The toll rose to 16, announced the governor": the statement is the sentence before the comma.
+        before = [t for t in verb.sent if t.i < verb.i - 1]
+        return _make_reported(ctx, verb, before, in_quote, _speaker_of(ctx, verb))
     if comp is None:
         comp = _interposed_host(verb)
         if comp is None:
@@ -1075,6 +1079,9 @@ def _cue_speaker(ctx: _Context, cue: Token) -> _Speaker | None:
 
 def _subject_token(verb: Token) -> Token | None:
     """Return the token naming who performs ``verb``, climbing to the governing clause."""
+    inverted = _inverted_speaker(verb)
+    if inverted is not None:
+        return inverted
     tok = verb
     for _ in range(5):
         for child in tok.children:
@@ -1101,6 +1108,33 @@ def _subject_token(verb: Token) -> Token | None:
     if tok.dep_ == "ROOT" and tok.tag_ in {"VBD", "VBZ", "VBP"}:
         # "About 4 in 10 say ...": the parser left the finite verb without a subject.
         return _nearest_subject(tok)
+    return None
+
+
+#: Verbs of saying whose object is who is addressed, never who speaks ("told the agency").
+_ADDRESSEE_VERBS = frozenset({"tell", "ask", "urge", "warn", "inform", "assure", "remind", "advise", "brief", "notify"})
+
+
+def _inverted_speaker(verb: Token) -> Token | None:
+    """The speaker after a verb of saying that follows its statement: "The talks will resume, *confirmed the
+    spokesman*", a word order of translated news that the parser reads as verb and object."""
+    doc = verb.doc
+    if verb.i == 0 or doc[verb.i - 1].text != "," or not _is_cue(verb) or verb.lemma_.lower() in _ADDRESSEE_VERBS:
+        return None
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ in {"ccomp", "xcomp", "dative"}:
+            return None  # "..., telling O'Reilly that ...": the object is who is told
+        if child.i < verb.i and child.dep_ in _SUBJECTS and (child.pos_ in {"PROPN", "PRON"} or child.ent_type_):
+            return None  # "Mr. Obama, who ..., told his advisers": a named subject before the verb
+    for child in verb.children:
+        if child.dep_ not in {"dobj", "attr"} or child.left_edge.i != verb.i + 1:
+            continue
+        lemma = child.lemma_.lower()
+        named = any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in child.children)
+        if child.pos_ == "PROPN" or child.ent_type_ in PERSON_LABELS or lemma in ROLE_NOUNS or lemma in GROUP_NOUNS:
+            return child
+        if named:
+            return child
     return None
 
 
