@@ -72,6 +72,18 @@ def test_a_byline_that_carries_the_date() -> None:
     assert not article.text.startswith("By")
 
 
+def test_a_bio_headed_by_its_label_on_the_same_line() -> None:
+    body = (
+        "Floods close the northern railway\n\n"
+        "The northern railway was closed on Thursday after the river burst its banks near Tarsk, the operator said.\n\n"
+        "Repairs will take at least two weeks, according to the regional transport office.\n\n"
+        "About the author: Admin is a passionate writer about world news since 2010.\n\n"
+    )
+    article = clean_document(RawDocument(path="farm.txt", body=body))
+    assert "Admin" not in article.text
+    assert article.text.endswith("transport office.")
+
+
 def test_body_kept_and_junk_removed() -> None:
     article = _article()
     for start in BODY:

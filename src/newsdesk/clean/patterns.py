@@ -173,6 +173,8 @@ CREDIT_LINE = re.compile(
     _I,
 )
 ABOUT_AUTHOR = re.compile(r"^\W*(about the author|author bio|about me|the author)\W*$", _I)
+# The same label heading the bio on its own line: "About the author: Jane is a writer ...".
+ABOUT_AUTHOR_LABEL = re.compile(r"^\W*(about the author|author bio|about me)\s*[:–—-]\s*\S", _I)
 
 # Frames such as "/ embed code /", "[ad]", "<!-- widget -->", "*** sponsored ***", "{{ block }}".
 MARKER_FRAME = re.compile(r"^\s*([/\\\[\]{}<>*=#~|_+-]{1,4}|<!--)\s*.{0,60}?\s*([/\\\[\]{}<>*=#~|_+-]{1,4}|-->)\s*$")

@@ -402,6 +402,8 @@ def label_units(
 
 def _is_author_bio(text: str, author: str | None) -> bool:
     """Text about a journalist: "<Name> covers/writes about/is a correspondent ... Reach her at ..."."""
+    if p.ABOUT_AUTHOR_LABEL.match(text):
+        return True
     match = p.BIO_START.match(text)
     if not match:
         return False
