@@ -84,6 +84,17 @@ def test_a_bio_headed_by_its_label_on_the_same_line() -> None:
     assert article.text.endswith("transport office.")
 
 
+def test_a_date_line_led_by_its_section() -> None:
+    body = (
+        "Floods close the northern railway\n\n"
+        "World News | Monday, 4 November 2024\n\n"
+        "The northern railway was closed on Thursday after the river burst its banks near Tarsk, the operator said.\n"
+    )
+    article = clean_document(RawDocument(path="farm.txt", body=body))
+    assert article.published == "2024-11-04"
+    assert article.text.startswith("The northern railway")
+
+
 def test_body_kept_and_junk_removed() -> None:
     article = _article()
     for start in BODY:

@@ -317,3 +317,13 @@ def test_a_speaker_after_the_verb_that_follows_the_statement(nlp: Language) -> N
         ("Marko Vidmer", "The toll of the flood rose to 16"),
     ]
     assert all(speaker != "advisers" for speaker, _ in found)
+
+
+def test_a_name_set_off_by_commas_after_according_to_is_the_source(nlp: Language) -> None:
+    text = (
+        "Stefan Radu was at home on Sunday.\n\n"
+        "According to the spokesman of the police, Mihai Ionescu, Radu is accused of organizing violent actions."
+    )
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert attribution.speaker == "Mihai Ionescu"
+    assert text[attribution.start : attribution.end] == "Radu is accused of organizing violent actions"

@@ -209,7 +209,9 @@ MONTHS = (
     r"nov(ember)?|dec(ember)?)"
 )
 DATE_LINE_RE = re.compile(
-    r"^\W*((published|updated|posted|last updated|first published|date|modified)\s*(on|at)?\s*:?\s*)?"
+    # A section label may come first: "World News | Monday, 4 November 2024".
+    r"^\W*([A-Z][\w&'’ -]{1,30}\s*[|·•]\s*)?"
+    r"((published|updated|posted|last updated|first published|date|modified)\s*(on|at)?\s*:?\s*)?"
     r"(\d{1,2}[:.]\d{2}\s*[,|·–-]?\s*)?"
     r"((mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?,?\s*)?"
     rf"(\d{{1,2}}(st|nd|rd|th)?\s+{MONTHS}\.?,?\s+\d{{4}}|{MONTHS}\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|"

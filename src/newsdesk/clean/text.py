@@ -201,6 +201,8 @@ def _pattern_reason(text: str) -> str | None:
         return p.COMMENT_FORM
     if words <= 15 and not reported and p.SHARE_LINE.search(text):
         return p.SHARE
+    if words <= 12 and p.DATE_LINE_RE.match(text):
+        return p.DATE_LINE  # before breadcrumbs: "World News | Monday, 4 November 2024" dates the article
     if p.NAVIGATION_LINE.match(text) or (words <= 12 and p.BREADCRUMB.match(text)):
         return p.NAVIGATION
     if words <= 30 and not reported and p.NOTICE_LINE.search(text):
@@ -217,8 +219,6 @@ def _pattern_reason(text: str) -> str | None:
         return p.PHOTO_CREDIT
     if p.ABOUT_AUTHOR.match(text):
         return p.AUTHOR_BIO
-    if words <= 12 and p.DATE_LINE_RE.match(text):
-        return p.DATE_LINE
     return None
 
 

@@ -807,9 +807,28 @@ def _according_to_clause(ctx: _Context, tok: Token, in_quote: list[bool]) -> Att
     while host.dep_ in {"prep", "pobj"} and host.head is not host:
         host = host.head
     sent = tok.sent
-    tokens = [t for t in sent if not _in_subtree(t, tok) and t.i not in {tok.i, tok.i + 1}]
+    name = _name_after(ctx, source)
+    skip = set(range(name[0] - 1, name[1] + 1)) if name else set()  # the name with its commas
+    tokens = [t for t in sent if not _in_subtree(t, tok) and t.i not in {tok.i, tok.i + 1} and t.i not in skip]
     speaker = _describe(ctx, source)
     return _make_reported(ctx, tok, tokens, in_quote, speaker, cue="according to", head=host)
+
+
+def _name_after(ctx: _Context, tok: Token) -> tuple[int, int] | None:
+    """Token range of a person's name set off by commas right after ``tok``'s phrase.
+
+    "according to the spokesman of the police, Mihai Ionescu, Radu is ...": the
+    parser made the name a subject of the clause; it is the spokesman's name.
+    """
+    doc = tok.doc
+    comma = tok.right_edge.i + 1
+    if tok.pos_ != "NOUN" or comma + 1 >= len(doc) or doc[comma].text != ",":
+        return None
+    mention = ctx.mention_at(doc[comma + 1].idx, doc[comma + 1].idx + len(doc[comma + 1]))
+    if mention is None or mention[3] not in PERSON_LABELS:
+        return None
+    start, end = comma + 1, bisect.bisect_left(ctx.token_starts, mention[1])
+    return (start, end) if end < len(doc) and doc[end].text == "," else None
 
 
 def _make_reported(
@@ -1231,6 +1250,10 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
             named = _describe(ctx, child)
             if named is not None and named.name:
                 return _Speaker(phrase, named.name, True)
+    set_off = _name_after(ctx, tok)
+    if set_off is not None:
+        first, last = ctx.token_starts[set_off[0]], ctx.token_ends[set_off[1] - 1]
+        return _Speaker(phrase, _best_name(ctx, first, last, "PERSON"), True)
     for name_tok in _appos_on_object(tok):
         # "the mayor of Kozarevo, Milena Stojkova, denied": the parser hangs the name on the place.
         mention = ctx.mention_at(name_tok.idx, name_tok.idx + len(name_tok))
