@@ -57,6 +57,22 @@ def test_surname_goes_to_the_person_of_its_article() -> None:
     assert ("a2", "Varga") in {(m.article, m.text) for m in miklos.mentions}
 
 
+def test_a_surname_joins_a_full_name_the_recognizer_ran_a_place_into() -> None:
+    found = [
+        _found("a1", "Stefan Radu"),
+        _found("a1", "Radu"),
+        _found("a1", "Radu"),
+        _found("a1", "Velmora", "place"),
+        _found("a2", "Velmora Stefan Radu"),
+        _found("a2", "Radu"),
+        _found("a2", "Radu"),
+    ]
+    entities = canonicalize(found)
+    radu = next(e for e in entities if e.kind == "person")
+    assert {m.text for m in radu.mentions} == {"Stefan Radu", "Velmora Stefan Radu", "Radu"}
+    assert radu.name == "Stefan Radu"
+
+
 def test_place_variants_and_place_words() -> None:
     found = [
         _found("a1", "Kharovsk", "place"),

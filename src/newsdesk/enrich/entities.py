@@ -290,7 +290,8 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     for k in keys:
         for m in groups[k].mentions:
             per_article[(find(k), m.article)] += 1
-    for k in keys:
+    # Two-token names first: "Stefan Radu" joins "Velmora Stefan Radu" before a lone "Radu" picks its full name.
+    for k in sorted(keys, key=len, reverse=True):
         group = groups[k]
         if len(k) > 2 or find(k) != k or _vote_kind(group.kinds) == "place":
             continue
@@ -356,6 +357,9 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     members: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for k in keys:
         members[find(k)].append(k)
+    # One-word names of places and organisations: a person's form that starts with one ("Velmora Stefan Radu",
+    # where the recognizer ran a place into the name) is not the name to show.
+    other_names = frozenset(k[0] for k in keys if len(k) == 1 and _vote_kind(groups[k].kinds) != "person")
     entities: list[Entity] = []
     for root, ks in members.items():
         kinds: Counter[str] = Counter()
@@ -366,7 +370,7 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
             forms.update(groups[k].forms)
             mentions.extend(groups[k].mentions)
         kind = _vote_kind(kinds)
-        name = _canonical_name(forms, kind)
+        name = _canonical_name(forms, kind, other_names)
         mentions.sort(key=lambda m: (m.article, m.start))
         entities.append(
             Entity(
@@ -394,15 +398,16 @@ def _vote_kind(kinds: Counter[str]) -> EntityKind:
     return kind  # type: ignore[return-value]
 
 
-def _canonical_name(forms: Counter[str], kind: str) -> str:
+def _canonical_name(forms: Counter[str], kind: str, other_names: frozenset[str] = frozenset()) -> str:
     # Prefer the most frequent among the longest multi-word forms: full names beat surnames.
-    def score(form: str) -> tuple[int, int, int]:
+    def score(form: str) -> tuple[int, int, int, int]:
         tokens = name_tokens(form)
         if kind == "place":
             tokens = _strip_place_words(tokens)
         if kind != "person":  # organisations and places: the usual name, not the longest
-            return (forms[form], -len(tokens), -len(form))
-        return (min(len(tokens), 3), forms[form], -len(form))
+            return (1, forms[form], -len(tokens), -len(form))
+        clean = not (len(tokens) > 2 and tokens[0] in other_names)
+        return (int(clean), min(len(tokens), 3), forms[form], -len(form))
 
     best = max(forms, key=score)
     if kind == "place":
