@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from newsdesk.compare import CompareSettings, compare_stories
-from newsdesk.compare.claims import polarity, predicates, quantities
+from newsdesk.compare.claims import Quantity, polarity, predicates, quantities
 from newsdesk.model import Article, Entity, Mention, Quote, Story
 
 
@@ -201,3 +201,8 @@ def test_a_predicate_noun_negated_by_the_verb_after_it() -> None:
     assert polarity("the sirens were not working in the lower town", "warning") is False
     assert polarity("the alarm didn't sound", "warning") is False
     assert polarity("the sirens sounded at two in the morning", "warning") is True
+
+
+def test_a_count_is_measured_within_its_own_phrase() -> None:
+    text = "The storm hit the coast, killing at least 30 people and injuring more than 200, officials said."
+    assert quantities(text) == [Quantity(30.0, "dead"), Quantity(200.0, "injured")]

@@ -143,7 +143,7 @@ _MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("missing", r"\b(missing|unaccounted for|disappeared)\b"),
         (
             "dead",
-            r"\b(dead|died|deaths?|killed|kill|bodies|fatalities|death toll|toll|lost (the|their) li(fe|ves)|"
+            r"\b(dead|died|deaths?|kill(?:ed|ing|s)?|bodies|fatalities|death toll|toll|lost (the|their) li(fe|ves)|"
             r"perished|drowned|victims)\b",
         ),
         ("injured", r"\b(injur\w*|wounded|hurt|hospitali[sz]ed)\b"),
@@ -203,11 +203,14 @@ def quantities(text: str) -> list[Quantity]:
             value *= _SCALE[match.group("scale").lower()]
         if (1900 <= value <= 2100 and not match.group("scale")) or text[match.end() : match.end() + 1] == ":":
             continue
-        after = _measure(text[match.end() : match.end() + 30])
+        # The words after the number up to the end of its phrase: "30 people and injuring 200" counts people.
+        after = _measure(_PHRASE_END.split(text[match.end() : match.end() + 30], maxsplit=1)[0])
         sentence_start = max(text.rfind(". ", 0, match.start()) + 1, 0)
         before_text = text[sentence_start : match.start()]
         # "the death toll from the collapse ... rose to 31": the subject says what is counted.
         before = _measure(before_text) if _CHANGE_TO.search(before_text) else None
+        # "killing at least 30 people", "injuring more than 200": the verb right before says it.
+        before = before or _measure(" ".join(re.split(r"[,;]", before_text)[-1].split()[-4:]))
         # "rose to 31 people": the toll before the number says what the people are.
         measure = before if before and after in (None, "people") else after
         if measure:
@@ -215,6 +218,7 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
+_PHRASE_END = re.compile(r"[,;.]|\b(?:and|but|while|whereas)\b|\d")
 _CHANGE_TO = re.compile(
     r"\b((rose|risen|climbed|jumped|increased|grew|fell|dropped|revised( \w+)?)\s+(to|at)|reached|stands? at|"
     r"stood at|now at|to|of)\s*$",
