@@ -1149,10 +1149,13 @@ def _inverted_speaker(verb: Token) -> Token | None:
         if child.dep_ not in {"dobj", "attr"} or child.left_edge.i != verb.i + 1:
             continue
         lemma = child.lemma_.lower()
-        named = any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in child.children)
-        if child.pos_ == "PROPN" or child.ent_type_ in PERSON_LABELS or lemma in ROLE_NOUNS or lemma in GROUP_NOUNS:
-            return child
-        if named:
+        if (
+            child.pos_ == "PROPN"
+            or child.ent_type_ in PERSON_LABELS
+            or lemma in ROLE_NOUNS
+            or lemma in GROUP_NOUNS
+            or any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in child.children)
+        ):
             return child
     return None
 
