@@ -309,14 +309,17 @@ def test_a_speaker_after_the_verb_that_follows_the_statement(nlp: Language) -> N
     text = (
         "The talks will resume next week, confirmed the spokesman of the ministry, Ivan Petrov.\n\n"
         "The toll of the flood rose to 16, announced the regional governor Marko Vidmer on Monday.\n\n"
-        "Mr. Obama, who knew the plan would fail, told his advisers to find another way."
+        "Mr. Obama, who knew the plan would fail, told his advisers to find another way.\n\n"
+        '"All the controls were made according to the law," declared a spokesperson of the company.\n\n'
+        "The minister of transport, Eva Holm, announced an independent investigation."
     )
-    found = [(a.speaker, text[a.start : a.end]) for a in find_attributions(text, nlp(text), cues=False)]
+    found = [(a.speaker, text[a.start : a.end]) for a in find_attributions(text, nlp(text))]
     assert found[:2] == [
         ("Ivan Petrov", "The talks will resume next week"),
         ("Marko Vidmer", "The toll of the flood rose to 16"),
     ]
-    assert all(speaker != "advisers" for speaker, _ in found)
+    assert ("spokesperson of the company", "All the controls were made according to the law") in found
+    assert all(speaker not in {"advisers", "independent investigation"} for speaker, _ in found)
 
 
 def test_a_name_set_off_by_commas_after_according_to_is_the_source(nlp: Language) -> None:

@@ -1130,6 +1130,7 @@ def _subject_token(verb: Token) -> Token | None:
     return None
 
 
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 #: Verbs of saying whose object is who is addressed, never who speaks ("told the agency").
 _ADDRESSEE_VERBS = frozenset({"tell", "ask", "urge", "warn", "inform", "assure", "remind", "advise", "brief", "notify"})
 
@@ -1138,8 +1139,15 @@ def _inverted_speaker(verb: Token) -> Token | None:
     """The speaker after a verb of saying that follows its statement: "The talks will resume, *confirmed the
     spokesman*", a word order of translated news that the parser reads as verb and object."""
     doc = verb.doc
-    if verb.i == 0 or doc[verb.i - 1].text != "," or not _is_cue(verb) or verb.lemma_.lower() in _ADDRESSEE_VERBS:
+    before = verb.i - 1
+    while before > 0 and doc[before].tag_ in {"''", "``"}:
+        before -= 1  # '"... the law," declared a spokesperson'
+    if before < 0 or doc[before].text != "," or verb.tag_ not in _FINITE_TAGS or not _is_cue(verb):
+        return None  # a participle after a comma ("..., suggesting a few questions") is an adjunct
+    if verb.lemma_.lower() in _ADDRESSEE_VERBS:
         return None
+    if not any(t.tag_ in _FINITE_TAGS or t.tag_ == "MD" for t in doc[verb.sent.start : before]):
+        return None  # no statement before the comma: "The minister, Eva Holm, announced an inquiry"
     for child in verb.children:
         if child.i > verb.i and child.dep_ in {"ccomp", "xcomp", "dative"}:
             return None  # "..., telling O'Reilly that ...": the object is who is told
@@ -1155,6 +1163,8 @@ def _inverted_speaker(verb: Token) -> Token | None:
             or lemma in ROLE_NOUNS
             or lemma in GROUP_NOUNS
             or any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in child.children)
+            # "..., announced the police of the region": a described speaker
+            or (child.pos_ == "NOUN" and any(c.dep_ == "det" for c in child.children))
         ):
             return child
     return None
