@@ -77,11 +77,15 @@ class _NotGlued:
         return None if _GLUED_WORDS.fullmatch(text) else self.url_match(text)
 
 
-#: Words before a name that make it one ("President Trump", "Mr. Brown").
-_TITLES = frozenset(
-    {"mr", "mrs", "ms", "dr", "president", "senator", "sen", "rep", "governor", "gov", "general", "gen", "minister",
-     "judge", "mayor", "spokesman", "spokeswoman", "leader", "chief", "commander", "sir", "lady", "lord"}
-)  # fmt: skip
+#: Honorifics and short titles: not parts of a name ("Mr.", "Sen.", "Dr.").
+HONORIFICS: frozenset[str] = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof", "president", "sir"}
+)
+#: Words before a name that make it one ("President Trump", "Mr. Brown", "the governor Vidmar").
+_TITLES = HONORIFICS | {
+    "senator", "governor", "general", "minister", "judge", "mayor", "spokesman", "spokeswoman", "leader", "chief",
+    "commander", "lady", "lord",
+}  # fmt: skip
 
 
 class StrayNames:

@@ -47,6 +47,7 @@ from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.enrich.cues import CueCandidate, CueModel, context_vectors, cue_candidates, default_cue_model
+from newsdesk.enrich.nlp import HONORIFICS
 from newsdesk.enrich.quote_marks import CLOSERS, PARAGRAPH_RE, Passage, scan_passages, strip_span
 from newsdesk.model import Mention, Quote, content_id
 
@@ -114,9 +115,6 @@ PERSON_LABELS: frozenset[str] = frozenset({"PERSON"})
 GROUP_LABELS: frozenset[str] = frozenset({"ORG", "NORP", "GPE"})
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART"})
-_HONORIFICS: frozenset[str] = frozenset(
-    {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof", "president", "sir"}
-)
 _INDEFINITE: frozenset[str] = frozenset(
     {"a", "an", "some", "one", "two", "three", "several", "many", "other", "another", "few", "most"}
 )
@@ -739,10 +737,11 @@ def _complement_clause(ctx: _Context, verb: Token, in_quote: list[bool]) -> Attr
         first = min([target, *(c for c in verb.children if c.dep_ == "dobj" and c.i < target.i)], key=lambda t: t.i)
         tokens = list(verb.doc[first.left_edge.i : target.right_edge.i + 1])
         return _make_reported(ctx, verb, tokens, in_quote, _speaker_of(ctx, verb), head=target)
-    if comp is None and _inverted_speaker(verb) is not None:
+    inverted = _inverted_speaker(verb) if comp is None else None
+    if inverted is not None:
         # "The toll rose to 16, announced the governor": the statement is the sentence before the comma.
         before = [t for t in verb.sent if t.i < verb.i - 1]
-        return _make_reported(ctx, verb, before, in_quote, _speaker_of(ctx, verb))
+        return _make_reported(ctx, verb, before, in_quote, _describe(ctx, inverted))
     if comp is None:
         comp = _interposed_host(verb)
         if comp is None:
@@ -1466,7 +1465,7 @@ def _best_name(ctx: _Context, start: int, end: int, label: str) -> str:
 
 def _name_key(name: str) -> frozenset[str]:
     words = (w.strip(".,").lower() for w in name.split())
-    return frozenset(w for w in words if w and w not in _HONORIFICS)
+    return frozenset(w for w in words if w and w not in HONORIFICS)
 
 
 def _strip_possessive(name: str) -> str:
