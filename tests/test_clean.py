@@ -95,6 +95,52 @@ def test_a_date_line_led_by_its_section() -> None:
     assert article.text.startswith("The northern railway")
 
 
+_RAILWAY = (
+    "Floods close the northern railway\n\n"
+    "{head}"
+    "The northern railway was closed on Thursday after the river burst its banks near Tarsk, the operator said.\n\n"
+    "Repairs will take at least two weeks and buses will replace the trains, according to the transport office.\n\n"
+    "{tail}"
+)
+
+
+def test_a_date_line_that_names_the_author_and_the_bio_by_first_name() -> None:
+    head = "Published on May 9th, 2024 by Jana Petrova\n\n"
+    tail = "Jana Petrova\n\nJana is a former teacher and a dog person who writes about everything that moves.\n"
+    article = clean_document(RawDocument(path="farm.txt", body=_RAILWAY.format(head=head, tail=tail)))
+    assert (article.author, article.published) == ("Jana Petrova", "2024-05-09")
+    assert article.text.endswith("transport office.")
+
+
+def test_readers_comments_after_the_comment_header_are_removed() -> None:
+    tail = "3 comments – join the discussion\n\nmirko_77 · 10 May 2024 at 21:14\n\nShame on them, always the same!!!\n"
+    article = clean_document(RawDocument(path="farm.txt", body=_RAILWAY.format(head="", tail=tail)))
+    assert article.text.endswith("transport office.")
+    assert ("Shame on them, always the same!!!", "reader comment") in {(r.text, r.reason) for r in article.removed}
+
+
+def test_a_comment_widget_above_the_body_removes_no_body() -> None:
+    text = _RAILWAY.format(head="", tail="").replace("Repairs", "Leave a comment\n\nRepairs")
+    article = clean_document(RawDocument(path="farm.txt", body=text))
+    assert article.text.endswith("transport office.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "You may like: Which zodiac sign will be the luckiest in March?",
+        "Also in The Courier: Three injured in bus crash on the coastal highway",
+        "PUBLICIDAD",
+        "We and our partners process personal data such as IP address. By clicking «Agree» you consent. Agree",
+        "Any use of the materials is allowed only with hyperlink to the site. 18+",
+    ],
+)
+def test_more_template_forms(line: str) -> None:
+    article = clean_document(RawDocument(path="farm.txt", body=_RAILWAY.format(head=line + "\n\n", tail="")))
+    assert line not in article.text
+    assert article.text.startswith("The northern railway")
+
+
 def test_body_kept_and_junk_removed() -> None:
     article = _article()
     for start in BODY:

@@ -17,6 +17,7 @@ NAVIGATION = "navigation"
 SHARE = "share/social"
 NOTICE = "cookie/adblock/newsletter notice"
 COMMENT_FORM = "comment form"
+READER_COMMENT = "reader comment"
 BYLINE = "author byline"
 AUTHOR_BIO = "author bio"
 RELATED = "related/see-also link"
@@ -47,9 +48,9 @@ RELATED_HEADER = re.compile(
 # Phrases that only ever introduce a link need no separator; single words ("Related", "Watch") need one.
 RELATED_PREFIX = re.compile(
     r"^\W*((see also|read also|also read|(to |must )?read (also|too)|read more|must read|also see|"
-    r"you (may|might) also like)\b\s*[:\-–—|»>]*|"
+    r"you (may|might) (also )?like)\b\s*[:\-–—|»>]*|"
     r"(related|recommended|more|watch|also watch|listen|video|trending|most read|don'?t miss|read next|"
-    r"top stories|breaking|also on [\w .'’-]{1,40}|(read |more )?(on|about) (the|this) (topic|subject))"
+    r"top stories|breaking|also (on|in|at) [\w .'’-]{1,40}|(read |more )?(on|about) (the|this) (topic|subject))"
     r"\s*[:|»>–—-]+)\s*\S",
     _I,
 )
@@ -110,7 +111,10 @@ NOTICE_LINE = re.compile(
     r"\bcookies?\b.*\b(use|uses|using|accept|consent|polic(y|ies)|settings|site|website|browser|browsing|"
     r"experience|personali[sz]e|partners)\b|"
     r"\b(use|uses|using|accept|consent|polic(y|ies)|settings|site|website|browser|browsing|experience|"
-    r"personali[sz]e|partners)\b.*\bcookies?\b",
+    r"personali[sz]e|partners)\b.*\bcookies?\b|"
+    # Consent banners that never say "cookie": "We process personal data ... By clicking «Agree» you consent".
+    r"\bby clicking\b.{0,60}\b(agree|accept|allow|consent)|"
+    r"\b(process|processing|collect|store)\b.{0,40}\bpersonal data\b.{0,120}\b(consent|agree|accept|purposes)\b",
     _I,
 )
 # Notes of the publisher about the text itself: standards, licensing, feeds, translation, disclaimers.
@@ -149,7 +153,10 @@ PHOTO_LINE = re.compile(
 )
 TAGS_LINE = re.compile(r"^\W*(tags?|topics?|filed under|categories|category|keywords)\s*:", _I)
 COPYRIGHT_LINE = re.compile(
-    r"(©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\breproduction (is )?(prohibited|forbidden)\b)",
+    r"(©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\breproduction (is )?(prohibited|forbidden)\b|"
+    # Reuse terms: "Any use of the materials is allowed only with a hyperlink to ...".
+    r"\b(use|reproduction|copying|republication|reprinting) of (the |our |any )?(materials?|content|articles?|texts?)\b"
+    r".{0,40}\b(only|allowed|permitted|prohibited|forbidden)\b)",
     _I,
 )
 AD_PREFIX = re.compile(
@@ -157,7 +164,12 @@ AD_PREFIX = re.compile(
     r"\s*[:|–—-]\s*\S",
     _I,
 )
-AD_WORDS = re.compile(r"\b(advert\w*|ads?|sponsored|promo\w*|commercial|banner|partner content)\b", _I)
+# With the placeholders of the languages content farms translate from ("PUBLICIDAD", "Werbung", "Реклама").
+AD_WORDS = re.compile(
+    r"\b(advert\w*|ads?|sponsored|promo\w*|commercial|banner|partner content|publicidad|publicité|pubblicità|"
+    r"publicidade|werbung|anzeige|reklam[ae]?|реклама|anuncio)\b",
+    _I,
+)
 BYLINE_LINE = re.compile(
     r"^\W*(?i:by|written by|author:?|reporting by|words by|text by|story by|reported by|posted by|"
     r"reporter|correspondent)\s*:?\s+"

@@ -34,6 +34,7 @@ _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”»]\s*$")
 _NAME_LINE = re.compile(r"^[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3}$")
 _BIO_FRAGMENT_SPLIT = re.compile(r"[.!?]\s+|\.$")
 _QUOTE = re.compile(r"[\"“”«»„]")
+_DATE_LINE_AUTHOR = re.compile(r"\bby\s+(?P<name>[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3})\W*$")
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -263,7 +264,8 @@ def label_units(
            lines, text about the author ("X covers city hall ... Reach her at
            ...") or a generated persona is a bio.
         3. Anchors: unlabelled, long, sentence-shaped units; the first and last
-           anchor delimit head and tail.
+           anchor delimit head and tail. A comment form after the body opens the
+           readers' comments: the tail starts there and what follows are comments.
         4. Lines right after a related-links header that look like headlines
            are links.
         5. Head: short non-sentences are navigation.
@@ -290,14 +292,17 @@ def label_units(
             rest = unit.text[byline.end("name") :]
             if result.published is None and any(ch.isdigit() for ch in rest):
                 result.published = parse_date(rest.strip(" |·,;–-"))
-        if unit.reason == p.DATE_LINE and result.published is None:
-            result.published = parse_date(unit.text)
+        if unit.reason == p.DATE_LINE:
+            result.published = result.published or parse_date(unit.text)
+            # "Published on March 12th, 2025 by Jane Roe": the author shares the line.
+            by = _DATE_LINE_AUTHOR.search(unit.text)
+            result.author = result.author or (by.group("name") if by else None)
 
     # 2. Closing bios, before they can count as the last paragraph.
     for unit in reversed(units):
         if unit.reason is not None:
             continue
-        if _is_bio(unit.text) or _is_author_bio(unit.text, result.author):
+        if _is_bio(unit.text) or _is_author_bio(unit.text, result.author) or _mentions_author(unit.text, result.author):
             unit.reason = p.AUTHOR_BIO
         elif unit.words >= settings.short_words or _sentence_shaped(unit.text):
             break  # the last paragraph; short lines after it are left to the tail rules
@@ -323,6 +328,13 @@ def label_units(
         # Short notes (a brief, a wire flash): keep every unlabelled line.
         return result
     first, last = anchors[0], anchors[-1]
+    comments = _comment_section(units, anchors)
+    if comments is not None:
+        # Readers' comments under the article: the body ends before the comment header.
+        last = max(i for i in anchors if i < comments)
+        for unit in units[comments + 1 :]:
+            if unit.reason is None:
+                unit.reason = p.READER_COMMENT
 
     # 4. Headlines listed under a related-links header: in its own block, or
     # in the next block when the header stands alone.
@@ -398,6 +410,22 @@ def label_units(
         ):
             unit.reason = p.OFF_TOPIC
     return result
+
+
+def _comment_section(units: Sequence[Unit], anchors: Sequence[int]) -> int | None:
+    """Index of the comment-form line that opens the readers' comments after the article, or None.
+
+    The line must follow some body paragraphs, and what follows it must be short beside them (a few
+    comments, not the rest of the article): below a fifth of the body's words in anchor lines.
+    """
+    for index, unit in enumerate(units):
+        if unit.reason != p.COMMENT_FORM or index < anchors[0]:
+            continue
+        before = sum(units[i].words for i in anchors if i < index)
+        after = sum(units[i].words for i in anchors if i > index)
+        if after < before / 5:
+            return index
+    return None
 
 
 def _is_author_bio(text: str, author: str | None) -> bool:
