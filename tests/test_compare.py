@@ -206,3 +206,8 @@ def test_a_predicate_noun_negated_by_the_verb_after_it() -> None:
 def test_a_count_is_measured_within_its_own_phrase() -> None:
     text = "The storm hit the coast, killing at least 30 people and injuring more than 200, officials said."
     assert quantities(text) == [Quantity(30.0, "dead"), Quantity(200.0, "injured")]
+
+
+def test_a_part_of_another_count_is_not_a_count() -> None:
+    assert quantities("one of the injured died in the hospital in the night") == []
+    assert quantities("two of our soldiers are wounded") == [Quantity(2.0, "injured")]

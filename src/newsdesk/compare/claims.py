@@ -203,6 +203,9 @@ def quantities(text: str) -> list[Quantity]:
             value *= _SCALE[match.group("scale").lower()]
         if (1900 <= value <= 2100 and not match.group("scale")) or text[match.end() : match.end() + 1] == ":":
             continue
+        partitive = _PARTITIVE.match(text, match.end())
+        if partitive and _measure(partitive.group(0)) in _EVENTS:
+            continue  # "one of the injured died": a part of another count, not a count of its own
         # The words after the number up to the end of its phrase: "30 people and injuring 200" counts people.
         after = _measure(_PHRASE_END.split(text[match.end() : match.end() + 30], maxsplit=1)[0])
         sentence_start = max(text.rfind(". ", 0, match.start()) + 1, 0)
@@ -218,6 +221,7 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
+_PARTITIVE = re.compile(r"\s+of (the|them|those|these)\b(\s+[\w-]+){0,2}", re.IGNORECASE)
 _PHRASE_END = re.compile(r"[,;.]|\b(?:and|but|while|whereas)\b|\d")
 _CHANGE_TO = re.compile(
     r"\b((rose|risen|climbed|jumped|increased|grew|fell|dropped|revised( \w+)?)\s+(to|at)|reached|stands? at|"
