@@ -12,8 +12,9 @@ Steps:
 2. Run the rule-based extractor and collect the candidates the cue model
    would see beside its results (:func:`newsdesk.enrich.quotes.cue_training_candidates`).
 3. Label a candidate positive when its content matches an annotated content
-   (the benchmark's rule: at least half of the tokens of the longer one) and
-   its cue token lies in that attribution's cue span.
+   (the benchmark's rule: at least half of the tokens of the longer one), its
+   cue token lies in that attribution's cue span, and no other reading of the
+   same cue matches that content much better (``READING_MARGIN``).
 4. Cross-validate by article (``--folds``): fit on the other folds, decode the
    held-out articles once (the greedy decoder keeps a prefix of the ranked
    candidates, so one pass scores every threshold) and pick the threshold with
@@ -44,6 +45,7 @@ from newsdesk.enrich.nlp import load_pipeline
 from newsdesk.enrich.quotes import Attribution, cue_training_candidates, ranked_learned_attributions
 from newsdesk.evaluation.attribution import (
     DEFAULT_MODEL,
+    MATCH_THRESHOLD,
     GoldAttribution,
     find_documents,
     match_contents,
@@ -122,8 +124,19 @@ def _shift_gold(gold: GoldAttribution, delta: int) -> GoldAttribution:
     return GoldAttribution(content=move(gold.content), source=move(gold.source), cue=move(gold.cue))
 
 
+#: A reading is a positive example when its overlap with a gold content is within this much of the best
+#: overlap any reading of the same cue reaches: looser readings of the cue are taught as wrong.
+READING_MARGIN = 0.25
+
+
 def label(article: Article, candidates: Sequence[CueCandidate]) -> list[bool]:
-    """Whether each candidate matches a gold content whose cue holds the candidate's cue token."""
+    """Whether each candidate is a good reading of a gold content whose cue holds the candidate's cue token.
+
+    Good means matching the gold content by the benchmark's rule (half of the longer
+    one's words shared) and coming within :data:`READING_MARGIN` of the best reading
+    of that cue, so the model learns which boundary the annotation draws, not only
+    which words are cues.
+    """
     doc, words = article.doc, Words(article.text)
     gold_sets = [words.of(g.content) for g in article.gold]
     cue_tokens: dict[int, list[int]] = {}
@@ -132,20 +145,23 @@ def label(article: Article, candidates: Sequence[CueCandidate]) -> list[bool]:
             span = doc.char_span(start, end, alignment_mode="expand")
             for tok in span if span is not None else ():
                 cue_tokens.setdefault(tok.i, []).append(j)
-    labels = []
+    ratios: list[dict[int, float]] = []
+    best: dict[tuple[int, int], float] = {}
     for cand in candidates:
-        ok = False
-        golds = cue_tokens.get(cand.cue, [])
-        if golds:
-            spans = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in cand.pieces]
-            mine = words.of(spans)
-            for j in golds:
-                ref = gold_sets[j]
-                if mine and ref and len(mine & ref) / max(len(mine), len(ref)) >= 0.5:
-                    ok = True
-                    break
-        labels.append(ok)
-    return labels
+        found: dict[int, float] = {}
+        spans = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in cand.pieces]
+        mine = words.of(spans)
+        for j in cue_tokens.get(cand.cue, []):
+            ref = gold_sets[j]
+            ratio = len(mine & ref) / max(len(mine), len(ref)) if mine and ref else 0.0
+            if ratio >= MATCH_THRESHOLD:
+                found[j] = ratio
+                best[(cand.cue, j)] = max(best.get((cand.cue, j), 0.0), ratio)
+        ratios.append(found)
+    return [
+        any(ratio >= best[(cand.cue, j)] - READING_MARGIN for j, ratio in found.items())
+        for cand, found in zip(candidates, ratios, strict=True)
+    ]
 
 
 Rows = tuple[list[CueCandidate], list[bool], list[str], np.ndarray]

@@ -330,3 +330,47 @@ def test_a_name_set_off_by_commas_after_according_to_is_the_source(nlp: Language
     [attribution] = find_attributions(text, nlp(text), cues=False)
     assert attribution.speaker == "Mihai Ionescu"
     assert text[attribution.start : attribution.end] == "Radu is accused of organizing violent actions"
+
+
+def test_translated_word_orders_after_a_quote(nlp: Language) -> None:
+    # Content-farm translations: the verb and its speaker follow the quote, in forms the parser misreads.
+    text = (
+        "The mayor Tomas Ruzic spoke to supporters in the square.\n\n"
+        "«The city said yes to the plan», declared he before midnight, although the council did not vote yet.\n\n"
+        '"The site has no valid permit since October," declared commissar Dalibor Kostov on press conference.\n\n'
+        "«Our soldiers stayed on our land. The other side opened fire first», wrote on Telegram the official "
+        "representative of the ministry, colonel Vesna Adamic.\n\n"
+        "The minister of foreign affairs A. Temirbekov announced that the talks will take place next week."
+    )
+    found = [(a.speaker, text[a.start : a.end]) for a in find_attributions(text, nlp(text), cues=False)]
+
+    def speaker(words: str) -> str | None:
+        return next(speaker for speaker, content in found if words in content)
+
+    assert speaker("The city said yes") == "Tomas Ruzic"
+    assert speaker("no valid permit") == "Dalibor Kostov"
+    assert speaker("opened fire first") == "Vesna Adamic"
+    assert speaker("the talks will take place") == "A. Temirbekov"
+
+
+def test_a_role_nouns_name_set_off_inside_its_phrase(nlp: Language) -> None:
+    text = (
+        "The governor visited the plant.\n\n"
+        "The executive director of Vitoria, Ilko Maric, son of the founder of the company, "
+        "affirmed that all the emergency exits were open during the night."
+    )
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert attribution.speaker == "Ilko Maric"
+
+
+def test_a_sentence_opened_by_as_and_a_verb_of_saying(nlp: Language) -> None:
+    text = (
+        "The border was quiet on Monday.\n\n"
+        "As told the spokesman of the service, Nurlan Omarov, a group of soldiers entered the valley.\n\n"
+        "As stated by the police, three people were arrested in the square."
+    )
+    found = [(a.speaker, text[a.start : a.end]) for a in find_attributions(text, nlp(text), cues=False)]
+    assert found == [
+        ("Nurlan Omarov", "a group of soldiers entered the valley"),
+        ("police", "three people were arrested in the square"),
+    ]

@@ -185,7 +185,46 @@ def _contents(tok: Token) -> list[tuple[str, tuple[tuple[int, int], ...], int]]:
             if cut is not None:
                 # "refused to speak to reporters, who ...": the same content without its trailing aside.
                 out.append((f"{kind}~", ((pieces[0][0], cut),), root))
+            core = _core_end(tok.doc[root], *pieces[0])
+            if core is not None and core != cut:
+                # "attacked Machado in early-morning tweets", "to endorse Trump during a speech":
+                # the phrase without the modifiers that trail its head.
+                out.append((f"{kind}^", ((pieces[0][0], core),), root))
+    # "blasted Clinton as a disgrace Wednesday on the show": the cue's objects without the adjuncts closing them.
+    keep = len(right) - 1
+    while keep >= 2 and right[keep].dep_ in _ADJUNCTS:
+        end = max(c.right_edge.i for c in right[:keep]) + 1
+        out.append(("rest^", ((right[0].left_edge.i, end),), right[0].i))
+        keep -= 1
     return out
+
+
+_NOUN_TAILS = frozenset({"prep", "acl", "relcl", "advcl"})
+_ADJUNCTS = frozenset({"prep", "advcl", "npadvmod", "advmod"})
+
+
+def _core_end(head: Token, start: int, end: int) -> int | None:
+    """The end of ``[start, end)`` without the modifiers that trail its head (``None`` if none do).
+
+    A noun phrase stops before the first prepositional phrase or clause after its
+    noun; a clause stops before the adjuncts (time, place, manner) that close it.
+    """
+    rights = [c for c in head.rights if c.dep_ not in {"punct", "cc"}]
+    if head.pos_ in {"NOUN", "PROPN", "PRON"}:
+        tail = next((c for c in rights if c.dep_ in _NOUN_TAILS), None)
+    elif head.pos_ in {"VERB", "AUX"}:
+        kept = rights
+        while kept and kept[-1].dep_ in _ADJUNCTS:
+            kept = kept[:-1]
+        tail = rights[len(kept)] if len(kept) < len(rights) else None
+    else:
+        return None
+    if tail is None or not start < tail.left_edge.i < end:
+        return None
+    cut = tail.left_edge.i
+    while cut > start + 1 and head.doc[cut - 1].is_punct:
+        cut -= 1
+    return cut if cut - start >= 2 or head.pos_ != "VERB" else None
 
 
 def _before_comma(cue: Token, root: int, start: int, end: int) -> int | None:

@@ -82,7 +82,7 @@ HONORIFICS: frozenset[str] = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof", "president", "sir"}
 )
 #: Words before a name that make it one ("President Trump", "Mr. Brown", "the governor Vidmar").
-_TITLES = HONORIFICS | {
+TITLES = HONORIFICS | {
     "senator", "governor", "general", "minister", "judge", "mayor", "spokesman", "spokeswoman", "leader", "chief",
     "commander", "lady", "lord",
 }  # fmt: skip
@@ -112,7 +112,7 @@ class StrayNames:
     @staticmethod
     def _stray(ent: Span, capitalised: Counter[str], in_names: set[str]) -> bool:
         before = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
-        return capitalised[ent.text] == 1 and ent.text not in in_names and before not in _TITLES
+        return capitalised[ent.text] == 1 and ent.text not in in_names and before not in TITLES
 
 
 @Language.factory("newsdesk_stray_names")

@@ -47,7 +47,7 @@ from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.enrich.cues import CueCandidate, CueModel, context_vectors, cue_candidates, default_cue_model
-from newsdesk.enrich.nlp import HONORIFICS
+from newsdesk.enrich.nlp import HONORIFICS, TITLES
 from newsdesk.enrich.quote_marks import CLOSERS, PARAGRAPH_RE, Passage, scan_passages, strip_span
 from newsdesk.model import Mention, Quote, content_id
 
@@ -260,6 +260,17 @@ class _Context:
         i = bisect.bisect_right(self.quoted_starts, offset) - 1
         return i >= 0 and offset < self.quoted_ranges[i][1]
 
+    def close_quote(self, start: int, end: int) -> int:
+        """End of content ``[start, end)`` stretched to the closing mark of a quote it opens.
+
+        A parse can cut a clause inside a quoted phrase ("called the test "a
+        clear violation| and in flagrant disregard""); the quote goes on to its mark.
+        """
+        i = bisect.bisect_right(self.quoted_starts, end - 1) - 1
+        if i >= 0 and start < self.quoted_ranges[i][0] and end < self.quoted_ranges[i][1]:
+            return self.quoted_ranges[i][1]
+        return end
+
     def mention_at(self, start: int, end: int) -> tuple[int, int, str, str] | None:
         """Return the mention overlapping ``[start, end)``, if any."""
         i = bisect.bisect_right(self.mention_starts, end - 1) - 1
@@ -427,7 +438,7 @@ def _rule_attributions(ctx: _Context) -> tuple[list[Attribution], list[bool]]:
     in_quote = _quoted_tokens(ctx, passages)
     # Reported clauses go first: a quoted fragment inside one ("X said the plan
     # was a "disaster"") is part of the reported statement, not a quote of its own.
-    reported = [_cover_open_quote(att, passages) for att in _reported_speech(ctx, in_quote)]
+    reported = _reported_speech(ctx, in_quote)
     reported += _transcript_turns(ctx, in_quote)
     found: list[Attribution] = []
     for passage in passages:
@@ -491,15 +502,6 @@ def _transcript_turns(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
             )
         )
     return found
-
-
-def _cover_open_quote(att: Attribution, passages: Sequence[Passage]) -> Attribution:
-    """Extend a reported clause that stops inside a quote it opened to the closing mark."""
-    for passage in passages:
-        if att.start <= passage.open_at < att.end < passage.segments[-1][1] and len(passage.segments) == 1:
-            segments = (*att.segments[:-1], (att.segments[-1][0], passage.segments[-1][1]))
-            return replace(att, segments=segments)
-    return att
 
 
 def _merge_split_quotes(ctx: _Context, passages: list[Passage]) -> list[Passage]:
@@ -640,7 +642,9 @@ def _best_cue(outside: list[Token], passage: Passage) -> Token | None:
     best: tuple[int, Token] | None = None
     for tok in outside:
         if _according_to(tok) or _is_cue(tok, QUOTING_VERBS) or _governs(tok, passage):
-            dist = min(abs(tok.idx - passage.open_at), abs(tok.idx - passage.close_at))
+            # Distance to the nearest edge of any piece: a split quote's cue sits between its pieces.
+            edges = (passage.open_at, passage.close_at, *(edge for seg in passage.segments for edge in seg))
+            dist = min(abs(tok.idx - edge) for edge in edges)
             has_subject = _subject_token(tok) is not None or _according_to(tok)
             key = dist + (0 if has_subject else 1000)
             if best is None or key < best[0]:
@@ -715,6 +719,8 @@ def _reported_speech(ctx: _Context, in_quote: list[bool]) -> list[Attribution]:
         tok = ctx.doc[i]
         if _according_to(tok):
             att = _according_to_clause(ctx, tok, in_quote)
+        elif _as_cue(tok):
+            att = _as_clause(ctx, tok, in_quote)
         elif _is_cue(tok):
             att = _complement_clause(ctx, tok, in_quote)
         else:
@@ -807,14 +813,58 @@ def _according_to_clause(ctx: _Context, tok: Token, in_quote: list[bool]) -> Att
         host = host.head
     sent = tok.sent
     name = _name_after(ctx, source)
-    skip = set(range(name[0] - 1, name[1] + 1)) if name else set()  # the name with its commas
+    skip = set(range(source.right_edge.i + 1, name[1] + 1)) if name else set()  # the name, its title and commas
     tokens = [t for t in sent if not _in_subtree(t, tok) and t.i not in {tok.i, tok.i + 1} and t.i not in skip]
     speaker = _describe(ctx, source)
     return _make_reported(ctx, tok, tokens, in_quote, speaker, cue="according to", head=host)
 
 
+def _as_cue(tok: Token) -> bool:
+    """A verb of saying opening its sentence with *as*: "As told the spokesman, ...", "As the police said, ..."."""
+    return (
+        tok.dep_ == "advcl"
+        and _is_cue(tok)
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+        and tok.sent.start == tok.left_edge.i
+        and tok.head.i > tok.i
+    )
+
+
+def _as_clause(ctx: _Context, tok: Token, in_quote: list[bool]) -> Attribution | None:
+    """The rest of the sentence after "As told the spokesman of the service, NAME," (an *according to*)."""
+    agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+    source = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    source = source or next((c for c in tok.children if c.dep_ in _SUBJECTS), None)
+    source = source or next((c for c in tok.children if c.dep_ in {"dobj", "attr"} and c.i > tok.i), None)
+    if source is None:
+        return None
+    doc = tok.doc
+    end = tok.sent.end
+    comma = next((j for j in range(source.i + 1, end) if doc[j].text == ","), None)
+    if comma is None:
+        return None
+    name = _name_after_comma(ctx, comma)
+    if name is not None:
+        comma = name[1]  # "..., Nurlan Abdykadyrov, a group entered": the name and its comma go with the source
+    tokens = list(doc[comma + 1 : end])
+    speaker = _describe(ctx, doc[name[0]]) if name is not None else _describe(ctx, source)
+    return _make_reported(ctx, tok, tokens, in_quote, speaker, cue=_cue_text(tok), head=tok.head)
+
+
+def _name_after_comma(ctx: _Context, comma: int) -> tuple[int, int] | None:
+    """Token range of a person's name right after the comma at ``comma`` and closed by another comma."""
+    doc = ctx.doc
+    if comma + 1 >= len(doc):
+        return None
+    mention = ctx.mention_at(doc[comma + 1].idx, doc[comma + 1].idx + len(doc[comma + 1]))
+    if mention is None or mention[3] not in PERSON_LABELS:
+        return None
+    end = bisect.bisect_left(ctx.token_starts, mention[1])
+    return (comma + 1, end) if end < len(doc) and doc[end].text == "," else None
+
+
 def _name_after(ctx: _Context, tok: Token) -> tuple[int, int] | None:
-    """Token range of a person's name set off by commas right after ``tok``'s phrase.
+    """Token range of a person's name (after its title, if any) set off by commas right after ``tok``'s phrase.
 
     "according to the spokesman of the police, Mihai Ionescu, Radu is ...": the
     parser made the name a subject of the clause; it is the spokesman's name.
@@ -823,11 +873,14 @@ def _name_after(ctx: _Context, tok: Token) -> tuple[int, int] | None:
     comma = tok.right_edge.i + 1
     if tok.pos_ != "NOUN" or comma + 1 >= len(doc) or doc[comma].text != ",":
         return None
-    mention = ctx.mention_at(doc[comma + 1].idx, doc[comma + 1].idx + len(doc[comma + 1]))
+    first = comma + 1
+    while first < min(len(doc) - 1, comma + 3) and doc[first].is_lower and doc[first].is_alpha:
+        first += 1  # a title before the name: "..., colonel Gulnara Sadykova."
+    mention = ctx.mention_at(doc[first].idx, doc[first].idx + len(doc[first]))
     if mention is None or mention[3] not in PERSON_LABELS:
         return None
-    start, end = comma + 1, bisect.bisect_left(ctx.token_starts, mention[1])
-    return (start, end) if end < len(doc) and doc[end].text == "," else None
+    end = bisect.bisect_left(ctx.token_starts, mention[1])
+    return (first, end) if end == len(doc) or doc[end].text in {",", ".", ";"} else None
 
 
 def _make_reported(
@@ -867,11 +920,13 @@ def _make_reported(
         return None
     if in_quote[flat[0].i] and flat[0].i < cue_tok.i:
         return None  # '"...," X said': direct speech, handled with the quote marks
-    subject = None if _according_to(cue_tok) else _subject_token(cue_tok)
+    subject = None if _according_to(cue_tok) or _as_cue(cue_tok) else _subject_token(cue_tok)
     if subject is not None and any(t.i == subject.i for t in flat):
         return None
     segments = [(run[0].idx, run[-1].idx + len(run[-1])) for run in runs]
     start, end = segments[-1]
+    end = ctx.close_quote(start, end)
+    segments[-1] = (start, end)
     content = text[start:end]
     if sum(content.count(m) for m in "“«") > sum(content.count(m) for m in "”»"):
         closing = _CLOSING_AFTER_RE.match(text, end)
@@ -909,7 +964,10 @@ def _drop_trailing_aside(tokens: list[Token], head: Token) -> list[Token]:
             continue
         opener = doc[left].lower_
         relative = tok.dep_ == "relcl" and opener in {"which", "who", "whom", "whose"}
-        if (relative or (tok.dep_ == "advcl" and opener in _CONCESSIVE)) and (cut is None or left - 1 < cut):
+        participle = tok.dep_ == "advcl" and tok.tag_ == "VBG" and left == tok.i
+        if (relative or participle or (tok.dep_ == "advcl" and opener in _CONCESSIVE)) and (
+            cut is None or left - 1 < cut
+        ):
             cut = left - 1
     return tokens if cut is None else [t for t in tokens if t.i < cut]
 
@@ -1056,6 +1114,7 @@ def _candidate_attribution(ctx: _Context, cand: CueCandidate, tokens: list[int])
         else:
             segments.append((ctx.token_starts[i], ctx.token_ends[i]))
         previous = i
+    segments[-1] = (segments[-1][0], ctx.close_quote(*segments[-1]))
     cue = doc[cand.cue]
     return _attribution(segments, direct=False, speaker=_cue_speaker(ctx, cue), cue_tok=cue)
 
@@ -1102,16 +1161,18 @@ def _subject_token(verb: Token) -> Token | None:
         return inverted
     tok = verb
     for _ in range(5):
-        for child in tok.children:
-            if child.dep_ in _SUBJECTS and (child.dep_ != "nsubjpass" or tok.lemma_ == "quote"):
-                if not any(ch.isalnum() for ch in child.text):
-                    # '«...» declared Vidmar': the parser made the closing mark the subject.
-                    return _inverted_subject(tok)
-                if child.lower_ in _RELATIVE and tok.dep_ == "relcl":
-                    return tok.head
-                if _misparsed_subject(child, tok):
-                    return _nearest_subject(tok)
-                return child
+        subjects = [c for c in tok.children if c.dep_ in _SUBJECTS and (c.dep_ != "nsubjpass" or tok.lemma_ == "quote")]
+        if subjects:
+            # "The minister of foreign affairs A. Temirbekov announced": of two subjects, the person named.
+            child = max(subjects, key=lambda c: (c.ent_type_ in PERSON_LABELS or c.pos_ == "PROPN", -c.i))
+            if not any(ch.isalnum() for ch in child.text):
+                # '«...» declared Vidmar': the parser made the closing mark the subject.
+                return _inverted_subject(tok)
+            if child.lower_ in _RELATIVE and tok.dep_ == "relcl":
+                return tok.head
+            if _misparsed_subject(child, tok):
+                return _nearest_subject(tok)
+            return child
         if tok.dep_ in {"relcl", "acl"} and tok.head.pos_ in {"NOUN", "PROPN", "PRON"}:
             return tok.head
         if tok.dep_ == "conj":
@@ -1125,13 +1186,31 @@ def _subject_token(verb: Token) -> Token | None:
         tok = tok.head
     if tok.dep_ == "ROOT" and tok.tag_ in {"VBD", "VBZ", "VBP"}:
         # "About 4 in 10 say ...": the parser left the finite verb without a subject.
-        return _nearest_subject(tok)
+        return (_name_after_quote(tok) if tok is verb else None) or _nearest_subject(tok)
+    return None
+
+
+def _name_after_quote(verb: Token) -> Token | None:
+    """The name a few words after a verb that follows its quote, whatever the parse made of them.
+
+    In '"...," declared commissar Iordanov on ...' the parser may break the
+    sentence inside the title; the speaker is the first name after the verb
+    when only lowercase words (a title) come between.
+    """
+    doc = verb.doc
+    before = verb.i - 1
+    if before < 0 or not (doc[before].text == "," or doc[before].tag_ == "''" or doc[before].text in CLOSERS):
+        return None
+    for j in range(verb.i + 1, min(len(doc), verb.i + 5)):
+        tok = doc[j]
+        if tok.pos_ == "PROPN" or tok.ent_type_ in PERSON_LABELS:
+            return tok
+        if not (tok.is_alpha and tok.is_lower) or tok.pos_ in {"VERB", "AUX", "ADP", "PRON"}:
+            return None
     return None
 
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
-#: Verbs of saying whose object is who is addressed, never who speaks ("told the agency").
-_ADDRESSEE_VERBS = frozenset({"tell", "ask", "urge", "warn", "inform", "assure", "remind", "advise", "brief", "notify"})
 
 
 def _inverted_speaker(verb: Token) -> Token | None:
@@ -1143,30 +1222,46 @@ def _inverted_speaker(verb: Token) -> Token | None:
         before -= 1  # '"... the law," declared a spokesperson'
     if before < 0 or doc[before].text != "," or verb.tag_ not in _FINITE_TAGS or not _is_cue(verb):
         return None  # a participle after a comma ("..., suggesting a few questions") is an adjunct
-    if verb.lemma_.lower() in _ADDRESSEE_VERBS:
+    if verb.lemma_.lower() in ADDRESSEE_VERBS:
         return None
     if not any(t.tag_ in _FINITE_TAGS or t.tag_ == "MD" for t in doc[verb.sent.start : before]):
         return None  # no statement before the comma: "The minister, Eva Holm, announced an inquiry"
     for child in verb.children:
         if child.i > verb.i and child.dep_ in {"ccomp", "xcomp", "dative"}:
             return None  # "..., telling O'Reilly that ...": the object is who is told
-        if child.i < verb.i and child.dep_ in _SUBJECTS and (child.pos_ in {"PROPN", "PRON"} or child.ent_type_):
+        if (
+            child.i < verb.i
+            and child.dep_ in _SUBJECTS
+            and (child.pos_ in {"PROPN", "PRON"} or child.ent_type_ in PERSON_LABELS | GROUP_LABELS)
+        ):
             return None  # "Mr. Obama, who ..., told his advisers": a named subject before the verb
+    # "..., wrote on Telegram the spokeswoman": a prepositional phrase may come between.
+    start = verb.i + 1
     for child in verb.children:
-        if child.dep_ not in {"dobj", "attr"} or child.left_edge.i != verb.i + 1:
+        if child.dep_ == "prep" and child.i == start:
+            start = child.right_edge.i + 1
+    for child in verb.children:
+        if child.dep_ not in {"dobj", "attr"} or child.left_edge.i != start:
             continue
         lemma = child.lemma_.lower()
         if (
             child.pos_ == "PROPN"
+            or child.lower_ in _SUBJECT_PRONOUNS  # "..., declared he": only a speaker takes this form
             or child.ent_type_ in PERSON_LABELS
             or lemma in ROLE_NOUNS
             or lemma in GROUP_NOUNS
             or any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in child.children)
-            # "..., announced the police of the region": a described speaker
-            or (child.pos_ == "NOUN" and any(c.dep_ == "det" for c in child.children))
+            # "..., announced the police of the region", "..., said his colleagues", "..., explained analysts"
+            or (
+                child.pos_ == "NOUN" and (child.tag_ == "NNS" or any(c.dep_ in {"det", "poss"} for c in child.children))
+            )
         ):
             return child
     return None
+
+
+#: Pronouns in the subject form: as the "object" of a verb of saying they are its speaker.
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 
 
 def _inverted_subject(verb: Token) -> Token | None:
@@ -1243,7 +1338,8 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
         return _Speaker(span, name, name is not None)
     mention = ctx.mention_at(*span)
     if mention is not None:
-        return _Speaker((mention[0], mention[1]), _best_name(ctx, mention[0], mention[1], mention[3]), True)
+        start = _first_name_before(ctx, mention)
+        return _Speaker((start, mention[1]), _best_name(ctx, start, mention[1], mention[3]), True)
     if tok.pos_ == "PROPN":
         left = tok
         while True:
@@ -1275,6 +1371,11 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
         if named is not None and named.name:
             return _Speaker(phrase, named.name, True)
     lemma = tok.lemma_.lower()
+    if lemma in ROLE_NOUNS:
+        named_in = _set_off_person(ctx, tok)
+        if named_in is not None:
+            # "The executive director of Vitrex, Iliya Petkov, son of the founder, affirmed": however parsed.
+            return _Speaker(phrase, _best_name(ctx, named_in[0], named_in[1], "PERSON"), True)
     if lemma in GROUP_NOUNS:
         for child in tok.children:
             if child.dep_ in {"compound", "poss", "amod", "nmod"}:
@@ -1298,6 +1399,39 @@ def _describe(ctx: _Context, tok: Token) -> _Speaker | None:
         if name is not None:
             return _Speaker(phrase, name, True)
     return _Speaker(phrase, _description(ctx, tok), False)
+
+
+def _first_name_before(ctx: _Context, mention: tuple[int, int, str, str]) -> int:
+    """Start of a person's mention, taking in a first name the recognizer left out.
+
+    "commissar Dalibor Kostov" where only "Kostov" was recognized: a capitalised
+    proper-noun compound right before the name, that is no title, belongs to it.
+    """
+    start = mention[0]
+    if mention[3] not in PERSON_LABELS or (mention[0], mention[1]) in ctx.names:
+        return start
+    first = ctx.first_token_at(start)
+    while first > 0:
+        before = ctx.doc[first - 1]
+        word = before.lower_.rstrip(".")
+        if before.dep_ != "compound" or before.pos_ != "PROPN" or not before.is_title or before.text.endswith("."):
+            break
+        if word in TITLES or word in ROLE_NOUNS:
+            break
+        first -= 1
+    return ctx.token_starts[first]
+
+
+def _set_off_person(ctx: _Context, tok: Token) -> tuple[int, int] | None:
+    """Character span of a person's name set off by a comma inside the phrase of role noun ``tok``."""
+    doc = tok.doc
+    for j in range(tok.i + 2, tok.right_edge.i + 1):
+        if doc[j - 1].text != "," or doc[j].dep_ in {"relcl", "acl"}:
+            continue
+        mention = ctx.mention_at(doc[j].idx, doc[j].idx + len(doc[j]))
+        if mention is not None and mention[3] in PERSON_LABELS and mention[0] == doc[j].idx:
+            return mention[0], mention[1]
+    return None
 
 
 def _appos_on_object(tok: Token) -> list[Token]:
