@@ -211,3 +211,41 @@ def test_a_count_is_measured_within_its_own_phrase() -> None:
 def test_a_part_of_another_count_is_not_a_count() -> None:
     assert quantities("one of the injured died in the hospital in the night") == []
     assert quantities("two of our soldiers are wounded") == [Quantity(2.0, "injured")]
+
+
+def test_fraud_and_who_fired_claims_can_contradict() -> None:
+    story = _two_reports(
+        "The opposition said the ballot boxes of Las Tunas arrived with the seals broken.",
+        "The electoral board said no ballot box of Las Tunas presented a broken seal.",
+        "Las Tunas",
+    )
+    [tampering] = story.contradictions
+    assert tampering.about == "Whether there was fraud or tampering (Las Tunas)"
+    story = _two_reports(
+        "The army said its positions near Kora Pass were shelled with mortars overnight.",
+        "The defence ministry said not a single mortar round was fired near Kora Pass.",
+        "Kora Pass",
+    )
+    [fired] = story.contradictions
+    assert fired.about == "Who fired (Kora Pass)"
+
+
+def test_an_earlier_figure_the_same_report_tells_of_is_updated() -> None:
+    text = (
+        "On Tuesday the ministry spoke of one soldier wounded near Kora Pass. "
+        "Two soldiers are now wounded near Kora Pass, colonel Vera Lind said."
+    )
+    quote = _quote("q1", "a1", text, "Two soldiers are now wounded near Kora Pass", "Vera Lind", "said", None)
+    story = _run([_article("a1", text, "Harbour Post", "2025-06-05")], [quote], [])[0]
+    assert story.contradictions == []
+    [update] = [c for c in story.comparisons if c.relation == "update"]
+    assert update.about.startswith("How many were injured")
+    assert "on 2025-06-03" in update.explanation
+
+
+def test_a_share_is_not_a_count_and_servicemen_are_people() -> None:
+    assert quantities("with 91.4% of the tally sheets processed and 50.8 percent of the votes") == []
+    assert quantities("two servicemen were killed at the checkpoint") == [Quantity(2.0, "dead")]
+    text = "Two servicemen of the border service of Dalmar were killed and three wounded"
+    assert quantities(text) == [Quantity(2.0, "dead"), Quantity(3.0, "injured")]
+    assert quantities("5 people attended the funeral of the victims") == [Quantity(5.0, "people")]

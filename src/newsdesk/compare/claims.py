@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsdesk.enrich.dates import resolve_date
 from newsdesk.model import Article, Claim, Entity, Quote, content_id
 
 # Predicate classes: verbs and nouns that state the same kind of event.
@@ -107,6 +108,36 @@ PREDICATES: dict[str, tuple[str, ...]] = {
     "displacement": ("evacuat", "displaced", "homeless", "fled their homes"),
     "resistance": ("resist", "continu", "still controls", "holding out", "fight on", "fighting"),
     "warning": ("siren", "alarm", "alert", "warning"),
+    # Claims that a process was rigged or tampered with, and their denials.
+    "irregularities": (
+        "fraud",
+        "rigg",
+        "tamper",
+        "broken seal",
+        "seals broken",
+        "seal was broken",
+        "seals were broken",
+        "irregularit",
+        "stuffed",
+        "manipulat",
+        "falsif",
+    ),
+    # Who fired: "used mortars against our positions" / "not a single round was fired by our side".
+    "attack": (
+        "opened fire",
+        "open fire",
+        "fired",
+        "shelled",
+        "shelling",
+        "mortar",
+        "artillery",
+        "shots",
+        "shot at",
+        "airstrike",
+        "air strike",
+        "drone strike",
+        "attacked",
+    ),
     # Narrow on purpose: "investigat" alone or "citation" also name inquiries that target nobody in particular.
     "investigation": (
         "under investigation",
@@ -118,6 +149,9 @@ PREDICATES: dict[str, tuple[str, ...]] = {
         "subpoena",
     ),
 }
+# Classes too loose to make a factual sentence a claim or to contradict by polarity ("fighting continues");
+# they name a pair's subject only when nothing else is shared.
+WEAK_PREDICATES = frozenset({"agreement", "resistance"})
 NEGATION = re.compile(
     r"\b(not|no|never|none|nobody|nothing|neither|nor|without|denied|denies|deny|denying|false|untrue|"
     r"rejected|rejects|dismissed|refuted|baseless|n't)\b|n't\b",
@@ -154,8 +188,9 @@ _MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("weight", r"\b(tonnes?|tons?|kilograms?|kg)\b"),
         (
             "people",
-            r"\b(people|persons|civilians|residents|inhabitants|soldiers|fighters|troops|workers|"
-            r"passengers|children|protesters|migrants|refugees|families|households)\b",
+            r"\b(people|persons|civilians|residents|inhabitants|soldiers|servicemen|guards|officers|policemen|"
+            r"fighters|troops|workers|miners|passengers|children|students|patients|protesters|migrants|refugees|"
+            r"families|households)\b",
         ),
     )
 )
@@ -203,6 +238,8 @@ def quantities(text: str) -> list[Quantity]:
             value *= _SCALE[match.group("scale").lower()]
         if (1900 <= value <= 2100 and not match.group("scale")) or text[match.end() : match.end() + 1] == ":":
             continue
+        if _PERCENT.match(text, match.end()):
+            continue  # "50.8 percent of the votes", "91.4% of the sheets": shares of different wholes
         partitive = _PARTITIVE.match(text, match.end())
         if partitive and _measure(partitive.group(0)) in _EVENTS:
             continue  # "one of the injured died": a part of another count, not a count of its own
@@ -214,6 +251,11 @@ def quantities(text: str) -> list[Quantity]:
         before = _measure(before_text) if _CHANGE_TO.search(before_text) else None
         # "killing at least 30 people", "injuring more than 200": the verb right before says it.
         before = before or _measure(" ".join(re.split(r"[,;]", before_text)[-1].split()[-4:]))
+        if after == "people":
+            # "Two servicemen of the border service of X were killed": the clause's verb, further on.
+            clause = _PHRASE_END.split(text[match.end() : match.end() + 100], maxsplit=1)[0]
+            event = _PEOPLE_EVENT.search(clause)
+            after = (_measure(event.group(0)) or after) if event else after
         # "rose to 31 people": the toll before the number says what the people are.
         measure = before if before and after in (None, "people") else after
         if measure:
@@ -221,6 +263,12 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
+_PEOPLE_EVENT = re.compile(
+    r"\b(were|was|are|is|have been|has been|had been|remain|remained)\s+(\w+\s+)?"
+    r"(killed|wounded|injured|hurt|missing|detained|arrested|evacuated|displaced)\b|\b(died|perished|drowned)\b",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"\s*(%|percent\b|per cent\b|pct\b)", re.IGNORECASE)
 _PARTITIVE = re.compile(r"\s+of (the|them|those|these)\b(\s+[\w-]+){0,2}", re.IGNORECASE)
 _PHRASE_END = re.compile(r"[,;.]|\b(?:and|but|while|whereas)\b|\d")
 _CHANGE_TO = re.compile(
@@ -259,24 +307,45 @@ _AUX_NOT = re.compile(
 )
 
 
+# A negative quantifier earlier in the same clause: "no ballot box presented a broken seal", "not a single
+# round was fired", "nobody was killed".
+_NO_SUBJECT = re.compile(r"\b(no|not a single|not one|not any|none of|nobody|no one|nothing)\s")
+_CLAUSE_BREAK = re.compile(r"[,;:.!?]|\b(and|but|while|whereas|because|after|before|when)\b")
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Offset where the clause holding ``end`` starts (after the last break before it)."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, end)]
+    return breaks[-1] if breaks else 0
+
+
 def polarity(text: str, predicate: str, cue: str | None = None) -> bool | None:
     """Whether ``text`` asserts (True) or negates (False) its ``predicate`` class.
 
     Negation counts only when it is in scope: a denial verb within four words
     before a word of the predicate, a negation within two ("did not leave"), an
-    auxiliary with a negation right after it ("the sirens were not working"), or
-    a negated/denial cue ("denied that", "did not confirm"). Two negation
+    auxiliary with a negation right after it ("the sirens were not working"), a
+    negative quantifier earlier in its clause ("no box presented a broken seal"),
+    or a negated/denial cue ("denied that", "did not confirm"). Two negation
     signals at once (a denied loss) are
     too subtle for rules: the answer is None, and no contradiction is drawn.
     """
-    words = re.findall(r"[\w'’-]+", text.lower())
+    lowered = text.lower()
+    found = list(re.finditer(r"[\w'’-]+", lowered))
+    words = [m.group(0) for m in found]
     stems = PREDICATES.get(predicate, ())
     signals = 0
     for i, word in enumerate(words):
         if any(_begins_stem(word, s) for s in stems):
             near = " ".join(words[max(0, i - _NEGATION_WINDOW) : i])
             after = " ".join(words[i + 1 : i + 3])
-            if DENIAL_CUES.search(near) or NEGATION.search(" ".join(words[max(0, i - 2) : i])) or _AUX_NOT.match(after):
+            clause = lowered[_clause_start(lowered, found[i].start()) : found[i].start()]
+            if (
+                DENIAL_CUES.search(near)
+                or NEGATION.search(" ".join(words[max(0, i - 2) : i]))
+                or _AUX_NOT.match(after)
+                or _NO_SUBJECT.search(clause)
+            ):
                 signals += 1
                 break
     if cue and (DENIAL_CUES.search(cue) or NEGATION.search(cue)):
@@ -332,7 +401,7 @@ def build_claims(
             continue
         if any(s < end and start < e for s, e in covered):
             continue
-        if not (quantities(sentence) or predicates(sentence) - {"agreement", "resistance"}):
+        if not (quantities(sentence) or predicates(sentence) - WEAK_PREDICATES):
             continue
         offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
         claims.append(
@@ -344,7 +413,8 @@ def build_claims(
                 start=offset,
                 end=offset + len(sentence),
                 negated=is_negated(sentence),
-                date=article.published,
+                # "On Tuesday the ministry spoke of one wounded": the day the sentence names, else publication.
+                date=resolve_date(sentence, article.published) or article.published,
             )
         )
     claims.sort(key=lambda c: c.start)

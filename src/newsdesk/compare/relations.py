@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdesk.compare.claims import DENIAL_CUES, polarity, predicates, quantities
+from newsdesk.compare.claims import DENIAL_CUES, WEAK_PREDICATES, polarity, predicates, quantities
 from newsdesk.compare.stance import content_stems, tokenize
 from newsdesk.model import Article, Claim, ClaimRef, Comparison, Entity, Quote, Story
 
@@ -48,6 +48,16 @@ _ABOUT = {
     "resistance": "Whether resistance continues{in_e}",
     "warning": "Whether a warning was given{in_e}",
     "investigation": "Whether {e} is under investigation",
+    "irregularities": "Whether there was fraud or tampering{in_e}",
+    "attack": "Who fired{in_e}",
+}
+# What a numeric pair is about, from what its figures count.
+_COUNT_ABOUT = {
+    "dead": "How many died{in_e}",
+    "missing": "How many are missing{in_e}",
+    "injured": "How many were injured{in_e}",
+    "displaced": "How many were displaced{in_e}",
+    "arrested": "How many were arrested{in_e}",
 }
 # "Opening" claims: the status is closed only when the text says it *is* (still) closed or traffic is
 # turned back; "reopened 11 days after it was closed" is an opening, and "was closed on 19 February" history.
@@ -69,7 +79,9 @@ _DOUBT_WEIGHT = 0.2
 _MODAL = re.compile(r"\b(will|would|could|may|might|shall|should)\b", re.IGNORECASE)
 _MODAL_FACTOR = 0.75
 # Classes too vague to oppose on polarity alone.
-_WEAK = {"agreement", "resistance"}
+_WEAK = WEAK_PREDICATES
+# Broad classes name a pair's subject only when no narrower class is shared ("killed" before "fired").
+_BROAD = {"attack"}
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -94,6 +106,8 @@ class _Aligned:
     cue: str
     reported: str
     """When the claim was reported: the article's publication date, else the claim's own date."""
+    said: str
+    """The day the claim refers to ("On Tuesday the ministry spoke of one wounded"), else ``reported``."""
     stems: frozenset[str]
     """Content word stems of the claim, to tell how close two claims are in topic."""
     certainty: float
@@ -154,6 +168,7 @@ def compare_story(
             denial=bool(c.quote and DENIAL_CUES.search(cues.get(c.quote, ""))),
             cue=cues.get(c.quote or "", ""),
             reported=(by_article[c.article].published or c.date or "")[:10],
+            said=(c.date or by_article[c.article].published or "")[:10],
             stems=frozenset(content_stems(tokenize(c.text))),
             certainty=_certainty(c.text, scores.get(c.quote or "")),
         )
@@ -193,9 +208,10 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
     same_count = [(a, b) for a in qx for b in qy if a.noun == b.noun]
     if not shared_entities and not same_count:
         return None
-    predicate = sorted(shared_predicates, key=lambda p: (p in _WEAK, p))[0]
+    predicate = sorted(shared_predicates, key=lambda p: (p in _WEAK, p in _BROAD, p))[0]
     about = _about(predicate, shared_entities, x.entities | y.entities, names)
-    first, second = sorted((x, y), key=lambda s: (s.reported, s.claim.article, s.claim.start))
+    # Reports in publication order; within one report, the earlier day it tells of first.
+    first, second = sorted((x, y), key=lambda s: (s.reported, s.said, s.claim.article, s.claim.start))
     ref_a = ClaimRef(article=first.claim.article, text=first.claim.text, holder=first.claim.holder)
     ref_b = ClaimRef(article=second.claim.article, text=second.claim.text, holder=second.claim.holder)
     ha, hb = first.claim.holder or "one source", second.claim.holder or "another source"
@@ -208,14 +224,19 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
     differing = [(a, b) for a, b in same_count if a.value != b.value]
     if differing:
         a, b = (differing[0][0], differing[0][1]) if first is x else (differing[0][1], differing[0][0])
-        if first.reported and second.reported and first.reported < second.reported:
+        if a.noun in _COUNT_ABOUT:
+            # The figure compared says what the pair is about: 23 then 19 injured is not "How many died".
+            about = _about(predicate, shared_entities, x.entities | y.entities, names, _COUNT_ABOUT[a.noun])
+        if first.reported and second.reported and (first.reported, first.said) < (second.reported, second.said):
+            same_day = first.reported == second.reported
+            when_a, when_b = (first.said, second.said) if same_day else (first.reported, second.reported)
             return Comparison(
                 about=about,
                 relation="update",
                 kind="numeric",
                 explanation=(
-                    f"{hb} reports {b.value:g} {b.noun} on {second.reported}, after {ha} reported "
-                    f"{a.value:g} on {first.reported}: a later figure, not a contradiction."
+                    f"{hb} reports {b.value:g} {b.noun} on {when_b}, after {ha} reported "
+                    f"{a.value:g} on {when_a}: a later figure, not a contradiction."
                 ),
                 score=_score(0.7 + overlap, rank),
                 a=ref_a,
@@ -298,12 +319,14 @@ def _polarity(side: _Aligned, predicate: str) -> bool | None:
     return polarity(side.claim.text, predicate, side.cue)
 
 
-def _about(predicate: str, shared: frozenset[str], both: frozenset[str], names: dict[str, Entity]) -> str:
+def _about(
+    predicate: str, shared: frozenset[str], both: frozenset[str], names: dict[str, Entity], template: str | None = None
+) -> str:
     # What the claims are about: a shared entity of the kind the predicate concerns (a person is
     # detained, a place is controlled), else one either claim names.
     prefer = "person" if predicate in _PERSON_FIRST else "place"
     candidates = [names[e] for e in both if e in names]
     candidates.sort(key=lambda e: (e.kind != prefer, e.id not in shared, -len(e.mentions), e.name))
     name = candidates[0].name if candidates else "it"
-    template = _ABOUT.get(predicate, "{e}")
+    template = template or _ABOUT.get(predicate, "{e}")
     return template.format(e=name, in_e=f" ({name})" if candidates else "")
