@@ -123,3 +123,22 @@ def test_expanded_mentions_across_line_breaks_keep_offsets() -> None:
                 assert text[m.start : m.end] == m.text
     assert any(m.article == "a1" for m in expanded[0].mentions)
     assert any(m.article == "a1" and m.text == "Adebayo" for m in expanded[1].mentions)
+
+
+def test_a_surname_two_people_share_goes_to_the_one_named_just_before() -> None:
+    def at(article: str, text: str, start: int) -> FoundMention:
+        return FoundMention(
+            mention=Mention(article=article, text=text, start=start, end=start + len(text)), kind="person"
+        )
+
+    found = [
+        at("a1", "Ilko Maric", 10),
+        at("a1", "Maric", 80),  # the son, named just before
+        at("a1", "Dragan Maric", 200),
+        at("a2", "Dragan Maric", 5),
+        at("a2", "Maric", 60),  # the father
+        at("a2", "Ilko Maric", 150),
+    ]
+    entities = {e.name: {(m.article, m.start) for m in e.mentions} for e in canonicalize(found)}
+    assert entities["Ilko Maric"] == {("a1", 10), ("a1", 80), ("a2", 150)}
+    assert entities["Dragan Maric"] == {("a1", 200), ("a2", 5), ("a2", 60)}

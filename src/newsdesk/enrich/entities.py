@@ -286,6 +286,11 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
                 by_word[word].append(k)
 
     # 4. Lone surnames and shortened names attach to a unique or dominant full name.
+    adopted: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+
+    def _members_mentions(root: tuple[str, ...]) -> list[Mention]:
+        return [m for other in keys if find(other) == root for m in groups[other].mentions]
+
     per_article: dict[tuple[tuple[str, ...], str], int] = Counter()
     for k in keys:
         for m in groups[k].mentions:
@@ -319,6 +324,15 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
             return local, sum(per_article.get((root, a), 0) for a in {m.article for m in groups[root].mentions})
 
         ranked = sorted(candidates, key=weight, reverse=True)
+        if len(ranked) > 1 and kind == "person":
+            # Two people share the surname (a father and his son): each mention goes to the one
+            # named nearest before it in its article.
+            moved = _split_by_nearest(group.mentions, {root: _members_mentions(root) for root in ranked})
+            for root, taken in moved.items():
+                adopted[root].extend(taken)
+            group.mentions = [m for m in group.mentions if not any(m in taken for taken in moved.values())]
+            if not group.mentions:
+                continue
         if len(ranked) == 1 or weight(ranked[0]) > weight(ranked[1]):
             union(ranked[0], k)
 
@@ -356,7 +370,11 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
 
     members: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for k in keys:
-        members[find(k)].append(k)
+        if groups[k].mentions:
+            members[find(k)].append(k)
+    extra: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+    for root, taken in adopted.items():
+        extra[find(root)].extend(taken)
     # One-word names of places and organisations: a person's form that starts with one ("Velmora Stefan Radu",
     # where the recognizer ran a place into the name) is not the name to show.
     other_names = frozenset(k[0] for k in keys if len(k) == 1 and _vote_kind(groups[k].kinds) != "person")
@@ -365,6 +383,7 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         kinds: Counter[str] = Counter()
         forms: Counter[str] = Counter()
         mentions: list[Mention] = []
+        mentions.extend(extra.get(root, ()))
         for k in ks:
             kinds.update(groups[k].kinds)
             forms.update(groups[k].forms)
@@ -382,6 +401,29 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         )
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     return entities
+
+
+def _split_by_nearest(
+    mentions: Sequence[Mention], candidates: Mapping[tuple[str, ...], Sequence[Mention]]
+) -> dict[tuple[str, ...], list[Mention]]:
+    """Give each mention to the candidate mentioned nearest before it in its article (else nearest after).
+
+    Mentions in articles that name no candidate are left out of the result.
+    """
+    moved: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        best: tuple[tuple[int, int], tuple[str, ...]] | None = None
+        for root, named in candidates.items():
+            for other in named:
+                if other.article != mention.article:
+                    continue
+                # Before the mention first (by distance), then after it.
+                rank = (0, mention.start - other.start) if other.start < mention.start else (1, other.start)
+                if best is None or rank < best[0]:
+                    best = (rank, root)
+        if best is not None:
+            moved[best[1]].append(mention)
+    return dict(moved)
 
 
 def _is_tail(short: tuple[str, ...], full: tuple[str, ...]) -> bool:

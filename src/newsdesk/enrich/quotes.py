@@ -1540,7 +1540,7 @@ def _antecedent(ctx: _Context, tok: Token, *, person: bool) -> str | None:
             root.dep_ in _SUBJECTS or (root.dep_ == "appos" and root.head.dep_ in _SUBJECTS)
         )
         # The speaker of a speech verb is a person even when NER calls it an organisation.
-        speaking = subject and root is not None and person and label == "ORG" and _is_cue(root.head)
+        speaking = subject and root is not None and person and label in {"ORG", "NORP"} and _is_cue(root.head)
         if label in labels or speaking:
             candidates.append((start, end, "PERSON" if speaking else label, subject))
     if person:
@@ -1551,7 +1551,8 @@ def _antecedent(ctx: _Context, tok: Token, *, person: bool) -> str | None:
                 break
             if (
                 prev.pos_ == "PROPN"
-                and prev.dep_ in _SUBJECTS
+                # "The spokesman of the service Abdykadirov denied": a name in apposition to the subject too
+                and (prev.dep_ in _SUBJECTS or (prev.dep_ == "appos" and prev.head.dep_ in _SUBJECTS))
                 and not prev.ent_type_
                 and not ctx.quoted(prev.idx)
                 and ctx.mention_at(prev.idx, prev.idx + len(prev)) is None
