@@ -141,6 +141,47 @@ def test_more_template_forms(line: str) -> None:
     assert article.text.startswith("The northern railway")
 
 
+def test_template_left_untranslated_and_comment_entries() -> None:
+    # Sites that machine-translate the article leave their template in the original language.
+    head = (
+        "Home · Politics · Courts · Video · Weather\n\n"
+        "Before you continue: we and 148 partners use tracking technologies. [I CONSENT] [Manage options]\n\n"
+        "Δείτε επίσης: The secret of the diet that the doctors hide\n\n"
+    )
+    tail = (
+        "— Διαφήμιση —\n\n"
+        "Réutilisation : les contenus de ce site sont protégés. Copie autorisée uniquement avec lien actif.\n\n"
+        "2 σχόλια\n\n"
+        "Stelios_P · 06/05/2024 22:31\n\n"
+        "Loan in an envelope in a parking at night, sure, sure…\n"
+    )
+    article = clean_document(RawDocument(path="farm.txt", body=_RAILWAY.format(head=head, tail=tail)))
+    assert article.text.startswith("The northern railway") and article.text.endswith("transport office.")
+
+
+def test_an_untitled_author_line_and_a_bio_that_starts_with_her_first_name() -> None:
+    tail = (
+        "Yiota Papanikolaou\n\n"
+        "Yiota studied journalism in the north and loves two things: the parliament and souvlaki at night.\n\n"
+        "Comments (0) – be the first who comments\n"
+    )
+    article = clean_document(RawDocument(path="farm.txt", body=_RAILWAY.format(head="", tail=tail)))
+    assert article.author == "Yiota Papanikolaou"
+    assert article.text.endswith("transport office.")
+
+
+def test_dates_from_an_iso_line_and_from_a_dateline_without_a_year() -> None:
+    head = "Published: 2024-05-06T21:47:00+03:00\n\n"
+    article = clean_document(RawDocument(path="farm.txt", body=_RAILWAY.format(head=head, tail="")))
+    assert article.published == "2024-05-06T21:47"
+    # The dateline has no year: the first reader comment gives it.
+    text = _RAILWAY.format(head="", tail="3 comments\n\nmirko_77 · 10.05.2024 12:03\n\nShame!\n")
+    text = text.replace("The northern railway", "TARSK, May 9 (NPA) – The northern railway")
+    article = clean_document(RawDocument(path="farm.txt", body=text))
+    assert article.published == "2024-05-09"
+    assert article.text.startswith("The northern railway")
+
+
 def test_body_kept_and_junk_removed() -> None:
     article = _article()
     for start in BODY:

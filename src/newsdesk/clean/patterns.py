@@ -50,8 +50,12 @@ RELATED_PREFIX = re.compile(
     r"^\W*((see also|read also|also read|(to |must )?read (also|too)|read more|must read|also see|"
     r"you (may|might) (also )?like)\b\s*[:\-–—|»>]*|"
     r"(related|recommended|more|watch|also watch|listen|video|trending|most read|don'?t miss|read next|"
-    r"top stories|breaking|also (on|in|at) [\w .'’-]{1,40}|(read |more )?(on|about) (the|this) (topic|subject))"
-    r"\s*[:|»>–—-]+)\s*\S",
+    r"top stories|breaking|also (on|in|at) [\w .'’-]{1,40}|(read |more )?(on|about) (the|this) (topic|subject)|"
+    # The same labels left untranslated by sites that machine-translate only the article.
+    r"voir aussi|(à )?lire aussi|ver también|lee también|leer más|siehe auch|lesen sie auch|leggi anche|"
+    r"leia também|veja também|czytaj (też|także)|citește și|vezi și|pročitajte (i|još)|читайте также|"
+    r"δείτε επίσης|διαβάστε επίσης|ilgili haber(ler)?|bunu da okuyun)"
+    r"\s*[:|»>–—▸►-]+)\s*\S",
     _I,
 )
 SOURCE_LINK = re.compile(r"^\W*(source( link)?|original (article|source)|via)\W*$", _I)
@@ -72,6 +76,8 @@ NAVIGATION_LINE = re.compile(
     r"listen to this (article|story)\b.*|(reading time\W*)?\d+\s*(min(ute)?s?)( read)?)\W*$",
     _I,
 )
+# A menu: three or more short items between separators ("Home · Politics · Courts · Video").
+MENU_LINE = re.compile(r"^\W*[^\W\d][\w'’&-]*( [\w'’&-]+)?(\s+[·•|/]\s+[^\W\d][\w'’&-]*( [\w'’&-]+)?){2,}\W*$")
 BREADCRUMB = re.compile(r"^[^.!?]{1,80}(\s[»›>/|]\s[^.!?]{1,40}){1,}$")
 
 _NETWORKS = (
@@ -114,6 +120,7 @@ NOTICE_LINE = re.compile(
     r"personali[sz]e|partners)\b.*\bcookies?\b|"
     # Consent banners that never say "cookie": "We process personal data ... By clicking «Agree» you consent".
     r"\bby clicking\b.{0,60}\b(agree|accept|allow|consent)|"
+    r"\b(we and (our )?(\d+ )?partners|tracking technologies|manage (options|preferences)|i consent)\b|"
     r"\b(process|processing|collect|store)\b.{0,40}\bpersonal data\b.{0,120}\b(consent|agree|accept|purposes)\b",
     _I,
 )
@@ -129,6 +136,13 @@ PUBLISHER_NOTE = re.compile(
     r"^\W*(automatically |machine[- ])?translated (from|by)\b)",
     _I,
 )
+# The head of a reader's comment: a handle ("kara_elmas_58", "Derya K.") and the time it was posted.
+COMMENT_ENTRY = re.compile(
+    r"^\W*(@?[\w.-]*[_\d][\w.-]*|[A-Z][\w'’-]+ [A-Z]\.)\s*[·•|—–-]\s*"
+    r"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+    r"([\s,]*(à|at|um|a las|alle|в|saat)?\s*\d{1,2}[:.h]\d{2})?\W*$",
+    _I,
+)
 COMMENT_LINE = re.compile(
     r"\b(leave a (reply|comment)|post (a )?comment|add (a )?comment|cancel reply|"
     r"your e-?mail( address)? will (not|never) be (published|shared|displayed)|fields marked|"
@@ -138,7 +152,9 @@ COMMENT_LINE = re.compile(
     r"comments? \(\d+\)|reactions? \(\d+\)|click on a star to rate|rate this (article|post|story)|"
     r"how useful was this|(registered|logged[- ]in|signed[- ]in) (users|members|readers) can|"
     r"let us know (in|what you think)|in the comments( below| section)?|comments? below)\b|"
-    r"^\W*\d+\s+(comments?|responses?|replies)\W*$",
+    r"\bcomments?\s*\(\d+\)|"
+    r"^\W*\d+\s+(comments?|responses?|replies|yorum|σχόλια|commentaires?|comentarios?|kommentare?|"
+    r"komentarz[ey]?|комментари\w*)\W*$|^\W*(réagissez|réagir|deja (un|tu) comentario|kommentieren)\b",
     _I,
 )
 PHOTO_LINE = re.compile(
@@ -156,7 +172,10 @@ COPYRIGHT_LINE = re.compile(
     r"(©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\breproduction (is )?(prohibited|forbidden)\b|"
     # Reuse terms: "Any use of the materials is allowed only with a hyperlink to ...".
     r"\b(use|reproduction|copying|republication|reprinting) of (the |our |any )?(materials?|content|articles?|texts?)\b"
-    r".{0,40}\b(only|allowed|permitted|prohibited|forbidden)\b)",
+    r".{0,40}\b(only|allowed|permitted|prohibited|forbidden)\b|"
+    # The same terms left untranslated: "Copie autorisée uniquement avec lien", "Reproducción prohibida".
+    r"\b(reproduction|copie|copia|reproducci[oó]n|reprodu[çc][ãa]o|riproduzione|nachdruck|vervielf[äa]ltigung)\b"
+    r".{0,40}\b(interdite|autoris[ée]e|prohibida|permitida|proibida|vietata|consentita|untersagt|gestattet)\b)",
     _I,
 )
 AD_PREFIX = re.compile(
@@ -167,7 +186,7 @@ AD_PREFIX = re.compile(
 # With the placeholders of the languages content farms translate from ("PUBLICIDAD", "Werbung", "Реклама").
 AD_WORDS = re.compile(
     r"\b(advert\w*|ads?|sponsored|promo\w*|commercial|banner|partner content|publicidad|publicité|pubblicità|"
-    r"publicidade|werbung|anzeige|reklam[ae]?|реклама|anuncio)\b",
+    r"publicidade|werbung|anzeige|reklam[ae]?|реклама|anuncio|διαφήμιση|sponsorlu)\b",
     _I,
 )
 BYLINE_LINE = re.compile(
@@ -221,14 +240,15 @@ MONTHS = (
     r"nov(ember)?|dec(ember)?)"
 )
 DATE_LINE_RE = re.compile(
-    # A section label may come first: "World News | Monday, 4 November 2024".
-    r"^\W*([A-Z][\w&'’ -]{1,30}\s*[|·•]\s*)?"
+    # A section or outlet label may come first: "World News | Monday, 4 November 2024", "Outlet — May 8th, 2025".
+    r"^\W*([^\W\d_][\w&'’. -]{1,40}?\s*[|·•—–]\s*)?"
     r"((published|updated|posted|last updated|first published|date|modified)\s*(on|at)?\s*:?\s*)?"
     r"(\d{1,2}[:.]\d{2}\s*[,|·–-]?\s*)?"
     r"((mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?,?\s*)?"
     rf"(\d{{1,2}}(st|nd|rd|th)?\s+{MONTHS}\.?,?\s+\d{{4}}|{MONTHS}\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|"
     r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
-    r"([,\s]*(at\s*)?\d{1,2}[:.h]\d{2}(\s*(a\.?m\.?|p\.?m\.?|[A-Z]{2,5})){0,2})?"
+    # A time, also ISO 8601 with seconds and offset ("2025-05-06T21:47:00+03:00").
+    r"([,\s]*(at\s*|T)?\d{1,2}[:.h]\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?(\s*(a\.?m\.?|p\.?m\.?|[A-Z]{2,5})){0,2})?"
     # More after the date only behind a separator ("· 3 min read", "| Updated ...", "by Name"): a line
     # that goes on with words ("Oct. 31, 2012 The Obama hug") is a timeline entry, not a date line.
     r"(\s*([|·•,–—(-]|\bby\b|\b(updated|modified)\b).*)?\W*$",
@@ -236,7 +256,10 @@ DATE_LINE_RE = re.compile(
 )
 # "KABUL, Sept 5 (Agency) -" at the start of a first paragraph.
 DATELINE_RE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z.'’ -]{{2,40}}(,\s*[A-Z][\w.'’ -]{{1,30}})?),?\s+(?P<date>{MONTHS}\.?\s+\d{{1,2}}"
+    # Letters of any script: "KIZILYAMAÇ, February 17 (YHA) –" (the caller checks they are capitals).
+    rf"^(?P<place>[^\W\d_](?:[^\W\d_]|[.'’ -]){{2,40}}"
+    rf"(,\s*(?!{MONTHS}\.?\s+\d)[^\W\d_](?:[^\W\d_]|[.'’ -]){{1,30}})?),?\s+"
+    rf"(?P<date>{MONTHS}\.?\s+\d{{1,2}}"
     rf"(,\s*\d{{4}})?|\d{{1,2}}\s+{MONTHS}(\s+\d{{4}})?)?\s*(\((?P<agency>[^)]{{1,40}})\))?\s*[-–—:]+\s+",
     _I,
 )

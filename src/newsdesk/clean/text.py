@@ -34,6 +34,7 @@ _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”»]\s*$")
 _NAME_LINE = re.compile(r"^[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3}$")
 _BIO_FRAGMENT_SPLIT = re.compile(r"[.!?]\s+|\.$")
 _QUOTE = re.compile(r"[\"“”«»„]")
+_YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 _DATE_LINE_AUTHOR = re.compile(r"\bby\s+(?P<name>[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3})\W*$")
 
 
@@ -200,11 +201,13 @@ def _pattern_reason(text: str) -> str | None:
         return p.NAVIGATION
     if words <= 25 and not reported and p.COMMENT_LINE.search(text):
         return p.COMMENT_FORM
+    if words <= 8 and p.COMMENT_ENTRY.match(text):
+        return p.COMMENT_FORM  # before date lines: a comment's time is not the article's
     if words <= 15 and not reported and p.SHARE_LINE.search(text):
         return p.SHARE
     if words <= 12 and p.DATE_LINE_RE.match(text):
         return p.DATE_LINE  # before breadcrumbs: "World News | Monday, 4 November 2024" dates the article
-    if p.NAVIGATION_LINE.match(text) or (words <= 12 and p.BREADCRUMB.match(text)):
+    if p.NAVIGATION_LINE.match(text) or (words <= 12 and p.BREADCRUMB.match(text)) or p.MENU_LINE.match(text):
         return p.NAVIGATION
     if words <= 30 and not reported and p.NOTICE_LINE.search(text):
         return p.NOTICE
@@ -244,6 +247,8 @@ class Labelled:
     units: list[Unit]
     author: str | None = None
     published: str | None = None
+    year: int | None = None
+    """The year the page's comments or copyright line give, for a dateline without one ("KABUL, Sept 5 -")."""
 
 
 def label_units(
@@ -292,6 +297,11 @@ def label_units(
             rest = unit.text[byline.end("name") :]
             if result.published is None and any(ch.isdigit() for ch in rest):
                 result.published = parse_date(rest.strip(" |·,;–-"))
+        if unit.reason in (p.COMMENT_FORM, p.COPYRIGHT):
+            years = [int(y) for y in _YEAR.findall(unit.text)]
+            # The first comment's year is the article's; a copyright line ends with the current year.
+            if years and (result.year is None or unit.reason == p.COMMENT_FORM):
+                result.year = years[0] if unit.reason == p.COMMENT_FORM else years[-1]
         if unit.reason == p.DATE_LINE:
             result.published = result.published or parse_date(unit.text)
             # "Published on March 12th, 2025 by Jane Roe": the author shares the line.
@@ -299,10 +309,17 @@ def label_units(
             result.author = result.author or (by.group("name") if by else None)
 
     # 2. Closing bios, before they can count as the last paragraph.
-    for unit in reversed(units):
+    for index in range(len(units) - 1, -1, -1):
+        unit = units[index]
         if unit.reason is not None:
             continue
-        if _is_bio(unit.text) or _is_author_bio(unit.text, result.author) or _mentions_author(unit.text, result.author):
+        before = units[index - 1] if index else None
+        # "Yiota Papanikolaou" on its own line, then "Yiota studied journalism ...": the author and her bio.
+        named = before is not None and before.reason is None and _is_name_line(before.text)
+        if named and before is not None and _mentions_author(unit.text, before.text):
+            unit.reason, before.reason = p.AUTHOR_BIO, p.BYLINE
+            result.author = result.author or before.text
+        elif _is_bio(unit.text) or any(about(unit.text, result.author) for about in (_is_author_bio, _mentions_author)):
             unit.reason = p.AUTHOR_BIO
         elif unit.words >= settings.short_words or _sentence_shaped(unit.text):
             break  # the last paragraph; short lines after it are left to the tail rules
@@ -446,10 +463,22 @@ def _addresses_reader(text: str) -> bool:
 
 
 def _mentions_author(text: str, author: str | None) -> bool:
+    """Text about the author, by name: "Jana is a former teacher ...", "Yiota studied journalism ..."."""
     if not author:
         return False
-    first_name = author.split()[0]
-    return text.startswith((author, first_name)) and " is " in text[: len(author) + 40]
+    for name in (author, author.split()[0]):
+        if text.startswith(name + " "):
+            following = text[len(name) + 1 :].split(maxsplit=1)
+            verb = following[0] if following else ""
+            return verb.islower() and verb.isalpha() and not p.REPORTING.match(verb) and not _QUOTE.search(text)
+    return False
+
+
+def _dateline_date(text: str | None, year: int | None) -> str | None:
+    """The date of a dateline; one without a year ("February 17") takes the year the page gives elsewhere."""
+    if not text:
+        return None
+    return parse_date(text) or (parse_date(f"{text} {year}") if year else None)
 
 
 def _dateline(paragraph: str) -> tuple[str, str, str | None] | None:
@@ -530,7 +559,7 @@ def clean_document(
             if split:
                 removed.append(Removed(text=split[0], reason=p.DATELINE))
                 text = split[1]
-                published = published or (parse_date(split[2]) if split[2] else None)
+                published = published or _dateline_date(split[2], labelled.year)
         if paragraphs and unit.block == previous_block and not _sentence_shaped(paragraphs[-1]):
             paragraphs[-1] += " " + text
         else:
