@@ -374,3 +374,20 @@ def test_a_sentence_opened_by_as_and_a_verb_of_saying(nlp: Language) -> None:
         ("Nurlan Omarov", "a group of soldiers entered the valley"),
         ("police", "three people were arrested in the square"),
     ]
+
+
+def test_more_translated_orders_and_spaced_guillemets(nlp: Language) -> None:
+    text = (
+        "The union called the strike.\n\n"
+        "« The port is closed. The cranes are stopped », declared to the press its secretary general Ali Diop.\n\n"
+        "„I was behind him on the belt, only twenty meters“, told Kerem to our reporter.\n\n"
+        "The manager rejected the words. “These accusations,” continued Orhan Kaya, “come from our rivals.”\n\n"
+        "The minister of energy Ferit Alkan, who arrived on Tuesday, announced that all the mines will be inspected.\n\n"
+        "The lawyer of Ivan Petrov said that his client is innocent."
+    )
+    found = {text[a.segments[0][0] : a.segments[0][1]]: a.speaker for a in find_attributions(text, nlp(text))}
+    assert found["The port is closed. The cranes are stopped"] == "Ali Diop"
+    assert found["I was behind him on the belt, only twenty meters"] == "Kerem"
+    assert found["These accusations"] == "Orhan Kaya"
+    assert found["that all the mines will be inspected"] == "Ferit Alkan"
+    assert found["that his client is innocent"] == "lawyer of Ivan Petrov"

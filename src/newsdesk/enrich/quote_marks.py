@@ -5,8 +5,9 @@ TeX-style pairs (two backticks, two apostrophes) from converted wire copy, and a
 single marks. The scanner works on raw text (no parse needed):
 
 1. Each paragraph (a line) is scanned for marks. A mark opens a quote when
-   it sits at the start of a word; single marks only then, so apostrophes in
-   *don't* or *the Clintons'* never open one.
+   it sits at the start of a word (a guillemet also before a space, as French
+   typography sets it); single marks only then, so apostrophes in *don't* or
+   *the Clintons'* never open one.
 2. An open quote closes at the first mark of a compatible kind that can end
    a word. A straight mark after a space opens a nested quote instead.
 3. A quote still open at the end of a paragraph continues in the next
@@ -103,7 +104,10 @@ def _opens(text: str, mark: re.Match[str]) -> str | None:
     before = text[mark.start() - 1] if mark.start() > 0 else " "
     after = text[mark.end()] if mark.end() < len(text) else " "
     if after.isspace():
-        return None
+        # French typography spaces its guillemets: "« Le port est fermé »".
+        rest = text[mark.end() : mark.end() + 3].lstrip()
+        if sign != "«" or not rest[:1].isalnum():
+            return None
     if sign in SINGLE_MARKS or sign == "”":
         # Single marks double as apostrophes: only open at the start of a word.
         if before.isalnum() or sign not in CLOSERS:

@@ -25,6 +25,7 @@ from newsdesk.enrich.lexicon import (
     NAME_LABELS,
     PERSON_LABELS,
     PERSON_PRONOUNS,
+    QUOTING_VERBS,
     RELATIVE,
     ROLE_NOUNS,
     SUBJECTS,
@@ -164,13 +165,17 @@ def inverted_speaker(verb: Token) -> Token | None:
     spokesman*", a word order of translated news that the parser reads as verb and object."""
     doc = verb.doc
     before = verb.i - 1
+    after_quote = False
     while before > 0 and doc[before].tag_ in {"''", "``"}:
         before -= 1  # '"... the law," declared a spokesperson'
-    if before < 0 or doc[before].text != "," or verb.tag_ not in _FINITE_TAGS or not is_cue(verb):
+        after_quote = True
+    if before < 0 or doc[before].text != "," or verb.tag_ not in _FINITE_TAGS or not is_cue(verb, QUOTING_VERBS):
         return None  # a participle after a comma ("..., suggesting a few questions") is an adjunct
-    if verb.lemma_.lower() in ADDRESSEE_VERBS:
-        return None
-    if not any(t.tag_ in _FINITE_TAGS or t.tag_ == "MD" for t in doc[verb.sent.start : before]):
+    if verb.lemma_.lower() in ADDRESSEE_VERBS and not any(
+        c.dep_ == "prep" and c.lower_ == "to" and c.i > verb.i + 1 for c in verb.children
+    ):
+        return None  # "..., told reporters": who is told; but "..., told Serkan to our reporter"
+    if not after_quote and not any(t.tag_ in _FINITE_TAGS or t.tag_ == "MD" for t in doc[verb.sent.start : before]):
         return None  # no statement before the comma: "The minister, Eva Holm, announced an inquiry"
     for child in verb.children:
         if child.i > verb.i and child.dep_ in {"ccomp", "xcomp", "dative"}:
@@ -341,7 +346,13 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
         earlier = _earlier_description(ctx, tok)
         if earlier is not None:
             return Speaker(phrase, earlier, False)
-        name = _antecedent(ctx, tok, person=True) if role else None
+        # "The lawyer of Ivan Petrov": a role tied to someone named in the phrase is a new person, described.
+        tied = any(
+            (m := ctx.mention_at(t.idx, t.idx + len(t))) is not None and m[3] in PERSON_LABELS
+            for t in tok.subtree
+            if t.i > tok.i and t.dep_ == "pobj"
+        )
+        name = _antecedent(ctx, tok, person=True) if role and not tied else None
         if name is not None:
             return Speaker(phrase, name, True)
     return Speaker(phrase, _description(ctx, tok), False)
@@ -369,13 +380,19 @@ def _first_name_before(ctx: Context, mention: tuple[int, int, str, str]) -> int:
 
 
 def _set_off_person(ctx: Context, tok: Token) -> tuple[int, int] | None:
-    """Character span of a person's name set off by a comma inside the phrase of role noun ``tok``."""
+    """Character span of a person's name inside the phrase of role noun ``tok``, set off by a comma or
+    closing it ("The minister of energy Ferit Alkan, who ..."); never the object of a preposition
+    ("the lawyer of Ivan Petrov")."""
     doc = tok.doc
-    for j in range(tok.i + 2, tok.right_edge.i + 1):
-        if doc[j - 1].text != "," or doc[j].dep_ in {"relcl", "acl"}:
-            continue
+    # A clause about the role holder ("who arrived on Tuesday") names other people.
+    end = min([t.left_edge.i for t in tok.subtree if t.dep_ in {"relcl", "acl"}], default=tok.right_edge.i + 1)
+    for j in range(tok.i + 2, end):
         mention = ctx.mention_at(doc[j].idx, doc[j].idx + len(doc[j]))
-        if mention is not None and mention[3] in PERSON_LABELS and mention[0] == doc[j].idx:
+        if mention is None or mention[3] not in PERSON_LABELS or mention[0] != doc[j].idx:
+            continue
+        last = ctx.first_token_at(mention[1]) - 1
+        closes = last + 1 >= end or doc[last + 1].text == ","
+        if doc[j - 1].text == "," or (doc[j - 1].pos_ != "ADP" and closes):
             return mention[0], mention[1]
     return None
 
