@@ -243,9 +243,36 @@ def test_an_earlier_figure_the_same_report_tells_of_is_updated() -> None:
     assert "on 2025-06-03" in update.explanation
 
 
-def test_a_share_is_not_a_count_and_servicemen_are_people() -> None:
-    assert quantities("with 91.4% of the tally sheets processed and 50.8 percent of the votes") == []
+def test_shares_increments_zero_counts_and_people() -> None:
+    # A share counts its whole: shares of different wholes never compare.
+    text = "with 91.4% of the tally sheets processed and 50.8 percent of the votes"
+    assert [q.noun for q in quantities(text)] == ["% of tally", "% of vote"]
+    assert quantities("28 percent of the dockers answered") == [Quantity(28.0, "% of docker")]
+    assert quantities("the rescuers found five more bodies") == []  # an increase, not a total
+    assert quantities("Nobody was injured, the police said") == [Quantity(0.0, "injured")]
+    assert quantities("four miners lost their lives and 19 are still trapped") == [
+        Quantity(4.0, "dead"),
+        Quantity(19.0, "missing"),
+    ]
     assert quantities("two servicemen were killed at the checkpoint") == [Quantity(2.0, "dead")]
     text = "Two servicemen of the border service of Dalmar were killed and three wounded"
     assert quantities(text) == [Quantity(2.0, "dead"), Quantity(3.0, "injured")]
     assert quantities("5 people attended the funeral of the victims") == [Quantity(5.0, "people")]
+
+
+def test_a_share_of_the_same_whole_and_a_denied_count_contradict() -> None:
+    story = _two_reports(
+        "The union said the strike in Port Salam is followed by 95% of the dockers.",
+        "The port management said only 28 percent of the dockers in Port Salam answered the strike call.",
+        "Port Salam",
+    )
+    [share] = story.contradictions
+    assert share.about == "The share of dockers (Port Salam)"
+    assert "95% of dockers" in share.explanation
+    story = _two_reports(
+        "The union said 12 workers were injured when police cleared the gate of Port Salam.",
+        "The police said nobody was injured at the gate of Port Salam.",
+        "Port Salam",
+    )
+    [injured] = story.contradictions
+    assert injured.about == "How many were injured (Port Salam)"

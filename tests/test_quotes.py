@@ -391,3 +391,10 @@ def test_more_translated_orders_and_spaced_guillemets(nlp: Language) -> None:
     assert found["These accusations"] == "Orhan Kaya"
     assert found["that all the mines will be inspected"] == "Ferit Alkan"
     assert found["that his client is innocent"] == "lawyer of Ivan Petrov"
+
+
+def test_a_speaker_the_parser_reads_as_an_adverbial_noun(nlp: Language) -> None:
+    text = "The trucks still can not cross the bridge, affirmed this Tuesday the Syndicate of the road transporters."
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert attribution.speaker is not None and attribution.speaker.startswith("Syndicate")
+    assert text[attribution.start : attribution.end] == "The trucks still can not cross the bridge"

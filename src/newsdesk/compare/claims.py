@@ -108,6 +108,7 @@ PREDICATES: dict[str, tuple[str, ...]] = {
     "displacement": ("evacuat", "displaced", "homeless", "fled their homes"),
     "resistance": ("resist", "continu", "still controls", "holding out", "fight on", "fighting"),
     "warning": ("siren", "alarm", "alert", "warning"),
+    "strike": ("strike", "walkout", "walked out", "stoppage", "picket"),
     # Claims that a process was rigged or tampered with, and their denials.
     "irregularities": (
         "fraud",
@@ -174,7 +175,7 @@ _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
 _MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
-        ("missing", r"\b(missing|unaccounted for|disappeared)\b"),
+        ("missing", r"\b(missing|unaccounted for|disappeared|trapped)\b"),
         (
             "dead",
             r"\b(dead|died|deaths?|kill(?:ed|ing|s)?|bodies|fatalities|death toll|toll|lost (the|their) li(fe|ves)|"
@@ -238,8 +239,16 @@ def quantities(text: str) -> list[Quantity]:
             value *= _SCALE[match.group("scale").lower()]
         if (1900 <= value <= 2100 and not match.group("scale")) or text[match.end() : match.end() + 1] == ":":
             continue
-        if _PERCENT.match(text, match.end()):
-            continue  # "50.8 percent of the votes", "91.4% of the sheets": shares of different wholes
+        percent = _PERCENT.match(text, match.end())
+        if percent:
+            # "95% of the dockers" and "28 percent of the dockers" count the same; a share of
+            # something else ("91.4% of the tally sheets") or of nothing named is no count.
+            whole = _SHARE_OF.match(text, percent.end())
+            if whole:
+                found.append(Quantity(value, f"% of {whole.group('noun').lower().rstrip('s')}"))
+            continue
+        if _INCREMENT.match(text, match.end()):
+            continue  # "five more bodies": an increase, not a total
         partitive = _PARTITIVE.match(text, match.end())
         if partitive and _measure(partitive.group(0)) in _EVENTS:
             continue  # "one of the injured died": a part of another count, not a count of its own
@@ -250,7 +259,7 @@ def quantities(text: str) -> list[Quantity]:
         # "the death toll from the collapse ... rose to 31": the subject says what is counted.
         before = _measure(before_text) if _CHANGE_TO.search(before_text) else None
         # "killing at least 30 people", "injuring more than 200": the verb right before says it.
-        before = before or _measure(" ".join(re.split(r"[,;]", before_text)[-1].split()[-4:]))
+        before = before or _measure(" ".join(_CLAUSE_SPLIT.split(before_text)[-1].split()[-4:]))
         if after == "people":
             # "Two servicemen of the border service of X were killed": the clause's verb, further on.
             clause = _PHRASE_END.split(text[match.end() : match.end() + 100], maxsplit=1)[0]
@@ -260,7 +269,23 @@ def quantities(text: str) -> list[Quantity]:
         measure = before if before and after in (None, "people") else after
         if measure:
             found.append(Quantity(value, measure))
+    # "Nobody was injured", "no one was killed": a count of zero.
+    for zero in _NONE_EVENT.finditer(text):
+        measure = _measure(zero.group(0))
+        if measure in _EVENTS:
+            found.append(Quantity(0.0, measure))
     return found
+
+
+_NONE_EVENT = re.compile(
+    r"\b(nobody|no one|none)\s+(was|were|has been|have been|had been|is|are)\s+(\w+\s+)?"
+    r"(killed|wounded|injured|hurt|missing|detained|arrested|evacuated)\b|"
+    r"\bno (deaths|casualties|fatalities|injuries|victims|arrests)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_SPLIT = re.compile(r"[,;]|\b(?:and|but)\b")
+_INCREMENT = re.compile(r"\s+(more|additional|further|other|extra)\b", re.IGNORECASE)
+_SHARE_OF = re.compile(r"\s+of\s+(the\s+|all\s+|its\s+|their\s+)?([\d,.]+\s+)?(?P<noun>[a-z]+)", re.IGNORECASE)
 
 
 _PEOPLE_EVENT = re.compile(

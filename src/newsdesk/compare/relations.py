@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdesk.compare.claims import DENIAL_CUES, WEAK_PREDICATES, polarity, predicates, quantities
+from newsdesk.compare.claims import DENIAL_CUES, WEAK_PREDICATES, Quantity, polarity, predicates, quantities
 from newsdesk.compare.stance import content_stems, tokenize
 from newsdesk.model import Article, Claim, ClaimRef, Comparison, Entity, Quote, Story
 
@@ -50,6 +50,7 @@ _ABOUT = {
     "investigation": "Whether {e} is under investigation",
     "irregularities": "Whether there was fraud or tampering{in_e}",
     "attack": "Who fired{in_e}",
+    "strike": "The strike{in_e}",
 }
 # What a numeric pair is about, from what its figures count.
 _COUNT_ABOUT = {
@@ -224,9 +225,10 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
     differing = [(a, b) for a, b in same_count if a.value != b.value]
     if differing:
         a, b = (differing[0][0], differing[0][1]) if first is x else (differing[0][1], differing[0][0])
-        if a.noun in _COUNT_ABOUT:
+        template = _COUNT_ABOUT.get(a.noun) or (f"The share of {a.noun[5:]}s{{in_e}}" if _is_share(a) else None)
+        if template:
             # The figure compared says what the pair is about: 23 then 19 injured is not "How many died".
-            about = _about(predicate, shared_entities, x.entities | y.entities, names, _COUNT_ABOUT[a.noun])
+            about = _about(predicate, shared_entities, x.entities | y.entities, names, template)
         if first.reported and second.reported and (first.reported, first.said) < (second.reported, second.said):
             same_day = first.reported == second.reported
             when_a, when_b = (first.said, second.said) if same_day else (first.reported, second.reported)
@@ -235,8 +237,8 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
                 relation="update",
                 kind="numeric",
                 explanation=(
-                    f"{hb} reports {b.value:g} {b.noun} on {when_b}, after {ha} reported "
-                    f"{a.value:g} on {when_a}: a later figure, not a contradiction."
+                    f"{hb} reports {_figure(b)} on {when_b}, after {ha} reported "
+                    f"{_figure(a, bare=True)} on {when_a}: a later figure, not a contradiction."
                 ),
                 score=_score(0.7 + overlap, rank),
                 a=ref_a,
@@ -246,7 +248,7 @@ def _relate(x: _Aligned, y: _Aligned, names: dict[str, Entity], settings: Compar
             about=about,
             relation="contradict",
             kind="numeric",
-            explanation=f"{ha} puts the figure at {a.value:g} {a.noun}; {hb} says {b.value:g}.",
+            explanation=f"{ha} puts the figure at {_figure(a)}; {hb} says {_figure(b, bare=True)}.",
             score=_score(0.6 + overlap, rank),
             a=ref_a,
             b=ref_b,
@@ -317,6 +319,17 @@ def _polarity(side: _Aligned, predicate: str) -> bool | None:
         negated = polarity(side.claim.text, predicate, side.cue) is False
         return bool(opened) != negated
     return polarity(side.claim.text, predicate, side.cue)
+
+
+def _is_share(q: Quantity) -> bool:
+    return q.noun.startswith("% of ")
+
+
+def _figure(q: Quantity, *, bare: bool = False) -> str:
+    """A figure as the explanation says it: "95% of dockers", "12 injured" (only "12" when ``bare``)."""
+    if _is_share(q):
+        return f"{q.value:g}%" if bare else f"{q.value:g}% of {q.noun[5:]}s"
+    return f"{q.value:g}" if bare else f"{q.value:g} {q.noun}"
 
 
 def _about(

@@ -186,13 +186,17 @@ def inverted_speaker(verb: Token) -> Token | None:
             and (child.pos_ in {"PROPN", "PRON"} or child.ent_type_ in PERSON_LABELS | GROUP_LABELS)
         ):
             return None  # "Mr. Obama, who ..., told his advisers": a named subject before the verb
-    # "..., wrote on Telegram the spokeswoman": a prepositional phrase may come between.
+    # "..., wrote on Telegram the spokeswoman", "..., affirmed this Tuesday the union": an adjunct may come between.
     start = verb.i + 1
     for child in verb.children:
-        if child.dep_ == "prep" and child.i == start:
+        time = child.dep_ == "npadvmod" and child.ent_type_ in {"DATE", "TIME"}
+        if (child.dep_ in {"prep", "advmod"} or time) and child.left_edge.i == start:
             start = child.right_edge.i + 1
     for child in verb.children:
-        if child.dep_ not in {"dobj", "attr"} or child.left_edge.i != start:
+        # The parser may also read the speaker as an adverbial noun ("..., affirmed this Tuesday the union").
+        if child.dep_ not in {"dobj", "attr", "npadvmod"} or child.left_edge.i != start:
+            continue
+        if child.ent_type_ in {"DATE", "TIME"}:
             continue
         lemma = child.lemma_.lower()
         if (
