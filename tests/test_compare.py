@@ -276,3 +276,13 @@ def test_a_share_of_the_same_whole_and_a_denied_count_contradict() -> None:
     )
     [injured] = story.contradictions
     assert injured.about == "How many were injured (Port Salam)"
+
+
+def test_never_closed_states_the_opposite_status() -> None:
+    story = _two_reports(
+        "The union leader said the port of Salam is closed and not one container leaves.",
+        "The minister said the port of Salam was never closed and ships are leaving.",
+        "Salam",
+    )
+    [status] = story.contradictions
+    assert status.kind == "status"

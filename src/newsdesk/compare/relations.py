@@ -64,7 +64,9 @@ _COUNT_ABOUT = {
 # turned back; "reopened 11 days after it was closed" is an opening, and "was closed on 19 February" history.
 _CLOSED = re.compile(
     r"\b(remains?|still|is|are|stays?|kept)\s+(closed|shut|blocked)\b|\b(turned (away|back)|turns back|"
-    r"can ?not cross|cannot cross|not (be )?allowed to cross)\b",
+    r"can ?not cross|cannot cross|not (be )?allowed to cross)\b|"
+    # "was never closed" denies a closure: a status, unlike the history "was closed on 19 February".
+    r"\b(was|were|has|have|had)\s+(never|not)\s+(been\s+)?(closed|shut|blocked)\b",
     re.IGNORECASE,
 )
 _OPENED = re.compile(r"\b(re-?open\w*|open to|opened)\b", re.IGNORECASE)
