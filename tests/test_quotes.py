@@ -398,3 +398,17 @@ def test_a_speaker_the_parser_reads_as_an_adverbial_noun(nlp: Language) -> None:
     [attribution] = find_attributions(text, nlp(text), cues=False)
     assert attribution.speaker is not None and attribution.speaker.startswith("Syndicate")
     assert text[attribution.start : attribution.end] == "The trucks still can not cross the bridge"
+
+
+def test_a_role_named_earlier_inside_its_phrase_a_question_quote_and_a_colon_sentence(nlp: Language) -> None:
+    text = (
+        'The lawyer of the deputy minister, Thanasis Roussos, said that his client has nothing to hide. "There is '
+        'a paper signed in February," added the lawyer of the deputy minister.\n\n'
+        '"Who else knew?" wrote on X the leader of the opposition Civic Front, Kostas Lymberis.\n\n'
+        "Kalogeropoulos himself addressed the public with a post on his page, which is administrated by his office:"
+        "\n\n„I did not take bribe from anyone. All my life I worked with my hands.“"
+    )
+    found = {text[a.segments[0][0] : a.segments[0][1]]: a.speaker for a in find_attributions(text, nlp(text))}
+    assert found["There is a paper signed in February"] == "Thanasis Roussos"
+    assert found["Who else knew?"] == "Kostas Lymberis"
+    assert found["I did not take bribe from anyone. All my life I worked with my hands."] == "Kalogeropoulos"

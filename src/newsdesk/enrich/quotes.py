@@ -435,8 +435,10 @@ def _colon_cue(ctx: Context, passage: Passage, in_quote: list[bool], lo: int) ->
     sent = ctx.doc[start:end]
     candidates = [t for t in sent if not in_quote[t.i] and (is_cue(t, QUOTING_VERBS) or according_to(t))]
     if not candidates:
-        verbs = [t for t in sent if t.pos_ == "VERB" and not in_quote[t.i]]
-        candidates = [v for v in verbs if subject_token(v) is not None]
+        # No verb of saying: the sentence's main verb ("X addressed the public with a post, which is
+        # administrated by his office:"), not one of a clause inside it.
+        verbs = [t for t in sent if t.pos_ == "VERB" and not in_quote[t.i] and subject_token(t) is not None]
+        candidates = [v for v in verbs if v.dep_ == "ROOT"] or verbs
     return candidates[-1] if candidates else None
 
 

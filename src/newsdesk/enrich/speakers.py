@@ -169,7 +169,9 @@ def inverted_speaker(verb: Token) -> Token | None:
     while before > 0 and doc[before].tag_ in {"''", "``"}:
         before -= 1  # '"... the law," declared a spokesperson'
         after_quote = True
-    if before < 0 or doc[before].text != "," or verb.tag_ not in _FINITE_TAGS or not is_cue(verb, QUOTING_VERBS):
+    # The statement ends with a comma, or with the quote's own "?" or "!" ('"Who else knew?" wrote ...').
+    ends = {",", "?", "!"} if after_quote else {","}
+    if before < 0 or doc[before].text not in ends or verb.tag_ not in _FINITE_TAGS or not is_cue(verb, QUOTING_VERBS):
         return None  # a participle after a comma ("..., suggesting a few questions") is an adjunct
     if verb.lemma_.lower() in ADDRESSEE_VERBS and not any(
         c.dep_ == "prep" and c.lower_ == "to" and c.i > verb.i + 1 for c in verb.children
@@ -458,6 +460,10 @@ def _role_holder(ctx: Context, tok: Token) -> str | None:
     for prev in reversed(ctx.doc[: tok.i]):
         if prev.lemma_ != lemma or prev.i == tok.i:
             continue
+        named_in = _set_off_person(ctx, prev)
+        if named_in is not None:
+            # "The lawyer of the deputy minister, Thanasis Roussos, said ...": the name inside its phrase.
+            return best_name(ctx, *named_in, "PERSON")
         linked = [c for c in prev.children if c.dep_ == "appos"]
         if prev.dep_ in {"appos", "compound"}:
             linked.append(prev.head)
