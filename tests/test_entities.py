@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsdesk.enrich.entities import FoundMention, canonicalize, name_tokens, tokens_match
+from newsdesk.enrich.entities import FoundMention, canonicalize, name_tokens, stated_aliases, tokens_match
 from newsdesk.model import Mention
 
 
@@ -142,3 +142,25 @@ def test_a_surname_two_people_share_goes_to_the_one_named_just_before() -> None:
     entities = {e.name: {(m.article, m.start) for m in e.mentions} for e in canonicalize(found)}
     assert entities["Ilko Maric"] == {("a1", 10), ("a1", 80), ("a2", 150)}
     assert entities["Dragan Maric"] == {("a1", 200), ("a2", 5), ("a2", 60)}
+
+
+def test_an_acronym_kept_from_the_source_language_is_a_stated_alias() -> None:
+    text = "The Municipal Electoral Board (JEM) met. Reporting by the agency Juan Perez (AFP) said."
+    board = text.index("Municipal Electoral Board")
+    perez = text.index("Juan Perez")
+    mentions = [
+        Mention(article="a1", text="Municipal Electoral Board", start=board, end=board + 25),
+        Mention(article="a1", text="Juan Perez", start=perez, end=perez + 10),
+    ]
+    assert stated_aliases(text, mentions) == [("Municipal Electoral Board", "JEM")]
+
+
+def test_an_initial_and_surname_joins_the_one_full_name_it_fits() -> None:
+    found = [
+        _found("a1", "Stavros Kalogeropoulos"),
+        _found("a2", "S. Kalogeropoulos"),
+        _found("a2", "Nikos Kalogeropoulos"),
+    ]
+    groups = _groups(canonicalize(found))
+    assert {"Stavros Kalogeropoulos", "S. Kalogeropoulos"} in groups
+    assert {"Nikos Kalogeropoulos"} in groups

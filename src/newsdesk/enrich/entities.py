@@ -179,9 +179,28 @@ def stated_aliases(text: str, mentions: Sequence[Mention]) -> list[tuple[str, st
         inverted = _ALIAS_INVERTED.match(match.group(0))
         alias = (inverted.group("name") if inverted else match.group(1)).strip()
         alias = re.sub(r"^the\s+", "", alias, flags=re.IGNORECASE)
-        if _is_acronym_of(alias, mention.text) or inverted:
+        if _is_acronym_of(alias, mention.text) or _source_language_acronym(alias, mention.text) or inverted:
             pairs.append((mention.text, alias))
     return pairs
+
+
+#: Agencies credited in parentheses after a name or a dateline: never an alias of the name before them.
+_AGENCIES = frozenset({"AFP", "AP", "DPA", "EFE", "ANSA", "TASS", "IRNA", "PTI", "ANI", "UPI", "PAP", "MTI", "BTA"})
+
+
+def _source_language_acronym(alias: str, name: str) -> bool:
+    """An acronym in parentheses after a name of several words, made from the name in its own language.
+
+    Translated news keeps the original acronym: "the Municipal Electoral Board (JEM)", "Karataş Coal
+    Enterprises (KKİ)". Capitals only, two to six letters, no news agency.
+    """
+    return (
+        alias.isupper()
+        and alias.isalpha()
+        and 2 <= len(alias) <= 6
+        and alias not in _AGENCIES
+        and len([w for w in name_tokens(name) if w not in _FUNCTION_WORDS]) >= 2
+    )
 
 
 def _is_acronym_of(alias: str, name: str) -> bool:
@@ -301,13 +320,15 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         if len(k) > 2 or find(k) != k or _vote_kind(group.kinds) == "place":
             continue
         kind = _vote_kind(group.kinds)
+        initial = len(k) == 2 and len(k[0].rstrip(".")) == 1  # "S. Marinova"
         candidates = {
             find(full)
             for full in by_later_initial.get(k[-1][0], ())
-            if len(full) > len(k)
+            if (len(full) > len(k) or (initial and len(full) == 2 and len(full[0].rstrip(".")) > 1))
             and _vote_kind(groups[full].kinds) != "place"
             and (
                 _is_tail(k, full)
+                or (initial and full[0].startswith(k[0].rstrip(".")) and tokens_match(k[-1], full[-1]))
                 or (
                     len(k) == 1
                     and kind == "person" == _vote_kind(groups[full].kinds)
