@@ -166,7 +166,10 @@ _NUMBER_WORDS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }  # fmt: skip
 NUMBER = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
+    # Thousands grouped with commas, or with dots as much of Europe writes them ("120.000 euros").
+    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?![\d,])|\d+(?:\.\d+)?|"
+    + "|".join(_NUMBER_WORDS)
+    + r")"
     r"(?:\s+(?P<scale>thousand|million|billion|hundred))?(?![\w.,]?\d)",
     re.IGNORECASE,
 )
@@ -181,17 +184,18 @@ _MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(dead|died|deaths?|kill(?:ed|ing|s)?|bodies|fatalities|death toll|toll|lost (the|their) li(fe|ves)|"
             r"perished|drowned|victims)\b",
         ),
-        ("injured", r"\b(injur\w*|wounded|hurt|hospitali[sz]ed)\b"),
+        ("injured", r"\b(injur\w*|wounded|hurt|hospitali[sz]ed|in (the )?hospital)\b"),
         ("displaced", r"\b(evacuat\w*|displaced|homeless|fled their homes)\b"),
         ("arrested", r"\b(arrest\w*|detain\w*|in custody)\b"),
         ("money", r"\b(dollars?|euros?|pounds|crowns|francs|yuan|rupees|\$|€|£)\b"),
         ("distance", r"\b(kilomet(er|re)s?|km|miles|met(er|re)s?)\b"),
         ("weight", r"\b(tonnes?|tons?|kilograms?|kg)\b"),
+        ("duration", r"^\s*(hours?|days?|weeks?|months?|years?)\b"),
         (
             "people",
-            r"\b(people|persons|civilians|residents|inhabitants|soldiers|servicemen|guards|officers|policemen|"
-            r"fighters|troops|workers|miners|passengers|children|students|patients|protesters|migrants|refugees|"
-            r"families|households)\b",
+            r"\b(people|persons?|civilians?|residents?|inhabitants?|soldiers?|servicem[ae]n|guards?|officers?|"
+            r"police(wo)?m[ae]n|fighters?|troops|workers?|miners?|passengers?|children|child|students?|patients?|"
+            r"protesters?|migrants?|refugees?|families|households)\b",
         ),
     )
 )
@@ -234,7 +238,12 @@ def quantities(text: str) -> list[Quantity]:
     found = []
     for match in NUMBER.finditer(text):
         raw = match.group("num").lower()
-        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw.replace(",", ""))
+        if raw in _NUMBER_WORDS:
+            value = float(_NUMBER_WORDS[raw])
+        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", raw) and not match.group("scale"):
+            value = float(raw.replace(".", ""))  # "120.000": a European thousands separator
+        else:
+            value = float(raw.replace(",", ""))
         if match.group("scale"):
             value *= _SCALE[match.group("scale").lower()]
         if (1900 <= value <= 2100 and not match.group("scale")) or text[match.end() : match.end() + 1] == ":":
@@ -290,7 +299,8 @@ _SHARE_OF = re.compile(r"\s+of\s+(the\s+|all\s+|its\s+|their\s+)?([\d,.]+\s+)?(?
 
 _PEOPLE_EVENT = re.compile(
     r"\b(were|was|are|is|have been|has been|had been|remain|remained)\s+(\w+\s+)?"
-    r"(killed|wounded|injured|hurt|missing|detained|arrested|evacuated|displaced)\b|\b(died|perished|drowned)\b",
+    r"(killed|wounded|injured|hurt|missing|detained|arrested|evacuated|displaced)\b|\b(died|perished|drowned)\b|"
+    r"\b(remain|remained|are|were|is|was)\s+(still\s+)?in\s+(the\s+)?hospital\b",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"\s*(%|percent\b|per cent\b|pct\b)", re.IGNORECASE)
