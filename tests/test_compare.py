@@ -294,3 +294,14 @@ def test_european_thousands_durations_and_people_in_hospital() -> None:
     assert quantities("he stays in custody for 48 hours") == [Quantity(48.0, "duration")]
     assert quantities("four servicemen remain in hospital") == [Quantity(4.0, "injured")]
     assert quantities("one soldier was lightly wounded in the leg") == [Quantity(1.0, "injured")]
+
+
+def test_a_count_is_never_about_a_person() -> None:
+    story = _two_reports(
+        "Union leader Ali Diop said 12 workers were injured at the gate.",
+        "Ali Diop was wrong: nobody was injured at the gate, the police said.",
+        "Ali Diop",
+        "person",
+    )
+    [injured] = story.contradictions
+    assert injured.about == "How many were injured"

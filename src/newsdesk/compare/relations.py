@@ -341,6 +341,9 @@ def _about(
     # detained, a place is controlled), else one either claim names.
     prefer = "person" if predicate in _PERSON_FIRST else "place"
     candidates = [names[e] for e in both if e in names]
+    if template is not None:
+        # A count is counted somewhere: "How many were injured (Sanvoua)", never "(Désiré Yao)".
+        candidates = [e for e in candidates if e.kind == "place"]
     candidates.sort(key=lambda e: (e.kind != prefer, e.id not in shared, -len(e.mentions), e.name))
     name = candidates[0].name if candidates else "it"
     template = template or _ABOUT.get(predicate, "{e}")
