@@ -286,10 +286,12 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
+# What happened to the people counted: "Two servicemen ... were killed", "nobody was injured".
+_EVENT_PARTICIPLES = r"(killed|wounded|injured|hurt|missing|detained|arrested|evacuated|displaced)"
 _NONE_EVENT = re.compile(
     r"\b(nobody|no one|none)\s+(was|were|has been|have been|had been|is|are)\s+(\w+\s+)?"
-    r"(killed|wounded|injured|hurt|missing|detained|arrested|evacuated)\b|"
-    r"\bno (deaths|casualties|fatalities|injuries|victims|arrests)\b",
+    + _EVENT_PARTICIPLES
+    + r"\b|\bno (deaths|casualties|fatalities|injuries|victims|arrests)\b",
     re.IGNORECASE,
 )
 _CLAUSE_SPLIT = re.compile(r"[,;]|\b(?:and|but)\b")
@@ -299,8 +301,8 @@ _SHARE_OF = re.compile(r"\s+of\s+(the\s+|all\s+|its\s+|their\s+)?([\d,.]+\s+)?(?
 
 _PEOPLE_EVENT = re.compile(
     r"\b(were|was|are|is|have been|has been|had been|remain|remained)\s+(\w+\s+)?"
-    r"(killed|wounded|injured|hurt|missing|detained|arrested|evacuated|displaced)\b|\b(died|perished|drowned)\b|"
-    r"\b(remain|remained|are|were|is|was)\s+(still\s+)?in\s+(the\s+)?hospital\b",
+    + _EVENT_PARTICIPLES
+    + r"\b|\b(died|perished|drowned)\b|\b(remain|remained|are|were|is|was)\s+(still\s+)?in\s+(the\s+)?hospital\b",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"\s*(%|percent\b|per cent\b|pct\b)", re.IGNORECASE)
