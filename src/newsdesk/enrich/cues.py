@@ -16,7 +16,9 @@ How an article is scored:
    (``ccomp``, ``dobj``, ``xcomp``, the object of a preposition, ...), an
    object with its infinitive (*urged Congress to act*), the clause it
    interrupts (*The plan, records show, failed*) and, for a main verb, the
-   rest of its sentence (*The senator seemed tired*).
+   rest of its sentence (*The senator seemed tired*); each also without its
+   trailing aside after a comma, and without the modifiers that trail its
+   head (*attacked Machado | in early-morning tweets*).
 2. **Features.** Each candidate gets a bag of string features: the cue
    lemma, the kind of content and their pair, the cue's tag and dependency,
    the words either side of the cue, what its subject is (pronoun, person,
