@@ -182,6 +182,19 @@ def test_dates_from_an_iso_line_and_from_a_dateline_without_a_year() -> None:
     assert article.text.startswith("The northern railway")
 
 
+def test_lines_in_another_language_and_foreign_month_names() -> None:
+    head = (
+        "Opublikowano: niedziela, 12 maja 2024 · 23:05 | Autor: Jan Nowak\n\n"
+        "Używamy plików cookies, aby dopasować reklamy. Kliknij „Zgadzam się”, aby kontynuować.\n\n"
+        "Gulir untuk melanjutkan membaca artikel ini sampai selesai\n\n"
+    )
+    tail = "~Halina | 13.05.2024, 07:12\n\nTo jest skandal, zawsze to samo!\n"
+    article = clean_document(RawDocument(path="farm.txt", body=_RAILWAY.format(head=head, tail=tail)))
+    assert article.published == "2024-05-12"  # the comment's date is not the article's
+    assert article.text.startswith("The northern railway") and article.text.endswith("transport office.")
+    assert "template in another language" in {r.reason for r in article.removed}
+
+
 def test_body_kept_and_junk_removed() -> None:
     article = _article()
     for start in BODY:

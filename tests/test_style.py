@@ -3,8 +3,8 @@
 They carry the seeds' habits with other templates and other junk: machine-translated word order ("declared
 Vidmar"), a byline that holds the date, a date line led by its section, a bio headed by its label, a place run
 into a person's name by the recognizer, and claims that contradict each other or update a figure.
-``data/style2`` holds twelve more (a factory fire, a vote count, a border shooting, a mine collapse, an arrest, a
-port strike) with a hand annotation in ``gold.json``; their tests set floors at the figures measured when they
+``data/style2`` holds eighteen more (a factory fire, a vote count, a border shooting, a mine collapse, an arrest,
+a port strike, a hospital outbreak, an emergency landing, a stadium crush) with a hand annotation in ``gold.json``; their tests set floors at the figures measured when they
 were written, so a change that loses quotes, speakers or junk removal shows up.
 """
 
@@ -21,7 +21,7 @@ from newsdesk.pipeline import analyze_store, ingest
 from newsdesk.storage import MemoryStore
 
 STYLE = Path(__file__).parent / "data" / "style"
-# Twelve more, on six events, with their hand annotation; some of their template is left in the outlet's language.
+# Eighteen more, on nine events, with their hand annotation; some of their template is in the outlet's language.
 MORE = Path(__file__).parent / "data" / "style2"
 
 
@@ -74,7 +74,7 @@ def test_contradictions_and_updates(analysed: Analysis) -> None:
 def more(enricher) -> tuple[Analysis, dict]:
     with MemoryStore() as store:
         report = ingest(sorted(str(p) for p in MORE.glob("*.txt")), store)
-        assert len(report.added) == 12 and not report.problems
+        assert len(report.added) == 18 and not report.problems
         analysis = analyze_store(store, enricher=enricher)
     return analysis, json.loads((MORE / "gold.json").read_text(encoding="utf-8"))
 
@@ -86,7 +86,7 @@ def _by_file(analysis: Analysis) -> dict[str, Article]:
 def test_more_junk_removed_body_kept_and_dated(more: tuple[Analysis, dict]) -> None:
     analysis, gold = more
     articles = _by_file(analysis)
-    assert len(analysis.stories) == 6
+    assert len(analysis.stories) == 9
     for doc in gold["documents"]:
         article = articles[doc["file"]]
         assert (article.published or "")[:10] == doc["published"], doc["file"]
@@ -115,8 +115,8 @@ def test_more_quotes_speakers_and_people_apart(more: tuple[Analysis, dict]) -> N
                 {e.id for e in analysis.entities if any(m.text == name for m in e.mentions)} for name in (first, second)
             ]
             assert not holders[0] & holders[1], (doc["file"], first, second)
-    # Measured when the set was written: 135 of 146 quotes found, 105 of them with the annotated speaker.
-    assert found / total >= 0.9
+    # Measured when the set was written: 208 of 235 quotes found, 160 of them with the annotated speaker.
+    assert found / total >= 0.85
     assert named / found >= 0.75
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import dateparser
 
-from newsdesk.clean.patterns import MONTHS
+from newsdesk.clean.patterns import FOREIGN_DATE, MONTHS
 
 # The date expression inside a longer line ("March 10, 2026 4:52 PM GMT · 3 min read").
 _DATE = re.compile(
@@ -89,6 +89,14 @@ def parse_date(text: str, *, relative_to: datetime | None = None, date_order: st
     parsed = _fast_parse(candidate, date_order) if match else None
     if parsed is None:
         parsed = dateparser.parse(candidate.replace(" at ", " "), languages=["en"], settings=settings)  # type: ignore[arg-type]
+    if parsed is None and not match:
+        foreign = FOREIGN_DATE.search(text)
+        if foreign is None:
+            return None
+        # A month named in another language: dateparser finds the language (slower, and rare).
+        settings["REQUIRE_PARTS"] = ["year", "month", "day"]
+        parsed = dateparser.parse(foreign.group("date"), settings=settings)  # type: ignore[arg-type]
+        match = foreign
     if parsed is None:
         return None
     time_part = text[match.end(1) : match.end()] if match else candidate

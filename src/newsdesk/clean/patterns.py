@@ -18,6 +18,7 @@ SHARE = "share/social"
 NOTICE = "cookie/adblock/newsletter notice"
 COMMENT_FORM = "comment form"
 READER_COMMENT = "reader comment"
+FOREIGN_TEMPLATE = "template in another language"
 BYLINE = "author byline"
 AUTHOR_BIO = "author bio"
 RELATED = "related/see-also link"
@@ -140,7 +141,7 @@ PUBLISHER_NOTE = re.compile(
 COMMENT_ENTRY = re.compile(
     r"^\W*(@?[\w.-]*[_\d][\w.-]*|[A-Z][\w'’-]+ [A-Z]\.)\s*[·•|—–-]\s*"
     r"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
-    r"([\s,]*(à|at|um|a las|alle|в|saat)?\s*\d{1,2}[:.h]\d{2})?\W*$",
+    r"([\s,]*(\w{1,5}\s+)?\d{1,2}[:.h]\d{2})?\W*$",  # "at 21:14", "à 11h47", "la 10:41", "às 19:02"
     _I,
 )
 COMMENT_LINE = re.compile(
@@ -186,7 +187,8 @@ AD_PREFIX = re.compile(
 # With the placeholders of the languages content farms translate from ("PUBLICIDAD", "Werbung", "Реклама").
 AD_WORDS = re.compile(
     r"\b(advert\w*|ads?|sponsored|promo\w*|commercial|banner|partner content|publicidad|publicité|pubblicità|"
-    r"publicidade|werbung|anzeige|reklam[ae]?|реклама|anuncio|διαφήμιση|sponsorlu)\b",
+    r"publicidade|werbung|anzeige|reklam[ae]?|реклама|anuncio|διαφήμιση|sponsorlu|publicitate|reclam[ăa]|iklan|"
+    r"sponsorowany|patrocinado)\b",
     _I,
 )
 BYLINE_LINE = re.compile(
@@ -241,19 +243,29 @@ MONTHS = (
 )
 DATE_LINE_RE = re.compile(
     # A section or outlet label may come first: "World News | Monday, 4 November 2024", "Outlet — May 8th, 2025".
-    r"^\W*([^\W\d_][\w&'’. -]{1,40}?\s*[|·•—–]\s*)?"
+    r"^\W*([^\W\d_][\w&'’. -]{1,40}?\s*[|·•—–:]\s*)?"
     r"((published|updated|posted|last updated|first published|date|modified)\s*(on|at)?\s*:?\s*)?"
     r"(\d{1,2}[:.]\d{2}\s*[,|·–-]?\s*)?"
     r"((mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?,?\s*)?"
     rf"(\d{{1,2}}(st|nd|rd|th)?\s+{MONTHS}\.?,?\s+\d{{4}}|{MONTHS}\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
     # A time, also ISO 8601 with seconds and offset ("2025-05-06T21:47:00+03:00").
     r"([,\s]*(at\s*|T)?\d{1,2}[:.h]\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?(\s*(a\.?m\.?|p\.?m\.?|[A-Z]{2,5})){0,2})?"
     # More after the date only behind a separator ("· 3 min read", "| Updated ...", "by Name"): a line
     # that goes on with words ("Oct. 31, 2012 The Obama hug") is a timeline entry, not a date line.
-    r"(\s*([|·•,–—(-]|\bby\b|\b(updated|modified)\b).*)?\W*$",
+    r"(\s*([|·•,–—(/-]|\bby\b|\b(updated|modified)\b).*)?\W*$",
     _I,
 )
+# A date with its month in another language ("niedziela, 21 września 2025 · 23:05", "Kamis, 14 Agustus 2025"):
+# template the site did not translate. A whole line of it, behind an optional label, is a date line.
+FOREIGN_DATE = re.compile(
+    r"(?P<date>(?:[^\W\d_]+,?\s+)?\d{1,2}\.?\s+[^\W\d_]{3,}\.?,?\s+(?:19|20)\d{2}"
+    r"(?:[\s,·|]+(?:\w{1,3}\s+)?\d{1,2}[:.h]\d{2})?)"
+)
+FOREIGN_DATE_LINE = re.compile(
+    r"^\W*([^\W\d_][\w'’. -]{0,30}?\s*[:|·•—–]\s*)?" + FOREIGN_DATE.pattern + r"(\s*([|·•,–—(/-]|[A-Z]{2,4}\b).*)?\W*$"
+)
+
 # "KABUL, Sept 5 (Agency) -" at the start of a first paragraph.
 DATELINE_RE = re.compile(
     # Letters of any script: "KIZILYAMAÇ, February 17 (YHA) –" (the caller checks they are capitals).

@@ -22,6 +22,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from newsdesk.clean import patterns as p
 from newsdesk.clean.dates import parse_date
@@ -34,6 +37,7 @@ _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”»]\s*$")
 _NAME_LINE = re.compile(r"^[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3}$")
 _BIO_FRAGMENT_SPLIT = re.compile(r"[.!?]\s+|\.$")
 _QUOTE = re.compile(r"[\"“”«»„]")
+_QUOTED = re.compile(r"[\"“«„][^\"“”«»„]*[\"”»“]")
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 _DATE_LINE_AUTHOR = re.compile(r"\bby\s+(?P<name>[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){1,3})\W*$")
 
@@ -205,7 +209,7 @@ def _pattern_reason(text: str) -> str | None:
         return p.COMMENT_FORM  # before date lines: a comment's time is not the article's
     if words <= 15 and not reported and p.SHARE_LINE.search(text):
         return p.SHARE
-    if words <= 12 and p.DATE_LINE_RE.match(text):
+    if words <= 12 and (p.DATE_LINE_RE.match(text) or (p.FOREIGN_DATE_LINE.match(text) and parse_date(text))):
         return p.DATE_LINE  # before breadcrumbs: "World News | Monday, 4 November 2024" dates the article
     if p.NAVIGATION_LINE.match(text) or (words <= 12 and p.BREADCRUMB.match(text)) or p.MENU_LINE.match(text):
         return p.NAVIGATION
@@ -285,7 +289,8 @@ def label_units(
     """
     result = Labelled(units=units)
     # 1. Form and repetition.
-    for unit in units:
+    dated: list[tuple[int, str]] = []
+    for index, unit in enumerate(units):
         unit.reason = _pattern_reason(unit.text)
         if unit.reason is None and templates is not None and templates.is_template(source, unit.text):
             unit.reason = p.REPEATED
@@ -303,10 +308,23 @@ def label_units(
             if years and (result.year is None or unit.reason == p.COMMENT_FORM):
                 result.year = years[0] if unit.reason == p.COMMENT_FORM else years[-1]
         if unit.reason == p.DATE_LINE:
-            result.published = result.published or parse_date(unit.text)
+            dated.append((index, unit.text))
             # "Published on March 12th, 2025 by Jane Roe": the author shares the line.
             by = _DATE_LINE_AUTHOR.search(unit.text)
             result.author = result.author or (by.group("name") if by else None)
+
+    # Template left in another language, then readers' comments: both before the closing bios, which may sit
+    # above them.
+    _label_other_language(units, _anchors(units, settings))
+    comments = _comment_section(units, _anchors(units, settings))
+    if comments is not None:
+        for unit in units[comments + 1 :]:
+            if unit.reason is None:
+                unit.reason = p.READER_COMMENT
+    # The first date line dates the article; one among the readers' comments dates a comment.
+    for index, text in dated:
+        if result.published is None and (comments is None or index < comments):
+            result.published = parse_date(text)
 
     # 2. Closing bios, before they can count as the last paragraph.
     for index in range(len(units) - 1, -1, -1):
@@ -336,22 +354,11 @@ def label_units(
             before.reason = p.SHARE
 
     # 3. Anchors.
-    anchors = [
-        i
-        for i, u in enumerate(units)
-        if u.reason is None and u.words >= settings.strong_words and _sentence_shaped(u.text) and not _is_bio(u.text)
-    ]
+    anchors = _anchors(units, settings)
     if not anchors:
         # Short notes (a brief, a wire flash): keep every unlabelled line.
         return result
     first, last = anchors[0], anchors[-1]
-    comments = _comment_section(units, anchors)
-    if comments is not None:
-        # Readers' comments under the article: the body ends before the comment header.
-        last = max(i for i in anchors if i < comments)
-        for unit in units[comments + 1 :]:
-            if unit.reason is None:
-                unit.reason = p.READER_COMMENT
 
     # 4. Headlines listed under a related-links header: in its own block, or
     # in the next block when the header stands alone.
@@ -429,6 +436,53 @@ def label_units(
     return result
 
 
+def _anchors(units: Sequence[Unit], settings: CleanSettings) -> list[int]:
+    """Indices of the unlabelled, long, sentence-shaped units: surely body text."""
+    return [
+        i
+        for i, u in enumerate(units)
+        if u.reason is None and u.words >= settings.strong_words and _sentence_shaped(u.text) and not _is_bio(u.text)
+    ]
+
+
+#: Confidence the language identifier needs in the body's language, and in a line's other language.
+_BODY_LANGUAGE_CONFIDENCE = 0.9
+_LINE_LANGUAGE_CONFIDENCE = 0.6
+_MIN_LANGUAGE_WORDS = 5
+
+
+@cache
+def _language_identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _label_other_language(units: Sequence[Unit], anchors: Sequence[int]) -> None:
+    """Label lines written in another language than the body as template.
+
+    Sites that machine-translate their articles leave the template in the
+    original language ("Te-ar mai putea interesa: ...", "Gulir untuk melanjutkan
+    membaca"); a quote keeps its marks, so lines with quote marks are left alone.
+    """
+    if not anchors:
+        return
+    identify = _language_identifier().classify
+    body, confidence = identify(" ".join(units[i].text for i in anchors)[:3000])
+    if confidence < _BODY_LANGUAGE_CONFIDENCE:
+        return
+    for unit in units:
+        if unit.reason is not None or unit.words < _MIN_LANGUAGE_WORDS or _quoted_share(unit.text) > 0.4:
+            continue
+        language, confidence = identify(unit.text)
+        if language != body and confidence >= _LINE_LANGUAGE_CONFIDENCE:
+            unit.reason = p.FOREIGN_TEMPLATE
+
+
+def _quoted_share(text: str) -> float:
+    """The share of ``text`` inside quote marks (a quote, not a button label like „Zgadzam się”)."""
+    inside = sum(len(m.group(0)) for m in _QUOTED.finditer(text))
+    return inside / len(text) if text else 0.0
+
+
 def _comment_section(units: Sequence[Unit], anchors: Sequence[int]) -> int | None:
     """Index of the comment-form line that opens the readers' comments after the article, or None.
 
@@ -436,7 +490,7 @@ def _comment_section(units: Sequence[Unit], anchors: Sequence[int]) -> int | Non
     comments, not the rest of the article): below a fifth of the body's words in anchor lines.
     """
     for index, unit in enumerate(units):
-        if unit.reason != p.COMMENT_FORM or index < anchors[0]:
+        if unit.reason != p.COMMENT_FORM or not anchors or index < anchors[0]:
             continue
         before = sum(units[i].words for i in anchors if i < index)
         after = sum(units[i].words for i in anchors if i > index)
@@ -466,7 +520,8 @@ def _mentions_author(text: str, author: str | None) -> bool:
     """Text about the author, by name: "Jana is a former teacher ...", "Yiota studied journalism ..."."""
     if not author:
         return False
-    for name in (author, author.split()[0]):
+    first = author.split()[0]
+    for name in (author, first, first.split("-")[0]):
         if text.startswith(name + " "):
             following = text[len(name) + 1 :].split(maxsplit=1)
             verb = following[0] if following else ""

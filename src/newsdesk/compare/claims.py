@@ -248,6 +248,8 @@ def quantities(text: str) -> list[Quantity]:
             value *= _SCALE[match.group("scale").lower()]
         if (1900 <= value <= 2100 and not match.group("scale")) or text[match.end() : match.end() + 1] == ":":
             continue
+        if _NOT_A_COUNT_BEFORE.search(text[max(0, match.start() - 20) : match.start()]):
+            continue  # "no one suffered", "none of the two hospitalised": no new figure
         percent = _PERCENT.match(text, match.end())
         if percent:
             # "95% of the dockers" and "28 percent of the dockers" count the same; a share of
@@ -276,7 +278,7 @@ def quantities(text: str) -> list[Quantity]:
             after = (_measure(event.group(0)) or after) if event else after
         # "rose to 31 people": the toll before the number says what the people are.
         measure = before if before and after in (None, "people") else after
-        if measure:
+        if measure and measure != "duration":  # "48 hours" in custody says how long, not how many
             found.append(Quantity(value, measure))
     # "Nobody was injured", "no one was killed": a count of zero.
     for zero in _NONE_EVENT.finditer(text):
@@ -293,6 +295,9 @@ _NONE_EVENT = re.compile(
     + _EVENT_PARTICIPLES
     + r"\b|\bno (deaths|casualties|fatalities|injuries|victims|arrests)\b",
     re.IGNORECASE,
+)
+_NOT_A_COUNT_BEFORE = re.compile(
+    r"\b(no|any|every|some)\s*$|\b(none|neither|each|both|all|any) of (the |them )?$", re.I
 )
 _CLAUSE_SPLIT = re.compile(r"[,;]|\b(?:and|but)\b")
 _INCREMENT = re.compile(r"\s+(more|additional|further|other|extra)\b", re.IGNORECASE)
