@@ -412,3 +412,12 @@ def test_a_role_named_earlier_inside_its_phrase_a_question_quote_and_a_colon_sen
     assert found["There is a paper signed in February"] == "Thanasis Roussos"
     assert found["Who else knew?"] == "Kostas Lymberis"
     assert found["I did not take bribe from anyone. All my life I worked with my hands."] == "Kalogeropoulos"
+
+
+def test_his_lawyer_is_described_not_resolved_to_the_last_person_named(nlp: Language) -> None:
+    text = (
+        "Police arrested Tomas Varga, son of the former minister Henrik Varga. "
+        "But his lawyer assures that he never was detained."
+    )
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert attribution.speaker == "his lawyer"

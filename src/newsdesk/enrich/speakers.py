@@ -352,8 +352,8 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
         earlier = _earlier_description(ctx, tok)
         if earlier is not None:
             return Speaker(phrase, earlier, False)
-        # "The lawyer of Ivan Petrov": a role tied to someone named in the phrase is a new person, described.
-        tied = any(
+        # "The lawyer of Ivan Petrov", "his lawyer": a role tied to someone else is a new person, described.
+        tied = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children) or any(
             (m := ctx.mention_at(t.idx, t.idx + len(t))) is not None and m[3] in PERSON_LABELS
             for t in tok.subtree
             if t.i > tok.i and t.dep_ == "pobj"
