@@ -421,3 +421,12 @@ def test_his_lawyer_is_described_not_resolved_to_the_last_person_named(nlp: Lang
     )
     [attribution] = find_attributions(text, nlp(text), cues=False)
     assert attribution.speaker == "his lawyer"
+
+
+def test_a_first_word_tagged_as_a_name_gives_way_to_the_person_in_apposition(nlp: Language) -> None:
+    text = (
+        "The plane landed at noon. Questioned, the spokesman of the company, R. Hadiwinata, insisted that "
+        '"no one suffered serious injuries".'
+    )
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert attribution.speaker == "R. Hadiwinata"

@@ -298,6 +298,12 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
         start = _first_name_before(ctx, mention)
         return Speaker((start, mention[1]), best_name(ctx, start, mention[1], mention[3]), True)
     if tok.pos_ == "PROPN":
+        for child in tok.children:
+            # "Questioned, the spokesman of the company, R. Hadiwinata, insisted": the tagger took a sentence's
+            # first word for a name; the person is in the apposition.
+            named = describe(ctx, child) if child.dep_ == "appos" else None
+            if named is not None and named.named and named.name:
+                return named
         left = tok
         while True:
             nxt = [c for c in left.children if c.dep_ in {"compound", "flat"} and c.i < left.i]
