@@ -430,3 +430,12 @@ def test_a_first_word_tagged_as_a_name_gives_way_to_the_person_in_apposition(nlp
     )
     [attribution] = find_attributions(text, nlp(text), cues=False)
     assert attribution.speaker == "R. Hadiwinata"
+
+
+def test_a_subject_the_parser_reads_into_the_quote_does_not_hide_the_speaker_after_it(nlp: Language) -> None:
+    text = (
+        "The founder broke his silence. “Nobody,” continued Petkov-father in the statement, “ever told me that "
+        "some door was locked.”"
+    )
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert attribution.speaker == "Petkov-father"

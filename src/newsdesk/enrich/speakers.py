@@ -183,7 +183,8 @@ def inverted_speaker(verb: Token) -> Token | None:
         if child.i > verb.i and child.dep_ in {"ccomp", "xcomp", "dative"}:
             return None  # "..., telling O'Reilly that ...": the object is who is told
         if (
-            child.i < verb.i
+            not after_quote  # a "subject" before the closing mark is the parser reading into the quote
+            and child.i < verb.i
             and child.dep_ in SUBJECTS
             and (child.pos_ in {"PROPN", "PRON"} or child.ent_type_ in PERSON_LABELS | GROUP_LABELS)
         ):
