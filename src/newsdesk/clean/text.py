@@ -333,8 +333,12 @@ def label_units(
             continue
         before = units[index - 1] if index else None
         # "Yiota Papanikolaou" on its own line, then "Yiota studied journalism ...": the author and her bio.
-        named = before is not None and before.reason is None and _is_name_line(before.text)
-        if named and before is not None and _mentions_author(unit.text, before.text):
+        if (
+            before is not None
+            and before.reason is None
+            and _is_name_line(before.text)
+            and _mentions_author(unit.text, before.text)
+        ):
             unit.reason, before.reason = p.AUTHOR_BIO, p.BYLINE
             result.author = result.author or before.text
         elif _is_bio(unit.text) or any(about(unit.text, result.author) for about in (_is_author_bio, _mentions_author)):
