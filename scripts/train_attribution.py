@@ -1,24 +1,33 @@
-"""Fit the learned attribution-cue model on the PolNeAR train split.
+"""Fit the learned attribution models on the PolNeAR train split.
 
-Writes ``src/newsdesk/enrich/models/attribution.json``: the cue lemmas, the
-feature weights of a logistic regression and a decision threshold. Only
-numbers and feature names learned from the training split are stored, never
-corpus text.
+Writes two files in ``src/newsdesk/enrich/models/``, each holding cue lemmas,
+the feature weights of a logistic regression and a threshold. Only numbers
+and feature names learned from the training split are stored, never corpus
+text.
+
+- ``readings.json``, the reading model: for each reported attribution the
+  rules find, which reading of its cue's content to keep (the rules' own
+  or another the parse offers).
+- ``attribution.json``, the cue model: the attributions the rules miss.
 
 Steps:
 
 1. Parse every training article body (the headline line is left out, as in
    the benchmark) with the project's spaCy model; ``--cache`` keeps the parses.
-2. Run the rule-based extractor and collect the candidates the cue model
-   would see beside its results (:func:`newsdesk.enrich.quotes.cue_training_candidates`).
-3. Label a candidate positive when its content matches an annotated content
-   (the benchmark's rule: at least half of the tokens of the longer one), its
-   cue token lies in that attribution's cue span, and no other reading of the
-   same cue matches that content much better (``READING_MARGIN``).
-4. Cross-validate by article (``--folds``): fit on the other folds, decode the
-   held-out articles once (the greedy decoder keeps a prefix of the ranked
-   candidates, so one pass scores every threshold) and pick the threshold with
-   the best content F1, rules and learned cues together.
+2. Label a candidate reading positive when its content matches an annotated
+   content (the benchmark's rule: at least half of the tokens of the longer
+   one), its cue token lies in that attribution's cue span, and no other
+   reading of the same cue matches that content much better (``READING_MARGIN``).
+3. Reading model: collect every reading of every rule-found reported cue
+   (:func:`newsdesk.enrich.quotes.reading_training_candidates`),
+   cross-validate by article (``--folds``) on the rules' output alone (for
+   the log), refit on the whole split.
+4. Cue model: run the rules, let the reading model of the other folds re-read
+   them, and collect the candidates the cue model would see beside them
+   (:func:`newsdesk.enrich.quotes.cue_training_candidates`). Cross-validate
+   by article: fit on the other folds, decode the held-out articles once (the
+   greedy decoder keeps a prefix of the ranked candidates, so one pass scores
+   every threshold) and pick the threshold with the best content F1.
 5. Refit on the whole split and save the model with that threshold.
 
 Usage::
@@ -42,7 +51,13 @@ from spacy.tokens import Doc, DocBin
 
 from newsdesk.enrich.cues import CueCandidate, CueModel, context_vectors
 from newsdesk.enrich.nlp import load_pipeline
-from newsdesk.enrich.quotes import Attribution, cue_training_candidates, ranked_learned_attributions
+from newsdesk.enrich.quotes import (
+    Attribution,
+    cue_training_candidates,
+    ranked_learned_attributions,
+    reading_training_candidates,
+    rule_attributions,
+)
 from newsdesk.evaluation.attribution import (
     DEFAULT_MODEL,
     MATCH_THRESHOLD,
@@ -55,7 +70,9 @@ from newsdesk.evaluation.attribution import (
 
 logger = logging.getLogger("train_attribution")
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src/newsdesk/enrich/models/attribution.json"
+MODELS = Path(__file__).resolve().parents[1] / "src/newsdesk/enrich/models"
+DEFAULT_OUT = MODELS / "attribution.json"
+DEFAULT_READINGS_OUT = MODELS / "readings.json"
 THRESHOLDS = [round(0.025 * k, 3) for k in range(8, 39)]
 _WORD_RE = re.compile(r"\w+")
 
@@ -167,19 +184,32 @@ def label(article: Article, candidates: Sequence[CueCandidate]) -> list[bool]:
 Rows = tuple[list[CueCandidate], list[bool], list[str], np.ndarray]
 
 
-def collect(articles: Sequence[Article]) -> list[Rows]:
-    """Candidates, labels, cue lemmas and dense features per article."""
-    out = []
-    for article in articles:
-        _, candidates = cue_training_candidates(article.text, article.doc)
-        lemmas = [article.doc[c.cue].lemma_.lower() for c in candidates]
-        vectors = context_vectors(article.doc, candidates)
-        if vectors is None and not candidates:
-            vectors = np.zeros((0, 3 * article.doc.tensor.shape[1]), dtype=np.float32)
-        if vectors is None:
-            raise ValueError(f"{article.name}: the parse has no token vectors (doc.tensor)")
-        out.append((candidates, label(article, candidates), lemmas, vectors))
-    return out
+def _rows(article: Article, candidates: list[CueCandidate]) -> Rows:
+    lemmas = [article.doc[c.cue].lemma_.lower() for c in candidates]
+    vectors = context_vectors(article.doc, candidates)
+    if vectors is None and not candidates:
+        vectors = np.zeros((0, 3 * article.doc.tensor.shape[1]), dtype=np.float32)
+    if vectors is None:
+        raise ValueError(f"{article.name}: the parse has no token vectors (doc.tensor)")
+    return candidates, label(article, candidates), lemmas, vectors
+
+
+def collect(articles: Sequence[Article], readings: Sequence[CueModel | None] | None = None) -> list[Rows]:
+    """Cue-model candidates, labels, cue lemmas and dense features per article.
+
+    ``readings`` gives the reading model that re-reads each article's rule
+    contents first (held out from that article's fold in cross-validation).
+    """
+    models = readings if readings is not None else [None] * len(articles)
+    return [
+        _rows(article, cue_training_candidates(article.text, article.doc, model)[1])
+        for article, model in zip(articles, models, strict=True)
+    ]
+
+
+def collect_readings(articles: Sequence[Article]) -> list[Rows]:
+    """Reading-model candidates (every reading of every rule-found reported cue), per article."""
+    return [_rows(article, reading_training_candidates(article.text, article.doc)) for article in articles]
 
 
 def fit(model: CueModel, rows: Sequence[Rows]) -> CueModel:
@@ -215,11 +245,14 @@ def summary(counts: Sequence[int]) -> dict[str, float]:
     }
 
 
-def sweep(model: CueModel, articles: Sequence[Article]) -> dict[float, list[int]]:
+def sweep(
+    model: CueModel, articles: Sequence[Article], readings: Sequence[CueModel | None] | None = None
+) -> dict[float, list[int]]:
     """Summed counts per threshold for ``articles`` decoded with ``model`` (plus rules-only as ``1.0``)."""
     totals = {t: [0] * 5 for t in [*THRESHOLDS, 1.0]}
-    for article in articles:
-        rules, ranked = ranked_learned_attributions(article.text, article.doc, model)
+    models = readings if readings is not None else [None] * len(articles)
+    for article, reading_model in zip(articles, models, strict=True):
+        rules, ranked = ranked_learned_attributions(article.text, article.doc, model, reading_model)
         for t, acc in totals.items():
             predicted = rules + [a for s, a in ranked if s >= t and t < 1.0]
             for k, v in enumerate(score_counts(article, predicted)):
@@ -230,18 +263,47 @@ def sweep(model: CueModel, articles: Sequence[Article]) -> dict[float, list[int]
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("train_dir", type=Path, help="PolNeAR train split folder")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the model JSON")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the cue model JSON")
+    parser.add_argument(
+        "--readings-out", type=Path, default=DEFAULT_READINGS_OUT, help="where to write the reading model JSON"
+    )
     parser.add_argument("--cache", type=Path, default=None, help="DocBin file caching the parses")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model name")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (by article)")
     parser.add_argument("--C", type=float, default=0.1, help="inverse regularisation strength")
     parser.add_argument("--min-count", type=int, default=2, help="drop rarer features")
     parser.add_argument("--min-cues", type=int, default=1, help="lemmas with fewer positives are not cues")
+    parser.add_argument("--readings-C", type=float, default=0.3, help="regularisation of the reading model")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     articles = load_articles(args.train_dir, args.model, args.cache)
-    rows = collect(articles)
+    folds = [[k for k in range(len(articles)) if k % args.folds == fold] for fold in range(args.folds)]
+
+    # 1. The reading model, cross-validated on the rules' output alone.
+    reading_rows = collect_readings(articles)
+
+    def new_reader() -> CueModel:
+        return CueModel(C=args.readings_C, min_count=args.min_count, min_cues=1, threshold=0.0)
+
+    held_out: list[CueModel | None] = [None] * len(articles)
+    reading_totals = {kind: [0] * 5 for kind in ("rules", "re-read")}
+    for held in folds:
+        reader = fit(new_reader(), [reading_rows[k] for k in range(len(articles)) if k not in set(held)])
+        for k in held:
+            held_out[k] = reader
+            for kind, model in (("rules", None), ("re-read", reader)):
+                counts = score_counts(articles[k], rule_attributions(articles[k].text, articles[k].doc, model))
+                reading_totals[kind] = [a + b for a, b in zip(reading_totals[kind], counts, strict=True)]
+    logger.info("rules alone: %s", summary(reading_totals["rules"]))
+    logger.info("rules re-read by the reading model: %s", summary(reading_totals["re-read"]))
+    reader = fit(new_reader(), reading_rows)
+    args.readings_out.parent.mkdir(parents=True, exist_ok=True)
+    reader.save(args.readings_out)
+    logger.info("wrote %s", args.readings_out)
+
+    # 2. The cue model, on what the rules leave once re-read (by the reading model of another fold).
+    rows = collect(articles, held_out)
     n_pos = sum(sum(r[1]) for r in rows)
     logger.info("%d articles, %d candidates, %d positive", len(articles), sum(len(r[0]) for r in rows), n_pos)
 
@@ -249,14 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return CueModel(C=args.C, min_count=args.min_count, min_cues=args.min_cues)
 
     totals = {t: [0] * 5 for t in [*THRESHOLDS, 1.0]}
-    for fold in range(args.folds):
-        held = [k for k in range(len(articles)) if k % args.folds == fold]
-        kept = [k for k in range(len(articles)) if k % args.folds != fold]
-        model = fit(new_model(), [rows[k] for k in kept])
-        for t, counts in sweep(model, [articles[k] for k in held]).items():
+    for fold, held in enumerate(folds):
+        model = fit(new_model(), [rows[k] for k in range(len(articles)) if k not in set(held)])
+        for t, counts in sweep(model, [articles[k] for k in held], [held_out[k] for k in held]).items():
             totals[t] = [a + b for a, b in zip(totals[t], counts, strict=True)]
         logger.info("fold %d done", fold + 1)
-    logger.info("rules only: %s", summary(totals[1.0]))
+    logger.info("rules re-read, no learned cue: %s", summary(totals[1.0]))
     for t in THRESHOLDS:
         logger.info("threshold %.3f: %s", t, summary(totals[t]))
     best = max(THRESHOLDS, key=lambda t: (summary(totals[t])["f1"], t))

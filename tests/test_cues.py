@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from newsdesk.enrich.cues import CueModel, cue_candidates, default_cue_model
+from newsdesk.enrich.context import Context
+from newsdesk.enrich.cues import (
+    CueModel,
+    cue_candidates,
+    default_cue_model,
+    default_reading_model,
+    reading_candidates,
+)
+from newsdesk.enrich.quotes import choose_readings, find_attributions
 
 
 def test_candidates_offer_each_reading_of_a_cue(nlp: Language) -> None:
@@ -47,3 +55,45 @@ def test_packaged_model_loads() -> None:
     model = default_cue_model()
     assert {"say", "want"} <= model.lemmas_
     assert 0.0 < model.threshold < 1.0
+
+
+def test_packaged_reading_model_loads() -> None:
+    model = default_reading_model()
+    assert "say" in model.lemmas_
+
+
+def test_reading_candidates_put_the_rules_reading_first(nlp: Language) -> None:
+    doc = nlp("The mayor said the bridge would reopen in May, a month later than planned.")
+    said = next(t.i for t in doc if t.lower_ == "said")
+    rule = ((said + 1, said + 8),)  # "the bridge would reopen in May"
+    [group] = reading_candidates(doc, [(said, rule)])
+    assert group[0].kind == "rule" and group[0].pieces == rule and "rule" in group[0].features
+    others = group[1:]
+    assert others and all(c.cue == said and "other" in c.features for c in others)
+    assert any(f.startswith("rel=") for c in others for f in c.features)
+
+
+def _reader(weights: dict[str, float], threshold: float) -> CueModel:
+    return CueModel.from_dict(
+        {
+            "format": "newsdesk-cue-model/1",
+            "params": {"C": 1.0, "min_count": 1, "min_cues": 1},
+            "threshold": threshold,
+            "bias": 0.0,
+            "lemmas": ["say"],
+            "weights": weights,
+            "dense": None,
+        }
+    )
+
+
+def test_choose_readings_switches_to_a_better_reading_and_never_drops(nlp: Language) -> None:
+    text = "The mayor said the bridge would reopen in May, which pleased the shops."
+    doc = nlp(text)
+    ctx = Context(text, doc, (), None)
+    found = find_attributions(text, doc, cues=False)
+    [rule] = choose_readings(ctx, found, _reader({"rule": 3.0}, 0.5))
+    assert rule == found[0]  # the rules' reading scores best: kept as it is
+    [other] = choose_readings(ctx, found, _reader({"other": 3.0, "rule": -3.0}, 0.5))
+    assert other.segments != found[0].segments and other.cue_span == found[0].cue_span
+    assert choose_readings(ctx, found, _reader({"rule": -3.0, "other": -6.0}, 0.5)) == found

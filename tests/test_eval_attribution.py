@@ -135,7 +135,7 @@ def test_evaluate_attribution_counts(corpus: Path, nlp: Language) -> None:
     assert result["rules_only"]["matched"] == result["rules_only"]["predicted"] == 3
     assert result["rules_only"]["recall"] == 0.75
     report = format_attribution_report(result)
-    assert "F1" in report and "Baseline, rules without the cue model" in report
+    assert "F1" in report and "Baseline, rules without the learned models" in report
 
 
 def test_evaluate_attribution_limit_and_title(corpus: Path, nlp: Language) -> None:

@@ -439,3 +439,56 @@ def test_a_subject_the_parser_reads_into_the_quote_does_not_hide_the_speaker_aft
     )
     [attribution] = find_attributions(text, nlp(text), cues=False)
     assert attribution.speaker == "Petkov-father"
+
+
+def test_appositive_and_another_sources_according_to_close_no_reported_content(nlp: Language) -> None:
+    text = (
+        "The minister said the money would go to Tarnow, the poorest town in the region.\n\n"
+        "The mayor said the plant employs 300 people, according to figures from the union."
+    )
+    contents = [text[a.start : a.end] for a in find_attributions(text, nlp(text), cues=False)]
+    assert contents[0] == "the money would go to Tarnow"
+    assert "the plant employs 300 people" in contents
+    assert not any("according" in c for c in contents)
+
+
+def test_a_clause_before_the_interrupting_cue_belongs_to_the_statement(nlp: Language) -> None:
+    text = (
+        "Though that transition was relatively seamless, he said, "
+        "replacing Clinton would be much more acrimonious and could lead to intense lobbying."
+    )
+    [att] = find_attributions(text, nlp(text), cues=False)
+    assert [text[s:e] for s, e in att.segments] == [
+        "Though that transition was relatively seamless",
+        "replacing Clinton would be much more acrimonious and could lead to intense lobbying",
+    ]
+
+
+def test_a_stray_straight_mark_does_not_run_into_the_next_paragraphs_curly_quote(quotes: Extract) -> None:
+    text = (
+        'The report quoted her at length:\n\n"The valley was quiet when the convoy came.\n\n'
+        "“We will not leave,” the farmer said. “Not this year.”"
+    )
+    said = [q for q in quotes(text) if q.cue == "said"]
+    assert [q.text for q in said] == ["We will not leave", "Not this year."]
+
+
+def test_a_reported_clause_between_the_pieces_of_a_quote_is_kept(nlp: Language) -> None:
+    text = (
+        "“The dam is safe,” the engineer said, and she warned that the river would rise again.\n\n"
+        "“We checked it twice.”"
+    )
+    found = find_attributions(text, nlp(text), cues=False)
+    assert any(text[a.start : a.end] == "that the river would rise again" for a in found)
+
+
+def test_a_quote_signed_with_a_dash_is_that_persons_and_ends_there(quotes: Extract) -> None:
+    text = (
+        "Readers told us what they think of the new stadium.\n"
+        "“It is far too expensive for a town this size and nobody asked us about it.” ― Marta Kowalczyk\n"
+        "“My children will finally have a place to play football on weekends.”\u00a0― José Ángel Ruiz\u00a0\n"
+    )
+    first, second = (q for q in quotes(text) if q.direct)
+    assert first.text.startswith("It is far too expensive") and first.speaker == "Marta Kowalczyk"
+    assert second.text.startswith("My children") and second.speaker == "José Ángel Ruiz"
+    assert first.cue == second.cue == "―"

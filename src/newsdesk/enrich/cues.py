@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -147,6 +147,64 @@ def cue_candidates(
             features = (*shared, *extra, *_content_features(doc, tok, lemma, kind, pieces, head))
             found.append(CueCandidate(tok.i, kind, pieces, head, holder, features))
     return found
+
+
+def reading_candidates(
+    doc: Doc, readings: Sequence[tuple[int, tuple[tuple[int, int], ...]]]
+) -> list[list[CueCandidate]]:
+    """The ways to read the content of cues the rules have already attributed.
+
+    Args:
+        doc: A spaCy parse (tagger and parser required).
+        readings: ``(cue token, content pieces)`` of each attribution the rules found.
+
+    Returns:
+        One group per reading: the rules' own reading first (kind ``rule``),
+        then every other reading :func:`cue_candidates` lists for that cue,
+        marked with how it relates to the rules' reading (inside it, around
+        it, overlapping it, apart) and how their sizes compare.
+    """
+    if not readings:
+        return []
+    blocked = [True] * len(doc)
+    for cue, _ in readings:
+        blocked[cue] = False
+    others: dict[int, list[CueCandidate]] = {}
+    for cand in cue_candidates(doc, blocked=blocked):
+        others.setdefault(cand.cue, []).append(cand)
+    groups = []
+    for cue, pieces in readings:
+        tok, lemma = doc[cue], doc[cue].lemma_.lower()
+        mine = {j for a, b in pieces for j in range(a, b)}
+        head = next((j for j in sorted(mine) if doc[j].head.i not in mine or doc[j].head.i == j), pieces[0][0])
+        shared, _, holder = _cue_features(tok, lemma)
+        shared += _neighbour_features(tok, lemma)
+        own = (*shared, "rule", f"rl={lemma}", *_content_features(doc, tok, lemma, "rule", pieces, head))
+        group = [CueCandidate(cue, "rule", pieces, head, holder, own)]
+        for cand in others.get(cue, []):
+            theirs = {j for a, b in cand.pieces for j in range(a, b)}
+            if theirs == mine:
+                continue
+            relation = (
+                "inside" if theirs < mine else "around" if theirs > mine else "overlap" if theirs & mine else "apart"
+            )
+            size = _size_ratio(len(theirs) / len(mine))
+            family = cand.kind.split(":", 1)[0]
+            extra = (
+                "other",
+                f"rel={relation}",
+                f"size={size}",
+                f"relsize={relation}|{size}",
+                f"krel={family}|{relation}",
+            )
+            group.append(replace(cand, features=(*cand.features, *extra)))
+        groups.append(group)
+    return groups
+
+
+def _size_ratio(ratio: float) -> str:
+    """A coarse bin of one reading's size over another's."""
+    return "<.5" if ratio < 0.5 else "<.9" if ratio < 0.9 else "~1" if ratio <= 1.1 else "<2" if ratio < 2 else ">2"
 
 
 def _contents(tok: Token) -> list[tuple[str, tuple[tuple[int, int], ...], int]]:
@@ -503,11 +561,24 @@ class CueModel:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
+def _packaged(name: str) -> CueModel:
+    text = resources.files("newsdesk.enrich").joinpath(f"models/{name}").read_text(encoding="utf-8")
+    return CueModel.from_dict(json.loads(text))
+
+
 @cache
 def default_cue_model() -> CueModel:
-    """The model shipped with newsdesk (``enrich/models/attribution.json``), loaded once."""
-    text = resources.files("newsdesk.enrich").joinpath("models/attribution.json").read_text(encoding="utf-8")
-    return CueModel.from_dict(json.loads(text))
+    """The cue model shipped with newsdesk (``enrich/models/attribution.json``), loaded once."""
+    return _packaged("attribution.json")
+
+
+@cache
+def default_reading_model() -> CueModel:
+    """The reading model shipped with newsdesk (``enrich/models/readings.json``), loaded once.
+
+    It scores the groups of :func:`reading_candidates`; its threshold is not used.
+    """
+    return _packaged("readings.json")
 
 
 __all__ = [
@@ -518,4 +589,6 @@ __all__ = [
     "context_vectors",
     "cue_candidates",
     "default_cue_model",
+    "default_reading_model",
+    "reading_candidates",
 ]

@@ -67,7 +67,7 @@ def scan_passages(text: str) -> list[Passage]:
         marks = list(MARK_RE.finditer(text, p_start, p_end))
         first = 0
         if opener is not None:
-            if marks and marks[0].start() == p_start and _opens(text, marks[0]) is not None:
+            if marks and marks[0].start() == p_start and same_family(_opens(text, marks[0]), opener):
                 seg_start, first = marks[0].end(), 1
             else:
                 # The quote was never closed: keep it up to the paragraph end.
@@ -96,6 +96,18 @@ def scan_passages(text: str) -> list[Passage]:
         if segs:
             cleaned.append(Passage(segs, passage.open_at, passage.close_at))
     return cleaned
+
+
+#: Typographic families of opening marks: a quote runs on into the next paragraph only when that
+#: paragraph opens with a mark of its own family (a stray straight mark before a curly quote is not one quote).
+_FAMILIES: Mapping[str, str] = MappingProxyType(
+    {'"': "straight", "''": "straight", "``": "straight", "“": "curly", "”": "curly", "„": "curly", "‟": "curly"}
+)
+
+
+def same_family(sign: str | None, opener: str) -> bool:
+    """Whether opening mark ``sign`` is of the typographic family of ``opener``."""
+    return sign is not None and _FAMILIES.get(sign, sign) == _FAMILIES.get(opener, opener)
 
 
 def _opens(text: str, mark: re.Match[str]) -> str | None:
@@ -141,4 +153,13 @@ def strip_span(text: str, start: int, end: int, *, extra: str = "") -> tuple[int
     return start, end
 
 
-__all__ = ["CLOSERS", "MARK_RE", "PARAGRAPH_RE", "SINGLE_MARKS", "Passage", "scan_passages", "strip_span"]
+__all__ = [
+    "CLOSERS",
+    "MARK_RE",
+    "PARAGRAPH_RE",
+    "SINGLE_MARKS",
+    "Passage",
+    "same_family",
+    "scan_passages",
+    "strip_span",
+]

@@ -1,7 +1,7 @@
 """Who said what: direct quotes and reported speech, with their speakers.
 
-The stage is rule based and runs on a spaCy parse that the caller already has
-(tagger, parser, NER), so it adds little on top of parsing.
+The stage runs rules and two small learned models on a spaCy parse that the
+caller already has (tagger, parser, NER), so it adds little on top of parsing.
 
 How one article is processed:
 
@@ -9,7 +9,8 @@ How one article is processed:
    passages opened and closed by any common mark (curly, straight, guillemets,
    low-9, single quotes, ``''`` pairs). A paragraph that opens a quote without
    closing it continues in the next paragraph when that one opens with a
-   quote mark. Two passages of one paragraph separated only by an attributing
+   quote mark of the same kind (a stray straight mark does not run into a
+   curly quote). Two passages of one paragraph separated only by an attributing
    clause (``"...," he said. "..."``) are merged into one split quote.
 2. **Reported speech.** Outside quote marks, a speech verb (*say, tell,
    confirm, deny, announce, report, write, ...*) with a clausal complement
@@ -33,6 +34,11 @@ How one article is processed:
    found in the article; pronouns and definite role nouns (*the spokesman*)
    resolve to a recent compatible named entity; unnamed sources (*a source at
    the ministry*, *witnesses*) keep their description.
+5. **Learned models** (skipped with ``cues=False``). The reading model
+   re-reads each reported attribution of the rules: among the contents the
+   parse offers for its cue, it keeps the best scored (the rules' own, or one
+   with a boundary the rules do not draw). The cue model then adds the
+   attributions the rules miss (:mod:`newsdesk.enrich.cues`).
 
 This module holds the public functions, the quote-mark rules and the learned
 cues' decoding; :mod:`newsdesk.enrich.reported` the reported-speech rules,
@@ -50,10 +56,18 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from newsdesk.enrich.context import Attribution, Context, find_or_end, make_attribution
-from newsdesk.enrich.cues import CueCandidate, CueModel, context_vectors, cue_candidates, default_cue_model
+from newsdesk.enrich.context import Attribution, Context, Speaker, find_or_end, make_attribution
+from newsdesk.enrich.cues import (
+    CueCandidate,
+    CueModel,
+    context_vectors,
+    cue_candidates,
+    default_cue_model,
+    default_reading_model,
+    reading_candidates,
+)
 from newsdesk.enrich.lexicon import ADDRESSEE_VERBS, QUOTING_VERBS, according_to, is_cue
-from newsdesk.enrich.quote_marks import CLOSERS, PARAGRAPH_RE, Passage, scan_passages, strip_span
+from newsdesk.enrich.quote_marks import CLOSERS, MARK_RE, PARAGRAPH_RE, Passage, same_family, scan_passages, strip_span
 from newsdesk.enrich.reported import make_reported, reported_speech
 from newsdesk.enrich.speakers import best_name, cue_speaker, speaker_of, subject_token
 from newsdesk.model import Mention, Quote, content_id
@@ -64,6 +78,10 @@ logger = logging.getLogger(__name__)
 _EDGE_STRIP = " \t\n,;:.!?\"'“”‘’«»„‟‚‛‹›()[]—–-`"
 
 _BREAK_RE = re.compile(r"\n\s*")
+#: A quote signed after its closing mark, to the end of its paragraph: '“...” ― Sonya Herridge'.
+_SIGNATURE_RE = re.compile(
+    r"[\s,.!?]*[\"”’»]?[^\S\n]*([―—–])[^\S\n]*((?=[^\W\d_])[\w.'’-]+(?:[^\S\n]+[\w.'’-]+){0,3})[^\S\n.]*\.?[^\S\n]*(?:\n|$)"
+)
 _TURN_RE = re.compile(r"[\"“]?((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,3}): ?")
 #: Words that open "LABEL:" lines that are not someone speaking.
 _NOT_SPEAKERS: frozenset[str] = frozenset(
@@ -144,7 +162,8 @@ def find_attributions(
         mentions: Named-entity mentions in ``text`` (optional).
         names: Optional preferred display name per mention span.
         cues: The learned cue model that adds attributions the rules miss:
-            ``True`` for the packaged model, ``False`` for rules only.
+            ``True`` for the packaged model, ``False`` for rules only (the
+            packaged reading model then leaves the rules' contents as they are too).
 
     Returns:
         Attributions in text order; contents never overlap.
@@ -152,13 +171,16 @@ def find_attributions(
     ctx = Context(text, doc, mentions, names)
     found, in_quote = _rule_attributions(ctx)
     if cues is not False:
+        found = choose_readings(ctx, found, default_reading_model())
         model = default_cue_model() if cues is True else cues
         found += [att for _, att in _learned_attributions(ctx, in_quote, found, model, threshold=model.threshold)]
         found.sort(key=lambda a: a.start)
     return found
 
 
-def cue_training_candidates(text: str, doc: Doc) -> tuple[list[Attribution], list[CueCandidate]]:
+def cue_training_candidates(
+    text: str, doc: Doc, readings: CueModel | None = None
+) -> tuple[list[Attribution], list[CueCandidate]]:
     """The rules' attributions and the learned model's candidates left beside them.
 
     Used by ``scripts/train_attribution.py``: candidates come from every verb
@@ -168,18 +190,35 @@ def cue_training_candidates(text: str, doc: Doc) -> tuple[list[Attribution], lis
     Args:
         text: The text that ``doc`` parses.
         doc: The spaCy parse of ``text``.
+        readings: The reading model that re-reads the rules' contents first (none if ``None``).
 
     Returns:
         The rule-based attributions and the candidates.
     """
     ctx = Context(text, doc, (), None)
     found, in_quote = _rule_attributions(ctx)
+    if readings is not None:
+        found = choose_readings(ctx, found, readings)
     blocked, _ = _blocked_tokens(ctx, in_quote, found)
     return found, cue_candidates(doc, blocked=blocked, sentence_features=_sentence_features(ctx, in_quote, found))
 
 
+def rule_attributions(text: str, doc: Doc, readings: CueModel | None = None) -> list[Attribution]:
+    """The rules' attributions, their contents re-read by ``readings`` when given (for training)."""
+    ctx = Context(text, doc, (), None)
+    found, _ = _rule_attributions(ctx)
+    return found if readings is None else choose_readings(ctx, found, readings)
+
+
+def reading_training_candidates(text: str, doc: Doc) -> list[CueCandidate]:
+    """Every reading of every reported attribution the rules find, rules' reading first per cue (for training)."""
+    ctx = Context(text, doc, (), None)
+    found, _ = _rule_attributions(ctx)
+    return [cand for _, group in rule_reading_groups(ctx, found) for cand in group]
+
+
 def ranked_learned_attributions(
-    text: str, doc: Doc, model: CueModel
+    text: str, doc: Doc, model: CueModel, readings: CueModel | None = None
 ) -> tuple[list[Attribution], list[tuple[float, Attribution]]]:
     """The rules' attributions and every learned one the greedy decoder would add, with its score.
 
@@ -191,6 +230,7 @@ def ranked_learned_attributions(
         text: The text that ``doc`` parses.
         doc: The spaCy parse of ``text``.
         model: A fitted cue model (its threshold is ignored).
+        readings: The reading model that re-reads the rules' contents first (none if ``None``).
 
     Returns:
         The rule-based attributions, and ``(score, attribution)`` pairs in
@@ -198,6 +238,8 @@ def ranked_learned_attributions(
     """
     ctx = Context(text, doc, (), None)
     found, in_quote = _rule_attributions(ctx)
+    if readings is not None:
+        found = choose_readings(ctx, found, readings)
     return found, _learned_attributions(ctx, in_quote, found, model, threshold=0.0)
 
 
@@ -227,11 +269,12 @@ def _rule_attributions(ctx: Context) -> tuple[list[Attribution], list[bool]]:
             found[-1] = replace(previous, segments=previous.segments + att.segments)
         elif not any(att.start < a.end and a.start < att.end for a in found):
             found.append(att)
-    taken = [(a.start, a.end) for a in found]
+    # A reported clause between the pieces of a split quote is its own statement.
+    taken = [segment for a in found for segment in a.segments]
     for att in reported:
-        if not any(att.start < e and s < att.end for s, e in taken):
+        if not any(start < e and s < end for s, e in taken for start, end in att.segments):
             found.append(att)
-            taken.append((att.start, att.end))
+            taken.extend(att.segments)
     found.sort(key=lambda a: a.start)
     return found, in_quote
 
@@ -349,6 +392,16 @@ def _attribute_passage(
     outside = [doc[i] for i in range(lo, hi) if not in_quote[i] and not doc[i].is_punct]
     cue_tok = _best_cue(outside, passage) or _colon_cue(ctx, passage, in_quote, lo)
     words = sum(len(text[s:e].split()) for s, e in passage.segments)
+    signature = _signature(text, passage.segments[-1][1])
+    if cue_tok is None and signature is not None:
+        dash = ctx.tokens_in(*signature.span(1))
+        if dash:
+            # The recognizer may take the dash into the name.
+            name = best_name(ctx, *signature.span(2), "PERSON").lstrip("―—–- \u00a0")
+            signed = Speaker(signature.span(2), name, True)
+            return make_attribution(
+                passage.segments, direct=True, speaker=signed, cue_tok=dash[0], cue=signature.group(1)
+            )
     if cue_tok is None:
         if previous is not None and _continues(text, previous, passage.open_at):
             return replace(previous, segments=tuple(passage.segments), cue=None, cue_span=None)
@@ -379,6 +432,17 @@ def _attribute_passage(
     return make_attribution(passage.segments, direct=True, speaker=speaker, cue_tok=cue_tok)
 
 
+def _signature(text: str, end: int) -> re.Match[str] | None:
+    """The name a quote ending at ``end`` is signed with ('“...” ― Sonya Herridge'), if any.
+
+    Every word of the name is capitalised and nothing but the name follows in the paragraph.
+    """
+    match = _SIGNATURE_RE.match(text, end)
+    if match is None or not all(word[:1].isupper() for word in match.group(2).split()):
+        return None
+    return match
+
+
 def _token_before(ctx: Context, offset: int) -> Token | None:
     """The last token ending at or before ``offset``, skipping the quote mark itself."""
     i = bisect.bisect_right(ctx.token_ends, offset) - 1
@@ -402,10 +466,19 @@ def _continues(text: str, previous: Attribution, open_at: int) -> bool:
     """Tell whether a quote opening at ``open_at`` goes on with ``previous``: it opens the next
     paragraph, or a later sentence of the same paragraph (``"A," she said. "B."``)."""
     gap = text[previous.end : open_at]
+    if _signature(gap, 0) is not None:
+        return False  # the quote before was signed: '“...” ― Sonya Herridge'
     breaks = len(_BREAK_RE.findall(gap))
     if breaks == 0:
         return gap.rstrip()[-1:] in {"", ".", "!", "?"}
-    return breaks == 1 and not gap[gap.rfind("\n") :].strip()
+    if breaks != 1 or gap[gap.rfind("\n") :].strip():
+        return False
+    # Across paragraphs, only a mark of the same kind goes on ("A," she said. / "B.").
+    first = previous.segments[0][0]
+    before = text[max(0, first - 3) : first].rstrip()
+    opener = next((m.group() for m in MARK_RE.finditer(before)), None) if before else None
+    mark = MARK_RE.match(text, open_at)
+    return opener is None or mark is None or same_family(mark.group(), opener)
 
 
 def _best_cue(outside: list[Token], passage: Passage) -> Token | None:
@@ -491,6 +564,67 @@ def _sentence_features(ctx: Context, in_quote: list[bool], found: Sequence[Attri
         if any(in_quote[start:end]):
             features.setdefault(start, []).append("quoting")
     return features
+
+
+def rule_reading_groups(ctx: Context, found: Sequence[Attribution]) -> list[tuple[int, list[CueCandidate]]]:
+    """The readings of each reported attribution the rules found, by its index in ``found``."""
+    keys, readings = [], []
+    for k, att in enumerate(found):
+        if att.direct or att.cue_span is None or att.score is not None:
+            continue
+        cue = bisect.bisect_right(ctx.token_ends, att.cue_span[0])
+        spans = [
+            (bisect.bisect_right(ctx.token_ends, s), bisect.bisect_left(ctx.token_starts, e)) for s, e in att.segments
+        ]
+        pieces = tuple((first, last) for first, last in spans if first < last)
+        if cue < len(ctx.doc) and pieces:
+            keys.append(k)
+            readings.append((cue, pieces))
+    return list(zip(keys, reading_candidates(ctx.doc, readings), strict=True))
+
+
+def choose_readings(ctx: Context, found: Sequence[Attribution], model: CueModel) -> list[Attribution]:
+    """Let the reading model re-read the content of each reported attribution the rules found.
+
+    The rules draw one boundary per cue; annotators often draw another ("said
+    the plan would fail, a view shared by ..."). Each reading of the cue is
+    scored (:func:`newsdesk.enrich.cues.reading_candidates`); the best one
+    replaces the rules' reading when it scores higher, takes no token of
+    another attribution and does not hold the attribution's own speaker. The
+    rules' attributions are never dropped: the model learned from US news,
+    and the word orders of translated news are the rules' to judge.
+    """
+    groups = rule_reading_groups(ctx, found)
+    if not groups:
+        return list(found)
+    candidates = [cand for _, group in groups for cand in group]
+    scores = model.score(candidates, context_vectors(ctx.doc, candidates))
+    owner = [-1] * len(ctx.doc)
+    for k, att in enumerate(found):
+        for start, end in (*att.segments, *([att.cue_span] if att.cue_span else [])):
+            for i in range(bisect.bisect_right(ctx.token_ends, start), bisect.bisect_left(ctx.token_starts, end)):
+                owner[i] = k
+    out = list(found)
+    position = 0
+    for k, group in groups:
+        mine = scores[position : position + len(group)]
+        position += len(group)
+        att = found[k]
+        speaker = {t.i for t in ctx.tokens_in(*att.speaker_span)} if att.speaker_span else set()
+        best = max(range(len(group)), key=mine.__getitem__)
+        if best == 0:
+            continue
+        tokens = _candidate_content(ctx, group[best])
+        # A content never holds its own speaker ("..., confirmed the spokesman, Ivan Petrov": not the object).
+        if not tokens or any(owner[i] not in {-1, k} or i in speaker for i in tokens):
+            continue
+        for i, o in enumerate(owner):
+            if o == k and i != group[best].cue:
+                owner[i] = -1
+        for i in tokens:
+            owner[i] = k
+        out[k] = replace(att, segments=_candidate_attribution(ctx, group[best], tokens).segments)
+    return out
 
 
 def _learned_attributions(

@@ -73,7 +73,11 @@ def _complement_clause(ctx: Context, verb: Token, in_quote: list[bool]) -> Attri
         comp = _interposed_host(verb)
         if comp is None:
             return None
-        tokens = [t for t in comp.subtree if not _in_subtree(t, verb)]
+        # "Though the transition was smooth, he said, replacing her would be harder": a clause the
+        # parser hung under the cue before its subject still belongs to the statement.
+        subject = subject_token(verb)
+        openers = [c for c in verb.children if c.dep_ in {"advcl", "ccomp"} and subject is not None and c.i < subject.i]
+        tokens = [t for t in comp.subtree if not _in_subtree(t, verb) or any(_in_subtree(t, c) for c in openers)]
     else:
         tokens = _clause_tokens(comp)
         # "said the actions were unacceptable and that the committee would act"
@@ -234,10 +238,12 @@ _ASIDE_MARKS = frozenset({",", ";", "—", "–", "--"})
 def _drop_trailing_aside(tokens: list[Token], head: Token) -> list[Token]:
     """Cut the writer's aside that closes a reported clause after a comma.
 
-    Two kinds: a non-restrictive relative clause ("... from pneumonia, which
-    forced her to leave early") and a concessive clause ("... opposed the war,
-    while radio clips show ..."). Attribution corpora leave them out of the
-    content: they are the reporter's words, not the speaker's.
+    The kinds: a non-restrictive relative clause ("... from pneumonia, which
+    forced her to leave early"), a concessive clause ("... opposed the war,
+    while radio clips show ..."), a participial aside ("..., contradicting the
+    police"), an appositive ("... with NATO, the alliance that ...") and
+    another source's *according to X*. Attribution corpora leave them out of
+    the content: they are the reporter's words, not the speaker's.
     """
     if not tokens:
         return tokens
@@ -256,7 +262,9 @@ def _drop_trailing_aside(tokens: list[Token], head: Token) -> list[Token]:
         opener = doc[left].lower_
         relative = tok.dep_ == "relcl" and opener in {"which", "who", "whom", "whose"}
         participle = tok.dep_ == "advcl" and tok.tag_ == "VBG" and left == tok.i
-        if (relative or participle or (tok.dep_ == "advcl" and opener in _CONCESSIVE)) and (
+        appositive = tok.dep_ == "appos" and doc[left - 1].text == ","
+        source = tok.dep_ == "prep" and tok.lower_ == "according"  # another attribution's "according to X"
+        if (relative or participle or appositive or source or (tok.dep_ == "advcl" and opener in _CONCESSIVE)) and (
             cut is None or left - 1 < cut
         ):
             cut = left - 1

@@ -255,7 +255,7 @@ def evaluate_attribution(
     Returns:
         Counts, precision/recall/F1 of contents, source accuracy, a breakdown
         by direct/reported predictions, the same scores for the rules alone
-        (``rules_only``, the baseline), and timings.
+        (``rules_only``, the baseline: neither the reading nor the cue model), and timings.
     """
     documents = find_documents(Path(data_dir))[:limit]
     if nlp is None:
@@ -394,7 +394,7 @@ def format_attribution_report(result: Mapping[str, Any]) -> str:
         f"F1 {result['f1']:.3f}  ({result['matched']} matched / {result['predicted']} predicted)",
         f"Contents (speech cues only):  P {scope['precision']:.3f}  R {scope['recall']:.3f}  "
         f"F1 {scope['f1']:.3f}  ({scope['matched']} matched / {scope['gold']} gold)",
-        f"Baseline, rules without the cue model: P {rules['precision']:.3f}  R {rules['recall']:.3f}  "
+        f"Baseline, rules without the learned models: P {rules['precision']:.3f}  R {rules['recall']:.3f}  "
         f"F1 {rules['f1']:.3f}  ({rules['matched']} matched / {rules['predicted']} predicted)",
         f"Sources: accuracy {result['source_accuracy']:.3f} "
         f"({result['source_correct']} / {result['source_evaluated']} matched contents with a gold source)",
