@@ -17,7 +17,9 @@ Steps:
 2. Label a candidate reading positive when its content matches an annotated
    content (the benchmark's rule: at least half of the tokens of the longer
    one), its cue token lies in that attribution's cue span, and no other
-   reading of the same cue matches that content much better (``READING_MARGIN``).
+   reading of the same cue matches that content much better (``READING_MARGIN``
+   for the cue model; for the reading model, none matches it better at all:
+   ``RULE_READING_MARGIN``).
 3. Reading model: collect every reading of every rule-found reported cue
    (:func:`newsdesk.enrich.quotes.reading_training_candidates`),
    cross-validate by article (``--folds``) on the rules' output alone (for
@@ -144,15 +146,17 @@ def _shift_gold(gold: GoldAttribution, delta: int) -> GoldAttribution:
 #: A reading is a positive example when its overlap with a gold content is within this much of the best
 #: overlap any reading of the same cue reaches: looser readings of the cue are taught as wrong.
 READING_MARGIN = 0.25
+#: The reading model chooses among the readings of a cue the rules know attributes: only the best are positive.
+RULE_READING_MARGIN = 0.0
 
 
-def label(article: Article, candidates: Sequence[CueCandidate]) -> list[bool]:
+def label(article: Article, candidates: Sequence[CueCandidate], margin: float = READING_MARGIN) -> list[bool]:
     """Whether each candidate is a good reading of a gold content whose cue holds the candidate's cue token.
 
     Good means matching the gold content by the benchmark's rule (half of the longer
     one's words shared) and coming within :data:`READING_MARGIN` of the best reading
-    of that cue, so the model learns which boundary the annotation draws, not only
-    which words are cues.
+    of that cue (``margin``), so the model learns which boundary the annotation
+    draws, not only which words are cues.
     """
     doc, words = article.doc, Words(article.text)
     gold_sets = [words.of(g.content) for g in article.gold]
@@ -176,7 +180,7 @@ def label(article: Article, candidates: Sequence[CueCandidate]) -> list[bool]:
                 best[(cand.cue, j)] = max(best.get((cand.cue, j), 0.0), ratio)
         ratios.append(found)
     return [
-        any(ratio >= best[(cand.cue, j)] - READING_MARGIN for j, ratio in found.items())
+        any(ratio >= best[(cand.cue, j)] - margin for j, ratio in found.items())
         for cand, found in zip(candidates, ratios, strict=True)
     ]
 
@@ -184,14 +188,14 @@ def label(article: Article, candidates: Sequence[CueCandidate]) -> list[bool]:
 Rows = tuple[list[CueCandidate], list[bool], list[str], np.ndarray]
 
 
-def _rows(article: Article, candidates: list[CueCandidate]) -> Rows:
+def _rows(article: Article, candidates: list[CueCandidate], margin: float = READING_MARGIN) -> Rows:
     lemmas = [article.doc[c.cue].lemma_.lower() for c in candidates]
     vectors = context_vectors(article.doc, candidates)
     if vectors is None and not candidates:
         vectors = np.zeros((0, 3 * article.doc.tensor.shape[1]), dtype=np.float32)
     if vectors is None:
         raise ValueError(f"{article.name}: the parse has no token vectors (doc.tensor)")
-    return candidates, label(article, candidates), lemmas, vectors
+    return candidates, label(article, candidates, margin), lemmas, vectors
 
 
 def collect(articles: Sequence[Article], readings: Sequence[CueModel | None] | None = None) -> list[Rows]:
@@ -209,7 +213,10 @@ def collect(articles: Sequence[Article], readings: Sequence[CueModel | None] | N
 
 def collect_readings(articles: Sequence[Article]) -> list[Rows]:
     """Reading-model candidates (every reading of every rule-found reported cue), per article."""
-    return [_rows(article, reading_training_candidates(article.text, article.doc)) for article in articles]
+    return [
+        _rows(article, reading_training_candidates(article.text, article.doc), RULE_READING_MARGIN)
+        for article in articles
+    ]
 
 
 def fit(model: CueModel, rows: Sequence[Rows]) -> CueModel:

@@ -659,7 +659,7 @@ def _learned_attributions(
 
 
 def _candidate_content(ctx: Context, cand: CueCandidate) -> list[int]:
-    """Content token indices of a candidate, within the cue's paragraph, edge punctuation trimmed."""
+    """Content token indices of a candidate, within the cue's paragraph, edge punctuation and conjunctions trimmed."""
     doc, text = ctx.doc, ctx.text
     cue = doc[cand.cue]
     para_start = text.rfind("\n", 0, cue.idx) + 1
@@ -672,7 +672,8 @@ def _candidate_content(ctx: Context, cand: CueCandidate) -> list[int]:
     ]
     while tokens and doc[tokens[0]].is_punct and doc[tokens[0]].tag_ != "``":
         tokens.pop(0)
-    while tokens and doc[tokens[-1]].is_punct and doc[tokens[-1]].tag_ != "''":
+    # Edge punctuation, and a conjunction left dangling ('... "no one suffered injuries" and').
+    while tokens and ((doc[tokens[-1]].is_punct and doc[tokens[-1]].tag_ != "''") or doc[tokens[-1]].dep_ == "cc"):
         tokens.pop()
     return tokens
 
