@@ -287,6 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     articles = load_articles(args.train_dir, args.model, args.cache)
     folds = [[k for k in range(len(articles)) if k % args.folds == fold] for fold in range(args.folds)]
 
+    def rest(fold: int, rows: Sequence[Rows]) -> list[Rows]:
+        """The rows of the articles outside ``fold``."""
+        return [row for k, row in enumerate(rows) if k % args.folds != fold]
+
     # 1. The reading model, cross-validated on the rules' output alone.
     reading_rows = collect_readings(articles)
 
@@ -295,8 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     held_out: list[CueModel | None] = [None] * len(articles)
     reading_totals = {kind: [0] * 5 for kind in ("rules", "re-read")}
-    for held in folds:
-        reader = fit(new_reader(), [reading_rows[k] for k in range(len(articles)) if k not in set(held)])
+    for fold, held in enumerate(folds):
+        reader = fit(new_reader(), rest(fold, reading_rows))
         for k in held:
             held_out[k] = reader
             for kind, model in (("rules", None), ("re-read", reader)):
@@ -319,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     totals = {t: [0] * 5 for t in [*THRESHOLDS, 1.0]}
     for fold, held in enumerate(folds):
-        model = fit(new_model(), [rows[k] for k in range(len(articles)) if k not in set(held)])
+        model = fit(new_model(), rest(fold, rows))
         for t, counts in sweep(model, [articles[k] for k in held], [held_out[k] for k in held]).items():
             totals[t] = [a + b for a, b in zip(totals[t], counts, strict=True)]
         logger.info("fold %d done", fold + 1)

@@ -11,8 +11,9 @@ single marks. The scanner works on raw text (no parse needed):
 2. An open quote closes at the first mark of a compatible kind that can end
    a word. A straight mark after a space opens a nested quote instead.
 3. A quote still open at the end of a paragraph continues in the next
-   paragraph if that one starts with an opening mark (the newsroom
-   convention for multi-paragraph quotes); otherwise it ends there.
+   paragraph if that one starts with an opening mark of the same kind (the
+   newsroom convention for multi-paragraph quotes; a stray straight mark
+   does not run into a curly quote); otherwise it ends there.
 4. A comma before the closing mark stands in for the speaker's full stop and
    is left out of the passage.
 """

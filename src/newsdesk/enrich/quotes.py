@@ -195,19 +195,14 @@ def cue_training_candidates(
     Returns:
         The rule-based attributions and the candidates.
     """
-    ctx = Context(text, doc, (), None)
-    found, in_quote = _rule_attributions(ctx)
-    if readings is not None:
-        found = choose_readings(ctx, found, readings)
+    ctx, found, in_quote = _read_rules(text, doc, readings)
     blocked, _ = _blocked_tokens(ctx, in_quote, found)
     return found, cue_candidates(doc, blocked=blocked, sentence_features=_sentence_features(ctx, in_quote, found))
 
 
 def rule_attributions(text: str, doc: Doc, readings: CueModel | None = None) -> list[Attribution]:
     """The rules' attributions, their contents re-read by ``readings`` when given (for training)."""
-    ctx = Context(text, doc, (), None)
-    found, _ = _rule_attributions(ctx)
-    return found if readings is None else choose_readings(ctx, found, readings)
+    return _read_rules(text, doc, readings)[1]
 
 
 def reading_training_candidates(text: str, doc: Doc) -> list[CueCandidate]:
@@ -236,11 +231,15 @@ def ranked_learned_attributions(
         The rule-based attributions, and ``(score, attribution)`` pairs in
         decreasing score order.
     """
+    ctx, found, in_quote = _read_rules(text, doc, readings)
+    return found, _learned_attributions(ctx, in_quote, found, model, threshold=0.0)
+
+
+def _read_rules(text: str, doc: Doc, readings: CueModel | None) -> tuple[Context, list[Attribution], list[bool]]:
+    """The rules' attributions (re-read by ``readings`` when given), with their context and quoted-token flags."""
     ctx = Context(text, doc, (), None)
     found, in_quote = _rule_attributions(ctx)
-    if readings is not None:
-        found = choose_readings(ctx, found, readings)
-    return found, _learned_attributions(ctx, in_quote, found, model, threshold=0.0)
+    return ctx, found if readings is None else choose_readings(ctx, found, readings), in_quote
 
 
 def _rule_attributions(ctx: Context) -> tuple[list[Attribution], list[bool]]:
@@ -609,11 +608,11 @@ def choose_readings(ctx: Context, found: Sequence[Attribution], model: CueModel)
     for k, group in groups:
         mine = scores[position : position + len(group)]
         position += len(group)
-        att = found[k]
-        speaker = {t.i for t in ctx.tokens_in(*att.speaker_span)} if att.speaker_span else set()
         best = max(range(len(group)), key=mine.__getitem__)
         if best == 0:
             continue
+        att = found[k]
+        speaker = {t.i for t in ctx.tokens_in(*att.speaker_span)} if att.speaker_span else set()
         tokens = _candidate_content(ctx, group[best])
         # A content never holds its own speaker ("..., confirmed the spokesman, Ivan Petrov": not the object).
         if not tokens or any(owner[i] not in {-1, k} or i in speaker for i in tokens):
