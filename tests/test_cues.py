@@ -97,3 +97,13 @@ def test_choose_readings_switches_to_a_better_reading_and_never_drops(nlp: Langu
     [other] = choose_readings(ctx, found, _reader({"other": 3.0, "rule": -3.0}, 0.5))
     assert other.segments != found[0].segments and other.cue_span == found[0].cue_span
     assert choose_readings(ctx, found, _reader({"rule": -3.0, "other": -6.0}, 0.5)) == found
+
+
+def test_a_new_reading_never_takes_the_addressee_or_the_speaker(nlp: Language) -> None:
+    text = "The minister told her on Monday that the plan was dead, confirmed the spokesman, Ivo Horvat."
+    doc = nlp(text)
+    ctx = Context(text, doc, (), None)
+    found = find_attributions(text, doc, cues=False)
+    for att in choose_readings(ctx, found, _reader({"other": 3.0, "rule": -3.0}, 0.5)):
+        content = " ".join(text[s:e] for s, e in att.segments)
+        assert not {"her", "Monday", "Horvat"} & set(content.split()), content

@@ -582,6 +582,10 @@ def rule_reading_groups(ctx: Context, found: Sequence[Attribution]) -> list[tupl
     return list(zip(keys, reading_candidates(ctx.doc, readings), strict=True))
 
 
+#: Dependents of a cue that sit between it and its content without being part of it.
+_LEFT_OUT_DEPS = frozenset({"dobj", "dative", "iobj", "prep", "npadvmod", "advmod"})
+
+
 def choose_readings(ctx: Context, found: Sequence[Attribution], model: CueModel) -> list[Attribution]:
     """Let the reading model re-read the content of each reported attribution the rules found.
 
@@ -612,10 +616,16 @@ def choose_readings(ctx: Context, found: Sequence[Attribution], model: CueModel)
         if best == 0:
             continue
         att = found[k]
-        speaker = {t.i for t in ctx.tokens_in(*att.speaker_span)} if att.speaker_span else set()
+        # Never the attribution's own speaker ("..., confirmed the spokesman, Ivan Petrov": not the object),
+        # nor the cue's addressee or adjunct the rules left between it and the content ("told *her* that",
+        # "said *on Sunday* that").
+        left_out = {t.i for t in ctx.tokens_in(*att.speaker_span)} if att.speaker_span else set()
+        cue, first = ctx.doc[group[0].cue], group[0].pieces[0][0]
+        for child in cue.rights:
+            if child.right_edge.i < first and child.dep_ in _LEFT_OUT_DEPS:
+                left_out.update(range(child.left_edge.i, child.right_edge.i + 1))
         tokens = _candidate_content(ctx, group[best])
-        # A content never holds its own speaker ("..., confirmed the spokesman, Ivan Petrov": not the object).
-        if not tokens or any(owner[i] not in {-1, k} or i in speaker for i in tokens):
+        if not tokens or any(owner[i] not in {-1, k} or i in left_out for i in tokens):
             continue
         for i, o in enumerate(owner):
             if o == k and i != group[best].cue:
