@@ -72,6 +72,11 @@ def test_reading_candidates_put_the_rules_reading_first(nlp: Language) -> None:
     assert others and all(c.cue == said and "other" in c.features for c in others)
     assert any(f.startswith("rel=") for c in others for f in c.features)
 
+    def words(pieces: tuple[tuple[int, int], ...]) -> set[int]:
+        return {j for a, b in pieces for j in range(a, b) if not doc[j].is_punct}
+
+    assert all(words(c.pieces) != words(rule) for c in others)  # the same words are the rules' reading
+
 
 def _reader(weights: dict[str, float], threshold: float) -> CueModel:
     return CueModel.from_dict(

@@ -181,10 +181,11 @@ def reading_candidates(
         shared += _neighbour_features(tok, lemma)
         own = (*shared, "rule", f"rl={lemma}", *_content_features(doc, tok, lemma, "rule", pieces, head))
         group = [CueCandidate(cue, "rule", pieces, head, holder, own)]
+        words = {j for j in mine if not doc[j].is_punct}
         for cand in others.get(cue, []):
             theirs = {j for a, b in cand.pieces for j in range(a, b)}
-            if theirs == mine:
-                continue
+            if {j for j in theirs if not doc[j].is_punct} == words:
+                continue  # the same words: the rules' reading, with its quote marks, stands
             relation = (
                 "inside" if theirs < mine else "around" if theirs > mine else "overlap" if theirs & mine else "apart"
             )
