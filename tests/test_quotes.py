@@ -8,7 +8,9 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Span
 
+from newsdesk.enrich.context import Context
 from newsdesk.enrich.nlp import StrayNames
+from newsdesk.enrich.quote_marks import scan_passages
 from newsdesk.enrich.quotes import extract_quotes, find_attributions
 from newsdesk.model import Mention, Quote, content_id
 
@@ -492,3 +494,11 @@ def test_a_quote_signed_with_a_dash_is_that_persons_and_ends_there(quotes: Extra
     assert first.text.startswith("It is far too expensive") and first.speaker == "Marta Kowalczyk"
     assert second.text.startswith("My children") and second.speaker == "José Ángel Ruiz"
     assert first.cue == second.cue == "―"
+
+
+def test_a_content_that_opens_a_curly_quote_takes_its_closing_mark(nlp: Language) -> None:
+    text = "She called the plan “a disaster,” and left the room."
+    ctx = Context(text, nlp(text), (), None)
+    ctx.set_quoted(scan_passages(text))
+    start, end = text.index("the plan"), text.index("disaster") + len("disaster")
+    assert text[start : ctx.close_quote(start, end)] == "the plan “a disaster,”"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -65,6 +66,9 @@ def make_attribution(
         cue=cue or cue_text(cue_tok),
         cue_span=(cue_tok.idx, cue_tok.idx + len(cue_tok)),
     )
+
+
+_CLOSING_AFTER_RE = re.compile(r"[.,!?]?[”»]")
 
 
 class Context:
@@ -139,11 +143,18 @@ class Context:
         """End of content ``[start, end)`` stretched to the closing mark of a quote it opens.
 
         A parse can cut a clause inside a quoted phrase ("called the test "a
-        clear violation| and in flagrant disregard""); the quote goes on to its mark.
+        clear violation| and in flagrant disregard""); the quote goes on to its
+        mark, which is taken too when the content would otherwise leave a curly
+        quote or a guillemet open.
         """
         i = bisect.bisect_right(self.quoted_starts, end - 1) - 1
         if i >= 0 and start < self.quoted_ranges[i][0] and end < self.quoted_ranges[i][1]:
-            return self.quoted_ranges[i][1]
+            end = self.quoted_ranges[i][1]
+        content = self.text[start:end]
+        if sum(content.count(m) for m in "“«") > sum(content.count(m) for m in "”»"):
+            closing = _CLOSING_AFTER_RE.match(self.text, end)
+            if closing:
+                return closing.end()
         return end
 
     def mention_at(self, start: int, end: int) -> tuple[int, int, str, str] | None:

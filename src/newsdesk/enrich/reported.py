@@ -6,8 +6,6 @@ the cue interrupts or follows, trimmed of the writer's trailing asides.
 
 from __future__ import annotations
 
-import re
-
 from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Token
 
@@ -22,8 +20,6 @@ from newsdesk.enrich.lexicon import (
     is_cue,
 )
 from newsdesk.enrich.speakers import describe, inverted_speaker, name_after, name_after_comma, speaker_of, subject_token
-
-_CLOSING_AFTER_RE = re.compile(r"[.,!?]?[”»]")
 
 
 def reported_speech(ctx: Context, in_quote: list[bool]) -> list[Attribution]:
@@ -217,14 +213,7 @@ def make_reported(
     if subject is not None and any(t.i == subject.i for t in flat):
         return None
     segments = [(run[0].idx, run[-1].idx + len(run[-1])) for run in runs]
-    start, end = segments[-1]
-    end = ctx.close_quote(start, end)
-    segments[-1] = (start, end)
-    content = text[start:end]
-    if sum(content.count(m) for m in "“«") > sum(content.count(m) for m in "”»"):
-        closing = _CLOSING_AFTER_RE.match(text, end)
-        if closing:
-            segments[-1] = (start, closing.end())
+    segments[-1] = (segments[-1][0], ctx.close_quote(*segments[-1]))
     return make_attribution(segments, direct=False, speaker=speaker, cue_tok=cue_tok, cue=cue or "")
 
 
