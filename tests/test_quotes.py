@@ -416,31 +416,32 @@ def test_a_role_named_earlier_inside_its_phrase_a_question_quote_and_a_colon_sen
     assert found["I did not take bribe from anyone. All my life I worked with my hands."] == "Kalogeropoulos"
 
 
-def test_his_lawyer_is_described_not_resolved_to_the_last_person_named(nlp: Language) -> None:
-    text = (
-        "Police arrested Tomas Varga, son of the former minister Henrik Varga. "
-        "But his lawyer assures that he never was detained."
-    )
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param(
+            "Police arrested Tomas Varga, son of the former minister Henrik Varga. "
+            "But his lawyer assures that he never was detained.",
+            "his lawyer",
+            id="his-lawyer-is-described-not-resolved-to-the-last-person-named",
+        ),
+        pytest.param(
+            "The plane landed at noon. Questioned, the spokesman of the company, R. Hadiwinata, insisted that "
+            '"no one suffered serious injuries".',
+            "R. Hadiwinata",
+            id="a-first-word-tagged-as-a-name-gives-way-to-the-person-in-apposition",
+        ),
+        pytest.param(
+            "The founder broke his silence. “Nobody,” continued Petkov-father in the statement, “ever told me that "
+            "some door was locked.”",
+            "Petkov-father",
+            id="a-subject-the-parser-reads-into-the-quote-does-not-hide-the-speaker-after-it",
+        ),
+    ],
+)
+def test_the_one_speaker_of_a_sentence(nlp: Language, text: str, speaker: str) -> None:
     [attribution] = find_attributions(text, nlp(text), cues=False)
-    assert attribution.speaker == "his lawyer"
-
-
-def test_a_first_word_tagged_as_a_name_gives_way_to_the_person_in_apposition(nlp: Language) -> None:
-    text = (
-        "The plane landed at noon. Questioned, the spokesman of the company, R. Hadiwinata, insisted that "
-        '"no one suffered serious injuries".'
-    )
-    [attribution] = find_attributions(text, nlp(text), cues=False)
-    assert attribution.speaker == "R. Hadiwinata"
-
-
-def test_a_subject_the_parser_reads_into_the_quote_does_not_hide_the_speaker_after_it(nlp: Language) -> None:
-    text = (
-        "The founder broke his silence. “Nobody,” continued Petkov-father in the statement, “ever told me that "
-        "some door was locked.”"
-    )
-    [attribution] = find_attributions(text, nlp(text), cues=False)
-    assert attribution.speaker == "Petkov-father"
+    assert attribution.speaker == speaker
 
 
 def test_appositive_and_another_sources_according_to_close_no_reported_content(nlp: Language) -> None:

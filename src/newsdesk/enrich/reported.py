@@ -72,7 +72,8 @@ def _complement_clause(ctx: Context, verb: Token, in_quote: list[bool]) -> Attri
         # "Though the transition was smooth, he said, replacing her would be harder": a clause the
         # parser hung under the cue before its subject still belongs to the statement.
         subject = subject_token(verb)
-        openers = [c for c in verb.children if c.dep_ in {"advcl", "ccomp"} and subject is not None and c.i < subject.i]
+        subject_at = subject.i if subject is not None else -1
+        openers = [c for c in verb.children if c.dep_ in {"advcl", "ccomp"} and c.i < subject_at]
         tokens = [t for t in comp.subtree if not _in_subtree(t, verb) or any(_in_subtree(t, c) for c in openers)]
     else:
         tokens = _clause_tokens(comp)
