@@ -78,7 +78,7 @@ logger = logging.getLogger(__name__)
 _EDGE_STRIP = " \t\n,;:.!?\"'“”‘’«»„‟‚‛‹›()[]—–-`"
 
 _BREAK_RE = re.compile(r"\n\s*")
-#: A quote signed after its closing mark, to the end of its paragraph: '“...” ― Sonya Herridge'.
+#: A quote signed after its closing mark, to the end of its paragraph: '“...” ― Marta Kowalczyk'.
 _SIGNATURE_RE = re.compile(
     r"[\s,.!?]*[\"”’»]?[^\S\n]*([―—–])[^\S\n]*((?=[^\W\d_])[\w.'’-]+(?:[^\S\n]+[\w.'’-]+){0,3})[^\S\n.]*\.?[^\S\n]*(?:\n|$)"
 )
@@ -432,7 +432,7 @@ def _attribute_passage(
 
 
 def _signature(text: str, end: int) -> re.Match[str] | None:
-    """The name a quote ending at ``end`` is signed with ('“...” ― Sonya Herridge'), if any.
+    """The name a quote ending at ``end`` is signed with ('“...” ― Marta Kowalczyk'), if any.
 
     Every word of the name is capitalised and nothing but the name follows in the paragraph.
     """
@@ -466,7 +466,7 @@ def _continues(text: str, previous: Attribution, open_at: int) -> bool:
     paragraph, or a later sentence of the same paragraph (``"A," she said. "B."``)."""
     gap = text[previous.end : open_at]
     if _signature(gap, 0) is not None:
-        return False  # the quote before was signed: '“...” ― Sonya Herridge'
+        return False  # the quote before was signed: '“...” ― Marta Kowalczyk'
     breaks = len(_BREAK_RE.findall(gap))
     if breaks == 0:
         return gap.rstrip()[-1:] in {"", ".", "!", "?"}
