@@ -181,13 +181,61 @@ class Comparison:
 
 
 @dataclass(slots=True, kw_only=True)
+class DisputeSide:
+    """One side of a dispute: the claims that hold it, their holders and the outlets reporting them."""
+
+    claims: list[ClaimRef]
+    holders: list[str]
+    outlets: list[str]
+
+
+@dataclass(slots=True, kw_only=True)
+class Dispute:
+    """One question the sources of a story answer differently, read as a unit.
+
+    The contradiction pairs that concern one question are grouped into one
+    dispute; its claims are split into two sides (``sides[0]`` and
+    ``sides[1]``). ``first_seen`` and ``last_seen`` are the earliest and latest
+    publication dates (ISO) of the articles reporting it, when known.
+    """
+
+    id: str
+    about: str
+    explanation: str
+    score: float
+    sides: list[DisputeSide]
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+Stance = Literal["supports", "disputes", "discusses", "unrelated"]
+
+
+@dataclass(slots=True, kw_only=True)
+class ArticleStance:
+    """An article's stance toward its story's lead claim, from the learned stance model."""
+
+    article: str
+    stance: Stance
+    score: float
+    """The model's probability of ``stance``."""
+
+
+@dataclass(slots=True, kw_only=True)
 class Story:
-    """A group of articles that tell the same story."""
+    """A group of articles that tell the same story.
+
+    ``lead_claim`` is the statement the article stances are measured against
+    (the title of the story's first article).
+    """
 
     id: str
     title: str
     articles: list[str]
     comparisons: list[Comparison] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+    lead_claim: str | None = None
+    stances: list[ArticleStance] = field(default_factory=list)
 
     @property
     def contradictions(self) -> list[Comparison]:
