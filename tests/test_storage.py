@@ -20,9 +20,12 @@ from newsdesk.errors import (
 )
 from newsdesk.model import (
     Article,
+    ArticleStance,
     Claim,
     ClaimRef,
     Comparison,
+    Dispute,
+    DisputeSide,
     Entity,
     Mention,
     Problem,
@@ -160,6 +163,37 @@ def make_analysis(
                     a=ClaimRef(article=flood.id, text="rain", holder=None),
                     b=ClaimRef(article=flood.id, text="rain", holder=None),
                 ),
+            ],
+            disputes=[
+                Dispute(
+                    id="d-reopening",
+                    about="when the bridge reopens",
+                    explanation="Ana Núñez says Friday; Evening News reports Wednesday",
+                    score=0.8125,
+                    sides=[
+                        DisputeSide(
+                            claims=[
+                                ClaimRef(article=flood.id, text="closed until Friday", holder="Ana Núñez"),
+                                ClaimRef(article=flood.id, text="stays shut “all week” 📰", holder="Ana Núñez"),
+                            ],
+                            holders=["Ana Núñez"],
+                            outlets=["Daily Post"],
+                        ),
+                        DisputeSide(
+                            claims=[ClaimRef(article=bridge.id, text="reopened on Wednesday", holder=None)],
+                            holders=[],
+                            outlets=["Evening News", '["not", "json"]'],
+                        ),
+                    ],
+                    first_seen="2024-03-04",
+                    last_seen="2024-03-06T09:30",
+                ),
+                Dispute(id="d-empty", about="", explanation="", score=0.0, sides=[]),
+            ],
+            lead_claim="The river bridge reopened on Wednesday",
+            stances=[
+                ArticleStance(article=bridge.id, stance="supports", score=0.93),
+                ArticleStance(article=flood.id, stance="disputes", score=0.71875),
             ],
         ),
         Story(id="s-budget", title="Budget", articles=[budget.id]),
@@ -320,6 +354,21 @@ def test_save_analysis_round_trips(filled: Store) -> None:
     assert filled.quotes("a-unknown") == []
 
 
+def test_disputes_lead_claim_and_stances_round_trip(filled: Store) -> None:
+    story = make_analysis()[3][0]
+    loaded = filled.get_story("s-bridge")
+    assert loaded.disputes == story.disputes
+    assert [len(side.claims) for side in loaded.disputes[0].sides] == [2, 1]
+    assert loaded.disputes[0].sides[1].outlets == ["Evening News", '["not", "json"]']
+    assert loaded.disputes[1].sides == [] and loaded.disputes[1].first_seen is None
+    assert loaded.lead_claim == "The river bridge reopened on Wednesday"
+    assert loaded.stances == story.stances
+    budget = filled.get_story("s-budget")
+    assert (budget.disputes, budget.lead_claim, budget.stances) == ([], None, [])
+    filled.stories()[0].disputes[0].sides[0].claims.clear()
+    assert filled.get_story("s-bridge").disputes == story.disputes
+
+
 def test_save_analysis_replaces_all_derived_data(filled: Store) -> None:
     entities, _, _, stories = make_analysis()
     filled.save_analysis(entities=entities[:1], quotes=[], claims=[], stories=[stories[1]])
@@ -370,6 +419,26 @@ def _bad_relation(analysis: tuple[list[Entity], list[Quote], list[Claim], list[S
     analysis[3][0].comparisons[0].relation = "maybe"  # type: ignore[assignment]
 
 
+def _bad_dispute_claim(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[3][0].disputes[0].sides[1].claims[0].article = "a-not-stored"
+
+
+def _duplicate_dispute(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[3][0].disputes[1].id = analysis[3][0].disputes[0].id
+
+
+def _bad_stance_article(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[3][0].stances[0].article = "a-not-stored"
+
+
+def _bad_stance(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[3][0].stances[0].stance = "agrees"  # type: ignore[assignment]
+
+
+def _duplicate_stance(analysis: tuple[list[Entity], list[Quote], list[Claim], list[Story]]) -> None:
+    analysis[3][0].stances[1].article = analysis[3][0].stances[0].article
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
@@ -381,6 +450,11 @@ def _bad_relation(analysis: tuple[list[Entity], list[Quote], list[Claim], list[S
         _duplicate_claim,
         _bad_kind,
         _bad_relation,
+        _bad_dispute_claim,
+        _duplicate_dispute,
+        _bad_stance_article,
+        _bad_stance,
+        _duplicate_stance,
     ],
 )
 def test_rejected_analysis_keeps_the_previous_one(filled: Store, spoil: object) -> None:
@@ -719,3 +793,33 @@ def test_a_version_4_database_gains_quote_scores(tmp_path: Path) -> None:
         assert store.quotes() == []
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(quotes)")}
     assert "score" in columns
+
+
+def test_a_version_5_database_gains_disputes_and_stances(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, MIGRATIONS[:5])
+    conn.execute(sqlite_module.INSERT_ARTICLE, sqlite_module._article_row(FLOOD, "2024-01-01T00:00:00+00:00"))
+    conn.execute("INSERT INTO stories (id, title) VALUES ('s-old', 'Old story')")
+    conn.execute("INSERT INTO story_articles (story_id, article_id, position) VALUES ('s-old', ?, 0)", (FLOOD.id,))
+    conn.close()
+    with SQLiteStore(path) as store:
+        assert store.stories() == [Story(id="s-old", title="Old story", articles=[FLOOD.id])]
+        store.add_articles(ARTICLES)
+        save(store, make_analysis())
+        assert store.stories() == make_analysis()[3]
+        tables = {row[0] for row in store._connection().execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    assert {"disputes", "dispute_sides", "dispute_claims", "article_stances"} <= tables
+
+
+def test_sqlite_replacing_an_analysis_leaves_no_dispute_rows(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "n.db") as store:
+        store.add_articles(ARTICLES)
+        save(store, make_analysis())
+        conn = store._connection()
+        counts = _row_counts(conn)
+        assert (counts["disputes"], counts["dispute_sides"], counts["dispute_claims"]) == (2, 2, 3)
+        assert counts["article_stances"] == 2
+        store.save_analysis(entities=[], quotes=[], claims=[], stories=[])
+        counts = _row_counts(conn)
+    assert counts["disputes"] == counts["dispute_sides"] == counts["dispute_claims"] == counts["article_stances"] == 0

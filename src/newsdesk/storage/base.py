@@ -11,9 +11,11 @@ The contract shared by all stores:
    is already stored changes nothing, so ingest is idempotent.
 2. Lists come back in insertion order.
 3. Derived data (entities with their mentions, quotes, claims, stories with
-   their membership and comparisons) is replaced as a whole by
-   :meth:`Store.save_analysis`, atomically: either the new analysis is stored
-   or the previous one is kept. Every article id it refers to must be stored.
+   their membership, comparisons, disputes, lead claim and article stances)
+   is replaced as a whole by :meth:`Store.save_analysis`, atomically: either
+   the new analysis is stored or the previous one is kept. Every article id
+   it refers to must be stored; within a story, dispute ids and the articles
+   of its stances are unique.
 4. Returned objects are fresh copies; mutating them never changes the store.
 """
 
@@ -172,7 +174,7 @@ class Store(Protocol):
         ...
 
     def stories(self) -> list[Story]:
-        """Return all stories, with their articles and comparisons."""
+        """Return all stories, with their articles, comparisons, disputes, lead claim and stances."""
         ...
 
     def get_story(self, story_id: str) -> Story:

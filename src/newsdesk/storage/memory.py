@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Self, TypeVar, get_args
 
 from newsdesk.errors import NotFoundError, StorageError
-from newsdesk.model import Article, Claim, Entity, EntityKind, Problem, Quote, Relation, Story
+from newsdesk.model import Article, Claim, Entity, EntityKind, Problem, Quote, Relation, Stance, Story
 from newsdesk.storage.base import (
     SNIPPET_ELLIPSIS,
     SNIPPET_END,
@@ -37,6 +37,7 @@ T = TypeVar("T")
 _TOKEN = re.compile(r"\w+")
 _ENTITY_KINDS = frozenset(get_args(EntityKind))
 _RELATIONS = frozenset(get_args(Relation))
+_STANCES = frozenset(get_args(Stance))
 MEMORY_PATH = ":memory:"
 
 
@@ -199,6 +200,21 @@ class MemoryStore:
                     )
                 for side in (comparison.a, comparison.b):
                     _require(articles, side.article, "the article of a comparison in story " + repr(story.id))
+            self._check_disputes_and_stances(story, articles)
+
+    @staticmethod
+    def _check_disputes_and_stances(story: Story, articles: set[str]) -> None:
+        """Apply the schema's constraints on a story's disputes and article stances."""
+        _unique(f"disputes of story {story.id!r}", (d.id for d in story.disputes))
+        for dispute in story.disputes:
+            for side in dispute.sides:
+                for ref in side.claims:
+                    _require(articles, ref.article, f"the article of a claim of dispute {dispute.id!r}")
+        _unique(f"stances of story {story.id!r}", (s.article for s in story.stances))
+        for stance in story.stances:
+            if stance.stance not in _STANCES:
+                raise StorageError(f"{MEMORY_PATH}: rejected, nothing was written: stance {stance.stance!r}")
+            _require(articles, stance.article, "the article of a stance in story " + repr(story.id))
 
     def save_analysis(
         self,

@@ -214,6 +214,62 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE quotes ADD COLUMN score REAL;
         """,
     ),
+    Migration(
+        6,
+        "story disputes with their sides, lead claims and article stances",
+        """
+        -- NULL for stories analysed before stances existed
+        ALTER TABLE stories ADD COLUMN lead_claim TEXT;
+
+        CREATE TABLE disputes (
+            story_id    TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            position    INTEGER NOT NULL,
+            id          TEXT NOT NULL,
+            about       TEXT NOT NULL,
+            explanation TEXT NOT NULL,
+            score       REAL NOT NULL,
+            first_seen  TEXT,
+            last_seen   TEXT,
+            PRIMARY KEY (story_id, position),
+            UNIQUE (story_id, id)
+        );
+
+        CREATE TABLE dispute_sides (
+            story_id TEXT NOT NULL,
+            dispute  INTEGER NOT NULL,   -- disputes.position
+            side     INTEGER NOT NULL,   -- 0 is side A, 1 is side B
+            holders  TEXT NOT NULL,      -- JSON array of strings
+            outlets  TEXT NOT NULL,      -- JSON array of strings
+            PRIMARY KEY (story_id, dispute, side),
+            FOREIGN KEY (story_id, dispute) REFERENCES disputes(story_id, position) ON DELETE CASCADE
+        );
+
+        CREATE TABLE dispute_claims (
+            story_id   TEXT NOT NULL,
+            dispute    INTEGER NOT NULL,
+            side       INTEGER NOT NULL,
+            position   INTEGER NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            text       TEXT NOT NULL,
+            holder     TEXT,
+            PRIMARY KEY (story_id, dispute, side, position),
+            FOREIGN KEY (story_id, dispute, side)
+                REFERENCES dispute_sides(story_id, dispute, side) ON DELETE CASCADE
+        );
+        CREATE INDEX dispute_claims_article ON dispute_claims(article_id);
+
+        CREATE TABLE article_stances (
+            story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            stance     TEXT NOT NULL CHECK (stance IN ('supports', 'disputes', 'discusses', 'unrelated')),
+            score      REAL NOT NULL,
+            PRIMARY KEY (story_id, position),
+            UNIQUE (story_id, article_id)
+        );
+        CREATE INDEX article_stances_article ON article_stances(article_id);
+        """,
+    ),
 ]
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

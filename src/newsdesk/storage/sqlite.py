@@ -41,9 +41,12 @@ from newsdesk.errors import (
 )
 from newsdesk.model import (
     Article,
+    ArticleStance,
     Claim,
     ClaimRef,
     Comparison,
+    Dispute,
+    DisputeSide,
     Entity,
     Mention,
     Problem,
@@ -72,7 +75,8 @@ Row = tuple[Any, ...]
 
 # --- row mapping -----------------------------------------------------------------
 # Each model class is stored flat; lists that are only ever read whole
-# (paragraphs, removed) are JSON columns, lists that are queried get a table.
+# (paragraphs, removed, a dispute side's holders and outlets) are JSON columns,
+# lists that are queried or point at articles get a table.
 
 
 def _insert(table: str, columns: Sequence[str], *, or_ignore: bool = False) -> str:
@@ -101,7 +105,7 @@ INSERT_QUOTE = _insert(
     ("id", "article_id", "speaker", "speaker_entity", "cue", "text", "direct", "start", "end", "date", "score"),
 )
 INSERT_CLAIM = _insert("claims", ("id", "article_id", "text", "holder", "start", "end", "quote_id", "negated", "date"))
-INSERT_STORY = _insert("stories", ("id", "title"))
+INSERT_STORY = _insert("stories", ("id", "title", "lead_claim"))
 INSERT_MEMBERSHIP = _insert("story_articles", ("story_id", "article_id", "position"))
 INSERT_COMPARISON = _insert(
     "comparisons",
@@ -110,6 +114,14 @@ INSERT_COMPARISON = _insert(
         "a_article", "a_text", "a_holder", "b_article", "b_text", "b_holder",
     ),
 )  # fmt: skip
+INSERT_DISPUTE = _insert(
+    "disputes", ("story_id", "position", "id", "about", "explanation", "score", "first_seen", "last_seen")
+)
+INSERT_DISPUTE_SIDE = _insert("dispute_sides", ("story_id", "dispute", "side", "holders", "outlets"))
+INSERT_DISPUTE_CLAIM = _insert(
+    "dispute_claims", ("story_id", "dispute", "side", "position", "article_id", "text", "holder")
+)
+INSERT_STANCE = _insert("article_stances", ("story_id", "position", "article_id", "stance", "score"))
 INSERT_RUN = _insert("runs", ("command", "inputs", "added", "recorded_at"))
 INSERT_PROBLEM = _insert("run_problems", ("run_id", "position", "path", "reason"))
 FEED_STATE_COLUMNS = "url, title, etag, last_modified, last_polled"
@@ -121,7 +133,19 @@ UPSERT_FEED_STATE = (
 )
 INSERT_SEEN = _insert("seen_items", ("feed", "item_id", "seen_at"), or_ignore=True)
 # Children first, so foreign keys never point at a deleted row mid-transaction.
-DERIVED_TABLES = ("comparisons", "story_articles", "stories", "claims", "quotes", "mentions", "entities")
+DERIVED_TABLES = (
+    "dispute_claims",
+    "dispute_sides",
+    "disputes",
+    "article_stances",
+    "comparisons",
+    "story_articles",
+    "stories",
+    "claims",
+    "quotes",
+    "mentions",
+    "entities",
+)
 
 
 def _to_json(value: object) -> str:
@@ -229,7 +253,7 @@ def _claim_from_row(row: sqlite3.Row) -> Claim:
 
 
 def _story_rows(stories: Sequence[Story]) -> Iterator[Row]:
-    return ((s.id, s.title) for s in stories)
+    return ((s.id, s.title, s.lead_claim) for s in stories)
 
 
 def _membership_rows(stories: Sequence[Story]) -> Iterator[Row]:
@@ -268,6 +292,70 @@ def _comparison_from_row(row: sqlite3.Row) -> Comparison:
         a=ClaimRef(article=row["a_article"], text=row["a_text"], holder=row["a_holder"]),
         b=ClaimRef(article=row["b_article"], text=row["b_text"], holder=row["b_holder"]),
     )
+
+
+def _dispute_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, d in enumerate(story.disputes):
+            yield (story.id, position, d.id, d.about, d.explanation, float(d.score), d.first_seen, d.last_seen)
+
+
+def _dispute_side_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, dispute in enumerate(story.disputes):
+            for index, side in enumerate(dispute.sides):
+                yield (story.id, position, index, _to_json(side.holders), _to_json(side.outlets))
+
+
+def _dispute_claim_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, dispute in enumerate(story.disputes):
+            for index, side in enumerate(dispute.sides):
+                for order, ref in enumerate(side.claims):
+                    yield (story.id, position, index, order, ref.article, ref.text, ref.holder)
+
+
+def _stance_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, s in enumerate(story.stances):
+            yield (story.id, position, s.article, s.stance, float(s.score))
+
+
+def _disputes_from_rows(
+    dispute_rows: Sequence[sqlite3.Row], side_rows: Sequence[sqlite3.Row], claim_rows: Sequence[sqlite3.Row]
+) -> dict[str, list[Dispute]]:
+    """Reassemble disputes (story id -> disputes in saved order) from their three tables, each read in key order."""
+    claims: dict[tuple[str, int, int], list[ClaimRef]] = {}
+    for row in claim_rows:
+        key = (row["story_id"], row["dispute"], row["side"])
+        claims.setdefault(key, []).append(ClaimRef(article=row["article_id"], text=row["text"], holder=row["holder"]))
+    sides: dict[tuple[str, int], list[DisputeSide]] = {}
+    for row in side_rows:
+        sides.setdefault((row["story_id"], row["dispute"]), []).append(
+            DisputeSide(
+                claims=claims.get((row["story_id"], row["dispute"], row["side"]), []),
+                holders=json.loads(row["holders"]),
+                outlets=json.loads(row["outlets"]),
+            )
+        )
+    disputes: dict[str, list[Dispute]] = {}
+    for row in dispute_rows:
+        disputes.setdefault(row["story_id"], []).append(
+            Dispute(
+                id=row["id"],
+                about=row["about"],
+                explanation=row["explanation"],
+                score=row["score"],
+                sides=sides.get((row["story_id"], row["position"]), []),
+                first_seen=row["first_seen"],
+                last_seen=row["last_seen"],
+            )
+        )
+    return disputes
+
+
+def _stance_from_row(row: sqlite3.Row) -> ArticleStance:
+    return ArticleStance(article=row["article_id"], stance=row["stance"], score=row["score"])
 
 
 def _feed_state_from_row(row: sqlite3.Row) -> FeedState:
@@ -560,6 +648,10 @@ class SQLiteStore:
             conn.executemany(INSERT_STORY, _story_rows(stories))
             conn.executemany(INSERT_MEMBERSHIP, _membership_rows(stories))
             conn.executemany(INSERT_COMPARISON, _comparison_rows(stories))
+            conn.executemany(INSERT_DISPUTE, _dispute_rows(stories))
+            conn.executemany(INSERT_DISPUTE_SIDE, _dispute_side_rows(stories))
+            conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(stories))
+            conn.executemany(INSERT_STANCE, _stance_rows(stories))
         logger.info(
             "%s: saved %d entities, %d quotes, %d claims, %d stories",
             self.path,
@@ -605,7 +697,9 @@ class SQLiteStore:
         only_story = "" if story_id is None else "WHERE id = ?"
         only_parts = "" if story_id is None else "WHERE story_id = ?"
         with self._transaction("BEGIN") as conn:
-            story_rows = conn.execute(f"SELECT id, title FROM stories {only_story} ORDER BY rowid", params).fetchall()
+            story_rows = conn.execute(
+                f"SELECT id, title, lead_claim FROM stories {only_story} ORDER BY rowid", params
+            ).fetchall()
             member_rows = conn.execute(
                 f"SELECT story_id, article_id FROM story_articles {only_parts} ORDER BY story_id, position",
                 params,
@@ -613,24 +707,43 @@ class SQLiteStore:
             comparison_rows = conn.execute(
                 f"SELECT * FROM comparisons {only_parts} ORDER BY story_id, position", params
             ).fetchall()
+            dispute_rows = conn.execute(
+                f"SELECT * FROM disputes {only_parts} ORDER BY story_id, position", params
+            ).fetchall()
+            side_rows = conn.execute(
+                f"SELECT * FROM dispute_sides {only_parts} ORDER BY story_id, dispute, side", params
+            ).fetchall()
+            claim_rows = conn.execute(
+                f"SELECT * FROM dispute_claims {only_parts} ORDER BY story_id, dispute, side, position", params
+            ).fetchall()
+            stance_rows = conn.execute(
+                f"SELECT * FROM article_stances {only_parts} ORDER BY story_id, position", params
+            ).fetchall()
         members: dict[str, list[str]] = {}
         for row in member_rows:
             members.setdefault(row["story_id"], []).append(row["article_id"])
         comparisons: dict[str, list[Comparison]] = {}
         for row in comparison_rows:
             comparisons.setdefault(row["story_id"], []).append(_comparison_from_row(row))
+        disputes = _disputes_from_rows(dispute_rows, side_rows, claim_rows)
+        stances: dict[str, list[ArticleStance]] = {}
+        for row in stance_rows:
+            stances.setdefault(row["story_id"], []).append(_stance_from_row(row))
         return [
             Story(
                 id=row["id"],
                 title=row["title"],
                 articles=members.get(row["id"], []),
                 comparisons=comparisons.get(row["id"], []),
+                disputes=disputes.get(row["id"], []),
+                lead_claim=row["lead_claim"],
+                stances=stances.get(row["id"], []),
             )
             for row in story_rows
         ]
 
     def stories(self) -> list[Story]:
-        """Return all stories with articles and comparisons; see :meth:`Store.stories`."""
+        """Return all stories with articles, comparisons, disputes and stances; see :meth:`Store.stories`."""
         return self._load_stories(None)
 
     def get_story(self, story_id: str) -> Story:
