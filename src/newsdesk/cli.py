@@ -123,7 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev_speed.add_argument("path", type=Path, help="FNC-1 folder or a folder of .txt files")
     ev_speed.add_argument("--limit", type=int, default=200, help="number of articles (default 200)")
     ev_speed.add_argument("--processes", type=int, default=2, help="spaCy worker processes (default 2)")
-    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con, ev_speed):
+    ev_pairs = evals.add_parser(
+        "pairs", help="claim-pair model: Emergent test claims vs a TF-IDF baseline, NLI reference sets, pairs/s"
+    )
+    ev_pairs.add_argument("path", type=Path, help="shared data folder holding emergent/ and nli/")
+    ev_pairs.add_argument(
+        "--limit", type=int, default=1000, help="pairs per reference set and seen split (default 1000; 0 for all)"
+    )
+    ev_pairs.add_argument("--resamples", type=int, default=1000, help="bootstrap samples over claims (default 1000)")
+    ev_pairs.add_argument("--threads", type=int, default=2, help="onnxruntime threads of the model (default 2)")
+    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con, ev_speed, ev_pairs):
         sub.add_argument("--json", action="store_true", help="print the full result as JSON")
 
     demo = commands.add_parser(

@@ -12,7 +12,17 @@ from typing import Any
 
 from newsdesk.errors import NewsdeskError
 
-BENCHMARKS = ("clean", "attribution", "entities", "stories", "crosslingual", "stance", "contradictions", "speed")
+BENCHMARKS = (
+    "clean",
+    "attribution",
+    "entities",
+    "stories",
+    "crosslingual",
+    "stance",
+    "contradictions",
+    "speed",
+    "pairs",
+)
 
 
 def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
@@ -90,4 +100,14 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
 
         result = evaluate_speed(path, limit=options.get("limit") or 200, processes=options.get("processes", 2))
         return result, format_speed_report(result)
+    if benchmark == "pairs":
+        from newsdesk.evaluation.pairs import evaluate_pairs, format_pairs_report
+
+        result = evaluate_pairs(
+            path,
+            limit=options.get("limit", 1000),
+            resamples=options.get("resamples", 1000),
+            threads=options.get("threads", 2),
+        )
+        return result, format_pairs_report(result)
     raise NewsdeskError(f"unknown benchmark {benchmark!r}; choose one of {', '.join(BENCHMARKS)}")
