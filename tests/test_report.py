@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -9,8 +10,11 @@ import pytest
 from newsdesk.model import (
     Analysis,
     Article,
+    ArticleStance,
     ClaimRef,
     Comparison,
+    Dispute,
+    DisputeSide,
     Entity,
     EntityKind,
     Mention,
@@ -20,13 +24,20 @@ from newsdesk.model import (
     Story,
 )
 from newsdesk.report.html import highlight_paragraphs, render_html
-from newsdesk.report.markdown import key_entities, ranked_stories, render_markdown, render_summary
+from newsdesk.report.json import CONTRACT_VERSION, render_json, to_dict
+from newsdesk.report.markdown import key_entities, one_line, ranked_stories, render_markdown, render_summary
 
-HOSTILE_TITLE = "Harbour <script>alert(1)</script> closed"
+SCRIPT_TAG = "<script>alert(1)</script>"
+HOSTILE_TITLE = f"Harbour {SCRIPT_TAG} closed"
 HOSTILE_PARAGRAPH = 'Readers saw <img src=x onerror=alert(1)> and <script>alert("p")</script> here.'
 QUOTE_A = "Three people died in the storm"
 QUOTE_B = "five people were killed"
 EXPLANATION = "Death toll differs: 3 vs 5"
+DISPUTE_ABOUT = "How many people died"
+DISPUTE_EXPLANATION = "Jane Doe says three died; Police say five"
+BIDI = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: would reverse the rest of the line
+ESC = "\x1b[31m"  # a terminal colour escape
+HOSTILE_HOLDER = f"<b>Spokes</b>{BIDI}nam"
 
 
 def _offsets(article: Article, needle: str) -> tuple[int, int]:
@@ -129,11 +140,49 @@ def analysis() -> Analysis:
         a=ClaimRef(article=planet.id, text="The Harbour Authority closed the port.", holder="Daily Planet"),
         b=ClaimRef(article=gazette.id, text="Repairs start on Monday.", holder=None),
     )
+    dispute = Dispute(
+        id="d-toll",
+        about=DISPUTE_ABOUT,
+        explanation=DISPUTE_EXPLANATION,
+        score=0.88,
+        sides=[
+            DisputeSide(
+                claims=[ClaimRef(article=planet.id, text=QUOTE_A, holder="Jane Doe")],
+                holders=["Jane Doe"],
+                outlets=["Daily Planet"],
+            ),
+            DisputeSide(
+                claims=[
+                    ClaimRef(article=gazette.id, text=QUOTE_B, holder="Police"),
+                    ClaimRef(
+                        article=gazette.id, text=f"Toll is {ESC}five\x00 <script>x()</script>", holder=HOSTILE_HOLDER
+                    ),
+                ],
+                holders=["Police", HOSTILE_HOLDER],
+                outlets=["The Gazette"],
+            ),
+        ],
+        first_seen="2024-03-01",
+        last_seen="2024-03-02",
+    )
+    minor = Dispute(
+        id="d-minor",
+        about=f"Port {SCRIPT_TAG}",
+        explanation="",
+        score=0.4,
+        sides=[DisputeSide(claims=[], holders=[], outlets=[]), DisputeSide(claims=[], holders=[], outlets=[])],
+    )
     story = Story(
         id="s-storm",
         title="Storm in Port Ellis",
         articles=[planet.id, gazette.id],
         comparisons=[update, contradiction],
+        disputes=[minor, dispute],
+        lead_claim=f"Storm kills three {BIDI}in Port Ellis",
+        stances=[
+            ArticleStance(article=gazette.id, stance="disputes", score=0.715),
+            ArticleStance(article=planet.id, stance="supports", score=0.93),
+        ],
     )
     quiet = Story(id="s-quiet", title="A quiet story", articles=[planet.id])
     entities = [
@@ -271,3 +320,142 @@ def test_highlight_merges_overlaps_and_skips_bad_offsets() -> None:
         '<mark class="quote" title="Quote: S, T">ab &lt;c&gt;</mark> d<mark class="quote" title="Quote: U">e</mark>'
     )
     assert str(second) == '<mark class="quote" title="Quote: U">fg</mark>h'
+
+
+# --------------------------------------------------------------------------- disputes and stances
+
+
+def _storm(analysis: Analysis) -> Story:
+    return next(s for s in analysis.stories if s.id == "s-storm")
+
+
+def test_one_line_drops_controls_and_bidi_overrides() -> None:
+    assert one_line(f"  a\tb\n{ESC}c{BIDI}d\u2066e\x00f\x85g ") == "a b [31mc d e f g"
+    assert one_line(None) == ""
+    assert one_line("مرحبا — Ελλάδα 📰") == "مرحبا — Ελλάδα 📰"  # right-to-left and other scripts are kept
+
+
+def test_json_adds_disputes_lead_claim_and_stances(analysis: Analysis) -> None:
+    data = to_dict(analysis)
+    assert data["meta"]["contract"] == CONTRACT_VERSION == 3
+    by_id = {s["id"]: s for s in data["stories"]}
+    storm, quiet = by_id["s-storm"], by_id["s-quiet"]
+    old = {"id", "title", "articles", "contradictions", "updates", "agreements"}
+    assert set(storm) == set(quiet) == old | {"disputes", "lead_claim", "stances"}
+    assert [c["explanation"] for c in storm["contradictions"]] == [EXPLANATION]  # the pairs stay
+    assert (quiet["disputes"], quiet["lead_claim"], quiet["stances"]) == ([], None, [])
+
+    minor, toll = storm["disputes"]  # the story's order, as computed
+    assert set(toll) == {"id", "about", "explanation", "score", "sides", "first_seen", "last_seen"}
+    assert (toll["id"], toll["about"], toll["explanation"], toll["score"]) == (
+        "d-toll",
+        DISPUTE_ABOUT,
+        DISPUTE_EXPLANATION,
+        0.88,
+    )
+    assert (toll["first_seen"], toll["last_seen"]) == ("2024-03-01", "2024-03-02")
+    side_a, side_b = toll["sides"]
+    assert side_a == {
+        "claims": [{"article": "a-planet", "text": QUOTE_A, "holder": "Jane Doe"}],
+        "holders": ["Jane Doe"],
+        "outlets": ["Daily Planet"],
+    }
+    assert [c["holder"] for c in side_b["claims"]] == ["Police", HOSTILE_HOLDER]  # data as is
+    assert minor["first_seen"] is None and minor["sides"][0] == {"claims": [], "holders": [], "outlets": []}
+
+    assert storm["lead_claim"] == f"Storm kills three {BIDI}in Port Ellis"
+    assert storm["stances"] == [
+        {"article": "a-gazette", "stance": "disputes", "score": 0.715},
+        {"article": "a-planet", "stance": "supports", "score": 0.93},
+    ]
+    assert json.loads(render_json(analysis)) == json.loads(json.dumps(data))
+
+
+def test_markdown_reads_each_dispute_as_one_unit(analysis: Analysis) -> None:
+    md = render_markdown(analysis)
+    section = md[md.index("### Disputes (2)") : md.index("### Contradictions (1)")]
+    assert md.index("## 1. Storm in Port Ellis") < md.index("### Disputes (2)")
+    toll = f"- {DISPUTE_ABOUT} — {DISPUTE_EXPLANATION} (0.88; first seen 2024-03-01, last seen 2024-03-02)"
+    assert section.index(toll) < section.index(f"- Port {SCRIPT_TAG}")  # strongest first
+    lines = section.splitlines()
+    start = lines.index(toll)
+    assert lines[start + 1 : start + 6] == [
+        "  - Side A: held by Jane Doe; reported by Daily Planet",
+        f"    - Jane Doe — «{QUOTE_A}» (Daily Planet)",
+        "  - Side B: held by Police, <b>Spokes</b> nam; reported by The Gazette",
+        f"    - Police — «{QUOTE_B}» (The Gazette)",
+        "    - <b>Spokes</b> nam — «Toll is [31mfive <script>x()</script>» (The Gazette)",
+    ]
+    assert f"- Port {SCRIPT_TAG} (0.40)" in section  # no explanation, no dates
+    assert "  - Side A\n  - Side B\n" in section  # empty sides still read as the two sides
+
+
+def test_markdown_lists_article_stances_toward_the_lead_claim(analysis: Analysis) -> None:
+    md = render_markdown(analysis)
+    assert md.index("### Disputes (2)") < md.index("### Article stance (2)") < md.index("### Contradictions (1)")
+    section = md[md.index("### Article stance (2)") : md.index("### Contradictions (1)")]
+    assert "Toward the lead claim «Storm kills three in Port Ellis»:" in section
+    supports = "- Daily Planet — «Storm hits Port Ellis»: supports (0.93)"
+    disputes = f"- The Gazette — «{HOSTILE_TITLE}»: disputes (0.71)"  # 0.715 rounds half to even
+    assert section.index(supports) < section.index(disputes)  # backers first, then challengers
+    quiet = md[md.index("A quiet story") :]
+    assert "### Disputes" not in quiet and "### Article stance" not in quiet
+
+
+def test_markdown_and_summary_carry_no_control_or_bidi_characters(analysis: Analysis) -> None:
+    for text in (render_markdown(analysis), render_summary(analysis)):
+        assert "\x1b" not in text and BIDI not in text and "\x00" not in text
+    assert "1. Storm in Port Ellis [s-storm] — 2 articles, 1 contradiction, 2 disputes" in render_summary(analysis)
+
+
+def test_html_shows_disputes_as_cards_with_two_sides(analysis: Analysis) -> None:
+    html = render_html(analysis)
+    story = html[html.index('id="story-s-storm"') : html.index('id="story-s-quiet"')]
+    assert story.index("<h3>Disputes (2)</h3>") < story.index("<h3>Article stance (2)</h3>")
+    assert story.index("<h3>Article stance (2)</h3>") < story.index("<h3>Contradictions (1)</h3>")
+    toll = story[story.index('id="story-s-storm-dispute-d-toll"') :]
+    toll = toll[: toll.index("</article>")]
+    assert story.index("d-toll") < story.index("d-minor")  # strongest first
+    assert f"<bdi>{DISPUTE_ABOUT}</bdi>" in toll and f"<bdi>{DISPUTE_EXPLANATION}</bdi>" in toll
+    assert "first seen <time>2024-03-01</time> · last seen <time>2024-03-02</time>" in toll
+    assert toll.count('class="side dispute-side"') == 2
+    side_a, side_b = toll.split('class="side dispute-side"')[1:]
+    assert '<span class="side-label">A</span>' in side_a and QUOTE_A in side_a and "Daily Planet" in side_a
+    assert '<span class="side-label">B</span>' in side_b and QUOTE_B in side_b and "The Gazette" in side_b
+    assert 'href="#story-s-storm-a-planet"' in side_a  # claims link to the article's text below
+    assert "No claim on this side." in story  # the minor dispute's empty sides
+    assert "badge-dispute" in html and '<span class="n">2</span><span class="l">disputes</span>' in html
+
+
+def test_html_lists_stances_and_collapses_the_pairs(analysis: Analysis) -> None:
+    html = render_html(analysis)
+    story = html[html.index('id="story-s-storm"') : html.index('id="story-s-quiet"')]
+    table = story[story.index('<table class="stances">') :]
+    table = table[: table.index("</table>")]
+    assert table.index("stance-supports") < table.index("stance-disputes")
+    assert '<span class="badge stance stance-supports">supports</span>' in table and "<td>0.93</td>" in table
+    assert "Toward the lead claim «<bdi>Storm kills three in Port Ellis</bdi>»" in story
+    pairs = story[story.index("<h3>Contradictions (1)</h3>") :]
+    assert pairs.index('<details class="pairs">') < pairs.index(EXPLANATION)  # secondary, collapsed
+    quiet = html[html.index('id="story-s-quiet"') :]
+    assert "Disputes (" not in quiet and "stances" not in quiet and '<details class="pairs">' not in quiet
+
+
+def test_html_disputes_and_stances_are_escaped(analysis: Analysis) -> None:
+    html = render_html(analysis)
+    assert "<script" not in html and "<b>Spokes" not in html
+    assert "&lt;b&gt;Spokes&lt;/b&gt; nam" in html
+    assert f"Port {SCRIPT_TAG}".replace("<", "&lt;").replace(">", "&gt;") in html
+    assert BIDI not in html and "\x1b" not in html and "\x00" not in html
+
+
+def test_html_unknown_stance_label_names_no_css_class() -> None:
+    article = Article(id="a-1", path="p", title="T", paragraphs=["x"], source="S")
+    story = Story(
+        id="s-1",
+        title="T",
+        articles=["a-1"],
+        stances=[ArticleStance(article="a-1", stance='x" onmouseover="y', score=0.5)],  # type: ignore[arg-type]
+    )
+    html = render_html(Analysis(articles=[article], stories=[story]))
+    assert "stance-other" in html and "onmouseover=&#34;y" in html and 'onmouseover="' not in html

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import jinja2
@@ -21,13 +21,23 @@ from newsdesk.model import (
     PARAGRAPH_SEPARATOR,
     Analysis,
     Article,
+    ArticleStance,
     ClaimRef,
     Comparison,
+    Dispute,
     Entity,
     Quote,
     Story,
 )
-from newsdesk.report.markdown import key_entities, ranked_stories, source_label
+from newsdesk.report.markdown import (
+    STANCE_ORDER,
+    key_entities,
+    one_line,
+    ordered_stances,
+    ranked_stories,
+    side_label,
+    source_label,
+)
 
 __all__ = ["highlight_paragraphs", "render_html"]
 
@@ -54,6 +64,37 @@ class _ComparisonView:
     score: str
     a: _Side
     b: _Side
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class _DisputeSideView:
+    label: str
+    claims: list[_Side]
+    holders: list[str]
+    outlets: list[str]
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class _DisputeView:
+    anchor: str
+    about: str
+    explanation: str
+    score: str
+    sides: list[_DisputeSideView]
+    first_seen: str
+    last_seen: str
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class _StanceView:
+    stance: str
+    css: str
+    """``stance`` when it is one of the known labels, else ``other`` (it names a CSS class)."""
+    score: str
+    title: str
+    source: str
+    date: str | None
+    href: str | None
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -90,6 +131,9 @@ class _StoryView:
     story: Story
     articles: list[_ArticleView]
     entities: list[tuple[Entity, int]]
+    disputes: list[_DisputeView]
+    lead_claim: str
+    stances: list[_StanceView]
     contradictions: list[_ComparisonView]
     updates: list[_ComparisonView]
     agreements: list[_ComparisonView]
@@ -104,6 +148,7 @@ class _Counts:
     entities: int
     quotes: int
     claims: int
+    disputes: int
     contradictions: int
     updates: int
     agreements: int
@@ -115,13 +160,18 @@ def render_html(analysis: Analysis, *, title: str = "newsdesk report") -> str:
 
     The page has, in order: overview counts; a table of contents of the
     stories, most contested first; one section per story (its articles,
-    contradictions side by side, updates, agreements, quotes grouped by
-    speaker, and per article a collapsible cleaned text with quotes
-    highlighted and the removed boilerplate with its reasons); articles that
-    belong to no story; and the rejected inputs.
+    disputes with their two sides, the stance of each article toward the
+    lead claim, contradictions side by side (collapsed when disputes group
+    them), updates, agreements, quotes grouped by speaker, and per article a
+    collapsible cleaned text with quotes highlighted and the removed
+    boilerplate with its reasons); articles that belong to no story; and the
+    rejected inputs.
 
     All article data (titles, text, names, reasons, URLs) is escaped; links are
-    only made for ``http``/``https`` article URLs.
+    only made for ``http``/``https`` article URLs. Disputes and stances are
+    also passed through :func:`~newsdesk.report.markdown.one_line` and set in
+    ``<bdi>``, so neither control characters nor bidi overrides in a name can
+    change how the rest of a line reads.
 
     Args:
         analysis: What one run produced.
@@ -153,6 +203,7 @@ def render_html(analysis: Analysis, *, title: str = "newsdesk report") -> str:
         entities=len(analysis.entities),
         quotes=len(analysis.quotes),
         claims=len(analysis.claims),
+        disputes=sum(len(story.disputes) for story in analysis.stories),
         contradictions=sum(1 for c in comparisons if c.relation == "contradict"),
         updates=sum(1 for c in comparisons if c.relation == "update"),
         agreements=sum(1 for c in comparisons if c.relation == "agree"),
@@ -321,6 +372,51 @@ def _comparison_view(
     )
 
 
+def _dispute_view(
+    dispute: Dispute, story_anchor: str, articles: Mapping[str, Article], member_anchors: Mapping[str, str]
+) -> _DisputeView:
+    sides = []
+    for index, side in enumerate(dispute.sides):
+        label = side_label(index)
+        claims = [
+            replace(view, holder=one_line(view.holder) or UNATTRIBUTED, text=one_line(view.text))
+            for view in (_side(label, ref, articles, member_anchors) for ref in side.claims)
+        ]
+        sides.append(
+            _DisputeSideView(
+                label=label,
+                claims=claims,
+                holders=[one_line(h) for h in side.holders if one_line(h)],
+                outlets=[one_line(o) for o in side.outlets if one_line(o)],
+            )
+        )
+    return _DisputeView(
+        anchor=_anchor(story_anchor, "dispute", dispute.id),
+        about=one_line(dispute.about),
+        explanation=one_line(dispute.explanation),
+        score=f"{dispute.score:.2f}",
+        sides=sides,
+        first_seen=one_line(dispute.first_seen),
+        last_seen=one_line(dispute.last_seen),
+    )
+
+
+def _stance_view(
+    stance: ArticleStance, articles: Mapping[str, Article], member_anchors: Mapping[str, str]
+) -> _StanceView:
+    article = articles.get(stance.article)
+    published = one_line(article.published) if article is not None else ""
+    return _StanceView(
+        stance=one_line(stance.stance),
+        css=stance.stance if stance.stance in STANCE_ORDER else "other",
+        score=f"{stance.score:.2f}",
+        title=one_line(article.title if article is not None else stance.article),
+        source=source_label(article, "—"),
+        date=published or None,
+        href=member_anchors.get(stance.article),
+    )
+
+
 def _speaker_groups(
     story_articles: Sequence[Article],
     quotes_by_article: Mapping[str, Sequence[Quote]],
@@ -362,6 +458,11 @@ def _story_view(
         story=story,
         articles=views,
         entities=key_entities(analysis, story),
+        disputes=[
+            _dispute_view(d, anchor, articles, member_anchors) for d in sorted(story.disputes, key=lambda d: -d.score)
+        ],
+        lead_claim=one_line(story.lead_claim),
+        stances=[_stance_view(st, articles, member_anchors) for st in ordered_stances(story)],
         contradictions=_comparison_views(story, "contradict", articles, member_anchors),
         updates=_comparison_views(story, "update", articles, member_anchors),
         agreements=_comparison_views(story, "agree", articles, member_anchors),

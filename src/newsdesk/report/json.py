@@ -10,12 +10,12 @@ import json
 from typing import Any
 
 from newsdesk import __version__
-from newsdesk.model import Analysis, Comparison
+from newsdesk.model import Analysis, ArticleStance, ClaimRef, Comparison, Dispute, DisputeSide
 
-CONTRACT_VERSION = 2
+CONTRACT_VERSION = 3
 
 
-def _side(ref: Any) -> dict[str, Any]:
+def _side(ref: ClaimRef) -> dict[str, Any]:
     return {"article": ref.article, "text": ref.text, "holder": ref.holder}
 
 
@@ -29,6 +29,26 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         "b": _side(c.b),
         "relation": c.relation,
     }
+
+
+def _dispute_side(side: DisputeSide) -> dict[str, Any]:
+    return {"claims": [_side(ref) for ref in side.claims], "holders": side.holders, "outlets": side.outlets}
+
+
+def _dispute(d: Dispute) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "about": d.about,
+        "explanation": d.explanation,
+        "score": d.score,
+        "sides": [_dispute_side(side) for side in d.sides],
+        "first_seen": d.first_seen,
+        "last_seen": d.last_seen,
+    }
+
+
+def _stance(s: ArticleStance) -> dict[str, Any]:
+    return {"article": s.article, "stance": s.stance, "score": s.score}
 
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:
@@ -85,6 +105,9 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
                 "contradictions": [_comparison(c) for c in s.comparisons if c.relation == "contradict"],
                 "updates": [_comparison(c) for c in s.comparisons if c.relation == "update"],
                 "agreements": [_comparison(c) for c in s.comparisons if c.relation == "agree"],
+                "disputes": [_dispute(d) for d in s.disputes],
+                "lead_claim": s.lead_claim,
+                "stances": [_stance(st) for st in s.stances],
             }
             for s in analysis.stories
         ],

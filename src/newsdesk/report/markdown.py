@@ -3,25 +3,40 @@
 :func:`render_markdown` is the readable report (terminal or any markdown
 viewer); :func:`render_summary` is the short plain-text digest printed by
 ``newsdesk demo``. The small helpers :func:`ranked_stories`,
-:func:`key_entities` and :func:`source_label` are shared with the HTML report
-so both agree on ordering and naming.
+:func:`key_entities`, :func:`source_label`, :func:`one_line`,
+:func:`side_label` and :func:`ordered_stances` are shared with the HTML
+report and the web pages so all agree on ordering, naming and what user text
+may contain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
-from newsdesk.model import Analysis, Article, ClaimRef, Comparison, Entity, Story
+from newsdesk.model import Analysis, Article, ArticleStance, ClaimRef, Comparison, Dispute, Entity, Story
 
 __all__ = [
+    "STANCE_ORDER",
     "key_entities",
+    "one_line",
+    "ordered_stances",
     "ranked_stories",
     "render_markdown",
     "render_summary",
+    "side_label",
     "source_label",
 ]
 
 UNATTRIBUTED = "unattributed"
+
+STANCE_ORDER: tuple[str, ...] = ("supports", "disputes", "discusses", "unrelated")
+"""How article stances are listed: backers first, then challengers, then the rest."""
+
+# Characters that can hide or reorder what follows them in a terminal or on a page:
+# C0 and C1 controls (ESC starts terminal escape sequences) and the bidi
+# embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -81,12 +96,55 @@ def source_label(article: Article | None, fallback: str = "unknown source") -> s
     """
     if article is None:
         return fallback
-    return _inline(article.source or article.title) or fallback
+    return one_line(article.source or article.title) or fallback
 
 
-def _inline(text: str | None) -> str:
-    """Collapse all whitespace so text fits on one markdown/list line."""
-    return " ".join((text or "").split())
+def one_line(text: str | None) -> str:
+    """Return user text as one safe line for a report, a list item or a label.
+
+    Control characters and bidi embedding, override and isolate characters
+    become spaces (so a hostile name can neither send terminal escapes nor
+    reverse the text after it), then all whitespace is collapsed.
+
+    Args:
+        text: Any text from an article or derived from one; ``None`` is empty.
+
+    Returns:
+        The text on one line, without leading or trailing spaces.
+    """
+    return " ".join(_UNSAFE.sub(" ", text or "").split())
+
+
+def side_label(index: int) -> str:
+    """Return the letter naming a dispute side: ``A`` for the first, ``B`` for the second, and so on."""
+    return chr(ord("A") + index) if 0 <= index < 26 else str(index + 1)
+
+
+def ordered_stances(story: Story) -> list[ArticleStance]:
+    """Return a story's article stances in reading order.
+
+    Stances are grouped as :data:`STANCE_ORDER` (supports, disputes,
+    discusses, unrelated; unknown labels last); within a group articles keep
+    the story's arrival order.
+
+    Args:
+        story: The story whose stances are listed.
+
+    Returns:
+        A new list; ``story`` is not modified.
+    """
+    arrival = {article_id: n for n, article_id in enumerate(story.articles)}
+    rank = {stance: n for n, stance in enumerate(STANCE_ORDER)}
+    return sorted(
+        story.stances,
+        key=lambda s: (rank.get(s.stance, len(rank)), arrival.get(s.article, len(arrival))),
+    )
+
+
+def _seen(dispute: Dispute) -> str:
+    """When a dispute was reported: ``first seen X, last seen Y`` (the dates known), ``''`` when undated."""
+    dates = (("first seen", one_line(dispute.first_seen)), ("last seen", one_line(dispute.last_seen)))
+    return ", ".join(f"{label} {day}" for label, day in dates if day)
 
 
 def _plural(n: int, singular: str, plural: str | None = None) -> str:
@@ -102,12 +160,16 @@ def _by_relation(story: Story, relation: str) -> list[Comparison]:
     return sorted((c for c in story.comparisons if c.relation == relation), key=lambda c: -c.score)
 
 
-def _side(label: str, ref: ClaimRef, articles: Mapping[str, Article], width: int | None = None) -> str:
-    text = _inline(ref.text)
+def _claim(ref: ClaimRef, articles: Mapping[str, Article], width: int | None = None) -> str:
+    text = one_line(ref.text)
     if width is not None:
         text = _truncate(text, width)
-    holder = _inline(ref.holder) or UNATTRIBUTED
-    return f"{label}: {holder} — «{text}» ({source_label(articles.get(ref.article), ref.article)})"
+    holder = one_line(ref.holder) or UNATTRIBUTED
+    return f"{holder} — «{text}» ({source_label(articles.get(ref.article), ref.article)})"
+
+
+def _side(label: str, ref: ClaimRef, articles: Mapping[str, Article], width: int | None = None) -> str:
+    return f"{label}: {_claim(ref, articles, width)}"
 
 
 def _counts_line(analysis: Analysis, separator: str) -> str:
@@ -129,7 +191,7 @@ def _counts_line(analysis: Analysis, separator: str) -> str:
 
 def _code(text: str) -> str:
     """Wrap text in a markdown code span that survives backticks inside it."""
-    text = _inline(text)
+    text = one_line(text)
     longest = 0
     run = 0
     for char in text:
@@ -151,13 +213,15 @@ def render_markdown(analysis: Analysis) -> str:
     1. A header with counts (articles, stories, entities, quotes,
        contradictions, rejected inputs).
     2. One section per story, most contested first: sources with dates, key
-       entities, contradictions with both sides, then updates and agreements.
+       entities, disputes (each with its sides and their claims), the stance
+       of each article toward the lead claim, contradictions pair by pair with
+       both sides, then updates and agreements.
     3. Articles that belong to no story, if any.
     4. Rejected inputs with their reasons.
 
     Article text is not markdown-escaped (the report is meant to be read in a
-    terminal as much as rendered); whitespace is collapsed so one claim stays
-    one list item.
+    terminal as much as rendered); it goes through :func:`one_line`, so one
+    claim stays one list item and control or bidi characters are dropped.
 
     Args:
         analysis: What one run produced.
@@ -182,37 +246,44 @@ def render_markdown(analysis: Analysis) -> str:
 
     lines += [f"## Rejected inputs ({len(analysis.problems)})", ""]
     if analysis.problems:
-        lines += [f"- {_code(p.path)} — {_inline(p.reason)}" for p in analysis.problems]
+        lines += [f"- {_code(p.path)} — {one_line(p.reason)}" for p in analysis.problems]
     else:
         lines.append("None.")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _article_line(article: Article) -> str:
-    parts = [_inline(article.title) or article.id]
+    parts = [one_line(article.title) or article.id]
     if article.source:
-        parts.append(_inline(article.source))
+        parts.append(one_line(article.source))
     if article.published:
-        parts.append(_inline(article.published))
+        parts.append(one_line(article.published))
     return " — ".join(parts)
 
 
 def _story_markdown(rank: int, story: Story, analysis: Analysis, articles: Mapping[str, Article]) -> list[str]:
-    lines = [f"## {rank}. {_inline(story.title) or story.id}", ""]
+    lines = [f"## {rank}. {one_line(story.title) or story.id}", ""]
     lines.append(f"- **Id:** {_code(story.id)}")
     sources = []
     for article_id in story.articles:
         article = articles.get(article_id)
         label = source_label(article, article_id)
         if article is not None and article.published:
-            label += f" ({_inline(article.published)})"
+            label += f" ({one_line(article.published)})"
         sources.append(label)
     lines.append(f"- **Sources ({len(sources)}):** {'; '.join(sources) or 'none'}")
     entities = key_entities(analysis, story)
     if entities:
-        listed = ", ".join(f"{_inline(e.name)} ({n})" for e, n in entities)
+        listed = ", ".join(f"{one_line(e.name)} ({n})" for e, n in entities)
         lines.append(f"- **Key entities:** {listed}")
     lines.append("")
+
+    if story.disputes:
+        lines += [f"### Disputes ({len(story.disputes)})", ""]
+        lines += _dispute_lines(story.disputes, articles)
+    if story.stances:
+        lines += [f"### Article stance ({len(story.stances)})", ""]
+        lines += _stance_lines(story, articles)
 
     contradictions = _by_relation(story, "contradict")
     lines += [f"### Contradictions ({len(contradictions)})", ""]
@@ -228,10 +299,39 @@ def _story_markdown(rank: int, story: Story, analysis: Analysis, articles: Mappi
     return lines
 
 
+def _dispute_lines(disputes: Sequence[Dispute], articles: Mapping[str, Article]) -> list[str]:
+    """One item per dispute, strongest first: what it is about, then each side with its claims."""
+    lines: list[str] = []
+    for d in sorted(disputes, key=lambda d: -d.score):
+        head = " — ".join(part for part in (one_line(d.about), one_line(d.explanation)) if part)
+        details = "; ".join(part for part in (f"{d.score:.2f}", _seen(d)) if part)
+        lines.append(f"- {head or 'Dispute'} ({details})")
+        for index, side in enumerate(d.sides):
+            who = [f"held by {', '.join(one_line(h) for h in side.holders)}"] if side.holders else []
+            who += [f"reported by {', '.join(one_line(o) for o in side.outlets)}"] if side.outlets else []
+            lines.append(f"  - Side {side_label(index)}{': ' + '; '.join(who) if who else ''}")
+            lines += [f"    - {_claim(ref, articles)}" for ref in side.claims]
+    lines.append("")
+    return lines
+
+
+def _stance_lines(story: Story, articles: Mapping[str, Article]) -> list[str]:
+    """The lead claim, then one line per article: outlet, title, stance and score."""
+    lead = one_line(story.lead_claim)
+    lines = [f"Toward the lead claim «{lead}»:" if lead else "Toward the story's lead claim:", ""]
+    for s in ordered_stances(story):
+        article = articles.get(s.article)
+        title = one_line(article.title) if article is not None else ""
+        label = source_label(article, s.article) + (f" — «{title}»" if title else "")
+        lines.append(f"- {label}: {one_line(s.stance)} ({s.score:.2f})")
+    lines.append("")
+    return lines
+
+
 def _comparison_lines(comparisons: Iterable[Comparison], articles: Mapping[str, Article]) -> list[str]:
     lines: list[str] = []
     for c in comparisons:
-        lines.append(f"- {_inline(c.explanation)} ({_inline(c.kind)}, {c.score:.2f})")
+        lines.append(f"- {one_line(c.explanation)} ({one_line(c.kind)}, {c.score:.2f})")
         lines.append(f"  - {_side('A', c.a, articles)}")
         lines.append(f"  - {_side('B', c.b, articles)}")
     lines.append("")
@@ -258,10 +358,12 @@ def render_summary(analysis: Analysis, *, width: int = 100) -> str:
         n = len(contradictions)
         found = _plural(n, "contradiction") if n else "no contradictions"
         counts = f"{_plural(len(story.articles), 'article')}, {found}"
-        lines.append(f"{rank}. {_inline(story.title) or story.id} [{story.id}] — {counts}")
+        if story.disputes:
+            counts += f", {_plural(len(story.disputes), 'dispute')}"
+        lines.append(f"{rank}. {one_line(story.title) or story.id} [{story.id}] — {counts}")
         if contradictions:
             top = contradictions[0]
-            lines.append(f"   ! {_inline(top.explanation)} ({_inline(top.kind)}, {top.score:.2f})")
+            lines.append(f"   ! {one_line(top.explanation)} ({one_line(top.kind)}, {top.score:.2f})")
             lines.append(f"     {_side('A', top.a, articles, width)}")
             lines.append(f"     {_side('B', top.b, articles, width)}")
     if not analysis.stories:
