@@ -330,7 +330,7 @@ def _storm(analysis: Analysis) -> Story:
 
 
 def test_one_line_drops_controls_and_bidi_overrides() -> None:
-    assert one_line(f"  a\tb\n{ESC}c{BIDI}d\u2066e\x00f\x85g ") == "a b [31mc d e f g"
+    assert one_line(f"  a\tb\n{ESC}c{BIDI}d\u2066e\x00f\x85g ") == "a b [31mcde f g"
     assert one_line(None) == ""
     assert one_line("مرحبا — Ελλάδα 📰") == "مرحبا — Ελλάδα 📰"  # right-to-left and other scripts are kept
 
@@ -382,9 +382,9 @@ def test_markdown_reads_each_dispute_as_one_unit(analysis: Analysis) -> None:
     assert lines[start + 1 : start + 6] == [
         "  - Side A: held by Jane Doe; reported by Daily Planet",
         f"    - Jane Doe — «{QUOTE_A}» (Daily Planet)",
-        "  - Side B: held by Police, <b>Spokes</b> nam; reported by The Gazette",
+        "  - Side B: held by Police, <b>Spokes</b>nam; reported by The Gazette",
         f"    - Police — «{QUOTE_B}» (The Gazette)",
-        "    - <b>Spokes</b> nam — «Toll is [31mfive <script>x()</script>» (The Gazette)",
+        "    - <b>Spokes</b>nam — «Toll is [31mfive <script>x()</script>» (The Gazette)",
     ]
     assert f"- Port {SCRIPT_TAG} (0.40)" in section  # no explanation, no dates
     assert "  - Side A\n  - Side B\n" in section  # empty sides still read as the two sides
@@ -444,7 +444,7 @@ def test_html_lists_stances_and_collapses_the_pairs(analysis: Analysis) -> None:
 def test_html_disputes_and_stances_are_escaped(analysis: Analysis) -> None:
     html = render_html(analysis)
     assert "<script" not in html and "<b>Spokes" not in html
-    assert "&lt;b&gt;Spokes&lt;/b&gt; nam" in html
+    assert "&lt;b&gt;Spokes&lt;/b&gt;nam" in html
     assert f"Port {SCRIPT_TAG}".replace("<", "&lt;").replace(">", "&gt;") in html
     assert BIDI not in html and "\x1b" not in html and "\x00" not in html
 

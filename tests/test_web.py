@@ -518,3 +518,173 @@ def test_coverage_chart_helpers() -> None:
     assert str(coverage_svg([])) == ""
     svg = str(coverage_svg([("2026-03-01", 2), ("2026-03-02", 0), ("2026-03-03", 1)], title="<x>"))
     assert svg.startswith("<svg") and "&lt;x&gt;" in svg and svg.count("<rect") == 3
+
+
+# --------------------------------------------------------------------------- disputes and stances
+
+
+BIDI = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: would reverse the rest of the line
+DISPUTE_ABOUT = "Whether the ferry contract was signed"
+
+
+@pytest.fixture
+def disputed() -> Iterator[TestClient]:
+    """An app over a memory store holding one invented story with disputes and stances (hostile text included)."""
+    from newsdesk.model import Article, ArticleStance, ClaimRef, Dispute, DisputeSide
+
+    wire = Article(
+        id="a-wire",
+        path="wire.txt",
+        title="Ferry contract signed, council says",
+        paragraphs=["The council signed the ferry contract on Monday."],
+        source="Meridian Wire",
+        published="2026-04-01",
+    )
+    evil = Article(
+        id="a-evil",
+        path="evil.txt",
+        title=f"No contract {SCRIPT}",
+        paragraphs=["The opposition says no contract was signed."],
+        source="<b>Evil</b> Gazette",
+        published="2026-04-02",
+    )
+    quiet = Article(id="a-quiet", path="q.txt", title="Ferry timetable", paragraphs=["Boats run hourly."])
+    signed = ClaimRef(article=wire.id, text="The council signed the ferry contract", holder="Council")
+    denied = ClaimRef(article=evil.id, text=f"No contract was signed {IMG}", holder=f"Opposition{BIDI} leader")
+    story = Story(
+        id="s-ferry",
+        title="Ferry contract",
+        articles=[wire.id, evil.id, quiet.id],
+        comparisons=[
+            Comparison(
+                about="contract",
+                relation="contradict",
+                kind="denial",
+                explanation="Council says signed; opposition says not",
+                score=0.8,
+                a=signed,
+                b=denied,
+            )
+        ],
+        disputes=[
+            Dispute(
+                id="d-minor",
+                about="",
+                explanation="",
+                score=0.3,
+                sides=[DisputeSide(claims=[], holders=[], outlets=[]), DisputeSide(claims=[], holders=[], outlets=[])],
+            ),
+            Dispute(
+                id="d-contract",
+                about=DISPUTE_ABOUT,
+                explanation=f"Council says signed; opposition{BIDI} says not {SCRIPT}",
+                score=0.85,
+                sides=[
+                    DisputeSide(claims=[signed], holders=["Council"], outlets=["Meridian Wire"]),
+                    DisputeSide(claims=[denied], holders=[f"Opposition{BIDI} leader"], outlets=["<b>Evil</b> Gazette"]),
+                ],
+                first_seen="2026-04-01",
+                last_seen="2026-04-02",
+            ),
+        ],
+        lead_claim=f"Ferry contract signed {BIDI}, council says",
+        stances=[
+            ArticleStance(article=quiet.id, stance="discusses", score=0.55),
+            ArticleStance(article=evil.id, stance="disputes", score=0.81),
+            ArticleStance(article=wire.id, stance="supports", score=0.97),
+        ],
+    )
+    store = MemoryStore()
+    store.add_articles([wire, evil, quiet])
+    store.save_analysis(
+        entities=[], quotes=[], claims=[], stories=[story, Story(id="s-calm", title="Calm", articles=[quiet.id])]
+    )
+    with TestClient(create_app(lambda: nullcontext(store))) as test_client:
+        yield test_client
+
+
+def test_story_page_shows_each_dispute_as_a_card_with_two_sides(disputed: TestClient) -> None:
+    page = disputed.get("/stories/s-ferry").text
+    assert page.index('id="disputes"') < page.index('id="stances"') < page.index('id="contradictions"')
+    assert "Disputes (2)" in page and '<span class="badge badge-dispute">2 disputes</span>' in page
+    cards = page[page.index('id="disputes"') : page.index('id="stances"')].split('<article class="dispute">')[1:]
+    contract, minor = cards  # strongest first
+    assert f"<bdi>{DISPUTE_ABOUT}</bdi>" in contract
+    assert "first seen <time>2026-04-01</time> · last seen <time>2026-04-02</time>" in contract
+    side_a, side_b = contract.split('class="side dispute-side"')[1:]
+    assert '<span class="side-label">A</span>' in side_a and "The council signed the ferry contract" in side_a
+    assert "Held by <strong><bdi>Council</bdi></strong> · reported by <bdi>Meridian Wire</bdi>" in side_a
+    assert 'href="/articles/a-wire"' in side_a and "<time>2026-04-01</time>" in side_a
+    assert '<span class="side-label">B</span>' in side_b and 'href="/articles/a-evil"' in side_b
+    assert "<bdi>Opposition leader</bdi>" in side_b  # the override is dropped, the name kept
+    assert minor.count("No claim on this side.") == 2 and "<bdi>Dispute</bdi>" in minor
+    pairs = page[page.index('id="contradictions"') :]
+    assert pairs.index('<details class="pairs">') < pairs.index("Council says signed; opposition says not")
+
+
+def test_story_page_shows_the_stance_of_each_article(disputed: TestClient) -> None:
+    page = disputed.get("/stories/s-ferry").text
+    section = page[page.index('id="stances"') : page.index('id="matrix"')]
+    assert "Toward the lead claim «<bdi>Ferry contract signed , council says</bdi>»" in section
+    rows = section.split("<tr>")[2:]
+    assert ["stance-supports" in rows[0], "stance-disputes" in rows[1], "stance-discusses" in rows[2]] == [True] * 3
+    assert "<bdi>Meridian Wire</bdi>" in rows[0] and "<td>0.97</td>" in rows[0]
+    assert "<bdi>&lt;b&gt;Evil&lt;/b&gt; Gazette</bdi>" in rows[1] and 'href="/articles/a-evil"' in rows[1]
+    calm = disputed.get("/stories/s-calm").text
+    assert 'id="disputes"' not in calm and 'id="stances"' not in calm and "No contradictions found" in calm
+
+
+def test_disputes_and_stances_are_escaped_on_the_page(disputed: TestClient) -> None:
+    page = disputed.get("/stories/s-ferry").text
+    assert_escaped(page)
+    assert not re.search(r"<[a-z][^<>]*\s(?:on\w+|style)=", page)
+    new_sections = page[page.index('id="disputes"') : page.index('id="matrix"')]
+    assert BIDI not in new_sections  # one line each, no override reversing the stance or side labels
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in new_sections
+    assert "&lt;img src=x onerror=alert(1)&gt;" in new_sections
+
+
+def test_api_story_adds_disputes_lead_claim_and_stances(disputed: TestClient) -> None:
+    story = disputed.get("/api/stories/s-ferry").json()
+    assert {"contradictions", "updates", "agreements", "timeline", "matrix", "coverage", "links"} <= set(story)
+    assert [d["id"] for d in story["disputes"]] == ["d-contract", "d-minor"]
+    contract = story["disputes"][0]
+    assert set(contract) == {"id", "about", "explanation", "score", "sides", "first_seen", "last_seen"}
+    assert (contract["about"], contract["score"], contract["first_seen"], contract["last_seen"]) == (
+        DISPUTE_ABOUT,
+        0.85,
+        "2026-04-01",
+        "2026-04-02",
+    )
+    side_a, side_b = contract["sides"]
+    assert side_a == {
+        "claims": [
+            {
+                "article": "a-wire",
+                "text": "The council signed the ferry contract",
+                "holder": "Council",
+                "source": "Meridian Wire",
+            }
+        ],
+        "holders": ["Council"],
+        "outlets": ["Meridian Wire"],
+    }
+    assert side_b["claims"][0]["holder"] == f"Opposition{BIDI} leader"  # JSON carries the data as stored
+    assert story["lead_claim"] == f"Ferry contract signed {BIDI}, council says"
+    assert story["stances"] == [
+        {"article": "a-wire", "stance": "supports", "score": 0.97, "source": "Meridian Wire"},
+        {"article": "a-evil", "stance": "disputes", "score": 0.81, "source": "<b>Evil</b> Gazette"},
+        {"article": "a-quiet", "stance": "discusses", "score": 0.55, "source": "Ferry timetable"},
+    ]
+    calm = disputed.get("/api/stories/s-calm").json()
+    assert (calm["disputes"], calm["lead_claim"], calm["stances"]) == ([], None, [])
+    schema = disputed.get("/openapi.json").json()["components"]["schemas"]
+    assert {"DisputeOut", "DisputeSideOut", "StanceOut"} <= set(schema)
+
+
+def test_story_lists_count_disputes(disputed: TestClient) -> None:
+    items = {s["id"]: s for s in disputed.get("/api/stories").json()["items"]}
+    assert (items["s-ferry"]["disputes"], items["s-calm"]["disputes"]) == (2, 0)
+    assert items["s-ferry"]["contradictions"] == 1  # the older counts stay
+    page = disputed.get("/").text
+    assert '<span class="badge badge-dispute">2 disputes</span>' in page and page.count("badge-dispute") == 1

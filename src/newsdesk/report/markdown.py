@@ -34,9 +34,11 @@ STANCE_ORDER: tuple[str, ...] = ("supports", "disputes", "discusses", "unrelated
 """How article stances are listed: backers first, then challengers, then the rest."""
 
 # Characters that can hide or reorder what follows them in a terminal or on a page:
-# C0 and C1 controls (ESC starts terminal escape sequences) and the bidi
-# embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (ESC starts terminal escape sequences) separate words, and
+# the bidi embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069)
+# are invisible formatting.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -102,9 +104,10 @@ def source_label(article: Article | None, fallback: str = "unknown source") -> s
 def one_line(text: str | None) -> str:
     """Return user text as one safe line for a report, a list item or a label.
 
-    Control characters and bidi embedding, override and isolate characters
-    become spaces (so a hostile name can neither send terminal escapes nor
-    reverse the text after it), then all whitespace is collapsed.
+    Control characters become spaces and bidi embedding, override and
+    isolate characters are dropped (so a hostile name can neither send
+    terminal escapes nor reverse the text after it), then all whitespace is
+    collapsed.
 
     Args:
         text: Any text from an article or derived from one; ``None`` is empty.
@@ -112,7 +115,7 @@ def one_line(text: str | None) -> str:
     Returns:
         The text on one line, without leading or trailing spaces.
     """
-    return " ".join(_UNSAFE.sub(" ", text or "").split())
+    return " ".join(_CONTROLS.sub(" ", _BIDI_CONTROLS.sub("", text or "")).split())
 
 
 def side_label(index: int) -> str:

@@ -89,7 +89,7 @@ def list_stories(
     ] = None,
     date_to: Annotated[date | None, Query(description="Only stories with an article on or before (YYYY-MM-DD)")] = None,
 ) -> schemas.PageOut[schemas.StorySummaryOut]:
-    """Stories with their counts, sources and key entities; filtered, sorted and paginated."""
+    """Stories with their counts (disputes included), sources and key entities; filtered, sorted and paginated."""
     if date_from and date_to and date_from > date_to:
         raise WebError(400, f"date_from ({date_from}) is after date_to ({date_to}).")
     wanted = StoryFilter(sort=sort, entity=entity, source=source, date_from=date_from, date_to=date_to)
@@ -106,7 +106,11 @@ def list_stories(
 
 @router.get("/stories/{story_id}", summary="One story", response_model=schemas.StoryOut)
 def get_story(request: Request, story_id: Id) -> schemas.StoryOut:
-    """A story with its articles, sources, contradictions, updates, agreements, timeline and claim matrix."""
+    """A story with its articles, sources, comparisons, disputes, article stances, timeline and claim matrix.
+
+    Disputes come strongest first, each with side A and side B; ``stances``
+    gives each article's stance toward ``lead_claim``.
+    """
     with open_request_store(request) as store:
         return schemas.story_out(story_detail(store, story_id))
 

@@ -153,6 +153,8 @@ class StorySummary:
     updates: int
     agreements: int
     key_entities: list[tuple[Entity, int]]
+    disputes: int = 0
+    """Number of disputes: questions the story's sources answer differently."""
 
     @property
     def latest(self) -> str:
@@ -183,6 +185,7 @@ def summarize_story(analysis: Analysis, story: Story, articles: Mapping[str, Art
         updates=sum(1 for c in story.comparisons if c.relation == "update"),
         agreements=sum(1 for c in story.comparisons if c.relation == "agree"),
         key_entities=key_entities(analysis, story, limit=4),
+        disputes=len(story.disputes),
     )
 
 

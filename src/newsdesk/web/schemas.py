@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from newsdesk.model import Article, ClaimRef, Comparison, Entity, EntityKind, Mention, Quote, Story
 from newsdesk.web.queries import ArticleDetail, EntityDetail, EntitySummary, Page, SearchHit, StorySummary
-from newsdesk.web.story import StoryDetail, TimelineDay
+from newsdesk.web.story import DisputeView, StanceView, StoryDetail, TimelineDay
 
 T = TypeVar("T")
 
@@ -126,6 +126,31 @@ class ComparisonOut(_Out):
     b: ClaimRefOut
 
 
+class DisputeSideOut(_Out):
+    claims: list[ClaimRefOut] = Field(description="The claims that hold this side.")
+    holders: list[str] = Field(description="Who states this side.")
+    outlets: list[str] = Field(description="The outlets reporting it.")
+
+
+class DisputeOut(_Out):
+    """One question the story's sources answer differently, with its two sides."""
+
+    id: str
+    about: str
+    explanation: str
+    score: float
+    sides: list[DisputeSideOut] = Field(description="Side A, then side B.")
+    first_seen: str | None = Field(description="Earliest publication date of an article reporting it, or null.")
+    last_seen: str | None = Field(description="Latest publication date of an article reporting it, or null.")
+
+
+class StanceOut(_Out):
+    article: str
+    stance: Literal["supports", "disputes", "discusses", "unrelated"]
+    score: float = Field(description="The stance model's probability for `stance`.")
+    source: str = Field(description="The outlet of the article.")
+
+
 # --------------------------------------------------------------------------- articles
 
 
@@ -178,6 +203,7 @@ class StorySummaryOut(_Out):
     agreements: int
     key_entities: list[KeyEntityOut]
     links: Links
+    disputes: int = Field(description="Number of disputes: questions the sources answer differently.")
 
 
 class SourceOut(_Out):
@@ -223,6 +249,11 @@ class StoryOut(_Out):
     matrix: list[MatrixRowOut]
     coverage: list[CoverageOut]
     links: Links
+    disputes: list[DisputeOut] = Field(description="The story's disputes, strongest first.")
+    lead_claim: str | None = Field(description="The statement the article stances are measured against.")
+    stances: list[StanceOut] = Field(
+        description="Each article's stance toward `lead_claim`: supports, disputes, discusses, then unrelated."
+    )
 
 
 # --------------------------------------------------------------------------- entities, search
@@ -417,6 +448,7 @@ def story_summary(summary: StorySummary) -> StorySummaryOut:
         agreements=summary.agreements,
         key_entities=[key_entity(e, n) for e, n in summary.key_entities],
         links=story_links(s.id),
+        disputes=summary.disputes,
     )
 
 
@@ -434,6 +466,31 @@ def _timeline(days: list[TimelineDay]) -> list[TimelineEntryOut]:
         for day in days
         for e in day.entries
     ]
+
+
+def dispute_out(view: DisputeView) -> DisputeOut:
+    d = view.dispute
+    return DisputeOut(
+        id=d.id,
+        about=d.about,
+        explanation=d.explanation,
+        score=d.score,
+        sides=[
+            DisputeSideOut(
+                claims=[_claim_ref(c.ref, c.source) for c in side.claims],
+                holders=list(side.side.holders),
+                outlets=list(side.side.outlets),
+            )
+            for side in view.sides
+        ],
+        first_seen=d.first_seen,
+        last_seen=d.last_seen,
+    )
+
+
+def stance_out(view: StanceView) -> StanceOut:
+    s = view.stance
+    return StanceOut(article=s.article, stance=s.stance, score=s.score, source=view.source)
 
 
 def story_out(detail: StoryDetail) -> StoryOut:
@@ -457,6 +514,9 @@ def story_out(detail: StoryDetail) -> StoryOut:
         ],
         coverage=[CoverageOut(day=day, articles=n) for day, n in detail.coverage],
         links=story_links(s.id),
+        disputes=[dispute_out(v) for v in detail.disputes],
+        lead_claim=s.lead_claim,
+        stances=[stance_out(v) for v in detail.stances],
     )
 
 

@@ -9,7 +9,11 @@
 - **matrix**: one row per claim that was compared with another, one column per
   outlet; a cell says whether that outlet states the claim, contradicts it,
   updates it, agrees with it, or is silent about it;
-- **coverage**: articles per day, for the chart.
+- **coverage**: articles per day, for the chart;
+- **disputes**: each question the sources answer differently, with its two
+  sides and every claim's article resolved, strongest first;
+- **stances**: each article's stance toward the story's lead claim, backers
+  first, then challengers, then the rest.
 """
 
 from __future__ import annotations
@@ -19,17 +23,32 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from newsdesk.model import Analysis, Article, Claim, ClaimRef, Comparison, Entity, Story
+from newsdesk.model import (
+    Analysis,
+    Article,
+    ArticleStance,
+    Claim,
+    ClaimRef,
+    Comparison,
+    Dispute,
+    DisputeSide,
+    Entity,
+    Story,
+)
 from newsdesk.pipeline import load_analysis
-from newsdesk.report.markdown import key_entities, source_label
+from newsdesk.report.markdown import key_entities, ordered_stances, side_label, source_label
 from newsdesk.storage import Store
 from newsdesk.web.queries import article_day, day_of
 
 __all__ = [
     "CellState",
     "ComparisonView",
+    "DisputeClaimView",
+    "DisputeSideView",
+    "DisputeView",
     "MatrixRow",
     "SourceView",
+    "StanceView",
     "StoryDetail",
     "TimelineDay",
     "TimelineEntry",
@@ -108,6 +127,44 @@ class ComparisonView:
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
+class DisputeClaimView:
+    """One claim on a side of a dispute, with its article resolved."""
+
+    ref: ClaimRef
+    article: Article | None
+    source: str
+    """The outlet of the claim's article."""
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class DisputeSideView:
+    """One side of a dispute: its letter, the side as stored and its claims."""
+
+    label: str
+    """``A`` for the first side, ``B`` for the second."""
+    side: DisputeSide
+    claims: list[DisputeClaimView]
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class DisputeView:
+    """A dispute read as one unit: the question and its sides."""
+
+    dispute: Dispute
+    sides: list[DisputeSideView]
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class StanceView:
+    """An article's stance toward the story's lead claim, with the article resolved."""
+
+    stance: ArticleStance
+    article: Article | None
+    source: str
+    """The article's outlet (its id when the article is not stored)."""
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
 class StoryDetail:
     """Everything the story page shows."""
 
@@ -122,6 +179,10 @@ class StoryDetail:
     agreements: list[ComparisonView]
     key_entities: list[tuple[Entity, int]]
     coverage: list[tuple[str, int]]
+    disputes: list[DisputeView]
+    """Strongest first."""
+    stances: list[StanceView]
+    """Supports, disputes, discusses, unrelated; arrival order within each."""
 
 
 def _ref_key(ref: ClaimRef | Claim) -> tuple[str, str]:
@@ -133,6 +194,30 @@ def _views(story: Story, relation: str, articles: Mapping[str, Article]) -> list
     return [
         ComparisonView(comparison=c, a_article=articles.get(c.a.article), b_article=articles.get(c.b.article))
         for c in found
+    ]
+
+
+def _dispute_views(story: Story, articles: Mapping[str, Article]) -> list[DisputeView]:
+    def claim(ref: ClaimRef) -> DisputeClaimView:
+        article = articles.get(ref.article)
+        return DisputeClaimView(ref=ref, article=article, source=source_label(article, ref.article))
+
+    return [
+        DisputeView(
+            dispute=dispute,
+            sides=[
+                DisputeSideView(label=side_label(index), side=side, claims=[claim(ref) for ref in side.claims])
+                for index, side in enumerate(dispute.sides)
+            ],
+        )
+        for dispute in sorted(story.disputes, key=lambda d: -d.score)
+    ]
+
+
+def _stance_views(story: Story, articles: Mapping[str, Article]) -> list[StanceView]:
+    return [
+        StanceView(stance=s, article=articles.get(s.article), source=source_label(articles.get(s.article), s.article))
+        for s in ordered_stances(story)
     ]
 
 
@@ -270,4 +355,6 @@ def story_detail(store: Store, story_id: str) -> StoryDetail:
         agreements=_views(story, "agree", articles),
         key_entities=key_entities(analysis, story, limit=8),
         coverage=coverage_by_day(members),
+        disputes=_dispute_views(story, articles),
+        stances=_stance_views(story, articles),
     )

@@ -3,7 +3,9 @@
 Templates live in ``newsdesk/web/templates``; everything a template prints
 is escaped unless it is already :class:`markupsafe.Markup`, which only the
 read models build (quote highlights, search snippets, charts), escaping every
-piece of article text on the way in.
+piece of article text on the way in. The ``line`` filter
+(:func:`~newsdesk.report.markdown.one_line`) also drops control characters and
+bidi overrides from names and claims shown on one line.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import jinja2
 from starlette.requests import Request
 
 from newsdesk import __version__
+from newsdesk.report.markdown import STANCE_ORDER, one_line
 from newsdesk.web.security import safe_link
 
 __all__ = ["environment", "query_url", "render", "safe_link"]
 
 RELATION_LABELS = {"contradict": "contradicts", "update": "updates", "agree": "agrees", "states": "states"}
+STANCES = frozenset(STANCE_ORDER)
+"""Stance labels that name a CSS class (``stance-<label>``); anything else is shown as ``stance-other``."""
 
 
 def query_url(path: str, **params: object) -> str:
@@ -44,7 +49,14 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["plural"] = _plural
-    env.globals.update(version=__version__, relation_label=RELATION_LABELS, query_url=query_url, safe_link=safe_link)
+    env.filters["line"] = one_line
+    env.globals.update(
+        version=__version__,
+        relation_label=RELATION_LABELS,
+        stance_classes=STANCES,
+        query_url=query_url,
+        safe_link=safe_link,
+    )
     return env
 
 
