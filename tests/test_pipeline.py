@@ -218,3 +218,21 @@ def test_cli_ingest_stories_story_markdown_and_html(tmp_path: Path, capsys: pyte
     out = tmp_path / "story.html"
     assert main(["story", story_id, "--db", db, "--format", "html", "-o", str(out)]) == 0
     assert out.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_cli_stories_counts_disputes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsdesk.model import Article, ClaimRef, Dispute, DisputeSide, Story
+    from newsdesk.storage import SQLiteStore
+
+    db = tmp_path / "news.db"
+    article = Article(id="a-1", path="a.txt", title="Ferry contract", paragraphs=["Signed on Monday."])
+    side = DisputeSide(claims=[ClaimRef(article="a-1", text="Signed", holder=None)], holders=[], outlets=[])
+    dispute = Dispute(id="d-1", about="signed?", explanation="", score=0.5, sides=[side, side])
+    with SQLiteStore(db) as store:
+        store.add_articles([article])
+        story = Story(id="s-1", title="Ferry contract", articles=["a-1"], disputes=[dispute])
+        store.save_analysis(entities=[], quotes=[], claims=[], stories=[story])
+    assert main(["stories", "--db", str(db)]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.split()[:7] == ["s-1", "1", "article(s)", "0", "contradiction(s)", "1", "dispute(s)"]
+    assert line.endswith("  Ferry contract")

@@ -233,7 +233,8 @@ def _cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
 
     for story in ranked_stories(analysis):
         n = len(story.contradictions)
-        print(f"{story.id}  {len(story.articles):>3} article(s)  {n:>2} contradiction(s)  {story.title}")
+        columns = f"{len(story.articles):>3} article(s)  {n:>2} contradiction(s)  {len(story.disputes):>2} dispute(s)"
+        print(f"{story.id}  {columns}  {story.title}")
     return 0
 
 
