@@ -263,21 +263,7 @@ def quantities(text: str) -> list[Quantity]:
         partitive = _PARTITIVE.match(text, match.end())
         if partitive and _measure(partitive.group(0)) in _EVENTS:
             continue  # "one of the injured died": a part of another count, not a count of its own
-        # The words after the number up to the end of its phrase: "30 people and injuring 200" counts people.
-        after = _measure(_PHRASE_END.split(text[match.end() : match.end() + 30], maxsplit=1)[0])
-        sentence_start = max(text.rfind(". ", 0, match.start()) + 1, 0)
-        before_text = text[sentence_start : match.start()]
-        # "the death toll from the collapse ... rose to 31": the subject says what is counted.
-        before = _measure(before_text) if _CHANGE_TO.search(before_text) else None
-        # "killing at least 30 people", "injuring more than 200": the verb right before says it.
-        before = before or _measure(" ".join(_CLAUSE_SPLIT.split(before_text)[-1].split()[-4:]))
-        if after == "people":
-            # "Two servicemen of the border service of X were killed": the clause's verb, further on.
-            clause = _PHRASE_END.split(text[match.end() : match.end() + 100], maxsplit=1)[0]
-            event = _PEOPLE_EVENT.search(clause)
-            after = (_measure(event.group(0)) or after) if event else after
-        # "rose to 31 people": the toll before the number says what the people are.
-        measure = before if before and after in (None, "people") else after
+        measure = counted(text, match.start(), match.end())
         if measure and measure != "duration":  # "48 hours" in custody says how long, not how many
             found.append(Quantity(value, measure))
     # "Nobody was injured", "no one was killed": a count of zero.
@@ -286,6 +272,39 @@ def quantities(text: str) -> list[Quantity]:
         if measure in _EVENTS:
             found.append(Quantity(0.0, measure))
     return found
+
+
+def counted(text: str, start: int, end: int, *, look_before: bool = True) -> str | None:
+    """Return what the number at ``text[start:end]`` counts, from the words around it.
+
+    Args:
+        text: The sentence or article text.
+        start: Offset where the number starts.
+        end: Offset where the number ends.
+        look_before: Also read the words before the number ("killing at least 30 people",
+            "the death toll rose to 31"); without it only the words after it count.
+
+    Returns:
+        A measure name ("dead", "injured", "missing", "displaced", "arrested", "people", "money",
+        "distance", "weight", "duration") or None when the words name none.
+    """
+    # The words after the number up to the end of its phrase: "30 people and injuring 200" counts people.
+    after = _measure(_PHRASE_END.split(text[end : end + 30], maxsplit=1)[0])
+    if after == "people":
+        # "Two servicemen of the border service of X were killed": the clause's verb, further on.
+        clause = _PHRASE_END.split(text[end : end + 100], maxsplit=1)[0]
+        event = _PEOPLE_EVENT.search(clause)
+        after = (_measure(event.group(0)) or after) if event else after
+    if not look_before:
+        return after
+    sentence_start = max(text.rfind(". ", 0, start) + 1, 0)
+    before_text = text[sentence_start:start]
+    # "the death toll from the collapse ... rose to 31": the subject says what is counted.
+    before = _measure(before_text) if _CHANGE_TO.search(before_text) else None
+    # "killing at least 30 people", "injuring more than 200": the verb right before says it.
+    before = before or _measure(" ".join(_CLAUSE_SPLIT.split(before_text)[-1].split()[-4:]))
+    # "rose to 31 people": the toll before the number says what the people are.
+    return before if before and after in (None, "people") else after
 
 
 # What happened to the people counted: "Two servicemen ... were killed", "nobody was injured".
