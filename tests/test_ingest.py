@@ -293,6 +293,22 @@ def test_jsonl_line_separators_inside_strings_do_not_split_lines(tmp_path: Path)
     assert problems == [] and doc.body == "T\n\na\u2028b\u0085c"
 
 
+def deeply_nested_line(depth: int = 100_000) -> str:
+    return '{"title": "n", "text": "t", "x": ' + "[" * depth + "]" * depth + "}"
+
+
+@pytest.mark.parametrize("name", ["feed.jsonl", "feed"])
+def test_jsonl_line_nested_too_deeply_is_a_problem(tmp_path: Path, name: str) -> None:
+    good = write(tmp_path / "good.txt", ARTICLE)
+    lines = [jsonl_line(title="First", text="Body one."), deeply_nested_line(), jsonl_line(text="Body three.")]
+    path = write(tmp_path / name, "\n".join(lines) + "\n")
+
+    docs, problems = ingest(good, path)
+
+    assert [doc.path for doc in docs] == [str(good), f"{path}:1", f"{path}:3"]
+    assert reasons(problems) == {str(path): "invalid JSON on line 2: nested too deeply"}
+
+
 # --- paths ----------------------------------------------------------------------
 
 

@@ -73,6 +73,10 @@ def _is_json_object(line: str) -> bool:
         return isinstance(json.loads(line), dict)
     except ValueError:
         return False
+    except RecursionError:
+        # An object nested too deeply to parse is still meant as a JSONL line:
+        # read_jsonl reports it rather than the cleaner reading it as an article.
+        return True
 
 
 def read_documents(path: str, data: bytes, fmt: Format | None = None) -> Iterator[RawDocument | Problem]:
@@ -116,7 +120,8 @@ def read_jsonl(path: str, text: str, *, encoding: str | None = None) -> Iterator
     document in the ``.txt`` layout (``title``, blank line, ``text``). Metadata
     strings are copied; non-string metadata values are ignored. Each document's
     path is ``f"{path}:{lineno}"``; a bad line becomes a :class:`Problem` for
-    ``path`` whose reason names the line, and the other lines are still read.
+    ``path`` whose reason names the line (also one nested too deeply for the
+    parser), and the other lines are still read.
 
     Args:
         path: The file's path.
@@ -134,6 +139,9 @@ def read_jsonl(path: str, text: str, *, encoding: str | None = None) -> Iterator
             continue
         except ValueError as error:  # e.g. numbers too long to convert
             yield Problem(path=path, reason=f"invalid JSON on line {lineno}: {error}")
+            continue
+        except RecursionError:
+            yield Problem(path=path, reason=f"invalid JSON on line {lineno}: nested too deeply")
             continue
         item = _record_document(f"{path}:{lineno}", record, encoding)
         if isinstance(item, str):
