@@ -103,6 +103,14 @@ class Mention:
     end: int
 
 
+@dataclass(slots=True, frozen=True)
+class FoundMention:
+    """A mention with the kind the tagger gave it, before mentions are merged into canonical entities."""
+
+    mention: Mention
+    kind: EntityKind
+
+
 @dataclass(slots=True, kw_only=True)
 class Entity:
     """A canonical entity: all spelling variants of one person, place, etc."""
@@ -137,6 +145,27 @@ class Quote:
     end: int
     date: str | None = None
     score: float | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class Enrichment:
+    """What enrichment finds in one article on its own: computed once per article and saved with it.
+
+    Everything that depends on other articles is derived from these records
+    (and the article texts) without parsing again: canonical entities and
+    their mentions, each quote's ``speaker_entity``, near-duplicate links.
+    """
+
+    article: str
+    language: str | None = None
+    mentions: list[FoundMention] = field(default_factory=list)
+    """The tagger's mentions, before they are merged into canonical entities."""
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+    """``(name, alias)`` pairs the text states ("the National Resistance Front (NRF)")."""
+    quotes: list[Quote] = field(default_factory=list)
+    """Quotes with speakers and dates; ``speaker_entity`` is set only once entities are merged."""
+    minhash: bytes | None = None
+    """The near-duplicate signature of the body (MinHash values, little-endian uint64), when made."""
 
 
 @dataclass(slots=True, kw_only=True)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from newsdesk.enrich.dates import resolve_date, sentence_around
 from newsdesk.enrich.entities import (
-    FoundMention,
     canonicalize,
     expand_mentions,
     find_mentions,
@@ -21,7 +19,10 @@ from newsdesk.enrich.entities import (
 from newsdesk.enrich.language import LanguageDetector
 from newsdesk.enrich.nlp import DEFAULT_MODEL, load_pipeline
 from newsdesk.enrich.quotes import extract_quotes
-from newsdesk.model import Article, Entity, Quote
+from newsdesk.model import Article, Enrichment, Entity, Quote
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,54 @@ class Enricher:
             self._nlp = load_pipeline(self.settings.model)
         return self._nlp
 
+    def enrich(
+        self, articles: Sequence[Article], progress: Callable[[int], None] | None = None
+    ) -> Iterator[Enrichment]:
+        """Enrich each article on its own: what is saved once per article and never computed again.
+
+        Articles of a language the rules do not handle get their language only.
+        Records come as their parses finish (order not guaranteed), so a
+        caller can save them in chunks while the parse goes on.
+
+        Args:
+            articles: Cleaned articles (``language`` kept when already set).
+            progress: Called with 1 after each article is parsed.
+
+        Yields:
+            One :class:`~newsdesk.model.Enrichment` per article.
+        """
+        handled: list[tuple[Article, str | None]] = []
+        for article in articles:
+            language = article.language or self._language.detect(article.text)
+            if (language or "en") in self.settings.languages:
+                handled.append((article, language))
+            else:
+                yield Enrichment(article=article.id, language=language)
+        if not handled:
+            return
+        processes = self.settings.processes if len(handled) >= 2 * self.settings.batch_size else 1
+        docs = self.nlp.pipe((a.text for a, _ in handled), batch_size=self.settings.batch_size, n_process=processes)
+        for (article, language), doc in zip(handled, docs, strict=True):
+            mentions = find_mentions(article.id, doc)
+            people = [m.mention for m in mentions if m.kind in _PERSONLIKE]
+            quotes = [
+                replace(
+                    q, date=q.date or resolve_date(sentence_around(article.text, q.start, q.end), article.published)
+                )
+                for q in extract_quotes(article.id, article.text, doc, people)
+            ]
+            yield Enrichment(
+                article=article.id,
+                language=language,
+                mentions=mentions,
+                aliases=stated_aliases(article.text, [m.mention for m in mentions]),
+                quotes=quotes,
+            )
+            if progress:
+                progress(1)
+
     def run(self, articles: Sequence[Article], progress: Callable[[int], None] | None = None) -> Enriched:
-        """Enrich ``articles`` (a pure function of its input: articles are copied).
+        """Enrich ``articles`` and merge their entities (a pure function of its input: articles are copied).
 
         Args:
             articles: Cleaned articles.
@@ -77,31 +124,42 @@ class Enricher:
         Returns:
             Articles with ``language`` set, canonical entities and quotes.
         """
-        out = [replace(a, language=a.language or self._language.detect(a.text)) for a in articles]
-        nlp = self.nlp
-        handled = [a for a in out if (a.language or "en") in self.settings.languages]
-        found: list[FoundMention] = []
-        aliases: list[tuple[str, str]] = []
-        quotes: list[Quote] = []
-        processes = self.settings.processes if len(handled) >= 2 * self.settings.batch_size else 1
-        docs = nlp.pipe((a.text for a in handled), batch_size=self.settings.batch_size, n_process=processes)
-        for article, doc in zip(handled, docs, strict=True):
-            mentions = find_mentions(article.id, doc)
-            found.extend(mentions)
-            aliases.extend(stated_aliases(article.text, [m.mention for m in mentions]))
-            people = [m.mention for m in mentions if m.kind in _PERSONLIKE]
-            quotes.extend(
-                replace(
-                    q, date=q.date or resolve_date(sentence_around(article.text, q.start, q.end), article.published)
-                )
-                for q in extract_quotes(article.id, article.text, doc, people)
-            )
-            if progress:
-                progress(1)
-        entities = expand_mentions({a.id: a.text for a in handled}, canonicalize(found, aliases))
-        known = _person_mentions(entities)
-        quotes = [replace(q, speaker_entity=_speaker_entity(q, known.get(q.article, ()))) for q in quotes]
+        found = {e.article: e for e in self.enrich(articles, progress)}
+        records = [found[a.id] for a in articles]
+        out = [replace(a, language=e.language) for a, e in zip(articles, records, strict=True)]
+        texts = {a.id: a.text for a in out if (a.language or "en") in self.settings.languages}
+        entities, quotes = merge_enrichments(records, texts)
         return Enriched(articles=out, entities=entities, quotes=quotes)
+
+
+def merge_enrichments(enrichments: Sequence[Enrichment], texts: Mapping[str, str]) -> tuple[list[Entity], list[Quote]]:
+    """Merge saved per-article enrichment into canonical entities and name the speakers of quotes.
+
+    Steps:
+        1. Canonicalise the tagger's mentions of all articles together, with
+           the aliases their texts state (:func:`~newsdesk.enrich.entities.canonicalize`).
+        2. Look for the known names in ``texts`` where the tagger missed them
+           (:func:`~newsdesk.enrich.entities.expand_mentions`).
+        3. Link each quote's speaker to a canonical entity of its article.
+
+    No article is parsed again: the result equals enriching all the articles
+    in one batch.
+
+    Args:
+        enrichments: Per-article records, in article order.
+        texts: Article id to text, for the articles of the languages the rules handle.
+
+    Returns:
+        ``(entities, quotes)``: the canonical entities and the quotes of all records, in record order.
+    """
+    found = [m for e in enrichments for m in e.mentions]
+    aliases = [pair for e in enrichments for pair in e.aliases]
+    entities = expand_mentions(texts, canonicalize(found, aliases))
+    known = _person_mentions(entities)
+    quotes = [
+        replace(q, speaker_entity=_speaker_entity(q, known.get(q.article, ()))) for e in enrichments for q in e.quotes
+    ]
+    return entities, quotes
 
 
 def speaker_entity(quote: Quote, entities: Sequence[Entity]) -> str | None:
@@ -145,4 +203,4 @@ def _speaker_entity(quote: Quote, mentions: Sequence[tuple[str, str]]) -> str | 
     return best[1] if best else None
 
 
-__all__ = ["EnrichSettings", "Enriched", "Enricher", "speaker_entity"]
+__all__ = ["EnrichSettings", "Enriched", "Enricher", "merge_enrichments", "speaker_entity"]

@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Doc, Span
 
-from newsdesk.model import Entity, EntityKind, Mention, content_id
+from newsdesk.model import Entity, EntityKind, FoundMention, Mention, content_id
 
 _KIND_BY_LABEL: dict[str, EntityKind] = {
     "PERSON": "person",
@@ -63,14 +63,6 @@ _ALIAS = re.compile(
 _ALIAS_INVERTED = re.compile(r"\(\s*as (?P<name>.{1,40}?) calls? (?:itself|himself|herself|themselves)\s*\)")
 
 
-@dataclass(slots=True, frozen=True)
-class FoundMention:
-    """A mention with the kind spaCy gave it, before canonicalisation."""
-
-    mention: Mention
-    kind: EntityKind
-
-
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
@@ -78,11 +70,16 @@ def _fold(text: str) -> str:
 
 def name_tokens(text: str) -> list[str]:
     """Return the comparable tokens of a name: folded, no titles, no possessive."""
+    return list(_name_tokens(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_tokens(text: str) -> tuple[str, ...]:
     text = text.strip(_QUOTES + " ").replace("’s", "").replace("'s", "")
     previous = None
     while previous != text:
         previous, text = text, _LEADING.sub("", text)
-    return [t for t in re.split(r"[\s\-]+", _fold(text)) if t and t.strip(_QUOTES)]
+    return tuple(t for t in re.split(r"[\s\-]+", _fold(text)) if t and t.strip(_QUOTES))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -294,13 +291,14 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     for group_keys in same_words.values():
         for other in group_keys[1:]:
             union(group_keys[0], other)
-    # Longer names indexed by the first letter of each of their later tokens (surnames, tails).
-    by_later_initial: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    # Longer names indexed by each of their later tokens (surnames, tails), grouped by initial: a short
+    # name is compared with the distinct later tokens of its initial, not with every longer name.
+    by_later_token: dict[str, dict[str, list[tuple[str, ...]]]] = defaultdict(dict)
     by_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for k in keys:
         if len(k) > 1:
-            for letter in {t[0] for t in k[1:]}:
-                by_later_initial[letter].append(k)
+            for token in dict.fromkeys(k[1:]):
+                by_later_token[token[0]].setdefault(token, []).append(k)
             for word in _content_set(k):
                 by_word[word].append(k)
 
@@ -321,9 +319,16 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
             continue
         kind = _vote_kind(group.kinds)
         initial = len(k) == 2 and len(k[0].rstrip(".")) == 1  # "S. Marinova"
+        # Every rule below needs a later token of the full name to match the short name's last one.
+        pool = {
+            full
+            for token, fulls in by_later_token.get(k[-1][0], {}).items()
+            if tokens_match(k[-1], token)
+            for full in fulls
+        }
         candidates = {
             find(full)
-            for full in by_later_initial.get(k[-1][0], ())
+            for full in pool
             if (len(full) > len(k) or (initial and len(full) == 2 and len(full[0].rstrip(".")) > 1))
             and _vote_kind(groups[full].kinds) != "place"
             and (
@@ -351,7 +356,8 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
             moved = _split_by_nearest(group.mentions, {root: _members_mentions(root) for root in ranked})
             for root, taken in moved.items():
                 adopted[root].extend(taken)
-            group.mentions = [m for m in group.mentions if not any(m in taken for taken in moved.values())]
+            gone = {_mention_key(m) for taken in moved.values() for m in taken}
+            group.mentions = [m for m in group.mentions if _mention_key(m) not in gone]
             if not group.mentions:
                 continue
         if len(ranked) == 1 or weight(ranked[0]) > weight(ranked[1]):
@@ -422,6 +428,11 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         )
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     return entities
+
+
+def _mention_key(mention: Mention) -> tuple[str, str, int, int]:
+    """The fields of a mention, hashable (mentions compare equal when these are)."""
+    return (mention.article, mention.text, mention.start, mention.end)
 
 
 def _split_by_nearest(
@@ -515,7 +526,7 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
                 # Translated acronyms keep the initials in another order (FNR for "Front National de la R...").
                 initials = "".join(sorted(t[0] for t in tokens if t not in _FUNCTION_WORDS))
                 index.add(("acronym:" + initials,), entity.id)
-    index.finish()
+    index.finish(kinds)
     by_id = {e.id: e for e in entities}
     added: dict[str, list[Mention]] = defaultdict(list)
     occupied: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -525,11 +536,14 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
             occupied[m.article].append((m.start, m.end))
             present[m.article].add(entity.id)
     for article_id, text in texts.items():
-        taken = occupied[article_id]
+        # One byte per character, set where a mention already is: an overlap test is a slice search.
+        taken = bytearray(len(text))
+        for s, e in occupied[article_id]:
+            taken[s:e] = b"\x01" * len(taken[s:e])
         local = present[article_id]
         for match in _CAPITALISED_PHRASE.finditer(text):
             start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
+            if 1 in taken[start:end]:
                 continue
             # Word offsets in the text itself: the phrase may span a line break or repeated spaces.
             words = [(start + w.start(), start + w.end()) for w in re.finditer(r"\S+", match.group())]
@@ -541,10 +555,10 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
             for i, j in spans:
                 begin, finish = words[i][0], words[j - 1][1]
                 phrase = text[begin:finish]
-                owner = _owner(tuple(name_tokens(phrase)), index, kinds, local, acronym=phrase.isupper())
+                owner = _owner(tuple(name_tokens(phrase)), index, local, acronym=phrase.isupper())
                 if owner:
                     added[owner].append(Mention(article=article_id, text=phrase, start=begin, end=finish))
-                    taken.append((begin, finish))
+                    taken[begin:finish] = b"\x01" * (finish - begin)
                     break
     result = []
     for entity in entities:
@@ -556,37 +570,28 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
     return result
 
 
-def _owner(
-    tokens: tuple[str, ...], index: _FormIndex, kinds: Mapping[str, str], local: set[str], *, acronym: bool = False
-) -> str | None:
-    if not tokens or all(t in _PLACE_WORDS or t in _FUNCTION_WORDS for t in tokens):
-        return None
-    candidates = set(index.exact.get(tokens, set()))
-    if acronym and len(tokens) == 1 and 2 <= len(tokens[0]) <= 6 and tokens[0].isalpha():
-        candidates |= index.exact.get(("acronym:" + "".join(sorted(tokens[0])),), set())
-    if not candidates:
-        for form, owners in index.same_shape(tokens):
-            if all(tokens_match(a, b) for a, b in zip(form, tokens, strict=True)):
-                candidates |= owners
-        if len(tokens) > 1:
-            candidates |= index.by_words.get(_content_set(tokens), set())
-        else:
-            for form, owners in index.by_last_initial.get(tokens[0][0], ()):
-                if tokens_match(tokens[0], form[-1]) and any(kinds[o] == "person" for o in owners):
-                    candidates |= owners
-    if len(candidates) > 1:
-        candidates &= local or candidates
+def _owner(tokens: tuple[str, ...], index: _FormIndex, local: set[str], *, acronym: bool = False) -> str | None:
+    """The one entity a phrase names (its article's entities break ties), or None."""
+    candidates = index.candidates(tokens, acronym=acronym)
+    if len(candidates) > 1 and local:
+        candidates &= local
     return next(iter(candidates)) if len(candidates) == 1 else None
 
 
 class _FormIndex:
-    """Known name forms, indexed so a phrase is compared only with forms it could match."""
+    """Known name forms, indexed so a phrase is compared only with forms it could match.
+
+    The entities a phrase could name depend on the phrase alone, so they are
+    remembered per phrase: across thousands of articles the same names come back.
+    """
 
     def __init__(self) -> None:
         self.exact: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self.by_shape: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
         self.by_words: dict[frozenset[str], set[str]] = defaultdict(set)
-        self.by_last_initial: dict[str, list[tuple[tuple[str, ...], set[str]]]] = defaultdict(list)
+        self.surnames: dict[str, dict[str, set[str]]] = defaultdict(dict)
+        """Initial -> last token of a multi-token form naming a person -> the owners of those forms."""
+        self._memo: dict[tuple[tuple[str, ...], bool], frozenset[str]] = {}
 
     def add(self, form: tuple[str, ...], owner: str) -> None:
         if form not in self.exact:
@@ -595,11 +600,37 @@ class _FormIndex:
         if len(form) > 1:
             self.by_words[_content_set(form)].add(owner)
 
-    def finish(self) -> None:
-        """Index multi-token forms by their last token's initial (for surnames)."""
+    def finish(self, kinds: Mapping[str, str]) -> None:
+        """Index the last tokens of multi-token forms that name a person (for surnames)."""
         for form, owners in self.exact.items():
-            if len(form) > 1 and not form[0].startswith("acronym:"):
-                self.by_last_initial[form[-1][0]].append((form, owners))
+            if len(form) > 1 and not form[0].startswith("acronym:") and any(kinds[o] == "person" for o in owners):
+                self.surnames[form[-1][0]].setdefault(form[-1], set()).update(owners)
 
     def same_shape(self, tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], set[str]]]:
         return [(f, self.exact[f]) for f in self.by_shape.get((len(tokens), *(t[0] for t in tokens)), ())]
+
+    def candidates(self, tokens: tuple[str, ...], *, acronym: bool = False) -> frozenset[str]:
+        """The entities a phrase (as name tokens) could name: a known form, a variant, a reordering or a surname."""
+        key = (tokens, acronym)
+        if key not in self._memo:
+            self._memo[key] = frozenset(self._find(tokens, acronym))
+        return self._memo[key]
+
+    def _find(self, tokens: tuple[str, ...], acronym: bool) -> set[str]:
+        if not tokens or all(t in _PLACE_WORDS or t in _FUNCTION_WORDS for t in tokens):
+            return set()
+        candidates = set(self.exact.get(tokens, set()))
+        if acronym and len(tokens) == 1 and 2 <= len(tokens[0]) <= 6 and tokens[0].isalpha():
+            candidates |= self.exact.get(("acronym:" + "".join(sorted(tokens[0])),), set())
+        if candidates:
+            return candidates
+        for form, owners in self.same_shape(tokens):
+            if all(tokens_match(a, b) for a, b in zip(form, tokens, strict=True)):
+                candidates |= owners
+        if len(tokens) > 1:
+            candidates |= self.by_words.get(_content_set(tokens), set())
+        else:
+            for last, owners in self.surnames.get(tokens[0][0], {}).items():
+                if tokens_match(tokens[0], last):
+                    candidates |= owners
+        return candidates
