@@ -26,7 +26,9 @@ from newsdesk.model import (
     Comparison,
     Dispute,
     DisputeSide,
+    Enrichment,
     Entity,
+    FoundMention,
     Mention,
     Problem,
     Quote,
@@ -35,7 +37,7 @@ from newsdesk.model import (
 )
 from newsdesk.storage import MemoryStore, SQLiteStore, Store, open_store
 from newsdesk.storage import sqlite as sqlite_module
-from newsdesk.storage.base import SNIPPET_END, SNIPPET_START
+from newsdesk.storage.base import SNIPPET_END, SNIPPET_START, AnalysisUpdate, ArticleState
 from newsdesk.storage.migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, split_statements
 
 
@@ -465,6 +467,154 @@ def test_rejected_analysis_keeps_the_previous_one(filled: Store, spoil: object) 
     with pytest.raises(StorageError, match="nothing was written"):
         save(filled, analysis)
     assert snapshot(filled) == before
+
+
+# --- incremental analysis ------------------------------------------------------------
+
+
+def _enrichment(article: Article, *quotes: Quote) -> Enrichment:
+    mention = Mention(article=article.id, text=article.title.split()[0], start=0, end=len(article.title.split()[0]))
+    return Enrichment(
+        article=article.id,
+        language="en",
+        mentions=[FoundMention(mention=mention, kind="place")],
+        aliases=[("National Front", "NF")],
+        quotes=list(quotes),
+        minhash=bytes(range(8)),
+    )
+
+
+def test_enrichments_are_saved_once_and_round_trip(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    quote = dataclasses.replace(make_analysis()[1][0], speaker_entity=None)
+    first = _enrichment(FLOOD, quote)
+    assert store.save_enrichments([first, _enrichment(BUDGET)]) == [FLOOD.id, BUDGET.id]
+    assert store.enrichments() == [first, _enrichment(BUDGET)]
+    assert store.enrichments([BUDGET.id, BRIDGE.id]) == [_enrichment(BUDGET)]
+    assert store.quotes(FLOOD.id) == [quote]
+    assert store.get_article(BUDGET.id).language == "en"
+    # A second record for an enriched article is ignored: the first one stays.
+    other = dataclasses.replace(first, language="fr", quotes=[])
+    assert store.save_enrichments([other]) == []
+    assert store.enrichments([FLOOD.id]) == [first]
+    _, states = store.analysis_state()
+    assert [(s.id, s.enriched, s.story) for s in states] == [
+        (FLOOD.id, True, None),
+        (BUDGET.id, True, None),
+        (BRIDGE.id, False, None),
+    ]
+
+
+def test_enriching_again_drops_the_quotes_and_claims_of_an_older_analysis(filled: Store) -> None:
+    assert filled.claims(FLOOD.id) and filled.quotes(FLOOD.id)
+    assert filled.analysis_state()[1][0] == ArticleState(
+        id=FLOOD.id, published=FLOOD.published, language="en", enriched=False, story="s-bridge"
+    )
+    filled.save_enrichments([_enrichment(FLOOD)])
+    assert filled.claims(FLOOD.id) == [] and filled.quotes(FLOOD.id) == []
+    assert filled.claims(BUDGET.id)  # other articles keep theirs
+
+
+def test_save_enrichments_rejects_an_unknown_article(store: Store) -> None:
+    store.add_articles([FLOOD])
+    with pytest.raises(StorageError):
+        store.save_enrichments([_enrichment(FLOOD), _enrichment(BUDGET)])
+    assert store.enrichments() == []
+
+
+def test_save_analysis_forgets_enrichment(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    store.save_enrichments([_enrichment(FLOOD)])
+    save(store, make_analysis())
+    assert store.enrichments() == []
+
+
+def test_embeddings_round_trip_and_the_first_stays(store: Store) -> None:
+    import numpy as np
+
+    store.add_articles(ARTICLES)
+    vector = np.arange(4, dtype=np.float32) / 7
+    store.save_embeddings({FLOOD.id: vector})
+    store.save_embeddings({FLOOD.id: vector + 1, BUDGET.id: vector * 2})
+    found = store.embeddings([FLOOD.id, BUDGET.id, BRIDGE.id])
+    assert set(found) == {FLOOD.id, BUDGET.id}
+    assert np.array_equal(found[FLOOD.id], vector) and found[FLOOD.id].dtype == np.float32
+    with pytest.raises(StorageError):
+        store.save_embeddings({"a-not-stored": vector})
+
+
+def test_update_analysis_changes_only_what_it_lists(filled: Store) -> None:
+    entities, _, claims, stories = make_analysis()
+    generation, _ = filled.analysis_state()
+    nunez = dataclasses.replace(entities[0], name="Ana Nunez")
+    bridge_story = dataclasses.replace(stories[0], title="Bridge", comparisons=[], disputes=[], stances=[])
+    new_story = Story(id="s-new", title="New", articles=[])
+    update = AnalysisUpdate(
+        generation=generation,
+        entities=[nunez, entities[1]],
+        speakers={"q-1": None, "q-2": "e-bridge"},
+        duplicates={BRIDGE.id: FLOOD.id},
+        claims={BUDGET.id: []},
+        stories=[bridge_story, new_story],
+    )
+    assert filled.update_analysis(update)
+    assert sorted(filled.entities(), key=lambda e: e.id) == sorted([nunez, entities[1]], key=lambda e: e.id)
+    assert [q.speaker_entity for q in filled.quotes()] == [None, "e-bridge"]
+    assert filled.get_article(BRIDGE.id).duplicate_of == FLOOD.id
+    assert filled.claims(BUDGET.id) == [] and filled.claims(FLOOD.id) == claims[:1]
+    assert filled.stories() == [bridge_story, stories[1], new_story]  # a replaced story keeps its place
+    assert filled.analysis_state()[0] > generation
+    # Computed from the old generation: refused, nothing written.
+    before = snapshot(filled)
+    assert not filled.update_analysis(dataclasses.replace(update, stories=[], entities=[]))
+    assert snapshot(filled) == before
+
+
+def test_update_analysis_rejects_unknown_references(filled: Store) -> None:
+    generation, _ = filled.analysis_state()
+    before = snapshot(filled)
+    for update in (
+        AnalysisUpdate(generation=generation, speakers={"q-1": "e-not-saved"}),
+        AnalysisUpdate(generation=generation, speakers={"q-not-saved": None}),
+        AnalysisUpdate(generation=generation, stories=[Story(id="s-x", title="x", articles=["a-not-stored"])]),
+    ):
+        with pytest.raises(StorageError):
+            filled.update_analysis(update)
+        assert snapshot(filled) == before
+    assert filled.analysis_state()[0] == generation
+
+
+def test_sqlite_update_rewrites_only_changed_entities(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "n.db") as store:
+        store.add_articles(ARTICLES)
+        save(store, make_analysis())
+        entities = make_analysis()[0]
+        conn = store._connection()
+        conn.execute("CREATE TEMP TABLE written (id TEXT)")
+        conn.execute(
+            "CREATE TEMP TRIGGER log AFTER INSERT ON main.entities BEGIN INSERT INTO written VALUES (new.id); END"
+        )
+        moved = dataclasses.replace(entities[2], name="City council")
+        assert store.update_analysis(
+            AnalysisUpdate(generation=store.analysis_state()[0], entities=[entities[0], entities[1], moved])
+        )
+        written = [row[0] for row in conn.execute("SELECT id FROM written")]
+        assert written == ["e-council"]
+        assert {e.id: e.name for e in store.entities()}["e-council"] == "City council"
+
+
+def test_a_version_6_database_gains_incremental_analysis(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, MIGRATIONS[:6])
+    conn.execute(sqlite_module.INSERT_ARTICLE, sqlite_module._article_row(FLOOD, "2024-01-01T00:00:00+00:00"))
+    conn.execute("INSERT INTO entities (id, name, kind) VALUES ('e-old', 'Old', 'person')")
+    conn.close()
+    with SQLiteStore(path) as store:
+        generation, states = store.analysis_state()
+        assert generation == 0 and [s.enriched for s in states] == [False]
+        assert store.update_analysis(AnalysisUpdate(generation=0, entities=[]))  # no digest: rewritten
+        assert store.entities() == []
 
 
 def test_record_run_and_runs(store: Store) -> None:

@@ -17,18 +17,29 @@ The contract shared by all stores:
    it refers to must be stored; within a story, dispute ids and the articles
    of its stances are unique.
 4. Returned objects are fresh copies; mutating them never changes the store.
+5. Analysis is incremental. Each article's own enrichment (language, the
+   tagger's mentions, stated aliases, quotes, near-duplicate signature) is
+   saved once by :meth:`Store.save_enrichments` and never replaced by it.
+   Everything merged across articles changes through
+   :meth:`Store.update_analysis`, which names the *generation* of the state
+   it was computed from (:meth:`Store.analysis_state`): every saved change
+   moves the generation on, and an update computed from an older one is
+   refused whole, so two processes analysing at once never overwrite each
+   other's stories (the second one computes again).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
-from newsdesk.model import Article, Claim, Entity, Problem, Quote, Story
+import numpy as np
+
+from newsdesk.model import Article, Claim, Enrichment, Entity, Problem, Quote, Story, content_id
 
 SNIPPET_START = "["
 """Marker placed before a matched term in a search snippet."""
@@ -86,6 +97,57 @@ class FeedState:
     etag: str | None = None
     last_modified: str | None = None
     last_polled: str | None = None
+
+
+@dataclass(slots=True, kw_only=True, frozen=True)
+class ArticleState:
+    """Where one stored article stands in the analysis: a light row, without the text.
+
+    Attributes:
+        id: The article's id.
+        published: Its publication date (ISO), when known.
+        language: Its language, once enriched (or when the input gave it).
+        duplicate_of: The original it copies, once analysed.
+        enriched: Whether its own enrichment is saved.
+        story: The story it belongs to; None until it is grouped.
+    """
+
+    id: str
+    published: str | None = None
+    language: str | None = None
+    duplicate_of: str | None = None
+    enriched: bool = False
+    story: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class AnalysisUpdate:
+    """A change to the stored analysis, computed from the state of one generation.
+
+    Attributes:
+        generation: The generation (from :meth:`Store.analysis_state`) the
+            change was computed from; refused when the store has moved on.
+        entities: All canonical entities, replacing the stored ones (only
+            those that differ are written); None keeps the stored entities.
+        speakers: Quote id -> the canonical entity its speaker names (None for none).
+        duplicates: Article id -> the original it copies (None for none).
+        claims: Article id -> all of that article's claims (replacing its stored ones).
+        stories: Stories added, or replaced whole (membership, comparisons,
+            disputes, lead claim, stances); stories not listed are kept.
+    """
+
+    generation: int
+    entities: list[Entity] | None = None
+    speakers: dict[str, str | None] = field(default_factory=dict)
+    duplicates: dict[str, str | None] = field(default_factory=dict)
+    claims: dict[str, list[Claim]] = field(default_factory=dict)
+    stories: list[Story] = field(default_factory=list)
+
+
+def entity_digest(entity: Entity) -> str:
+    """A hash of everything stored about an entity, so an update rewrites only the entities that changed."""
+    mentions = "\0".join(f"{m.article}\t{m.text}\t{m.start}\t{m.end}" for m in entity.mentions)
+    return content_id(entity.name, entity.kind, mentions, length=24)
 
 
 @runtime_checkable
@@ -154,10 +216,70 @@ class Store(Protocol):
     ) -> None:
         """Replace all derived data in one transaction; articles are untouched.
 
+        Saved enrichment is forgotten too (the quotes are replaced), so the
+        next incremental analysis enriches every article again.
+
         Raises:
             StorageError: The analysis refers to an unknown article, entity or
                 quote, repeats an id, or cannot be written; the previous
                 analysis is kept.
+        """
+        ...
+
+    def analysis_state(self) -> tuple[int, list[ArticleState]]:
+        """Return the generation of the stored analysis and where every article stands in it.
+
+        Returns:
+            ``(generation, states)``: the generation to pass to
+            :meth:`update_analysis`, and one state per article in insertion order.
+        """
+        ...
+
+    def save_enrichments(self, enrichments: Sequence[Enrichment]) -> list[str]:
+        """Save each article's own enrichment, in one transaction; articles already enriched are skipped.
+
+        The article's language is set, its quotes are stored (any quotes and
+        claims it had from an older analysis are dropped: its story is to be
+        compared again).
+
+        Returns:
+            The ids of the articles whose enrichment was saved now.
+
+        Raises:
+            StorageError: An article is not stored, or the store cannot be written.
+        """
+        ...
+
+    def enrichments(self, ids: Sequence[str] | None = None) -> list[Enrichment]:
+        """Return saved enrichments (with the articles' quotes as stored), in article insertion order.
+
+        Args:
+            ids: Only these articles (those not enriched are left out); ``None`` for all.
+        """
+        ...
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Return the saved title + lead embeddings of these articles (those without one are left out)."""
+        ...
+
+    def save_embeddings(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Save title + lead embeddings by article id (float32 rows); an article keeps its first one.
+
+        Raises:
+            StorageError: An article is not stored, or the store cannot be written.
+        """
+        ...
+
+    def update_analysis(self, update: AnalysisUpdate) -> bool:
+        """Apply an incremental change to the analysis in one transaction.
+
+        Returns:
+            True when it was saved; False, with nothing written, when the
+            analysis moved on since ``update.generation`` (compute again).
+
+        Raises:
+            StorageError: The update refers to an unknown article, quote or
+                entity, or cannot be written; nothing is written.
         """
         ...
 

@@ -14,17 +14,22 @@ import copy
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from types import TracebackType
 from typing import Self, TypeVar, get_args
 
+import numpy as np
+
 from newsdesk.errors import NotFoundError, StorageError
-from newsdesk.model import Article, Claim, Entity, EntityKind, Problem, Quote, Relation, Stance, Story
+from newsdesk.model import Article, Claim, Enrichment, Entity, EntityKind, Problem, Quote, Relation, Stance, Story
 from newsdesk.storage.base import (
     SNIPPET_ELLIPSIS,
     SNIPPET_END,
     SNIPPET_START,
     SNIPPET_TOKENS,
+    AnalysisUpdate,
+    ArticleState,
     FeedState,
     query_terms,
     utc_now,
@@ -101,6 +106,9 @@ class MemoryStore:
         self._quotes: list[Quote] = []
         self._claims: list[Claim] = []
         self._stories: list[Story] = []
+        self._enrichments: dict[str, Enrichment] = {}  # without quotes: those are in _quotes
+        self._embeddings: dict[str, np.ndarray] = {}
+        self._generation = 0
         self._runs: list[dict[str, object]] = []
         self._feeds: dict[str, FeedState] = {}
         self._seen: dict[str, set[str]] = {}
@@ -230,6 +238,106 @@ class MemoryStore:
         # Copy everything first so a failure cannot leave a half-replaced analysis.
         new = self._copy((list(entities), list(quotes), list(claims), list(stories)))
         self._entities, self._quotes, self._claims, self._stories = new
+        self._enrichments = {}
+        self._generation += 1
+
+    # --- incremental analysis ---
+
+    def analysis_state(self) -> tuple[int, list[ArticleState]]:
+        """Return the generation and every article's state; see :meth:`Store.analysis_state`."""
+        self._check_open()
+        story_of: dict[str, str] = {}
+        for story in self._stories:
+            for article_id in story.articles:
+                story_of.setdefault(article_id, story.id)
+        states = [
+            ArticleState(
+                id=a.id,
+                published=a.published,
+                language=a.language,
+                duplicate_of=a.duplicate_of,
+                enriched=a.id in self._enrichments,
+                story=story_of.get(a.id),
+            )
+            for a in self._articles.values()
+        ]
+        return self._generation, states
+
+    def save_enrichments(self, enrichments: Sequence[Enrichment]) -> list[str]:
+        """Save per-article enrichment; see :meth:`Store.save_enrichments`."""
+        self._check_open()
+        for enrichment in enrichments:
+            _require(set(self._articles), enrichment.article, "the article of an enrichment")
+        saved: list[str] = []
+        for enrichment in self._copy(list(enrichments)):
+            article = enrichment.article
+            if article in self._enrichments:
+                continue
+            self._articles[article].language = enrichment.language
+            self._claims = [c for c in self._claims if c.article != article]
+            self._quotes = [q for q in self._quotes if q.article != article] + enrichment.quotes
+            self._enrichments[article] = replace(enrichment, quotes=[])
+            saved.append(article)
+        return saved
+
+    def enrichments(self, ids: Sequence[str] | None = None) -> list[Enrichment]:
+        """Return saved enrichments in article order; see :meth:`Store.enrichments`."""
+        self._check_open()
+        wanted = None if ids is None else set(ids)
+        quotes: dict[str, list[Quote]] = {}
+        for quote in self._quotes:
+            quotes.setdefault(quote.article, []).append(quote)
+        return self._copy(
+            [
+                replace(self._enrichments[a], quotes=quotes.get(a, []))
+                for a in self._articles
+                if a in self._enrichments and (wanted is None or a in wanted)
+            ]
+        )
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Return saved embeddings; see :meth:`Store.embeddings`."""
+        self._check_open()
+        return {a: self._embeddings[a].copy() for a in ids if a in self._embeddings}
+
+    def save_embeddings(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Save embeddings; see :meth:`Store.save_embeddings`."""
+        self._check_open()
+        for article in vectors:
+            _require(set(self._articles), article, "the article of an embedding")
+        for article, vector in vectors.items():
+            self._embeddings.setdefault(article, np.array(vector, dtype=np.float32))
+
+    def update_analysis(self, update: AnalysisUpdate) -> bool:
+        """Apply an incremental change; see :meth:`Store.update_analysis`."""
+        self._check_open()
+        if update.generation != self._generation:
+            return False
+        entities = self._entities if update.entities is None else list(update.entities)
+        quotes = [
+            replace(q, speaker_entity=update.speakers[q.id]) if q.id in update.speakers else q for q in self._quotes
+        ]
+        unknown = set(update.speakers) - {q.id for q in quotes}
+        if unknown:
+            raise StorageError(f"{MEMORY_PATH}: rejected, nothing was written: unknown quote(s) {sorted(unknown)}")
+        entity_ids = {e.id for e in entities}
+        # Quotes naming an entity that is gone let go of it, as the SQLite store does.
+        quotes = [
+            q if q.id in update.speakers or q.speaker_entity in entity_ids else replace(q, speaker_entity=None)
+            for q in quotes
+        ]
+        claims = [c for c in self._claims if c.article not in update.claims]
+        claims.extend(c for article_claims in update.claims.values() for c in article_claims)
+        replaced = {s.id: s for s in update.stories}
+        stories = [replaced.pop(s.id, s) for s in self._stories] + list(replaced.values())
+        for article in update.duplicates:
+            _require(set(self._articles), article, "the article of a duplicate link")
+        self._check_analysis(entities, quotes, claims, stories)
+        self._entities, self._quotes, self._claims, self._stories = self._copy((entities, quotes, claims, stories))
+        for article, original in update.duplicates.items():
+            self._articles[article].duplicate_of = original
+        self._generation += 1
+        return True
 
     def entities(self) -> list[Entity]:
         """Return all entities with their mentions; see :meth:`Store.entities`."""

@@ -270,6 +270,37 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX article_stances_article ON article_stances(article_id);
         """,
     ),
+    Migration(
+        7,
+        "incremental analysis: saved per-article enrichment, embeddings, entity digests, analysis generation",
+        """
+        -- What enrichment found in one article on its own (its quotes are in quotes), saved so no article
+        -- is parsed twice. An article without a row here is not enriched yet.
+        CREATE TABLE enrichments (
+            article_id  TEXT PRIMARY KEY REFERENCES articles(id),
+            mentions    TEXT NOT NULL,   -- JSON [[text, start, end, kind], ...]: the tagger's, before merging
+            aliases     TEXT NOT NULL,   -- JSON [[name, alias], ...] stated in the text
+            minhash     BLOB,            -- near-duplicate signature, little-endian uint32
+            enriched_at TEXT NOT NULL
+        );
+
+        -- Title + lead embeddings (float32), made once per article when a step needs them.
+        CREATE TABLE embeddings (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            vector     BLOB NOT NULL
+        );
+
+        -- NULL for entities saved before digests: such an entity is rewritten by the next update.
+        ALTER TABLE entities ADD COLUMN digest TEXT;
+
+        -- Moves on with every saved analysis, so an analysis computed from an older state is refused.
+        CREATE TABLE analysis_state (
+            id         INTEGER PRIMARY KEY CHECK (id = 1),
+            generation INTEGER NOT NULL
+        );
+        INSERT INTO analysis_state (id, generation) VALUES (1, 0);
+        """,
+    ),
 ]
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

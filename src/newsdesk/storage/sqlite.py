@@ -26,11 +26,13 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
+
+import numpy as np
 
 from newsdesk.errors import (
     DatabaseCorruptError,
@@ -47,7 +49,9 @@ from newsdesk.model import (
     Comparison,
     Dispute,
     DisputeSide,
+    Enrichment,
     Entity,
+    FoundMention,
     Mention,
     Problem,
     Quote,
@@ -59,7 +63,10 @@ from newsdesk.storage.base import (
     SNIPPET_END,
     SNIPPET_START,
     SNIPPET_TOKENS,
+    AnalysisUpdate,
+    ArticleState,
     FeedState,
+    entity_digest,
     query_terms,
     utc_now,
 )
@@ -98,7 +105,7 @@ INSERT_ARTICLE = _insert(
     ),
     or_ignore=True,
 )  # fmt: skip
-INSERT_ENTITY = _insert("entities", ("id", "name", "kind"))
+INSERT_ENTITY = _insert("entities", ("id", "name", "kind", "digest"))
 INSERT_MENTION = _insert("mentions", ("entity_id", "position", "article_id", "text", "start", "end"))
 INSERT_QUOTE = _insert(
     "quotes",
@@ -145,7 +152,19 @@ DERIVED_TABLES = (
     "quotes",
     "mentions",
     "entities",
+    "enrichments",
 )
+INSERT_ENRICHMENT = _insert(
+    "enrichments", ("article_id", "mentions", "aliases", "minhash", "enriched_at"), or_ignore=True
+)
+INSERT_EMBEDDING = _insert("embeddings", ("article_id", "vector"), or_ignore=True)
+UPSERT_STORY = (
+    "INSERT INTO stories (id, title, lead_claim) VALUES (?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET title = excluded.title, lead_claim = excluded.lead_claim"
+)
+# A replaced story's parts; disputes take their sides and claims with them (ON DELETE CASCADE).
+STORY_PARTS = ("story_articles", "comparisons", "disputes", "article_stances")
+BUMP_GENERATION = "UPDATE analysis_state SET generation = generation + 1"
 
 
 def _to_json(value: object) -> str:
@@ -187,13 +206,39 @@ def _article_from_row(row: sqlite3.Row) -> Article:
 
 
 def _entity_rows(entities: Sequence[Entity]) -> Iterator[Row]:
-    return ((e.id, e.name, e.kind) for e in entities)
+    return ((e.id, e.name, e.kind, entity_digest(e)) for e in entities)
 
 
 def _mention_rows(entities: Sequence[Entity]) -> Iterator[Row]:
     for entity in entities:
         for position, m in enumerate(entity.mentions):
             yield (entity.id, position, m.article, m.text, m.start, m.end)
+
+
+def _enrichment_row(enrichment: Enrichment, enriched_at: str) -> Row:
+    mentions = [[f.mention.text, f.mention.start, f.mention.end, f.kind] for f in enrichment.mentions]
+    aliases = [list(pair) for pair in enrichment.aliases]
+    return (enrichment.article, _to_json(mentions), _to_json(aliases), enrichment.minhash, enriched_at)
+
+
+def _enrichment_from_row(row: sqlite3.Row, quotes: list[Quote]) -> Enrichment:
+    article = row["article_id"]
+    return Enrichment(
+        article=article,
+        language=row["language"],
+        mentions=[
+            FoundMention(mention=Mention(article=article, text=text, start=start, end=end), kind=kind)
+            for text, start, end, kind in json.loads(row["mentions"])
+        ],
+        aliases=[(name, alias) for name, alias in json.loads(row["aliases"])],
+        quotes=quotes,
+        minhash=row["minhash"],
+    )
+
+
+def _ids_json(ids: Iterable[str]) -> str:
+    """A JSON array of ids, for ``IN (SELECT value FROM json_each(?))`` (no limit on bound parameters)."""
+    return _to_json(list(ids))
 
 
 def _mention_from_row(row: sqlite3.Row) -> Mention:
@@ -652,6 +697,7 @@ class SQLiteStore:
             conn.executemany(INSERT_DISPUTE_SIDE, _dispute_side_rows(stories))
             conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(stories))
             conn.executemany(INSERT_STANCE, _stance_rows(stories))
+            conn.execute(BUMP_GENERATION)
         logger.info(
             "%s: saved %d entities, %d quotes, %d claims, %d stories",
             self.path,
@@ -660,6 +706,159 @@ class SQLiteStore:
             len(claims),
             len(stories),
         )
+
+    # --- incremental analysis ---
+
+    def analysis_state(self) -> tuple[int, list[ArticleState]]:
+        """Return the generation and every article's state; see :meth:`Store.analysis_state`."""
+        with self._transaction("BEGIN") as conn:
+            generation = int(conn.execute("SELECT generation FROM analysis_state").fetchone()[0])
+            rows = conn.execute(
+                "SELECT a.id, a.published, a.language, a.duplicate_of, "
+                "EXISTS (SELECT 1 FROM enrichments e WHERE e.article_id = a.id) AS enriched, "
+                "(SELECT sa.story_id FROM story_articles sa WHERE sa.article_id = a.id LIMIT 1) AS story "
+                "FROM articles a ORDER BY a.seq"
+            ).fetchall()
+        states = [
+            ArticleState(
+                id=row["id"],
+                published=row["published"],
+                language=row["language"],
+                duplicate_of=row["duplicate_of"],
+                enriched=bool(row["enriched"]),
+                story=row["story"],
+            )
+            for row in rows
+        ]
+        return generation, states
+
+    def save_enrichments(self, enrichments: Sequence[Enrichment]) -> list[str]:
+        """Save per-article enrichment; see :meth:`Store.save_enrichments`."""
+        saved: list[str] = []
+        now = utc_now()
+        with self._transaction() as conn:
+            for enrichment in enrichments:
+                if conn.execute(INSERT_ENRICHMENT, _enrichment_row(enrichment, now)).rowcount != 1:
+                    continue  # enriched already (by another process, say): the first record stays
+                article = enrichment.article
+                conn.execute("UPDATE articles SET language = ? WHERE id = ?", (enrichment.language, article))
+                # Quotes and claims of an older analysis: the claims point at the quotes, so they go first.
+                conn.execute("DELETE FROM claims WHERE article_id = ?", (article,))
+                conn.execute("DELETE FROM quotes WHERE article_id = ?", (article,))
+                conn.executemany(INSERT_QUOTE, _quote_rows(enrichment.quotes))
+                saved.append(article)
+        logger.debug("%s: saved the enrichment of %d article(s)", self.path, len(saved))
+        return saved
+
+    def enrichments(self, ids: Sequence[str] | None = None) -> list[Enrichment]:
+        """Return saved enrichments in article order; see :meth:`Store.enrichments`."""
+        only = "" if ids is None else "WHERE e.article_id IN (SELECT value FROM json_each(?))"
+        params: tuple[str, ...] = () if ids is None else (_ids_json(ids),)
+        quote_filter = "" if ids is None else "WHERE article_id IN (SELECT value FROM json_each(?))"
+        with self._transaction("BEGIN") as conn:
+            rows = conn.execute(
+                "SELECT e.article_id, a.language, e.mentions, e.aliases, e.minhash "
+                f"FROM enrichments e JOIN articles a ON a.id = e.article_id {only} ORDER BY a.seq",
+                params,
+            ).fetchall()
+            quote_rows = conn.execute(f"SELECT * FROM quotes {quote_filter} ORDER BY rowid", params).fetchall()
+        quotes: dict[str, list[Quote]] = {}
+        for row in quote_rows:
+            quotes.setdefault(row["article_id"], []).append(_quote_from_row(row))
+        return [_enrichment_from_row(row, quotes.get(row["article_id"], [])) for row in rows]
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Return saved embeddings; see :meth:`Store.embeddings`."""
+        rows = self._query(
+            "SELECT article_id, vector FROM embeddings WHERE article_id IN (SELECT value FROM json_each(?))",
+            (_ids_json(ids),),
+        )
+        return {row["article_id"]: np.frombuffer(row["vector"], dtype="<f4").copy() for row in rows}
+
+    def save_embeddings(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Save embeddings; see :meth:`Store.save_embeddings`."""
+        with self._transaction() as conn:
+            conn.executemany(
+                INSERT_EMBEDDING,
+                ((article, np.asarray(vector, dtype="<f4").tobytes()) for article, vector in vectors.items()),
+            )
+
+    def update_analysis(self, update: AnalysisUpdate) -> bool:
+        """Apply an incremental change; see :meth:`Store.update_analysis`.
+
+        Steps, in one ``BEGIN IMMEDIATE`` transaction:
+
+        1. Refuse the update (False) when the generation moved on.
+        2. Entities: drop those whose digest changed or that are gone (quotes
+           naming them let go first), insert the new and changed ones.
+        3. Set the speaker entity of quotes whose one changed, then the
+           duplicate links, the claims of the listed articles and the listed
+           stories (a story keeps its row, so lists keep their order).
+        4. Move the generation on.
+        """
+        with self._transaction() as conn:
+            generation = int(conn.execute("SELECT generation FROM analysis_state").fetchone()[0])
+            if generation != update.generation:
+                return False
+            if update.entities is not None:
+                self._replace_entities(conn, update.entities)
+            if update.speakers:
+                stored = {
+                    row[0]: row[1]
+                    for row in conn.execute(
+                        "SELECT id, speaker_entity FROM quotes WHERE id IN (SELECT value FROM json_each(?))",
+                        (_ids_json(update.speakers),),
+                    )
+                }
+                missing = set(update.speakers) - stored.keys()
+                if missing:
+                    raise StorageError(
+                        f"{self.path}: rejected, nothing was written: unknown quote(s) {sorted(missing)}"
+                    )
+                changed = [(e, q) for q, e in update.speakers.items() if stored[q] != e]
+                conn.executemany("UPDATE quotes SET speaker_entity = ? WHERE id = ?", changed)
+            conn.executemany(
+                "UPDATE articles SET duplicate_of = ? WHERE id = ?",
+                ((original, article) for article, original in update.duplicates.items()),
+            )
+            for article, claims in update.claims.items():
+                conn.execute("DELETE FROM claims WHERE article_id = ?", (article,))
+                conn.executemany(INSERT_CLAIM, _claim_rows(claims))
+            for story in update.stories:
+                for table in STORY_PARTS:
+                    conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (story.id,))
+            conn.executemany(UPSERT_STORY, _story_rows(update.stories))
+            conn.executemany(INSERT_MEMBERSHIP, _membership_rows(update.stories))
+            conn.executemany(INSERT_COMPARISON, _comparison_rows(update.stories))
+            conn.executemany(INSERT_DISPUTE, _dispute_rows(update.stories))
+            conn.executemany(INSERT_DISPUTE_SIDE, _dispute_side_rows(update.stories))
+            conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(update.stories))
+            conn.executemany(INSERT_STANCE, _stance_rows(update.stories))
+            conn.execute(BUMP_GENERATION)
+        logger.info("%s: updated %d stories", self.path, len(update.stories))
+        return True
+
+    @staticmethod
+    def _replace_entities(conn: sqlite3.Connection, entities: Sequence[Entity]) -> None:
+        """Step 2 of :meth:`update_analysis`: write only the entities that differ from the stored ones."""
+        stored = {row[0]: row[1] for row in conn.execute("SELECT id, digest FROM entities")}
+        digests = {e.id: entity_digest(e) for e in entities}
+        gone = [
+            entity_id
+            for entity_id, digest in stored.items()
+            if entity_id not in digests or digests[entity_id] != digest
+        ]
+        if gone:
+            ids = _ids_json(gone)
+            conn.execute(
+                "UPDATE quotes SET speaker_entity = NULL WHERE speaker_entity IN (SELECT value FROM json_each(?))",
+                (ids,),
+            )
+            conn.execute("DELETE FROM mentions WHERE entity_id IN (SELECT value FROM json_each(?))", (ids,))
+            conn.execute("DELETE FROM entities WHERE id IN (SELECT value FROM json_each(?))", (ids,))
+        fresh = [e for e in entities if stored.get(e.id) != digests[e.id]]
+        conn.executemany(INSERT_ENTITY, _entity_rows(fresh))
+        conn.executemany(INSERT_MENTION, _mention_rows(fresh))
 
     def entities(self) -> list[Entity]:
         """Return all entities with their mentions; see :meth:`Store.entities`."""
