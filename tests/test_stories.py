@@ -14,6 +14,7 @@ from newsdesk.model import Article
 from newsdesk.stories import StorySettings, group_stories
 from newsdesk.stories.grouping import (
     article_vectors,
+    assign_stories,
     dense_neighbour_edges,
     fold_word,
     mix_embeddings,
@@ -201,6 +202,68 @@ def test_neighbour_window_bounds_the_comparisons() -> None:
     rows, cols, _ = neighbour_edges(matrix, k=5, floor=0.05, window=2)
     assert all(c - r <= 2 for r, c in zip(rows.tolist(), cols.tolist(), strict=True))
     assert len(sims) and all(0.05 <= s <= 1.0001 for s in sims)
+
+
+# -- incremental assignment -----------------------------------------------------------------------------
+
+
+def _known(stories: list) -> dict[str, str]:
+    return {a: s.id for s in stories for a in s.articles}
+
+
+def test_assigning_with_nothing_known_is_a_full_grouping() -> None:
+    articles = [STRIKE_1, FESTIVAL_1, TRANSFER, STRIKE_2, FESTIVAL_2, STRIKE_3]
+    assert assign_stories(articles, {}) == _known(group_stories(articles))
+
+
+def test_new_articles_join_existing_stories_or_open_new_ones() -> None:
+    before = group_stories([STRIKE_1, FESTIVAL_1])
+    articles = [STRIKE_1, FESTIVAL_1, TRANSFER, STRIKE_2, FESTIVAL_2, STRIKE_3]
+    assigned = assign_stories(articles, _known(before))
+    assert set(assigned) == {TRANSFER.id, STRIKE_2.id, FESTIVAL_2.id, STRIKE_3.id}
+    strike, festival = (_known(before)[a.id] for a in (STRIKE_1, FESTIVAL_1))
+    assert assigned[STRIKE_2.id] == assigned[STRIKE_3.id] == strike
+    assert assigned[FESTIVAL_2.id] == festival
+    assert assigned[TRANSFER.id] not in {strike, festival}
+    # The same ids and groups as grouping everything at once.
+    assert {**_known(before), **assigned} == _known(group_stories(articles))
+
+
+def test_existing_stories_are_never_merged_or_renamed() -> None:
+    # Alone, the two strike reports are kept apart; a later article would bring them together.
+    apart = StorySettings(threshold=0.99, join_threshold=0.99)
+    before = group_stories([STRIKE_1, STRIKE_2], (), apart)
+    assert len(before) == 2
+    together = StorySettings(threshold=0.05, join_threshold=0.05)
+    assert len(group_stories([STRIKE_1, STRIKE_2, STRIKE_3], (), together)) == 1
+    assigned = assign_stories([STRIKE_1, STRIKE_2, STRIKE_3], _known(before), (), together)
+    assert assigned[STRIKE_3.id] in {s.id for s in before}
+
+
+def test_an_earlier_new_article_joins_the_story_without_renaming_it() -> None:
+    before = group_stories([STRIKE_2, STRIKE_3])
+    early = replace(STRIKE_1, published="2026-02-01")
+    assigned = assign_stories([STRIKE_2, STRIKE_3, early], _known(before))
+    assert assigned == {early.id: before[0].id}
+
+
+def test_neighbours_of_some_rows_only() -> None:
+    articles = [STRIKE_1, FESTIVAL_1, TRANSFER, FESTIVAL_2, STRIKE_2, STRIKE_3]
+    matrix = article_vectors(articles)
+    for window in (0, 2):
+        rows, cols, _ = neighbour_edges(matrix, k=2, floor=0.01, window=window, queries=np.array([1, 4]))
+        full = dict.fromkeys(zip(*neighbour_edges(matrix, k=2, floor=0.01, window=window)[:2], strict=True))
+        pairs = set(zip(rows.tolist(), cols.tolist(), strict=True))
+        assert pairs and all(1 in p or 4 in p for p in pairs)
+        # A queried row finds the same neighbours as in the full search.
+        assert {p for p in full if 1 in p or 4 in p} >= pairs
+    rng = np.random.default_rng(2)
+    vectors = unit_rows(*rng.normal(size=(30, 8)).tolist())
+    rows, cols = dense_neighbour_edges(vectors, k=3, window=4, queries=np.array([0, 10, 11, 29]))
+    full = set(zip(*dense_neighbour_edges(vectors, k=3, window=4), strict=True))
+    found = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    assert found and all({0, 10, 11, 29} & set(p) for p in found)
+    assert {(int(a), int(b)) for a, b in full if {0, 10, 11, 29} & {int(a), int(b)}} >= found
 
 
 def test_fold_word() -> None:

@@ -47,7 +47,7 @@ import heapq
 import importlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -196,7 +196,7 @@ def article_vectors(
 
 
 def neighbour_edges(
-    matrix: sp.csr_matrix, *, k: int, floor: float, window: int = 0
+    matrix: sp.csr_matrix, *, k: int, floor: float, window: int = 0, queries: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Find each row's ``k`` most similar other rows with cosine >= ``floor`` (step 3).
 
@@ -205,25 +205,25 @@ def neighbour_edges(
         k: Neighbours kept per row.
         floor: Smallest cosine kept.
         window: Only compare rows at most this many positions apart (0 = all).
+        queries: Only find the neighbours of these rows (ascending row numbers);
+            None for every row.
 
     Returns:
         ``(rows, cols, sims)`` with ``rows < cols``, each pair once.
     """
     n = matrix.shape[0]
     empty = np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
-    if n < 2 or k < 1:
+    if n < 2 or k < 1 or (queries is not None and not len(queries)):
         return empty
     span = min(n, 2 * window + 1) if window else n
     block = max(1, _BLOCK_CELLS // span)
     firsts, seconds, values = [], [], []
     columns = sp.csr_matrix(matrix.T) if not window else None  # transposed once, not per block
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        lo, hi = (max(0, start - window), min(n, stop + window)) if window else (0, n)
+    for rows in _query_blocks(n, block, window, queries):
+        lo, hi = (max(0, int(rows[0]) - window), min(n, int(rows[-1]) + 1 + window)) if window else (0, n)
         others = columns if columns is not None else sp.csr_matrix(matrix[lo:hi].T)
-        sims = (matrix[start:stop] @ others).toarray()
-        rows = np.arange(start, stop)
-        sims[rows - start, rows - lo] = -1.0  # never your own neighbour
+        sims = (matrix[rows] @ others).toarray()
+        sims[np.arange(len(rows)), rows - lo] = -1.0  # never your own neighbour
         if window:
             sims[np.abs(rows[:, None] - np.arange(lo, hi)[None, :]) > window] = -1.0
         take = min(k, sims.shape[1])
@@ -240,6 +240,24 @@ def neighbour_edges(
         return empty
     unique = _first_of_each_pair(first, second, n)
     return first[unique], second[unique], value[unique].astype(np.float32)
+
+
+def _query_blocks(n: int, block: int, window: int, queries: np.ndarray | None) -> Iterator[np.ndarray]:
+    """Row numbers to search at once: consecutive runs of ``block`` rows (or of ``queries``).
+
+    With a window, a block of queries never spans more than ``window`` rows, so
+    the rows it is compared with stay within ``3 * window + 1``.
+    """
+    if queries is None:
+        for start in range(0, n, block):
+            yield np.arange(start, min(n, start + block))
+        return
+    rows = np.asarray(queries, dtype=np.int64)
+    start = 0
+    for end in range(1, len(rows) + 1):
+        if end == len(rows) or end - start >= block or (window and rows[end] - rows[start] > window):
+            yield rows[start:end]
+            start = end
 
 
 def _first_of_each_pair(first: np.ndarray, second: np.ndarray, n: int) -> np.ndarray:
@@ -286,7 +304,9 @@ def _faiss():  # type: ignore[no-untyped-def]
     return faiss
 
 
-def dense_neighbour_edges(vectors: np.ndarray, *, k: int, window: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def dense_neighbour_edges(
+    vectors: np.ndarray, *, k: int, window: int = 0, queries: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Find each row's ``k`` most similar other rows by inner product through a faiss index.
 
     Without a window one flat index holds every row. With a window, the rows
@@ -300,33 +320,33 @@ def dense_neighbour_edges(vectors: np.ndarray, *, k: int, window: int = 0) -> tu
         vectors: One float32 row per article, in time order when ``window`` is used.
         k: Neighbours kept per row.
         window: Only compare rows at most this many positions apart (0 = all).
+        queries: Only find the neighbours of these rows (ascending); None for every row.
 
     Returns:
         ``(rows, cols)`` with ``rows < cols``, each pair once (score them with the full similarity).
     """
     n = vectors.shape[0]
-    if n < 2 or k < 1:
+    if n < 2 or k < 1 or (queries is not None and not len(queries)):
         return np.empty(0, np.int64), np.empty(0, np.int64)
     faiss = _faiss()
     data = np.ascontiguousarray(vectors, dtype=np.float32)
     block = n if not window else max(1, min(window, _DENSE_QUERIES))
     firsts, seconds = [], []
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        lo, hi = (max(0, start - window), min(n, stop + window)) if window else (0, n)
+    for rows in _query_blocks(n, block, window, queries):
+        lo, hi = (max(0, int(rows[0]) - window), min(n, int(rows[-1]) + 1 + window)) if window else (0, n)
         index = faiss.IndexFlatIP(data.shape[1])
         index.add(data[lo:hi])
         # A query may find its own row and, with a window, rows outside its own
-        # window (fewer than the block size): ask for that many more.
-        take = min(hi - lo, k + 1 + ((stop - start) if window else 0))
-        _, found = index.search(data[start:stop], take)
-        rows = np.arange(start, stop)[:, None]
+        # window (fewer than the rows the block spans): ask for that many more.
+        span = int(rows[-1] - rows[0]) + 1
+        take = min(hi - lo, k + 1 + (span if window else 0))
+        _, found = index.search(data[rows], take)
         cols = found.astype(np.int64) + lo
-        ok = (found >= 0) & (cols != rows)
+        ok = (found >= 0) & (cols != rows[:, None])
         if window:
-            ok &= np.abs(cols - rows) <= window
+            ok &= np.abs(cols - rows[:, None]) <= window
         ok &= np.cumsum(ok, axis=1) <= k
-        i, j = np.broadcast_to(rows, cols.shape)[ok], cols[ok]
+        i, j = np.broadcast_to(rows[:, None], cols.shape)[ok], cols[ok]
         firsts.append(np.minimum(i, j))
         seconds.append(np.maximum(i, j))
     first, second = np.concatenate(firsts), np.concatenate(seconds)
@@ -355,6 +375,7 @@ def candidate_edges(
     k: int,
     floor: float,
     window: int = 0,
+    queries: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Step 3: neighbour pairs by words (and by embeddings), scored by the joined similarity.
 
@@ -364,16 +385,17 @@ def candidate_edges(
         k: Neighbours kept per row, by each kind of vector.
         floor: Smallest joined similarity kept.
         window: Only compare rows at most this many positions apart (0 = all).
+        queries: Only find the neighbours of these rows (ascending); None for every row.
 
     Returns:
         ``(rows, cols, sims)`` with ``rows < cols``, each pair once.
     """
     if dense_part is None:
-        return neighbour_edges(word_part, k=k, floor=floor, window=window)
+        return neighbour_edges(word_part, k=k, floor=floor, window=window, queries=queries)
     n = word_part.shape[0]
     # Word candidates need only share a word: the dense part may lift them over the floor.
-    w_rows, w_cols, _ = neighbour_edges(word_part, k=k, floor=1e-9, window=window)
-    d_rows, d_cols = dense_neighbour_edges(dense_part, k=k, window=window)
+    w_rows, w_cols, _ = neighbour_edges(word_part, k=k, floor=1e-9, window=window, queries=queries)
+    d_rows, d_cols = dense_neighbour_edges(dense_part, k=k, window=window, queries=queries)
     first, second = np.concatenate([w_rows, d_rows]), np.concatenate([w_cols, d_cols])
     unique = _first_of_each_pair(first, second, n)
     first, second = first[unique], second[unique]
@@ -387,8 +409,14 @@ def _seed(
     order: list[int],
     edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     join_threshold: float,
+    known: Sequence[int] = (),
 ) -> list[int]:
-    """Step 4: the seed story of every article (story numbers in order of first article)."""
+    """Step 4: the seed story of every article.
+
+    ``known[i]``, when given and not negative, is the story article ``i``
+    already belongs to (numbers ``0 .. max(known)``); new stories are numbered
+    after them, in order of first article.
+    """
     position = np.empty(len(articles), dtype=np.int64)
     position[order] = np.arange(len(order))
     best_earlier: dict[int, tuple[float, int]] = {}
@@ -397,10 +425,12 @@ def _seed(
         if sim >= join_threshold and sim > best_earlier.get(later, (-1.0, -1))[0]:
             best_earlier[later] = (float(sim), earlier)
     by_id = {a.id: i for i, a in enumerate(articles)}
-    story_of = [-1] * len(articles)
-    stories = 0
+    story_of = list(known) if known else [-1] * len(articles)
+    stories = max(story_of, default=-1) + 1
     for i in order:
         original = by_id.get(articles[i].duplicate_of or "")
+        if story_of[i] >= 0:
+            continue  # already in a story: it stays there
         if original is not None and story_of[original] >= 0:
             story_of[i] = story_of[original]
         elif i in best_earlier:
@@ -416,11 +446,14 @@ def _merge(
     story_of: list[int],
     edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     threshold: float,
+    fixed: int = 0,
 ) -> list[int]:
     """Step 5: merge seed stories by average link, best pair first; returns each article's story.
 
     Story numbers follow the order of first articles, so the smaller number of
-    a merged pair is the one whose id survives.
+    a merged pair is the one whose id survives. Stories numbered below
+    ``fixed`` existed before: a new story may join one of them, but two of
+    them are never merged (their ids stay).
     """
     count = max(story_of) + 1 if story_of else 0
     labels = np.asarray(story_of, dtype=np.int64)
@@ -446,7 +479,7 @@ def _merge(
         dots = np.asarray(sums[pairs[:, 0]].multiply(sums[pairs[:, 1]]).sum(axis=1)).ravel()
         averages = dots / (size[pairs[:, 0]] * size[pairs[:, 1]])
         for (p, q), average in zip(pairs.tolist(), averages.tolist(), strict=True):
-            if average >= threshold:
+            if average >= threshold and max(p, q) >= fixed:
                 heapq.heappush(heap, (-average, p, q, 0, 0))
                 linked[p].add(q)
                 linked[q].add(p)
@@ -476,7 +509,7 @@ def _merge(
         dots = np.asarray((stacked @ vectors[keep].T).toarray()).ravel()
         for other, dot in zip(others, dots.tolist(), strict=True):
             average = dot / (size[keep] * size[other])
-            if average >= threshold:
+            if average >= threshold and max(keep, other) >= fixed:
                 linked[keep].add(other)
                 linked[other].add(keep)
                 first, second = min(keep, other), max(keep, other)
@@ -520,6 +553,87 @@ def group_stories(
     """
     if not articles:
         return []
+    order, story_of = _group(articles, entities, settings, embeddings, {})
+    # Dicts keep insertion order: stories come in the time order of their first article.
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in order:
+        members[story_of[i]].append(i)
+    stories = []
+    for group in members.values():
+        stories.append(
+            Story(
+                id=story_id(articles[group[0]]),
+                title=representative_title([articles[i] for i in group]),
+                articles=[articles[i].id for i in group],
+            )
+        )
+    return stories
+
+
+def assign_stories(
+    articles: Sequence[Article],
+    known: Mapping[str, str],
+    entities: Sequence[Entity] = (),
+    settings: StorySettings = StorySettings(),
+    embeddings: np.ndarray | None = None,
+) -> dict[str, str]:
+    """Put new articles into the stories that exist, or into new stories; existing stories stay as they are.
+
+    The same steps as :func:`group_stories`, with three differences:
+
+    1. Articles already in a story (``known``) stay in it: only the new
+       articles look for neighbours (step 3), and only they are seeded (step 4).
+    2. Two existing stories are never merged (step 5): a new story may join an
+       existing one, which keeps its id; story ids are never renamed.
+    3. A new story's id is that of its first article, as in a full grouping.
+
+    With no known article this is exactly :func:`group_stories`. The cost
+    grows with the new articles and the articles given beside them (pass the
+    stored articles near them in time, with all members of their stories),
+    not with the whole store.
+
+    Args:
+        articles: Stored articles and new ones, in arrival order.
+        known: Article id -> id of the story it is in, for every article already grouped.
+        entities: Canonical entities (used when ``settings.entity_weight`` > 0).
+        settings: Thresholds.
+        embeddings: One row per article, as for :func:`group_stories`.
+
+    Returns:
+        New article id -> the id of its story (an existing one or a new one).
+
+    Raises:
+        NewsdeskError: ``embeddings`` does not have one row per article.
+    """
+    new = [a for a in articles if a.id not in known]
+    if not new:
+        return {}
+    order, story_of = _group(articles, entities, settings, embeddings, known)
+    numbers = {story: n for n, story in enumerate(dict.fromkeys(known[a.id] for a in articles if a.id in known))}
+    names = {n: story for story, n in numbers.items()}
+    for i in order:  # new stories are named after their first article
+        names.setdefault(story_of[i], story_id(articles[i]))
+    return {a.id: names[story_of[i]] for i, a in enumerate(articles) if a.id not in known}
+
+
+def story_id(first: Article) -> str:
+    """The id of a story: derived from its first article, so it never changes as the story grows."""
+    return content_id(first.id, prefix="s-", length=12)
+
+
+def _group(
+    articles: Sequence[Article],
+    entities: Sequence[Entity],
+    settings: StorySettings,
+    embeddings: np.ndarray | None,
+    known: Mapping[str, str],
+) -> tuple[list[int], list[int]]:
+    """Steps 1-5 over ``articles``; articles in ``known`` keep their story.
+
+    Returns:
+        ``(order, story_of)``: article positions in time order, and each
+        article's story number (existing stories first, in order of appearance).
+    """
     if embeddings is not None and (np.ndim(embeddings) != 2 or len(embeddings) != len(articles)):
         raise NewsdeskError(
             f"embeddings have shape {np.shape(embeddings)} for {len(articles)} articles: "
@@ -534,34 +648,27 @@ def group_stories(
     threshold, join_threshold = settings.threshold, settings.join_threshold
     if dense is not None:
         threshold, join_threshold = settings.embedding_threshold, settings.embedding_join_threshold
-    # Vectors in time order, so a window means "nearby in time".
+    numbers = {story: n for n, story in enumerate(dict.fromkeys(known[a.id] for a in articles if a.id in known))}
+    seeded = [numbers[known[a.id]] if a.id in known else -1 for a in articles]
+    # Vectors in time order, so a window means "nearby in time"; with known stories only the new rows search.
+    queries = np.flatnonzero([seeded[i] < 0 for i in order]) if numbers else None
     timed = sp.csr_matrix(matrix[order])
     floor = min(threshold, join_threshold)
     t_rows, t_cols, sims = candidate_edges(
-        timed, dense[order] if dense is not None else None, k=settings.neighbors, floor=floor, window=settings.window
+        timed,
+        dense[order] if dense is not None else None,
+        k=settings.neighbors,
+        floor=floor,
+        window=settings.window,
+        queries=queries,
     )
     if dense is not None:
         # Dense columns appended to the sparse rows: the merge step's summed vectors stay exact.
         matrix = sp.hstack([matrix, sp.csr_matrix(dense)], format="csr")
     back = np.asarray(order, dtype=np.int64)
     edges = (back[t_rows], back[t_cols], sims)
-    story_of = _merge(matrix, _seed(articles, order, edges, join_threshold), edges, threshold)
-
-    # Dicts keep insertion order: stories come in the time order of their first article.
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in order:
-        members[story_of[i]].append(i)
-    stories = []
-    for group in members.values():
-        first = articles[group[0]]
-        stories.append(
-            Story(
-                id=content_id(first.id, prefix="s-", length=12),
-                title=representative_title([articles[i] for i in group]),
-                articles=[articles[i].id for i in group],
-            )
-        )
-    return stories
+    seeds = _seed(articles, order, edges, join_threshold, seeded if numbers else ())
+    return order, _merge(matrix, seeds, edges, threshold, fixed=len(numbers))
 
 
 def representative_title(articles: Sequence[Article]) -> str:
