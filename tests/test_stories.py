@@ -266,6 +266,35 @@ def test_neighbours_of_some_rows_only() -> None:
     assert {(int(a), int(b)) for a, b in full if {0, 10, 11, 29} & {int(a), int(b)}} >= found
 
 
+def test_changed_stories_join_stories_of_other_languages() -> None:
+    from newsdesk.model import Story
+    from newsdesk.stories.crosslingual import link_new_across_languages
+
+    stories = [
+        Story(id="s-en-dam", title="", articles=["en1", "en2"]),
+        Story(id="s-en-port", title="", articles=["en3"]),
+        Story(id="s-fr-port", title="", articles=["fr2"]),
+        Story(id="s-fr-dam", title="", articles=["fr1"]),
+    ]
+    languages = {"en1": "en", "en2": "en", "en3": "en", "fr1": "fr", "fr2": "fr"}
+    topics = {"dam": [1.0, 0.05, 0.0], "port": [0.0, 1.0, 0.05]}
+    vectors = {a: unit_rows(topics["dam" if a in ("en1", "en2", "fr1") else "port"])[0] for a in languages}
+    asked: list[list[str]] = []
+
+    def embed(ids: list[str]) -> dict[str, np.ndarray]:
+        asked.append(ids)
+        return {a: vectors[a] for a in ids}
+
+    fixed = {"s-en-dam", "s-en-port", "s-fr-port"}
+    # The new French dam story joins the English one (which keeps its id); two stored stories never merge.
+    links = link_new_across_languages(stories, {"s-fr-dam"}, fixed, languages, embed)
+    assert links == {"s-fr-dam": "s-en-dam"}
+    assert len(asked) == 1 and "fr2" not in asked[0]  # a French story is not compared with French ones
+    assert link_new_across_languages(stories, {"s-fr-port"}, fixed | {"s-fr-dam"}, languages, embed) == {}
+    one_language = {a: "en" for a in languages}
+    assert link_new_across_languages(stories, {"s-fr-dam"}, fixed, one_language, embed) == {}
+
+
 def test_fold_word() -> None:
     assert [fold_word(w) for w in ["strikes", "cities", "bus", "crisis", "port"]] == [
         "strike",

@@ -12,12 +12,17 @@ embeddings of title and lead (:mod:`.embeddings`):
    story keeps the id of the story whose first article is earlier.
 
 Nothing is embedded when all articles share one language.
+
+:func:`link_new_across_languages` does the same for the stories an update
+changed, against all stored stories: each story head is embedded once (the
+caller saves the vectors), only the changed stories look for a partner, and
+two stories that existed before are never merged.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -112,3 +117,80 @@ def join_across_languages(
         ordered = sorted(ids, key=lambda a: (by_id[a].published or "9999", ids.index(a)))
         result.append(replace(stories[i], articles=ordered))
     return result
+
+
+def link_new_across_languages(
+    stories: Sequence[Story],
+    seekers: Collection[str],
+    fixed: Collection[str],
+    languages: Mapping[str, str | None],
+    embed: Callable[[list[str]], Mapping[str, np.ndarray]],
+    settings: CrossLingualSettings = CrossLingualSettings(),
+) -> dict[str, str]:
+    """Join changed stories to stories of other languages, as :func:`join_across_languages` does.
+
+    Steps 1-3 of the module docstring, with three differences: only the
+    ``seekers`` look for a partner (among all ``stories``); two ``fixed``
+    stories are never merged; a merged story keeps the fixed one's id, else
+    the earlier one's. No story x story matrix is built: each seeker is
+    compared with the stories of the other languages only.
+
+    Args:
+        stories: Every story (members in time order), in time order of their first article.
+        seekers: Ids of the stories that changed (they look for a partner).
+        fixed: Ids of the stories that existed before this update.
+        languages: Article id -> language, for every member.
+        embed: Returns title + lead vectors for the article ids asked (called once).
+        settings: Thresholds.
+
+    Returns:
+        Story id -> the id of the story it joins, for each story merged away.
+    """
+    langs = [_language(s, languages) for s in stories]
+    if len({lang for lang in langs if lang}) < 2:
+        return {}
+    looking = [i for i, s in enumerate(stories) if s.id in seekers and langs[i]]
+    wanted_languages = {langs[i] for i in looking}
+    # A seeker is compared with every story of another language than its own.
+    needed = sorted({*looking, *(j for j, lang in enumerate(langs) if lang and (wanted_languages - {lang}))})
+    if not looking or len(needed) < 2:
+        return {}
+    heads = {j: stories[j].articles[: settings.articles_per_story] for j in needed}
+    vectors = embed(sorted({a for head in heads.values() for a in head}))
+    centroid: dict[int, np.ndarray] = {}
+    for j, head in heads.items():
+        mean = np.mean([vectors[a] for a in head], axis=0)
+        centroid[j] = mean / (np.linalg.norm(mean) or 1.0)
+    language_count = Counter(lang for lang in langs if lang)
+    target = list(range(len(stories)))
+    fixed_rows = {i for i, s in enumerate(stories) if s.id in fixed}
+
+    def root(i: int) -> int:
+        while target[i] != i:
+            i = target[i]
+        return i
+
+    for i in sorted(looking, key=lambda i: (language_count.get(langs[i] or "", 0), i)):
+        others = [j for j in needed if langs[j] != langs[i]]
+        if not others:
+            continue
+        sims = np.vstack([centroid[j] for j in others]) @ centroid[i]
+        ranked = np.argsort(-sims, kind="stable")
+        best = others[int(ranked[0])]
+        second = float(sims[ranked[1]]) if len(ranked) > 1 else -1.0
+        top = float(sims[ranked[0]])
+        if top >= settings.threshold and top - second >= settings.margin:
+            a, b = root(i), root(best)
+            if a == b or (a in fixed_rows and b in fixed_rows):
+                continue
+            keep, drop = sorted((a, b))  # stories are in time order: the earlier one's id stays
+            if drop in fixed_rows:
+                keep, drop = drop, keep
+            target[drop] = keep
+    return {stories[i].id: stories[root(i)].id for i in range(len(stories)) if root(i) != i}
+
+
+def _language(story: Story, languages: Mapping[str, str | None]) -> str | None:
+    """:func:`story_language` from a map of article languages."""
+    counts = Counter(languages.get(a) for a in story.articles if languages.get(a))
+    return counts.most_common(1)[0][0] if counts else None
