@@ -23,6 +23,7 @@ from newsdesk.ingest import iter_documents
 from newsdesk.ingest.feeds import parse_feed, parse_opml, sniff_kind
 from newsdesk.ingest.web import (
     USER_AGENT,
+    FetchCancelled,
     Fetcher,
     FetchError,
     FetchSettings,
@@ -420,6 +421,43 @@ def test_rate_limit_spaces_requests_to_one_host(site: LocalSite) -> None:
         fetcher.fetch(url)  # one more wait
     assert len(sleeps) == 2
     assert all(4.0 < s <= 5.0 for s in sleeps)
+
+
+def test_cancelled_fetcher_sends_no_request(site: LocalSite) -> None:
+    url = site.add("/a.html", article_html(TOPICS[0][0]))
+    cancel = threading.Event()
+    with Fetcher(FAST, cancel=cancel) as fetcher:
+        fetcher.fetch(url)
+        cancel.set()
+        with pytest.raises(FetchCancelled) as caught:
+            fetcher.fetch(url)
+    assert caught.value.path == url and caught.value.transient
+    assert site.hits["/a.html"] == 1
+
+
+def test_cancel_cuts_a_retry_wait_short(site: LocalSite) -> None:
+    url = site.add("/busy.html", "busy", status=503)
+    cancel = threading.Event()
+    timer = threading.Timer(0.2, cancel.set)
+    settings = dataclasses.replace(FAST, max_retries=3, backoff=30.0, max_backoff=30.0)
+    started = time.monotonic()
+    timer.start()
+    with Fetcher(settings, cancel=cancel) as fetcher, pytest.raises(FetchCancelled):
+        fetcher.fetch(url)
+    assert time.monotonic() - started < 10
+    assert site.hits["/busy.html"] == 1
+
+
+def test_cancel_while_reading_robots_is_not_remembered_as_the_sites_answer(site: LocalSite) -> None:
+    url = site.add("/a.html", article_html(TOPICS[0][0]))
+    cancel = threading.Event()
+    cancel.set()
+    with Fetcher(FAST, cancel=cancel) as fetcher:
+        with pytest.raises(FetchCancelled) as caught:
+            fetcher.fetch(url)
+        assert caught.value.path == url
+        cancel.clear()
+        assert fetcher.fetch(url).status == 200
 
 
 def test_crawl_delay_is_obeyed(site: LocalSite) -> None:

@@ -291,3 +291,80 @@ def test_cli_watch_stops_cleanly_on_sigterm(
     err = capsys.readouterr().err
     assert "round 1:" in err and "watch stopped" in err
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def signalling_page(page: bytes, *, signals: int = 1, then_wait: float = 0.0):  # type: ignore[no-untyped-def]
+    """A route handler that sends SIGINT to this process ``signals`` times, then serves ``page``."""
+
+    def serve(request: BaseHTTPRequestHandler) -> None:
+        for _ in range(signals):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # one Python-level handler call per signal (pending signals coalesce)
+        time.sleep(then_wait)
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.send_header("Content-Length", str(len(page)))
+        request.end_headers()
+        request.wfile.write(page)
+
+    return serve
+
+
+def test_cli_watch_first_signal_stores_what_the_round_fetched(
+    site: LocalSite, tmp_path: Path, enricher: Enricher, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = serve_articles(site, 3)
+    site.add("/news/1.html", handler=signalling_page(article_html(TOPICS[1][0], 1).encode()))
+    feed = site.add("/feed.xml", rss("Wire", items), content_type=RSS, etag='"v1"')
+    db = tmp_path / "w.db"
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+
+    code = main(["watch", feed, "--every", "1h", "--db", str(db), "--min-interval", "0", "--timeout", "2"])
+
+    err = capsys.readouterr().err
+    assert code == 0 and "Ctrl-C again to stop at once" in err and "watch stopped" in err
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+    assert site.hits["/news/2.html"] == 0  # no request after the signal
+    with SQLiteStore(db) as store:
+        assert [a.url for a in store.articles()] == [items[0][1], items[1][1]]  # the page in flight too
+        (report,) = run_watch([feed], store, enricher)  # the restart picks up the rest
+        urls = sorted(a.url for a in store.articles())
+    assert len(report.added) == 1 and urls == sorted(link for _, link, _ in items)
+    assert [site.hits[f"/news/{i}.html"] for i in range(3)] == [1, 1, 1]
+
+
+def test_cli_watch_second_signal_stops_at_once(
+    site: LocalSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = serve_articles(site, 3)
+    slow = signalling_page(article_html(TOPICS[1][0], 1).encode(), signals=2, then_wait=3.0)
+    site.add("/news/1.html", handler=slow)
+    feed = site.add("/feed.xml", rss("Wire", items), content_type=RSS)
+    started = time.monotonic()
+
+    code = main(["watch", feed, "--every", "1h", "--db", str(tmp_path / "w.db"), "--min-interval", "0"])
+
+    assert code == 0 and time.monotonic() - started < 2.5  # did not wait for the slow page
+    assert "watch stopped" in capsys.readouterr().err
+    assert site.hits["/news/2.html"] == 0
+
+
+@pytest.mark.parametrize("every", ["0", "0s", "500ms"])
+def test_cli_watch_refuses_an_interval_that_would_poll_in_a_tight_loop(
+    every: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["watch", "http://127.0.0.1:9/feed", "--every", every, "--max-rounds", "2", "--timeout", "1"])
+    assert caught.value.code == 2
+    assert "at least 1 s apart" in capsys.readouterr().err
+
+
+def test_watch_without_a_pause_needs_a_number_of_rounds(store: MemoryStore) -> None:
+    stop = threading.Event()
+    timer = threading.Timer(0.5, stop.set)  # ends the tight loop should the check be missing
+    timer.start()
+    try:
+        with pytest.raises(ValueError, match="every must be positive"):
+            watch(["http://127.0.0.1:9/feed"], store, every=0.0, rounds=None, stop=stop, fetch=NO_RETRY)
+    finally:
+        timer.cancel()

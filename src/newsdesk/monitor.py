@@ -18,7 +18,9 @@ One round of :func:`watch`:
 
 Every step is committed before the next, so a watcher killed at any point
 (Ctrl-C, SIGTERM, power loss) loses no stored article, and a restart on the
-same database neither re-fetches nor re-ingests what it already has.
+same database neither re-fetches nor re-ingests what it already has. A round
+asked to stop (the ``stop`` event) sends no new request, but still cleans and
+stores the pages it has fetched and marks their items; it skips the analysis.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from newsdesk.enrich import Enricher
 from newsdesk.errors import InputError
 from newsdesk.ingest.feeds import Feed, FeedItem, expand_feed_list, item_document, poll_feed
-from newsdesk.ingest.web import Fetcher, FetchError, FetchSettings
+from newsdesk.ingest.web import FetchCancelled, Fetcher, FetchError, FetchSettings
 from newsdesk.model import Problem, RawDocument
 from newsdesk.pipeline import analyze_store, clean_documents
 from newsdesk.settings import Settings
@@ -154,6 +156,9 @@ class _Round:
         report.feeds += 1
         try:
             poll = poll_feed(self.fetcher, url, etag=state.etag, last_modified=state.last_modified)
+        except FetchCancelled:
+            self.stopped()
+            return
         except InputError as error:
             report.problems.append(Problem(path=url, reason=error.reason))
             return
@@ -198,6 +203,10 @@ class _Round:
                 continue
             try:
                 pages.append((item, item_document(self.fetcher, feed, item)))
+            except FetchCancelled:
+                self.stopped()
+                complete = False  # the item is fetched next time
+                break
             except InputError as error:
                 report.problems.append(Problem(path=error.path, reason=error.reason))
                 if isinstance(error, FetchError) and error.transient:
@@ -238,7 +247,8 @@ def poll_round(
         settings: Cleaning and analysis settings.
         fetcher: The fetcher of the watch (it keeps robots.txt rules and rate limits).
         number: The round's number, for the report.
-        stop: When set, the round ends after the current item (no analysis).
+        stop: When set, the round sends no new request, stores the pages
+            fetched so far and ends (no analysis).
         enricher: Reused across rounds so the language models load once.
 
     Returns:
@@ -295,7 +305,8 @@ def watch(
         every: Seconds from the start of one round to the start of the next.
         rounds: Stop after this many rounds; None to run until stopped.
         stop: Set it (from another thread or a signal handler) to stop after
-            the current item, or during the wait between rounds.
+            the request in flight, or during the wait between rounds: the pages
+            fetched so far are still stored, the analysis is skipped.
         fetch: Politeness and limits of the fetcher.
         enricher: Reused for every analysis (language models load once); made
             on first need when None.
@@ -305,13 +316,16 @@ def watch(
         The totals of the rounds run.
 
     Raises:
+        ValueError: ``every`` is negative, or zero without a number of rounds
+            (the watch would poll in a tight loop).
         KeyboardInterrupt: Passed on as is; everything committed before it is
             kept, and the next watch resumes from there.
     """
-    if every < 0:
-        raise ValueError("every must not be negative")
+    if every < 0 or (every == 0 and rounds is None):
+        raise ValueError("every must be positive when the watch runs until stopped")
     total = WatchReport()
-    with Fetcher(fetch) as fetcher:
+    # The stop event also cancels the fetcher: no new request, waits cut short.
+    with Fetcher(fetch, cancel=stop) as fetcher:
         number = 0
         while rounds is None or number < rounds:
             if stop is not None and stop.is_set():

@@ -3,11 +3,16 @@
 Exit codes: 0 when the watch ran its rounds without problems or was stopped
 (Ctrl-C, SIGTERM); 1 when ``--once``/``--max-rounds`` rounds met problems
 (each printed on stderr); 2 when it could not run.
+
+The first Ctrl-C or SIGTERM asks the watch to stop: no new request is sent,
+the pages the round fetched are stored and their items marked. A second one
+stops at once (what was committed before it is kept).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import signal
@@ -22,15 +27,22 @@ from newsdesk.settings import Settings
 
 DEFAULT_DB = "newsdesk.db"
 DEFAULT_EVERY = "10m"
+MIN_EVERY = 1.0
+"""Seconds: a shorter ``--every`` would poll the feeds in a (nearly) tight loop."""
 
 
 def _interval(text: str) -> float:
     from newsdesk.monitor import parse_interval
 
     try:
-        return parse_interval(text)
+        seconds = parse_interval(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+    if seconds < MIN_EVERY:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is too short: rounds must be at least {MIN_EVERY:g} s apart (use e.g. 30s, 10m)"
+        )
+    return seconds
 
 
 def _positive_int(text: str) -> int:
@@ -72,7 +84,7 @@ def add_commands(subparsers: Any) -> None:
         type=_interval,
         default=DEFAULT_EVERY,  # a string default goes through `type` only when watch is parsed
         metavar="DURATION",
-        help=f"time between rounds: 30s, 10m, 1h, 1h30m (default {DEFAULT_EVERY})",
+        help=f"time between rounds: 30s, 10m, 1h, 1h30m, at least {MIN_EVERY:g}s (default {DEFAULT_EVERY})",
     )
     watch.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
     rounds = watch.add_mutually_exclusive_group()
@@ -90,22 +102,39 @@ def add_commands(subparsers: Any) -> None:
     )
 
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextmanager
 def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGTERM ends the watch like Ctrl-C does: by raising KeyboardInterrupt (main thread only)."""
+    """Ctrl-C and SIGTERM: the first sets ``stop``, the second raises KeyboardInterrupt.
+
+    Setting ``stop`` lets the round store what it fetched (see
+    :func:`newsdesk.monitor.watch`). Handlers can only be installed in the
+    main thread; elsewhere the signals keep their usual effect.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
         stop.set()
-        raise KeyboardInterrupt
+        # A signal that comes while stderr is being written to makes this write reentrant: refused, not fatal.
+        with contextlib.suppress(RuntimeError):
+            print(
+                "newsdesk: stopping: storing what this round fetched (Ctrl-C again to stop at once)",
+                file=sys.stderr,
+                flush=True,
+            )
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {signum: signal.signal(signum, interrupt) for signum in _STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -154,4 +183,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             f"newsdesk: {total.rounds} round(s), {total.added} article(s) added, {total.problems} problem(s)",
             file=sys.stderr,
         )
+    if stop.is_set():
+        print("newsdesk: watch stopped", file=sys.stderr)
+        return 0
     return 1 if problems and rounds is not None else 0

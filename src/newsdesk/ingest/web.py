@@ -30,7 +30,9 @@ with a short reason: ``"HTTP 404 Not Found"``, ``"redirect loop: ..."``,
 :class:`~newsdesk.model.Problem` and go on.
 
 A fetcher keeps per-host state (last request time, robots rules), so one
-fetcher should serve a whole run; it is not thread-safe.
+fetcher should serve a whole run; it is not thread-safe. Given a ``cancel``
+event, it sends no new request and cuts its waits short once the event is set
+(:class:`FetchCancelled`); the response being read when it is set is finished.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import codecs
 import email.utils
 import logging
 import re
+import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterator, Mapping
@@ -92,6 +95,13 @@ class FetchError(InputError):
         super().__init__(url, reason)
         self.status = status
         self.transient = transient
+
+
+class FetchCancelled(FetchError):
+    """The fetcher's ``cancel`` event was set: no request was sent (always transient)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, "interrupted before the request was sent", transient=True)
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -228,6 +238,9 @@ class Fetcher:
         transport: An httpx transport (tests may pass ``httpx.MockTransport``).
         sleep: Called to wait (rate limit, backoff); replaceable in tests.
         clock: A monotonic clock in seconds.
+        cancel: When set (from another thread or a signal handler), no new
+            request is sent and waits end at once: :meth:`fetch` raises
+            :class:`FetchCancelled`. Waits use ``cancel.wait`` instead of ``sleep``.
 
     Use it as a context manager, or call :meth:`close`, to release connections.
     """
@@ -239,10 +252,12 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.settings = settings
         self._sleep = sleep
         self._clock = clock
+        self._cancel = cancel
         timeout = httpx.Timeout(
             connect=settings.connect_timeout,
             read=settings.read_timeout,
@@ -283,6 +298,7 @@ class Fetcher:
         Raises:
             FetchError: Disallowed, unreachable, an HTTP error, too large, too
                 many redirects, a redirect loop, or timed out after the retries.
+            FetchCancelled: The ``cancel`` event was set before a request.
         """
         headers = {"Accept": accept}
         if etag:
@@ -323,15 +339,28 @@ class Fetcher:
 
     # --- politeness ---
 
-    def _wait_turn(self, url: str) -> None:
+    def _pause(self, seconds: float) -> None:
+        """Wait, unless and until the fetch is cancelled."""
+        if self._cancel is None:
+            self._sleep(seconds)
+        else:
+            self._cancel.wait(seconds)
+
+    def _check_cancel(self, report_as: str) -> None:
+        if self._cancel is not None and self._cancel.is_set():
+            raise FetchCancelled(report_as)
+
+    def _wait_turn(self, url: str, report_as: str) -> None:
         """Sleep until this host may be asked again (rate limit, Crawl-delay)."""
+        self._check_cancel(report_as)
         host = _host(url)
         interval = max(self.settings.min_interval, self._crawl_delay.get(host, 0.0))
         last = self._last_request.get(host)
         if last is not None:
             wait = last + interval - self._clock()
             if wait > 0:
-                self._sleep(wait)
+                self._pause(wait)
+                self._check_cancel(report_as)
         self._last_request[host] = self._clock()
 
     def _check_robots(self, url: str, report_as: str) -> None:
@@ -340,7 +369,10 @@ class Fetcher:
         origin = _origin(url)
         robots = self._robots.get(origin)
         if robots is None or robots.expires <= self._clock():
-            robots = self._load_robots(origin)
+            try:
+                robots = self._load_robots(origin)
+            except FetchCancelled:
+                raise FetchCancelled(report_as) from None
             self._robots[origin] = robots
         if robots.parser is None:
             raise FetchError(report_as, robots.reason, transient=True)
@@ -363,6 +395,8 @@ class Fetcher:
                     reason = "disallowed: robots.txt redirects to a non-web URL"
                     return _Robots(parser=None, expires=failed, reason=reason)
             return _Robots(parser=None, expires=failed, reason="disallowed: robots.txt redirects too often")
+        except FetchCancelled:
+            raise  # not the site's fault: nothing to remember about its robots.txt
         except FetchError as error:
             if error.status is not None and 400 <= error.status < 500:
                 logger.debug("%s: %s, everything allowed", robots_url, error.reason)
@@ -406,7 +440,7 @@ class Fetcher:
                     wait = max(wait, retry.retry_after)
                 wait = min(wait, self.settings.max_backoff)
                 logger.info("%s: %s; retry %d in %.2f s", url, retry.reason, attempt, wait)
-                self._sleep(wait)
+                self._pause(wait)
 
     def _get_once(
         self, url: str, headers: Mapping[str, str], max_bytes: int, *, report_as: str | None = None
@@ -422,7 +456,7 @@ class Fetcher:
         """
         shown = report_as or url
         settings = self.settings
-        self._wait_turn(url)
+        self._wait_turn(url, shown)
         try:
             with self._client.stream("GET", url, headers=headers) as reply:
                 status = reply.status_code
