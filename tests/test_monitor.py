@@ -368,3 +368,16 @@ def test_watch_without_a_pause_needs_a_number_of_rounds(store: MemoryStore) -> N
             watch(["http://127.0.0.1:9/feed"], store, every=0.0, rounds=None, stop=stop, fetch=NO_RETRY)
     finally:
         timer.cancel()
+
+
+def test_cli_watch_escapes_controls_in_skipped_lines(
+    site: LocalSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = site.url("/gone\u202e.html")
+    feed = site.add("/feed.xml", rss("Wire", [("urn:1", link, "Gone")]), content_type=RSS)
+
+    main(["watch", feed, "--once", "--db", str(tmp_path / "w.db"), "--min-interval", "0", "--timeout", "2"])
+
+    err = capsys.readouterr().err
+    assert "\u202e" not in err
+    assert f"skipped {site.url('/gone')}\\u202e.html: HTTP 404 Not Found" in err

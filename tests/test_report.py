@@ -24,8 +24,15 @@ from newsdesk.model import (
     Story,
 )
 from newsdesk.report.html import highlight_paragraphs, render_html
-from newsdesk.report.json import CONTRACT_VERSION, render_json, to_dict
-from newsdesk.report.markdown import key_entities, one_line, ranked_stories, render_markdown, render_summary
+from newsdesk.report.json import CONTRACT_VERSION, dumps, render_json, to_dict
+from newsdesk.report.markdown import (
+    escape_controls,
+    key_entities,
+    one_line,
+    ranked_stories,
+    render_markdown,
+    render_summary,
+)
 
 SCRIPT_TAG = "<script>alert(1)</script>"
 HOSTILE_TITLE = f"Harbour {SCRIPT_TAG} closed"
@@ -333,6 +340,21 @@ def test_one_line_drops_controls_and_bidi_overrides() -> None:
     assert one_line(f"  a\tb\n{ESC}c{BIDI}d\u2066e\x00f\x85g ") == "a b [31mcde f g"
     assert one_line(None) == ""
     assert one_line("مرحبا — Ελλάδα 📰") == "مرحبا — Ελλάδα 📰"  # right-to-left and other scripts are kept
+
+
+def test_escape_controls_shows_every_control_and_keeps_the_rest() -> None:
+    text = f"a\nnewsdesk: skipped b{ESC}c{BIDI}d\x85\u2028\x00 مرحبا — Ελλάδα 📰"
+    escaped = escape_controls(text)
+    assert escaped == "a\\nnewsdesk: skipped b\\x1b[31mc\\u202ed\\x85\\u2028\\x00 مرحبا — Ελλάδα 📰"
+    assert escaped.isprintable()
+
+
+def test_json_escapes_what_a_terminal_would_act_on_and_keeps_the_data() -> None:
+    value = {"title": f"x\x9b2J{BIDI}\u2028\x1bé", "n": [1, 2]}
+    text = dumps(value)
+    assert json.loads(text) == value
+    assert "\x9b" not in text and BIDI not in text and "\u2028" not in text and "\x1b" not in text
+    assert "é" in text  # other characters stay readable
 
 
 def test_json_adds_disputes_lead_claim_and_stances(analysis: Analysis) -> None:

@@ -15,12 +15,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsdesk import __version__, monitor_cli
 from newsdesk.errors import NewsdeskError
 from newsdesk.model import Analysis, Problem
+from newsdesk.report.markdown import escape_controls, one_line
 from newsdesk.settings import Settings, load_settings
 from newsdesk.web import cli as web_cli
+
+if TYPE_CHECKING:
+    from newsdesk.storage import Store
 
 log = logging.getLogger("newsdesk")
 
@@ -68,10 +73,25 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
 
-    stories = commands.add_parser("stories", help="list the stories of a database (analyses it first if needed)")
+    stories = commands.add_parser(
+        "stories",
+        help="list the stories of a database (analyses new articles first)",
+        description="Analyse the stored articles that are in no story yet (each article is enriched once; only "
+        "the stories they join are compared again), then list the stories, most contested first.",
+    )
     stories.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
     stories.add_argument("--format", choices=("text", "json"), default="text")
-    stories.add_argument("--refresh", action="store_true", help="re-run the analysis over all stored articles")
+    update = stories.add_mutually_exclusive_group()
+    update.add_argument(
+        "--refresh",
+        action="store_true",
+        help="forget the stored analysis and analyse every article again (after a model or settings change)",
+    )
+    update.add_argument(
+        "--stored",
+        action="store_true",
+        help="list the stored stories without analysing new articles (a warning counts those left out)",
+    )
 
     story = commands.add_parser("story", help="show one story with its sources and contradictions")
     story.add_argument("story_id", metavar="ID")
@@ -182,9 +202,30 @@ def _render(analysis: Analysis, fmt: str) -> str:
 
 def _report_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
-        print(f"newsdesk: skipped {problem.path}: {problem.reason}", file=sys.stderr)
+        print(f"newsdesk: skipped {escape_controls(problem.path)}: {escape_controls(problem.reason)}", file=sys.stderr)
     if problems:
         print(f"newsdesk: {len(problems)} input(s) rejected", file=sys.stderr)
+
+
+def _to_enrich(store: Store) -> int:
+    """Articles without saved enrichment: the length of the progress bar of an analysis."""
+    from newsdesk.pipeline import analysis_status
+
+    status = analysis_status(store)
+    return status.articles - status.enriched
+
+
+def _warn_pending(store: Store, quiet: bool) -> None:
+    """Say on stderr when stored articles are in no story yet (the stories shown leave them out)."""
+    from newsdesk.pipeline import analysis_status
+
+    pending = analysis_status(store).pending
+    if pending and not quiet:
+        print(
+            f"newsdesk: warning: {pending} stored article(s) are not analysed yet and are in no story; "
+            "run `newsdesk stories` to analyse them",
+            file=sys.stderr,
+        )
 
 
 def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
@@ -193,7 +234,7 @@ def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
 
     with open_store(args.db) as store:
         report = ingest(args.paths, store, settings, command="analyze")
-        with _progress(len(store.articles()), "analysing", args.quiet) as progress:
+        with _progress(_to_enrich(store), "analysing", args.quiet) as progress:
             analysis = analyze_store(store, settings, progress=progress)
     analysis.problems = report.problems
     _emit(_render(analysis, args.format), args.output)
@@ -202,39 +243,44 @@ def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from newsdesk.pipeline import ingest
+    from newsdesk.pipeline import analysis_status, ingest
     from newsdesk.storage import open_store
 
     with open_store(args.db or _default_db()) as store:
         report = ingest(args.paths, store, settings)
+        pending = analysis_status(store).pending
     if not args.quiet:
         print(f"{len(report.articles)} article(s) read, {len(report.added)} new, {len(report.problems)} rejected")
+        if pending:
+            print(f"{pending} article(s) not analysed yet: `newsdesk stories` analyses them")
     _report_problems(report.problems)
     return 1 if report.problems else 0
 
 
 def _cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
-    from newsdesk.pipeline import analyze_store, load_analysis
+    from newsdesk.pipeline import analysis_status, load_analysis, update_store
     from newsdesk.storage import open_store
 
     with open_store(args.db or _default_db()) as store:
-        if args.refresh or (store.articles() and not store.stories()):
-            with _progress(None, "analysing", args.quiet) as progress:
-                analyze_store(store, settings, progress=progress)
+        if args.refresh:
+            store.save_analysis(entities=[], quotes=[], claims=[], stories=[])
+        if args.stored:
+            _warn_pending(store, args.quiet)
+        elif analysis_status(store).pending:
+            with _progress(_to_enrich(store), "analysing", args.quiet) as progress:
+                update_store(store, settings, progress=progress)
         analysis = load_analysis(store)
     if args.format == "json":
-        import json
+        from newsdesk.report.json import dumps, to_dict
 
-        from newsdesk.report.json import to_dict
-
-        print(json.dumps(to_dict(analysis)["stories"], ensure_ascii=False, indent=2))
+        print(dumps(to_dict(analysis)["stories"]))
         return 0
     from newsdesk.report.markdown import ranked_stories
 
     for story in ranked_stories(analysis):
         n = len(story.contradictions)
         columns = f"{len(story.articles):>3} article(s)  {n:>2} contradiction(s)  {len(story.disputes):>2} dispute(s)"
-        print(f"{story.id}  {columns}  {story.title}")
+        print(f"{story.id}  {columns}  {one_line(story.title)}")
     return 0
 
 
@@ -244,6 +290,7 @@ def _cmd_story(args: argparse.Namespace, settings: Settings) -> int:
 
     with open_store(args.db or _default_db()) as store:
         analysis = load_analysis(store, args.story_id)
+        _warn_pending(store, args.quiet)
     _emit(_render(analysis, args.format), args.output)
     return 0
 
@@ -257,7 +304,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     sample = resources.files("newsdesk.data") / "sample"
     with resources.as_file(sample) as folder, open_store(args.db) as store:
         report = ingest([str(folder)], store, settings, command="demo")
-        with _progress(len(store.articles()), "analysing", args.quiet) as progress:
+        with _progress(_to_enrich(store), "analysing", args.quiet) as progress:
             analysis = analyze_store(store, settings, progress=progress)
     analysis.problems = report.problems
     _emit(render_html(analysis, title="newsdesk demo: sample corpus"), args.output)
@@ -291,18 +338,27 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 }
 
 
+class _EscapingFormatter(logging.Formatter):
+    """Log lines with control characters escaped: input named in a message cannot forge lines or run escapes."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().formatMessage(record))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``newsdesk`` command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.WARNING
-    logging.basicConfig(level=level, format="newsdesk: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_EscapingFormatter("newsdesk: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     # Problems are printed once by the CLI; the library's per-input warnings would repeat them.
     logging.getLogger("newsdesk.pipeline").setLevel(max(level, logging.ERROR))
     try:
         settings = load_settings(args.config)
         return _COMMANDS[args.command](args, settings)
     except NewsdeskError as exc:
-        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        print(f"newsdesk: error: {escape_controls(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)

@@ -141,6 +141,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run ``newsdesk watch``; returns the exit code."""
     from newsdesk.ingest.web import FetchSettings
     from newsdesk.monitor import RoundReport, WatchReport, watch
+    from newsdesk.report.markdown import escape_controls
     from newsdesk.storage import open_store
 
     fetch = FetchSettings()
@@ -157,7 +158,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         nonlocal problems
         problems += len(report.problems)
         for problem in report.problems:
-            print(f"newsdesk: skipped {problem.path}: {problem.reason}", file=sys.stderr)
+            print(
+                f"newsdesk: skipped {escape_controls(problem.path)}: {escape_controls(problem.reason)}",
+                file=sys.stderr,
+            )
         if not quiet:
             print(f"newsdesk: {report.summary()}", file=sys.stderr, flush=True)
 

@@ -7,12 +7,18 @@ removed. ``CONTRACT_VERSION`` grows when fields are added.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from newsdesk import __version__
 from newsdesk.model import Analysis, ArticleStance, ClaimRef, Comparison, Dispute, DisputeSide
 
 CONTRACT_VERSION = 3
+
+# Written raw by ``ensure_ascii=False`` although a terminal may act on them: C1 controls
+# (U+009B starts an escape sequence), bidi embeddings, overrides, isolates and marks,
+# and the line separators. They can only stand inside JSON strings, where \uXXXX means the same.
+_RAW_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _side(ref: ClaimRef) -> dict[str, Any]:
@@ -116,6 +122,18 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """Serialise a value as UTF-8-friendly JSON that is safe to print to a terminal.
+
+    Like ``json.dumps(value, ensure_ascii=False)``, but C1 controls, bidi
+    controls and line separators are written as ``\\uXXXX`` escapes as C0
+    controls already are: the data is the same, and printing it runs no
+    escape sequence and reorders no line.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _RAW_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def render_json(analysis: Analysis, *, indent: int | None = 2) -> str:
-    """Serialise an analysis to the JSON contract."""
-    return json.dumps(to_dict(analysis), ensure_ascii=False, indent=indent)
+    """Serialise an analysis to the JSON contract (control characters escaped, see :func:`dumps`)."""
+    return dumps(to_dict(analysis), indent=indent)

@@ -6,7 +6,8 @@ viewer); :func:`render_summary` is the short plain-text digest printed by
 :func:`key_entities`, :func:`source_label`, :func:`one_line`,
 :func:`side_label` and :func:`ordered_stances` are shared with the HTML
 report and the web pages so all agree on ordering, naming and what user text
-may contain.
+may contain; :func:`escape_controls` makes any text safe for a terminal or a
+log line while keeping it recognisable (file names, reasons).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from newsdesk.model import Analysis, Article, ArticleStance, ClaimRef, Compariso
 
 __all__ = [
     "STANCE_ORDER",
+    "escape_controls",
     "key_entities",
     "one_line",
     "ordered_stances",
@@ -39,6 +41,9 @@ STANCE_ORDER: tuple[str, ...] = ("supports", "disputes", "discusses", "unrelated
 # are invisible formatting.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# What escape_controls writes as an escape: the above, plus the line and paragraph
+# separators some viewers break lines at and the invisible direction marks.
+_UNSAFE_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -116,6 +121,27 @@ def one_line(text: str | None) -> str:
         The text on one line, without leading or trailing spaces.
     """
     return " ".join(_CONTROLS.sub(" ", _BIDI_CONTROLS.sub("", text or "")).split())
+
+
+def escape_controls(text: str) -> str:
+    """Return text for a terminal or a log line, with every control character escaped.
+
+    Unlike :func:`one_line`, nothing is dropped: C0 and C1 controls, bidi
+    embeddings, overrides, isolates and marks and the Unicode line separators
+    are written as Python escapes (``\\n``, ``\\x1b``, ``\\u202e``), so a file
+    name with a newline can neither forge a second line nor hide which file it
+    is, and an escape sequence is shown instead of run.
+
+    >>> print(escape_controls("a\\nnewsdesk: skipped \\x1b[2J.txt"))
+    a\\nnewsdesk: skipped \\x1b[2J.txt
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The text on one line, otherwise unchanged.
+    """
+    return _UNSAFE_IN_A_LINE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def side_label(index: int) -> str:
