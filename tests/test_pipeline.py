@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
 
+from newsdesk import pipeline
 from newsdesk.cli import main
-from newsdesk.pipeline import analyze, analyze_store, ingest, load_analysis
+from newsdesk.enrich import Enricher
+from newsdesk.model import Analysis, Article, Claim, Enrichment, Quote, Story
+from newsdesk.pipeline import analyze, analyze_store, ingest, load_analysis, update_store
 from newsdesk.storage import MemoryStore, SQLiteStore
+from newsdesk.storage.base import AnalysisUpdate
 
 GOOD_A = """Dockers end strike at Varna port – Harbour Post
 
@@ -236,3 +243,190 @@ def test_cli_stories_counts_disputes(tmp_path: Path, capsys: pytest.CaptureFixtu
     line = capsys.readouterr().out.strip()
     assert line.split()[:7] == ["s-1", "1", "article(s)", "0", "contradiction(s)", "1", "dispute(s)"]
     assert line.endswith("  Ferry contract")
+
+
+# --- incremental analysis -----------------------------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "data" / "sample"
+
+
+class CountingEnricher(Enricher):
+    """The real enricher, remembering which articles it parsed."""
+
+    def __init__(self, nlp: Language) -> None:
+        super().__init__(nlp=nlp)
+        self.parsed: list[str] = []
+
+    def enrich(
+        self, articles: Sequence[Article], progress: Callable[[int], None] | None = None
+    ) -> Iterator[Enrichment]:
+        self.parsed.extend(a.id for a in articles)
+        return super().enrich(articles, progress)
+
+
+@pytest.fixture
+def compared(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """A stand-in for claim comparison (no models): one claim per quote; records the stories it was given."""
+    calls: list[list[str]] = []
+
+    def compare(
+        stories: Sequence[Story],
+        articles: Sequence[Article],
+        quotes: Sequence[Quote],
+        entities: object,
+        settings: object,
+    ) -> tuple[list[Story], list[Claim]]:
+        calls.append(sorted(s.id for s in stories))
+        given = {a.id for a in articles}
+        assert {a for s in stories for a in s.articles} <= given, "every member article is passed"
+        claims = [
+            Claim(id="c" + q.id, article=q.article, text=q.text, holder=q.speaker, start=q.start, end=q.end, quote=q.id)
+            for q in quotes
+        ]
+        return [replace(s, lead_claim=s.title) for s in stories], claims
+
+    monkeypatch.setattr(pipeline, "compare_stories", compare)
+    return calls
+
+
+def _sample(tmp_path: Path) -> tuple[Path, Path]:
+    """The bundled sample corpus in two batches: its first eight files, then the other four."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for i, path in enumerate(sorted(SAMPLE.iterdir())):
+        if path.suffix in (".txt", ".html", ".jsonl"):
+            (first if i < 8 else second).joinpath(path.name).write_bytes(path.read_bytes())
+    return first, second
+
+
+def _groups(stories: Sequence[Story]) -> set[frozenset[str]]:
+    return {frozenset(s.articles) for s in stories}
+
+
+def test_reanalysing_enriches_and_compares_only_what_is_new(
+    tmp_path: Path, enricher: Enricher, compared: list[list[str]]
+) -> None:
+    folder = _corpus(tmp_path)
+    counting = CountingEnricher(enricher.nlp)
+    with SQLiteStore(tmp_path / "news.db") as store:
+        ingest([str(folder / "a.txt"), str(folder / "c.txt")], store)
+        first = update_store(store, enricher=counting)
+        assert (first.enriched, first.grouped, first.new_stories) == (2, 2, 2)
+        before = {s.id: s.articles for s in store.stories()}
+        added = ingest([str(folder / "b.txt")], store).added
+        counting.parsed.clear()
+        compared.clear()
+        second = update_store(store, enricher=counting)
+        assert counting.parsed == added, "only the new article is parsed"
+        port = next(
+            story for story, members in before.items() if len(members) == 1 and "Varna" in store.get_story(story).title
+        )
+        assert compared == [[port]], "only the story the new article joined is compared again"
+        assert (second.enriched, second.grouped, second.changed, second.new_stories) == (1, 1, [port], 0)
+        after = {s.id: s.articles for s in store.stories()}
+        assert set(after) == set(before), "no story is renamed"
+        assert set(after[port]) == {*before[port], *added}
+        # Nothing new: nothing is parsed, grouped or compared.
+        counting.parsed.clear()
+        compared.clear()
+        third = update_store(store, enricher=counting)
+        assert (counting.parsed, compared, third.enriched, third.changed) == ([], [], 0, [])
+
+
+def test_incremental_analysis_equals_a_full_one(tmp_path: Path, enricher: Enricher, compared: list[list[str]]) -> None:
+    first, second = _sample(tmp_path)
+    store = MemoryStore()
+    ingest([str(first)], store)
+    update_store(store, enricher=enricher)
+    ingest([str(second)], store)
+    update_store(store, enricher=enricher)
+    incremental = load_analysis(store)
+    full = pipeline.analyze_articles(store.articles(), enricher=enricher)
+
+    def entities(analysis: Analysis) -> dict[str, tuple[object, ...]]:
+        return {
+            e.id: (e.name, e.kind, sorted((m.article, m.start, m.end) for m in e.mentions)) for e in analysis.entities
+        }
+
+    assert entities(incremental) == entities(full)
+    assert sorted(incremental.quotes, key=lambda q: q.id) == sorted(full.quotes, key=lambda q: q.id)
+    assert [(a.id, a.language, a.duplicate_of) for a in incremental.articles] == [
+        (a.id, a.language, a.duplicate_of) for a in full.articles
+    ]
+    assert any(a.duplicate_of for a in incremental.articles), "the sample's republished copy is flagged"
+    assert _groups(incremental.stories) == _groups(full.stories)
+    assert {s.id for s in incremental.stories} == {s.id for s in full.stories}
+
+
+def test_duplicate_links_and_languages_are_saved(tmp_path: Path, enricher: Enricher, compared: list[list[str]]) -> None:
+    with SQLiteStore(tmp_path / "news.db") as store:
+        ingest([str(SAMPLE)], store)
+        update_store(store, enricher=enricher)
+    with SQLiteStore(tmp_path / "news.db") as store:
+        articles = store.articles()
+        copies = [a for a in articles if a.duplicate_of]
+        assert len(copies) == 1 and copies[0].path.endswith("12_newspulse24_port-arrest-copy.txt")
+        assert {a.language for a in articles} == {"en"}
+
+
+def test_a_killed_enrichment_keeps_the_chunks_saved(
+    tmp_path: Path, enricher: Enricher, compared: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "ENRICH_CHUNK", 2)
+    store = MemoryStore()
+    ingest([str(SAMPLE)], store)
+
+    class Killed(Enricher):
+        def enrich(
+            self, articles: Sequence[Article], progress: Callable[[int], None] | None = None
+        ) -> Iterator[Enrichment]:
+            for n, record in enumerate(super().enrich(articles, progress)):
+                if n == 5:
+                    raise KeyboardInterrupt
+                yield record
+
+    with pytest.raises(KeyboardInterrupt):
+        update_store(store, enricher=Killed(nlp=enricher.nlp))
+    assert len(store.enrichments()) == 4, "two chunks of two were saved before the kill"
+    counting = CountingEnricher(enricher.nlp)
+    report = update_store(store, enricher=counting)
+    assert len(counting.parsed) == len(store.articles()) - 4
+    assert report.grouped == len(store.articles())
+
+
+def test_concurrent_runs_never_lose_articles(tmp_path: Path, enricher: Enricher, compared: list[list[str]]) -> None:
+    first, second = _sample(tmp_path)
+    db = tmp_path / "news.db"
+    with SQLiteStore(db) as one, SQLiteStore(db) as other:
+        ingest([str(first)], one)
+        save = one.update_analysis
+
+        def slow_save(update: AnalysisUpdate) -> bool:
+            if not other.stories():  # meanwhile, another process stores and analyses more articles
+                ingest([str(second)], other)
+                update_store(other, enricher=enricher)
+            return save(update)
+
+        one.update_analysis = slow_save  # type: ignore[method-assign]
+        report = update_store(one, enricher=enricher)
+        assert report.attempts == 2, "the first update was refused and computed again"
+        _, states = one.analysis_state()
+        assert len(states) == len(one.articles()) > 8 and all(s.story for s in states)
+        assert sum(len(s.articles) for s in one.stories()) == len(states)
+
+
+def test_stories_command_analyses_new_articles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], compared: list[list[str]]
+) -> None:
+    folder = _corpus(tmp_path)
+    db = str(tmp_path / "news.db")
+    assert main(["ingest", str(folder / "a.txt"), "--db", db]) == 0
+    assert main(["stories", "--db", db]) == 0
+    assert main(["ingest", str(folder / "b.txt"), str(folder / "c.txt"), "--db", db]) == 0
+    assert "not analysed yet" in capsys.readouterr().out
+    assert main(["stories", "--db", db]) == 0
+    listing = capsys.readouterr().out
+    assert "Lantern festival" in listing
+    with SQLiteStore(db) as store:
+        assert all(s.story for s in store.analysis_state()[1])

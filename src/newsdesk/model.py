@@ -165,7 +165,7 @@ class Enrichment:
     quotes: list[Quote] = field(default_factory=list)
     """Quotes with speakers and dates; ``speaker_entity`` is set only once entities are merged."""
     minhash: bytes | None = None
-    """The near-duplicate signature of the body (MinHash values, little-endian uint64), when made."""
+    """The near-duplicate signature of the body (MinHash values, little-endian uint32), when made."""
 
 
 @dataclass(slots=True, kw_only=True)
