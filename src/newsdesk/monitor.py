@@ -13,8 +13,9 @@ One round of :func:`watch`:
 4. Save the feed's validators last. When an item failed for a reason that
    may pass (time-out, 5xx, site unreachable) the old validators are kept,
    so the next round reads the whole feed again and retries the item.
-5. When anything new was stored, re-run the analysis (stories, comparisons)
-   over the whole store.
+5. When anything new was stored (or an interrupted round left articles in no
+   story), bring the analysis up to date: only the new articles are enriched
+   and only the stories they join are compared again.
 
 Every step is committed before the next, so a watcher killed at any point
 (Ctrl-C, SIGTERM, power loss) loses no stored article, and a restart on the
@@ -37,7 +38,7 @@ from newsdesk.errors import InputError
 from newsdesk.ingest.feeds import Feed, FeedItem, expand_feed_list, item_document, poll_feed
 from newsdesk.ingest.web import FetchCancelled, Fetcher, FetchError, FetchSettings
 from newsdesk.model import Problem, RawDocument
-from newsdesk.pipeline import analyze_store, clean_documents
+from newsdesk.pipeline import analysis_status, clean_documents, update_store
 from newsdesk.settings import Settings
 from newsdesk.storage import Store
 from newsdesk.storage.base import FeedState, utc_now
@@ -270,9 +271,8 @@ def poll_round(
             added=len(report.added),
             problems=report.problems,
         )
-    if report.added and not report.interrupted:
-        analysis = analyze_store(store, settings, enricher=enricher)
-        report.stories = len(analysis.stories)
+    if not report.interrupted and (report.added or analysis_status(store).pending):
+        report.stories = update_store(store, settings, enricher=enricher).stories
     report.seconds = time.monotonic() - started
     logger.info("%s", report.summary())
     for problem in report.problems:
