@@ -17,36 +17,55 @@ Example ``newsdesk.toml``::
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsdesk.clean import CleanSettings
-from newsdesk.compare import CompareSettings
-from newsdesk.enrich import EnrichSettings
 from newsdesk.errors import NewsdeskError
-from newsdesk.ingest import IngestSettings
-from newsdesk.ingest.web import FetchSettings
-from newsdesk.stories import StorySettings
-from newsdesk.stories.crosslingual import CrossLingualSettings
+
+if TYPE_CHECKING:
+    from newsdesk.clean import CleanSettings
+    from newsdesk.compare import CompareSettings
+    from newsdesk.enrich import EnrichSettings
+    from newsdesk.ingest import IngestSettings
+    from newsdesk.ingest.web import FetchSettings
+    from newsdesk.stories import StorySettings
+    from newsdesk.stories.crosslingual import CrossLingualSettings
 
 SECTIONS = ("ingest", "fetch", "clean", "enrich", "stories", "crosslingual", "compare")
 
 
+def _section(module: str, name: str) -> Callable[[], Any]:
+    """The default of a settings section, imported when first made.
+
+    Each stage declares its settings beside its code, and a stage's module
+    imports what the stage needs (spaCy, scikit-learn): importing them all here
+    would make every command, even ``newsdesk --help``, pay for every stage.
+    """
+
+    def make() -> Any:
+        return getattr(importlib.import_module(module), name)()
+
+    return make
+
+
 @dataclass(slots=True, kw_only=True, frozen=True)
 class Settings:
-    """All settings of a run, one section per stage."""
+    """All settings of a run, one section per stage (each made, and its stage imported, on first use)."""
 
-    ingest: IngestSettings = field(default_factory=IngestSettings)
-    fetch: FetchSettings = field(default_factory=FetchSettings)
-    clean: CleanSettings = field(default_factory=CleanSettings)
-    enrich: EnrichSettings = field(default_factory=EnrichSettings)
-    stories: StorySettings = field(default_factory=StorySettings)
-    crosslingual: CrossLingualSettings = field(default_factory=CrossLingualSettings)
-    compare: CompareSettings = field(default_factory=CompareSettings)
+    ingest: IngestSettings = field(default_factory=_section("newsdesk.ingest", "IngestSettings"))
+    fetch: FetchSettings = field(default_factory=_section("newsdesk.ingest.web", "FetchSettings"))
+    clean: CleanSettings = field(default_factory=_section("newsdesk.clean", "CleanSettings"))
+    enrich: EnrichSettings = field(default_factory=_section("newsdesk.enrich", "EnrichSettings"))
+    stories: StorySettings = field(default_factory=_section("newsdesk.stories", "StorySettings"))
+    crosslingual: CrossLingualSettings = field(
+        default_factory=_section("newsdesk.stories.crosslingual", "CrossLingualSettings")
+    )
+    compare: CompareSettings = field(default_factory=_section("newsdesk.compare", "CompareSettings"))
     clean_fast_html: bool = False
     """Use trafilatura's fast mode for HTML (about 2.5x faster, slightly less recall)."""
 
