@@ -15,9 +15,11 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
@@ -52,6 +54,13 @@ HOSTILE_RECORD = {
     ),
 }
 ERROR_KEYS = {"status", "code", "message"}
+LOCAL_URL = "http://localhost"
+"""The test client's base URL: a host name the server answers by default (``testserver`` is not one)."""
+
+
+def local_client(app: FastAPI, **options: Any) -> TestClient:
+    """A test client that asks for ``localhost``, as a browser on this machine would."""
+    return TestClient(app, base_url=LOCAL_URL, **options)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +104,7 @@ def truth(db: Path) -> Truth:
 
 @pytest.fixture(scope="module")
 def client(db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(db)) as test_client:
+    with local_client(create_app(db)) as test_client:
         yield test_client
 
 
@@ -329,7 +338,7 @@ def test_error_shape_bad_parameters(client: TestClient) -> None:
 
 
 def test_error_413_for_large_bodies(db: Path) -> None:
-    with TestClient(create_app(db, token="secret", max_body=1000)) as small:
+    with local_client(create_app(db, token="secret", max_body=1000)) as small:
         headers = {"Authorization": "Bearer secret", "Content-Type": "application/json"}
         big = json.dumps([{"title": "t", "text": "x" * 2000}])
         assert_error(small.post("/api/articles", content=big, headers=headers), 413, "payload_too_large")
@@ -347,7 +356,7 @@ def test_internal_errors_hide_details(db: Path) -> None:
     def broken() -> nullcontext[MemoryStore]:
         raise RuntimeError("secret internals /etc/passwd")
 
-    with TestClient(create_app(broken), raise_server_exceptions=False) as c:
+    with local_client(create_app(broken), raise_server_exceptions=False) as c:
         error = assert_error(c.get("/api/stories"), 500, "internal_error")
         assert "secret" not in str(error["message"])
         page = c.get("/")
@@ -357,14 +366,14 @@ def test_internal_errors_hide_details(db: Path) -> None:
     def unavailable() -> nullcontext[MemoryStore]:
         raise StorageError("/private/path/db is damaged")
 
-    with TestClient(create_app(unavailable)) as c:
+    with local_client(create_app(unavailable)) as c:
         error = assert_error(c.get("/api/articles"), 503, "storage_unavailable")
         assert "/private" not in str(error["message"])
 
 
 def test_memory_store_through_a_factory() -> None:
     store = MemoryStore()
-    with TestClient(create_app(lambda: nullcontext(store))) as c:
+    with local_client(create_app(lambda: nullcontext(store))) as c:
         assert c.get("/api/stories").json()["total"] == 0
         assert "No story matches" in c.get("/").text
 
@@ -386,7 +395,7 @@ def test_ingest_requires_the_bearer_token(db: Path, tmp_path: Path) -> None:
         "source": "Test Wire",
         "published": "2026-04-01",
     }
-    with TestClient(create_app(copy, token="s3cret")) as c:
+    with local_client(create_app(copy, token="s3cret")) as c:
         assert_error(c.post("/api/articles", json=[article]), 401, "unauthorized")
         wrong = c.post("/api/articles", json=[article], headers={"Authorization": "Bearer nope"})
         assert wrong.headers["www-authenticate"] == "Bearer"
@@ -466,6 +475,123 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
     page = client.get("/").text
     # No real tag with an inline handler or style, no script: nothing the CSP would have to block.
     assert "<script" not in page and not re.search(r"<[a-z][^<>]*\s(?:on\w+|style)=", page)
+
+
+# --------------------------------------------------------------------------- hosts, redirects, HEAD
+
+
+@pytest.fixture
+def memory_app() -> Iterator[FastAPI]:
+    store = MemoryStore()
+    yield create_app(lambda: nullcontext(store))
+    store.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/api/stories", "/static/style.css", "/docs"])
+def test_other_host_names_get_400_dns_rebinding(memory_app: FastAPI, path: str) -> None:
+    with TestClient(memory_app, base_url="http://evil.example") as evil:
+        response = evil.get(path)
+    assert response.status_code == 400
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    if path.startswith("/api"):
+        assert assert_error(response, 400, "host_not_allowed")["message"].startswith("This server answers only")
+    else:
+        assert "evil.example" not in response.text  # the hostile name is not echoed
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("localhost:8000", 200),
+        ("LOCALHOST.", 200),
+        ("127.0.0.1:8000", 200),
+        ("[::1]:8000", 200),
+        ("evil.example:8000", 400),
+        ("localhost.evil.example", 400),
+        ("127.0.0.1.nip.io", 400),
+        ("localhost:80:80", 400),
+        ("", 400),
+    ],
+)
+def test_host_header_forms(memory_app: FastAPI, host: str, status: int) -> None:
+    with local_client(memory_app) as c:
+        assert c.get("/api/stories", headers={"Host": host}).status_code == status
+
+
+def test_allowed_hosts_setting(tmp_path: Path) -> None:
+    from newsdesk.settings import load_settings
+
+    env = {"NEWSDESK_WEB_ALLOWED_HOSTS": "news.example.org, *.corp.example", "XDG_CONFIG_HOME": str(tmp_path)}
+    settings = load_settings(env=env)
+    assert settings.web.allowed_hosts == ("news.example.org", "*.corp.example")
+    app = create_app(lambda: nullcontext(MemoryStore()), settings=settings)
+    with local_client(app) as c:
+        answers = {
+            host: c.get("/api/stories", headers={"Host": host}).status_code
+            for host in ("news.example.org", "desk.corp.example", "corp.example", "evil.example")
+        }
+    assert answers == {"news.example.org": 200, "desk.corp.example": 200, "corp.example": 400, "evil.example": 400}
+
+
+def test_redirects_are_never_built_from_the_host_header(memory_app: FastAPI) -> None:
+    from newsdesk.web.hosts import WebSettings
+
+    with local_client(memory_app) as c:
+        for path, target in (("/api/stories/", "/api/stories"), ("/static", "/static/"), ("/docs/?x=1", "/docs?x=1")):
+            response = c.get(path, follow_redirects=False)
+            assert response.status_code == 307 and response.headers["location"] == target
+    anyone = Settings(web=WebSettings(allowed_hosts=("*",)))
+    with TestClient(
+        create_app(lambda: nullcontext(MemoryStore()), settings=anyone), base_url="http://evil.example"
+    ) as c:
+        response = c.get("/api/stories/", follow_redirects=False)
+    assert response.headers["location"] == "/api/stories"
+
+
+def test_head_requests_are_answered_without_a_body(memory_app: FastAPI) -> None:
+    with local_client(memory_app) as c:
+        for path in ("/", "/api/stories", "/static/style.css", "/docs", "/openapi.json"):
+            got, head = c.get(path), c.head(path)
+            assert head.status_code == got.status_code == 200, path
+            assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
+            assert head.headers["content-length"] == got.headers["content-length"]
+        missing = c.head("/api/stories/nope")
+    assert missing.status_code == 404 and missing.content == b""
+
+
+def test_serve_answers_its_own_address_and_believes_proxies_only_when_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from newsdesk.web.hosts import WebSettings
+
+    calls: list[tuple[FastAPI, dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    db = tmp_path / "news.db"
+    SQLiteStore(db).close()
+    parser = argparse.ArgumentParser()
+    add_commands(parser.add_subparsers(dest="command"))
+
+    assert run(parser.parse_args(["serve", "--db", str(db)]), Settings()) == 0
+    assert (
+        run(
+            parser.parse_args(["serve", "--db", str(db), "--host", "192.168.1.5", "--allow-host", "desk.lan"]),
+            Settings(),
+        )
+        == 0
+    )
+    proxied = Settings(web=WebSettings(forwarded_allow_ips=("10.0.0.2",)))
+    assert run(parser.parse_args(["serve", "--db", str(db), "--trust-proxy", "10.0.0.1"]), proxied) == 0
+
+    (plain, plain_options), (lan, _), (_, proxy_options) = calls
+    assert plain_options["proxy_headers"] is False  # uvicorn's default would believe 127.0.0.1
+    assert proxy_options["proxy_headers"] is True and proxy_options["forwarded_allow_ips"] == ["10.0.0.2", "10.0.0.1"]
+    with local_client(lan) as c:
+        hosts = ("localhost", "192.168.1.5:8000", "desk.lan", "evil.example")
+        assert [c.get("/api/stories", headers={"Host": h}).status_code for h in hosts] == [200, 200, 200, 400]
+    with local_client(plain) as c:
+        assert c.get("/api/stories", headers={"Host": "192.168.1.5"}).status_code == 400
 
 
 def test_snippet_markup_escapes() -> None:
@@ -599,7 +725,7 @@ def disputed() -> Iterator[TestClient]:
     store.save_analysis(
         entities=[], quotes=[], claims=[], stories=[story, Story(id="s-calm", title="Calm", articles=[quiet.id])]
     )
-    with TestClient(create_app(lambda: nullcontext(store))) as test_client:
+    with local_client(create_app(lambda: nullcontext(store))) as test_client:
         yield test_client
 
 

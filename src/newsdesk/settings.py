@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.errors import NewsdeskError
+from newsdesk.web.hosts import WebSettings
 
 if TYPE_CHECKING:
     from newsdesk.clean import CleanSettings
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from newsdesk.stories import StorySettings
     from newsdesk.stories.crosslingual import CrossLingualSettings
 
-SECTIONS = ("ingest", "fetch", "clean", "enrich", "stories", "crosslingual", "compare")
+SECTIONS = ("ingest", "fetch", "clean", "enrich", "stories", "crosslingual", "compare", "web")
 
 
 def _section(module: str, name: str) -> Callable[[], Any]:
@@ -66,6 +67,7 @@ class Settings:
         default_factory=_section("newsdesk.stories.crosslingual", "CrossLingualSettings")
     )
     compare: CompareSettings = field(default_factory=_section("newsdesk.compare", "CompareSettings"))
+    web: WebSettings = field(default_factory=WebSettings)
     clean_fast_html: bool = False
     """Use trafilatura's fast mode for HTML (about 2.5x faster, slightly less recall)."""
 

@@ -21,7 +21,7 @@ from newsdesk.storage import SQLiteStore, Store
 from newsdesk.web import api, pages
 from newsdesk.web.context import AppConfig, StoreFactory
 from newsdesk.web.errors import install_error_handlers
-from newsdesk.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from newsdesk.web.middleware import BodyLimitMiddleware, HeadMiddleware, HostGuardMiddleware, SecurityHeadersMiddleware
 
 __all__ = ["DEFAULT_MAX_BODY", "create_app"]
 
@@ -56,7 +56,8 @@ def create_app(
         token: Enables ``POST /api/articles`` for requests carrying
             ``Authorization: Bearer <token>``; without it the server is read-only.
         max_body: Largest request body in bytes; larger ones get a 413.
-        settings: Cleaning settings used by ingest (defaults when ``None``).
+        settings: Cleaning settings used by ingest, and ``settings.web.allowed_hosts``:
+            the host names answered (loopback names by default; other hosts get a 400).
 
     Returns:
         The ASGI application.
@@ -80,14 +81,16 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.state.newsdesk = AppConfig(
-        store_factory=factory, settings=settings or Settings(), token=token, max_body=max_body
-    )
+    settings = settings or Settings()
+    app.state.newsdesk = AppConfig(store_factory=factory, settings=settings, token=token, max_body=max_body)
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("newsdesk.web", "static")]), name="static")
-    # Added last = outermost: headers go on every response, the 413 included.
+    # Added last = outermost: headers go on every response, the 400 and 413 included; a request for
+    # another host is refused before its body is read.
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
+    app.add_middleware(HeadMiddleware)
+    app.add_middleware(HostGuardMiddleware, allowed_hosts=settings.web.allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -8,6 +8,7 @@ runs, so the rest of the CLI starts without it.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -42,6 +43,22 @@ def add_commands(subparsers: Any) -> None:
     serve.add_argument("--db", default=None, help=f"SQLite database (default ${{{DB_ENV}}} or {DEFAULT_DB})")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (repeatable; *.example.org for subdomains). Only "
+        "localhost, 127.0.0.1, ::1, the --host address and web.allowed_hosts are answered otherwise",
+    )
+    serve.add_argument(
+        "--trust-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="believe X-Forwarded-For/-Proto from the reverse proxy at this address (repeatable; "
+        "default: from nobody, or web.forwarded_allow_ips)",
+    )
     serve.add_argument(
         "--token",
         default=None,
@@ -83,6 +100,22 @@ def _existing_db(path: str) -> str:
     return path
 
 
+def _web_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    """The settings with the host names and proxies of the command line added."""
+    from newsdesk.web.hosts import ANY_ADDRESS
+
+    web = settings.web
+    hosts = [*web.allowed_hosts, *args.allow_host]
+    if args.host.strip("[]") not in ANY_ADDRESS:
+        hosts.append(args.host)  # the address it listens on is how it is reached
+    web = dataclasses.replace(
+        web,
+        allowed_hosts=tuple(dict.fromkeys(hosts)),
+        forwarded_allow_ips=tuple(dict.fromkeys([*web.forwarded_allow_ips, *args.trust_proxy])),
+    )
+    return dataclasses.replace(settings, web=web)
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -93,10 +126,22 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     with SQLiteStore(db):  # fail now, with the storage error's advice, rather than on the first request
         pass
     token = args.token or os.environ.get(TOKEN_ENV) or None
+    settings = _web_settings(args, settings)
     app = create_app(db, token=token, settings=settings)
     mode = "ingest enabled with token" if token else "read-only"
     print(f"newsdesk: serving {Path(db).resolve()} ({mode}) on http://{args.host}:{args.port}/", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    print(f"newsdesk: answering host names {', '.join(settings.web.allowed_hosts)}", file=sys.stderr)
+    proxies = settings.web.forwarded_allow_ips
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        server_header=False,
+        # uvicorn believes X-Forwarded-* from 127.0.0.1 unless told otherwise: only from configured proxies.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=list(proxies) if proxies else None,
+    )
     return 0
 
 
