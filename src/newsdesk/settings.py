@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.web.hosts import WebSettings
 
 if TYPE_CHECKING:
     from newsdesk.clean import CleanSettings
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from newsdesk.ingest.web import FetchSettings
     from newsdesk.stories import StorySettings
     from newsdesk.stories.crosslingual import CrossLingualSettings
+    from newsdesk.web.hosts import WebSettings
 
 SECTIONS = ("ingest", "fetch", "clean", "enrich", "stories", "crosslingual", "compare", "web")
 
@@ -67,7 +67,7 @@ class Settings:
         default_factory=_section("newsdesk.stories.crosslingual", "CrossLingualSettings")
     )
     compare: CompareSettings = field(default_factory=_section("newsdesk.compare", "CompareSettings"))
-    web: WebSettings = field(default_factory=WebSettings)
+    web: WebSettings = field(default_factory=_section("newsdesk.web.hosts", "WebSettings"))
     clean_fast_html: bool = False
     """Use trafilatura's fast mode for HTML (about 2.5x faster, slightly less recall)."""
 
