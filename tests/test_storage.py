@@ -617,6 +617,16 @@ def test_a_version_6_database_gains_incremental_analysis(tmp_path: Path) -> None
         assert store.entities() == []
 
 
+def test_entities_and_stories_of_some_articles(filled: Store) -> None:
+    entities, _, _, stories = make_analysis()
+    of_bridge = filled.entities([BRIDGE.id])
+    assert of_bridge == [dataclasses.replace(entities[1], mentions=entities[1].mentions[1:])]
+    assert filled.entities([]) == [] and filled.entities([BUDGET.id]) == []
+    assert filled.stories(article=FLOOD.id) == stories[:1]
+    assert filled.stories(article=BUDGET.id) == stories[1:]
+    assert filled.stories(article="a-not-stored") == []
+
+
 def test_record_run_and_runs(store: Store) -> None:
     assert store.runs() == []
     first = store.record_run(command="ingest in/", inputs=5, added=3, problems=[])

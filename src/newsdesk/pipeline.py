@@ -512,21 +512,25 @@ def _vectors(
 def load_analysis(store: Store, story_id: str | None = None) -> Analysis:
     """Read a stored analysis back, whole or for one story.
 
+    For one story only its own rows are read (its articles, their quotes,
+    claims and entity mentions), through the store's indexes.
+
     Raises:
         NotFoundError: ``story_id`` is not in the store.
     """
-    stories = [store.get_story(story_id)] if story_id else store.stories()
-    wanted = {a for s in stories for a in s.articles} if story_id else None
-    articles = store.articles(sorted(wanted) if wanted is not None else None)
-    entities = store.entities()
-    if wanted is not None:
-        entities = [
-            replace(e, mentions=[m for m in e.mentions if m.article in wanted])
-            for e in entities
-            if any(m.article in wanted for m in e.mentions)
-        ]
+    if story_id is None:
+        stories = store.stories()
+        articles = store.articles()
+        entities = store.entities()
+        quotes = store.quotes()
+        claims = store.claims()
+    else:
+        stories = [store.get_story(story_id)]
+        members = sorted({a for s in stories for a in s.articles})
+        articles = store.articles(members)
+        entities = store.entities(members)
+        quotes = [q for a in articles for q in store.quotes(a.id)]
+        claims = [c for a in articles for c in store.claims(a.id)]
     # Entities in the order canonicalisation gives them (most mentioned first), however they were saved.
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
-    quotes = [q for q in store.quotes() if wanted is None or q.article in wanted]
-    claims = [c for c in store.claims() if wanted is None or c.article in wanted]
     return Analysis(articles=articles, entities=entities, quotes=quotes, claims=claims, stories=stories)

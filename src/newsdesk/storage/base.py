@@ -283,8 +283,13 @@ class Store(Protocol):
         """
         ...
 
-    def entities(self) -> list[Entity]:
-        """Return all entities, with their mentions."""
+    def entities(self, articles: Sequence[str] | None = None) -> list[Entity]:
+        """Return all entities, with their mentions.
+
+        Args:
+            articles: Only the entities mentioned in these articles, with only
+                those mentions (an indexed read: a page never loads them all).
+        """
         ...
 
     def quotes(self, article_id: str | None = None) -> list[Quote]:
@@ -295,8 +300,12 @@ class Store(Protocol):
         """Return all claims, or those of one article."""
         ...
 
-    def stories(self) -> list[Story]:
-        """Return all stories, with their articles, comparisons, disputes, lead claim and stances."""
+    def stories(self, article: str | None = None) -> list[Story]:
+        """Return all stories, with their articles, comparisons, disputes, lead claim and stances.
+
+        Args:
+            article: Only the stories that hold this article.
+        """
         ...
 
     def get_story(self, story_id: str) -> Story:

@@ -339,10 +339,18 @@ class MemoryStore:
         self._generation += 1
         return True
 
-    def entities(self) -> list[Entity]:
+    def entities(self, articles: Sequence[str] | None = None) -> list[Entity]:
         """Return all entities with their mentions; see :meth:`Store.entities`."""
         self._check_open()
-        return self._copy(self._entities)
+        if articles is None:
+            return self._copy(self._entities)
+        wanted = set(articles)
+        kept = []
+        for entity in self._entities:
+            mentions = [m for m in entity.mentions if m.article in wanted]
+            if mentions:
+                kept.append(replace(entity, mentions=mentions))
+        return self._copy(kept)
 
     def quotes(self, article_id: str | None = None) -> list[Quote]:
         """Return quotes in saved order; see :meth:`Store.quotes`."""
@@ -354,10 +362,10 @@ class MemoryStore:
         self._check_open()
         return self._copy([c for c in self._claims if article_id is None or c.article == article_id])
 
-    def stories(self) -> list[Story]:
+    def stories(self, article: str | None = None) -> list[Story]:
         """Return all stories; see :meth:`Store.stories`."""
         self._check_open()
-        return self._copy(self._stories)
+        return self._copy([s for s in self._stories if article is None or article in s.articles])
 
     def get_story(self, story_id: str) -> Story:
         """Return one story; see :meth:`Store.get_story`."""

@@ -860,13 +860,25 @@ class SQLiteStore:
         conn.executemany(INSERT_ENTITY, _entity_rows(fresh))
         conn.executemany(INSERT_MENTION, _mention_rows(fresh))
 
-    def entities(self) -> list[Entity]:
+    def entities(self, articles: Sequence[str] | None = None) -> list[Entity]:
         """Return all entities with their mentions; see :meth:`Store.entities`."""
         with self._transaction("BEGIN") as conn:
-            entity_rows = conn.execute("SELECT id, name, kind FROM entities ORDER BY rowid").fetchall()
-            mention_rows = conn.execute(
-                'SELECT entity_id, article_id, text, start, "end" FROM mentions ORDER BY entity_id, position'
-            ).fetchall()
+            if articles is None:
+                entity_rows = conn.execute("SELECT id, name, kind FROM entities ORDER BY rowid").fetchall()
+                mention_rows = conn.execute(
+                    'SELECT entity_id, article_id, text, start, "end" FROM mentions ORDER BY entity_id, position'
+                ).fetchall()
+            else:
+                # Through the mentions_article index: only the rows of these articles are read.
+                mention_rows = conn.execute(
+                    'SELECT entity_id, article_id, text, start, "end" FROM mentions '
+                    "WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY entity_id, position",
+                    (_ids_json(articles),),
+                ).fetchall()
+                entity_rows = conn.execute(
+                    "SELECT id, name, kind FROM entities WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+                    (_ids_json(dict.fromkeys(row["entity_id"] for row in mention_rows)),),
+                ).fetchall()
         mentions: dict[str, list[Mention]] = {}
         for row in mention_rows:
             mentions.setdefault(row["entity_id"], []).append(_mention_from_row(row))
@@ -891,10 +903,14 @@ class SQLiteStore:
             rows = self._query("SELECT * FROM claims WHERE article_id = ? ORDER BY rowid", (article_id,))
         return [_claim_from_row(row) for row in rows]
 
-    def _load_stories(self, story_id: str | None) -> list[Story]:
+    def _load_stories(self, story_id: str | None, article: str | None = None) -> list[Story]:
         params: tuple[str, ...] = () if story_id is None else (story_id,)
         only_story = "" if story_id is None else "WHERE id = ?"
         only_parts = "" if story_id is None else "WHERE story_id = ?"
+        if article is not None:
+            params = (article,)
+            holding = "(SELECT story_id FROM story_articles WHERE article_id = ?)"
+            only_story, only_parts = f"WHERE id IN {holding}", f"WHERE story_id IN {holding}"
         with self._transaction("BEGIN") as conn:
             story_rows = conn.execute(
                 f"SELECT id, title, lead_claim FROM stories {only_story} ORDER BY rowid", params
@@ -941,9 +957,9 @@ class SQLiteStore:
             for row in story_rows
         ]
 
-    def stories(self) -> list[Story]:
+    def stories(self, article: str | None = None) -> list[Story]:
         """Return all stories with articles, comparisons, disputes and stances; see :meth:`Store.stories`."""
-        return self._load_stories(None)
+        return self._load_stories(None, article)
 
     def get_story(self, story_id: str) -> Story:
         """Return one story; see :meth:`Store.get_story`."""

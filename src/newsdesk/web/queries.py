@@ -277,7 +277,7 @@ def article_detail(store: Store, article_id: str) -> ArticleDetail:
     """
     article = store.get_article(article_id)
     quotes = sorted(store.quotes(article_id), key=lambda q: q.start)
-    entities = store.entities()
+    entities = store.entities([article_id])  # only this article's mentions: an indexed read
     by_id = {e.id: e for e in entities}
     counts = [(e, sum(1 for m in e.mentions if m.article == article_id)) for e in entities]
     duplicate: Article | None = None
@@ -293,7 +293,7 @@ def article_detail(store: Store, article_id: str) -> ArticleDetail:
         claims=sorted(store.claims(article_id), key=lambda c: c.start),
         speakers={q.id: speaker_name(q, by_id) for q in quotes},
         entities=sorted(((e, n) for e, n in counts if n), key=lambda p: (-p[1], p[0].name.casefold())),
-        stories=[s for s in store.stories() if article_id in s.articles],
+        stories=store.stories(article=article_id),
         duplicate_of=duplicate,
     )
 
