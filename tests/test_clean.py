@@ -240,6 +240,32 @@ def test_same_content_same_id_and_offsets_refer_to_text() -> None:
     assert _article().id.startswith("a-")
 
 
+def test_control_characters_are_stripped_and_the_raw_document_keeps_them() -> None:
+    body = (
+        "Ferry plan\x1b]0;owned\x07 approved\x1b[2J\n\n"
+        "The harbour council\x00 approved the ferry plan on Tuesday\x85after a long debate about costs.\n\n"
+        "Work starts\x0bin spring, the council\u202e said.\n"
+    )
+    raw = RawDocument(path="a.txt", body=body, source="Daily\x9b Wire", author="Ann\x1b Lee", published="2026-01-30")
+
+    article = clean_document(raw)
+
+    everything = [
+        article.title,
+        article.source,
+        article.author,
+        *article.paragraphs,
+        *(r.text for r in article.removed),
+    ]
+    assert not any(ch in text for text in everything if text for ch in "\x1b\x07\x00\x85\x0b\x9b")
+    assert article.title == "Ferry plan]0;owned approved[2J"
+    assert (article.source, article.author) == ("Daily Wire", "Ann Lee")
+    assert "on Tuesday after a long debate" in article.text and "Work starts in spring" in article.text
+    assert "\u202e" in article.text  # bidi controls stay: the views isolate them
+    assert raw.body == body and raw.source == "Daily\x9b Wire"  # the raw document is the original
+    assert article.id == clean_document(RawDocument(path="b.txt", body=body.replace("\x00", ""))).id
+
+
 def test_empty_body_is_an_input_error() -> None:
     with pytest.raises(InputError, match="no article text"):
         _article("Only a title\n\nShare on Facebook\n")

@@ -27,6 +27,7 @@ from functools import cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from newsdesk.clean import patterns as p
+from newsdesk.clean.controls import without_controls
 from newsdesk.clean.dates import parse_date
 from newsdesk.clean.title import split_site_name
 from newsdesk.errors import InputError
@@ -590,10 +591,13 @@ def clean_document(
 
     Returns:
         The article; every removed piece of text is kept in ``removed`` with its reason.
+        C0 and C1 control characters are taken out of its text and metadata
+        (:func:`~newsdesk.clean.controls.without_controls`; ``raw`` keeps them).
 
     Raises:
         InputError: The document has no body text left.
     """
+    raw = without_controls(raw)
     lines = raw.body.splitlines()
     title, site, start = split_title(raw)
     removed: list[Removed] = []
@@ -642,7 +646,8 @@ def clean_document(
 def fit_templates(raws: Sequence[RawDocument], settings: CleanSettings = CleanSettings()) -> TemplateMemory:
     """Learn each outlet's repeated lines from a batch of raw documents."""
     memory = TemplateMemory(min_articles=settings.template_articles, max_words=settings.template_max_words)
-    return memory.fit((raw.source or _title_site(raw), raw.body) for raw in raws)
+    cleaned = [without_controls(raw) for raw in raws]  # the lines clean_document will see
+    return memory.fit((raw.source or _title_site(raw), raw.body) for raw in cleaned)
 
 
 def _title_site(raw: RawDocument) -> str | None:
