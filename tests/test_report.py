@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from html.parser import HTMLParser
 
 import pytest
+from markupsafe import escape
 
 from newsdesk.model import (
     Analysis,
@@ -23,7 +26,7 @@ from newsdesk.model import (
     Removed,
     Story,
 )
-from newsdesk.report.html import highlight_paragraphs, render_html
+from newsdesk.report.html import REPORT_CSP, highlight_paragraphs, render_html
 from newsdesk.report.json import CONTRACT_VERSION, dumps, render_json, to_dict
 from newsdesk.report.markdown import (
     escape_controls,
@@ -286,8 +289,8 @@ def test_html_lists_removed_boilerplate_with_reason(analysis: Analysis) -> None:
 
 def test_html_groups_quotes_by_canonical_speaker(analysis: Analysis) -> None:
     html = render_html(analysis)
-    assert "<h4>Jane Doe " in html
-    assert "<h4>Police " in html
+    assert "<h4><bdi>Jane Doe</bdi> " in html
+    assert "<h4><bdi>Police</bdi> " in html
 
 
 def test_html_escapes_hostile_content(analysis: Analysis) -> None:
@@ -469,6 +472,90 @@ def test_html_disputes_and_stances_are_escaped(analysis: Analysis) -> None:
     assert "&lt;b&gt;Spokes&lt;/b&gt;nam" in html
     assert f"Port {SCRIPT_TAG}".replace("<", "&lt;").replace(">", "&gt;") in html
     assert BIDI not in html and "\x1b" not in html and "\x00" not in html
+
+
+class _IsolationCheck(HTMLParser):
+    """Collects the text nodes holding ``needle`` that no isolating element (bdi, time, code) holds."""
+
+    ISOLATING = frozenset({"bdi", "time", "code"})
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+    def __init__(self, needle: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.needle = needle
+        self.stack: list[str] = []
+        self.loose: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            del self.stack[len(self.stack) - 1 - self.stack[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        if self.needle in data and not self.ISOLATING.intersection(self.stack):
+            self.loose.append(f"{'/'.join(self.stack)}: {data.strip()!r}")
+
+
+def unisolated(html: str, needle: str = BIDI) -> list[str]:
+    """The places where ``needle`` (a bidi override by default) is printed outside an isolate."""
+    check = _IsolationCheck(needle)
+    check.feed(html)
+    check.close()
+    return check.loose
+
+
+BIDI_ARTICLE = Article(
+    id="a-bidi",
+    path="bidi.txt",
+    title=f"Ferry{BIDI} plan approved",
+    # The body's paragraphs are blocks of their own: an override there turns only the article's own text.
+    paragraphs=["The council approved the plan.", "Work starts in spring."],
+    source=f"Daily Wire{BIDI}",
+    author=f"Ann Lee{BIDI}",
+    published="2026-01-30",
+    url=f"https://example.org/ferry{BIDI}",
+    removed=[Removed(text=f"Share{BIDI} this", reason="share/social")],
+)
+
+
+def bidi_analysis() -> Analysis:
+    """One story whose every user string carries a right-to-left override."""
+    other = replace(BIDI_ARTICLE, id="a-other", source="Harbour Post", title="Ferry plan", author=None)
+    a = ClaimRef(article="a-bidi", text=f"The plan{BIDI} was approved", holder=f"Council{BIDI}")
+    b = ClaimRef(article="a-other", text="The plan was not approved", holder="Opposition")
+    comparison = Comparison(
+        about=f"plan{BIDI}",
+        relation="contradict",
+        kind=f"denial{BIDI}",
+        explanation=f"Council{BIDI} says",
+        score=0.8,
+        a=a,
+        b=b,
+    )
+    quote = Quote(
+        id="q-1",
+        article="a-bidi",
+        speaker=f"Ann{BIDI}",
+        speaker_entity=None,
+        cue=f"said{BIDI}",
+        text=f"yes{BIDI}",
+        direct=True,
+        start=0,
+        end=3,
+    )
+    story = Story(id="s-bidi", title=f"Ferry{BIDI} plan", articles=["a-bidi", "a-other"], comparisons=[comparison])
+    return Analysis(articles=[BIDI_ARTICLE, other], entities=[], quotes=[quote], claims=[], stories=[story])
+
+
+def test_html_report_isolates_every_user_string_and_carries_a_csp() -> None:
+    html = render_html(bidi_analysis())
+    assert html.count(BIDI) >= 10
+    assert unisolated(html) == []
+    assert f'<meta http-equiv="Content-Security-Policy" content="{escape(REPORT_CSP)}">' in html
+    assert "default-src 'none'" in REPORT_CSP and "script" not in REPORT_CSP
 
 
 def test_html_unknown_stance_label_names_no_css_class() -> None:

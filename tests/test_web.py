@@ -594,6 +594,42 @@ def test_serve_answers_its_own_address_and_believes_proxies_only_when_told(
         assert c.get("/api/stories", headers={"Host": "192.168.1.5"}).status_code == 400
 
 
+def test_every_page_isolates_user_strings_bidi_override() -> None:
+    """A source named "Daily Wire\u202e" must not turn the date after it into "01-30-6202"."""
+    from newsdesk.model import Entity, Mention
+    from test_report import BIDI, bidi_analysis, unisolated
+
+    analysis = bidi_analysis()
+    entity = Entity(
+        id="e-1",
+        name=f"Ann{BIDI} Lee",
+        kind="person",
+        mentions=[Mention(article="a-bidi", text="council", start=4, end=11)],
+    )
+    store = MemoryStore()
+    store.add_articles(analysis.articles)
+    store.save_analysis(entities=[entity], quotes=analysis.quotes, claims=[], stories=analysis.stories)
+    with local_client(create_app(lambda: nullcontext(store))) as c:
+        pages = {
+            path: c.get(path).text
+            for path in ("/", "/stories/s-bidi", "/articles/a-bidi", "/entities/e-1", "/search?q=council", "/?page=1")
+        }
+    assert BIDI in pages["/articles/a-bidi"] and BIDI in pages["/stories/s-bidi"]
+    assert {path: unisolated(html) for path, html in pages.items()} == {path: [] for path in pages}
+    assert f"<bdi>Daily Wire{BIDI}</bdi> · <time>2026-01-30</time>" in pages["/articles/a-bidi"]
+
+
+def test_error_pages_cap_what_they_echo(memory_app: FastAPI) -> None:
+    with local_client(memory_app) as c:
+        long_id = c.get("/stories/s-" + "x" * 5000)
+        nowhere = c.get("/nowhere/" + "y" * 5000 + "%1B%5B2J")
+        api_nowhere = c.get("/api/nowhere/" + "z" * 5000)
+    assert long_id.status_code == 422 and "x" * 101 not in long_id.text  # ids are capped at 100, as in the API
+    assert nowhere.status_code == 404 and "y" * 100 not in nowhere.text and "Nothing at /nowhere/yyy" in nowhere.text
+    message = assert_error(api_nowhere, 404, "not_found")["message"]
+    assert isinstance(message, str) and len(message) < 120 and message.endswith("…."), message
+
+
 def test_snippet_markup_escapes() -> None:
     assert str(snippet_markup("a [<b>] c <i>")) == "a <mark>&lt;b&gt;</mark> c &lt;i&gt;"
 

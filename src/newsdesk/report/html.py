@@ -5,6 +5,9 @@ anywhere, so it can be mailed, archived and opened offline. It is rendered
 from the package template ``templates/report.html.j2`` with autoescaping on;
 the only markup built in Python is the quote highlighting, assembled with
 :mod:`markupsafe` so every piece of article text is escaped on the way in.
+Article text on a line with other text is set in ``<bdi>`` (:func:`isolate`),
+and a Content-Security-Policy ``<meta>`` lets the page run no script and load
+nothing.
 """
 
 from __future__ import annotations
@@ -39,10 +42,23 @@ from newsdesk.report.markdown import (
     source_label,
 )
 
-__all__ = ["highlight_paragraphs", "render_html"]
+__all__ = ["REPORT_CSP", "highlight_paragraphs", "isolate", "render_html"]
 
 TEMPLATE = "report.html.j2"
 UNATTRIBUTED = "Unattributed"
+
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+"""The report's Content-Security-Policy: its inline CSS and nothing else (no script, no request)."""
+
+
+def isolate(value: object) -> Markup:
+    """Wrap user text in ``<bdi>`` (escaped, unless it is already Markup).
+
+    An isolate keeps the text's direction to itself: a name ending in a
+    right-to-left override, or simply written in Arabic or Hebrew, can no
+    longer reverse or reorder the date, author or label printed after it.
+    """
+    return Markup("<bdi>%s</bdi>") % (value,)
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -284,7 +300,7 @@ def highlight_paragraphs(
 
 def _environment() -> jinja2.Environment:
     """A fresh template environment (cheap; keeps the module free of state)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("newsdesk.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -292,6 +308,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["bdi"] = isolate
+    env.globals["csp"] = REPORT_CSP
+    return env
 
 
 def _anchor(*parts: str) -> str:

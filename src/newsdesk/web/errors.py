@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from newsdesk.errors import NotFoundError, StorageError
+from newsdesk.report.markdown import escape_controls
 from newsdesk.web.security import SECURITY_HEADERS
 from newsdesk.web.templating import render
 
@@ -44,6 +45,8 @@ CODES: Mapping[int, str] = {
 
 API_PREFIX = "/api"
 SCHEMA_PATH = "/openapi.json"
+MAX_ECHO = 100
+"""Characters of a requested path shown back in an error message (ids are at most 100 long)."""
 
 
 class WebError(Exception):
@@ -78,6 +81,12 @@ def error_response(
     return HTMLResponse(page, status_code=status, headers=headers)
 
 
+def _echo(text: str) -> str:
+    """What the client asked for, safe to show back: controls escaped, at most :data:`MAX_ECHO` characters."""
+    text = escape_controls(text)
+    return text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
+
+
 def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
     """Summarise validation errors in one line; malformed JSON is a 400, bad values a 422."""
     problems: list[str] = []
@@ -101,9 +110,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 404:
-            message = f"Nothing at {request.url.path}."
+            message = f"Nothing at {_echo(request.url.path)}."
         elif exc.status_code == 405:
-            message = f"Method {request.method} is not allowed on {request.url.path}."
+            message = f"Method {request.method} is not allowed on {_echo(request.url.path)}."
         else:
             message = str(exc.detail)
         return error_response(request, exc.status_code, message, headers=exc.headers)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from newsdesk.web import queries
+from newsdesk.web.api import Id
 from newsdesk.web.charts import coverage_svg
 from newsdesk.web.context import open_request_store
 from newsdesk.web.errors import WebError
@@ -94,7 +95,7 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}")
-def story_page(request: Request, story_id: str) -> HTMLResponse:
+def story_page(request: Request, story_id: Id) -> HTMLResponse:
     """One story: timeline, sources, claim matrix, contradictions, updates, agreements, entities."""
     with open_request_store(request) as store:
         detail = story_detail(store, story_id)
@@ -103,7 +104,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: str) -> HTMLResponse:
+def article_page(request: Request, article_id: Id) -> HTMLResponse:
     """One article: cleaned text with quotes highlighted, removed boilerplate, entities, stories."""
     with open_request_store(request) as store:
         detail = queries.article_detail(store, article_id)
@@ -111,7 +112,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
 
 
 @router.get("/entities/{entity_id}")
-def entity_page(request: Request, entity_id: str) -> HTMLResponse:
+def entity_page(request: Request, entity_id: Id) -> HTMLResponse:
     """One entity: mentions per article, stories it appears in, quotes by it."""
     with open_request_store(request) as store:
         detail = queries.entity_detail(store, entity_id)

@@ -5,7 +5,8 @@ is escaped unless it is already :class:`markupsafe.Markup`, which only the
 read models build (quote highlights, search snippets, charts), escaping every
 piece of article text on the way in. The ``line`` filter
 (:func:`~newsdesk.report.markdown.one_line`) also drops control characters and
-bidi overrides from names and claims shown on one line.
+bidi overrides from names and claims shown on one line, and the ``bdi`` filter
+(:func:`~newsdesk.report.html.isolate`) sets user text apart from what follows it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import jinja2
 from starlette.requests import Request
 
 from newsdesk import __version__
+from newsdesk.report.html import isolate
 from newsdesk.report.markdown import STANCE_ORDER, one_line
 from newsdesk.web.security import safe_link
 
@@ -50,6 +52,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["plural"] = _plural
     env.filters["line"] = one_line
+    env.filters["bdi"] = isolate
     env.globals.update(
         version=__version__,
         relation_label=RELATION_LABELS,
