@@ -16,6 +16,7 @@ from newsdesk.ingest.encoding import UNDECODABLE
 from newsdesk.ingest.readers import sniff_format
 from newsdesk.model import Problem, RawDocument
 
+BIDI_OVERRIDE = "\u202e"
 ARTICLE = "Harbour bridge closes\n\nThe council voted on Monday to close the bridge.\n\nWork starts in spring.\n"
 CP1252_ARTICLE = "Caf\u00e9 owners protest\n\nThe \u201cna\u00efve\u201d plan will cost \u00a320 \u2014 owners said.\n"
 
@@ -526,3 +527,111 @@ def test_stdin_empty() -> None:
 )
 def test_sniff_format(text: str, fmt: str) -> None:
     assert sniff_format(text) == fmt
+
+
+def test_jsonl_lone_surrogate_escapes_become_replacement_characters(tmp_path: Path) -> None:
+    line = (
+        '{"title": "Half \\ud800 a pair", "text": "Body \\udfff text.", "author": "Ann \\ud83d", "x": "\\ud83d\\ude00"}'
+    )
+    path = write(tmp_path / "feed.jsonl", line + "\n")
+
+    [doc], problems = ingest(path)
+
+    assert problems == []
+    assert (doc.title, doc.body, doc.author) == (
+        "Half \ufffd a pair",
+        "Half \ufffd a pair\n\nBody \ufffd text.",
+        "Ann \ufffd",
+    )
+    doc.body.encode("utf-8")  # storable
+
+
+# --- fuzz: good and hostile inputs mixed -------------------------------------------------
+
+_WORDS = (
+    *("council", "harbour", "ferry", "plan", "budget", "bridge", "strike", "union", "minister", "port"),
+    *("contract", "vote", "river", "storm", "school", "hospital", "railway", "mayor", "court", "police"),
+    *("farmers", "market", "festival", "museum", "airport", "tunnel"),
+)
+_VERBS = ("approved", "rejected", "delayed", "announced", "criticised", "funded", "reviewed", "postponed")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def _good_article(rng: random.Random, number: int) -> tuple[str, str]:
+    """A unique article (title, body) long and sentence-shaped enough to survive cleaning."""
+
+    def sentence() -> str:
+        a, b, c = rng.sample(_WORDS, 3)
+        return (
+            f"The {a} {rng.choice(_VERBS)} the {b} {c} proposal on {rng.choice(_DAYS)} after "
+            f"{rng.randint(2, 90)} {rng.choice(_WORDS)} officials met in the {rng.choice(_WORDS)} hall."
+        )
+
+    title = f"{rng.choice(_WORDS).title()} {rng.choice(_VERBS)} {rng.choice(_WORDS)} plan number {number}"
+    paragraphs = [" ".join(sentence() for _ in range(3)) for _ in range(3)]
+    return title, "\n\n".join(paragraphs)
+
+
+def _hostile_inputs(rng: random.Random) -> list[tuple[str, bytes]]:
+    """Inputs that must each be reported: (file name, content)."""
+    depth = 100_000
+    return [
+        ("empty.txt", b""),
+        ("blank.txt", b" \n\t\n"),
+        ("noise.txt", bytes(rng.randrange(256) for _ in range(2000))),
+        ("paper.txt", b"%PDF-1.7\n" + bytes(rng.randrange(256) for _ in range(500))),
+        ("deep.jsonl", ('{"title": "n", "text": "t", "x": ' + "[" * depth + "]" * depth + "}\n").encode()),
+        ("deep-no-suffix", ('{"text": "t", "x": ' + "{" * 50_000 + "}" * 50_000 + "}\n").encode()),
+        ("broken.jsonl", b'{"title": "Broken", "text": "no closing brace"\n'),
+        ("types.jsonl", b'{"title": "T", "text": 42}\n[1, 2]\n"just a string"\n{"html": null}\n'),
+        ("huge-number.jsonl", b'{"text": "t", "n": ' + b"9" * 5000 + b"}\n"),
+        ("nothing.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"),
+        ("too-big.txt", b"Title\n\n" + b"word " * 60_000),
+        (f"bad-{rng.randrange(10**6)}.\x1b[2J\nnewsdesk: skipped forged.txt", b""),
+    ]
+
+
+def test_fuzz_every_good_input_is_stored_every_bad_one_reported(tmp_path: Path) -> None:
+    from newsdesk.pipeline import ingest as pipeline_ingest
+    from newsdesk.settings import Settings
+    from newsdesk.storage import MemoryStore
+
+    rng = random.Random(21)
+    folder = tmp_path / "inputs"
+    expected: set[str] = set()
+    bad: set[str] = set()
+    jsonl: list[str] = []
+    for number in range(24):
+        title, body = _good_article(rng, number)
+        kind = rng.choice(("txt", "jsonl", "html", "hostile-name", "controls"))
+        if kind == "jsonl":
+            record = {"title": title, "text": body.replace(". ", ".\x00\ud800 ", 1), "source": f"Wire{BIDI_OVERRIDE}"}
+            jsonl.append(json.dumps({**record, "author": "\ud800"}))
+        elif kind == "html":
+            paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+            html = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+            write(folder / f"page-{number}.html", html)
+        elif kind == "hostile-name":
+            write(folder / f"name-{number}\n\x1b]0;owned\x07{BIDI_OVERRIDE}.txt", f"{title}\n\n{body}\n")
+        elif kind == "controls":
+            dirty = body.replace(". ", ".\x07\u0085 ", 1)  # a NUL byte would make the file binary
+            write(folder / f"controls-{number}.txt", f"{title}\x1b[2J\n\n{dirty}\n")
+            title += "[2J"  # what is left once the escape character is taken out
+        else:
+            write(folder / f"article-{number}.txt", f"{title}\n\n{body}\n")
+        expected.add(title)
+    write(folder / "feed.jsonl", "\n".join(jsonl) + "\n")
+    named: list[str] = []  # a file without a suffix is read only when named (a directory walk skips it)
+    for name, data in _hostile_inputs(rng):
+        path = str(write(folder / name if "." in name else tmp_path / name, data))
+        bad.add(path)
+        if "." not in name:
+            named.append(path)
+    settings = Settings(ingest=IngestSettings(max_bytes=200_000))
+
+    store = MemoryStore()
+    report = pipeline_ingest([str(folder), *named], store, settings)
+
+    assert {article.title for article in store.articles()} == expected
+    assert {problem.path for problem in report.problems} == bad
+    assert all(problem.reason for problem in report.problems)

@@ -45,6 +45,8 @@ FORMAT_BY_SUFFIX: Mapping[str, Format] = MappingProxyType(
 )
 
 _HTML_MARKER = re.compile(r"<(?:html|body|p)[\s>/]", re.IGNORECASE)
+# JSON may escape half a surrogate pair ("\ud800"): such a string cannot be encoded, hashed or stored.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def format_for(path: str) -> Format | None:
@@ -118,7 +120,8 @@ def read_jsonl(path: str, text: str, *, encoding: str | None = None) -> Iterator
 
     A line with ``html`` becomes an HTML document; a line with ``text`` becomes a
     document in the ``.txt`` layout (``title``, blank line, ``text``). Metadata
-    strings are copied; non-string metadata values are ignored. Each document's
+    strings are copied (a lone surrogate escape such as ``\\ud800`` becomes
+    U+FFFD); non-string metadata values are ignored. Each document's
     path is ``f"{path}:{lineno}"``; a bad line becomes a :class:`Problem` for
     ``path`` whose reason names the line (also one nested too deeply for the
     parser), and the other lines are still read.
@@ -160,6 +163,7 @@ def _record_document(path: str, record: Any, encoding: str | None) -> RawDocumen
     for name, value in (("html", html), ("text", text)):
         if value is not None and not isinstance(value, str):
             return f"{name} field is {_json_type(value)}, not a string"
+    html, text = (None if value is None else _encodable(value) for value in (html, text))
     title = _string(record, "title")
 
     def document(body: str, is_html: bool) -> RawDocument:
@@ -187,10 +191,15 @@ def _string(record: dict[str, Any], name: str) -> str | None:
     """Return a record's field as a stripped, one-line string, or ``None``."""
     value = record.get(name)
     if isinstance(value, str) and value.strip():
-        return " ".join(value.split())
+        return " ".join(_encodable(value).split())
     if value is not None:
         logger.debug("ignoring non-string %s field %r", name, value)
     return None
+
+
+def _encodable(value: str) -> str:
+    """The string with each lone surrogate replaced by U+FFFD, as a decoder does with a bad byte."""
+    return _LONE_SURROGATE.sub("\ufffd", value)
 
 
 def _json_type(value: Any) -> str:
