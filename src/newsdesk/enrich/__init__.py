@@ -156,9 +156,15 @@ def merge_enrichments(enrichments: Sequence[Enrichment], texts: Mapping[str, str
     aliases = [pair for e in enrichments for pair in e.aliases]
     entities = expand_mentions(texts, canonicalize(found, aliases))
     known = _person_mentions(entities)
-    quotes = [
-        replace(q, speaker_entity=_speaker_entity(q, known.get(q.article, ()))) for e in enrichments for q in e.quotes
-    ]
+    # A speaker is usually quoted several times in an article: link each (article, speaker) once.
+    linked: dict[tuple[str, str | None], str | None] = {}
+    quotes = []
+    for record in enrichments:
+        for quote in record.quotes:
+            key = (quote.article, quote.speaker)
+            if key not in linked:
+                linked[key] = _speaker_entity(quote, known.get(quote.article, ()))
+            quotes.append(replace(quote, speaker_entity=linked[key]))
     return entities, quotes
 
 

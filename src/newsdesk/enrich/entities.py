@@ -111,6 +111,15 @@ def tokens_match(a: str, b: str) -> bool:
     return _is_subsequence(short, long_) or (len(short) >= 4 and Levenshtein.distance(ska, skb) <= 1)
 
 
+def match_key(token: str) -> tuple[str, str]:
+    """What two spelling variants always share: the first letter and the last consonant of the skeleton.
+
+    :func:`tokens_match` never matches tokens with different keys, so candidates
+    are looked up by key instead of compared one by one.
+    """
+    return token[0], skeleton(token)[-1]
+
+
 def _is_subsequence(short: str, long_: str) -> bool:
     letters = iter(long_)
     return all(c in letters for c in short)
@@ -259,7 +268,9 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         group.forms[item.mention.text] += 1
 
     keys = sorted(groups, key=lambda k: (-len(groups[k].mentions), k))
+    rank = {k: i for i, k in enumerate(keys)}
     parent = {k: k for k in keys}
+    component: dict[tuple[str, ...], list[tuple[str, ...]]] = {k: [k] for k in keys}  # root -> its keys
 
     def find(k: tuple[str, ...]) -> tuple[str, ...]:
         while parent[k] != k:
@@ -271,16 +282,17 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         ra, rb = find(a), find(b)
         if ra != rb:
             # The root with more mentions stays the representative.
-            if keys.index(rb) < keys.index(ra):
+            if rank[rb] < rank[ra]:
                 ra, rb = rb, ra
             parent[rb] = ra
+            component[ra].extend(component.pop(rb))
 
-    # Spelling variants share their token count and each token's first letter (tokens_match
+    # Spelling variants share their token count and each token's match key (tokens_match
     # requires it): compare only within such blocks, so the work stays near-linear.
     blocks: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
     same_words: dict[frozenset[str], list[tuple[str, ...]]] = defaultdict(list)
     for k in keys:
-        blocks[(len(k), *(t[0] for t in k))].append(k)
+        blocks[(len(k), *(match_key(t) for t in k))].append(k)
         if len(k) > 1:
             same_words[_content_set(k)].append(k)
     for block in blocks.values():
@@ -291,14 +303,14 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     for group_keys in same_words.values():
         for other in group_keys[1:]:
             union(group_keys[0], other)
-    # Longer names indexed by each of their later tokens (surnames, tails), grouped by initial: a short
-    # name is compared with the distinct later tokens of its initial, not with every longer name.
-    by_later_token: dict[str, dict[str, list[tuple[str, ...]]]] = defaultdict(dict)
+    # Longer names indexed by each of their later tokens (surnames, tails), grouped by match key: a short
+    # name is compared with the distinct later tokens of its key, not with every longer name.
+    by_later_token: dict[tuple[str, str], dict[str, list[tuple[str, ...]]]] = defaultdict(dict)
     by_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for k in keys:
         if len(k) > 1:
             for token in dict.fromkeys(k[1:]):
-                by_later_token[token[0]].setdefault(token, []).append(k)
+                by_later_token[match_key(token)].setdefault(token, []).append(k)
             for word in _content_set(k):
                 by_word[word].append(k)
 
@@ -306,7 +318,7 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     adopted: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
 
     def _members_mentions(root: tuple[str, ...]) -> list[Mention]:
-        return [m for other in keys if find(other) == root for m in groups[other].mentions]
+        return [m for other in component[find(root)] for m in groups[other].mentions]
 
     per_article: dict[tuple[tuple[str, ...], str], int] = Counter()
     for k in keys:
@@ -322,7 +334,7 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         # Every rule below needs a later token of the full name to match the short name's last one.
         pool = {
             full
-            for token, fulls in by_later_token.get(k[-1][0], {}).items()
+            for token, fulls in by_later_token.get(match_key(k[-1]), {}).items()
             if tokens_match(k[-1], token)
             for full in fulls
         }
@@ -589,13 +601,13 @@ class _FormIndex:
         self.exact: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self.by_shape: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
         self.by_words: dict[frozenset[str], set[str]] = defaultdict(set)
-        self.surnames: dict[str, dict[str, set[str]]] = defaultdict(dict)
-        """Initial -> last token of a multi-token form naming a person -> the owners of those forms."""
+        self.surnames: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(dict)
+        """Match key -> last token of a multi-token form naming a person -> the owners of those forms."""
         self._memo: dict[tuple[tuple[str, ...], bool], frozenset[str]] = {}
 
     def add(self, form: tuple[str, ...], owner: str) -> None:
         if form not in self.exact:
-            self.by_shape[(len(form), *(t[0] for t in form))].append(form)
+            self.by_shape[_shape(form)].append(form)
         self.exact[form].add(owner)
         if len(form) > 1:
             self.by_words[_content_set(form)].add(owner)
@@ -604,10 +616,10 @@ class _FormIndex:
         """Index the last tokens of multi-token forms that name a person (for surnames)."""
         for form, owners in self.exact.items():
             if len(form) > 1 and not form[0].startswith("acronym:") and any(kinds[o] == "person" for o in owners):
-                self.surnames[form[-1][0]].setdefault(form[-1], set()).update(owners)
+                self.surnames[match_key(form[-1])].setdefault(form[-1], set()).update(owners)
 
     def same_shape(self, tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], set[str]]]:
-        return [(f, self.exact[f]) for f in self.by_shape.get((len(tokens), *(t[0] for t in tokens)), ())]
+        return [(f, self.exact[f]) for f in self.by_shape.get(_shape(tokens), ())]
 
     def candidates(self, tokens: tuple[str, ...], *, acronym: bool = False) -> frozenset[str]:
         """The entities a phrase (as name tokens) could name: a known form, a variant, a reordering or a surname."""
@@ -630,7 +642,12 @@ class _FormIndex:
         if len(tokens) > 1:
             candidates |= self.by_words.get(_content_set(tokens), set())
         else:
-            for last, owners in self.surnames.get(tokens[0][0], {}).items():
+            for last, owners in self.surnames.get(match_key(tokens[0]), {}).items():
                 if tokens_match(tokens[0], last):
                     candidates |= owners
         return candidates
+
+
+def _shape(form: tuple[str, ...]) -> tuple[object, ...]:
+    """Forms that can be token-by-token variants of each other have the same shape."""
+    return (len(form), *(match_key(t) for t in form))
