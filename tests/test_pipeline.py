@@ -424,7 +424,10 @@ def test_stories_command_analyses_new_articles(
     assert main(["ingest", str(folder / "a.txt"), "--db", db]) == 0
     assert main(["stories", "--db", db]) == 0
     assert main(["ingest", str(folder / "b.txt"), str(folder / "c.txt"), "--db", db]) == 0
-    assert "not analysed yet" in capsys.readouterr().out
+    assert "2 article(s) not analysed yet" in capsys.readouterr().out
+    assert main(["stories", "--stored", "--db", db]) == 0
+    out, err = capsys.readouterr()
+    assert "Lantern festival" not in out and "warning: 2 stored article(s) are not analysed yet" in err
     assert main(["stories", "--db", db]) == 0
     listing = capsys.readouterr().out
     assert "Lantern festival" in listing
