@@ -309,6 +309,15 @@ def test_search_limit(store: Store) -> None:
     assert store.search("the", limit=0) == []
 
 
+def test_search_pages_through_every_match_and_counts_them(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    everything = [a.id for a, _ in store.search("the", limit=100)]
+    assert store.search_count("the") == len(everything) == 3
+    pages = [[a.id for a, _ in store.search("the", limit=2, offset=offset)] for offset in (0, 2, 4)]
+    assert pages == [everything[:2], everything[2:], []]
+    assert store.search_count("bridge budget") == 0 and store.search_count("  ") == 0
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -630,6 +630,59 @@ def test_error_pages_cap_what_they_echo(memory_app: FastAPI) -> None:
     assert isinstance(message, str) and len(message) < 120 and message.endswith("…."), message
 
 
+@pytest.fixture
+def ferry_news() -> Iterator[FastAPI]:
+    """Seven articles that all mention the ferry."""
+    from newsdesk.model import Article
+
+    store = MemoryStore()
+    store.add_articles(
+        [
+            Article(
+                id=f"a-{n}", path=f"{n}.txt", title=f"Ferry news {n}", paragraphs=[f"The ferry ran late {n} times."]
+            )
+            for n in range(7)
+        ]
+    )
+    yield create_app(lambda: nullcontext(store))
+    store.close()
+
+
+def test_api_search_gives_the_total_and_pages_through_it(ferry_news: FastAPI) -> None:
+    seen: list[str] = []
+    with local_client(ferry_news) as c:
+        url: str | None = "/api/search?q=ferry&limit=3"
+        pages = 0
+        while url:
+            body = c.get(url).json()
+            assert body["total"] == 7 and body["count"] == len(body["items"]) <= 3 and body["query"] == "ferry"
+            seen += [hit["article"]["id"] for hit in body["items"]]
+            url, pages = body["next"], pages + 1
+        assert (
+            c.get("/api/search?q=ferry&offset=6&limit=3").json()["previous"] == "/api/search?q=ferry&offset=3&limit=3"
+        )
+    assert pages == 3 and sorted(seen) == [f"a-{n}" for n in range(7)]
+
+
+def test_search_page_says_the_total_and_pages_through_it(ferry_news: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages, "SEARCH_LIMIT", 3)
+    seen: set[str] = set()
+    with local_client(ferry_news) as c:
+        first = c.get("/search", params={"q": "ferry"}).text
+        assert "7 results for" in first and "1–3 on page 1 of 3" in first
+        url: str | None = "/search?q=ferry"
+        while url:
+            page = c.get(url).text
+            seen |= set(re.findall(r'href="/articles/(a-\d)"', page))
+            found = re.search(r'<a rel="next" href="([^"]+)"', page)
+            url = found.group(1).replace("&amp;", "&") if found else None
+        last = c.get("/search", params={"q": "ferry", "page": 3}).text
+        past = c.get("/search", params={"q": "ferry", "page": 4}).text
+    assert seen == {f"a-{n}" for n in range(7)}
+    assert '<ol class="results" start="7">' in last and 'rel="prev" href="/search?q=ferry&amp;page=2"' in last
+    assert "past the last one" in past
+
+
 def test_snippet_markup_escapes() -> None:
     assert str(snippet_markup("a [<b>] c <i>")) == "a <mark>&lt;b&gt;</mark> c &lt;i&gt;"
 

@@ -189,7 +189,7 @@ class Store(Protocol):
         """
         ...
 
-    def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, str]]:
         """Full-text search over article titles and bodies.
 
         Every term of the query must occur (words are matched by stem, case
@@ -198,12 +198,17 @@ class Store(Protocol):
         Args:
             query: Free text typed by a user.
             limit: Maximum number of results.
+            offset: Number of best matches to skip (to page through them).
 
         Returns:
             ``(article, snippet)`` pairs, best match first; matched words in
             the snippet are wrapped in :data:`SNIPPET_START` and
             :data:`SNIPPET_END`.
         """
+        ...
+
+    def search_count(self, query: str) -> int:
+        """Return how many articles :meth:`search` finds for ``query`` in all (every page)."""
         ...
 
     def save_analysis(

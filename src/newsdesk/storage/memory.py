@@ -152,11 +152,20 @@ class MemoryStore:
         wanted = set(ids)
         return self._copy([a for a in self._articles.values() if a.id in wanted])
 
-    def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, str]]:
         """Search titles and bodies (approximates FTS5); see :meth:`Store.search`."""
+        page = self._matches(query)[max(0, offset) : max(0, offset) + max(0, limit)]
+        return [(self._copy(article), snippet) for article, snippet in page]
+
+    def search_count(self, query: str) -> int:
+        """Count the matches of a search; see :meth:`Store.search_count`."""
+        return len(self._matches(query))
+
+    def _matches(self, query: str) -> list[tuple[Article, str]]:
+        """Every match of a search, best first (the stored articles themselves: copy before handing out)."""
         self._check_open()
         stems = {_stem(token) for term in query_terms(query) for token in _TOKEN.findall(term)}
-        if not stems or limit <= 0:
+        if not stems:
             return []
         scored: list[tuple[int, int, Article, str]] = []
         for position, article in enumerate(self._articles.values()):
@@ -169,7 +178,7 @@ class MemoryStore:
             column = article.text if text_hits >= title_hits else article.title
             scored.append((-(title_hits + text_hits), position, article, _snippet(column, stems)))
         scored.sort(key=lambda item: (item[0], item[1]))
-        return [(self._copy(article), snippet) for _, _, article, snippet in scored[:limit]]
+        return [(article, snippet) for _, _, article, snippet in scored]
 
     # --- derived data ---
 

@@ -659,7 +659,7 @@ class SQLiteStore:
                 raise NotFoundError(f"no article with id {', '.join(sorted(map(repr, missing)))}.")
         return [_article_from_row(row) for row in rows]
 
-    def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, str]]:
         """Full-text search with FTS5 (bm25 rank); see :meth:`Store.search`."""
         terms = query_terms(query)
         if not terms or limit <= 0:
@@ -667,10 +667,18 @@ class SQLiteStore:
         rows = self._query(
             f"SELECT {ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, ?, ?) AS snippet "
             "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.seq LIMIT ?",
-            (SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, fts_query(terms), limit),
+            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.seq LIMIT ? OFFSET ?",
+            (SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, fts_query(terms), limit, max(0, offset)),
         )
         return [(_article_from_row(row), row["snippet"]) for row in rows]
+
+    def search_count(self, query: str) -> int:
+        """Count the matches of a full-text search; see :meth:`Store.search_count`."""
+        terms = query_terms(query)
+        if not terms:
+            return 0
+        rows = self._query("SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ?", (fts_query(terms),))
+        return int(rows[0]["n"])
 
     # --- derived data ---
 

@@ -251,8 +251,9 @@ def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY, description="Words that must all occur")],
     limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
 ) -> schemas.SearchOut:
-    """Articles containing every word of ``q`` (stems, case and accents ignored), best first."""
+    """Articles containing every word of ``q`` (stems, case and accents ignored), best first, a page at a time."""
     with open_request_store(request) as store:
-        hits = queries.search_articles(store, q, limit=limit)
-    return schemas.search_out(q, hits)
+        page = queries.search_articles(store, q, limit=limit, offset=offset)
+    return schemas.search_out(q, page, *_page_links(request, page))

@@ -27,6 +27,7 @@ __all__ = ["PAGE_SIZE", "router"]
 PAGE_SIZE = 10
 """Stories per page of the list."""
 SEARCH_LIMIT = 50
+"""Search results per page."""
 MAX_PAGE = 100_000
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -120,13 +121,28 @@ def entity_page(request: Request, entity_id: Id) -> HTMLResponse:
 
 
 @router.get("/search")
-def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
-    """Full-text search over titles and bodies."""
-    hits: list[queries.SearchHit] = []
+def search_page(
+    request: Request,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+) -> HTMLResponse:
+    """Full-text search over titles and bodies, :data:`SEARCH_LIMIT` results a page, with the total."""
+    results: queries.Page[queries.SearchHit] = queries.Page(items=[], total=0, limit=SEARCH_LIMIT, offset=0)
     if q.strip():
         with open_request_store(request) as store:
-            hits = queries.search_articles(store, q, limit=SEARCH_LIMIT)
-    return _page(request, "search.html.j2", title=f"Search: {q}" if q else "Search", q=q, hits=hits)
+            results = queries.search_articles(store, q, limit=SEARCH_LIMIT, offset=(page - 1) * SEARCH_LIMIT)
+    return _page(
+        request,
+        "search.html.j2",
+        title=f"Search: {q}" if q else "Search",
+        q=q,
+        results=results,
+        page_number=page,
+        pages=max(1, -(-results.total // SEARCH_LIMIT)),
+        first=results.offset + 1,
+        next_url=query_url("/search", q=q, page=page + 1) if results.next_offset is not None else None,
+        previous_url=query_url("/search", q=q, page=page - 1) if page > 1 else None,
+    )
 
 
 @router.get("/docs")

@@ -457,9 +457,10 @@ def snippet_markup(snippet: str) -> Markup:
     return Markup("").join(pieces)
 
 
-def search_articles(store: Store, query: str, *, limit: int = 20) -> list[SearchHit]:
-    """Full-text search (see :meth:`Store.search`), best match first."""
-    return [SearchHit(article=a, snippet=s) for a, s in store.search(query, limit=limit)]
+def search_articles(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> Page[SearchHit]:
+    """One page of a full-text search (see :meth:`Store.search`), best match first, with the total."""
+    hits = [SearchHit(article=a, snippet=s) for a, s in store.search(query, limit=limit, offset=offset)]
+    return Page(items=hits, total=store.search_count(query), limit=limit, offset=offset)
 
 
 # --------------------------------------------------------------------------- ingest over HTTP

@@ -277,10 +277,11 @@ class SearchHitOut(_Out):
     matches: list[str] = Field(description="The words of the snippet that matched.")
 
 
-class SearchOut(_Out):
+class SearchOut(PageOut[SearchHitOut]):
+    """A page of search results: ``total`` counts every match, ``count`` the items of this page."""
+
     query: str
-    count: int
-    items: list[SearchHitOut]
+    count: int = Field(description="Number of items on this page (``total`` counts all matches).")
 
 
 # --------------------------------------------------------------------------- ingest
@@ -541,13 +542,19 @@ def entity_out(detail: EntityDetail) -> EntityOut:
     )
 
 
-def search_out(query: str, hits: list[SearchHit]) -> SearchOut:
+def search_out(query: str, page: Page[SearchHit], next_url: str | None, previous_url: str | None) -> SearchOut:
     return SearchOut(
         query=query,
-        count=len(hits),
+        count=len(page.items),
         items=[
-            SearchHitOut(article=article_summary(h.article), snippet=h.snippet_text, matches=h.matches) for h in hits
+            SearchHitOut(article=article_summary(h.article), snippet=h.snippet_text, matches=h.matches)
+            for h in page.items
         ],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+        next=next_url,
+        previous=previous_url,
     )
 
 
