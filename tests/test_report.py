@@ -558,6 +558,19 @@ def test_html_report_isolates_every_user_string_and_carries_a_csp() -> None:
     assert "default-src 'none'" in REPORT_CSP and "script" not in REPORT_CSP
 
 
+def test_an_article_without_source_is_an_unknown_source_never_its_headline() -> None:
+    from newsdesk.report.markdown import source_label
+
+    bare = Article(id="a-1", path="p", title="Storm closes port", paragraphs=["x"])
+    assert source_label(bare) == "unknown source"
+    assert source_label(replace(bare, url="https://www.Harbour-News.example/2026/storm")) == (
+        "unknown source (harbour-news.example)"
+    )
+    assert source_label(replace(bare, url="javascript:alert(1)")) == "unknown source"
+    assert source_label(replace(bare, source=" Port\nCourier ", url="https://x.example")) == "Port Courier"
+    assert source_label(None, "a-gone") == "a-gone"
+
+
 def test_html_unknown_stance_label_names_no_css_class() -> None:
     article = Article(id="a-1", path="p", title="T", paragraphs=["x"], source="S")
     story = Story(

@@ -683,6 +683,30 @@ def test_search_page_says_the_total_and_pages_through_it(ferry_news: FastAPI, mo
     assert "past the last one" in past
 
 
+def test_an_article_without_source_is_not_named_by_its_headline() -> None:
+    from newsdesk.model import Article
+
+    store = MemoryStore()
+    bare = Article(
+        id="a-bare",
+        path="b.txt",
+        title="Storm closes port",
+        paragraphs=["The port closed."],
+        url="https://news.example/x",
+    )
+    store.add_articles([bare])
+    store.save_analysis(
+        entities=[], quotes=[], claims=[], stories=[Story(id="s-1", title="Storm", articles=["a-bare"])]
+    )
+    with local_client(create_app(lambda: nullcontext(store))) as c:
+        listing, story = c.get("/").text, c.get("/stories/s-1").text
+        filtered = c.get("/", params={"source": "unknown source (news.example)"}).text
+    assert '<option value="unknown source (news.example)">unknown source (news.example)</option>' in listing
+    assert "from <bdi>unknown source (news.example)</bdi>" in listing
+    assert '<td class="nowrap"><bdi>unknown source (news.example)</bdi></td>' in story
+    assert ">Storm closes port<" not in listing and 'href="/stories/s-1"' in filtered
+
+
 def test_snippet_markup_escapes() -> None:
     assert str(snippet_markup("a [<b>] c <i>")) == "a <mark>&lt;b&gt;</mark> c &lt;i&gt;"
 
@@ -889,7 +913,7 @@ def test_api_story_adds_disputes_lead_claim_and_stances(disputed: TestClient) ->
     assert story["stances"] == [
         {"article": "a-wire", "stance": "supports", "score": 0.97, "source": "Meridian Wire"},
         {"article": "a-evil", "stance": "disputes", "score": 0.81, "source": "<b>Evil</b> Gazette"},
-        {"article": "a-quiet", "stance": "discusses", "score": 0.55, "source": "Ferry timetable"},
+        {"article": "a-quiet", "stance": "discusses", "score": 0.55, "source": "unknown source"},
     ]
     calm = disputed.get("/api/stories/s-calm").json()
     assert (calm["disputes"], calm["lead_claim"], calm["stances"]) == ([], None, [])

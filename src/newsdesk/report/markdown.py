@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
 
 from newsdesk.model import Analysis, Article, ArticleStance, ClaimRef, Comparison, Dispute, Entity, Story
 
@@ -91,19 +92,42 @@ def key_entities(analysis: Analysis, story: Story, limit: int = 5) -> list[tuple
     return [(entity, n_articles) for n_articles, _, _, entity in ranked[:limit]]
 
 
-def source_label(article: Article | None, fallback: str = "unknown source") -> str:
-    """Return how an article is named to readers: its outlet, else its title.
+UNKNOWN_SOURCE = "unknown source"
+
+
+def source_label(article: Article | None, fallback: str = UNKNOWN_SOURCE) -> str:
+    """Return how an article's outlet is named to readers.
+
+    Its ``source``; without one, ``unknown source`` with the domain of its
+    URL when it has one (``unknown source (example.org)``). Never its title:
+    a headline shown as an outlet reads as one more source.
 
     Args:
         article: The article, or ``None`` when a reference points nowhere.
-        fallback: Used when there is no article or it has neither field.
+        fallback: Used when there is no article.
 
     Returns:
         A single-line label.
     """
     if article is None:
         return fallback
-    return one_line(article.source or article.title) or fallback
+    source = one_line(article.source)
+    if source:
+        return source
+    domain = _domain(article.url)
+    return f"{UNKNOWN_SOURCE} ({domain})" if domain else UNKNOWN_SOURCE
+
+
+def _domain(url: str | None) -> str:
+    """The host of an http(s) URL without ``www.``, or ``""``."""
+    try:
+        parts = urlsplit((url or "").strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https"):
+        return ""
+    return one_line(host.removeprefix("www."))
 
 
 def one_line(text: str | None) -> str:
