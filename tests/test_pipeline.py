@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from newsdesk import compare as compare_module
 from newsdesk import pipeline
 from newsdesk.cli import main
 from newsdesk.enrich import Enricher
@@ -285,7 +286,7 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         ]
         return [replace(s, lead_claim=s.title) for s in stories], claims
 
-    monkeypatch.setattr(pipeline, "compare_stories", compare)
+    monkeypatch.setattr(compare_module, "compare_stories", compare)
     return calls
 
 

@@ -1,7 +1,10 @@
 """The end-to-end job: ingest -> clean -> store -> enrich -> stories -> compare.
 
 Library functions the CLI and the HTTP layer call. Every stage is a function of
-its input and its settings; the store is passed in explicitly.
+its input and its settings; the store is passed in explicitly. Stages are
+imported by the functions that run them, so reading a stored analysis
+(:func:`load_analysis`, :func:`analysis_status`) loads neither spaCy nor
+scikit-learn.
 """
 
 from __future__ import annotations
@@ -13,25 +16,19 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsdesk.clean import clean_document, fit_templates
-from newsdesk.clean.duplicates import find_duplicates, link_signatures, signature
-from newsdesk.clean.html import extract_html
-from newsdesk.compare import compare_stories
-from newsdesk.enrich import Enricher, merge_enrichments
 from newsdesk.errors import InputError, StorageError
-from newsdesk.ingest import iter_documents
-from newsdesk.ingest.web import Fetcher
 from newsdesk.model import Analysis, Article, Claim, Enrichment, Entity, Problem, RawDocument, Story
 from newsdesk.settings import Settings
 from newsdesk.storage import Store
 from newsdesk.storage.base import AnalysisUpdate, ArticleState
-from newsdesk.stories import group_stories
-from newsdesk.stories.crosslingual import join_across_languages, link_new_across_languages
-from newsdesk.stories.embeddings import ArticleEmbedder, Embedder
-from newsdesk.stories.grouping import assign_stories, representative_title
+
+if TYPE_CHECKING:
+    from newsdesk.enrich import Enricher
+    from newsdesk.stories.embeddings import ArticleEmbedder, Embedder
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +52,9 @@ def clean_documents(raws: Sequence[RawDocument], settings: Settings) -> tuple[li
 
     A document that fails is reported as a :class:`Problem`; the rest go on.
     """
+    from newsdesk.clean import clean_document, fit_templates
+    from newsdesk.clean.html import extract_html
+
     problems: list[Problem] = []
     texts: list[RawDocument] = []
     for raw in raws:
@@ -75,7 +75,7 @@ def clean_documents(raws: Sequence[RawDocument], settings: Settings) -> tuple[li
 def ingest(
     paths: Sequence[str],
     store: Store,
-    settings: Settings = Settings(),
+    settings: Settings | None = None,
     *,
     command: str = "ingest",
 ) -> IngestReport:
@@ -88,12 +88,16 @@ def ingest(
     Args:
         paths: Files, directories or ``-`` for standard input.
         store: Where articles are kept.
-        settings: All stage settings.
+        settings: All stage settings (the defaults when None).
         command: Name recorded in the run log.
 
     Returns:
         The run's articles, new ids and problems.
     """
+    settings = settings or Settings()
+    from newsdesk.ingest import iter_documents
+    from newsdesk.ingest.web import Fetcher
+
     report = IngestReport()
     raws: list[RawDocument] = []
     with Fetcher(settings.fetch) as fetcher:
@@ -119,7 +123,7 @@ def ingest(
 
 def analyze_articles(
     articles: Sequence[Article],
-    settings: Settings = Settings(),
+    settings: Settings | None = None,
     *,
     enricher: Enricher | None = None,
     embedder: Embedder | None = None,
@@ -129,7 +133,7 @@ def analyze_articles(
 
     Args:
         articles: Cleaned articles in arrival order.
-        settings: All stage settings.
+        settings: All stage settings (the defaults when None).
         enricher: A reusable enricher (models load once); made when None.
         embedder: The multilingual embedder for joins across languages; made when needed.
         progress: Called with 1 per article enriched.
@@ -137,6 +141,14 @@ def analyze_articles(
     Returns:
         The analysis (articles with language and duplicate links set).
     """
+    settings = settings or Settings()
+    from newsdesk import compare
+    from newsdesk.clean.duplicates import find_duplicates
+    from newsdesk.enrich import Enricher
+    from newsdesk.stories import group_stories
+    from newsdesk.stories.crosslingual import join_across_languages
+    from newsdesk.stories.embeddings import Embedder
+
     enricher = enricher or Enricher(settings.enrich)
     enriched = enricher.run(articles, progress)
     duplicates = find_duplicates(enriched.articles)
@@ -147,7 +159,7 @@ def analyze_articles(
     stories = group_stories(marked, enriched.entities, settings.stories, embeddings)
     vectors = None if embeddings is None else {a.id: row for a, row in zip(marked, embeddings, strict=True)}
     stories = join_across_languages(stories, marked, embedder, settings.crosslingual, vectors)
-    stories, claims = compare_stories(stories, marked, enriched.quotes, enriched.entities, settings.compare)
+    stories, claims = compare.compare_stories(stories, marked, enriched.quotes, enriched.entities, settings.compare)
     return Analysis(articles=marked, entities=enriched.entities, quotes=enriched.quotes, claims=claims, stories=stories)
 
 
@@ -207,7 +219,7 @@ def analysis_status(store: Store) -> AnalysisStatus:
 
 def update_store(
     store: Store,
-    settings: Settings = Settings(),
+    settings: Settings | None = None,
     *,
     enricher: Enricher | None = None,
     embedder: ArticleEmbedder | None = None,
@@ -240,7 +252,7 @@ def update_store(
 
     Args:
         store: Where articles and their analysis are kept.
-        settings: All stage settings.
+        settings: All stage settings (the defaults when None).
         enricher: A reusable enricher (models load once); made when needed.
         embedder: The multilingual embedder; made when a step needs it.
         progress: Called with 1 per article parsed.
@@ -252,6 +264,9 @@ def update_store(
         StorageError: The store cannot be read or written, or other processes
             kept saving first for :data:`MAX_ATTEMPTS` attempts.
     """
+    settings = settings or Settings()
+    from newsdesk.stories.embeddings import Embedder
+
     report = UpdateReport()
     embedder = embedder or Embedder()  # its model loads only if a step needs it
     enriched: set[str] = set()  # enriched by this call: their stories are compared again
@@ -288,7 +303,7 @@ def update_store(
 
 def analyze_store(
     store: Store,
-    settings: Settings = Settings(),
+    settings: Settings | None = None,
     *,
     enricher: Enricher | None = None,
     embedder: ArticleEmbedder | None = None,
@@ -299,7 +314,7 @@ def analyze_store(
 
     Args:
         store: Where articles and their analysis are kept.
-        settings: All stage settings.
+        settings: All stage settings (the defaults when None).
         enricher: A reusable enricher (models load once).
         embedder: The multilingual embedder; made when a step needs it.
         progress: Called with 1 per article parsed.
@@ -307,6 +322,7 @@ def analyze_store(
             again (after a model or settings change); the store shows no
             stories until it is done.
     """
+    settings = settings or Settings()
     if refresh:
         store.save_analysis(entities=[], quotes=[], claims=[], stories=[])
     update_store(store, settings, enricher=enricher, embedder=embedder, progress=progress)
@@ -330,6 +346,9 @@ def _enrich_missing(
     Returns:
         The ids of the articles whose enrichment was saved.
     """
+    from newsdesk.clean.duplicates import signature
+    from newsdesk.enrich import Enricher
+
     _, states = store.analysis_state()
     missing = [s.id for s in states if not s.enriched]
     if not missing:
@@ -358,6 +377,12 @@ def _plan_update(
     report: UpdateReport,
 ) -> AnalysisUpdate:
     """Steps 3-7 of :func:`update_store`: everything to save, computed from one state."""
+    from newsdesk import compare
+    from newsdesk.clean.duplicates import link_signatures, signature
+    from newsdesk.enrich import merge_enrichments
+    from newsdesk.stories.crosslingual import link_new_across_languages
+    from newsdesk.stories.grouping import assign_stories, representative_title
+
     with _timed(report, "read"):
         articles = {a.id: a for a in store.articles()}
         records = store.enrichments()
@@ -422,7 +447,7 @@ def _plan_update(
             ids = sorted(members[story], key=lambda a: _time_key(articles[a], arrival[a]))
             stories.append(Story(id=story, title=representative_title([articles[a] for a in ids]), articles=ids))
         involved = {a for story in stories for a in story.articles}
-        compared, claims = compare_stories(
+        compared, claims = compare.compare_stories(
             stories,
             [articles[a] for a in arrival if a in involved],
             [q for q in quotes if q.article in involved],
@@ -449,7 +474,7 @@ def _plan_update(
 def analyze(
     paths: Iterable[str],
     store: Store,
-    settings: Settings = Settings(),
+    settings: Settings | None = None,
     *,
     progress: Progress | None = None,
 ) -> Analysis:
@@ -458,6 +483,7 @@ def analyze(
     Returns:
         The analysis, with the run's rejected inputs in ``problems``.
     """
+    settings = settings or Settings()
     report = ingest(list(paths), store, settings, command="analyze")
     analysis = analyze_store(store, settings, progress=progress)
     analysis.problems = report.problems

@@ -20,7 +20,7 @@ import dataclasses
 import importlib
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,36 +40,62 @@ if TYPE_CHECKING:
 SECTIONS = ("ingest", "fetch", "clean", "enrich", "stories", "crosslingual", "compare", "web")
 
 
-def _section(module: str, name: str) -> Callable[[], Any]:
-    """The default of a settings section, imported when first made.
+class _Unmade:
+    """A settings section not made yet: its stage is imported when the section is first read."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    def make(self) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)()
+
+    def __repr__(self) -> str:
+        return f"{self.name}()"
+
+
+def _section(module: str, name: str) -> Any:
+    """The default of a settings section, made (and its stage imported) when first read.
 
     Each stage declares its settings beside its code, and a stage's module
-    imports what the stage needs (spaCy, scikit-learn): importing them all here
-    would make every command, even ``newsdesk --help``, pay for every stage.
+    imports what the stage needs (spaCy, scikit-learn): making every section
+    up front would make every command, even ``newsdesk --help`` or a listing of
+    stored stories, pay for importing every stage.
     """
-
-    def make() -> Any:
-        return getattr(importlib.import_module(module), name)()
-
-    return make
+    return _Unmade(module, name)
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
 class Settings:
-    """All settings of a run, one section per stage (each made, and its stage imported, on first use)."""
+    """All settings of a run, one section per stage (a section left at its default is made on first read)."""
 
-    ingest: IngestSettings = field(default_factory=_section("newsdesk.ingest", "IngestSettings"))
-    fetch: FetchSettings = field(default_factory=_section("newsdesk.ingest.web", "FetchSettings"))
-    clean: CleanSettings = field(default_factory=_section("newsdesk.clean", "CleanSettings"))
-    enrich: EnrichSettings = field(default_factory=_section("newsdesk.enrich", "EnrichSettings"))
-    stories: StorySettings = field(default_factory=_section("newsdesk.stories", "StorySettings"))
+    ingest: IngestSettings = field(default=_section("newsdesk.ingest", "IngestSettings"))
+    fetch: FetchSettings = field(default=_section("newsdesk.ingest.web", "FetchSettings"))
+    clean: CleanSettings = field(default=_section("newsdesk.clean", "CleanSettings"))
+    enrich: EnrichSettings = field(default=_section("newsdesk.enrich", "EnrichSettings"))
+    stories: StorySettings = field(default=_section("newsdesk.stories", "StorySettings"))
     crosslingual: CrossLingualSettings = field(
-        default_factory=_section("newsdesk.stories.crosslingual", "CrossLingualSettings")
+        default=_section("newsdesk.stories.crosslingual", "CrossLingualSettings")
     )
-    compare: CompareSettings = field(default_factory=_section("newsdesk.compare", "CompareSettings"))
-    web: WebSettings = field(default_factory=_section("newsdesk.web.hosts", "WebSettings"))
+    compare: CompareSettings = field(default=_section("newsdesk.compare", "CompareSettings"))
+    web: WebSettings = field(default=_section("newsdesk.web.hosts", "WebSettings"))
     clean_fast_html: bool = False
     """Use trafilatura's fast mode for HTML (about 2.5x faster, slightly less recall)."""
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if type(value) is _Unmade:
+            value = value.make()
+            object.__setattr__(self, name, value)  # made once; the section itself stays frozen
+        return value
+
+
+def _with(settings: Settings, changes: Mapping[str, Any]) -> Settings:
+    """``dataclasses.replace`` that leaves the sections not changed unmade."""
+    values = {f.name: object.__getattribute__(settings, f.name) for f in dataclasses.fields(Settings)}
+    return Settings(**{**values, **changes})
 
 
 def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
@@ -110,7 +136,7 @@ def _apply(settings: Settings, layer: Mapping[str, Mapping[str, Any]], origin: s
             raise NewsdeskError(f"{origin}: unknown setting(s) {', '.join(sorted(unknown))} in [{section}]")
         coerced = {k: _coerce(v, getattr(current, k), f"{section}.{k}") for k, v in values.items()}
         changes[section] = dataclasses.replace(current, **coerced)
-    return dataclasses.replace(settings, **changes)
+    return _with(settings, changes)
 
 
 def load_settings(
