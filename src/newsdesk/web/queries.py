@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
@@ -189,6 +190,23 @@ def summarize_story(analysis: Analysis, story: Story, articles: Mapping[str, Art
     )
 
 
+def _entities_by_story(analysis: Analysis) -> dict[str, list[Entity]]:
+    """Story id -> the entities its articles mention, with only those mentions, in the analysis's order."""
+    stories_of: dict[str, list[str]] = defaultdict(list)
+    for story in analysis.stories:
+        for article_id in dict.fromkeys(story.articles):
+            stories_of[article_id].append(story.id)
+    found: dict[str, dict[int, list[Mention]]] = defaultdict(dict)
+    for position, entity in enumerate(analysis.entities):
+        for mention in entity.mentions:
+            for story_id in stories_of.get(mention.article, ()):
+                found[story_id].setdefault(position, []).append(mention)
+    return {
+        story_id: [replace(analysis.entities[p], mentions=mentions) for p, mentions in sorted(by_entity.items())]
+        for story_id, by_entity in found.items()
+    }
+
+
 def _matches(summary: StorySummary, wanted: StoryFilter, mentioned: Mapping[str, set[str]]) -> bool:
     if wanted.entity is not None and not mentioned.get(wanted.entity, set()) & set(summary.story.articles):
         return False
@@ -229,7 +247,12 @@ def list_stories(store: Store, wanted: StoryFilter = StoryFilter()) -> tuple[lis
     """
     analysis = load_analysis(store)
     articles = {a.id: a for a in analysis.articles}
-    summaries = [summarize_story(analysis, story, articles) for story in analysis.stories]
+    # Each story's row reads only its own entities: one pass over the mentions, not one per story.
+    own = _entities_by_story(analysis)
+    summaries = [
+        summarize_story(replace(analysis, entities=own.get(story.id, [])), story, articles)
+        for story in analysis.stories
+    ]
 
     in_stories = {a for s in analysis.stories for a in s.articles}
     mentioned: dict[str, set[str]] = {e.id: {m.article for m in e.mentions} for e in analysis.entities}
