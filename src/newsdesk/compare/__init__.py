@@ -1,14 +1,103 @@
-"""Compare sources: claims aligned across a story's articles and labelled."""
+"""Compare sources: claims paired by meaning across a story's articles, labelled, grouped into disputes."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
+from newsdesk.compare.align import Encoder, PairScorer, compare_story_claims
 from newsdesk.compare.claims import build_claims
-from newsdesk.compare.relations import CompareSettings, compare_story
-from newsdesk.model import Article, Claim, Entity, Quote, Story
+from newsdesk.compare.settings import CompareSettings
+
+if TYPE_CHECKING:
+    from newsdesk.compare.scorer import ContradictionScorer
+from newsdesk.model import Article, ArticleStance, Claim, Comparison, Dispute, Entity, Quote, Story
+
+# FNC-1 labels (a body toward a headline) as stances toward a story's lead claim.
+_STANCES = {"agree": "supports", "disagree": "disputes", "discuss": "discusses", "unrelated": "unrelated"}
+
+
+@dataclass(slots=True)
+class CompareModels:
+    """The learned models comparison uses; each is loaded on first use (once per process) unless given."""
+
+    pair: PairScorer | None = None
+    encoder: Encoder | None = None
+    stance: Any | None = None
+    scorer: ContradictionScorer | None = None
+
+    def pair_model(self) -> PairScorer:
+        """The claim-pair cross-encoder."""
+        if self.pair is None:
+            from newsdesk.compare.pairs import load_pair_model
+
+            self.pair = load_pair_model()
+        return self.pair
+
+    def sentence_encoder(self) -> Encoder:
+        """The sentence encoder that finds candidate pairs."""
+        if self.encoder is None:
+            from newsdesk.compare.pairs import load_encoder
+
+            self.encoder = load_encoder()
+        return self.encoder
+
+    def stance_model(self) -> Any:
+        """The FNC-1 stance model (a body toward a headline)."""
+        if self.stance is None:
+            self.stance = _stance_model()
+        return self.stance
+
+    def contradiction_scorer(self) -> ContradictionScorer:
+        """The scorer that weighs a pair's features into P(contradiction)."""
+        if self.scorer is None:
+            from newsdesk.compare.scorer import load_scorer
+
+            self.scorer = load_scorer()
+        return self.scorer
+
+
+@lru_cache(maxsize=1)
+def _stance_model() -> Any:
+    from newsdesk.compare.stance import load_stance_model
+
+    return load_stance_model()
+
+
+def lead_article(story: Story, articles: Sequence[Article]) -> Article | None:
+    """The story's first article: the earliest published, else the first to arrive."""
+    members = [a for a in articles if a.id in set(story.articles)]
+    if not members:
+        return None
+    dated = [a for a in members if a.published]
+    return min(dated, key=lambda a: a.published or "") if dated else members[0]
+
+
+def article_stances(story: Story, articles: Sequence[Article], model: Any) -> tuple[str | None, list[ArticleStance]]:
+    """Each article's stance toward the story's lead claim (the title of its first article).
+
+    Returns:
+        The lead claim, and one stance per article of the story (the FNC-1
+        label with the highest probability, as supports / disputes /
+        discusses / unrelated).
+    """
+    lead = lead_article(story, articles)
+    if lead is None or not lead.title.strip():
+        return None, []
+    members = [a for a in articles if a.id in set(story.articles)]
+    probabilities = model.predict_proba([lead.title] * len(members), [a.text for a in members])
+    from newsdesk.compare.stance import LABELS
+
+    stances = []
+    for article, row in zip(members, probabilities, strict=True):
+        best = int(row.argmax())
+        stances.append(
+            ArticleStance(article=article.id, stance=_STANCES[LABELS[best]], score=round(float(row[best]), 3))  # type: ignore[arg-type]
+        )
+    return lead.title, stances
 
 
 def compare_stories(
@@ -17,16 +106,19 @@ def compare_stories(
     quotes: Sequence[Quote],
     entities: Sequence[Entity],
     settings: CompareSettings = CompareSettings(),
+    models: CompareModels | None = None,
 ) -> tuple[list[Story], list[Claim]]:
-    """Build every article's claims and compare them within each story.
+    """Build every article's claims, compare them within each story, group disputes, measure stances.
 
     A near-duplicate (``duplicate_of`` set) is a republished copy, not an
     independent source: its claims are kept but not compared. Learned-cue
     quotes scoring under ``settings.min_quote_score`` make no claims.
 
     Returns:
-        The stories with ``comparisons`` filled, and all claims.
+        The stories with ``comparisons``, ``disputes``, ``lead_claim`` and
+        ``stances`` filled, and all claims.
     """
+    models = models or CompareModels()
     by_article: dict[str, list[Quote]] = defaultdict(list)
     for quote in quotes:
         if quote.score is None or quote.score >= settings.min_quote_score:
@@ -34,12 +126,29 @@ def compare_stories(
     entities_by_id = {e.id: e for e in entities}
     claims = [c for a in articles for c in build_claims(a, by_article[a.id], entities_by_id)]
     copies = {a.id for a in articles if a.duplicate_of}
-    independent = [c for c in claims if c.article not in copies]
-    compared = [
-        replace(story, comparisons=compare_story(story, articles, independent, entities, quotes, settings))
-        for story in stories
-    ]
+    per_story: dict[str, list[Claim]] = defaultdict(list)
+    story_of = {aid: s.id for s in stories for aid in s.articles}
+    for claim in claims:
+        if claim.article not in copies and claim.article in story_of:
+            per_story[story_of[claim.article]].append(claim)
+    compared = []
+    for story in stories:
+        comparisons: list[Comparison] = []
+        disputes: list[Dispute] = []
+        if len(per_story[story.id]) >= 2:
+            comparisons, disputes = compare_story_claims(
+                story,
+                articles,
+                per_story[story.id],
+                entities,
+                models.pair_model(),
+                models.sentence_encoder(),
+                models.contradiction_scorer(),
+                settings,
+            )
+        lead, stances = article_stances(story, articles, models.stance_model()) if settings.stance else (None, [])
+        compared.append(replace(story, comparisons=comparisons, disputes=disputes, lead_claim=lead, stances=stances))
     return compared, claims
 
 
-__all__ = ["CompareSettings", "build_claims", "compare_stories", "compare_story"]
+__all__ = ["CompareModels", "CompareSettings", "article_stances", "build_claims", "compare_stories"]

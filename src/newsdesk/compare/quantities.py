@@ -53,8 +53,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from newsdesk.compare.claims import counted
-
 __all__ = ["NOUN_SYNONYMS", "VAGUE", "Measure", "compare_measures", "parse_quantities"]
 
 
@@ -943,3 +941,94 @@ def _plural(word: str, *, singular: bool) -> str:
     if word.endswith(("s", "x", "z", "ch", "sh")):
         return word + "es"
     return word + "s"
+
+
+# What a number counts, from the words after it (or, for "the toll rose to 31", before it).
+_MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        ("missing", r"\b(missing|unaccounted for|disappeared|trapped)\b"),
+        (
+            "dead",
+            r"\b(dead|died|deaths?|kill(?:ed|ing|s)?|bodies|fatalities|death toll|toll|lost (the|their) li(fe|ves)|"
+            r"perished|drowned|victims)\b",
+        ),
+        ("injured", r"\b(injur\w*|wounded|hurt|hospitali[sz]ed|in (the )?hospital)\b"),
+        ("displaced", r"\b(evacuat\w*|displaced|homeless|fled their homes)\b"),
+        ("arrested", r"\b(arrest\w*|detain\w*|in custody)\b"),
+        ("money", r"\b(dollars?|euros?|pounds|crowns|francs|yuan|rupees|\$|€|£)\b"),
+        ("distance", r"\b(kilomet(er|re)s?|km|miles|met(er|re)s?)\b"),
+        ("weight", r"\b(tonnes?|tons?|kilograms?|kg)\b"),
+        ("duration", r"^\s*(hours?|days?|weeks?|months?|years?)\b"),
+        (
+            "people",
+            r"\b(people|persons?|civilians?|residents?|inhabitants?|soldiers?|servicem[ae]n|guards?|officers?|"
+            r"police(wo)?m[ae]n|fighters?|troops|workers?|miners?|passengers?|children|child|students?|patients?|"
+            r"protesters?|migrants?|refugees?|families|households)\b",
+        ),
+    )
+)
+
+
+def counted(text: str, start: int, end: int, *, look_before: bool = True) -> str | None:
+    """Return what the number at ``text[start:end]`` counts, from the words around it.
+
+    Args:
+        text: The sentence or article text.
+        start: Offset where the number starts.
+        end: Offset where the number ends.
+        look_before: Also read the words before the number ("killing at least 30 people",
+            "the death toll rose to 31"); without it only the words after it count.
+
+    Returns:
+        A measure name ("dead", "injured", "missing", "displaced", "arrested", "people", "money",
+        "distance", "weight", "duration") or None when the words name none.
+    """
+    # The words after the number up to the end of its phrase: "30 people and injuring 200" counts people.
+    after = _measure(_PHRASE_END.split(text[end : end + 30], maxsplit=1)[0])
+    if after == "people":
+        # "Two servicemen of the border service of X were killed": the clause's verb, further on.
+        clause = _PHRASE_END.split(text[end : end + 100], maxsplit=1)[0]
+        event = _PEOPLE_EVENT.search(clause)
+        after = (_measure(event.group(0)) or after) if event else after
+    if not look_before:
+        return after
+    sentence_start = max(text.rfind(". ", 0, start) + 1, 0)
+    before_text = text[sentence_start:start]
+    # "the death toll from the collapse ... rose to 31": the subject says what is counted.
+    before = _measure(before_text) if _CHANGE_TO.search(before_text) else None
+    # "killing at least 30 people", "injuring more than 200": the verb right before says it.
+    before = before or _measure(" ".join(_CLAUSE_SPLIT.split(before_text)[-1].split()[-4:]))
+    # "rose to 31 people": the toll before the number says what the people are.
+    return before if before and after in (None, "people") else after
+
+
+# What happened to the people counted: "Two servicemen ... were killed".
+_EVENT_PARTICIPLES = r"(killed|wounded|injured|hurt|missing|detained|arrested|evacuated|displaced)"
+_CLAUSE_SPLIT = re.compile(r"[,;]|\b(?:and|but)\b")
+
+
+_PEOPLE_EVENT = re.compile(
+    r"\b(were|was|are|is|have been|has been|had been|remain|remained)\s+(\w+\s+)?"
+    + _EVENT_PARTICIPLES
+    + r"\b|\b(died|perished|drowned)\b|\b(remain|remained|are|were|is|was)\s+(still\s+)?in\s+(the\s+)?hospital\b",
+    re.IGNORECASE,
+)
+_PHRASE_END = re.compile(r"[,;.]|\b(?:and|but|while|whereas)\b|\d")
+_CHANGE_TO = re.compile(
+    r"\b((rose|risen|climbed|jumped|increased|grew|fell|dropped|revised( \w+)?)\s+(to|at)|reached|stands? at|"
+    r"stood at|now at|to|of)\s*$",
+    re.IGNORECASE,
+)
+_EVENTS = frozenset({"missing", "dead", "injured", "displaced", "arrested"})
+
+
+def _measure(window: str) -> str | None:
+    """The first measure named in ``window``; "people" yields to an event ("14 people were killed")."""
+    hits = sorted((hit.start(), name) for name, pattern in _MEASURES if (hit := pattern.search(window)))
+    if not hits:
+        return None
+    first = hits[0][1]
+    if first == "people":
+        return next((name for _, name in hits if name in _EVENTS), first)
+    return first

@@ -127,7 +127,23 @@ HOLDERS: tuple[str, ...] = (
     "the army",
 )
 HEDGES_UP: tuple[str, ...] = ("about {n}", "around {n}", "nearly {n}", "almost {n}", "some {n}", "roughly {n}")
-_AUX = {"is", "are", "was", "were", "has", "have", "had", "will", "can", "could", "would", "should", "does", "do", "did"}
+_AUX = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "will",
+    "can",
+    "could",
+    "would",
+    "should",
+    "does",
+    "do",
+    "did",
+}
 _NEGATORS = re.compile(r"\b(not|n't|never|no longer)\b", re.IGNORECASE)
 _DIGITS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,])|(?<![\w.,])\d+(?:\.\d+)?(?![\w,])")
 
@@ -352,6 +368,62 @@ def usable(sent: Any) -> bool:
     )
 
 
+def _pick(rng: random.Random, rewrites: Sequence[tuple[str, float, str | None]]) -> tuple[str, str] | None:
+    """(name, rewrite) of one rewriter that applied, chosen by weight, so rare rewrites are not drowned."""
+    results = [(name, weight, value) for name, weight, value in rewrites if value]
+    if not results:
+        return None
+    name, _, value = rng.choices(results, weights=[w for _, w, _ in results])[0]
+    return name, value or ""
+
+
+def _rewrites(sent: Any, text: str, rng: random.Random, names: Sequence[str]) -> list[Pair]:
+    """One contradicting and one agreeing rewrite of a sentence, where a rewriter applies."""
+    made: list[Pair] = []
+    contradiction = _pick(
+        rng,
+        [
+            ("negation", 1.5, negate(sent)),
+            ("antonym", 2.0, antonym(sent, rng)),
+            ("role swap", 3.0, swap_roles(sent)),
+            ("number", 3.0, change_number(text, rng)),
+            ("denial", 1.5, frame(text, sent[0], rng.choice(DENIERS), _with_holder(rng, names))),
+        ],
+    )
+    if contradiction and contradiction[1] != text:
+        # Half the time the other side is said in other words too (attributed, or without its modifiers), so a
+        # contradiction is not always a one-word edit of a copy.
+        other = text
+        if rng.random() < 0.5:
+            other = drop_modifiers(sent) or frame(text, sent[0], rng.choice(AFFIRMERS), _with_holder(rng, names))
+        made.append(Pair(a=other, b=contradiction[1], label="contradict", origin=contradiction[0]))
+    agreement = _pick(
+        rng,
+        [
+            ("attribution", 1.0, frame(text, sent[0], rng.choice(AFFIRMERS), _with_holder(rng, names))),
+            ("hedged number", 4.0, hedge_number(text, rng)),
+            ("fewer modifiers", 1.0, drop_modifiers(sent)),
+        ],
+    )
+    if agreement and agreement[1] != text:
+        made.append(Pair(a=text, b=agreement[1], label="agree", origin=agreement[0]))
+    return made
+
+
+def paraphrase_contradictions(first: str, second: Any, rng: random.Random, names: Sequence[str] = ()) -> Pair | None:
+    """A contradiction across wording: ``first`` against a negated or denied ``second`` that agrees with it.
+
+    ``second`` is a parsed sentence that says what ``first`` says in other
+    words (two headlines on the same side of one claim): flipping it gives a
+    contradiction that shares little wording, like those between outlets.
+    """
+    text = _normalise(second.text)
+    flipped = negate(second) if rng.random() < 0.5 else None
+    if flipped is None:
+        flipped = frame(text, second[0], rng.choice(DENIERS), _with_holder(rng, names))
+    return Pair(a=first, b=flipped, label="contradict", origin="paraphrase flipped")
+
+
 def article_pairs(sentences: Sequence[Any], rng: random.Random, names: Sequence[str] = ()) -> Iterator[Pair]:
     """Labelled pairs made from the parsed sentences of one article.
 
@@ -367,42 +439,16 @@ def article_pairs(sentences: Sequence[Any], rng: random.Random, names: Sequence[
     for index, sent in enumerate(good):
         text = _normalise(sent.text)
         others = [s for j, s in enumerate(good) if j != index]
-        made: list[Pair] = []
-        contradiction_makers = (
-            ("negation", lambda: negate(sent)),
-            ("antonym", lambda: antonym(sent, rng)),
-            ("role swap", lambda: swap_roles(sent)),
-            ("number", lambda: change_number(text, rng)),
-            ("denial", lambda: frame(text, sent[0], rng.choice(DENIERS), _with_holder(rng, names))),
-        )
-        maker = rng.choice(contradiction_makers)
-        value = maker[1]()
-        if value is None:
-            for name, fn in contradiction_makers:
-                value = fn()
-                if value is not None:
-                    maker = (name, fn)
-                    break
-        if value and value != text:
-            made.append(Pair(a=text, b=value, label="contradict", origin=maker[0]))
-        agreement_makers = (
-            ("attribution", lambda: frame(text, sent[0], rng.choice(AFFIRMERS), _with_holder(rng, names))),
-            ("hedged number", lambda: hedge_number(text, rng)),
-            ("fewer modifiers", lambda: drop_modifiers(sent)),
-        )
-        name, fn = rng.choice(agreement_makers)
-        value = fn()
-        if value and value != text:
-            made.append(Pair(a=text, b=value, label="agree", origin=name))
+        made = _rewrites(sent, text, rng, names)
         if others:
-            # Half the neutral partners share the most words with the sentence: same topic, another statement.
+            # The neutral partner shares the most words with the sentence: same topic, another statement.
             words = {t.lower_ for t in sent if t.is_alpha and not t.is_stop}
             closest = max(others, key=lambda s: len(words & {t.lower_ for t in s if t.is_alpha and not t.is_stop}))
-            other = closest if rng.random() < 0.5 else rng.choice(others)
-            made.append(Pair(a=text, b=_normalise(other.text), label="neutral", origin="same article"))
-            hard = rng.choice(others)
-            twisted = negate(hard) if rng.random() < 0.5 else change_number(_normalise(hard.text), rng)
-            if twisted:
-                made.append(Pair(a=text, b=twisted, label="neutral", origin="other sentence changed"))
+            made.append(Pair(a=text, b=_normalise(closest.text), label="neutral", origin="same article"))
+            if rng.random() < 0.5:
+                hard = rng.choice(others)
+                twisted = negate(hard) if rng.random() < 0.5 else change_number(_normalise(hard.text), rng)
+                if twisted:
+                    made.append(Pair(a=text, b=twisted, label="neutral", origin="other sentence changed"))
         for pair in made:
             yield Pair(a=pair.b, b=pair.a, label=pair.label, origin=pair.origin) if rng.random() < 0.5 else pair

@@ -22,6 +22,7 @@ BENCHMARKS = (
     "contradictions",
     "speed",
     "pairs",
+    "compare-speed",
 )
 
 
@@ -110,4 +111,9 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
             threads=options.get("threads", 2),
         )
         return result, format_pairs_report(result)
+    if benchmark == "compare-speed":
+        from newsdesk.evaluation.compare_speed import evaluate_compare_speed, format_compare_speed
+
+        result = evaluate_compare_speed(path, limit=options.get("limit") or 1000, processes=options.get("processes", 2))
+        return result, format_compare_speed(result)
     raise NewsdeskError(f"unknown benchmark {benchmark!r}; choose one of {', '.join(BENCHMARKS)}")

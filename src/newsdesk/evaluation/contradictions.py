@@ -32,7 +32,7 @@ class GoldCorpus:
 
     def __init__(self, gold_path: Path, docs_dir: Path | None = None) -> None:
         self.gold_path = gold_path
-        self.gold: dict[str, Any] = json.loads(gold_path.read_text(encoding="utf-8"))
+        self.gold: dict[str, Any] = _from_events(json.loads(gold_path.read_text(encoding="utf-8")))
         self.docs_dir = docs_dir or gold_path.parent
         self._lines: dict[str, list[str]] = {}
 
@@ -52,6 +52,38 @@ class GoldCorpus:
             self._lines[doc] = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
         lines = self._lines[doc]
         return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _from_events(gold: dict[str, Any]) -> dict[str, Any]:
+    """The gold.json layout of an annotation written per event (``events``: files, contradictions, updates).
+
+    The style sets in tests/data annotate ``a_file``/``a_contains`` and
+    ``earlier_file``/``earlier_contains``; they become the seeds' ``side_a``
+    / ``side_b`` and ``earlier`` / ``later`` references.
+    """
+    if "events" not in gold:
+        return gold
+    converted: dict[str, Any] = {"documents": {}, "contradictions": [], "updates": [], "agreements": []}
+    for event in gold["events"]:
+        for name in event.get("files", []):
+            converted["documents"][name] = {}
+        for c in event.get("contradictions", []):
+            converted["contradictions"].append(
+                {
+                    "about": c.get("about", ""),
+                    "side_a": [{"doc": c["a_file"], "contains": c["a_contains"]}],
+                    "side_b": [{"doc": c["b_file"], "contains": c["b_contains"]}],
+                }
+            )
+        for u in event.get("updates", []):
+            converted["updates"].append(
+                {
+                    "about": u.get("about", ""),
+                    "earlier": {"doc": u["earlier_file"], "contains": u["earlier_contains"]},
+                    "later": {"doc": u["later_file"], "contains": u["later_contains"]},
+                }
+            )
+    return converted
 
 
 def doc_key(path: str) -> str:
@@ -115,19 +147,29 @@ def score_comparisons(analysis: Analysis, corpus: GoldCorpus) -> dict[str, Any]:
         if any(_matches_pair(c, g["side_a"], g["side_b"], doc_of, corpus) for c in contradictions)
     ]
     updates = gold.get("updates", [])
+    flagged_updates = [c for c in predicted if c.relation == "update"]
     as_update = as_contradiction = 0
     for u in updates:
         pair = ([u["earlier"]], [u["later"]])
-        if any(_matches_pair(c, *pair, doc_of, corpus) for c in predicted if c.relation == "update"):
+        if any(_matches_pair(c, *pair, doc_of, corpus) for c in flagged_updates):
             as_update += 1
         if any(_matches_pair(c, *pair, doc_of, corpus) for c in contradictions):
             as_contradiction += 1
+    updates_correct = sum(
+        any(_matches_pair(c, [u["earlier"]], [u["later"]], doc_of, corpus) for u in updates) for c in flagged_updates
+    )
     agreements = gold.get("agreements", [])
+    flagged_agreements = [c for c in predicted if c.relation == "agree"]
     agreed = 0
     for g in agreements:
         refs = g.get("evidence", [])
-        if any(_matches_pair(c, refs, refs, doc_of, corpus) for c in predicted if c.relation == "agree"):
+        if any(_matches_pair(c, refs, refs, doc_of, corpus) for c in flagged_agreements):
             agreed += 1
+    # An agreement is wrong when its two sides are the two sides of an annotated contradiction.
+    agreements_on_contradictions = sum(
+        any(_matches_pair(c, g["side_a"], g["side_b"], doc_of, corpus) for g in gold_contradictions)
+        for c in flagged_agreements
+    )
     precision = len(correct) / len(contradictions) if contradictions else 1.0
     recall = len(found) / len(gold_contradictions) if gold_contradictions else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -140,10 +182,17 @@ def score_comparisons(analysis: Analysis, corpus: GoldCorpus) -> dict[str, Any]:
         "contradiction_recall": round(recall, 3),
         "contradiction_f1": round(f1, 3),
         "gold_updates": len(updates),
+        "updates_predicted": len(flagged_updates),
+        "updates_correct": updates_correct,
+        "update_precision": round(updates_correct / len(flagged_updates), 3) if flagged_updates else None,
+        "update_recall": round(as_update / len(updates), 3) if updates else None,
         "updates_labelled_update": as_update,
         "updates_labelled_contradiction": as_contradiction,
         "gold_agreements": len(agreements),
         "agreements_found": agreed,
+        "agreements_predicted": len(flagged_agreements),
+        "agreements_on_annotated_contradictions": agreements_on_contradictions,
+        "disputes": sum(len(s.disputes) for s in analysis.stories),
         "wrong_contradictions": [c.explanation for c in contradictions if c not in correct],
     }
 
@@ -169,8 +218,12 @@ def format_contradictions_report(result: Mapping[str, Any]) -> str:
         f"{result['gold_contradictions_found']}/{result['gold_contradictions']} gold found "
         f"(recall {result['contradiction_recall']:.3f}, F1 {result['contradiction_f1']:.3f})",
         f"updates: {result['updates_labelled_update']}/{result['gold_updates']} labelled update, "
-        f"{result['updates_labelled_contradiction']} labelled contradiction",
-        f"agreements: {result['agreements_found']}/{result['gold_agreements']} found",
+        f"{result['updates_labelled_contradiction']} labelled contradiction; "
+        f"{result['updates_correct']}/{result['updates_predicted']} flagged updates annotated",
+        f"agreements: {result['agreements_found']}/{result['gold_agreements']} found; "
+        f"{result['agreements_predicted']} flagged, {result['agreements_on_annotated_contradictions']} of them "
+        f"on the two sides of an annotated contradiction",
+        f"disputes: {result['disputes']}",
     ]
     if result.get("wrong_contradictions"):
         lines.append("flagged but not in the annotation:")

@@ -17,6 +17,7 @@ import hashlib
 import itertools
 import json
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,3 +83,133 @@ def fever_pairs(file: Path) -> Iterator[Pair]:
         label = {"SUPPORTS": "agree", "REFUTES": "contradict"}.get(row.get("gold_label") or row.get("label"))
         if label:
             yield Pair(a=row["evidence"], b=row["claim"], label=label, origin="fever-symmetric")  # type: ignore[arg-type]
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
+# Function words left out when a headline and a body sentence are matched on their content words.
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "with",
+        "by",
+        "from",
+        "as",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "not",
+        "no",
+        "will",
+        "would",
+        "said",
+        "says",
+    ]
+)
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _normal(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def emergent_headlines(path: Path, splits: tuple[Split, ...]) -> set[str]:
+    """Normalised headlines (claims and articles) of the Emergent claims in ``splits``.
+
+    FNC-1 headlines come from Emergent: the training script leaves out every
+    FNC-1 pair whose headline belongs to a held-out Emergent claim.
+    """
+    file = path / EMERGENT_FILE if path.is_dir() else path
+    found: set[str] = set()
+    with file.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if claim_split(row["claimId"]) in splits:
+                found.update({_normal(row["claimHeadline"]), _normal(row["articleHeadline"])})
+    return found
+
+
+def fnc1_sentence_pairs(folder: Path, *, exclude: set[str], per_label: int, seed: int = 11) -> list[Pair]:
+    """FNC-1 headlines against the body sentences that speak to them (training ids only).
+
+    A headline and the body sentence sharing most of its content words are
+    real cross-outlet pairs: *agree* bodies give agreeing pairs, *disagree*
+    bodies contradicting ones. *Discuss* bodies report the claim without taking
+    a side: their second- and third-best sentences (on the topic, not the claim)
+    are neutral partners. Headlines in ``exclude`` are left out.
+    """
+    training = set((folder / "training_ids.txt").read_text().split())
+    csv.field_size_limit(2**31 - 1)
+    with (folder / "train_bodies.csv").open(encoding="utf-8", newline="") as handle:
+        bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(handle) if r["Body ID"] in training}
+    rows: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    with (folder / "train_stances.csv").open(encoding="utf-8", newline="") as handle:
+        for r in csv.DictReader(handle):
+            if r["Body ID"] in bodies and _normal(r["Headline"]) not in exclude:
+                rows[r["Stance"]].append((r["Headline"], r["Body ID"]))
+    rng = random.Random(seed)
+    pairs: list[Pair] = []
+    labels = {"agree": "agree", "disagree": "contradict", "discuss": "neutral"}
+    for stance, label in labels.items():
+        items = rows[stance]
+        rng.shuffle(items)
+        made = 0
+        for headline, body_id in items:
+            if made >= per_label:
+                break
+            words = _content(headline)
+            sentences = [" ".join(s.split()) for s in _SENTENCE.split(bodies[body_id])]
+            sentences = [s for s in sentences if 6 <= len(s.split()) <= 60]
+            ranked = sorted(sentences, key=lambda s: -len(words & _content(s)) / (len(words) or 1))
+            picks = ranked[1:3] if stance == "discuss" else ranked[:1]
+            for sentence in picks:
+                if len(words & _content(sentence)) >= 2:
+                    pairs.append(Pair(a=headline, b=sentence, label=label, origin=f"fnc1:{stance}"))  # type: ignore[arg-type]
+                    made += 1
+    return pairs
+
+
+def emergent_sides(path: Path, split: Split) -> list[tuple[str, list[str], list[str]]]:
+    """(claim id, for headlines, against headlines) of each claim of one split."""
+    file = path / EMERGENT_FILE if path.is_dir() else path
+    sides: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    with file.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if claim_split(row["claimId"]) == split and row["articleHeadlineStance"] in {"for", "against"}:
+                headline = " ".join(row["articleHeadline"].split())
+                if headline not in sides[row["claimId"]][row["articleHeadlineStance"]]:
+                    sides[row["claimId"]][row["articleHeadlineStance"]].append(headline)
+    return [(claim, s["for"], s["against"]) for claim, s in sorted(sides.items())]

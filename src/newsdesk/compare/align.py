@@ -1,0 +1,430 @@
+"""Compare v2: pair a story's claims by meaning and label them with the learned pair model.
+
+For one story:
+
+1. **Read each claim as a sentence.** A quote or reported speech is read in
+   the sentence that carries it ("X denied that ..."), so the cue is part of
+   what the model reads; an outlet's own statement is its sentence.
+2. **Candidates by meaning.** Every claim is embedded once
+   (:class:`~newsdesk.compare.pairs.SentenceEncoder`). A pair is a candidate
+   when its two claims are held by different holders (in one article or
+   across articles) or by one holder in two articles, and when it is among
+   each claim's nearest neighbours with a cosine of at least
+   ``min_similarity`` (a shared canonical entity lowers that bar). There is no
+   list of event kinds.
+3. **Label.** The cross-encoder (:class:`~newsdesk.compare.pairs.PairModel`)
+   reads both claims together, in both orders, and gives P(neutral),
+   P(agree), P(contradict). Figures decide first: when both claims count the
+   same thing (:mod:`newsdesk.compare.quantities`), incompatible values at
+   one as-of date are a contradiction, a later figure that differs is an
+   update, compatible values agree. Otherwise the model decides, with its
+   thresholds in :class:`CompareSettings`.
+4. **Explain and group.** Each pair gets a one-sentence explanation naming its
+   holders. Contradiction pairs about one question are grouped into a
+   :class:`~newsdesk.model.Dispute` with two sides
+   (:func:`group_disputes`), so a dispute reads as one unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from newsdesk.compare.quantities import Measure, compare_measures, parse_quantities
+from newsdesk.compare.scorer import ContradictionScorer, PairSignals, pair_features
+from newsdesk.compare.settings import CompareSettings
+from newsdesk.model import Article, Claim, ClaimRef, Comparison, Dispute, DisputeSide, Entity, Story, content_id
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])|\n")
+
+
+class PairScorer(Protocol):
+    """What comparison needs of the pair model (a test may pass a stand-in)."""
+
+    labels: tuple[str, ...]
+
+    def predict_symmetric(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
+
+
+class Encoder(Protocol):
+    """What comparison needs of the sentence encoder."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(slots=True)
+class ClaimSide:
+    claim: Claim
+    reading: str
+    holder: str
+    outlet: str
+    reported: str
+    said: str
+    entities: frozenset[str]
+    measures: list[Measure]
+
+
+@dataclass(slots=True, kw_only=True)
+class Judged:
+    """A labelled pair before it is explained: which claims, which relation, how sure."""
+
+    x: int
+    y: int
+    relation: str
+    kind: str
+    score: float
+    measure: tuple[Measure, Measure] | None = None
+
+
+def _holder(claim: Claim) -> str:
+    return claim.holder or "the article"
+
+
+def claim_sides(
+    story: Story,
+    articles: Sequence[Article],
+    claims: Sequence[Claim],
+    entities: Sequence[Entity],
+    settings: CompareSettings,
+) -> list[ClaimSide]:
+    members = set(story.articles)
+    by_id = {a.id: a for a in articles if a.id in members}
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for entity in entities:
+        for m in entity.mentions:
+            if m.article in members:
+                spans[m.article].append((m.start, m.end, entity.id))
+    sides = []
+    for claim in claims:
+        article = by_id.get(claim.article)
+        if article is None:
+            continue
+        text = " ".join(claim.text.split())
+        if len(text.split()) < settings.min_claim_words:
+            continue
+        s, e = claim.start, claim.end
+        sides.append(
+            ClaimSide(
+                claim=claim,
+                reading=text,
+                holder=_holder(claim),
+                outlet=article.source or article.title,
+                reported=(article.published or claim.date or "")[:10],
+                said=(claim.date or article.published or "")[:10],
+                entities=frozenset(eid for a, b, eid in spans[claim.article] if a < e + 200 and s - 200 < b),
+                measures=parse_quantities(claim.text),
+            )
+        )
+    return sides
+
+
+def _may_pair(a: ClaimSide, b: ClaimSide) -> bool:
+    if a.reading == b.reading:
+        return False
+    if a.claim.article == b.claim.article:
+        return a.holder.lower() != b.holder.lower()
+    return True
+
+
+def candidates(
+    sides: Sequence[ClaimSide], vectors: np.ndarray, settings: CompareSettings
+) -> list[tuple[int, int, float]]:
+    """Candidate pairs (i, j, cosine), i < j: each claim's nearest partners above the similarity bar."""
+    if len(sides) < 2:
+        return []
+    similarity = vectors @ vectors.T
+    chosen: dict[tuple[int, int], float] = {}
+    for i in range(len(sides)):
+        order = np.argsort(-similarity[i])
+        kept = 0
+        for j in order:
+            j = int(j)
+            if j == i or not _may_pair(sides[i], sides[j]):
+                continue
+            cosine = float(similarity[i, j])
+            bar = settings.entity_similarity if sides[i].entities & sides[j].entities else settings.min_similarity
+            if cosine < min(bar, settings.min_similarity, settings.entity_similarity):
+                break
+            if cosine < bar:
+                continue
+            chosen[(min(i, j), max(i, j))] = cosine
+            kept += 1
+            if kept >= settings.neighbours:
+                break
+    ranked = sorted(chosen.items(), key=lambda item: -item[1])[: settings.max_pairs]
+    return [(i, j, cosine) for (i, j), cosine in ranked]
+
+
+def _stated(m: Measure) -> float:
+    """The figure a measure states: its value, or the bound it names ("at least 7" states 7)."""
+    return m.low if m.high == float("inf") or m.low == m.high else (m.high if m.low == 0 else (m.low + m.high) / 2)
+
+
+def figures(a: ClaimSide, b: ClaimSide) -> tuple[str, tuple[Measure, Measure]] | None:
+    """How the figures two claims give for one counted thing relate, if they give any.
+
+    At one as-of date, intervals decide ("more than 20,000" and "about 25,000"
+    are compatible); between two dates, the stated figures do: "at least 7
+    dead" then "11 dead" is a later, different figure. Figures of a named thing
+    ("dead", "trucks") count; bare numbers do not. A differing pair wins over
+    a compatible one.
+
+    Returns:
+        ``("different" | "compatible", (figure of a, figure of b))``, or None.
+    """
+    same_time = (a.said, a.reported) == (b.said, b.reported) or not (a.said and b.said)
+    found: tuple[str, tuple[Measure, Measure]] | None = None
+    for ma in a.measures:
+        for mb in b.measures:
+            if not ma.noun or not mb.noun:
+                continue
+            verdict = compare_measures(ma, mb)
+            if verdict == "incomparable":
+                continue
+            if not same_time and verdict == "compatible" and _stated(ma) != _stated(mb):
+                verdict = "different"
+            if verdict == "different":
+                return "different", (ma, mb)
+            found = found or ("compatible", (ma, mb))
+    return found
+
+
+def signals_of(a: ClaimSide, b: ClaimSide, cosine: float, probabilities: np.ndarray) -> PairSignals:
+    """What the scorer reads of a candidate pair."""
+    return PairSignals(
+        probabilities=(float(probabilities[0]), float(probabilities[1]), float(probabilities[2])),
+        cosine=cosine,
+        negated=(a.claim.negated, b.claim.negated),
+        shared_entities=len(a.entities & b.entities),
+        same_article=a.claim.article == b.claim.article,
+        outlet_sides=int(a.claim.quote is None) + int(b.claim.quote is None),
+    )
+
+
+def judge(
+    sides: Sequence[ClaimSide],
+    pairs: Sequence[tuple[int, int, float]],
+    probabilities: np.ndarray,
+    scorer: ContradictionScorer,
+    settings: CompareSettings,
+) -> list[Judged]:
+    """Label candidate pairs from the figures they state, else from the model's probabilities.
+
+    Two claims that count one named thing are compared on their figures (the
+    candidate step already found them close in meaning): a different figure is
+    an update when the two tell of different days, else a contradiction;
+    compatible figures from two articles agree. Other pairs take the model's
+    label when its probability reaches the setting's threshold.
+    """
+    labels = {"neutral": 0, "agree": 1, "contradict": 2}
+    judged = []
+    for (i, j, cosine), p in zip(pairs, probabilities, strict=True):
+        a, b = sides[i], sides[j]
+        p_agree, p_contra = float(p[labels["agree"]]), float(p[labels["contradict"]])
+        found = figures(a, b)
+        if found is not None:
+            verdict, measures = found
+            score = round(max(cosine, p_agree + p_contra), 3)
+            if verdict == "different":
+                later = (a.said, a.reported) != (b.said, b.reported) and bool(a.said and b.said)
+                relation = "update" if later else "contradict"
+                judged.append(Judged(x=i, y=j, relation=relation, kind="numeric", score=score, measure=measures))
+                continue
+            if a.claim.article != b.claim.article:
+                judged.append(Judged(x=i, y=j, relation="agree", kind="same figure", score=score, measure=measures))
+                continue
+        signals = signals_of(a, b, cosine, p)
+        contradiction = scorer.score(pair_features(signals))
+        if contradiction >= scorer.threshold + settings.contradict_shift:
+            judged.append(Judged(x=i, y=j, relation="contradict", kind="meaning", score=round(contradiction, 3)))
+        elif (
+            p_agree >= settings.agree
+            and cosine >= settings.agree_similarity
+            and signals.negated[0] == signals.negated[1]
+            and a.claim.article != b.claim.article
+        ):
+            judged.append(Judged(x=i, y=j, relation="agree", kind="same claim", score=round(p_agree, 3)))
+    return judged
+
+
+def _shorten(text: str, limit: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _figure(m: Measure) -> str:
+    value = f"{m.low:,.12g}" if m.low == m.high else f"{m.low:,.12g}–{m.high:,.12g}"
+    if m.high == float("inf"):
+        value = f"more than {m.low:,.12g}"
+    unit = m.unit if m.unit and m.unit != "%" else ""
+    return f"{value}{'%' if m.unit == '%' else ''}{' ' + unit if unit else ''}{' ' + m.noun if m.noun else ''}".strip()
+
+
+def _names(ids: frozenset[str], names: dict[str, Entity], limit: int = 2) -> list[str]:
+    found = sorted((names[e] for e in ids if e in names), key=lambda e: (-len(e.mentions), e.name))
+    return [e.name for e in found[:limit]]
+
+
+def about(a: ClaimSide, b: ClaimSide, names: dict[str, Entity], measure: tuple[Measure, Measure] | None = None) -> str:
+    """One line on what two claims are about: the figure they count, else the entities they share and the claim."""
+    shared = a.entities & b.entities or a.entities | b.entities
+    who = ", ".join(_names(shared, names))
+    if measure is not None and measure[0].noun:
+        return f"How many {measure[0].noun}" + (f" ({who})" if who else "")
+    short = _shorten(a.claim.text, 80)
+    return f"{who}: {short}" if who and who.lower() not in short.lower() else short
+
+
+def _ordered(a: ClaimSide, b: ClaimSide) -> tuple[ClaimSide, ClaimSide]:
+    """Reports in publication order; within one report, the earlier day it tells of first."""
+    return tuple(sorted((a, b), key=lambda s: (s.reported, s.said, s.claim.article, s.claim.start)))  # type: ignore[return-value]
+
+
+def _ref(side: ClaimSide) -> ClaimRef:
+    return ClaimRef(article=side.claim.article, text=side.claim.text, holder=side.claim.holder)
+
+
+def explain(judged: Judged, sides: Sequence[ClaimSide], names: dict[str, Entity]) -> Comparison:
+    """A labelled pair as users see it: ordered sides, a one-line about and a one-sentence explanation."""
+    first, second = _ordered(sides[judged.x], sides[judged.y])
+    ha, hb = first.holder, second.holder
+    ta, tb = _shorten(first.claim.text), _shorten(second.claim.text)
+    measure = judged.measure
+    if measure is not None and sides[judged.x] is not first:
+        measure = (measure[1], measure[0])
+    if judged.relation == "update" and measure is not None:
+        same_day = first.reported == second.reported
+        when_a, when_b = (first.said, second.said) if same_day else (first.reported, second.reported)
+        text = (
+            f"{hb} reports {_figure(measure[1])} on {when_b or 'a later date'}, after {ha} reported "
+            f"{_figure(measure[0])} on {when_a or 'an earlier date'}: a later figure, not a contradiction."
+        )
+    elif judged.relation == "contradict" and measure is not None:
+        text = f"{ha} puts the figure at {_figure(measure[0])}; {hb} says {_figure(measure[1])}, for the same time."
+    elif judged.relation == "contradict":
+        text = f"{ha} says “{ta}”; {hb} says otherwise: “{tb}”."
+    elif measure is not None:
+        text = f"{ha} and {hb} give compatible figures: {_figure(measure[0])} / {_figure(measure[1])}."
+    else:
+        text = f"{ha} and {hb} both report it: “{ta}” / “{tb}”."
+    return Comparison(
+        about=about(first, second, names, measure),
+        relation=judged.relation,  # type: ignore[arg-type]
+        kind=judged.kind,
+        explanation=text,
+        score=judged.score,
+        a=_ref(first),
+        b=_ref(second),
+    )
+
+
+def group_disputes(judged: Sequence[Judged], sides: Sequence[ClaimSide], names: dict[str, Entity]) -> list[Dispute]:
+    """Contradiction pairs about one question, grouped into disputes with two sides.
+
+    1. Claims joined by a contradiction, or by an agreement between two claims
+       already in contradictions, form one dispute (connected components).
+    2. Sides: a contradiction puts its claims on opposite sides, an agreement on
+       the same side (a breadth-first two-colouring; an edge that conflicts
+       with the colouring so far is ignored). Side one holds the earliest claim.
+    """
+    contradictions = [j for j in judged if j.relation == "contradict"]
+    disputed = {i for j in contradictions for i in (j.x, j.y)}
+    edges: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for j in judged:
+        if j.relation == "contradict" or (j.relation == "agree" and j.x in disputed and j.y in disputed):
+            flip = j.relation == "contradict"
+            edges[j.x].append((j.y, flip))
+            edges[j.y].append((j.x, flip))
+    colour: dict[int, int] = {}
+    disputes = []
+    for root in sorted(disputed, key=lambda i: (sides[i].reported, sides[i].said, sides[i].claim.start)):
+        if root in colour:
+            continue
+        colour[root] = 0
+        members, queue = [root], [root]
+        while queue:
+            node = queue.pop(0)
+            for other, flip in edges[node]:
+                if other not in colour:
+                    colour[other] = colour[node] ^ int(flip)
+                    members.append(other)
+                    queue.append(other)
+        member_set = set(members)
+        pairs = [j for j in contradictions if j.x in member_set]
+        best = max(pairs, key=lambda j: j.score)
+        comparison = explain(best, sides, names)
+        groups = [[i for i in members if colour[i] == c] for c in (0, 1)]
+        dates = sorted(d for i in members if (d := sides[i].reported))
+        disputes.append(
+            Dispute(
+                id=content_id(*sorted(sides[i].claim.id for i in members), prefix="d-", length=12),
+                about=comparison.about,
+                explanation=comparison.explanation,
+                score=best.score,
+                sides=[
+                    DisputeSide(
+                        claims=[_ref(sides[i]) for i in group],
+                        holders=list(dict.fromkeys(sides[i].holder for i in group)),
+                        outlets=list(dict.fromkeys(sides[i].outlet for i in group)),
+                    )
+                    for group in groups
+                ],
+                first_seen=dates[0] if dates else None,
+                last_seen=dates[-1] if dates else None,
+            )
+        )
+    disputes.sort(key=lambda d: (-d.score, d.id))
+    return disputes
+
+
+def compare_story_claims(
+    story: Story,
+    articles: Sequence[Article],
+    claims: Sequence[Claim],
+    entities: Sequence[Entity],
+    model: PairScorer,
+    encoder: Encoder,
+    scorer: ContradictionScorer,
+    settings: CompareSettings = CompareSettings(),
+) -> tuple[list[Comparison], list[Dispute]]:
+    """Comparisons (contradictions and updates first, the strongest agreements after) and disputes of one story.
+
+    Args:
+        story: The story.
+        articles: At least the story's articles.
+        claims: Claims of the story's independent articles (republished copies left out).
+        entities: Canonical entities (their mentions near a claim name its topic).
+        model: The pair model.
+        encoder: The sentence encoder.
+        scorer: The contradiction scorer over the pair's features.
+        settings: Candidate and decision settings.
+
+    Returns:
+        The comparisons and the disputes.
+    """
+    sides = claim_sides(story, articles, claims, entities, settings)
+    if len(sides) < 2:
+        return [], []
+    vectors = encoder.embed([s.reading for s in sides])
+    pairs = candidates(sides, vectors, settings)
+    probabilities = model.predict_symmetric([(sides[i].reading, sides[j].reading) for i, j, _ in pairs])
+    judged = judge(sides, pairs, probabilities, scorer, settings)
+    names = {e.id: e for e in entities}
+    best: dict[tuple[object, ...], tuple[Judged, Comparison]] = {}
+    for j in judged:
+        comparison = explain(j, sides, names)
+        a, b = sides[j.x], sides[j.y]
+        key = (j.relation, *sorted([(a.claim.article, a.holder), (b.claim.article, b.holder)]), comparison.about)
+        if key not in best or j.score > best[key][0].score:
+            best[key] = (j, comparison)
+    results = sorted(
+        (c for _, c in best.values()), key=lambda c: (c.relation != "contradict", c.relation != "update", -c.score)
+    )
+    agreements = [c for c in results if c.relation == "agree"][: settings.max_agreements]
+    comparisons = [c for c in results if c.relation != "agree"] + agreements
+    return comparisons, group_disputes(judged, sides, names)

@@ -1,0 +1,220 @@
+"""Compare v2 behaviour with stand-in models: candidates, labels, disputes and stances.
+
+The stand-ins make each test's outcome depend on the mechanism under test, not
+on the trained model (whose quality is measured by `newsdesk eval pairs` and
+`newsdesk eval contradictions`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from newsdesk.compare import CompareModels, CompareSettings, article_stances, compare_stories
+from newsdesk.compare.scorer import FEATURES, ContradictionScorer
+from newsdesk.model import Article, Entity, Mention, Quote, Story
+
+_WORD = re.compile(r"[a-z]+")
+_NEGATIVE = re.compile(r"\b(not|denied|never|no)\b")
+
+
+class WordEncoder:
+    """Bag-of-words vectors: sentences sharing content words are close."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), 512), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()):
+                if len(word) > 3 and word not in {"said", "that", "denied", "with", "from"}:
+                    vectors[i, hash(word) % 512] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-9)
+
+
+class PolarityModel:
+    """Contradict when exactly one side is negative, else agree."""
+
+    labels = ("neutral", "agree", "contradict")
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    def predict_symmetric(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        self.seen.extend(pairs)
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        for i, (a, b) in enumerate(pairs):
+            differ = bool(_NEGATIVE.search(a.lower())) != bool(_NEGATIVE.search(b.lower()))
+            out[i] = (0.05, 0.1, 0.85) if differ else (0.05, 0.9, 0.05)
+        return out
+
+
+class HeadlineModel:
+    """FNC-1-shaped stance stand-in: a body with 'false' disagrees, else it agrees."""
+
+    def predict_proba(self, headlines: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
+        rows = [(0.1, 0.8, 0.05, 0.05) if "false" in b else (0.8, 0.05, 0.1, 0.05) for b in bodies]
+        return np.array(rows)
+
+
+def _article(aid: str, text: str, source: str, published: str) -> Article:
+    return Article(
+        id=aid, path=f"{aid}.txt", title=f"{aid} title", paragraphs=[text], source=source, published=published
+    )
+
+
+def _quote(qid: str, article: str, text: str, content: str, speaker: str, cue: str) -> Quote:
+    start = text.index(content)
+    return Quote(
+        id=qid,
+        article=article,
+        speaker=speaker,
+        speaker_entity=None,
+        cue=cue,
+        text=content,
+        direct=False,
+        start=start,
+        end=start + len(content),
+    )
+
+
+# Contradiction when the stand-in pair model says so (P(contradict) > 0.5) or one side is negated or denied
+# (in its text or its cue: "denied that X" holds the content X).
+FOLLOW_THE_MODEL = ContradictionScorer(
+    [10.0 if f in {"p_contradict", "one_side_negated"} else 0.0 for f in FEATURES], -5.0, 0.5
+)
+
+
+def _models(model: PolarityModel) -> CompareModels:
+    return CompareModels(pair=model, encoder=WordEncoder(), stance=HeadlineModel(), scorer=FOLLOW_THE_MODEL)
+
+
+def _run(articles: list[Article], quotes: list[Quote], entities: list[Entity] = ()):  # type: ignore[assignment]
+    model = PolarityModel()
+    models = _models(model)
+    story = Story(id="s-1", title="t", articles=[a.id for a in articles])
+    settings = CompareSettings(min_similarity=0.3, entity_similarity=0.3, agree_similarity=0.3)
+    stories, claims = compare_stories([story], articles, quotes, list(entities), settings, models)
+    return stories[0], claims, model
+
+
+POLICE = "Police spokesman Ivo Rand said that Marek Dolny fled the country on Monday night."
+LAWYER = "His lawyer Nina Sarr denied that Marek Dolny fled the country, saying he is at home."
+AGENCY = "An agency source said that Marek Dolny fled the country by boat on Monday night."
+
+
+def _dispute_articles() -> tuple[list[Article], list[Quote]]:
+    a1 = _article("a1", POLICE, "Harbour Post", "2026-03-02")
+    a2 = _article("a2", LAWYER, "Orbis Today", "2026-03-03")
+    a3 = _article("a3", AGENCY, "Wire Daily", "2026-03-03")
+    quotes = [
+        _quote("q1", "a1", POLICE, "Marek Dolny fled the country on Monday night", "Ivo Rand", "said"),
+        _quote("q2", "a2", LAWYER, "Marek Dolny fled the country", "Nina Sarr", "denied"),
+        _quote("q3", "a3", AGENCY, "Marek Dolny fled the country by boat on Monday night", "An agency source", "said"),
+    ]
+    return [a1, a2, a3], quotes
+
+
+def test_a_denial_across_outlets_is_one_dispute_with_two_sides() -> None:
+    articles, quotes = _dispute_articles()
+    story, _, _ = _run(articles, quotes)
+    assert story.contradictions, "the denial is a contradiction"
+    assert all("Nina Sarr" in c.explanation for c in story.contradictions)
+    [dispute] = story.disputes
+    holders = [set(side.holders) for side in dispute.sides]
+    assert holders == [{"Ivo Rand", "An agency source"}, {"Nina Sarr"}]
+    assert [set(side.outlets) for side in dispute.sides] == [{"Harbour Post", "Wire Daily"}, {"Orbis Today"}]
+    assert (dispute.first_seen, dispute.last_seen) == ("2026-03-02", "2026-03-03")
+    agreements = [c for c in story.comparisons if c.relation == "agree"]
+    assert any({c.a.holder, c.b.holder} == {"Ivo Rand", "An agency source"} for c in agreements)
+
+
+def test_one_holder_in_one_article_is_never_compared_with_itself() -> None:
+    text = "Ivo Rand said that the bridge is open to trucks. Ivo Rand also said that the bridge is not open at night."
+    article = _article("a1", text, "Harbour Post", "2026-03-02")
+    quotes = [
+        _quote("q1", "a1", text, "the bridge is open to trucks", "Ivo Rand", "said"),
+        _quote("q2", "a1", text, "the bridge is not open at night", "Ivo Rand", "said"),
+    ]
+    story, _, model = _run([article], quotes)
+    assert story.comparisons == [] and story.disputes == []
+    assert model.seen == []
+
+
+def test_two_holders_in_one_article_can_contradict() -> None:
+    text = (
+        "Police spokesman Ivo Rand said that Marek Dolny fled the country on Monday night. "
+        "His lawyer Nina Sarr denied that Marek Dolny fled the country."
+    )
+    article = _article("a1", text, "Harbour Post", "2026-03-02")
+    quotes = [
+        _quote("q1", "a1", text, "Marek Dolny fled the country on Monday night", "Ivo Rand", "said"),
+        _quote("q2", "a1", text, "Marek Dolny fled the country.", "Nina Sarr", "denied"),
+    ]
+    story, _, _ = _run([article], quotes)
+    assert len(story.disputes) == 1
+
+
+def test_unrelated_claims_are_not_read_by_the_pair_model() -> None:
+    t1 = "Officials said that the harvest festival drew large crowds in the old town square."
+    t2 = "The central bank did not change its interest rate, its governor announced."
+    story, _, model = _run([_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-02")], [])
+    assert model.seen == [] and story.comparisons == []
+
+
+def test_republished_copies_are_not_compared() -> None:
+    articles, quotes = _dispute_articles()
+    articles[1].duplicate_of = "a1"
+    story, claims, _ = _run(articles, quotes)
+    assert any(c.article == "a2" for c in claims), "a copy keeps its claims"
+    assert all(c.a.article != "a2" and c.b.article != "a2" for c in story.comparisons)
+
+
+def test_stances_toward_the_lead_claim() -> None:
+    a1 = _article("a1", "Dolny fled the country on Monday.", "Harbour Post", "2026-03-02")
+    a2 = _article("a2", "The report that Dolny fled is false, his lawyer says.", "Orbis Today", "2026-03-03")
+    story = Story(id="s-1", title="t", articles=["a2", "a1"])
+    lead, stances = article_stances(story, [a2, a1], HeadlineModel())
+    assert lead == "a1 title", "the earliest article's title is the lead claim"
+    assert {s.article: s.stance for s in stances} == {"a1": "supports", "a2": "disputes"}
+
+
+def test_entities_near_a_claim_lower_the_similarity_bar() -> None:
+    t1 = "Harbour officials said on Monday that Marek Dolny left by boat."
+    t2 = "Dolny never boarded any vessel, a relative insisted."
+    dolny = Entity(
+        id="e-1",
+        name="Marek Dolny",
+        kind="person",
+        mentions=[
+            Mention(article="a1", text="Marek Dolny", start=t1.index("Marek"), end=t1.index("Marek") + 11),
+            Mention(article="a2", text="Dolny", start=0, end=5),
+        ],
+    )
+    articles = [_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-02")]
+    strict = CompareSettings(min_similarity=0.99, entity_similarity=0.0)
+    models = _models(PolarityModel())
+    story = Story(id="s-1", title="t", articles=["a1", "a2"])
+    [with_entity], _ = compare_stories([story], articles, [], [dolny], strict, models)
+    [without], _ = compare_stories([story], articles, [], [], strict, models)
+    assert with_entity.contradictions and not without.contradictions
+
+
+def test_a_later_different_figure_is_an_update_and_a_same_day_one_a_contradiction() -> None:
+    t1 = "Rescuers said 14 people died in the flood in Kosarevo."
+    t2 = "Rescuers said 23 people died in the flood in Kosarevo."
+    later = [_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-04")]
+    same_day = [_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-02")]
+    [update] = [c for c in _run(later, [])[0].comparisons if c.relation != "agree"]
+    assert (update.relation, update.kind) == ("update", "numeric")
+    assert update.a.article == "a1" and "23" in update.explanation and "2026-03-04" in update.explanation
+    [contradiction] = _run(same_day, [])[0].contradictions
+    assert contradiction.kind == "numeric"
+
+
+def test_compatible_figures_agree() -> None:
+    t1 = "Police said more than 20,000 people marched through the capital on Sunday."
+    t2 = "Police said about 25,000 people marched through the capital on Sunday."
+    story, _, _ = _run([_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-02")], [])
+    assert [(c.relation, c.kind) for c in story.comparisons] == [("agree", "same figure")]
