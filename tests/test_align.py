@@ -218,3 +218,23 @@ def test_compatible_figures_agree() -> None:
     t2 = "Police said about 25,000 people marched through the capital on Sunday."
     story, _, _ = _run([_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-02")], [])
     assert [(c.relation, c.kind) for c in story.comparisons] == [("agree", "same figure")]
+
+
+def test_a_denial_is_explained_with_its_cue() -> None:
+    articles, quotes = _dispute_articles()
+    story, _, _ = _run(articles[:2], quotes[:2])
+    [contradiction] = story.contradictions
+    assert "Nina Sarr denied: “Marek Dolny fled the country”" in contradiction.explanation
+
+
+def test_one_holder_on_one_day_in_two_articles_is_not_compared() -> None:
+    t1 = "Ivo Rand said that the bridge is open to trucks again."
+    t2 = "Ivo Rand said that the bridge is not open to trucks again."
+    quotes = [
+        _quote("q1", "a1", t1, "the bridge is open to trucks again", "Ivo Rand", "said"),
+        _quote("q2", "a2", t2, "the bridge is not open to trucks again", "Ivo Rand", "said"),
+    ]
+    same_day = [_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-02")]
+    days_apart = [_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-05")]
+    assert _run(same_day, quotes)[0].contradictions == []
+    assert _run(days_apart, quotes)[0].contradictions

@@ -149,10 +149,17 @@ def test_read_the_most_contested_story(server: str, tab: Tab) -> None:
 
     heading = page.locator("#contradictions h2").inner_text()
     assert int(heading.removeprefix("Contradictions (").rstrip(")")) > 0, heading
+    # A dispute reads as one unit: the question, its explanation, two sides.
+    dispute = page.locator("#disputes article.dispute").first
+    dispute.scroll_into_view_if_needed()
+    assert dispute.is_visible()
+    assert dispute.locator(".dispute-side").count() == 2
+    # The pairs behind the disputes are one click away.
+    page.locator("#contradictions details.pairs summary").click()
     contradiction = page.locator("#contradictions .cmp-contradict").first
     contradiction.scroll_into_view_if_needed()
     assert contradiction.is_visible()
-    assert "Arvela" in contradiction.locator(".explanation").inner_text()  # the explanation names who says what
+    assert "Arvela" in page.locator("#disputes").inner_text()  # the disputes name who says what
     assert contradiction.locator(".side").count() == 2
     assert page.locator("table.matrix td.cell-contradict").count() > 0
     assert page.locator("svg.chart rect").count() == 3

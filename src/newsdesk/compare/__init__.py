@@ -145,6 +145,7 @@ def compare_stories(
                 models.sentence_encoder(),
                 models.contradiction_scorer(),
                 settings,
+                quotes,
             )
         lead, stances = article_stances(story, articles, models.stance_model()) if settings.stance else (None, [])
         compared.append(replace(story, comparisons=comparisons, disputes=disputes, lead_claim=lead, stances=stances))

@@ -35,10 +35,11 @@ from typing import Protocol
 
 import numpy as np
 
+from newsdesk.compare.claims import is_negated
 from newsdesk.compare.quantities import Measure, compare_measures, parse_quantities
 from newsdesk.compare.scorer import ContradictionScorer, PairSignals, pair_features
 from newsdesk.compare.settings import CompareSettings
-from newsdesk.model import Article, Claim, ClaimRef, Comparison, Dispute, DisputeSide, Entity, Story, content_id
+from newsdesk.model import Article, Claim, ClaimRef, Comparison, Dispute, DisputeSide, Entity, Quote, Story, content_id
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])|\n")
 
@@ -67,6 +68,8 @@ class ClaimSide:
     said: str
     entities: frozenset[str]
     measures: list[Measure]
+    cue: str | None = None
+    """The reporting cue of a quote ("denied"), to say how its holder put it."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -91,6 +94,7 @@ def claim_sides(
     claims: Sequence[Claim],
     entities: Sequence[Entity],
     settings: CompareSettings,
+    quotes: Sequence[Quote] = (),
 ) -> list[ClaimSide]:
     members = set(story.articles)
     by_id = {a.id: a for a in articles if a.id in members}
@@ -99,6 +103,7 @@ def claim_sides(
         for m in entity.mentions:
             if m.article in members:
                 spans[m.article].append((m.start, m.end, entity.id))
+    cues = {q.id: q.cue for q in quotes if q.cue}
     sides = []
     for claim in claims:
         article = by_id.get(claim.article)
@@ -118,17 +123,19 @@ def claim_sides(
                 said=(claim.date or article.published or "")[:10],
                 entities=frozenset(eid for a, b, eid in spans[claim.article] if a < e + 200 and s - 200 < b),
                 measures=parse_quantities(claim.text),
+                cue=cues.get(claim.quote or ""),
             )
         )
     return sides
 
 
 def _may_pair(a: ClaimSide, b: ClaimSide) -> bool:
+    """Different holders, or one holder on two different days (in two articles)."""
     if a.reading == b.reading:
         return False
-    if a.claim.article == b.claim.article:
-        return a.holder.lower() != b.holder.lower()
-    return True
+    if a.holder.lower() != b.holder.lower():
+        return True
+    return a.claim.article != b.claim.article and a.said != b.said
 
 
 def candidates(
@@ -289,6 +296,13 @@ def _ref(side: ClaimSide) -> ClaimRef:
     return ClaimRef(article=side.claim.article, text=side.claim.text, holder=side.claim.holder)
 
 
+def _voice(side: ClaimSide, plain: str = "says") -> str:
+    """How a holder put a claim: its cue when the cue carries a negation the text lacks ("denied"), else ``plain``."""
+    if side.cue and side.claim.negated and not is_negated(side.claim.text):
+        return " ".join(side.cue.split())
+    return plain
+
+
 def explain(judged: Judged, sides: Sequence[ClaimSide], names: dict[str, Entity]) -> Comparison:
     """A labelled pair as users see it: ordered sides, a one-line about and a one-sentence explanation."""
     first, second = _ordered(sides[judged.x], sides[judged.y])
@@ -307,7 +321,7 @@ def explain(judged: Judged, sides: Sequence[ClaimSide], names: dict[str, Entity]
     elif judged.relation == "contradict" and measure is not None:
         text = f"{ha} puts the figure at {_figure(measure[0])}; {hb} says {_figure(measure[1])}, for the same time."
     elif judged.relation == "contradict":
-        text = f"{ha} says “{ta}”; {hb} says otherwise: “{tb}”."
+        text = f"{ha} {_voice(first)} “{ta}”; {hb} {_voice(second, 'says otherwise')}: “{tb}”."
     elif measure is not None:
         text = f"{ha} and {hb} give compatible figures: {_figure(measure[0])} / {_figure(measure[1])}."
     else:
@@ -391,6 +405,7 @@ def compare_story_claims(
     encoder: Encoder,
     scorer: ContradictionScorer,
     settings: CompareSettings = CompareSettings(),
+    quotes: Sequence[Quote] = (),
 ) -> tuple[list[Comparison], list[Dispute]]:
     """Comparisons (contradictions and updates first, the strongest agreements after) and disputes of one story.
 
@@ -402,12 +417,13 @@ def compare_story_claims(
         model: The pair model.
         encoder: The sentence encoder.
         scorer: The contradiction scorer over the pair's features.
+        quotes: The quotes behind the claims (their cues say how a holder put a claim).
         settings: Candidate and decision settings.
 
     Returns:
         The comparisons and the disputes.
     """
-    sides = claim_sides(story, articles, claims, entities, settings)
+    sides = claim_sides(story, articles, claims, entities, settings, quotes)
     if len(sides) < 2:
         return [], []
     vectors = encoder.embed([s.reading for s in sides])
