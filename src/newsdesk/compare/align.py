@@ -1,33 +1,35 @@
-"""Compare v2: pair a story's claims by meaning and label them with the learned pair model.
+"""Compare v2: pair a story's claims by meaning, score the pairs, group contradictions into disputes.
 
 For one story:
 
-1. **Read each claim as a sentence.** A quote or reported speech is read in
-   the sentence that carries it ("X denied that ..."), so the cue is part of
-   what the model reads; an outlet's own statement is its sentence.
+1. **Claims.** Every claim of at least ``min_claim_words`` words (a quote's
+   content, reported speech, an outlet's sentence) with its holder, outlet,
+   publication date, as-of date, nearby canonical entities and figures
+   (:func:`claim_sides`).
 2. **Candidates by meaning.** Every claim is embedded once
    (:class:`~newsdesk.compare.pairs.SentenceEncoder`). A pair is a candidate
-   when its two claims are held by different holders (in one article or
-   across articles) or by one holder in two articles, and when it is among
-   each claim's nearest neighbours with a cosine of at least
-   ``min_similarity`` (a shared canonical entity lowers that bar). There is no
-   list of event kinds.
-3. **Label.** The cross-encoder (:class:`~newsdesk.compare.pairs.PairModel`)
-   reads both claims together, in both orders, and gives P(neutral),
-   P(agree), P(contradict). Figures decide first: when both claims count the
-   same thing (:mod:`newsdesk.compare.quantities`), incompatible values at
-   one as-of date are a contradiction, a later figure that differs is an
-   update, compatible values agree. Otherwise the model decides, with its
-   thresholds in :class:`CompareSettings`.
+   when its claims have different holders (in one article or across
+   articles), or one holder on two days, and it is among each claim's nearest
+   neighbours with a cosine of at least ``min_similarity`` (a shared
+   canonical entity lowers that bar) (:func:`candidates`). There is no list
+   of event kinds.
+3. **Label** (:func:`judge`). Figures decide first: when both claims count
+   the same named thing (:mod:`newsdesk.compare.quantities`), incompatible
+   values at one as-of date are a contradiction, a later different figure an
+   update, compatible values agree. Otherwise the cross-encoder
+   (:class:`~newsdesk.compare.pairs.PairModel`) reads both claims in both
+   orders, and the scorer (:mod:`newsdesk.compare.scorer`) weighs its
+   probabilities with the pair's cosine, polarity and shared entities into
+   P(contradiction); agreement needs the pair model's P(agree), closeness and
+   the same polarity.
 4. **Explain and group.** Each pair gets a one-sentence explanation naming its
-   holders. Contradiction pairs about one question are grouped into a
-   :class:`~newsdesk.model.Dispute` with two sides
+   holders (and a denial's cue). Contradiction pairs about one question are
+   grouped into a :class:`~newsdesk.model.Dispute` with two sides
    (:func:`group_disputes`), so a dispute reads as one unit.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,8 +42,6 @@ from newsdesk.compare.quantities import Measure, compare_measures, parse_quantit
 from newsdesk.compare.scorer import ContradictionScorer, PairSignals, pair_features
 from newsdesk.compare.settings import CompareSettings
 from newsdesk.model import Article, Claim, ClaimRef, Comparison, Dispute, DisputeSide, Entity, Quote, Story, content_id
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])|\n")
 
 
 class PairScorer(Protocol):
@@ -60,13 +60,19 @@ class Encoder(Protocol):
 
 @dataclass(slots=True)
 class ClaimSide:
+    """A claim as comparison sees it."""
+
     claim: Claim
     reading: str
+    """The text the encoder and the pair model read (the claim's text, whitespace normalised)."""
     holder: str
     outlet: str
     reported: str
+    """When it was reported: the article's publication date (ISO day), else the claim's own date."""
     said: str
+    """The day the claim tells of ("on Friday" in a Monday article), else ``reported``."""
     entities: frozenset[str]
+    """Canonical entities mentioned within 200 characters of the claim: what it is about."""
     measures: list[Measure]
     cue: str | None = None
     """The reporting cue of a quote ("denied"), to say how its holder put it."""
@@ -96,6 +102,7 @@ def claim_sides(
     settings: CompareSettings,
     quotes: Sequence[Quote] = (),
 ) -> list[ClaimSide]:
+    """The story's claims that are long enough to compare, with what comparison needs of each."""
     members = set(story.articles)
     by_id = {a.id: a for a in articles if a.id in members}
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
