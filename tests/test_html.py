@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from newsdesk.clean import CleanSettings, clean_document, patterns
 from newsdesk.clean.html import NO_TEXT, extract_html
 from newsdesk.errors import InputError
 from newsdesk.ingest import iter_documents
@@ -199,3 +200,66 @@ def test_extraction_speed(fast: bool, floor: float) -> None:
 
     assert all(len(result.body.split("\n\n")) == 5 for result in results)
     assert rate >= floor, f"{rate:.1f} pages/s"
+
+
+# --- recall first: the cleaner after extraction ----------------------------------
+
+_HARBOUR = """<html><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1>
+<p>The harbour reopened on Monday after a storm closed it for three days, the port authority said.</p>
+<p>Share this article on Facebook</p>
+<p>Fishing boats returned to their moorings by the afternoon and the ferry is expected to resume on Tuesday.</p>
+<p>Subscribe to our newsletter for daily updates</p>
+</article></body></html>"""
+
+_ALL_TEMPLATE = (
+    "<html><head><title>Harbour page</title></head><body><article>"
+    "<p>Share this article on Facebook</p><p>Subscribe to our newsletter for daily updates</p>"
+    "<p>Copyright 2024 Harbour News. All rights reserved.</p><p>Follow us on Twitter</p>"
+    "</article></body></html>"
+)
+
+
+def test_lines_the_cleaner_removes_from_a_page_are_recorded_with_their_reason() -> None:
+    article = clean_document(extract_html(RawDocument(path="p.html", body=_HARBOUR, is_html=True)))
+
+    assert [p[:20] for p in article.paragraphs] == ["The harbour reopened", "Fishing boats return"]
+    assert [(r.text, r.reason) for r in article.removed] == [
+        ("Share this article on Facebook", patterns.SHARE),
+        ("Subscribe to our newsletter for daily updates", patterns.NOTICE),
+    ]
+
+
+def test_cleaning_never_removes_the_whole_extracted_page() -> None:
+    extracted = extract_html(RawDocument(path="p.html", body=_ALL_TEMPLATE, is_html=True))
+
+    article = clean_document(extracted)
+
+    assert article.paragraphs == [
+        "Share this article on Facebook",
+        "Subscribe to our newsletter for daily updates",
+        "Copyright 2024 Harbour News. All rights reserved.",
+        "Follow us on Twitter",
+    ]
+    (note,) = article.removed
+    assert note.reason == patterns.KEPT_EXTRACTED and "kept 0 of the 23 words" in note.text
+    # The same text read from a .txt file is still rejected: only extracted pages are kept whole.
+    with pytest.raises(InputError, match="no article text left"):
+        clean_document(RawDocument(path="p.txt", body=extracted.body))
+
+
+def test_cleaning_that_would_keep_a_small_share_keeps_the_extracted_text() -> None:
+    body = "\n\n".join(["Harbour page", "The harbour reopened on Monday, officials said."] + [_TEMPLATE_LINE] * 6)
+    text = clean_document(RawDocument(path="p.txt", body=body))
+    page = clean_document(RawDocument(path="p.html", body=body, extracted=True))
+
+    assert text.paragraphs == ["The harbour reopened on Monday, officials said."]
+    assert len(page.paragraphs) == 7 and page.removed[-1].reason == patterns.KEPT_EXTRACTED
+    assert (
+        clean_document(
+            RawDocument(path="p.html", body=body, extracted=True), CleanSettings(min_kept_share=0.1)
+        ).paragraphs
+        == text.paragraphs
+    )
+
+
+_TEMPLATE_LINE = "Subscribe to our newsletter for daily updates"

@@ -635,3 +635,52 @@ def test_fuzz_every_good_input_is_stored_every_bad_one_reported(tmp_path: Path) 
     assert {article.title for article in store.articles()} == expected
     assert {problem.path for problem in report.problems} == bad
     assert all(problem.reason for problem in report.problems)
+
+
+# --- edge cases of issue 18 -----------------------------------------------------
+
+
+def test_utf8_mixed_with_another_encoding_is_reported_not_decoded_as_a_code_page(tmp_path: Path) -> None:
+    # Most accented letters re-encoded as cp1252, a few left in UTF-8: no single codec reads it.
+    rng = random.Random(3)
+    text = "Le maire a déclaré que le budget était approuvé lundi à Genève, après un débat animé. " * 40
+    data = b"".join(c.encode("cp1252") if len(c.encode()) > 1 and rng.random() < 0.9 else c.encode() for c in text)
+    path = write(tmp_path / "mixed.txt", data)
+
+    docs, problems = ingest(path)
+
+    assert docs == [] and reasons(problems)[str(path)].startswith("invalid UTF-8:")
+    assert "re-save the file as UTF-8" in reasons(problems)[str(path)]
+
+
+def test_jsonl_record_without_a_title_keeps_its_first_paragraph(tmp_path: Path) -> None:
+    from newsdesk.clean import clean_document
+
+    text = "First paragraph is short.\n\nSecond paragraph has more words in it than the first one, clearly."
+    path = write(tmp_path / "feed.jsonl", jsonl_line(title=42, text=text) + "\n" + jsonl_line(text=text) + "\n")
+
+    docs, problems = ingest(path)
+
+    assert problems == [] and len(docs) == 2
+    for doc in docs:
+        article = clean_document(doc)
+        assert article.text == text and article.title == "First paragraph is short."
+
+
+def test_a_first_line_too_long_for_a_title_stays_in_the_body() -> None:
+    from newsdesk.clean import clean_document
+    from newsdesk.clean.text import MAX_TITLE_CHARS
+
+    long_line = "The council approved the new budget on Monday after a long debate " * 20
+    article = clean_document(RawDocument(path="a.txt", body=f"{long_line}\n\nA second paragraph follows it here."))
+
+    assert len(article.title) <= MAX_TITLE_CHARS and article.title.endswith("…")
+    assert article.paragraphs[0] == long_line.strip()
+
+
+def test_a_one_line_file_too_long_for_a_title_is_reported() -> None:
+    from newsdesk.clean import clean_document
+    from newsdesk.errors import InputError
+
+    with pytest.raises(InputError, match="single line of 2000000 characters"):
+        clean_document(RawDocument(path="a.txt", body="word " * 399_999 + "words"))

@@ -41,11 +41,17 @@ class RawDocument:
     line 1, paragraphs separated by blank lines) or, when ``is_html`` is true,
     an HTML page. Metadata fields are whatever the container (JSONL line, HTML
     meta tags, feed item) provided; cleaning may fill the missing ones.
+    ``body_has_title`` is false when a text body has no title line (a JSONL
+    record without a title): the title then comes from the text, which keeps
+    all its lines. ``extracted`` marks text an HTML extractor took from a page:
+    the cleaner keeps it whole rather than remove nearly all of it.
     """
 
     path: str
     body: str
     is_html: bool = False
+    body_has_title: bool = True
+    extracted: bool = False
     title: str | None = None
     url: str | None = None
     source: str | None = None

@@ -92,6 +92,7 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
         path=doc.path,
         body=PARAGRAPH_SEPARATOR.join([title, *paragraphs] if title else paragraphs),
         is_html=False,
+        extracted=True,
         title=title,
         url=doc.url or result.url or None,
         source=doc.source or _one_line(result.sitename) or result.hostname or None,

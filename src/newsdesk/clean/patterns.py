@@ -30,6 +30,8 @@ DATE_LINE = "date line"
 DATELINE = "dateline"
 REPEATED = "repeated template line"
 SITE_NAME = "site name in title"
+KEPT_EXTRACTED = "nothing removed: cleaning would leave too little of the page"
+"""Not a removal: the note kept when the extractor's text is kept whole (its text says how much was at stake)."""
 
 _I = re.IGNORECASE
 

@@ -62,6 +62,8 @@ class CleanSettings:
     template_articles: int = 3
     """A line in this many articles of one outlet is a repeated template line."""
     template_max_words: int = 25
+    min_kept_share: float = 0.25
+    """Extracted HTML keeps all its text when cleaning would keep less than this share of its words."""
 
 
 @dataclass(slots=True)
@@ -553,11 +555,20 @@ def _dateline(paragraph: str) -> tuple[str, str, str | None] | None:
     return paragraph[: match.end()].strip(), paragraph[match.end() :], match.group("date")
 
 
+MAX_TITLE_CHARS = 300
+"""A first line longer than this is a paragraph (or a whole one-line file), not a title."""
+_DERIVED_TITLE_CHARS = 120
+_FIRST_SENTENCE = re.compile(r".+?[.!?…](?=\s|$)")
+
+
 def split_title(raw: RawDocument) -> tuple[str, str | None, int]:
     """Find a document's headline and the line where its body starts.
 
     The title is ``raw.title`` when set, else the first non-empty line. When
-    the first non-empty line repeats the title, the body starts after it.
+    the first non-empty line repeats the title, the body starts after it. A
+    first line longer than :data:`MAX_TITLE_CHARS`, or any first line of a
+    body without a title line (``raw.body_has_title`` false), stays in the
+    body, and the title is taken from its start (:func:`title_from_text`).
 
     Returns:
         ``(headline without site name, site name or None, 0-based index of the first body line)``.
@@ -567,12 +578,39 @@ def split_title(raw: RawDocument) -> tuple[str, str | None, int]:
     start = 0
     for i, line in enumerate(lines):
         if line.strip():
-            if not title or " ".join(line.split()) == " ".join(title.split()):
-                title = title or line.strip()
+            if title:
+                if " ".join(line.split()) == " ".join(title.split()):
+                    start = i + 1
+            elif raw.body_has_title and len(line.strip()) <= MAX_TITLE_CHARS:
+                title = line.strip()
                 start = i + 1
+            else:
+                title = title_from_text(line)
             break
     headline, site = split_site_name(title, raw.source)
     return headline, site, start
+
+
+def title_from_text(text: str) -> str:
+    """A title for text that has none: its first sentence, or its first words when that is long.
+
+    Args:
+        text: The first paragraph (or line) of the text.
+
+    Returns:
+        The first sentence when it has at most :data:`MAX_TITLE_CHARS`
+        characters, else the words of the first ``_DERIVED_TITLE_CHARS``
+        characters followed by "…".
+    """
+    head = text[: MAX_TITLE_CHARS + 1]
+    sentence = _FIRST_SENTENCE.match(" ".join(head.split()))
+    if sentence and len(sentence.group(0)) <= MAX_TITLE_CHARS:
+        return sentence.group(0)
+    if len(text.strip()) <= MAX_TITLE_CHARS:
+        return " ".join(text.split())
+    words = " ".join(head[: _DERIVED_TITLE_CHARS + 1].split())
+    cut = words.rsplit(" ", 1)[0] if " " in words else words[:_DERIVED_TITLE_CHARS]
+    return cut.rstrip(" ,;:–—-") + "…"
 
 
 def clean_document(
@@ -594,12 +632,25 @@ def clean_document(
         C0 and C1 control characters are taken out of its text and metadata
         (:func:`~newsdesk.clean.controls.without_controls`; ``raw`` keeps them).
 
+        Text extracted from HTML (``raw.extracted``) is kept whole, with a note
+        in ``removed``, when cleaning would keep less than
+        ``settings.min_kept_share`` of its words.
+
     Raises:
-        InputError: The document has no body text left.
+        InputError: The document has no body text left, or is a single line
+            too long to be a title.
     """
     raw = without_controls(raw)
     lines = raw.body.splitlines()
     title, site, start = split_title(raw)
+    if raw.body_has_title and not raw.title and sum(1 for line in lines if line.strip()) == 1:
+        length = len(raw.body.strip())
+        if length > MAX_TITLE_CHARS:
+            raise InputError(
+                raw.path,
+                f"a single line of {length} characters: too long for a title and no article text after it "
+                "(the text layout is a title line, a blank line, then paragraphs)",
+            )
     removed: list[Removed] = []
     if site:
         removed.append(Removed(text=site, reason=p.SITE_NAME))
@@ -608,6 +659,10 @@ def clean_document(
     # Line numbers of units stay those of the full body, so evaluation can refer to them.
     units = split_units("\n" * start + "\n".join(lines[start:]))
     labelled = label_units(units, title=title, source=source, templates=templates, settings=settings)
+    if raw.extracted:
+        note = _keep_extracted(labelled.units, settings)
+        if note is not None:
+            removed.append(note)
 
     paragraphs: list[str] = []
     published = raw.published or labelled.published
@@ -640,6 +695,35 @@ def clean_document(
         author=raw.author or labelled.author,
         published=published,
         removed=removed,
+    )
+
+
+def _keep_extracted(units: Sequence[Unit], settings: CleanSettings) -> Removed | None:
+    """Unlabel every unit when cleaning would keep too little of an extracted page.
+
+    The extractor already chose the page's main content; a cleaner that would
+    remove all of it, or all but a small share, is more likely wrong than the
+    extractor (recall first). The extractor's text is then kept whole.
+
+    Returns:
+        A note saying how much cleaning would have removed (reason
+        :data:`~newsdesk.clean.patterns.KEPT_EXTRACTED`), or None when the
+        labels stand.
+    """
+    total = sum(unit.words for unit in units)
+    kept = sum(unit.words for unit in units if unit.reason is None)
+    if not total or kept >= settings.min_kept_share * total:
+        return None
+    lines = sum(1 for unit in units if unit.reason is not None)
+    for unit in units:
+        unit.reason = None
+    return Removed(
+        text=(
+            f"Boilerplate removal would have kept {kept} of the {total} words the extractor found "
+            f"(below {settings.min_kept_share:.0%}), taking out {lines} of {len(units)} lines; "
+            "the extracted text is kept whole."
+        ),
+        reason=p.KEPT_EXTRACTED,
     )
 
 

@@ -11,7 +11,9 @@ in order:
    with ``iso-8859-1``/``ascii`` read as ``cp1252`` as browsers do;
 5. "mostly UTF-8": valid UTF-8 with a few stray bytes (files glued together
    from several sources) is decoded as UTF-8, stray bytes replaced;
-6. charset-normalizer, preferring ``cp1252`` when it decodes the bytes as well
+6. damaged UTF-8: several valid multi-byte sequences beside more invalid
+   bytes than step 5 accepts are reported, not decoded with some code page;
+7. charset-normalizer, preferring ``cp1252`` when it decodes the bytes as well
    as the top guess (charset-normalizer often ranks ``cp775``/``cp1250`` first
    for short Western European text, which garbles quotes and accents).
 
@@ -84,6 +86,12 @@ _IGNORED_DECLARATIONS = frozenset({"utf_16", "utf_16_le", "utf_16_be", "utf_32",
 _UTF8_LEAD_BYTES = tuple(bytes([b]) for b in range(0xC2, 0xF5))
 _MOSTLY_UTF8_RATIO = 10
 """Valid multi-byte sequences per invalid byte for "mostly UTF-8"."""
+
+_DAMAGED_MIN_VALID = 3
+_DAMAGED_RATIO = 20
+"""Invalid bytes per valid multi-byte character up to which non-UTF-8 input is damaged UTF-8."""
+_DAMAGED_SHARE = 0.25
+"""Above this share of invalid bytes the input is another encoding (or noise) for the detector to judge."""
 
 _CP1252_TIE = 0.01
 """How much more chaos than the top guess cp1252 may have and still win."""
@@ -188,6 +196,10 @@ def decode_bytes(data: bytes, path: str, *, html: bool = False) -> DecodedText:
         logger.warning("%s: invalid UTF-8 bytes replaced", path)
         return DecodedText(normalise_newlines(text), "utf-8")
 
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        raise InputError(path, damaged)
+
     detected = _detect(data)
     if detected is None:
         raise InputError(path, UNDECODABLE)
@@ -202,6 +214,26 @@ def _mostly_utf8(data: bytes) -> str | None:
     if lead_bytes - invalid >= _MOSTLY_UTF8_RATIO * invalid and invalid <= len(text) // 1000 + 1:
         return text
     return None
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """Say why bytes are UTF-8 too damaged to decode, or ``None`` when they may be another encoding.
+
+    Valid multi-byte UTF-8 sequences are rare by chance in single-byte
+    encodings, so bytes that hold several of them and also invalid bytes
+    beyond what "mostly UTF-8" tolerates are UTF-8 mixed with another
+    encoding or corrupted. A detector would decode them with some code page
+    and garble every non-ASCII character; the input is reported instead.
+    """
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = sum(1 for char in text if char > "\x7f" and char != "\ufffd")
+    if valid < _DAMAGED_MIN_VALID or valid * _DAMAGED_RATIO < invalid or invalid > _DAMAGED_SHARE * len(data):
+        return None
+    return (
+        f"invalid UTF-8: {invalid} bytes are not UTF-8 beside {valid} valid UTF-8 characters "
+        "(mixed or damaged encoding; re-save the file as UTF-8)"
+    )
 
 
 def _detect(data: bytes) -> DecodedText | None:

@@ -119,7 +119,9 @@ def read_jsonl(path: str, text: str, *, encoding: str | None = None) -> Iterator
     """Yield one document per non-blank line of a JSONL text.
 
     A line with ``html`` becomes an HTML document; a line with ``text`` becomes a
-    document in the ``.txt`` layout (``title``, blank line, ``text``). Metadata
+    document in the ``.txt`` layout (``title``, blank line, ``text``); without a
+    string title, the text alone, all of it kept as body (the cleaner takes a
+    title from its start). Metadata
     strings are copied (a lone surrogate escape such as ``\\ud800`` becomes
     U+FFFD); non-string metadata values are ignored. Each document's
     path is ``f"{path}:{lineno}"``; a bad line becomes a :class:`Problem` for
@@ -171,6 +173,7 @@ def _record_document(path: str, record: Any, encoding: str | None) -> RawDocumen
             path=path,
             body=body,
             is_html=is_html,
+            body_has_title=title is not None,
             title=title,
             url=_string(record, "url"),
             source=_string(record, "source"),
