@@ -23,7 +23,7 @@ class CompareSettings:
     """The lower cosine bar of two claims that name one canonical entity."""
     neighbours: int = 10
     """Nearest candidate partners kept per claim."""
-    max_pairs: int = 4000
+    max_pairs: int = 1500
     """Candidate pairs the pair model reads per story (the most similar)."""
     contradict_shift: float = 0.0
     """Added to the contradiction scorer's fitted threshold: below 0 flags more pairs (more recall, less
