@@ -79,3 +79,17 @@ def test_log_lines_escape_control_characters() -> None:
     line = _EscapingFormatter("newsdesk: %(message)s").format(record)
 
     assert line == "newsdesk: skipped a\\nb\\x1b[2J: bad"
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = _db_with_story(tmp_path, "Ferry contract signed")
+    command = [sys.executable, "-m", "newsdesk.cli", "stories", "--stored", "--db", str(db)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()  # `newsdesk stories | head -0`: nobody reads what it prints
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
