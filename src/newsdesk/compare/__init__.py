@@ -131,6 +131,12 @@ def compare_stories(
     for claim in claims:
         if claim.article not in copies and claim.article in story_of:
             per_story[story_of[claim.article]].append(claim)
+    # Each story reads only the entities its articles mention (not every mention of the store, once per story).
+    entities_in: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        for mention in entity.mentions:
+            if mention.article in story_of:
+                entities_in[story_of[mention.article]].add(entity.id)
     compared = []
     for story in stories:
         comparisons: list[Comparison] = []
@@ -140,7 +146,7 @@ def compare_stories(
                 story,
                 articles,
                 per_story[story.id],
-                entities,
+                [entities_by_id[e] for e in sorted(entities_in[story.id])],
                 models.pair_model(),
                 models.sentence_encoder(),
                 models.contradiction_scorer(),
