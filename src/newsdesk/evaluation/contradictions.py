@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from newsdesk.model import Analysis, ClaimRef, Comparison
+from newsdesk.model import Analysis, ClaimRef, Comparison, Dispute, DisputeSide
 
 _WORD = re.compile(r"\w+")
 
@@ -170,6 +170,19 @@ def score_comparisons(analysis: Analysis, corpus: GoldCorpus) -> dict[str, Any]:
         any(_matches_pair(c, g["side_a"], g["side_b"], doc_of, corpus) for g in gold_contradictions)
         for c in flagged_agreements
     )
+    # The product's unit is the dispute: it is right when its two sides hold the two sides of an annotated one.
+    disputes = [d for s in analysis.stories for d in s.disputes]
+
+    def settles(d: Dispute, g: Mapping[str, Any]) -> bool:
+        def on(side: DisputeSide, refs: Sequence[Mapping[str, Any]]) -> bool:
+            return any(side_matches(c, r, doc_of, corpus) for c in side.claims for r in refs)
+
+        first, second = d.sides[0], d.sides[1]
+        return (on(first, g["side_a"]) and on(second, g["side_b"])) or (
+            on(first, g["side_b"]) and on(second, g["side_a"])
+        )
+
+    disputes_right = sum(any(settles(d, g) for g in gold_contradictions) for d in disputes if len(d.sides) == 2)
     precision = len(correct) / len(contradictions) if contradictions else 1.0
     recall = len(found) / len(gold_contradictions) if gold_contradictions else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -192,7 +205,9 @@ def score_comparisons(analysis: Analysis, corpus: GoldCorpus) -> dict[str, Any]:
         "agreements_found": agreed,
         "agreements_predicted": len(flagged_agreements),
         "agreements_on_annotated_contradictions": agreements_on_contradictions,
-        "disputes": sum(len(s.disputes) for s in analysis.stories),
+        "disputes": len(disputes),
+        "disputes_annotated": disputes_right,
+        "dispute_precision": round(disputes_right / len(disputes), 3) if disputes else None,
         "wrong_contradictions": [c.explanation for c in contradictions if c not in correct],
     }
 
@@ -223,7 +238,8 @@ def format_contradictions_report(result: Mapping[str, Any]) -> str:
         f"agreements: {result['agreements_found']}/{result['gold_agreements']} found; "
         f"{result['agreements_predicted']} flagged, {result['agreements_on_annotated_contradictions']} of them "
         f"on the two sides of an annotated contradiction",
-        f"disputes: {result['disputes']}",
+        f"disputes: {result['disputes_annotated']}/{result['disputes']} hold an annotated contradiction "
+        "on their two sides",
     ]
     if result.get("wrong_contradictions"):
         lines.append("flagged but not in the annotation:")

@@ -1,0 +1,84 @@
+"""Scoring an analysis against a contradiction annotation: pairs, disputes, updates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsdesk.evaluation.contradictions import GoldCorpus, format_contradictions_report, score_comparisons
+from newsdesk.model import Analysis, Article, ClaimRef, Comparison, Dispute, DisputeSide, Story
+
+
+def _corpus(tmp_path: Path) -> GoldCorpus:
+    gold = {
+        "documents": {"a.txt": {}, "b.txt": {}},
+        "events": [
+            {
+                "event": "flood",
+                "files": ["a.txt", "b.txt"],
+                "contradictions": [
+                    {
+                        "a_file": "a.txt",
+                        "a_contains": "the dam held all night",
+                        "b_file": "b.txt",
+                        "b_contains": "the dam broke before dawn",
+                        "about": "whether the dam broke",
+                    }
+                ],
+                "updates": [],
+            }
+        ],
+    }
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    return GoldCorpus(path)
+
+
+def _pair(relation: str, a: str, b: str) -> Comparison:
+    return Comparison(
+        about="",
+        relation=relation,  # type: ignore[arg-type]
+        kind="",
+        explanation=f"{a} / {b}",
+        score=0.9,
+        a=ClaimRef(article="A", text=a, holder="mayor"),
+        b=ClaimRef(article="B", text=b, holder="residents"),
+    )
+
+
+def _analysis(comparisons: list[Comparison], disputes: list[Dispute]) -> Analysis:
+    articles = [Article(id=i, path=f"/x/{i.lower()}.txt", title=i, paragraphs=["text"]) for i in ("A", "B")]
+    story = Story(id="s", title="flood", articles=["A", "B"], comparisons=comparisons, disputes=disputes)
+    return Analysis(articles=articles, stories=[story])
+
+
+def _dispute(left: str, right: str) -> Dispute:
+    def side(article: str, text: str) -> DisputeSide:
+        return DisputeSide(claims=[ClaimRef(article=article, text=text, holder=None)], holders=[], outlets=[])
+
+    return Dispute(id="d", about="", explanation="", score=0.9, sides=[side("A", left), side("B", right)])
+
+
+def test_a_flagged_pair_on_the_annotated_sides_is_found_and_others_lower_precision(tmp_path: Path) -> None:
+    right = _pair("contradict", "The mayor said the dam held all night.", "Residents say the dam broke before dawn.")
+    wrong = _pair("contradict", "The mayor thanked the volunteers.", "Residents counted the boats.")
+    result = score_comparisons(_analysis([right, wrong], []), _corpus(tmp_path))
+    assert result["gold_contradictions_found"] == 1
+    assert result["contradictions_correct"] == 1
+    assert result["contradiction_precision"] == 0.5
+    assert result["wrong_contradictions"] == [wrong.explanation]
+
+
+def test_an_agreement_or_nothing_does_not_find_the_contradiction(tmp_path: Path) -> None:
+    agree = _pair("agree", "the dam held all night", "the dam broke before dawn")
+    result = score_comparisons(_analysis([agree], []), _corpus(tmp_path))
+    assert result["gold_contradictions_found"] == 0
+    assert result["agreements_on_annotated_contradictions"] == 1
+
+
+def test_a_dispute_counts_when_its_two_sides_hold_the_two_annotated_sides(tmp_path: Path) -> None:
+    good = _dispute("the dam held all night", "the dam broke before dawn")
+    one_sided = _dispute("the dam held all night", "the volunteers came by boat")
+    result = score_comparisons(_analysis([], [good, one_sided]), _corpus(tmp_path))
+    assert (result["disputes_annotated"], result["disputes"], result["dispute_precision"]) == (1, 2, 0.5)
+    assert "1/2 hold an annotated contradiction" in format_contradictions_report(result)
