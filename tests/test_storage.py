@@ -36,7 +36,7 @@ from newsdesk.model import (
     Story,
 )
 from newsdesk.storage import MemoryStore, SQLiteStore, Store, open_store
-from newsdesk.storage import sqlite as sqlite_module
+from newsdesk.storage import sql as sql_module
 from newsdesk.storage.base import SNIPPET_END, SNIPPET_START, AnalysisUpdate, ArticleState
 from newsdesk.storage.migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, split_statements
 
@@ -212,9 +212,15 @@ def snapshot(store: Store) -> tuple[object, ...]:
     return (store.articles(), store.entities(), store.quotes(), store.claims(), store.stories())
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(None) if request.param == "memory" else open_store(str(tmp_path / "newsdesk.db"))
+    """Each store of the contract: in memory, an SQLite file, and a PostgreSQL database ($NEWSDESK_TEST_POSTGRES)."""
+    if request.param == "memory":
+        opened = open_store(None)
+    elif request.param == "sqlite":
+        opened = open_store(str(tmp_path / "newsdesk.db"))
+    else:
+        opened = open_store(request.getfixturevalue("postgres_url"))
     with opened:
         yield opened
 
@@ -616,7 +622,7 @@ def test_a_version_6_database_gains_incremental_analysis(tmp_path: Path) -> None
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     apply_migrations(conn, MIGRATIONS[:6])
-    conn.execute(sqlite_module.INSERT_ARTICLE, sqlite_module._article_row(FLOOD, "2024-01-01T00:00:00+00:00"))
+    conn.execute(sql_module.INSERT_ARTICLE, sql_module._article_row(FLOOD, "2024-01-01T00:00:00+00:00"))
     conn.execute("INSERT INTO entities (id, name, kind) VALUES ('e-old', 'Old', 'person')")
     conn.close()
     with SQLiteStore(path) as store:
@@ -768,7 +774,7 @@ def test_sqlite_upgrades_an_old_database(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     assert apply_migrations(conn, MIGRATIONS[:1]) == [1]
-    conn.execute(sqlite_module.INSERT_ARTICLE, sqlite_module._article_row(FLOOD, "2024-01-01T00:00:00+00:00"))
+    conn.execute(sql_module.INSERT_ARTICLE, sql_module._article_row(FLOOD, "2024-01-01T00:00:00+00:00"))
     conn.close()
     with SQLiteStore(path) as store:
         assert store.articles() == [FLOOD]
@@ -942,7 +948,7 @@ def test_sqlite_save_analysis_is_atomic(tmp_path: Path, monkeypatch: pytest.Monk
     def fail(stories: object) -> Iterator[tuple[object, ...]]:
         raise RuntimeError("disk on fire")  # after the deletes and most inserts of the new analysis
 
-    monkeypatch.setattr(sqlite_module, "_comparison_rows", fail)
+    monkeypatch.setattr(sql_module, "_comparison_rows", fail)
     with pytest.raises(RuntimeError, match="disk on fire"):
         save(store, make_analysis())
     assert snapshot(store) == before
@@ -968,7 +974,7 @@ def test_a_version_5_database_gains_disputes_and_stances(tmp_path: Path) -> None
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     apply_migrations(conn, MIGRATIONS[:5])
-    conn.execute(sqlite_module.INSERT_ARTICLE, sqlite_module._article_row(FLOOD, "2024-01-01T00:00:00+00:00"))
+    conn.execute(sql_module.INSERT_ARTICLE, sql_module._article_row(FLOOD, "2024-01-01T00:00:00+00:00"))
     conn.execute("INSERT INTO stories (id, title) VALUES ('s-old', 'Old story')")
     conn.execute("INSERT INTO story_articles (story_id, article_id, position) VALUES ('s-old', ?, 0)", (FLOOD.id,))
     conn.close()

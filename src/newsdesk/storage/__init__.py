@@ -1,30 +1,46 @@
 """Where articles and their analysis are kept.
 
 Everything else in newsdesk talks to a :class:`Store`; :func:`open_store` picks
-the implementation from a path::
+the implementation from a path or URL::
 
-    with open_store("newsdesk.db") as store:
+    with open_store("newsdesk.db") as store:            # SQLite, embedded
         new_ids = store.add_articles(articles)
+    with open_store("postgresql://newsdesk@db/newsdesk") as store:  # PostgreSQL, shared
+        ...
+
+The PostgreSQL store needs the ``postgres`` extra (``pip install 'newsdesk[postgres]'``).
 """
 
 from __future__ import annotations
 
 import os
+from typing import TypeGuard
 
+from newsdesk.errors import StorageError
 from newsdesk.storage.base import Store
 from newsdesk.storage.memory import MemoryStore
 from newsdesk.storage.sqlite import SQLiteStore
 
-__all__ = ["MemoryStore", "SQLiteStore", "Store", "open_store"]
+__all__ = ["MemoryStore", "SQLiteStore", "Store", "is_postgres_url", "open_store"]
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(path: str | os.PathLike[str] | None) -> TypeGuard[str]:
+    """Whether a ``--db`` value names a PostgreSQL database (``postgresql://...``) rather than an SQLite file."""
+    return isinstance(path, str) and path.startswith(POSTGRES_SCHEMES)
 
 
 def open_store(path: str | os.PathLike[str] | None, *, timeout: float = 5.0) -> Store:
     """Open the store at ``path``.
 
     Args:
-        path: An SQLite file (created if missing), or ``None`` / ``":memory:"``
-            for a throw-away :class:`MemoryStore`.
-        timeout: Seconds to wait for another process's lock (SQLite only).
+        path: An SQLite file (created if missing); a ``postgresql://`` URL for a
+            :class:`~newsdesk.storage.postgres.PostgresStore` (its tables are
+            created if missing); or ``None`` / ``":memory:"`` for a throw-away
+            :class:`MemoryStore`.
+        timeout: Seconds to wait for another process's lock (and, for
+            PostgreSQL, for the server to answer a connection).
 
     Returns:
         The store; use it as a context manager to close it.
@@ -33,8 +49,17 @@ def open_store(path: str | os.PathLike[str] | None, *, timeout: float = 5.0) -> 
         DatabaseCorruptError: The file is not a newsdesk database or is damaged.
         SchemaTooNewError: The file was written by a newer newsdesk.
         DatabaseLockedError: Another process kept the file locked past ``timeout``.
-        StorageError: The file cannot be opened for another reason.
+        StorageError: The file cannot be opened for another reason, the
+            PostgreSQL server cannot be reached, or psycopg is not installed.
     """
     if path is None or os.fspath(path) == ":memory:":
         return MemoryStore()
+    if is_postgres_url(path):
+        try:
+            from newsdesk.storage.postgres import PostgresStore
+        except ImportError as exc:
+            raise StorageError(
+                f"{path.split('://')[0]}:// databases need psycopg: pip install 'newsdesk[postgres]' ({exc})."
+            ) from exc
+        return PostgresStore(path, timeout=timeout)
     return SQLiteStore(path, timeout=timeout)

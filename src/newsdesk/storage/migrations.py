@@ -1,8 +1,14 @@
-"""Ordered, recorded schema migrations of the SQLite store.
+"""Ordered, recorded schema migrations of the SQLite and PostgreSQL stores.
 
-Each migration is a ``(version, description, sql)`` triple. Versions start at 1
-and increase by one; a migration, once released, is never edited: a schema
-change is a new migration appended to :data:`MIGRATIONS`.
+Each migration is a ``(version, description, sql, postgres)`` tuple. Versions
+start at 1 and increase by one; a migration, once released, is never edited: a
+schema change is a new migration appended to :data:`MIGRATIONS`.
+
+One version number means the same tables in both engines. PostgreSQL support
+started at version 7, so a new PostgreSQL database is created at once by
+:data:`POSTGRES_BASELINE` (the tables of versions 1 to 7 in PostgreSQL's
+types); every migration after it carries its ``postgres`` SQL too, which a
+test checks.
 
 The database records what was applied twice, on purpose: the
 ``schema_migrations`` table (version, description, applied_at) is the human
@@ -23,11 +29,12 @@ logger = logging.getLogger(__name__)
 
 
 class Migration(NamedTuple):
-    """One schema step."""
+    """One schema step: its SQLite SQL, and its PostgreSQL SQL for versions after the baseline."""
 
     version: int
     description: str
     sql: str
+    postgres: str = ""
 
 
 MIGRATIONS_TABLE_SQL = """
@@ -305,6 +312,233 @@ MIGRATIONS: list[Migration] = [
 
 LATEST_VERSION: int = MIGRATIONS[-1].version
 """The schema version this code writes; newer databases are refused."""
+
+POSTGRES_BASELINE = Migration(
+    7,
+    "the tables of versions 1 to 7, for PostgreSQL",
+    "",
+    """
+    -- Full-text search folds accents and stems English words like SQLite's
+    -- 'porter unicode61 remove_diacritics 2' tokenizer, and keeps stop words ("the" is searchable).
+    -- unaccent is a trusted extension: the database owner may create it.
+    CREATE EXTENSION IF NOT EXISTS unaccent;
+    CREATE TEXT SEARCH DICTIONARY newsdesk_stem (TEMPLATE = snowball, Language = english);
+    CREATE TEXT SEARCH CONFIGURATION newsdesk (COPY = pg_catalog.simple);
+    ALTER TEXT SEARCH CONFIGURATION newsdesk
+        ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part
+        WITH unaccent, newsdesk_stem;
+
+    -- "rowid" columns make SQLite's implicit row order explicit: lists come back in saved order.
+    CREATE TABLE articles (
+        seq          BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id           TEXT PRIMARY KEY,
+        path         TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        text         TEXT NOT NULL,
+        paragraphs   TEXT NOT NULL,
+        source       TEXT,
+        url          TEXT,
+        author       TEXT,
+        published    TEXT,
+        language     TEXT,
+        removed      TEXT NOT NULL,
+        duplicate_of TEXT,
+        added_at     TEXT NOT NULL,
+        search       TSVECTOR GENERATED ALWAYS AS (
+            setweight(to_tsvector('newsdesk', title), 'A') || setweight(to_tsvector('newsdesk', text), 'B')
+        ) STORED
+    );
+    CREATE INDEX articles_search ON articles USING GIN (search);
+
+    CREATE TABLE entities (
+        rowid  BIGINT GENERATED ALWAYS AS IDENTITY,
+        id     TEXT PRIMARY KEY,
+        name   TEXT NOT NULL,
+        kind   TEXT NOT NULL CHECK (kind IN ('person', 'organization', 'place', 'other')),
+        digest TEXT
+    );
+
+    CREATE TABLE mentions (
+        entity_id  TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        text       TEXT NOT NULL,
+        start      INTEGER NOT NULL,
+        "end"      INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, position)
+    );
+    CREATE INDEX mentions_article ON mentions(article_id);
+
+    CREATE TABLE quotes (
+        rowid          BIGINT GENERATED ALWAYS AS IDENTITY,
+        id             TEXT PRIMARY KEY,
+        article_id     TEXT NOT NULL REFERENCES articles(id),
+        speaker        TEXT,
+        speaker_entity TEXT REFERENCES entities(id),
+        cue            TEXT,
+        text           TEXT NOT NULL,
+        direct         INTEGER NOT NULL CHECK (direct IN (0, 1)),
+        start          INTEGER NOT NULL,
+        "end"          INTEGER NOT NULL,
+        date           TEXT,
+        score          DOUBLE PRECISION
+    );
+    CREATE INDEX quotes_article ON quotes(article_id);
+    CREATE INDEX quotes_speaker_entity ON quotes(speaker_entity);
+
+    CREATE TABLE claims (
+        rowid      BIGINT GENERATED ALWAYS AS IDENTITY,
+        id         TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        text       TEXT NOT NULL,
+        holder     TEXT,
+        start      INTEGER NOT NULL,
+        "end"      INTEGER NOT NULL,
+        quote_id   TEXT REFERENCES quotes(id),
+        negated    INTEGER NOT NULL CHECK (negated IN (0, 1)),
+        date       TEXT
+    );
+    CREATE INDEX claims_article ON claims(article_id);
+    CREATE INDEX claims_quote ON claims(quote_id);
+
+    CREATE TABLE stories (
+        rowid      BIGINT GENERATED ALWAYS AS IDENTITY,
+        id         TEXT PRIMARY KEY,
+        title      TEXT NOT NULL,
+        lead_claim TEXT
+    );
+
+    CREATE TABLE story_articles (
+        story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        position   INTEGER NOT NULL,
+        PRIMARY KEY (story_id, article_id)
+    );
+    CREATE INDEX story_articles_article ON story_articles(article_id);
+
+    CREATE TABLE comparisons (
+        story_id    TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        about       TEXT NOT NULL,
+        relation    TEXT NOT NULL CHECK (relation IN ('agree', 'contradict', 'update', 'unrelated')),
+        kind        TEXT NOT NULL,
+        explanation TEXT NOT NULL,
+        score       DOUBLE PRECISION NOT NULL,
+        a_article   TEXT NOT NULL REFERENCES articles(id),
+        a_text      TEXT NOT NULL,
+        a_holder    TEXT,
+        b_article   TEXT NOT NULL REFERENCES articles(id),
+        b_text      TEXT NOT NULL,
+        b_holder    TEXT,
+        PRIMARY KEY (story_id, position)
+    );
+    CREATE INDEX comparisons_a_article ON comparisons(a_article);
+    CREATE INDEX comparisons_b_article ON comparisons(b_article);
+
+    CREATE TABLE runs (
+        id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        command     TEXT NOT NULL,
+        inputs      INTEGER NOT NULL,
+        added       INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL
+    );
+
+    CREATE TABLE run_problems (
+        run_id   BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        path     TEXT NOT NULL,
+        reason   TEXT NOT NULL,
+        PRIMARY KEY (run_id, position)
+    );
+
+    CREATE TABLE feed_state (
+        rowid         BIGINT GENERATED ALWAYS AS IDENTITY,
+        url           TEXT PRIMARY KEY,
+        title         TEXT,
+        etag          TEXT,
+        last_modified TEXT,
+        last_polled   TEXT
+    );
+
+    CREATE TABLE seen_items (
+        feed    TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (feed, item_id)
+    );
+
+    CREATE TABLE disputes (
+        story_id    TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        id          TEXT NOT NULL,
+        about       TEXT NOT NULL,
+        explanation TEXT NOT NULL,
+        score       DOUBLE PRECISION NOT NULL,
+        first_seen  TEXT,
+        last_seen   TEXT,
+        PRIMARY KEY (story_id, position),
+        UNIQUE (story_id, id)
+    );
+
+    CREATE TABLE dispute_sides (
+        story_id TEXT NOT NULL,
+        dispute  INTEGER NOT NULL,
+        side     INTEGER NOT NULL,
+        holders  TEXT NOT NULL,
+        outlets  TEXT NOT NULL,
+        PRIMARY KEY (story_id, dispute, side),
+        FOREIGN KEY (story_id, dispute) REFERENCES disputes(story_id, position) ON DELETE CASCADE
+    );
+
+    CREATE TABLE dispute_claims (
+        story_id   TEXT NOT NULL,
+        dispute    INTEGER NOT NULL,
+        side       INTEGER NOT NULL,
+        position   INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        text       TEXT NOT NULL,
+        holder     TEXT,
+        PRIMARY KEY (story_id, dispute, side, position),
+        FOREIGN KEY (story_id, dispute, side) REFERENCES dispute_sides(story_id, dispute, side) ON DELETE CASCADE
+    );
+    CREATE INDEX dispute_claims_article ON dispute_claims(article_id);
+
+    CREATE TABLE article_stances (
+        story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        stance     TEXT NOT NULL CHECK (stance IN ('supports', 'disputes', 'discusses', 'unrelated')),
+        score      DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (story_id, position),
+        UNIQUE (story_id, article_id)
+    );
+    CREATE INDEX article_stances_article ON article_stances(article_id);
+
+    CREATE TABLE enrichments (
+        article_id  TEXT PRIMARY KEY REFERENCES articles(id),
+        mentions    TEXT NOT NULL,
+        aliases     TEXT NOT NULL,
+        minhash     BYTEA,
+        enriched_at TEXT NOT NULL
+    );
+
+    CREATE TABLE embeddings (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        vector     BYTEA NOT NULL
+    );
+
+    CREATE TABLE analysis_state (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        generation BIGINT NOT NULL
+    );
+    INSERT INTO analysis_state (id, generation) VALUES (1, 0);
+    """,
+)
+"""How a new PostgreSQL database gets the tables of :data:`MIGRATIONS` up to its version at once.
+
+The PostgreSQL store records the versions it covers with their SQLite descriptions, so both engines show
+the same history; later versions come from the ``postgres`` SQL of :data:`MIGRATIONS`.
+"""
 
 
 def split_statements(sql: str) -> list[str]:

@@ -1,0 +1,861 @@
+"""The SQL shared by the SQLite and PostgreSQL stores.
+
+:class:`SQLStore` implements the whole :class:`~newsdesk.storage.base.Store`
+contract in SQL that both engines accept; a backend adds only what is
+specific to it:
+
+1. Opening, schema migrations and error translation (``_errors``).
+2. Transactions (``_transaction``): a writer holds the store's one write lock
+   for the transaction (SQLite's ``BEGIN IMMEDIATE``, a PostgreSQL advisory
+   lock), a reader sees one snapshot.
+3. Full-text search (FTS5 or ``tsvector``).
+4. ``IDS``: the subquery that turns a JSON array bound as one parameter into
+   rows, so a list of ids never hits a limit on bound parameters.
+
+Statements are written with ``?`` placeholders (the PostgreSQL connection
+rewrites them); tables whose rows come back "in saved order" are ordered by
+``rowid``, which PostgreSQL tables declare as an identity column.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from types import TracebackType
+from typing import Any, ClassVar, Protocol, Self
+
+import numpy as np
+
+from newsdesk.errors import NotFoundError, StorageError
+from newsdesk.model import (
+    Article,
+    ArticleStance,
+    Claim,
+    ClaimRef,
+    Comparison,
+    Dispute,
+    DisputeSide,
+    Enrichment,
+    Entity,
+    FoundMention,
+    Mention,
+    Problem,
+    Quote,
+    Removed,
+    Story,
+)
+from newsdesk.storage.base import AnalysisUpdate, ArticleState, FeedState, entity_digest, utc_now
+
+logger = logging.getLogger(__name__)
+
+
+class ResultRow(Protocol):
+    """A fetched row, read by column name or position (``ResultRow`` and the PostgreSQL store's rows)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+
+class Cursor(Protocol):
+    """What the shared code uses of a DB-API cursor."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What the shared code uses of a connection: ``sqlite3.Connection`` has it as is."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Any: ...
+
+
+Row = tuple[Any, ...]
+
+# --- row mapping -----------------------------------------------------------------
+# Each model class is stored flat; lists that are only ever read whole
+# (paragraphs, removed, a dispute side's holders and outlets) are JSON columns,
+# lists that are queried or point at articles get a table.
+
+
+def _insert(table: str, columns: Sequence[str], *, or_ignore: bool = False) -> str:
+    """Return an INSERT statement with one placeholder per column (names are ours, not user input)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    ignore = " ON CONFLICT DO NOTHING" if or_ignore else ""
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))}){ignore}"
+
+
+ARTICLE_COLUMNS = (
+    "a.id, a.path, a.title, a.paragraphs, a.source, a.url, a.author, a.published, a.language, a.removed, a.duplicate_of"
+)
+# The column order of each INSERT matches the tuples built by the _*_rows functions below.
+INSERT_ARTICLE = _insert(
+    "articles",
+    (
+        "id", "path", "title", "text", "paragraphs", "source", "url", "author",
+        "published", "language", "removed", "duplicate_of", "added_at",
+    ),
+    or_ignore=True,
+)  # fmt: skip
+INSERT_ENTITY = _insert("entities", ("id", "name", "kind", "digest"))
+INSERT_MENTION = _insert("mentions", ("entity_id", "position", "article_id", "text", "start", "end"))
+INSERT_QUOTE = _insert(
+    "quotes",
+    ("id", "article_id", "speaker", "speaker_entity", "cue", "text", "direct", "start", "end", "date", "score"),
+)
+INSERT_CLAIM = _insert("claims", ("id", "article_id", "text", "holder", "start", "end", "quote_id", "negated", "date"))
+INSERT_STORY = _insert("stories", ("id", "title", "lead_claim"))
+INSERT_MEMBERSHIP = _insert("story_articles", ("story_id", "article_id", "position"))
+INSERT_COMPARISON = _insert(
+    "comparisons",
+    (
+        "story_id", "position", "about", "relation", "kind", "explanation", "score",
+        "a_article", "a_text", "a_holder", "b_article", "b_text", "b_holder",
+    ),
+)  # fmt: skip
+INSERT_DISPUTE = _insert(
+    "disputes", ("story_id", "position", "id", "about", "explanation", "score", "first_seen", "last_seen")
+)
+INSERT_DISPUTE_SIDE = _insert("dispute_sides", ("story_id", "dispute", "side", "holders", "outlets"))
+INSERT_DISPUTE_CLAIM = _insert(
+    "dispute_claims", ("story_id", "dispute", "side", "position", "article_id", "text", "holder")
+)
+INSERT_STANCE = _insert("article_stances", ("story_id", "position", "article_id", "stance", "score"))
+INSERT_RUN = _insert("runs", ("command", "inputs", "added", "recorded_at")) + " RETURNING id"
+INSERT_PROBLEM = _insert("run_problems", ("run_id", "position", "path", "reason"))
+FEED_STATE_COLUMNS = "url, title, etag, last_modified, last_polled"
+# An upsert, not INSERT OR REPLACE: the row keeps its rowid, so feeds stay in first-saved order.
+UPSERT_FEED_STATE = (
+    f"INSERT INTO feed_state ({FEED_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (url) DO UPDATE SET title = excluded.title, etag = excluded.etag, "
+    "last_modified = excluded.last_modified, last_polled = excluded.last_polled"
+)
+INSERT_SEEN = _insert("seen_items", ("feed", "item_id", "seen_at"), or_ignore=True)
+# Children first, so foreign keys never point at a deleted row mid-transaction.
+DERIVED_TABLES = (
+    "dispute_claims",
+    "dispute_sides",
+    "disputes",
+    "article_stances",
+    "comparisons",
+    "story_articles",
+    "stories",
+    "claims",
+    "quotes",
+    "mentions",
+    "entities",
+    "enrichments",
+)
+INSERT_ENRICHMENT = _insert(
+    "enrichments", ("article_id", "mentions", "aliases", "minhash", "enriched_at"), or_ignore=True
+)
+INSERT_EMBEDDING = _insert("embeddings", ("article_id", "vector"), or_ignore=True)
+UPSERT_STORY = (
+    "INSERT INTO stories (id, title, lead_claim) VALUES (?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET title = excluded.title, lead_claim = excluded.lead_claim"
+)
+# A replaced story's parts; disputes take their sides and claims with them (ON DELETE CASCADE).
+STORY_PARTS = ("story_articles", "comparisons", "disputes", "article_stances")
+BUMP_GENERATION = "UPDATE analysis_state SET generation = generation + 1"
+
+
+def _to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _article_row(article: Article, added_at: str) -> Row:
+    return (
+        article.id,
+        article.path,
+        article.title,
+        article.text,
+        _to_json(article.paragraphs),
+        article.source,
+        article.url,
+        article.author,
+        article.published,
+        article.language,
+        _to_json([{"text": r.text, "reason": r.reason} for r in article.removed]),
+        article.duplicate_of,
+        added_at,
+    )
+
+
+def _article_from_row(row: ResultRow) -> Article:
+    return Article(
+        id=row["id"],
+        path=row["path"],
+        title=row["title"],
+        paragraphs=json.loads(row["paragraphs"]),
+        source=row["source"],
+        url=row["url"],
+        author=row["author"],
+        published=row["published"],
+        language=row["language"],
+        removed=[Removed(text=r["text"], reason=r["reason"]) for r in json.loads(row["removed"])],
+        duplicate_of=row["duplicate_of"],
+    )
+
+
+def _entity_rows(entities: Sequence[Entity]) -> Iterator[Row]:
+    return ((e.id, e.name, e.kind, entity_digest(e)) for e in entities)
+
+
+def _mention_rows(entities: Sequence[Entity]) -> Iterator[Row]:
+    for entity in entities:
+        for position, m in enumerate(entity.mentions):
+            yield (entity.id, position, m.article, m.text, m.start, m.end)
+
+
+def _enrichment_row(enrichment: Enrichment, enriched_at: str) -> Row:
+    mentions = [[f.mention.text, f.mention.start, f.mention.end, f.kind] for f in enrichment.mentions]
+    aliases = [list(pair) for pair in enrichment.aliases]
+    return (enrichment.article, _to_json(mentions), _to_json(aliases), enrichment.minhash, enriched_at)
+
+
+def _enrichment_from_row(row: ResultRow, quotes: list[Quote]) -> Enrichment:
+    article = row["article_id"]
+    return Enrichment(
+        article=article,
+        language=row["language"],
+        mentions=[
+            FoundMention(mention=Mention(article=article, text=text, start=start, end=end), kind=kind)
+            for text, start, end, kind in json.loads(row["mentions"])
+        ],
+        aliases=[(name, alias) for name, alias in json.loads(row["aliases"])],
+        quotes=quotes,
+        minhash=row["minhash"],
+    )
+
+
+def _ids_json(ids: Iterable[str]) -> str:
+    """A JSON array of ids, bound as the one parameter of :attr:`SQLStore.IDS`."""
+    return _to_json(list(ids))
+
+
+def _mention_from_row(row: ResultRow) -> Mention:
+    return Mention(article=row["article_id"], text=row["text"], start=row["start"], end=row["end"])
+
+
+def _quote_rows(quotes: Sequence[Quote]) -> Iterator[Row]:
+    for q in quotes:
+        yield (
+            q.id,
+            q.article,
+            q.speaker,
+            q.speaker_entity,
+            q.cue,
+            q.text,
+            int(q.direct),
+            q.start,
+            q.end,
+            q.date,
+            q.score,
+        )
+
+
+def _quote_from_row(row: ResultRow) -> Quote:
+    return Quote(
+        id=row["id"],
+        article=row["article_id"],
+        speaker=row["speaker"],
+        speaker_entity=row["speaker_entity"],
+        cue=row["cue"],
+        text=row["text"],
+        direct=bool(row["direct"]),
+        start=row["start"],
+        end=row["end"],
+        date=row["date"],
+        score=row["score"],
+    )
+
+
+def _claim_rows(claims: Sequence[Claim]) -> Iterator[Row]:
+    for c in claims:
+        yield (c.id, c.article, c.text, c.holder, c.start, c.end, c.quote, int(c.negated), c.date)
+
+
+def _claim_from_row(row: ResultRow) -> Claim:
+    return Claim(
+        id=row["id"],
+        article=row["article_id"],
+        text=row["text"],
+        holder=row["holder"],
+        start=row["start"],
+        end=row["end"],
+        quote=row["quote_id"],
+        negated=bool(row["negated"]),
+        date=row["date"],
+    )
+
+
+def _story_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    return ((s.id, s.title, s.lead_claim) for s in stories)
+
+
+def _membership_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, article_id in enumerate(story.articles):
+            yield (story.id, article_id, position)
+
+
+def _comparison_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, c in enumerate(story.comparisons):
+            yield (
+                story.id,
+                position,
+                c.about,
+                c.relation,
+                c.kind,
+                c.explanation,
+                float(c.score),
+                c.a.article,
+                c.a.text,
+                c.a.holder,
+                c.b.article,
+                c.b.text,
+                c.b.holder,
+            )
+
+
+def _comparison_from_row(row: ResultRow) -> Comparison:
+    return Comparison(
+        about=row["about"],
+        relation=row["relation"],
+        kind=row["kind"],
+        explanation=row["explanation"],
+        score=row["score"],
+        a=ClaimRef(article=row["a_article"], text=row["a_text"], holder=row["a_holder"]),
+        b=ClaimRef(article=row["b_article"], text=row["b_text"], holder=row["b_holder"]),
+    )
+
+
+def _dispute_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, d in enumerate(story.disputes):
+            yield (story.id, position, d.id, d.about, d.explanation, float(d.score), d.first_seen, d.last_seen)
+
+
+def _dispute_side_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, dispute in enumerate(story.disputes):
+            for index, side in enumerate(dispute.sides):
+                yield (story.id, position, index, _to_json(side.holders), _to_json(side.outlets))
+
+
+def _dispute_claim_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, dispute in enumerate(story.disputes):
+            for index, side in enumerate(dispute.sides):
+                for order, ref in enumerate(side.claims):
+                    yield (story.id, position, index, order, ref.article, ref.text, ref.holder)
+
+
+def _stance_rows(stories: Sequence[Story]) -> Iterator[Row]:
+    for story in stories:
+        for position, s in enumerate(story.stances):
+            yield (story.id, position, s.article, s.stance, float(s.score))
+
+
+def _disputes_from_rows(
+    dispute_rows: Sequence[ResultRow], side_rows: Sequence[ResultRow], claim_rows: Sequence[ResultRow]
+) -> dict[str, list[Dispute]]:
+    """Reassemble disputes (story id -> disputes in saved order) from their three tables, each read in key order."""
+    claims: dict[tuple[str, int, int], list[ClaimRef]] = {}
+    for row in claim_rows:
+        key = (row["story_id"], row["dispute"], row["side"])
+        claims.setdefault(key, []).append(ClaimRef(article=row["article_id"], text=row["text"], holder=row["holder"]))
+    sides: dict[tuple[str, int], list[DisputeSide]] = {}
+    for row in side_rows:
+        sides.setdefault((row["story_id"], row["dispute"]), []).append(
+            DisputeSide(
+                claims=claims.get((row["story_id"], row["dispute"], row["side"]), []),
+                holders=json.loads(row["holders"]),
+                outlets=json.loads(row["outlets"]),
+            )
+        )
+    disputes: dict[str, list[Dispute]] = {}
+    for row in dispute_rows:
+        disputes.setdefault(row["story_id"], []).append(
+            Dispute(
+                id=row["id"],
+                about=row["about"],
+                explanation=row["explanation"],
+                score=row["score"],
+                sides=sides.get((row["story_id"], row["position"]), []),
+                first_seen=row["first_seen"],
+                last_seen=row["last_seen"],
+            )
+        )
+    return disputes
+
+
+def _stance_from_row(row: ResultRow) -> ArticleStance:
+    return ArticleStance(article=row["article_id"], stance=row["stance"], score=row["score"])
+
+
+def _feed_state_from_row(row: ResultRow) -> FeedState:
+    return FeedState(
+        url=row["url"],
+        title=row["title"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_polled=row["last_polled"],
+    )
+
+
+def fts_query(terms: Iterable[str]) -> str:
+    """Return an FTS5 MATCH expression requiring every term, taken literally.
+
+    Each term becomes a double-quoted FTS5 string (inner quotes doubled), so
+    operators and syntax characters in user input are just text.
+    """
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+class SQLStore(ABC):
+    """A :class:`~newsdesk.storage.base.Store` in an SQL database; subclasses bring the engine.
+
+    Attributes:
+        path: What messages call the database (a file path, or a DSN without its password).
+    """
+
+    IDS: ClassVar[str]
+    """A subquery (``SELECT value FROM ...``) giving the ids of a JSON array bound as its one ``?``."""
+
+    path: str
+
+    @abstractmethod
+    def _transaction(self, *, write: bool = True) -> AbstractContextManager[Connection]:
+        """Run the block in one transaction, rolled back on any exception; engine errors become StorageError.
+
+        Args:
+            write: Take the store's write lock for the whole transaction (writers wait for
+                each other, never for readers); False for a reader's consistent snapshot.
+        """
+
+    @abstractmethod
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[ResultRow]:
+        """Run one read statement outside a transaction and return its rows."""
+
+    @abstractmethod
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, str]]:
+        """Full-text search; see :meth:`Store.search`."""
+
+    @abstractmethod
+    def search_count(self, query: str) -> int:
+        """Count the matches of a full-text search; see :meth:`Store.search_count`."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection; idempotent."""
+
+    # --- articles ---
+
+    def add_articles(self, articles: Sequence[Article]) -> list[str]:
+        """Store articles that are not stored yet; see :meth:`Store.add_articles`."""
+        added: list[str] = []
+        now = utc_now()
+        with self._transaction() as conn:
+            for article in articles:
+                cursor = conn.execute(INSERT_ARTICLE, _article_row(article, now))
+                if cursor.rowcount == 1:
+                    added.append(article.id)
+        logger.debug("%s: %d of %d articles were new", self.path, len(added), len(articles))
+        return added
+
+    def get_article(self, article_id: str) -> Article:
+        """Return one article; see :meth:`Store.get_article`."""
+        rows = self._query(f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,))
+        if not rows:
+            raise NotFoundError(f"no article with id {article_id!r}. List ids with `newsdesk articles`.")
+        return _article_from_row(rows[0])
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """Return articles in insertion order; see :meth:`Store.articles`."""
+        if ids is None:
+            rows = self._query(f"SELECT {ARTICLE_COLUMNS} FROM articles a ORDER BY a.seq")
+        else:
+            rows = self._query(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN ({self.IDS}) ORDER BY a.seq",
+                (_to_json(list(ids)),),
+            )
+            missing = set(ids) - {row["id"] for row in rows}
+            if missing:
+                raise NotFoundError(f"no article with id {', '.join(sorted(map(repr, missing)))}.")
+        return [_article_from_row(row) for row in rows]
+
+    # --- derived data ---
+
+    def save_analysis(
+        self,
+        *,
+        entities: Sequence[Entity],
+        quotes: Sequence[Quote],
+        claims: Sequence[Claim],
+        stories: Sequence[Story],
+    ) -> None:
+        """Replace all derived data atomically; see :meth:`Store.save_analysis`."""
+        with self._transaction() as conn:
+            for table in DERIVED_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+            conn.executemany(INSERT_ENTITY, _entity_rows(entities))
+            conn.executemany(INSERT_MENTION, _mention_rows(entities))
+            conn.executemany(INSERT_QUOTE, _quote_rows(quotes))
+            conn.executemany(INSERT_CLAIM, _claim_rows(claims))
+            conn.executemany(INSERT_STORY, _story_rows(stories))
+            conn.executemany(INSERT_MEMBERSHIP, _membership_rows(stories))
+            conn.executemany(INSERT_COMPARISON, _comparison_rows(stories))
+            conn.executemany(INSERT_DISPUTE, _dispute_rows(stories))
+            conn.executemany(INSERT_DISPUTE_SIDE, _dispute_side_rows(stories))
+            conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(stories))
+            conn.executemany(INSERT_STANCE, _stance_rows(stories))
+            conn.execute(BUMP_GENERATION)
+        logger.info(
+            "%s: saved %d entities, %d quotes, %d claims, %d stories",
+            self.path,
+            len(entities),
+            len(quotes),
+            len(claims),
+            len(stories),
+        )
+
+    # --- incremental analysis ---
+
+    def analysis_state(self) -> tuple[int, list[ArticleState]]:
+        """Return the generation and every article's state; see :meth:`Store.analysis_state`."""
+        with self._transaction(write=False) as conn:
+            generation = int(conn.execute("SELECT generation FROM analysis_state").fetchone()[0])
+            rows = conn.execute(
+                "SELECT a.id, a.published, a.language, a.duplicate_of, "
+                "EXISTS (SELECT 1 FROM enrichments e WHERE e.article_id = a.id) AS enriched, "
+                "(SELECT sa.story_id FROM story_articles sa WHERE sa.article_id = a.id LIMIT 1) AS story "
+                "FROM articles a ORDER BY a.seq"
+            ).fetchall()
+        states = [
+            ArticleState(
+                id=row["id"],
+                published=row["published"],
+                language=row["language"],
+                duplicate_of=row["duplicate_of"],
+                enriched=bool(row["enriched"]),
+                story=row["story"],
+            )
+            for row in rows
+        ]
+        return generation, states
+
+    def save_enrichments(self, enrichments: Sequence[Enrichment]) -> list[str]:
+        """Save per-article enrichment; see :meth:`Store.save_enrichments`."""
+        saved: list[str] = []
+        now = utc_now()
+        with self._transaction() as conn:
+            for enrichment in enrichments:
+                if conn.execute(INSERT_ENRICHMENT, _enrichment_row(enrichment, now)).rowcount != 1:
+                    continue  # enriched already (by another process, say): the first record stays
+                article = enrichment.article
+                conn.execute("UPDATE articles SET language = ? WHERE id = ?", (enrichment.language, article))
+                # Quotes and claims of an older analysis: the claims point at the quotes, so they go first.
+                conn.execute("DELETE FROM claims WHERE article_id = ?", (article,))
+                conn.execute("DELETE FROM quotes WHERE article_id = ?", (article,))
+                conn.executemany(INSERT_QUOTE, _quote_rows(enrichment.quotes))
+                saved.append(article)
+        logger.debug("%s: saved the enrichment of %d article(s)", self.path, len(saved))
+        return saved
+
+    def enrichments(self, ids: Sequence[str] | None = None) -> list[Enrichment]:
+        """Return saved enrichments in article order; see :meth:`Store.enrichments`."""
+        only = "" if ids is None else f"WHERE e.article_id IN ({self.IDS})"
+        params: tuple[str, ...] = () if ids is None else (_ids_json(ids),)
+        quote_filter = "" if ids is None else f"WHERE article_id IN ({self.IDS})"
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT e.article_id, a.language, e.mentions, e.aliases, e.minhash "
+                f"FROM enrichments e JOIN articles a ON a.id = e.article_id {only} ORDER BY a.seq",
+                params,
+            ).fetchall()
+            quote_rows = conn.execute(f"SELECT * FROM quotes {quote_filter} ORDER BY rowid", params).fetchall()
+        quotes: dict[str, list[Quote]] = {}
+        for row in quote_rows:
+            quotes.setdefault(row["article_id"], []).append(_quote_from_row(row))
+        return [_enrichment_from_row(row, quotes.get(row["article_id"], [])) for row in rows]
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Return saved embeddings; see :meth:`Store.embeddings`."""
+        rows = self._query(
+            f"SELECT article_id, vector FROM embeddings WHERE article_id IN ({self.IDS})",
+            (_ids_json(ids),),
+        )
+        return {row["article_id"]: np.frombuffer(row["vector"], dtype="<f4").copy() for row in rows}
+
+    def save_embeddings(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Save embeddings; see :meth:`Store.save_embeddings`."""
+        with self._transaction() as conn:
+            conn.executemany(
+                INSERT_EMBEDDING,
+                ((article, np.asarray(vector, dtype="<f4").tobytes()) for article, vector in vectors.items()),
+            )
+
+    def update_analysis(self, update: AnalysisUpdate) -> bool:
+        """Apply an incremental change; see :meth:`Store.update_analysis`.
+
+        Steps, in one write transaction:
+
+        1. Refuse the update (False) when the generation moved on.
+        2. Entities: drop those whose digest changed or that are gone (quotes
+           naming them let go first), insert the new and changed ones.
+        3. Set the speaker entity of quotes whose one changed, then the
+           duplicate links, the claims of the listed articles and the listed
+           stories (a story keeps its row, so lists keep their order).
+        4. Move the generation on.
+        """
+        with self._transaction() as conn:
+            generation = int(conn.execute("SELECT generation FROM analysis_state").fetchone()[0])
+            if generation != update.generation:
+                return False
+            if update.entities is not None:
+                self._replace_entities(conn, update.entities)
+            if update.speakers:
+                stored = {
+                    row[0]: row[1]
+                    for row in conn.execute(
+                        f"SELECT id, speaker_entity FROM quotes WHERE id IN ({self.IDS})",
+                        (_ids_json(update.speakers),),
+                    )
+                }
+                missing = set(update.speakers) - stored.keys()
+                if missing:
+                    raise StorageError(
+                        f"{self.path}: rejected, nothing was written: unknown quote(s) {sorted(missing)}"
+                    )
+                changed = [(e, q) for q, e in update.speakers.items() if stored[q] != e]
+                conn.executemany("UPDATE quotes SET speaker_entity = ? WHERE id = ?", changed)
+            conn.executemany(
+                "UPDATE articles SET duplicate_of = ? WHERE id = ?",
+                ((original, article) for article, original in update.duplicates.items()),
+            )
+            for article, claims in update.claims.items():
+                conn.execute("DELETE FROM claims WHERE article_id = ?", (article,))
+                conn.executemany(INSERT_CLAIM, _claim_rows(claims))
+            for story in update.stories:
+                for table in STORY_PARTS:
+                    conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (story.id,))
+            conn.executemany(UPSERT_STORY, _story_rows(update.stories))
+            conn.executemany(INSERT_MEMBERSHIP, _membership_rows(update.stories))
+            conn.executemany(INSERT_COMPARISON, _comparison_rows(update.stories))
+            conn.executemany(INSERT_DISPUTE, _dispute_rows(update.stories))
+            conn.executemany(INSERT_DISPUTE_SIDE, _dispute_side_rows(update.stories))
+            conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(update.stories))
+            conn.executemany(INSERT_STANCE, _stance_rows(update.stories))
+            conn.execute(BUMP_GENERATION)
+        logger.info("%s: updated %d stories", self.path, len(update.stories))
+        return True
+
+    def _replace_entities(self, conn: Connection, entities: Sequence[Entity]) -> None:
+        """Step 2 of :meth:`update_analysis`: write only the entities that differ from the stored ones."""
+        stored = {row[0]: row[1] for row in conn.execute("SELECT id, digest FROM entities")}
+        digests = {e.id: entity_digest(e) for e in entities}
+        gone = [
+            entity_id
+            for entity_id, digest in stored.items()
+            if entity_id not in digests or digests[entity_id] != digest
+        ]
+        if gone:
+            ids = _ids_json(gone)
+            conn.execute(
+                f"UPDATE quotes SET speaker_entity = NULL WHERE speaker_entity IN ({self.IDS})",
+                (ids,),
+            )
+            conn.execute(f"DELETE FROM mentions WHERE entity_id IN ({self.IDS})", (ids,))
+            conn.execute(f"DELETE FROM entities WHERE id IN ({self.IDS})", (ids,))
+        fresh = [e for e in entities if stored.get(e.id) != digests[e.id]]
+        conn.executemany(INSERT_ENTITY, _entity_rows(fresh))
+        conn.executemany(INSERT_MENTION, _mention_rows(fresh))
+
+    def entities(self, articles: Sequence[str] | None = None) -> list[Entity]:
+        """Return all entities with their mentions; see :meth:`Store.entities`."""
+        with self._transaction(write=False) as conn:
+            if articles is None:
+                entity_rows = conn.execute("SELECT id, name, kind FROM entities ORDER BY rowid").fetchall()
+                mention_rows = conn.execute(
+                    'SELECT entity_id, article_id, text, start, "end" FROM mentions ORDER BY entity_id, position'
+                ).fetchall()
+            else:
+                # Through the mentions_article index: only the rows of these articles are read.
+                mention_rows = conn.execute(
+                    'SELECT entity_id, article_id, text, start, "end" FROM mentions '
+                    f"WHERE article_id IN ({self.IDS}) ORDER BY entity_id, position",
+                    (_ids_json(articles),),
+                ).fetchall()
+                entity_rows = conn.execute(
+                    f"SELECT id, name, kind FROM entities WHERE id IN ({self.IDS}) ORDER BY rowid",
+                    (_ids_json(dict.fromkeys(row["entity_id"] for row in mention_rows)),),
+                ).fetchall()
+        mentions: dict[str, list[Mention]] = {}
+        for row in mention_rows:
+            mentions.setdefault(row["entity_id"], []).append(_mention_from_row(row))
+        return [
+            Entity(id=row["id"], name=row["name"], kind=row["kind"], mentions=mentions.get(row["id"], []))
+            for row in entity_rows
+        ]
+
+    def quotes(self, article_id: str | None = None) -> list[Quote]:
+        """Return quotes in saved order; see :meth:`Store.quotes`."""
+        if article_id is None:
+            rows = self._query("SELECT * FROM quotes ORDER BY rowid")
+        else:
+            rows = self._query("SELECT * FROM quotes WHERE article_id = ? ORDER BY rowid", (article_id,))
+        return [_quote_from_row(row) for row in rows]
+
+    def claims(self, article_id: str | None = None) -> list[Claim]:
+        """Return claims in saved order; see :meth:`Store.claims`."""
+        if article_id is None:
+            rows = self._query("SELECT * FROM claims ORDER BY rowid")
+        else:
+            rows = self._query("SELECT * FROM claims WHERE article_id = ? ORDER BY rowid", (article_id,))
+        return [_claim_from_row(row) for row in rows]
+
+    def _load_stories(self, story_id: str | None, article: str | None = None) -> list[Story]:
+        params: tuple[str, ...] = () if story_id is None else (story_id,)
+        only_story = "" if story_id is None else "WHERE id = ?"
+        only_parts = "" if story_id is None else "WHERE story_id = ?"
+        if article is not None:
+            params = (article,)
+            holding = "(SELECT story_id FROM story_articles WHERE article_id = ?)"
+            only_story, only_parts = f"WHERE id IN {holding}", f"WHERE story_id IN {holding}"
+        with self._transaction(write=False) as conn:
+            story_rows = conn.execute(
+                f"SELECT id, title, lead_claim FROM stories {only_story} ORDER BY rowid", params
+            ).fetchall()
+            member_rows = conn.execute(
+                f"SELECT story_id, article_id FROM story_articles {only_parts} ORDER BY story_id, position",
+                params,
+            ).fetchall()
+            comparison_rows = conn.execute(
+                f"SELECT * FROM comparisons {only_parts} ORDER BY story_id, position", params
+            ).fetchall()
+            dispute_rows = conn.execute(
+                f"SELECT * FROM disputes {only_parts} ORDER BY story_id, position", params
+            ).fetchall()
+            side_rows = conn.execute(
+                f"SELECT * FROM dispute_sides {only_parts} ORDER BY story_id, dispute, side", params
+            ).fetchall()
+            claim_rows = conn.execute(
+                f"SELECT * FROM dispute_claims {only_parts} ORDER BY story_id, dispute, side, position", params
+            ).fetchall()
+            stance_rows = conn.execute(
+                f"SELECT * FROM article_stances {only_parts} ORDER BY story_id, position", params
+            ).fetchall()
+        members: dict[str, list[str]] = {}
+        for row in member_rows:
+            members.setdefault(row["story_id"], []).append(row["article_id"])
+        comparisons: dict[str, list[Comparison]] = {}
+        for row in comparison_rows:
+            comparisons.setdefault(row["story_id"], []).append(_comparison_from_row(row))
+        disputes = _disputes_from_rows(dispute_rows, side_rows, claim_rows)
+        stances: dict[str, list[ArticleStance]] = {}
+        for row in stance_rows:
+            stances.setdefault(row["story_id"], []).append(_stance_from_row(row))
+        return [
+            Story(
+                id=row["id"],
+                title=row["title"],
+                articles=members.get(row["id"], []),
+                comparisons=comparisons.get(row["id"], []),
+                disputes=disputes.get(row["id"], []),
+                lead_claim=row["lead_claim"],
+                stances=stances.get(row["id"], []),
+            )
+            for row in story_rows
+        ]
+
+    def stories(self, article: str | None = None) -> list[Story]:
+        """Return all stories with articles, comparisons, disputes and stances; see :meth:`Store.stories`."""
+        return self._load_stories(None, article)
+
+    def get_story(self, story_id: str) -> Story:
+        """Return one story; see :meth:`Store.get_story`."""
+        found = self._load_stories(story_id)
+        if not found:
+            raise NotFoundError(f"no story with id {story_id!r}. List ids with `newsdesk stories`.")
+        return found[0]
+
+    # --- run log ---
+
+    def record_run(self, *, command: str, inputs: int, added: int, problems: Sequence[Problem]) -> int:
+        """Log one ingest run; see :meth:`Store.record_run`."""
+        with self._transaction() as conn:
+            run_id = int(conn.execute(INSERT_RUN, (command, inputs, added, utc_now())).fetchone()[0])
+            conn.executemany(INSERT_PROBLEM, ((run_id, i, p.path, p.reason) for i, p in enumerate(problems)))
+        return run_id
+
+    def runs(self) -> list[dict[str, object]]:
+        """Return the run log, oldest first; see :meth:`Store.runs`."""
+        with self._transaction(write=False) as conn:
+            run_rows = conn.execute("SELECT id, command, inputs, added, recorded_at FROM runs ORDER BY id").fetchall()
+            problem_rows = conn.execute(
+                "SELECT run_id, path, reason FROM run_problems ORDER BY run_id, position"
+            ).fetchall()
+        problems: dict[int, list[Problem]] = {}
+        for row in problem_rows:
+            problems.setdefault(row["run_id"], []).append(Problem(path=row["path"], reason=row["reason"]))
+        return [{**dict(row), "problems": problems.get(row["id"], [])} for row in run_rows]
+
+    # --- watch state ---
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """Return a watched feed's state; see :meth:`Store.feed_state`."""
+        rows = self._query(f"SELECT {FEED_STATE_COLUMNS} FROM feed_state WHERE url = ?", (url,))
+        return _feed_state_from_row(rows[0]) if rows else None
+
+    def feed_states(self) -> list[FeedState]:
+        """Return every watched feed's state; see :meth:`Store.feed_states`."""
+        rows = self._query(f"SELECT {FEED_STATE_COLUMNS} FROM feed_state ORDER BY rowid")
+        return [_feed_state_from_row(row) for row in rows]
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Insert or update one feed's state; see :meth:`Store.save_feed_state`."""
+        with self._transaction() as conn:
+            conn.execute(
+                UPSERT_FEED_STATE, (state.url, state.title, state.etag, state.last_modified, state.last_polled)
+            )
+
+    def seen_items(self, feed: str) -> set[str]:
+        """Return the handled item keys of a feed; see :meth:`Store.seen_items`."""
+        return {row["item_id"] for row in self._query("SELECT item_id FROM seen_items WHERE feed = ?", (feed,))}
+
+    def mark_seen(self, feed: str, item_ids: Sequence[str]) -> None:
+        """Remember feed items as handled; see :meth:`Store.mark_seen`."""
+        now = utc_now()
+        with self._transaction() as conn:
+            conn.executemany(INSERT_SEEN, ((feed, item_id, now) for item_id in item_ids))
+
+    # --- lifecycle ---
+
+    # --- lifecycle ---
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.path!r})"
