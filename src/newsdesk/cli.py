@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Without --db nothing is written to disk.",
     )
     analyze.add_argument("paths", nargs="+", metavar="PATH")
-    analyze.add_argument("--db", help="SQLite database to add the articles to (default: in memory only)")
+    analyze.add_argument(
+        "--db", help="database to add the articles to: SQLite file or postgresql:// URL (default: in memory only)"
+    )
     analyze.add_argument("--format", choices=FORMATS, default="markdown", help="output format (default markdown)")
     analyze.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
 
@@ -71,7 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
         "feed URLs), clean them and store them. Fetching is polite: robots.txt, per-host rate limit, timeouts.",
     )
     ingest.add_argument("paths", nargs="+", metavar="PATH")
-    ingest.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
+    ingest.add_argument(
+        "--db",
+        default=None,
+        help=f"database: SQLite file or postgresql:// URL (default ${{NEWSDESK_DB}} or {DEFAULT_DB})",
+    )
 
     stories = commands.add_parser(
         "stories",
@@ -79,7 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse the stored articles that are in no story yet (each article is enriched once; only "
         "the stories they join are compared again), then list the stories, most contested first.",
     )
-    stories.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
+    stories.add_argument(
+        "--db",
+        default=None,
+        help=f"database: SQLite file or postgresql:// URL (default ${{NEWSDESK_DB}} or {DEFAULT_DB})",
+    )
     stories.add_argument("--format", choices=("text", "json"), default="text")
     update = stories.add_mutually_exclusive_group()
     update.add_argument(
@@ -95,7 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     story = commands.add_parser("story", help="show one story with its sources and contradictions")
     story.add_argument("story_id", metavar="ID")
-    story.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
+    story.add_argument(
+        "--db",
+        default=None,
+        help=f"database: SQLite file or postgresql:// URL (default ${{NEWSDESK_DB}} or {DEFAULT_DB})",
+    )
     story.add_argument("--format", choices=FORMATS, default="markdown")
     story.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
 
@@ -158,17 +172,44 @@ def build_parser() -> argparse.ArgumentParser:
     ev_cspeed.add_argument("path", type=Path, help="FNC-1 folder (train_bodies.csv, stories_train.json)")
     ev_cspeed.add_argument("--limit", type=int, default=1000, help="number of bodies (default 1000)")
     ev_cspeed.add_argument("--processes", type=int, default=2, help="spaCy worker processes (default 2)")
-    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con, ev_speed, ev_pairs, ev_cspeed):
+    ev_scale = evals.add_parser(
+        "scale",
+        help="end to end at growing store sizes vs spaCy alone, an incremental update, peak memory, web latency",
+    )
+    ev_scale.add_argument("path", type=Path, help="shared data folder holding fnc1/ and polnear/")
+    ev_scale.add_argument(
+        "--sizes", type=_sizes, default=None, help="store sizes in articles, comma-separated (default 1000,10000)"
+    )
+    ev_scale.add_argument(
+        "--spacy-sample", type=int, default=None, metavar="K", help="time spaCy alone on K texts per size and scale up"
+    )
+    ev_scale.add_argument("--processes", type=int, default=2, help="enrich and spaCy worker processes (default 2)")
+    ev_scale.add_argument("--new", type=int, default=100, help="articles added to the largest store (default 100)")
+    ev_scale.add_argument("--clients", type=int, default=8, help="concurrent web clients (default 8)")
+    ev_scale.add_argument("--requests", type=int, default=200, help="web requests per page kind (default 200)")
+    ev_scale.add_argument("--no-web", action="store_true", help="skip the web measurement")
+    ev_scale.add_argument("--workdir", type=Path, help="keep the corpus files and stores here (default: temporary)")
+    for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con, ev_speed, ev_pairs, ev_cspeed, ev_scale):
         sub.add_argument("--json", action="store_true", help="print the full result as JSON")
 
     demo = commands.add_parser(
         "demo", help="analyse the bundled sample corpus into an SQLite file and write an HTML report"
     )
-    demo.add_argument("--db", default=DEMO_DB, help=f"SQLite database (default {DEMO_DB})")
+    demo.add_argument("--db", default=DEMO_DB, help=f"database: SQLite file or postgresql:// URL (default {DEMO_DB})")
     demo.add_argument("-o", "--output", type=Path, default=Path(DEMO_REPORT), help="HTML report path")
     monitor_cli.add_commands(commands)
     web_cli.add_commands(commands)
     return parser
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    """``--sizes 1000,10000`` as numbers (argparse reports a bad value as a usage error)."""
+    from newsdesk.evaluation.scale import parse_sizes
+
+    try:
+        return parse_sizes(text)
+    except NewsdeskError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @contextmanager
@@ -305,7 +346,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from newsdesk.pipeline import analyze_store, ingest
     from newsdesk.report.html import render_html
     from newsdesk.report.markdown import render_summary
-    from newsdesk.storage import open_store
+    from newsdesk.storage import is_postgres_url, open_store, redact_url
 
     sample = resources.files("newsdesk.data") / "sample"
     with resources.as_file(sample) as folder, open_store(args.db) as store:
@@ -315,7 +356,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     analysis.problems = report.problems
     _emit(render_html(analysis, title="newsdesk demo: sample corpus"), args.output)
     print(render_summary(analysis))
-    print(f"\nDatabase: {Path(args.db).resolve()}")
+    print(f"\nDatabase: {redact_url(args.db) if is_postgres_url(args.db) else Path(args.db).resolve()}")
     print(f"HTML report: {args.output.resolve()}")
     _report_problems(report.problems)
     return 1 if report.problems else 0

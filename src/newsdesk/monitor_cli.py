@@ -86,7 +86,11 @@ def add_commands(subparsers: Any) -> None:
         metavar="DURATION",
         help=f"time between rounds: 30s, 10m, 1h, 1h30m, at least {MIN_EVERY:g}s (default {DEFAULT_EVERY})",
     )
-    watch.add_argument("--db", default=None, help=f"SQLite database (default ${{NEWSDESK_DB}} or {DEFAULT_DB})")
+    watch.add_argument(
+        "--db",
+        default=None,
+        help=f"database: SQLite file or postgresql:// URL (default ${{NEWSDESK_DB}} or {DEFAULT_DB})",
+    )
     rounds = watch.add_mutually_exclusive_group()
     rounds.add_argument("--once", action="store_true", help="run one round and exit")
     rounds.add_argument("--max-rounds", type=_positive_int, metavar="N", help="stop after N rounds")

@@ -14,21 +14,13 @@ The PostgreSQL store needs the ``postgres`` extra (``pip install 'newsdesk[postg
 from __future__ import annotations
 
 import os
-from typing import TypeGuard
 
 from newsdesk.errors import StorageError
-from newsdesk.storage.base import Store
+from newsdesk.storage.base import Store, is_postgres_url, redact_url
 from newsdesk.storage.memory import MemoryStore
 from newsdesk.storage.sqlite import SQLiteStore
 
-__all__ = ["MemoryStore", "SQLiteStore", "Store", "is_postgres_url", "open_store"]
-
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_postgres_url(path: str | os.PathLike[str] | None) -> TypeGuard[str]:
-    """Whether a ``--db`` value names a PostgreSQL database (``postgresql://...``) rather than an SQLite file."""
-    return isinstance(path, str) and path.startswith(POSTGRES_SCHEMES)
+__all__ = ["MemoryStore", "SQLiteStore", "Store", "is_postgres_url", "open_store", "redact_url"]
 
 
 def open_store(path: str | os.PathLike[str] | None, *, timeout: float = 5.0) -> Store:

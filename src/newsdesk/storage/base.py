@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import Protocol, Self, TypeGuard, runtime_checkable
 
 import numpy as np
 
@@ -73,6 +73,22 @@ def query_terms(query: str) -> list[str]:
         The terms, in order; empty when nothing searchable is left.
     """
     return [part for part in _CONTROL.sub(" ", query).split() if _WORD.search(part)]
+
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+"""How a ``--db`` value names a PostgreSQL database rather than an SQLite file."""
+
+_PASSWORD = re.compile(r"(?P<head>://[^:/@]*):[^@/]*@|(?P<key>password\s*=\s*)('[^']*'|\S+)")
+
+
+def is_postgres_url(path: object) -> TypeGuard[str]:
+    """Whether a ``--db`` value names a PostgreSQL database (``postgresql://...``) rather than an SQLite file."""
+    return isinstance(path, str) and path.startswith(POSTGRES_SCHEMES)
+
+
+def redact_url(url: str) -> str:
+    """Return a database URL with its password replaced by ``***``, for messages and logs."""
+    return _PASSWORD.sub(lambda m: f"{m['head']}:***@" if m["head"] is not None else f"{m['key']}***", url)
 
 
 def utc_now() -> str:

@@ -40,7 +40,15 @@ from psycopg import errors as pg_errors
 
 from newsdesk.errors import DatabaseCorruptError, DatabaseLockedError, SchemaTooNewError, StorageError
 from newsdesk.model import Article
-from newsdesk.storage.base import SNIPPET_ELLIPSIS, SNIPPET_END, SNIPPET_START, SNIPPET_TOKENS, query_terms, utc_now
+from newsdesk.storage.base import (
+    SNIPPET_ELLIPSIS,
+    SNIPPET_END,
+    SNIPPET_START,
+    SNIPPET_TOKENS,
+    query_terms,
+    redact_url,
+    utc_now,
+)
 from newsdesk.storage.migrations import LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL, POSTGRES_BASELINE
 from newsdesk.storage.sql import ARTICLE_COLUMNS, ResultRow, SQLStore, _article_from_row
 
@@ -59,12 +67,6 @@ HEADLINE_OPTIONS = (
 )
 
 _WORD = re.compile(r"\w")
-_PASSWORD = re.compile(r"(?P<head>://[^:/@]*):[^@/]*@|(?P<key>password\s*=\s*)('[^']*'|\S+)")
-
-
-def redact(dsn: str) -> str:
-    """Return the DSN with its password replaced by ``***``, for messages and logs."""
-    return _PASSWORD.sub(lambda m: f"{m['head']}:***@" if m["head"] is not None else f"{m['key']}***", dsn)
 
 
 @lru_cache(maxsize=256)
@@ -150,7 +152,7 @@ class PostgresStore(SQLStore):
 
     def __init__(self, dsn: str, *, timeout: float = 5.0) -> None:
         self.dsn = dsn
-        self.path = redact(dsn)
+        self.path = redact_url(dsn)
         self.timeout = timeout
         self._closed = False
         self._conn: psycopg.Connection[Any] | None = None

@@ -17,13 +17,13 @@ from starlette.staticfiles import StaticFiles
 
 from newsdesk import __version__
 from newsdesk.settings import Settings
-from newsdesk.storage import SQLiteStore, Store
+from newsdesk.storage import SQLiteStore, Store, is_postgres_url, open_store
 from newsdesk.web import api, pages
 from newsdesk.web.context import AppConfig, StoreFactory
 from newsdesk.web.errors import install_error_handlers
 from newsdesk.web.middleware import BodyLimitMiddleware, HeadMiddleware, HostGuardMiddleware, SecurityHeadersMiddleware
 
-__all__ = ["DEFAULT_MAX_BODY", "create_app"]
+__all__ = ["DEFAULT_MAX_BODY", "create_app", "open_database"]
 
 DEFAULT_MAX_BODY = 1_000_000
 """Largest request body accepted, in bytes."""
@@ -36,8 +36,12 @@ Lists are paginated with `limit` and `offset` and give `total`, `next` and `prev
 """
 
 
-def _sqlite_factory(path: str) -> AbstractContextManager[Store]:
-    return SQLiteStore(path)
+def open_database(path: str) -> AbstractContextManager[Store]:
+    """Open the store a server or report reads: a ``postgresql://`` URL, or else an SQLite file.
+
+    Unlike :func:`~newsdesk.storage.open_store`, ``":memory:"`` is an (empty) SQLite database.
+    """
+    return open_store(path) if is_postgres_url(path) else SQLiteStore(path)
 
 
 def create_app(
@@ -50,9 +54,9 @@ def create_app(
     """Build the newsdesk web app over a store.
 
     Args:
-        store: An SQLite database path (a connection is opened per request, in
-            the request's worker thread), or a :data:`StoreFactory` returning a
-            store to use as a context manager.
+        store: An SQLite database path or a ``postgresql://`` URL (a connection
+            is opened per request, in the request's worker thread), or a
+            :data:`StoreFactory` returning a store to use as a context manager.
         token: Enables ``POST /api/articles`` for requests carrying
             ``Authorization: Bearer <token>``; without it the server is read-only.
         max_body: Largest request body in bytes; larger ones get a 413.
@@ -69,9 +73,7 @@ def create_app(
         raise ValueError(f"max_body must be a positive number of bytes, not {max_body}.")
     if token is not None and not token.strip():
         raise ValueError("token is empty: give a real secret, or None for a read-only server.")
-    factory: StoreFactory = (
-        partial(_sqlite_factory, os.fspath(store)) if isinstance(store, (str, os.PathLike)) else store
-    )
+    factory: StoreFactory = partial(open_database, os.fspath(store)) if isinstance(store, (str, os.PathLike)) else store
 
     app = FastAPI(
         title="newsdesk",

@@ -40,7 +40,9 @@ def add_commands(subparsers: Any) -> None:
         description="Serve the stories, articles and entities of a database as web pages and a JSON API "
         "(/api, reference at /docs). Read-only unless a token is given.",
     )
-    serve.add_argument("--db", default=None, help=f"SQLite database (default ${{{DB_ENV}}} or {DEFAULT_DB})")
+    serve.add_argument(
+        "--db", default=None, help=f"database: SQLite file or postgresql:// URL (default ${{{DB_ENV}}} or {DEFAULT_DB})"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument(
@@ -74,7 +76,9 @@ def add_commands(subparsers: Any) -> None:
     )
     report.add_argument("story_id", metavar="STORY", help="story id (see `newsdesk stories`)")
     report.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
-    report.add_argument("--db", default=None, help=f"SQLite database (default ${{{DB_ENV}}} or {DEFAULT_DB})")
+    report.add_argument(
+        "--db", default=None, help=f"database: SQLite file or postgresql:// URL (default ${{{DB_ENV}}} or {DEFAULT_DB})"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -92,8 +96,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _existing_db(path: str) -> str:
-    """The database path, checked to exist: serving or reporting a new empty file helps nobody."""
-    if path != ":memory:" and not Path(path).is_file():
+    """The database path, checked to exist: serving or reporting a new empty file helps nobody.
+
+    A ``postgresql://`` URL is checked by connecting to it.
+    """
+    from newsdesk.storage import is_postgres_url
+
+    if path != ":memory:" and not is_postgres_url(path) and not Path(path).is_file():
         raise StorageError(
             f"{path} does not exist. Create it with `newsdesk analyze --db {path} FILES` or `newsdesk demo`."
         )
@@ -119,17 +128,18 @@ def _web_settings(args: argparse.Namespace, settings: Settings) -> Settings:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from newsdesk.storage import SQLiteStore
-    from newsdesk.web.app import create_app
+    from newsdesk.storage import is_postgres_url, redact_url
+    from newsdesk.web.app import create_app, open_database
 
     db = _existing_db(args.db or _default_db())
-    with SQLiteStore(db):  # fail now, with the storage error's advice, rather than on the first request
+    with open_database(db):  # fail now, with the storage error's advice, rather than on the first request
         pass
     token = args.token or os.environ.get(TOKEN_ENV) or None
     settings = _web_settings(args, settings)
     app = create_app(db, token=token, settings=settings)
     mode = "ingest enabled with token" if token else "read-only"
-    print(f"newsdesk: serving {Path(db).resolve()} ({mode}) on http://{args.host}:{args.port}/", file=sys.stderr)
+    shown = redact_url(db) if is_postgres_url(db) else Path(db).resolve()
+    print(f"newsdesk: serving {shown} ({mode}) on http://{args.host}:{args.port}/", file=sys.stderr)
     print(f"newsdesk: answering host names {', '.join(settings.web.allowed_hosts)}", file=sys.stderr)
     proxies = settings.web.forwarded_allow_ips
     uvicorn.run(
@@ -146,11 +156,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from newsdesk.storage import SQLiteStore
+    from newsdesk.web.app import open_database
     from newsdesk.web.report import write_story_report
 
     db = _existing_db(args.db or _default_db())
-    with SQLiteStore(db) as store:
+    with open_database(db) as store:
         path = write_story_report(store, args.story_id, args.output)
     if not getattr(args, "quiet", False):
         print(f"HTML report: {path.resolve()}")
