@@ -47,6 +47,15 @@ HOSTILE = {
     "text": "The harbour council approved the ferry plan <script>alert(1)</script> on Tuesday.\n\n"
     '"Nothing will stop <img src=x onerror=alert(1)> this ferry," said council leader Maren Tolvik.',
 }
+BIDI = {
+    "title": "Lighthouse keepers strike over night shifts",
+    "source": "Daily Wire\u202e",  # RIGHT-TO-LEFT OVERRIDE: unisolated, it reverses what follows on its line
+    "published": "2026-01-30",
+    "text": "The lighthouse keepers of the northern coast went on strike on Friday over new night shifts.\n\n"
+    "Their union said the strike would last a week.",
+}
+SEARCH_PAGE = 3
+"""Search results a page while these tests run, so the small corpus spans several pages."""
 
 pytestmark = [
     pytest.mark.slow,
@@ -62,10 +71,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, enricher: Enricher) -> Iter
     """A demo database (sample corpus + one hostile article) served by uvicorn on a free loopback port."""
     import uvicorn
 
-    from newsdesk.web import create_app
+    from newsdesk.web import create_app, pages
 
     folder = tmp_path_factory.mktemp("browser")
-    (folder / "hostile.jsonl").write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    (folder / "hostile.jsonl").write_text(json.dumps(HOSTILE) + "\n" + json.dumps(BIDI) + "\n", encoding="utf-8")
     db = folder / "demo.db"
     sample = resources.files("newsdesk.data") / "sample"
     with resources.as_file(sample) as sample_dir, SQLiteStore(db) as store:
@@ -83,7 +92,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, enricher: Enricher) -> Iter
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the server did not start")
         time.sleep(0.05)
+    page_size, pages.SEARCH_LIMIT = pages.SEARCH_LIMIT, SEARCH_PAGE
     yield f"http://127.0.0.1:{port}"
+    pages.SEARCH_LIMIT = page_size
     uv.should_exit = True
     thread.join(timeout=10)
     sock.close()
@@ -162,7 +173,9 @@ def test_read_the_most_contested_story(server: str, tab: Tab) -> None:
     assert "Arvela" in page.locator("#disputes").inner_text()  # the disputes name who says what
     assert contradiction.locator(".side").count() == 2
     assert page.locator("table.matrix td.cell-contradict").count() > 0
-    assert page.locator("svg.chart rect").count() == 3
+    # Over time: a bar of articles for each of the 3 days, claims beside them, the disputed claims marked.
+    assert page.locator("svg.chart g title").count() == 3
+    assert page.locator("svg.chart circle").count() >= 1
     _shot(page, "story")
     assert not tab.dialogs
 
@@ -202,3 +215,51 @@ def test_hostile_article_runs_no_script(server: str, tab: Tab) -> None:
     assert page.evaluate("() => document.querySelectorAll('main img, main script').length") == 0
     assert not tab.dialogs, tab.dialogs
     assert not executed
+
+
+def test_pages_fit_a_small_screen(server: str, tab: Tab) -> None:
+    page = tab.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/?sort=contested")
+    story = page.locator("article.story-row h2 a").first.get_attribute("href")
+    page.goto(server + "/search?q=police")
+    article = page.locator("li.result h2 a").first.get_attribute("href")
+    for path in ("/?sort=contested", story, article, "/search?q=police", "/docs"):
+        page.goto(server + str(path))
+        wide = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 0, f"{path} scrolls sideways by {wide} px at 390 px"
+    _shot(page, "story-small", full_page=False)
+
+
+def test_search_pages_through_every_result(server: str, tab: Tab) -> None:
+    page = tab.page
+    page.goto(server + "/search?q=the")
+    summary = page.locator("main p.muted").first.inner_text()
+    total = int(summary.split()[0])
+    assert total > SEARCH_PAGE, summary
+    seen: list[str] = []
+    while True:
+        seen += [str(a.get_attribute("href")) for a in page.locator("li.result h2 a").all()]
+        following = page.locator("a[rel=next]")
+        if not following.count():
+            break
+        following.click()
+        page.wait_for_load_state("load")
+    assert len(seen) == total and len(set(seen)) == total
+
+
+def test_a_bidi_source_is_isolated(server: str, tab: Tab) -> None:
+    page = tab.page
+    page.goto(server + "/search?q=lighthouse")
+    line = page.locator("li.result p.muted").first
+    source = line.locator("bdi").first
+    assert source.inner_text().startswith("Daily Wire")
+    when = line.locator("time")
+    assert when.inner_text() == "2026-01-30"  # not reversed into "03-10-6202"
+    assert when.bounding_box()["x"] >= source.bounding_box()["x"] + source.bounding_box()["width"]
+
+
+def test_a_request_for_another_host_name_is_refused(server: str, browser_context: Any) -> None:
+    answer = browser_context.request.get(server + "/api/stories", headers={"Host": "evil.example"})
+    assert answer.status == 400
+    assert browser_context.request.get(server + "/api/stories").status == 200

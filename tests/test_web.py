@@ -30,10 +30,11 @@ from newsdesk.pipeline import analyze_store, ingest
 from newsdesk.settings import Settings
 from newsdesk.storage import MemoryStore, SQLiteStore
 from newsdesk.web import create_app, pages, write_story_report
-from newsdesk.web.charts import coverage_svg
+from newsdesk.web.charts import DayCount, coverage_svg, timeline_svg
 from newsdesk.web.cli import add_commands, run
 from newsdesk.web.queries import paginate, snippet_markup
-from newsdesk.web.story import coverage_by_day
+from newsdesk.web.story import coverage_by_day, story_detail
+from newsdesk.web.templating import when
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -616,7 +617,8 @@ def test_every_page_isolates_user_strings_bidi_override() -> None:
         }
     assert BIDI in pages["/articles/a-bidi"] and BIDI in pages["/stories/s-bidi"]
     assert {path: unisolated(html) for path, html in pages.items()} == {path: [] for path in pages}
-    assert f"<bdi>Daily Wire{BIDI}</bdi> · <time>2026-01-30</time>" in pages["/articles/a-bidi"]
+    # The outlet is named on one line (controls and overrides dropped), isolated, and the date reads right.
+    assert "<bdi>Daily Wire</bdi> · <time>2026-01-30</time>" in pages["/articles/a-bidi"]
 
 
 def test_error_pages_cap_what_they_echo(memory_app: FastAPI) -> None:
@@ -757,6 +759,60 @@ def test_coverage_chart_helpers() -> None:
     assert str(coverage_svg([])) == ""
     svg = str(coverage_svg([("2026-03-01", 2), ("2026-03-02", 0), ("2026-03-03", 1)], title="<x>"))
     assert svg.startswith("<svg") and "&lt;x&gt;" in svg and svg.count("<rect") == 3
+
+
+def test_timeline_chart_marks_claims_and_disputes() -> None:
+    days = [DayCount(day="2026-03-01", articles=2, claims=9, disputed=3), DayCount(day="2026-03-02", articles=1)]
+    svg = str(timeline_svg(days))
+    assert svg.count("<circle") == 1 and ">3</text>" in svg  # one day with disputed claims, and how many
+    assert "2026-03-01: 2 articles, 9 claims, 3 on a side of a dispute" in svg
+    assert "2026-03-02: 1 article, 0 claims" in svg
+    assert "disputed claims" in svg and "claims</text>" in svg  # the legend names every mark used
+    width = int(svg.split('width="')[1].split('"')[0])
+    assert f'viewBox="0 0 {width} ' in svg  # scales down on a narrow screen
+    plain = str(timeline_svg([DayCount(day="2026-03-01", articles=1)]))
+    assert "<circle" not in plain and "claims" not in plain
+
+
+def test_one_date_format() -> None:
+    assert when("2026-03-10T16:52:07+00:00") == "2026-03-10 16:52"
+    assert when("2026-03-11") == "2026-03-11"
+    assert when(None) == "" and when("") == ""
+    assert when("last spring\n") == "last spring"
+
+
+def test_timeline_places_a_claim_on_the_day_it_was_reported() -> None:
+    """ "On Friday" in a Monday article tells of Friday; the claim is still listed on Monday, with Friday beside it."""
+    from newsdesk.model import Article, Claim, ClaimRef, Dispute, DisputeSide
+
+    monday = Article(id="a-1", path="p", title="Dam", paragraphs=["x"], source="Wire", published="2026-03-09T08:00")
+    tuesday = Article(id="a-2", path="q", title="Dam", paragraphs=["y"], source="Post", published="2026-03-10")
+    friday = Claim(
+        id="c-1", article="a-1", text="On Friday the dam held.", holder="mayor", start=0, end=20, date="2026-03-06"
+    )
+    same = Claim(id="c-2", article="a-2", text="The dam broke.", holder="residents", start=0, end=14)
+    sides = [
+        DisputeSide(claims=[ClaimRef(article="a-1", text=friday.text, holder="mayor")], holders=[], outlets=[]),
+        DisputeSide(claims=[ClaimRef(article="a-2", text=same.text, holder="residents")], holders=[], outlets=[]),
+    ]
+    story = Story(
+        id="s-1",
+        title="Dam",
+        articles=["a-1", "a-2"],
+        disputes=[Dispute(id="d", about="", explanation="", score=0.9, sides=sides)],
+    )
+    store = MemoryStore()
+    store.add_articles([monday, tuesday])
+    store.save_analysis(entities=[], quotes=[], claims=[friday, same], stories=[story])
+    detail = story_detail(store, "s-1")
+    assert [(d.day, [e.tells_of for e in d.entries]) for d in detail.timeline] == [
+        ("2026-03-09", ["2026-03-06"]),
+        ("2026-03-10", [None]),
+    ]
+    assert [(d.day, d.articles, d.claims, d.disputed) for d in detail.days] == [
+        ("2026-03-09", 1, 1, 1),
+        ("2026-03-10", 1, 1, 1),
+    ]
 
 
 # --------------------------------------------------------------------------- disputes and stances

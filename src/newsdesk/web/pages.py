@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from newsdesk.web import queries
 from newsdesk.web.api import Id
-from newsdesk.web.charts import coverage_svg
+from newsdesk.web.charts import timeline_svg
 from newsdesk.web.context import open_request_store
 from newsdesk.web.errors import WebError
 from newsdesk.web.queries import StoryFilter, StorySort, paginate
@@ -100,7 +100,11 @@ def story_page(request: Request, story_id: Id) -> HTMLResponse:
     """One story: timeline, sources, claim matrix, contradictions, updates, agreements, entities."""
     with open_request_store(request) as store:
         detail = story_detail(store, story_id)
-    chart = coverage_svg(detail.coverage) if sum(n for _, n in detail.coverage) > 1 else None
+    chart = (
+        timeline_svg(detail.days, title="Articles, claims and disputed claims per day")
+        if sum(n for _, n in detail.coverage) > 1
+        else None
+    )
     return _page(request, "story.html.j2", title=detail.story.title or detail.story.id, d=detail, chart=chart)
 
 

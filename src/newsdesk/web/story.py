@@ -4,12 +4,15 @@
 :func:`~newsdesk.pipeline.load_analysis` and arranges it for people:
 
 - **sources**: each outlet with its articles, first and last day;
-- **timeline**: the story's claims by day, each flagged with the relations
-  (contradict / update / agree) it takes part in;
+- **timeline**: the story's claims by the day their article was published
+  (never before the article that reports them), each with the day it tells of
+  when that differs, and flagged with the relations (contradict / update /
+  agree) it takes part in;
 - **matrix**: one row per claim that was compared with another, one column per
   outlet; a cell says whether that outlet states the claim, contradicts it,
   updates it, agrees with it, or is silent about it;
-- **coverage**: articles per day, for the chart;
+- **coverage**: articles per day; **days**: articles, claims and disputed
+  claims per day, for the chart;
 - **disputes**: each question the sources answer differently, with its two
   sides and every claim's article resolved, strongest first;
 - **stances**: each article's stance toward the story's lead claim, backers
@@ -38,6 +41,7 @@ from newsdesk.model import (
 from newsdesk.pipeline import load_analysis
 from newsdesk.report.markdown import key_entities, ordered_stances, side_label, source_label
 from newsdesk.storage import Store
+from newsdesk.web.charts import DayCount
 from newsdesk.web.queries import article_day, day_of
 
 __all__ = [
@@ -83,7 +87,9 @@ class TimelineEntry:
     article: Article
     source: str
     when: str | None
-    """The claim's date (or its article's), as stored."""
+    """When it was reported: its article's publication date (else the claim's own date), as stored."""
+    tells_of: str | None = None
+    """The day the claim is about ("on Friday" in a Monday article), when it is not the day it was reported."""
     relations: list[str]
     """Relations the claim takes part in (``contradict``, ``update``, ``agree``), strongest first."""
 
@@ -173,12 +179,15 @@ class StoryDetail:
     """The story's articles in publication order."""
     sources: list[SourceView]
     timeline: list[TimelineDay]
+    """Grouped by publication day of the reporting article."""
     matrix: list[MatrixRow]
     contradictions: list[ComparisonView]
     updates: list[ComparisonView]
     agreements: list[ComparisonView]
     key_entities: list[tuple[Entity, int]]
     coverage: list[tuple[str, int]]
+    days: list[DayCount]
+    """The coverage days with the claims reported and the claims on a side of a dispute."""
     disputes: list[DisputeView]
     """Strongest first."""
     stances: list[StanceView]
@@ -268,14 +277,17 @@ def _timeline(
         article = articles.get(claim.article)
         if article is None:
             continue
-        when = claim.date or article.published
+        # A claim is placed when it was reported: a weekday in its sentence never moves it before its article.
+        when = article.published or claim.date
         day = day_of(when)
+        about = day_of(claim.date)
         days.setdefault(day, []).append(
             TimelineEntry(
                 claim=claim,
                 article=article,
                 source=source_label(article),
                 when=when,
+                tells_of=about if about and about != day else None,
                 relations=sorted(relations.get(_ref_key(claim), set()), key=lambda r: -_STRENGTH[r]),
             )
         )
@@ -283,6 +295,17 @@ def _timeline(
     return [
         TimelineDay(day=day, entries=sorted(entries, key=lambda e: (e.when or "", e.source, e.claim.start)))
         for day, entries in ordered
+    ]
+
+
+def _days(coverage: list[tuple[str, int]], timeline: list[TimelineDay], story: Story) -> list[DayCount]:
+    """Articles, claims reported and claims on a side of a dispute, for each day of the coverage."""
+    disputed = {_ref_key(ref) for d in story.disputes for side in d.sides for ref in side.claims}
+    claims = {t.day: len(t.entries) for t in timeline if t.day}
+    on_disputes = {t.day: sum(_ref_key(e.claim) in disputed for e in t.entries) for t in timeline if t.day}
+    return [
+        DayCount(day=day, articles=n, claims=claims.get(day, 0), disputed=on_disputes.get(day, 0))
+        for day, n in coverage
     ]
 
 
@@ -344,17 +367,20 @@ def story_detail(store: Store, story_id: str) -> StoryDetail:
         if c.relation in _STRENGTH:
             for ref in (c.a, c.b):
                 relations.setdefault(_ref_key(ref), set()).add(c.relation)
+    timeline = _timeline(analysis.claims, articles, relations)
+    coverage = coverage_by_day(members)
     return StoryDetail(
         story=story,
         articles=members,
         sources=sources,
-        timeline=_timeline(analysis.claims, articles, relations),
+        timeline=timeline,
         matrix=_matrix(story, articles, [s.name for s in sources]),
         contradictions=_views(story, "contradict", articles),
         updates=_views(story, "update", articles),
         agreements=_views(story, "agree", articles),
         key_entities=key_entities(analysis, story, limit=8),
-        coverage=coverage_by_day(members),
+        coverage=coverage,
+        days=_days(coverage, timeline, story),
         disputes=_dispute_views(story, articles),
         stances=_stance_views(story, articles),
     )

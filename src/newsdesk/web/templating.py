@@ -11,6 +11,7 @@ bidi overrides from names and claims shown on one line, and the ``bdi`` filter
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -20,10 +21,10 @@ from starlette.requests import Request
 
 from newsdesk import __version__
 from newsdesk.report.html import isolate
-from newsdesk.report.markdown import STANCE_ORDER, one_line
+from newsdesk.report.markdown import STANCE_ORDER, one_line, source_label
 from newsdesk.web.security import safe_link
 
-__all__ = ["environment", "query_url", "render", "safe_link"]
+__all__ = ["environment", "query_url", "render", "safe_link", "when"]
 
 RELATION_LABELS = {"contradict": "contradicts", "update": "updates", "agree": "agrees", "states": "states"}
 STANCES = frozenset(STANCE_ORDER)
@@ -34,6 +35,24 @@ def query_url(path: str, **params: object) -> str:
     """Return ``path`` with the given query parameters; ``None`` and ``""`` values are left out."""
     kept = {k: str(v) for k, v in params.items() if v is not None and v != ""}
     return f"{path}?{urlencode(kept)}" if kept else path
+
+
+_WHEN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?")
+
+
+def when(value: str | None) -> str:
+    """One date format on every page: ``YYYY-MM-DD``, with ``HH:MM`` when the time is known.
+
+    Stored dates are ISO 8601 of varying precision ("2026-03-10T16:52:07+00:00",
+    "2026-03-11"); seconds and offsets are left out. Anything else is shown as
+    one line, as stored.
+    """
+    if not value:
+        return ""
+    match = _WHEN.match(value.strip())
+    if not match:
+        return one_line(value)
+    return f"{match[1]} {match[2]}" if match[2] else match[1]
 
 
 def _plural(n: int, singular: str, plural: str | None = None) -> str:
@@ -53,6 +72,8 @@ def environment() -> jinja2.Environment:
     env.filters["plural"] = _plural
     env.filters["line"] = one_line
     env.filters["bdi"] = isolate
+    env.filters["when"] = when
+    env.filters["source_label"] = source_label
     env.globals.update(
         version=__version__,
         relation_label=RELATION_LABELS,
