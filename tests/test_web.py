@@ -34,7 +34,7 @@ from newsdesk.web.charts import DayCount, coverage_svg, timeline_svg
 from newsdesk.web.cli import add_commands, run
 from newsdesk.web.queries import paginate, snippet_markup
 from newsdesk.web.story import coverage_by_day, story_detail
-from newsdesk.web.templating import when
+from newsdesk.web.templating import markdown, when
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -772,6 +772,15 @@ def test_timeline_chart_marks_claims_and_disputes() -> None:
     assert f'viewBox="0 0 {width} ' in svg  # scales down on a narrow screen
     plain = str(timeline_svg([DayCount(day="2026-03-01", articles=1)]))
     assert "<circle" not in plain and "claims" not in plain
+
+
+def test_docs_render_markdown_without_raw_html() -> None:
+    html = str(markdown("Lists give `total`.\n\n- one\n- two <script>alert(1)</script> [x](javascript:alert(1))"))
+    assert "<code>total</code>" in html and "<li>one</li>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
+    with local_client(create_app(lambda: nullcontext(MemoryStore()))) as c:
+        page = c.get("/docs").text
+    assert "<code>limit</code>" in page and "``" not in page
 
 
 def test_one_date_format() -> None:

@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from starlette.requests import Request
 
 from newsdesk import __version__
@@ -24,7 +26,7 @@ from newsdesk.report.html import isolate
 from newsdesk.report.markdown import STANCE_ORDER, one_line, source_label
 from newsdesk.web.security import safe_link
 
-__all__ = ["environment", "query_url", "render", "safe_link", "when"]
+__all__ = ["environment", "markdown", "query_url", "render", "safe_link", "when"]
 
 RELATION_LABELS = {"contradict": "contradicts", "update": "updates", "agree": "agrees", "states": "states"}
 STANCES = frozenset(STANCE_ORDER)
@@ -55,6 +57,17 @@ def when(value: str | None) -> str:
     return f"{match[1]} {match[2]}" if match[2] else match[1]
 
 
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # CommonMark with raw HTML off: a description can format text, never inject markup.
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def markdown(text: str | None) -> Markup:
+    """Render a Markdown description (the API's docstrings) as HTML; raw HTML in it is shown as text."""
+    return Markup(_markdown().render(text or ""))
+
+
 def _plural(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
@@ -73,6 +86,7 @@ def environment() -> jinja2.Environment:
     env.filters["line"] = one_line
     env.filters["bdi"] = isolate
     env.filters["when"] = when
+    env.filters["markdown"] = markdown
     env.filters["source_label"] = source_label
     env.globals.update(
         version=__version__,
