@@ -253,6 +253,13 @@ def test_add_articles_returns_new_ids_and_is_idempotent(store: Store) -> None:
     assert [a.id for a in store.articles()] == [FLOOD.id, BUDGET.id, BRIDGE.id]
 
 
+def test_a_large_batch_is_added_in_chunks_in_order(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sql_module, "ADD_CHUNK", 2)
+    many = [make_article(f"Article {i}", f"Body {i}.") for i in range(5)]
+    assert store.add_articles([many[1], *many]) == [a.id for a in [many[1], many[0], *many[2:]]]
+    assert [a.id for a in store.articles()] == [a.id for a in [many[1], many[0], *many[2:]]]
+
+
 def test_readding_keeps_the_first_copy(store: Store) -> None:
     store.add_articles([FLOOD])
     store.add_articles([dataclasses.replace(FLOOD, path="elsewhere.txt", source="Other")])

@@ -23,7 +23,7 @@ from newsdesk.storage.sqlite import SQLiteStore
 __all__ = ["MemoryStore", "SQLiteStore", "Store", "is_postgres_url", "open_store", "redact_url"]
 
 
-def open_store(path: str | os.PathLike[str] | None, *, timeout: float = 5.0) -> Store:
+def open_store(path: str | os.PathLike[str] | None, *, timeout: float | None = None) -> Store:
     """Open the store at ``path``.
 
     Args:
@@ -32,7 +32,9 @@ def open_store(path: str | os.PathLike[str] | None, *, timeout: float = 5.0) -> 
             created if missing); or ``None`` / ``":memory:"`` for a throw-away
             :class:`MemoryStore`.
         timeout: Seconds to wait for another process's lock (and, for
-            PostgreSQL, for the server to answer a connection).
+            PostgreSQL, for the server to answer a connection); None for the
+            store's default: 5 s for SQLite, 60 s for PostgreSQL, whose
+            writers are expected to take turns with long analysis updates.
 
     Returns:
         The store; use it as a context manager to close it.
@@ -53,5 +55,5 @@ def open_store(path: str | os.PathLike[str] | None, *, timeout: float = 5.0) -> 
             raise StorageError(
                 f"{path.split('://')[0]}:// databases need psycopg: pip install 'newsdesk[postgres]' ({exc})."
             ) from exc
-        return PostgresStore(path, timeout=timeout)
-    return SQLiteStore(path, timeout=timeout)
+        return PostgresStore(path) if timeout is None else PostgresStore(path, timeout=timeout)
+    return SQLiteStore(path) if timeout is None else SQLiteStore(path, timeout=timeout)

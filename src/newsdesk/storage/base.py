@@ -173,6 +173,10 @@ class Store(Protocol):
     def add_articles(self, articles: Sequence[Article]) -> list[str]:
         """Store articles that are not stored yet.
 
+        A store shared by several processes may write a large batch in
+        several transactions; if one fails, the articles before it stay
+        stored (adding them again changes nothing).
+
         Args:
             articles: Cleaned articles; an id already stored (or repeated in
                 ``articles``) is ignored, the first copy wins.

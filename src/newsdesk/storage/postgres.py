@@ -61,6 +61,9 @@ MIGRATION_LOCK = 0x6E657773_64657332
 # Tables of ours: a database holding one of them without schema_migrations is not a newsdesk database.
 OUR_TABLES = frozenset({"articles", "entities", "quotes", "claims", "stories", "runs", "feed_state"})
 
+CONNECT_TIMEOUT = 10.0
+"""Longest wait for the server to answer a connection, whatever the lock timeout."""
+
 HEADLINE_OPTIONS = (
     f'StartSel="{SNIPPET_START}", StopSel="{SNIPPET_END}", MaxWords={SNIPPET_TOKENS}, '
     f'MinWords={SNIPPET_TOKENS // 2}, ShortWord=2, MaxFragments=1, FragmentDelimiter=" {SNIPPET_ELLIPSIS} "'
@@ -137,8 +140,10 @@ class PostgresStore(SQLStore):
     Args:
         dsn: A libpq connection string, e.g. ``postgresql://newsdesk@db.local:5432/newsdesk``
             (a password is better kept in ``~/.pgpass`` or ``PGPASSWORD`` than in the URL).
-        timeout: Seconds to wait for the server when connecting, and for another
-            writer's lock before raising :class:`DatabaseLockedError`.
+        timeout: Seconds to wait for another writer's lock before raising
+            :class:`DatabaseLockedError` (writers take turns, so the default is
+            generous), and, up to :data:`CONNECT_TIMEOUT`, for the server to
+            answer a connection.
 
     Raises:
         DatabaseCorruptError: The database holds tables of another program under our names.
@@ -150,7 +155,7 @@ class PostgresStore(SQLStore):
 
     IDS = "SELECT value FROM json_array_elements_text(?::json)"
 
-    def __init__(self, dsn: str, *, timeout: float = 5.0) -> None:
+    def __init__(self, dsn: str, *, timeout: float = 60.0) -> None:
         self.dsn = dsn
         self.path = redact_url(dsn)
         self.timeout = timeout
@@ -169,7 +174,7 @@ class PostgresStore(SQLStore):
                 self.dsn,
                 autocommit=True,
                 row_factory=_pg_rows,
-                connect_timeout=max(1, round(self.timeout)),
+                connect_timeout=max(1, round(min(self.timeout, CONNECT_TIMEOUT))),
                 application_name="newsdesk",
             )
         except psycopg.Error as exc:

@@ -83,6 +83,9 @@ class Connection(Protocol):
 
 Row = tuple[Any, ...]
 
+ADD_CHUNK = 200
+"""Articles written per transaction by :meth:`SQLStore.add_articles`."""
+
 # --- row mapping -----------------------------------------------------------------
 # Each model class is stored flat; lists that are only ever read whole
 # (paragraphs, removed, a dispute side's holders and outlets) are JSON columns,
@@ -465,14 +468,20 @@ class SQLStore(ABC):
     # --- articles ---
 
     def add_articles(self, articles: Sequence[Article]) -> list[str]:
-        """Store articles that are not stored yet; see :meth:`Store.add_articles`."""
+        """Store articles that are not stored yet; see :meth:`Store.add_articles`.
+
+        A large batch is written :data:`ADD_CHUNK` articles per transaction, so
+        the write lock is never held long: other ingest and watch processes
+        take turns with it instead of timing out behind one big ingest.
+        """
         added: list[str] = []
         now = utc_now()
-        with self._transaction() as conn:
-            for article in articles:
-                cursor = conn.execute(INSERT_ARTICLE, _article_row(article, now))
-                if cursor.rowcount == 1:
-                    added.append(article.id)
+        for start in range(0, len(articles), ADD_CHUNK):
+            with self._transaction() as conn:
+                for article in articles[start : start + ADD_CHUNK]:
+                    cursor = conn.execute(INSERT_ARTICLE, _article_row(article, now))
+                    if cursor.rowcount == 1:
+                        added.append(article.id)
         logger.debug("%s: %d of %d articles were new", self.path, len(added), len(articles))
         return added
 
