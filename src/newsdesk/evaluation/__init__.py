@@ -23,6 +23,7 @@ BENCHMARKS = (
     "speed",
     "pairs",
     "compare-speed",
+    "scale",
 )
 
 
@@ -116,4 +117,19 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
 
         result = evaluate_compare_speed(path, limit=options.get("limit") or 1000, processes=options.get("processes", 2))
         return result, format_compare_speed(result)
+    if benchmark == "scale":
+        from newsdesk.evaluation.scale import DEFAULT_SIZES, evaluate_scale, format_scale_report
+
+        result = evaluate_scale(
+            path,
+            sizes=options.get("sizes") or DEFAULT_SIZES,
+            spacy_sample=options.get("spacy_sample"),
+            processes=options.get("processes", 2),
+            new=options.get("new", 100),
+            clients=options.get("clients", 8),
+            requests=options.get("requests", 200),
+            web=not options.get("no_web", False),
+            workdir=options.get("workdir"),
+        )
+        return result, format_scale_report(result)
     raise NewsdeskError(f"unknown benchmark {benchmark!r}; choose one of {', '.join(BENCHMARKS)}")
