@@ -11,13 +11,29 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Doc, Span
 
+from newsdesk.enrich.resolution import (
+    GENERATIONAL,
+    MERGE_THRESHOLD,
+    PARTICLES,
+    PairFeatures,
+    Relation,
+    acronym_keys,
+    as_acronym,
+    content_tokens,
+    is_initial,
+    joined_key,
+    joined_similarity,
+    match_score,
+    overlap,
+    without_middle_initials,
+)
 from newsdesk.model import Entity, EntityKind, FoundMention, Mention, content_id
 
 _KIND_BY_LABEL: dict[str, EntityKind] = {
@@ -56,6 +72,68 @@ _PLACE_WORDS = frozenset(
     ]
 )
 _QUOTES = "\"'“”‘’«»„"
+_VOWELS = frozenset("aeiou")
+#: Blocks larger than this (very short joined skeletons) are too unspecific to compare within.
+_MAX_BLOCK = 40
+#: Names written as one word or two: similarity of the joined forms.
+_JOINED_SIMILARITY = 0.85
+#: Articles read per name for its context (the other names around it).
+_CONTEXT_ARTICLES = 40
+#: A name in more than this share of the articles (at least ``_COMMON_MIN``) is no context.
+_COMMON_SHARE = 0.05
+_COMMON_MIN = 5
+#: An acronym two known names could stand for goes to the first only when it scores this much higher.
+_ACRONYM_MARGIN = 0.1
+#: Words that make a longer organisation name a part or offshoot of the shorter one, not its full form.
+_UNIT_WORDS = frozenset(
+    {
+        "committee",
+        "subcommittee",
+        "commission",
+        "council",
+        "department",
+        "ministry",
+        "office",
+        "university",
+        "college",
+        "school",
+        "foundation",
+        "center",
+        "centre",
+        "institute",
+        "party",
+        "union",
+        "association",
+        "court",
+        "agency",
+        "bureau",
+        "board",
+        "service",
+        "services",
+        "news",
+        "post",
+        "times",
+        "journal",
+        "fund",
+        "bank",
+        "hospital",
+        "club",
+        "team",
+        "league",
+        "museum",
+        "church",
+        "campaign",
+        "division",
+        "unit",
+        "branch",
+        "wing",
+        "trust",
+        "society",
+        "academy",
+        "program",
+        "programme",
+    }
+)
 _ALIAS = re.compile(
     r"\(\s*(?:(?:also )?known as|aka|or|as (?:the )?\S+(?: \S+)? calls? (?:itself|himself|herself|themselves)|"
     r"formerly)?\s*([^()]{1,60}?)\s*\)"
@@ -84,10 +162,15 @@ def _name_tokens(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)
 def skeleton(token: str) -> str:
-    """A transliteration key: first letter, then consonants, doubles collapsed."""
+    """A transliteration key: first letter, then consonants, doubles collapsed.
+
+    An ``h`` after a consonant marks aspiration in transliteration and does
+    not count (Gotabhaya ~ Gotabaya, Thomas ~ Tomas).
+    """
     if not token:
         return ""
-    rest = re.sub(r"[aeiouyw'’]", "", token[1:])
+    rest = re.sub(r"(?<=[b-df-gj-np-tv-z])h", "", token)[1:]
+    rest = re.sub(r"[aeiouyw'’]", "", rest)
     collapsed = re.sub(r"(.)\1+", r"\1", token[0] + rest)
     return collapsed
 
@@ -95,10 +178,17 @@ def skeleton(token: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def tokens_match(a: str, b: str) -> bool:
     """Whether two name tokens are spelling variants (Masoud ~ Massoud ~ Masood)."""
-    if a == b:
+    if a == b or (a in PARTICLES and b in PARTICLES):
         return True
-    if a[0] != b[0] or min(len(a), len(b)) < 4:
+    if "." in a or "." in b:  # abbreviations ("u.n.", "u.s.") match only themselves
         return False
+    if min(len(a), len(b)) < 4:
+        return False
+    if a[0] != b[0]:
+        # A first vowel is transliterated many ways (Osama / Usama, Ibrahim / Ebrahim): longer names only.
+        if not (a[0] in _VOWELS and b[0] in _VOWELS and min(len(a), len(b)) >= 5):
+            return False
+        return skeleton(a)[1:] == skeleton(b)[1:] and Levenshtein.normalized_similarity(a, b) >= 0.75
     ska, skb = skeleton(a), skeleton(b)
     similarity = Levenshtein.normalized_similarity(a, b)
     if ska == skb:
@@ -111,13 +201,16 @@ def tokens_match(a: str, b: str) -> bool:
     return _is_subsequence(short, long_) or (len(short) >= 4 and Levenshtein.distance(ska, skb) <= 1)
 
 
+@lru_cache(maxsize=1 << 18)
 def match_key(token: str) -> tuple[str, str]:
-    """What two spelling variants always share: the first letter and the last consonant of the skeleton.
+    """What two spelling variants always share: the first letter (any vowel as one) and the last skeleton letter.
 
     :func:`tokens_match` never matches tokens with different keys, so candidates
     are looked up by key instead of compared one by one.
     """
-    return token[0], skeleton(token)[-1]
+    if token in PARTICLES:
+        return "particle", ""
+    return ("a" if token[0] in _VOWELS else token[0]), skeleton(token)[-1]
 
 
 def _is_subsequence(short: str, long_: str) -> bool:
@@ -303,6 +396,105 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     for group_keys in same_words.values():
         for other in group_keys[1:]:
             union(group_keys[0], other)
+
+    # The matcher's view of the names: their articles, and the other names in each article (context).
+    articles_of = {k: {m.article for m in groups[k].mentions} for k in keys}
+    keys_in: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for k in keys:
+        for article in articles_of[k]:
+            keys_in[article].append(k)
+    vote = {k: _vote_kind(groups[k].kinds) for k in keys}
+
+    # Names in many articles (the country, the president of the day) are context everywhere: they say nothing.
+    common = max(_COMMON_MIN, int(_COMMON_SHARE * len(keys_in)))
+    telling = {k for k in keys if len(articles_of[k]) <= common}
+
+    def around(k: tuple[str, ...]) -> set[tuple[str, ...]]:
+        # The first articles suffice to tell two contexts apart, and keep a frequent name cheap.
+        articles = sorted(articles_of[k])[:_CONTEXT_ARTICLES]
+        return {find(x) for article in articles for x in keys_in[article] if x in telling}
+
+    def score(a: tuple[str, ...], b: tuple[str, ...], relation: Relation, string: float) -> float:
+        ra, rb = find(a), find(b)
+        ctx_a, ctx_b = around(a) - {ra, rb}, around(b) - {ra, rb}
+        features = PairFeatures(
+            relation=relation,
+            string=string,
+            same_kind=vote[a] == vote[b],
+            same_article=bool(articles_of[a] & articles_of[b]),
+            context=overlap(ctx_a, ctx_b),
+        )
+        return match_score(features)
+
+    def given_names(root: tuple[str, ...]) -> set[str]:
+        return {k[0] for k in component[root] if len(k) > 1 and vote[k] == "person" and not is_initial(k[0])}
+
+    def compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        """Cannot-link: two people with different given names (a father and son) never become one."""
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return False
+        return all(tokens_match(x, y) for x in given_names(ra) for y in given_names(rb))
+
+    def link(a: tuple[str, ...], b: tuple[str, ...], relation: Relation, string: float) -> bool:
+        if compatible(a, b) and score(a, b, relation, string) >= MERGE_THRESHOLD:
+            union(a, b)
+            return True
+        return False
+
+    # 2c. One name written as one word or two, with or without the Arabic article
+    # (Kahramanmaras ~ Kahraman Maras, al-Hawa ~ Hawa): blocks of the joined consonant skeleton.
+    joined_blocks: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for k in keys:
+        joined = joined_key(k)
+        if len(joined) >= 4 and not any(is_initial(t) for t in k):
+            joined_blocks[joined].append(k)
+    for block in joined_blocks.values():
+        if not 1 < len(block) <= _MAX_BLOCK:
+            continue
+        for i, a in enumerate(block):
+            for b in block[i + 1 :]:
+                ca, cb = content_tokens(a), content_tokens(b)
+                if len(ca) == len(cb):
+                    if not all(tokens_match(x, y) for x, y in zip(ca, cb, strict=True)):
+                        continue
+                elif "person" in (vote[a], vote[b]) and ca[0][0] != cb[0][0]:
+                    continue
+                similarity = joined_similarity(a, b)
+                if similarity >= _JOINED_SIMILARITY:
+                    link(a, b, "transliteration", similarity)
+
+    # 2d. A middle initial is optional ("John Q. Vance" ~ "John Vance"), unless two people with
+    # different initials share the rest of the name.
+    by_core: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for k in keys:
+        if vote[k] == "person":
+            core = without_middle_initials(k)
+            if core != k:
+                by_core[core].append(k)
+    for core, longer in by_core.items():
+        if core in groups and len({tuple(t.rstrip(".") for t in k[1:-1]) for k in longer}) == 1:
+            for k in longer:
+                link(core, k, "middle_initial", 1.0)
+
+    # 2e. A full name and a longer full name that continues it (a second surname), when only
+    # one longer name does: "Ana Ruiz" ~ "Ana Ruiz Ortega", never "Ana Ruiz Jr.".
+    by_start: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for k in keys:
+        if len(k) >= 3 and vote[k] == "person":
+            by_start[(match_key(k[0]), match_key(k[1]))].append(k)
+    for k in keys:
+        if len(k) < 2 or vote[k] != "person" or is_initial(k[0]) or k[0] in PARTICLES or k[1] in PARTICLES:
+            continue
+        longer = [
+            full
+            for full in by_start.get((match_key(k[0]), match_key(k[1])), ())
+            if len(full) > len(k)
+            and all(tokens_match(x, y) for x, y in zip(k, full, strict=False))
+            and not any(t in GENERATIONAL or is_initial(t) for t in full[len(k) :])
+        ]
+        if len({find(full) for full in longer}) == 1:
+            link(k, longer[0], "longer_name", 1.0)
     # Longer names indexed by each of their later tokens (surnames, tails), grouped by match key: a short
     # name is compared with the distinct later tokens of its key, not with every longer name.
     by_later_token: dict[tuple[str, str], dict[str, list[tuple[str, ...]]]] = defaultdict(dict)
@@ -316,6 +508,30 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
 
     # 4. Lone surnames and shortened names attach to a unique or dominant full name.
     adopted: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+    _adopt_first_names(groups, keys, vote, find, adopted)
+    # Types by evidence: a one-word "place" in an article that names a person with that surname is
+    # the person there (the tagger typed "DuVernay" as a place), mention by mention.
+    people_in: dict[str, list[tuple[tuple[str, ...], Mention]]] = defaultdict(list)
+    for k in keys:
+        if len(k) > 1 and vote[k] == "person":
+            for m in groups[k].mentions:
+                people_in[m.article].append((k, m))
+    for k in keys:
+        group = groups[k]
+        if len(k) != 1 or vote[k] != "place":
+            continue
+        kept = []
+        for mention in group.mentions:
+            bearers: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+            for full, m in people_in.get(mention.article, ()):
+                if tokens_match(k[0], full[-1]):
+                    bearers[find(full)].append(m)
+            moved = _split_by_nearest([mention], bearers) if bearers else {}
+            for root, taken in moved.items():
+                adopted[root].extend(taken)
+            if not moved:
+                kept.append(mention)
+        group.mentions = kept
 
     def _members_mentions(root: tuple[str, ...]) -> list[Mention]:
         return [m for other in component[find(root)] for m in groups[other].mentions]
@@ -375,6 +591,15 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         if len(ranked) == 1 or weight(ranked[0]) > weight(ranked[1]):
             union(ranked[0], k)
 
+    def _names_other(rest: tuple[str, ...]) -> bool:
+        """Whether the rest of a longer name is itself the name of a person or place ("Post Trump")."""
+        if rest not in groups:
+            return False
+        kinds: Counter[str] = Counter()
+        for other in component[find(rest)]:
+            kinds.update(groups[other].kinds)
+        return _vote_kind(kinds) in ("person", "place")
+
     # 4b. A shortened organisation name ("Resistance Front") joins the one organisation whose
     # name holds all its words ("National Resistance Front"), when exactly one does.
     for k in keys:
@@ -388,9 +613,55 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
             if len(other) > len(k)
             and words < _content_set(other)
             and groups[other].kinds.most_common(1)[0][0] == "organization"
+            and not _UNIT_WORDS.intersection(_content_set(other) - words)
+            and not _names_other(tuple(t for t in other if t not in words))
         }
         if len(holders) == 1:
             union(holders.pop(), k)
+
+    # 4c. An organisation's short form: the first words of one longer name ("Kestrel" ~ "Kestrel Motion
+    # Group"), unless the rest names a part of it ("Kestrel Foundation").
+    by_first_word: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for k in keys:
+        if len(k) >= 2 and vote[k] == "organization":
+            by_first_word[k[0]].append(k)
+    for k in keys:
+        if vote[k] not in ("organization", "other") or k[0] in _FUNCTION_WORDS:
+            continue
+        if any(len(other) > len(k) for other in component[find(k)]):
+            continue
+        longer = [
+            full
+            for full in by_first_word.get(k[0], ())
+            if len(full) > len(k)
+            and full[: len(k)] == k
+            and not _UNIT_WORDS.intersection(full[len(k) :])
+            and not _names_other(full[len(k) :])
+        ]
+        if len({find(full) for full in longer}) == 1:
+            link(k, longer[0], "short_form", 1.0)
+
+    # 4d. Acronyms derived from known names of several words ("Union of Port Workers" ~ UPW, UOPW).
+    by_acronym: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for k in keys:
+        if len(k) >= 2 and vote[k] != "person":
+            for form in groups[k].forms:
+                for letters in acronym_keys(form):
+                    by_acronym[letters].add(k)
+    for k in keys:
+        if len(k) != 1 or any(len(other) > 1 for other in component[find(k)]):
+            continue
+        acronyms = {a for a in map(as_acronym, groups[k].forms) if a}
+        if len(acronyms) != 1:
+            continue
+        letters = acronyms.pop()
+        expansions = {find(full): full for full in sorted(by_acronym.get(letters, ())) if find(full) != find(k)}
+        # The one name of the corpus with these initials is most likely it; among several, four
+        # letters are nearly unique and two name many things.
+        string = 1.0 if len(expansions) == 1 else min(1.0, (len(letters) - 1) / 3)
+        scored = sorted(((score(k, full, "acronym", string), full) for full in expansions.values()), reverse=True)
+        if scored and (len(scored) == 1 or scored[0][0] - scored[1][0] >= _ACRONYM_MARGIN):
+            link(k, scored[0][1], "acronym", string)
 
     # 5. Stated aliases.
     by_surface: dict[str, tuple[str, ...]] = {}
@@ -440,6 +711,48 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         )
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     return entities
+
+
+def _adopt_first_names(
+    groups: Mapping[tuple[str, ...], _Group],
+    keys: Sequence[tuple[str, ...]],
+    vote: Mapping[tuple[str, ...], EntityKind],
+    find: Callable[[tuple[str, ...]], tuple[str, ...]],
+    adopted: dict[tuple[str, ...], list[Mention]],
+) -> None:
+    """Give a first name alone to the person of its article whose full name starts with it.
+
+    Within one article "Ranil" after "Ranil Okafor" is that person; in another
+    article it may be anyone, so mentions move one by one (into ``adopted``,
+    out of their group). A token some full name of the article also ends with
+    is a surname, left to the surname rule; two people of the article with
+    that first name share it out by who was named nearest before.
+    """
+    people: dict[str, list[tuple[tuple[str, ...], Mention]]] = defaultdict(list)
+    for k in keys:
+        if len(k) > 1 and vote[k] == "person" and not is_initial(k[0]):
+            for m in groups[k].mentions:
+                people[m.article].append((k, m))
+    for k in keys:
+        group = groups[k]
+        if len(k) != 1 or vote[k] == "place" or not group.mentions:
+            continue
+        kept: list[Mention] = []
+        for mention in group.mentions:
+            named = people.get(mention.article, ())
+            if any(tokens_match(k[0], t) for full, _ in named for t in full[1:]):
+                kept.append(mention)
+                continue
+            fulls: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+            for full, m in named:
+                if tokens_match(k[0], full[0]):
+                    fulls[find(full)].append(m)
+            moved = _split_by_nearest([mention], fulls) if fulls else {}
+            if not moved:
+                kept.append(mention)
+            for root, taken in moved.items():
+                adopted[root].extend(taken)
+        group.mentions = kept
 
 
 def _mention_key(mention: Mention) -> tuple[str, str, int, int]:
@@ -538,6 +851,10 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
                 # Translated acronyms keep the initials in another order (FNR for "Front National de la R...").
                 initials = "".join(sorted(t[0] for t in tokens if t not in _FUNCTION_WORDS))
                 index.add(("acronym:" + initials,), entity.id)
+            if entity.kind != "person":
+                # "US Geological Survey" -> USGS: a word in capitals gives all its letters.
+                for letters in acronym_keys(mention.text):
+                    index.add(("acronym:" + "".join(sorted(letters.lower())),), entity.id)
     index.finish(kinds)
     by_id = {e.id: e for e in entities}
     added: dict[str, list[Mention]] = defaultdict(list)

@@ -1,0 +1,187 @@
+"""Entity resolution across spellings, acronyms and short forms; different people stay apart (invented names)."""
+
+from __future__ import annotations
+
+from newsdesk.enrich.entities import FoundMention, canonicalize, expand_mentions, tokens_match
+from newsdesk.enrich.resolution import (
+    PairFeatures,
+    acronym_keys,
+    as_acronym,
+    joined_key,
+    match_score,
+    phonetic_skeleton,
+    without_middle_initials,
+)
+from newsdesk.model import Mention
+
+
+def _at(article: str, text: str, start: int = 0, kind: str = "person") -> FoundMention:
+    return FoundMention(mention=Mention(article=article, text=text, start=start, end=start + len(text)), kind=kind)  # type: ignore[arg-type]
+
+
+def _together(entities, a: str, b: str) -> bool:
+    return any({a, b} <= {m.text for m in e.mentions} for e in entities)
+
+
+def test_keys_survive_transliteration() -> None:
+    assert phonetic_skeleton("otavio") == phonetic_skeleton("utavio")
+    assert phonetic_skeleton("dharavela") == phonetic_skeleton("daravela")
+    assert joined_key(("veliko", "maras")) == joined_key(("velikomaras",))
+    assert joined_key(("dar", "al", "karim")) == joined_key(("dar", "el", "karim"))
+    assert tokens_match("osaruwa", "usaruwa")
+    assert tokens_match("al", "el")
+    assert not tokens_match("u.n.", "u.s.")
+    assert not tokens_match("ilan", "olan")  # short names: a first vowel is not enough
+
+
+def test_acronym_forms_and_keys() -> None:
+    assert as_acronym("N.S.S.") == "NSS"
+    assert as_acronym("NSS") == "NSS"
+    assert as_acronym("VELKAROV") is None  # a name in capitals, not an acronym
+    assert as_acronym("AFP") is None
+    assert "TGS" in acronym_keys("TR Geodetic Service") or "TRGS" in acronym_keys("TR Geodetic Service")
+    assert {"VOK", "VK"} <= acronym_keys("Voice of Kestria")
+    assert acronym_keys("Kestria") == frozenset()
+
+
+def test_middle_initials_are_optional() -> None:
+    assert without_middle_initials(("lorcan", "p.", "whitby")) == ("lorcan", "whitby")
+    assert without_middle_initials(("lorcan", "whitby")) == ("lorcan", "whitby")
+
+
+def test_matcher_needs_evidence_for_weak_relations() -> None:
+    weak = PairFeatures(relation="short_form", string=1.0, same_kind=True, same_article=False, context=0.0)
+    shared = PairFeatures(relation="short_form", string=1.0, same_kind=True, same_article=True, context=0.0)
+    assert match_score(weak) < match_score(shared)
+    from newsdesk.enrich.resolution import MERGE_THRESHOLD
+
+    assert match_score(weak) < MERGE_THRESHOLD <= match_score(shared)
+
+
+def test_transliterations_merge_across_articles() -> None:
+    found = [
+        _at("a1", "Osaruwa Kabbeh"),
+        _at("a2", "Usaruwa Kabbeh"),
+        _at("a1", "Dhanuka Perivela"),
+        _at("a2", "Danuka Perivela"),
+        _at("a1", "Dar al-Karim", 40, "place"),
+        _at("a2", "Dar el-Karim", 40, "place"),
+        _at("a3", "Velikomaras", 0, "place"),
+        _at("a4", "Veliko Maras", 0, "place"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Osaruwa Kabbeh", "Usaruwa Kabbeh")
+    assert _together(entities, "Dhanuka Perivela", "Danuka Perivela")
+    assert _together(entities, "Dar al-Karim", "Dar el-Karim")
+    assert _together(entities, "Velikomaras", "Veliko Maras")
+
+
+def test_acronyms_from_initials_of_known_names() -> None:
+    found = [
+        _at("a1", "TR Geodetic Service", 0, "organization"),
+        _at("a1", "Ostrava Delta", 50, "place"),
+        _at("a2", "TRGS", 0, "organization"),
+        _at("a2", "Ostrava Delta", 50, "place"),
+        _at("a3", "Union of Coastal Pilots", 0, "organization"),
+        _at("a4", "U.C.P.", 0, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "TR Geodetic Service", "TRGS")
+    assert _together(entities, "Union of Coastal Pilots", "U.C.P.")
+
+
+def test_an_acronym_two_known_names_could_stand_for_stays_alone_without_evidence() -> None:
+    found = [
+        _at("a1", "Marden Planning Board", 0, "organization"),
+        _at("a2", "Marden Port Bureau", 0, "organization"),
+        _at("a3", "MPB", 0, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert not _together(entities, "MPB", "Marden Planning Board")
+    assert not _together(entities, "MPB", "Marden Port Bureau")
+
+
+def test_an_acronym_the_tagger_missed_is_found_after_its_name() -> None:
+    text = "The TR Geodetic Service measured it. Later TRGS said more."
+    found = [_at("a1", "TR Geodetic Service", text.index("TR Geodetic"), "organization")]
+    entities = expand_mentions({"a1": text}, canonicalize(found))
+    assert {m.text for m in entities[0].mentions} == {"TR Geodetic Service", "TRGS"}
+
+
+def test_organisation_short_forms_but_not_its_parts() -> None:
+    found = [
+        _at("a1", "Orvane Shipping", 0, "organization"),
+        _at("a1", "Orvane", 60, "organization"),
+        _at("a2", "Orvane", 0, "organization"),
+        _at("a3", "Telmar", 0, "organization"),
+        _at("a3", "Telmar Foundation", 40, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Orvane Shipping", "Orvane")
+    assert not _together(entities, "Telmar", "Telmar Foundation")
+
+
+def test_a_first_name_alone_is_the_person_of_its_article_only() -> None:
+    found = [
+        _at("a1", "Talvi Ormandy", 0),
+        _at("a1", "Talvi", 80),
+        _at("a2", "Talvi", 10),  # no one of that name in this article: left alone
+    ]
+    entities = canonicalize(found)
+    talvi = next(e for e in entities if e.name == "Talvi Ormandy")
+    assert {(m.article, m.text) for m in talvi.mentions} == {("a1", "Talvi Ormandy"), ("a1", "Talvi")}
+
+
+def test_a_first_name_two_people_share_goes_to_the_one_named_before() -> None:
+    found = [_at("a1", "Talvi Ormandy", 0), _at("a1", "Talvi Brecken", 100), _at("a1", "Talvi", 150)]
+    entities = {e.name: {m.start for m in e.mentions} for e in canonicalize(found)}
+    assert entities["Talvi Brecken"] == {100, 150}
+
+
+def test_a_full_name_joins_the_longer_one_that_continues_it() -> None:
+    found = [
+        _at("a1", "Rosalind Quevedo Arrieta", 0),
+        _at("a1", "Port Sandia", 60, "place"),
+        _at("a2", "Rosalind Quevedo", 0),
+        _at("a2", "Port Sandia", 60, "place"),
+    ]
+    assert _together(canonicalize(found), "Rosalind Quevedo", "Rosalind Quevedo Arrieta")
+
+
+def test_father_and_son_stay_apart() -> None:
+    found = [
+        _at("a1", "Brannock Tiller", 0),
+        _at("a1", "Osric Tiller", 50),
+        _at("a2", "Brannock Tiller Jr.", 0),
+        _at("a2", "Brannock Tiller", 40),
+        _at("a3", "Lorcan P. Whitby", 0),
+        _at("a3", "Lorcan T. Whitby", 40),
+        _at("a4", "Lorcan Whitby", 0),
+        _at("a5", "Aldo Venn Castor", 0),
+        _at("a5", "Aldo Castor", 40),
+    ]
+    entities = canonicalize(found)
+    assert not _together(entities, "Brannock Tiller", "Osric Tiller")
+    assert not _together(entities, "Brannock Tiller", "Brannock Tiller Jr.")
+    assert not _together(entities, "Lorcan Whitby", "Lorcan P. Whitby")
+    assert not _together(entities, "Lorcan Whitby", "Lorcan T. Whitby")
+    assert not _together(entities, "Aldo Venn Castor", "Aldo Castor")  # a middle name is another person
+
+
+def test_a_middle_initial_merges_when_only_one_person_has_it() -> None:
+    found = [_at("a1", "Lorcan P. Whitby", 0), _at("a2", "Lorcan Whitby", 0)]
+    assert _together(canonicalize(found), "Lorcan P. Whitby", "Lorcan Whitby")
+
+
+def test_a_surname_typed_as_a_place_is_the_person_its_article_names() -> None:
+    found = [
+        _at("a1", "Ilse Marrowby", 0),
+        _at("a1", "Marrowby", 50, "place"),
+        _at("a1", "Marrowby", 90, "place"),
+        _at("a2", "Marrowby", 0, "place"),  # a town elsewhere
+    ]
+    entities = canonicalize(found)
+    person = next(e for e in entities if e.name == "Ilse Marrowby")
+    assert person.kind == "person"
+    assert {(m.article, m.start) for m in person.mentions} >= {("a1", 0), ("a1", 50), ("a1", 90)}
+    assert ("a2", 0) not in {(m.article, m.start) for m in person.mentions}
