@@ -340,6 +340,14 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
            only longer one holding all its words.
         5. Join stated aliases (acronyms, "as X calls itself").
 
+    Steps 2c-2e and 4a-4d (blocked candidates, decided by
+    :func:`~newsdesk.enrich.resolution.match_score`, never joining two people
+    with different given names): one name as one word or two or with the Arabic
+    article; optional middle initials; a full name continued by a second
+    surname; a first name alone given to its article's person; a one-word
+    "place" that is the surname of its article's person; an organisation's
+    short form; acronyms from the initials of known names.
+
     Args:
         found: Mentions of all articles.
         aliases: ``(name, alias)`` surface pairs stated in the texts.
