@@ -78,6 +78,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"database: SQLite file or postgresql:// URL (default ${{NEWSDESK_DB}} or {DEFAULT_DB})",
     )
+    ingest.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: clean in this process; dask: clean and enrich partitioned on a Dask cluster, the workers "
+        "writing to a postgresql:// --db (needs the dask extra; see docs/scale.md)",
+    )
+    ingest.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster)",
+    )
+    ingest.add_argument(
+        "--workers", type=int, default=2, help="with --engine dask and no --scheduler: local worker processes"
+    )
 
     stories = commands.add_parser(
         "stories",
@@ -293,6 +308,10 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from newsdesk.pipeline import analysis_status, ingest
     from newsdesk.storage import open_store
 
+    if args.engine == "dask":
+        return _ingest_on_cluster(args, settings)
+    if args.scheduler:
+        raise NewsdeskError("--scheduler is for --engine dask; add --engine dask or leave --scheduler out.")
     with open_store(args.db or _default_db()) as store:
         report = ingest(args.paths, store, settings)
         pending = analysis_status(store).pending
@@ -300,6 +319,32 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(report.articles)} article(s) read, {len(report.added)} new, {len(report.problems)} rejected")
         if pending:
             print(f"{pending} article(s) not analysed yet: `newsdesk stories` analyses them")
+    _report_problems(report.problems)
+    return 1 if report.problems else 0
+
+
+def _ingest_on_cluster(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        from newsdesk.cluster import ingest_on_cluster
+    except ImportError as exc:
+        raise NewsdeskError(f"--engine dask needs Dask: pip install 'newsdesk[dask]' ({exc}).") from exc
+    from newsdesk.pipeline import analysis_status
+    from newsdesk.storage import open_store
+
+    # Dask logs its cluster's comings and goings at INFO and WARNING; the run's own summary is printed below.
+    logging.getLogger("distributed").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
+    db = args.db or _default_db()
+    report = ingest_on_cluster(args.paths, db, settings, scheduler=args.scheduler, workers=args.workers)
+    with open_store(db) as store:
+        pending = analysis_status(store).pending
+    if not args.quiet:
+        print(
+            f"{report.articles} article(s) read, {len(report.added)} new, {report.enriched} enriched, "
+            f"{len(report.problems)} rejected ({report.partitions} partitions on {report.workers} workers, "
+            f"{report.seconds['total']:.1f} s)"
+        )
+        if pending:
+            print(f"{pending} article(s) in no story yet: `newsdesk stories` groups and compares them")
     _report_problems(report.problems)
     return 1 if report.problems else 0
 
