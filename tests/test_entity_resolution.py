@@ -50,8 +50,8 @@ def test_middle_initials_are_optional() -> None:
 
 
 def test_matcher_needs_evidence_for_weak_relations() -> None:
-    weak = PairFeatures(relation="short_form", string=1.0, same_kind=True, same_article=False, context=0.0)
-    shared = PairFeatures(relation="short_form", string=1.0, same_kind=True, same_article=True, context=0.0)
+    weak = PairFeatures(relation="short_form", string=1.0, kind=1.0, same_article=False, context=0.0)
+    shared = PairFeatures(relation="short_form", string=1.0, kind=1.0, same_article=True, context=0.0)
     assert match_score(weak) < match_score(shared)
     from newsdesk.enrich.resolution import MERGE_THRESHOLD
 

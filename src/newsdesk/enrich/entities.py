@@ -30,6 +30,7 @@ from newsdesk.enrich.resolution import (
     is_initial,
     joined_key,
     joined_similarity,
+    kind_agreement,
     match_score,
     overlap,
     without_middle_initials,
@@ -86,7 +87,7 @@ _COMMON_MIN = 5
 _ACRONYM_MARGIN = 0.1
 #: Words that make a longer organisation name a part or offshoot of the shorter one, not its full form.
 _UNIT_WORDS = frozenset(
-    {
+    [
         "committee",
         "subcommittee",
         "commission",
@@ -132,7 +133,16 @@ _UNIT_WORDS = frozenset(
         "academy",
         "program",
         "programme",
-    }
+        "command",
+        "force",
+        "forces",
+        "army",
+        "navy",
+        "police",
+        "government",
+        "military",
+        "guard",
+    ]
 )
 _ALIAS = re.compile(
     r"\(\s*(?:(?:also )?known as|aka|or|as (?:the )?\S+(?: \S+)? calls? (?:itself|himself|herself|themselves)|"
@@ -162,17 +172,18 @@ def _name_tokens(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)
 def skeleton(token: str) -> str:
-    """A transliteration key: first letter, then consonants, doubles collapsed.
-
-    An ``h`` after a consonant marks aspiration in transliteration and does
-    not count (Gotabhaya ~ Gotabaya, Thomas ~ Tomas).
-    """
+    """A transliteration key: first letter, then consonants, doubles collapsed."""
     if not token:
         return ""
-    rest = re.sub(r"(?<=[b-df-gj-np-tv-z])h", "", token)[1:]
-    rest = re.sub(r"[aeiouyw'’]", "", rest)
+    rest = re.sub(r"[aeiouyw'’]", "", token[1:])
     collapsed = re.sub(r"(.)\1+", r"\1", token[0] + rest)
     return collapsed
+
+
+@lru_cache(maxsize=1 << 16)
+def soft_skeleton(token: str) -> str:
+    """:func:`skeleton` without an ``h`` after a consonant, which marks aspiration (Gotabhaya ~ Gotabaya)."""
+    return skeleton(re.sub(r"(?<=[b-df-gj-np-tv-z])h", "", token)) if token else ""
 
 
 @lru_cache(maxsize=1 << 18)
@@ -193,12 +204,24 @@ def tokens_match(a: str, b: str) -> bool:
     similarity = Levenshtein.normalized_similarity(a, b)
     if ska == skb:
         return similarity >= 0.5
+    if soft_skeleton(a) == soft_skeleton(b):
+        # Equal only once an aspirating h is left out: Thomas ~ Tomas, but not Times ~ Thomas.
+        return similarity >= 0.75
     # Transliteration and garbling drop or double consonants (Panjshir / Panhir) but keep the
     # last one; a different final consonant (Iran / Iraq, Austria / Australia) is another name.
     if similarity < 0.6 or ska[-1] != skb[-1]:
         return False
     short, long_ = sorted((ska, skb), key=len)
     return _is_subsequence(short, long_) or (len(short) >= 4 and Levenshtein.distance(ska, skb) <= 1)
+
+
+def _close_variants(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether the words of two names other than particles have one skeleton each (not only a shared outline)."""
+    return all(
+        x == y or soft_skeleton(x) == soft_skeleton(y) or skeleton(x)[1:] == skeleton(y)[1:]
+        for x, y in zip(a, b, strict=True)
+        if x not in PARTICLES
+    )
 
 
 @lru_cache(maxsize=1 << 18)
@@ -210,7 +233,7 @@ def match_key(token: str) -> tuple[str, str]:
     """
     if token in PARTICLES:
         return "particle", ""
-    return ("a" if token[0] in _VOWELS else token[0]), skeleton(token)[-1]
+    return ("a" if token[0] in _VOWELS else token[0]), soft_skeleton(token)[-1]
 
 
 def _is_subsequence(short: str, long_: str) -> bool:
@@ -356,10 +379,15 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         Entities sorted by number of mentions (most first), with stable ids.
     """
     groups: dict[tuple[str, ...], _Group] = {}
+    acronymic: set[tuple[str, ...]] = set()  # acronyms are no one's first name or surname
     for item in found:
         tokens = name_tokens(item.mention.text)
         if item.kind == "place" or any(t in _PLACE_WORDS for t in tokens[1:]):
             tokens = _strip_place_words(tokens)
+        letters = as_acronym(item.mention.text) if len(tokens) == 1 else None
+        if letters:
+            tokens = [letters.lower()]  # "I.R.S." and "IRS" are one name, whatever type the tagger gave each
+            acronymic.add((letters.lower(),))
         if not tokens:
             continue
         key = tuple(tokens)
@@ -399,7 +427,10 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     for block in blocks.values():
         for i, a in enumerate(block):
             for b in block[i + 1 :]:
-                if all(tokens_match(x, y) for x, y in zip(a, b, strict=True)):
+                if all(tokens_match(x, y) for x, y in zip(a, b, strict=True)) and (
+                    # Beside an article particle (al- / el-), the one word left carries the name: close spelling only.
+                    not any(x in PARTICLES for x in a) or _close_variants(a, b)
+                ):
                     union(a, b)
     for group_keys in same_words.values():
         for other in group_keys[1:]:
@@ -417,19 +448,21 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     common = max(_COMMON_MIN, int(_COMMON_SHARE * len(keys_in)))
     telling = {k for k in keys if len(articles_of[k]) <= common}
 
-    def around(k: tuple[str, ...]) -> set[tuple[str, ...]]:
+    def around(articles: set[str]) -> set[tuple[str, ...]]:
         # The first articles suffice to tell two contexts apart, and keep a frequent name cheap.
-        articles = sorted(articles_of[k])[:_CONTEXT_ARTICLES]
-        return {find(x) for article in articles for x in keys_in[article] if x in telling}
+        return {find(x) for article in sorted(articles)[:_CONTEXT_ARTICLES] for x in keys_in[article] if x in telling}
 
     def score(a: tuple[str, ...], b: tuple[str, ...], relation: Relation, string: float) -> float:
         ra, rb = find(a), find(b)
-        ctx_a, ctx_b = around(a) - {ra, rb}, around(b) - {ra, rb}
+        shared = articles_of[a] & articles_of[b]
+        # Context comes from the articles that name only one of the two: an article naming both
+        # counts once, as a shared article, not again as identical context.
+        ctx_a, ctx_b = around(articles_of[a] - shared) - {ra, rb}, around(articles_of[b] - shared) - {ra, rb}
         features = PairFeatures(
             relation=relation,
             string=string,
-            same_kind=vote[a] == vote[b],
-            same_article=bool(articles_of[a] & articles_of[b]),
+            kind=kind_agreement(vote[a], vote[b]),
+            same_article=bool(shared),
             context=overlap(ctx_a, ctx_b),
         )
         return match_score(features)
@@ -487,6 +520,9 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
 
     # 2e. A full name and a longer full name that continues it (a second surname), when only
     # one longer name does: "Ana Ruiz" ~ "Ana Ruiz Ortega", never "Ana Ruiz Jr.".
+    # A given name is no second surname: "Scott Rudin Mark" (two names the tagger ran together)
+    # does not continue "Scott Rudin".
+    given = {k[0] for k in keys if len(k) > 1 and vote[k] == "person"}
     by_start: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
     for k in keys:
         if len(k) >= 3 and vote[k] == "person":
@@ -499,7 +535,10 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
             for full in by_start.get((match_key(k[0]), match_key(k[1])), ())
             if len(full) > len(k)
             and all(tokens_match(x, y) for x, y in zip(k, full, strict=False))
-            and not any(t in GENERATIONAL or is_initial(t) for t in full[len(k) :])
+            and len(full) == len(k) + 1
+            and full[-1] not in GENERATIONAL
+            and not is_initial(full[-1])
+            and full[-1] not in given
         ]
         if len({find(full) for full in longer}) == 1:
             link(k, longer[0], "longer_name", 1.0)
@@ -516,7 +555,7 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
 
     # 4. Lone surnames and shortened names attach to a unique or dominant full name.
     adopted: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
-    _adopt_first_names(groups, keys, vote, find, adopted)
+    _adopt_first_names(groups, [k for k in keys if k not in acronymic], vote, find, adopted)
     # Types by evidence: a one-word "place" in an article that names a person with that surname is
     # the person there (the tagger typed "DuVernay" as a place), mention by mention.
     people_in: dict[str, list[tuple[tuple[str, ...], Mention]]] = defaultdict(list)
@@ -551,7 +590,7 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     # Two-token names first: "Stefan Radu" joins "Velmora Stefan Radu" before a lone "Radu" picks its full name.
     for k in sorted(keys, key=len, reverse=True):
         group = groups[k]
-        if len(k) > 2 or find(k) != k or _vote_kind(group.kinds) == "place":
+        if len(k) > 2 or find(k) != k or _vote_kind(group.kinds) == "place" or k in acronymic:
             continue
         kind = _vote_kind(group.kinds)
         initial = len(k) == 2 and len(k[0].rstrip(".")) == 1  # "S. Marinova"
@@ -667,7 +706,8 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         # The one name of the corpus with these initials is most likely it; among several, four
         # letters are nearly unique and two name many things.
         string = 1.0 if len(expansions) == 1 else min(1.0, (len(letters) - 1) / 3)
-        scored = sorted(((score(k, full, "acronym", string), full) for full in expansions.values()), reverse=True)
+        # "D.C." is a place and the Daily Caller a newspaper: an acronym keeps its type.
+        scored = sorted((score(k, full, "acronym", string), full) for full in expansions.values())[::-1]
         if scored and (len(scored) == 1 or scored[0][0] - scored[1][0] >= _ACRONYM_MARGIN):
             link(k, scored[0][1], "acronym", string)
 
@@ -744,6 +784,12 @@ def _adopt_first_names(
     for k in keys:
         group = groups[k]
         if len(k) != 1 or vote[k] == "place" or not group.mentions:
+            continue
+        # Another type from the tagger ("Bernie" as an organisation once) is overruled only when every
+        # article of the word names a person with that first name: "Apple" alone elsewhere is the company.
+        if vote[k] != "person" and not all(
+            any(tokens_match(k[0], full[0]) for full, _ in people.get(m.article, ())) for m in group.mentions
+        ):
             continue
         kept: list[Mention] = []
         for mention in group.mentions:

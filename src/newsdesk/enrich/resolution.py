@@ -105,6 +105,7 @@ def joined_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 _ACRONYM_FORM = re.compile(r"(?:[A-Z]\.){2,6}|[A-Z][A-Z&]{1,5}")
 
 
+@lru_cache(maxsize=1 << 16)
 def as_acronym(surface: str) -> str | None:
     """The letters of a surface form that is an acronym ("U.N." -> "UN", "USGS"), else None.
 
@@ -120,6 +121,7 @@ def as_acronym(surface: str) -> str | None:
     return letters
 
 
+@lru_cache(maxsize=1 << 16)
 def acronym_keys(surface: str) -> frozenset[str]:
     """Acronyms a multi-word name may be shortened to, in capitals.
 
@@ -156,8 +158,9 @@ class PairFeatures:
     """The string relation that put them in one block."""
     string: float
     """String similarity in [0, 1] (1 for an exact acronym or token prefix)."""
-    same_kind: bool
-    """Whether the tagger's majority types agree."""
+    kind: float
+    """1 when the tagger's majority types agree, 0 for an organisation against a place (taggers confuse
+    the two for governments, blocs and teams), -1 otherwise (see :func:`kind_agreement`)."""
     same_article: bool
     """Whether some article names both."""
     context: float
@@ -169,16 +172,23 @@ def match_score(features: PairFeatures) -> float:
 
     A weighted sum: the relation's prior, string similarity, type agreement,
     a shared article, and shared context (the other entities named around
-    the two names). Different types cost as much as agreeing ones earn.
+    the two names). Different types cost as much as agreeing ones earn; an
+    organisation against a place neither costs nor earns.
     """
-    kind = WEIGHT_KIND if features.same_kind else -WEIGHT_KIND
     return (
         RELATION_PRIOR[features.relation]
         + WEIGHT_STRING * features.string
-        + kind
+        + WEIGHT_KIND * features.kind
         + WEIGHT_ARTICLE * features.same_article
         + WEIGHT_CONTEXT * features.context
     )
+
+
+def kind_agreement(a: str, b: str) -> float:
+    """The ``kind`` feature of :class:`PairFeatures` for two majority types."""
+    if a == b:
+        return 1.0
+    return 0.0 if {a, b} == {"organization", "place"} else -1.0
 
 
 def overlap(a: Set[Hashable], b: Set[Hashable]) -> float:
@@ -199,6 +209,7 @@ __all__ = [
     "is_initial",
     "joined_key",
     "joined_similarity",
+    "kind_agreement",
     "match_score",
     "overlap",
     "phonetic_skeleton",
