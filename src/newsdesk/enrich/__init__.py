@@ -154,7 +154,7 @@ def merge_enrichments(enrichments: Sequence[Enrichment], texts: Mapping[str, str
     """
     found = [m for e in enrichments for m in e.mentions]
     aliases = [pair for e in enrichments for pair in e.aliases]
-    entities = expand_mentions(texts, canonicalize(found, aliases))
+    entities = expand_mentions(texts, canonicalize(found, aliases, texts))
     known = _person_mentions(entities)
     # A speaker is usually quoted several times in an article: link each (article, speaker) once.
     linked: dict[tuple[str, str | None], str | None] = {}

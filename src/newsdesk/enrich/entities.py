@@ -18,6 +18,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Doc, Span
 
+from newsdesk.enrich.kinds import demonym_sources, mention_cues, name_cues
 from newsdesk.enrich.resolution import (
     GENERATIONAL,
     MERGE_THRESHOLD,
@@ -349,7 +350,11 @@ class _Group:
     forms: Counter[str]
 
 
-def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str]] = ()) -> list[Entity]:
+def canonicalize(
+    found: Sequence[FoundMention],
+    aliases: Sequence[tuple[str, str]] = (),
+    texts: Mapping[str, str] | None = None,
+) -> list[Entity]:
     """Merge mentions from all articles into canonical entities.
 
     Steps:
@@ -374,6 +379,8 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
     Args:
         found: Mentions of all articles.
         aliases: ``(name, alias)`` surface pairs stated in the texts.
+        texts: Article id to text: the words around each mention vote on its type
+            (:mod:`newsdesk.enrich.kinds`). Without them only the tagger and the names' shapes vote.
 
     Returns:
         Entities sorted by number of mentions (most first), with stable ids.
@@ -395,6 +402,13 @@ def canonicalize(found: Sequence[FoundMention], aliases: Sequence[tuple[str, str
         group.kinds[item.kind] += 1
         group.mentions.append(item.mention)
         group.forms[item.mention.text] += 1
+        text = texts.get(item.mention.article) if texts else None
+        if text:
+            group.kinds.update(mention_cues(text, item.mention.start, item.mention.end))
+    # Types by evidence: the shape of each name is one more vote (see newsdesk.enrich.kinds).
+    demonyms = demonym_sources((k, g.kinds.most_common(1)[0][0]) for k, g in groups.items())
+    for k, group in groups.items():
+        group.kinds.update(name_cues(k, demonyms))
 
     keys = sorted(groups, key=lambda k: (-len(groups[k].mentions), k))
     rank = {k: i for i, k in enumerate(keys)}
@@ -844,8 +858,9 @@ def _is_tail(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
 
 
 def _vote_kind(kinds: Counter[str]) -> EntityKind:
-    # spaCy's small model often calls places organisations or persons; place labels are more reliable.
-    if kinds["place"] and kinds["place"] >= kinds["person"] / 2:
+    # spaCy's small model often calls places persons; place labels are more reliable. Against an
+    # organisation, a place needs as many votes (an institution is often "in" a sentence).
+    if kinds["place"] and kinds["place"] >= kinds["person"] / 2 and kinds["place"] >= kinds["organization"]:
         return "place"
     kind, _ = kinds.most_common(1)[0]
     return kind  # type: ignore[return-value]

@@ -1,0 +1,156 @@
+"""Entity types by evidence: what the text says around a name, added to the tagger's votes.
+
+The small spaCy model calls a country, a club or a company a person when it
+has never seen the name ("Police in Valmora said", "Atletico Brava have
+signed"). The words around each mention and the shape of the name say more:
+
+- a place: "in X", "X's government", "neighbouring X", "the capital of X",
+  or an adjective made from the name elsewhere in the texts (Valmora -> Valmoran);
+- an organisation: a last word that heads company and institution names
+  ("... Logistics", "... Group"), "X, a freight firm", "X, founded in", "X have signed";
+- a person: "Mr X", "X, 34,", "X, who".
+
+:func:`mention_cues` reads one mention; :func:`name_cues` one name;
+:func:`~newsdesk.enrich.entities.canonicalize` adds both to the tagger's votes
+(each cue counts :data:`CUE_WEIGHT` votes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+#: Votes one cue adds to the tagger's one vote per mention.
+CUE_WEIGHT = 3
+
+#: Last words of company and institution names.
+ORG_HEADS = frozenset(
+    [
+        "logistics",
+        "group",
+        "inc",
+        "inc.",
+        "ltd",
+        "ltd.",
+        "llc",
+        "plc",
+        "corp",
+        "corp.",
+        "corporation",
+        "company",
+        "co",
+        "co.",
+        "holdings",
+        "partners",
+        "industries",
+        "airlines",
+        "airways",
+        "motors",
+        "bank",
+        "capital",
+        "insurance",
+        "systems",
+        "technologies",
+        "technology",
+        "labs",
+        "media",
+        "foods",
+        "energy",
+        "pharmaceuticals",
+        "shipping",
+        "marine",
+        "lines",
+        "enterprises",
+        "associates",
+        "ventures",
+        "fc",
+        "club",
+        "united",
+        "council",
+        "committee",
+        "commission",
+        "ministry",
+        "agency",
+        "authority",
+        "institute",
+        "university",
+        "party",
+        "union",
+        "association",
+        "federation",
+        "foundation",
+        "magazine",
+        "times",
+        "post",
+        "news",
+        "journal",
+        "pictures",
+        "studios",
+        "entertainment",
+        "hospital",
+        "hospitals",
+        "museum",
+        "league",
+        "network",
+    ]
+)
+#: Words before a name that make it a place ("in Valmora").
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|near|across|throughout|neighbouring|neighboring)|\bcapital of|\bcitizens of)\s+$",
+    re.IGNORECASE,
+)
+#: Words after a name that make it a place ("Valmora's government").
+_PLACE_AFTER = re.compile(
+    r"^['’]s\s+(?:government|capital|president|prime minister|border|borders|economy|parliament|army|coast)\b"
+)
+_ORG_AFTER = re.compile(
+    # "Atletico Brava have signed": a plural verb after a name is a team or company (British usage).
+    r"^\s+(?:have|are|were)\s+(?:signed|agreed|announced|won|lost|appointed|confirmed)\b|"
+    r"^,\s+(?:(?:a|an|the)\s+(?:(?!(?:for|of|at|with|to|in)\s)[\w-]+\s+){0,3}(?:company|firm|maker|group|retailer|club|bank|carrier|operator|"
+    r"agency|charity|start-?up|manufacturer|broadcaster|publisher|insurer|airline)\b|founded in\b)"
+)
+_WORK_AFTER = re.compile(r"^\s+(?:magazine|newspaper|film|movie|book|series|show|report|interview|article)\b", re.I)
+_PERSON_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame)\.?\s+$")
+_PERSON_AFTER = re.compile(r"^(?:,\s+\d{1,3},|,\s+who\b)")
+#: Endings of adjectives and demonyms made from place names (Valmoran, Drovenian, Tessaran, Sudanese).
+_DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish")
+
+
+def mention_cues(text: str, start: int, end: int) -> Counter[str]:
+    """The types the words around one mention point to (a cue each)."""
+    cues: Counter[str] = Counter()
+    before, after = text[max(0, start - 40) : start], text[end : end + 60]
+    # "in Valmora" is a place, "in Nolan's film" and "in Time magazine" are not.
+    possessive = after[:2] in ("'s", "’s")
+    if (_PLACE_BEFORE.search(before) and not possessive and not _WORK_AFTER.match(after)) or _PLACE_AFTER.match(after):
+        cues["place"] += CUE_WEIGHT
+    if _ORG_AFTER.match(after):
+        cues["organization"] += CUE_WEIGHT
+    if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
+        cues["person"] += CUE_WEIGHT
+    return cues
+
+
+def name_cues(tokens: tuple[str, ...], known_words: frozenset[str]) -> Counter[str]:
+    """The types the shape of a name points to.
+
+    Args:
+        tokens: The name's folded tokens.
+        known_words: Folded one-word names the tagger typed a place or group
+            somewhere (for demonyms: "valmoran" makes "valmora" a place).
+    """
+    cues: Counter[str] = Counter()
+    if len(tokens) > 1 and tokens[-1] in ORG_HEADS:
+        cues["organization"] += CUE_WEIGHT
+    if len(tokens) == 1 and any(tokens[0] + end in known_words for end in _DEMONYM_ENDINGS):
+        cues["place"] += CUE_WEIGHT
+    return cues
+
+
+def demonym_sources(forms: Iterable[tuple[tuple[str, ...], str]]) -> frozenset[str]:
+    """One-word names typed a place or group ("valmoran"): what :func:`name_cues` looks demonyms up in."""
+    return frozenset(tokens[0] for tokens, kind in forms if len(tokens) == 1 and kind in ("place", "organization"))
+
+
+__all__ = ["CUE_WEIGHT", "ORG_HEADS", "demonym_sources", "mention_cues", "name_cues"]

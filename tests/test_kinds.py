@@ -1,0 +1,70 @@
+"""Entity types by evidence: the words around a name and its shape vote with the tagger (invented names)."""
+
+from __future__ import annotations
+
+from newsdesk.enrich.entities import FoundMention, canonicalize
+from newsdesk.enrich.kinds import mention_cues, name_cues
+from newsdesk.model import Mention
+
+
+def _found(article: str, text: str, name: str, kind: str, nth: int = 0) -> FoundMention:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(name, start + 1)
+    return FoundMention(mention=Mention(article=article, text=name, start=start, end=start + len(name)), kind=kind)  # type: ignore[arg-type]
+
+
+def test_cues_around_a_mention() -> None:
+    text = "Police in Sorvania said. Mr Pellew spoke. Ardent Freight, a shipping firm, said so."
+    assert mention_cues(text, 10, 18)["place"] > 0
+    assert mention_cues(text, text.index("Pellew"), text.index("Pellew") + 6)["person"] > 0
+    start = text.index("Ardent Freight")
+    assert mention_cues(text, start, start + 14)["organization"] > 0
+
+
+def test_possessives_and_works_are_not_places() -> None:
+    text = "He starred in Dorn Ashby's film and wrote in Quill magazine."
+    start = text.index("Dorn Ashby")
+    assert not mention_cues(text, start, start + 10)["place"]
+    start = text.index("Quill")
+    assert not mention_cues(text, start, start + 5)["place"]
+
+
+def test_a_spokesman_for_a_company_is_no_company() -> None:
+    text = "Ivo Brandt, a spokesman for the company, said so."
+    assert not mention_cues(text, 0, 10)["organization"]
+
+
+def test_name_shapes() -> None:
+    assert name_cues(("ardent", "freight", "logistics"), frozenset())["organization"] > 0
+    assert name_cues(("sorvania",), frozenset({"sorvanian"}))["place"] > 0
+    assert not name_cues(("sorvania",), frozenset())
+
+
+def test_a_place_the_tagger_called_a_person_is_a_place() -> None:
+    text = (
+        "Police in Sorvania said on Monday that Sorvania would act. "
+        "Sorvania has pledged reforms. The Sorvanian government agreed."
+    )
+    found = [
+        _found("a1", text, "Sorvania", "person", 0),
+        _found("a1", text, "Sorvania", "person", 1),
+        _found("a1", text, "Sorvania", "person", 2),
+        _found("a1", text, "Sorvanian", "place"),
+    ]
+    kinds = {e.name: e.kind for e in canonicalize(found, texts={"a1": text})}
+    assert kinds["Sorvania"] == "place"
+
+
+def test_a_company_and_a_club_the_tagger_called_people() -> None:
+    text = "Ardent Bay Logistics said it would appeal. Vento Rossa have signed a striker."
+    found = [_found("a1", text, "Ardent Bay Logistics", "person"), _found("a1", text, "Vento Rossa", "person")]
+    kinds = {e.name: e.kind for e in canonicalize(found, texts={"a1": text})}
+    assert kinds == {"Ardent Bay Logistics": "organization", "Vento Rossa": "organization"}
+
+
+def test_a_person_stays_a_person() -> None:
+    text = "Mr Odile Farrant, 52, said the plan was sound. Farrant, who chairs the board, agreed."
+    found = [_found("a1", text, "Odile Farrant", "person"), _found("a1", text, "Farrant", "person", 1)]
+    entities = canonicalize(found, texts={"a1": text})
+    assert [e.kind for e in entities] == ["person"]
