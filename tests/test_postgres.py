@@ -238,3 +238,34 @@ def test_four_ingest_commands_at_once(postgres_url: str, tmp_path: Path) -> None
         runs = store.runs()
     assert titles == sorted(r["title"] for r in records)
     assert len(runs) == 4 and sum(int(str(run["added"])) for run in runs) == len(records)
+
+
+# --- search snippets and the web server --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headline", "source", "snippet"),
+    [
+        ("The river [bridge] reopened", "The river bridge reopened.", "The river [bridge] reopened."),
+        ("river [bridge] reopened", "The river bridge reopened on Monday", "…river [bridge] reopened…"),
+        ("[Floods] close", "[Floods] close the bridge", "…[Floods] close…"),  # brackets in the text itself
+    ],
+)
+def test_snippets_mark_what_is_left_out(headline: str, source: str, snippet: str) -> None:
+    from newsdesk.storage.postgres import _snippet
+
+    assert _snippet(headline, source) == snippet
+
+
+def test_the_web_server_reads_a_postgres_database(postgres_url: str) -> None:
+    from starlette.testclient import TestClient
+
+    from newsdesk.web.app import create_app
+
+    with PostgresStore(postgres_url) as store:
+        store.add_articles(make_articles(3))
+    with TestClient(create_app(postgres_url), base_url="http://localhost") as client:
+        assert client.get("/api/articles").json()["total"] == 3
+        found = client.get("/api/search", params={"q": "bridges"}).json()
+        assert found["total"] == 3 and "bridge" in found["items"][0]["snippet"]
+        assert client.get("/").status_code == 200
