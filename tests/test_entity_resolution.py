@@ -185,3 +185,14 @@ def test_a_surname_typed_as_a_place_is_the_person_its_article_names() -> None:
     assert person.kind == "person"
     assert {(m.article, m.start) for m in person.mentions} >= {("a1", 0), ("a1", 50), ("a1", 90)}
     assert ("a2", 0) not in {(m.article, m.start) for m in person.mentions}
+
+
+def test_two_names_in_one_sentence_are_two_people() -> None:
+    text = "Rosalind Quevedo and her aunt Rosalind Quevedo Arrieta arrived. Later Rosalind Quevedo spoke."
+    found = [
+        _at("a1", "Rosalind Quevedo", 0),
+        _at("a1", "Rosalind Quevedo Arrieta", text.index("Rosalind Quevedo Arrieta")),
+        _at("a1", "Rosalind Quevedo", text.index("Later") + 6),
+    ]
+    assert _together(canonicalize(found), "Rosalind Quevedo", "Rosalind Quevedo Arrieta")  # no text: no evidence
+    assert not _together(canonicalize(found, texts={"a1": text}), "Rosalind Quevedo", "Rosalind Quevedo Arrieta")

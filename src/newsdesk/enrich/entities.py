@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -484,11 +485,18 @@ def canonicalize(
     def given_names(root: tuple[str, ...]) -> set[str]:
         return {k[0] for k in component[root] if len(k) > 1 and vote[k] == "person" and not is_initial(k[0])}
 
+    together = _named_together(groups, keys, vote, texts) if texts else {}
+
     def compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-        """Cannot-link: two people with different given names (a father and son) never become one."""
+        """Cannot-link: two people with different given names (a father and son), or two names of
+        people in one sentence, never become one."""
         ra, rb = find(a), find(b)
         if ra == rb:
             return False
+        if together:
+            members = set(component[rb])
+            if any(together.get(x, set()) & members for x in component[ra]):
+                return False
         return all(tokens_match(x, y) for x in given_names(ra) for y in given_names(rb))
 
     def link(a: tuple[str, ...], b: tuple[str, ...], relation: Relation, string: float) -> bool:
@@ -773,6 +781,39 @@ def canonicalize(
         )
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     return entities
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s+(?=[\"'“‘(]?[A-Z])|\n\s*\n")
+
+
+def _named_together(
+    groups: Mapping[tuple[str, ...], _Group],
+    keys: Sequence[tuple[str, ...]],
+    vote: Mapping[tuple[str, ...], EntityKind],
+    texts: Mapping[str, str],
+) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """Names of people that some sentence names side by side ("Ana Ruiz and Ana Ruiz Ortega"): two people.
+
+    Returns:
+        Each person name to the other names it shares a sentence with.
+    """
+    by_article: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+    for k in keys:
+        if vote[k] == "person":
+            for m in groups[k].mentions:
+                by_article[m.article].append((m.start, k))
+    together: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for article, named in by_article.items():
+        if len({k for _, k in named}) < 2 or article not in texts:
+            continue
+        ends = [m.end() for m in _SENTENCE_END.finditer(texts[article])]
+        sentences: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+        for start, k in named:
+            sentences[bisect_right(ends, start)].add(k)
+        for names in sentences.values():
+            for k in names:
+                together[k] |= names - {k}
+    return together
 
 
 def _adopt_first_names(
