@@ -203,7 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev_scale.add_argument("--clients", type=int, default=8, help="concurrent web clients (default 8)")
     ev_scale.add_argument("--requests", type=int, default=200, help="web requests per page kind (default 200)")
     ev_scale.add_argument("--no-web", action="store_true", help="skip the web measurement")
-    ev_scale.add_argument("--workdir", type=Path, help="keep the corpus files and stores here (default: temporary)")
+    ev_scale.add_argument(
+        "--workdir", type=Path, help="keep the corpus files, stores and the figures so far here (default: temporary)"
+    )
     for sub in (ev_clean, ev_attr, ev_ent, ev_st, ev_cross, ev_stance, ev_con, ev_speed, ev_pairs, ev_cspeed, ev_scale):
         sub.add_argument("--json", action="store_true", help="print the full result as JSON")
 

@@ -71,6 +71,8 @@ WEB_IDS = 50
 SUPERLINEAR = 1.15
 """A step whose growth exponent is above this (and that takes at least :data:`MIN_SECONDS`) is flagged."""
 MIN_SECONDS = 1.0
+PARTIAL_RESULT = "scale-result.json"
+"""Written to ``workdir`` after each measurement, with the figures so far."""
 TOTAL = "total"
 
 
@@ -292,7 +294,8 @@ def evaluate_scale(
         clients: Concurrent web clients.
         requests: Requests per page kind.
         web: Measure the web server.
-        workdir: Where the JSONL files and stores are written (kept); a temporary folder when None.
+        workdir: Where the JSONL files and stores are written and kept, with the figures so far in
+            :data:`PARTIAL_RESULT` after each measurement; a temporary folder when None.
         seed: Seed of the corpus.
 
     Returns:
@@ -314,6 +317,12 @@ def evaluate_scale(
     with ExitStack() as stack:
         folder = Path(workdir) if workdir else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="scale-")))
         folder.mkdir(parents=True, exist_ok=True)
+
+        def checkpoint() -> None:
+            """Keep the figures so far beside the stores: a run of half an hour stopped midway is not lost."""
+            if workdir:
+                (folder / PARTIAL_RESULT).write_text(json.dumps(result, indent=2), encoding="utf-8")
+
         for size in sizes:
             jsonl = write_jsonl(corpus.records[:size], folder / f"corpus-{size}.jsonl")
             db = folder / f"scale-{size}.db"
@@ -338,6 +347,7 @@ def evaluate_scale(
                     "ratio_to_spacy": round(run[TOTAL] / spacy_seconds, 2) if spacy_seconds else None,
                 }
             )
+            checkpoint()
         result["growth"] = growth(result["runs"])
         largest = folder / f"scale-{sizes[-1]}.db"
         if web:
@@ -350,6 +360,7 @@ def evaluate_scale(
                 "requests": requests,
                 **measure_web(largest, page_paths(story_ids, article_ids, requests), clients=clients),
             }
+            checkpoint()
         if new:
             log.info("incremental: %d new articles", new)
             fresh = write_jsonl(corpus.records[sizes[-1] : sizes[-1] + new], folder / "new.jsonl")
@@ -366,6 +377,7 @@ def evaluate_scale(
                 "target": INCREMENTAL_TARGET,
             }
         result["workdir"] = str(folder) if workdir else None
+        checkpoint()
     return result
 
 
