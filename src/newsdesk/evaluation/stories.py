@@ -605,7 +605,10 @@ def evaluate_stories(
         the bootstrap comparisons and, with ``scale``, ``speed``. With
         embeddings, ``newsdesk`` is the grouping with them,
         ``newsdesk_without_embeddings`` the one without, and
-        ``embeddings_vs_without`` their bootstrap. ``embedding`` is the time
+        ``embeddings_vs_without`` their bootstrap. With ``settings.pair_model``,
+        ``newsdesk_word_cosine`` is the word-cosine grouping of the same bodies
+        and ``pair_model_vs_word_cosine`` their bootstrap. ``order`` is
+        :func:`order_agreement` of the scored bodies. ``embedding`` is the time
         taken to embed the scored bodies (for newsdesk or BERTopic).
         ``peers["bertopic"]`` has a ``status``: ``"run"`` (then the scores,
         outliers as singletons, the tuned settings and ``reduced_outliers``)
@@ -637,6 +640,13 @@ def evaluate_stories(
     words, seconds = _timed(lambda: [s.articles for s in group_stories(scored, (), settings)])
     pred = words
     result["newsdesk"] = _scores(words, scored_gold, seconds, len(scored))
+    if settings.pair_model:
+        # The word grouping it replaces, in the same run.
+        plain = replace(settings, pair_model=False)
+        before, plain_seconds = _timed(lambda: [s.articles for s in group_stories(scored, (), plain)])
+        result["newsdesk_word_cosine"] = _scores(before, scored_gold, plain_seconds, len(scored))
+        result["pair_model_vs_word_cosine"] = bootstrap_difference(words, before, scored_gold)
+    result["order"] = order_agreement(scored, settings)
     run_bertopic = peers and bertopic_installed()
     model = embedder or Embedder()
     vectors = np.zeros((0, 0), dtype=np.float32)
@@ -675,6 +685,29 @@ def evaluate_stories(
             data_dir, n=scale, settings=settings, embed=use_embeddings, embedder=embedder
         )
     return result
+
+
+def order_agreement(
+    articles: Sequence[Article], settings: StorySettings = StorySettings(), seeds: tuple[int, int] = (1, 2)
+) -> dict[str, Any]:
+    """How much grouping depends on arrival order: the same articles grouped in two random orders.
+
+    Articles without dates are grouped in arrival order, so shuffling them
+    changes the order grouping reads them in (dated articles keep their time
+    order; only ties among them move).
+
+    Returns:
+        ``{"seeds", "bcubed", "stories"}``: BCubed of the first order's
+        stories scored against the second's as if they were gold (F1 1.0 when
+        both orders give the same stories), and both story counts.
+    """
+    runs = []
+    for seed in seeds:
+        shuffled = list(articles)
+        random.Random(seed).shuffle(shuffled)
+        runs.append([s.articles for s in group_stories(shuffled, (), settings)])
+    labels = {item: str(n) for n, members in enumerate(runs[1]) for item in members}
+    return {"seeds": list(seeds), "bcubed": bcubed(runs[0], labels), "stories": [len(run) for run in runs]}
 
 
 def perturbed_bodies(articles: Sequence[Article], n: int, *, drop: float = 0.1, seed: int = 0) -> list[Article]:
@@ -796,6 +829,8 @@ def format_stories_report(result: Mapping[str, Any]) -> str:
         lines.append(_row("newsdesk words", result["newsdesk_without_embeddings"]))
     else:
         lines.append(_row("newsdesk", result["newsdesk"]))
+    if "newsdesk_word_cosine" in result:
+        lines.append(_row("word cosine", result["newsdesk_word_cosine"]))
     peers = result.get("peers", {})
     if "agglomerative" in peers:
         lines.append(_row("agglomerative", peers["agglomerative"]))
@@ -832,6 +867,7 @@ def format_stories_report(result: Mapping[str, Any]) -> str:
         ("newsdesk_vs_agglomerative", "newsdesk - agglomerative"),
         ("newsdesk_vs_bertopic", "newsdesk - bertopic"),
         ("embeddings_vs_without", "with - without embeddings"),
+        ("pair_model_vs_word_cosine", "pair model - word cosine"),
     ]
     for key, name in comparisons:
         if key in result:
@@ -840,10 +876,17 @@ def format_stories_report(result: Mapping[str, Any]) -> str:
                 f"{name} BCubed F1: {d['f1_diff']:+.3f} "
                 f"(95% bootstrap over gold stories {d['ci_low']:+.3f} to {d['ci_high']:+.3f})"
             )
+    if "order" in result:
+        o = result["order"]
+        lines.append(
+            f"order independence: BCubed F1 {o['bcubed']['f1']:.3f} between two random arrival orders "
+            f"(seeds {o['seeds'][0]} and {o['seeds'][1]}; {o['stories'][0]} and {o['stories'][1]} stories)"
+        )
     if "speed" in result:
         sp = result["speed"]
+        kind = "pair model" if result["settings"].get("pair_model") else "words"
         lines.append(
-            f"speed, words: {sp['articles']} articles grouped in {sp['seconds']:.1f} s = "
+            f"speed, {kind}: {sp['articles']} articles grouped in {sp['seconds']:.1f} s = "
             f"{sp['articles_per_second']:.0f} articles/s; peak memory {sp['peak_rss_mb']:.0f} MB "
             f"({sp['rss_before_grouping_mb']:.0f} MB before grouping)"
         )
@@ -878,6 +921,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="also group with title + lead embeddings (default: when embedding_weight > 0)",
     )
+    parser.add_argument(
+        "--pair-model",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="group with the learned story pair model (default: StorySettings.pair_model); "
+        "with it, the word-cosine grouping is scored in the same run",
+    )
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -885,6 +935,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = StorySettings()
         if args.embedding_weight is not None:
             settings = replace(settings, embedding_weight=args.embedding_weight)
+        if args.pair_model is not None:
+            settings = replace(settings, pair_model=args.pair_model)
         result = evaluate_stories(
             args.data_dir,
             split=args.split,

@@ -39,6 +39,17 @@ The grouping reads articles the way a desk editor files them, then tidies up:
 
 Steps 4 and 5 together are average-linkage clustering seeded by obvious
 matches; the thresholds are learned on FNC-1 by ``scripts/tune_stories.py``.
+
+With ``pair_model`` (and no embeddings mixed in), the learned story pair model
+of :mod:`.pairs` stands in for the word cosine: each article's vector in step
+2 joins several views (words, title + lead, names, numbers) scaled so that a
+dot product is the model's log-odds that two articles tell one story, minus
+its intercept. Step 3 finds neighbours on that scale; in step 4 an article
+joins its best earlier neighbour's story when that pair's log-odds reach the
+model's ``join_logit``; in step 5 stories merge while the mean log-odds over
+all their article pairs (the evidence of the whole story, exact from summed
+vectors) reaches ``merge_logit``. Both thresholds are learned with the
+weights by ``scripts/train_stories.py`` on the FNC-1 training ids.
 """
 
 from __future__ import annotations
@@ -57,6 +68,7 @@ from sklearn.preprocessing import normalize
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.model import Article, Entity, Story, content_id
+from newsdesk.stories.pairs import PairModel, article_views, pair_vectors, shipped_model
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -89,6 +101,11 @@ class StorySettings:
     """
     max_features: int = 50_000
     """Largest vocabulary of the TF-IDF vectors."""
+    pair_model: bool = False
+    """Group with the learned story pair model (:mod:`.pairs`) instead of ``threshold`` and ``join_threshold``.
+
+    Its log-odds of same story stand in for the cosine in steps 2-5; used when no embeddings are mixed in.
+    """
 
 
 _BLOCK_CELLS = 4_000_000  # dense similarity cells per block of the neighbour search (16 MB of float32)
@@ -529,6 +546,8 @@ def group_stories(
     entities: Sequence[Entity] = (),
     settings: StorySettings = StorySettings(),
     embeddings: np.ndarray | None = None,
+    *,
+    pair_model: PairModel | None = None,
 ) -> list[Story]:
     """Group articles into stories (see the module docstring for the algorithm).
 
@@ -543,6 +562,8 @@ def group_stories(
             order of ``articles`` (e.g. from :class:`~newsdesk.stories.embeddings.Embedder`),
             used when ``settings.embedding_weight`` > 0; embed once and pass
             them to every stage that needs them.
+        pair_model: The pair model used when ``settings.pair_model`` is set
+            (default: the one shipped in the package).
 
     Returns:
         Stories in order of their first article (in time order); every article
@@ -553,7 +574,7 @@ def group_stories(
     """
     if not articles:
         return []
-    order, story_of = _group(articles, entities, settings, embeddings, {})
+    order, story_of = _group(articles, entities, settings, embeddings, {}, pair_model)
     # Dicts keep insertion order: stories come in the time order of their first article.
     members: dict[int, list[int]] = defaultdict(list)
     for i in order:
@@ -576,6 +597,8 @@ def assign_stories(
     entities: Sequence[Entity] = (),
     settings: StorySettings = StorySettings(),
     embeddings: np.ndarray | None = None,
+    *,
+    pair_model: PairModel | None = None,
 ) -> dict[str, str]:
     """Put new articles into the stories that exist, or into new stories; existing stories stay as they are.
 
@@ -598,6 +621,7 @@ def assign_stories(
         entities: Canonical entities (used when ``settings.entity_weight`` > 0).
         settings: Thresholds.
         embeddings: One row per article, as for :func:`group_stories`.
+        pair_model: As for :func:`group_stories`.
 
     Returns:
         New article id -> the id of its story (an existing one or a new one).
@@ -608,7 +632,7 @@ def assign_stories(
     new = [a for a in articles if a.id not in known]
     if not new:
         return {}
-    order, story_of = _group(articles, entities, settings, embeddings, known)
+    order, story_of = _group(articles, entities, settings, embeddings, known, pair_model)
     numbers = {story: n for n, story in enumerate(dict.fromkeys(known[a.id] for a in articles if a.id in known))}
     names = {n: story for story, n in numbers.items()}
     for i in order:  # new stories are named after their first article
@@ -627,6 +651,7 @@ def _group(
     settings: StorySettings,
     embeddings: np.ndarray | None,
     known: Mapping[str, str],
+    pair_model: PairModel | None = None,
 ) -> tuple[list[int], list[int]]:
     """Steps 1-5 over ``articles``; articles in ``known`` keep their story.
 
@@ -640,14 +665,19 @@ def _group(
             "pass one row per article, in the order of the articles"
         )
     order = sorted(range(len(articles)), key=lambda i: _order_key(articles[i], i))
-    matrix = article_vectors(articles, entities, settings)
     weight = min(max(settings.embedding_weight, 0.0), 1.0)
     dense: np.ndarray | None = None
-    if embeddings is not None and weight > 0:
-        matrix, dense = mix_embeddings(matrix, embeddings, weight)
     threshold, join_threshold = settings.threshold, settings.join_threshold
-    if dense is not None:
+    if embeddings is not None and weight > 0:
+        matrix, dense = mix_embeddings(article_vectors(articles, entities, settings), embeddings, weight)
         threshold, join_threshold = settings.embedding_threshold, settings.embedding_join_threshold
+    elif settings.pair_model:
+        # Dot products of these vectors are the model's log-odds minus its intercept.
+        model = pair_model or shipped_model()
+        matrix = pair_vectors(article_views(articles, model.features), model)
+        threshold, join_threshold = model.merge_logit - model.intercept, model.join_logit - model.intercept
+    else:
+        matrix = article_vectors(articles, entities, settings)
     numbers = {story: n for n, story in enumerate(dict.fromkeys(known[a.id] for a in articles if a.id in known))}
     seeded = [numbers[known[a.id]] if a.id in known else -1 for a in articles]
     # Vectors in time order, so a window means "nearby in time"; with known stories only the new rows search.
