@@ -12,14 +12,14 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Doc, Span
 
-from newsdesk.enrich.kinds import demonym_sources, mention_cues, name_cues
+from newsdesk.enrich.kinds import CUE_WEIGHT, demonym_sources, mention_cues, name_cues
 from newsdesk.enrich.resolution import (
     GENERATIONAL,
     MERGE_THRESHOLD,
@@ -85,6 +85,8 @@ _CONTEXT_ARTICLES = 40
 #: A name in more than this share of the articles (at least ``_COMMON_MIN``) is no context.
 _COMMON_SHARE = 0.05
 _COMMON_MIN = 5
+#: Mentions of one name whose surrounding words vote on its type.
+_CUED_MENTIONS = 12
 #: An acronym two known names could stand for goes to the first only when it scores this much higher.
 _ACRONYM_MARGIN = 0.1
 #: Words that make a longer organisation name a part or offshoot of the shorter one, not its full form.
@@ -228,14 +230,17 @@ def _close_variants(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=1 << 18)
 def match_key(token: str) -> tuple[str, str]:
-    """What two spelling variants always share: the first letter (any vowel as one) and the last skeleton letter.
+    """What two spelling variants always share: the first letter and the last letter of the soft skeleton.
+
+    Variants with another first vowel (Osama ~ Usama) are found by their joined keys instead
+    (:func:`~newsdesk.enrich.resolution.joined_key`), which keeps these blocks small.
 
     :func:`tokens_match` never matches tokens with different keys, so candidates
     are looked up by key instead of compared one by one.
     """
     if token in PARTICLES:
         return "particle", ""
-    return ("a" if token[0] in _VOWELS else token[0]), soft_skeleton(token)[-1]
+    return token[0], soft_skeleton(token)[-1]
 
 
 def _is_subsequence(short: str, long_: str) -> bool:
@@ -334,7 +339,8 @@ def _is_acronym_of(alias: str, name: str) -> bool:
     return sorted(alias) == sorted(initials)
 
 
-def _content_set(tokens: Iterable[str]) -> frozenset[str]:
+@lru_cache(maxsize=1 << 16)
+def _content_set(tokens: tuple[str, ...]) -> frozenset[str]:
     return frozenset(t for t in tokens if t not in ("of", "the", "and", "for", "de", "la", "le"))
 
 
@@ -404,8 +410,10 @@ def canonicalize(
         group.mentions.append(item.mention)
         group.forms[item.mention.text] += 1
         text = texts.get(item.mention.article) if texts else None
-        if text:
-            group.kinds.update(mention_cues(text, item.mention.start, item.mention.end))
+        # The words around a few mentions tell a name's type; a frequent name needs no more.
+        if text and len(group.mentions) <= _CUED_MENTIONS:
+            for cue in mention_cues(text, item.mention.start, item.mention.end):
+                group.kinds[cue] += CUE_WEIGHT
     # Types by evidence: the shape of each name is one more vote (see newsdesk.enrich.kinds).
     demonyms = demonym_sources((k, g.kinds.most_common(1)[0][0]) for k, g in groups.items())
     for k, group in groups.items():
@@ -914,7 +922,7 @@ def _canonical_name(forms: Counter[str], kind: str, other_names: frozenset[str] 
         if kind == "place":
             tokens = _strip_place_words(tokens)
         if kind != "person":  # organisations and places: the usual name, not the longest
-            return (1, forms[form], -len(tokens), -len(form))
+            return (1, forms[form], len(tokens), len(form))  # between as frequent forms, the most complete
         clean = not (len(tokens) > 2 and tokens[0] in other_names)
         return (int(clean), min(len(tokens), 3), forms[form], -len(form))
 
@@ -1033,7 +1041,8 @@ class _FormIndex:
         self._memo: dict[tuple[tuple[str, ...], bool], frozenset[str]] = {}
 
     def add(self, form: tuple[str, ...], owner: str) -> None:
-        if form not in self.exact:
+        # Acronym keys are looked up exactly, never compared as spelling variants.
+        if form not in self.exact and not form[0].startswith("acronym:"):
             self.by_shape[_shape(form)].append(form)
         self.exact[form].add(owner)
         if len(form) > 1:

@@ -95,40 +95,44 @@ ORG_HEADS = frozenset(
         "network",
     ]
 )
-#: Words before a name that make it a place ("in Valmora").
-_PLACE_BEFORE = re.compile(
-    r"(?:\b(?:in|near|across|throughout|neighbouring|neighboring)|\bcapital of|\bcitizens of)\s+$",
-    re.IGNORECASE,
-)
+#: The word before a name that makes it a place ("in Valmora"), and the two words ("capital of").
+_PLACE_BEFORE = frozenset({"in", "near", "across", "throughout", "neighbouring", "neighboring"})
+_PLACE_BEFORE_TWO = frozenset({("capital", "of"), ("citizens", "of")})
 #: Words after a name that make it a place ("Valmora's government").
 _PLACE_AFTER = re.compile(
-    r"^['’]s\s+(?:government|capital|president|prime minister|border|borders|economy|parliament|army|coast)\b"
+    r"['’]s\s+(?:government|capital|president|prime minister|border|borders|economy|parliament|army|coast)\b"
 )
+#: "in Time magazine", "in Nolan's film": works and publications, not places.
+_WORK_AFTER = re.compile(r"\s+(?:magazine|newspaper|film|movie|book|series|show|report|interview|article)\b", re.I)
 _ORG_AFTER = re.compile(
     # "Atletico Brava have signed": a plural verb after a name is a team or company (British usage).
-    r"^\s+(?:have|are|were)\s+(?:signed|agreed|announced|won|lost|appointed|confirmed)\b|"
-    r"^,\s+(?:(?:a|an|the)\s+(?:(?!(?:for|of|at|with|to|in)\s)[\w-]+\s+){0,3}(?:company|firm|maker|group|retailer|club|bank|carrier|operator|"
-    r"agency|charity|start-?up|manufacturer|broadcaster|publisher|insurer|airline)\b|founded in\b)"
+    r"\s+(?:have|are|were)\s+(?:signed|agreed|announced|won|lost|appointed|confirmed)\b|"
+    # "X, a freight-forwarding firm" (not "X, a spokesman for the company"), "X, founded in".
+    r",\s+(?:(?:a|an|the)\s+(?:(?!(?:for|of|at|with|to|in)\s)[\w-]+\s+){0,3}"
+    r"(?:company|firm|maker|group|retailer|club|bank|carrier|operator|agency|charity|start-?up|manufacturer|"
+    r"broadcaster|publisher|insurer|airline)\b|founded in\b)"
 )
-_WORK_AFTER = re.compile(r"^\s+(?:magazine|newspaper|film|movie|book|series|show|report|interview|article)\b", re.I)
-_PERSON_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame)\.?\s+$")
-_PERSON_AFTER = re.compile(r"^(?:,\s+\d{1,3},|,\s+who\b)")
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
+_PERSON_AFTER = re.compile(r",\s+(?:\d{1,3},|who\b)")
 #: Endings of adjectives and demonyms made from place names (Valmoran, Drovenian, Tessaran, Sudanese).
 _DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish")
 
 
-def mention_cues(text: str, start: int, end: int) -> Counter[str]:
-    """The types the words around one mention point to (a cue each)."""
-    cues: Counter[str] = Counter()
-    before, after = text[max(0, start - 40) : start], text[end : end + 60]
-    # "in Valmora" is a place, "in Nolan's film" and "in Time magazine" are not.
+def mention_cues(text: str, start: int, end: int) -> list[str]:
+    """The types the words around one mention point to, one entry per cue (each worth :data:`CUE_WEIGHT` votes)."""
+    words = text[max(0, start - 24) : start].split()
+    last = words[-1].lower().rstrip(".") if words else ""
+    after = text[end : end + 60]
+    cues: list[str] = []
     possessive = after[:2] in ("'s", "’s")
-    if (_PLACE_BEFORE.search(before) and not possessive and not _WORK_AFTER.match(after)) or _PLACE_AFTER.match(after):
-        cues["place"] += CUE_WEIGHT
-    if _ORG_AFTER.match(after):
-        cues["organization"] += CUE_WEIGHT
-    if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
-        cues["person"] += CUE_WEIGHT
+    # "in Valmora" is a place, "in Nolan's film" and "in Time magazine" are not.
+    before_place = last in _PLACE_BEFORE or (len(words) > 1 and (words[-2].lower(), last) in _PLACE_BEFORE_TWO)
+    if (before_place and not possessive and not _WORK_AFTER.match(after)) or (possessive and _PLACE_AFTER.match(after)):
+        cues.append("place")
+    if after[:1] in (",", " ") and _ORG_AFTER.match(after):
+        cues.append("organization")
+    if last in _TITLES or (after[:1] == "," and _PERSON_AFTER.match(after)):
+        cues.append("person")
     return cues
 
 
