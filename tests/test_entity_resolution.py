@@ -32,6 +32,8 @@ def test_keys_survive_transliteration() -> None:
     assert tokens_match("al", "el")
     assert not tokens_match("u.n.", "u.s.")
     assert not tokens_match("ilan", "olan")  # short names: a first vowel is not enough
+    assert tokens_match("markova", "marcova")  # one sound, two spellings
+    assert not tokens_match("dorsen", "dorden")  # one consonant for another: another name
 
 
 def test_acronym_forms_and_keys() -> None:

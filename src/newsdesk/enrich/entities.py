@@ -76,6 +76,7 @@ _PLACE_WORDS = frozenset(
 )
 _QUOTES = "\"'“”‘’«»„"
 _VOWELS = frozenset("aeiou")
+_SOUND_ALIKE = str.maketrans({"c": "k", "q": "k", "z": "s"})
 #: Blocks larger than this (very short joined skeletons) are too unspecific to compare within.
 _MAX_BLOCK = 40
 #: Names written as one word or two: similarity of the joined forms.
@@ -216,7 +217,14 @@ def tokens_match(a: str, b: str) -> bool:
     if similarity < 0.6 or ska[-1] != skb[-1]:
         return False
     short, long_ = sorted((ska, skb), key=len)
-    return _is_subsequence(short, long_) or (len(short) >= 4 and Levenshtein.distance(ska, skb) <= 1)
+    # One consonant for another is another name (Carson / Cardin, Watson / Wilson) unless the two
+    # sound alike (Markus / Marcus, Elisabeth / Elizabeth).
+    return _is_subsequence(short, long_) or _sound_alike(ska) == _sound_alike(skb)
+
+
+def _sound_alike(skeleton_: str) -> str:
+    """A skeleton with consonants that spell one sound written one way (c, k, q; s, z)."""
+    return re.sub(r"(.)\1+", r"\1", skeleton_.translate(_SOUND_ALIKE))
 
 
 def _close_variants(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
