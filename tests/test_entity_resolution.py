@@ -7,6 +7,8 @@ from newsdesk.enrich.resolution import (
     PairFeatures,
     acronym_keys,
     as_acronym,
+    context_words,
+    cosine,
     joined_key,
     match_score,
     phonetic_skeleton,
@@ -198,3 +200,13 @@ def test_two_names_in_one_sentence_are_two_people() -> None:
     ]
     assert _together(canonicalize(found), "Rosalind Quevedo", "Rosalind Quevedo Arrieta")  # no text: no evidence
     assert not _together(canonicalize(found, texts={"a1": text}), "Rosalind Quevedo", "Rosalind Quevedo Arrieta")
+
+
+def test_words_around_mentions() -> None:
+    text = "The freighter Orla Vance ran aground near the harbour, said the coastguard."
+    start = text.index("Orla Vance")
+    words = context_words(text, start, start + 10)
+    assert {"freighter", "aground", "harbour", "coastguard"} <= words
+    assert "said" not in words
+    assert cosine(words, words) == 1.0
+    assert cosine(words, frozenset({"election"})) == 0.0

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from newsdesk.clean import CleanSettings, clean_document, patterns
+from newsdesk.clean import CleanSettings, clean_document, fit_templates, patterns
 from newsdesk.clean.html import NO_TEXT, extract_html
 from newsdesk.errors import InputError
 from newsdesk.ingest import iter_documents
@@ -219,8 +219,17 @@ _ALL_TEMPLATE = (
 )
 
 
-def test_lines_the_cleaner_removes_from_a_page_are_recorded_with_their_reason() -> None:
+def test_lines_the_rules_flag_on_a_page_stay_without_strong_evidence() -> None:
     article = clean_document(extract_html(RawDocument(path="p.html", body=_HARBOUR, is_html=True)))
+
+    # The rules alone would remove both lines; on a page the line classifier must be confident too.
+    assert len(article.paragraphs) == 4 and article.removed == []
+
+
+def test_lines_removed_from_a_page_are_recorded_with_their_reason() -> None:
+    page = extract_html(RawDocument(path="p.html", body=_HARBOUR, is_html=True))
+
+    article = clean_document(page, CleanSettings(html_removal_probability=0.5))
 
     assert [p[:20] for p in article.paragraphs] == ["The harbour reopened", "Fishing boats return"]
     assert [(r.text, r.reason) for r in article.removed] == [
@@ -229,10 +238,32 @@ def test_lines_the_cleaner_removes_from_a_page_are_recorded_with_their_reason() 
     ]
 
 
+def test_a_line_repeated_across_the_outlets_pages_is_removed_from_each() -> None:
+    pages = [
+        extract_html(
+            RawDocument(
+                path=f"p{i}.html",
+                body=realistic_page([*PARAGRAPHS[i:], "Subscribe to our newsletter for daily updates"], f"Story {i}"),
+                is_html=True,
+            )
+        )
+        for i in range(3)
+    ]
+    templates = fit_templates(pages)
+
+    for page in pages:
+        article = clean_document(page, templates=templates)
+        assert "Subscribe" not in article.text
+        assert ("Subscribe to our newsletter for daily updates", patterns.NOTICE) in [
+            (r.text, r.reason) for r in article.removed
+        ]
+
+
 def test_cleaning_never_removes_the_whole_extracted_page() -> None:
     extracted = extract_html(RawDocument(path="p.html", body=_ALL_TEMPLATE, is_html=True))
 
-    article = clean_document(extracted)
+    # The text rules alone (no line classifier) would remove every line.
+    article = clean_document(extracted, CleanSettings(html_line_model=False))
 
     assert article.paragraphs == [
         "Share this article on Facebook",
@@ -263,3 +294,102 @@ def test_cleaning_that_would_keep_a_small_share_keeps_the_extracted_text() -> No
 
 
 _TEMPLATE_LINE = "Subscribe to our newsletter for daily updates"
+
+
+# --- page structure, metadata, nesting -----------------------------------------------------------
+
+_STRUCTURED = """<html><head><title>Dam repairs begin | Valley Post</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "x"},
+ {"@type": "NewsArticle", "headline": "Dam repairs begin after the spring floods",
+  "author": [{"@type": "Person", "name": "Mara Lind"}, {"@type": "Person", "name": "Tom Berg"}],
+  "datePublished": "2026-04-02T08:00:00+02:00", "publisher": {"@type": "Organization", "name": "Valley Post"}}]}
+</script>
+<meta property="og:title" content="Og title loses to JSON-LD"><meta name="author" content="Someone Else">
+</head><body><nav class="main-menu"><p><a href="/">Home</a> <a href="/news">News</a></p></nav>
+<article class="story-body"><h1>Dam repairs begin after the spring floods</h1>
+<p>Engineers began repairs on the Oberau dam on Wednesday, two months after the spring floods damaged its
+spillway and forced the evacuation of three villages downstream, the water authority said.</p>
+<figure><img src="a.jpg"><figcaption>The damaged spillway in April, seen from the east bank.</figcaption></figure>
+<p>The work will take until the autumn and cost about 4 million euros, most of it paid by the regional government,
+according to the authority's director, who visited the site with the mayors of the three villages.</p>
+<aside class="related-links"><p><a href="/a">Floods: the villages count the cost</a></p></aside>
+</article></body></html>"""
+
+
+def test_metadata_from_json_ld_first() -> None:
+    page = extract_html(RawDocument(path="p.html", body=_STRUCTURED, is_html=True))
+
+    assert page.title == "Dam repairs begin after the spring floods"
+    assert page.author == "Mara Lind, Tom Berg"
+    assert page.published == "2026-04-02"
+    assert page.source == "Valley Post"
+
+
+def test_metadata_from_meta_tags_then_text() -> None:
+    html = (
+        '<html><head><title>Harbour reopens | Coast News</title><meta property="og:site_name" content="Coast News">'
+        '<meta property="article:published_time" content="2026-03-01T10:00:00Z"></head><body><article>'
+        '<p class="byline">By Jana Novak</p>' + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>"
+    )
+    page = extract_html(RawDocument(path="p.html", body=html, is_html=True))
+
+    assert page.title == "Harbour reopens | Coast News"
+    assert page.published == "2026-03-01" and page.source == "Coast News" and page.author == "Jana Novak"
+
+
+def test_structure_of_each_paragraph_is_recorded() -> None:
+    page = extract_html(RawDocument(path="p.html", body=_STRUCTURED, is_html=True))
+    structure = page.structure or {}
+    lines = page.body.splitlines()
+    by_text = {lines[n - 1][:20]: block for n, block in structure.items()}
+
+    engineers = by_text["Engineers began repa"]
+    assert engineers.tag == "p" and engineers.link_density == 0.0 and "content" in engineers.classes
+    assert not engineers.containers & {"aside", "nav", "figure"}
+    caption = by_text.get("The damaged spillway")
+    if caption is not None:  # trafilatura may leave figures out
+        assert "figure" in caption.containers
+
+
+def test_page_blocks_read_links_containers_and_class_names() -> None:
+    from lxml import html as lxml_html
+
+    from newsdesk.clean.structure import block_key, page_blocks
+
+    page = page_blocks(lxml_html.fromstring(_STRUCTURED))
+    related = page.blocks[block_key("Floods: the villages count the cost")]
+    assert related.link_density == 1.0 and "aside" in related.containers and "related" in related.classes
+    menu = page.blocks[block_key("Home News")]
+    assert "nav" in menu.containers and menu.position < 0.1
+
+
+def test_deeply_nested_page_with_text_is_read() -> None:
+    text = " ".join(PARAGRAPHS)
+    html = "<html><head><title>Deep page</title></head><body>" + "<div>" * 50_000 + f"<p>{text}</p>"
+    html += "</div>" * 50_000 + "</body></html>"
+
+    page = extract_html(RawDocument(path="deep.html", body=html, is_html=True))
+
+    assert page.title == "Deep page" and PARAGRAPHS[0][:40] in page.body
+
+
+def test_a_translation_note_is_not_a_cookie_or_newsletter_notice() -> None:
+    from newsdesk.clean.text import label_units, split_units
+
+    note = "Article translated from the Spanish by Ana Ortiz."
+    body = "\n\n".join([PARAGRAPHS[0], note, PARAGRAPHS[1]])
+    reasons = {u.text: u.reason for u in label_units(split_units(body), title="Bridge closes").units}
+
+    assert reasons[note] == patterns.PUBLISHER_NOTE_REASON != patterns.NOTICE
+
+
+def test_the_packaged_line_model_matches_its_features() -> None:
+    from newsdesk.clean.lines import FEATURES, default_line_model, line_features
+
+    model = default_line_model()
+    assert model.features == FEATURES and 0.5 <= model.threshold < 1.0
+    body = line_features(words=30, sentence=True, form_reason=None, reason=None, block=None, index=1, count=5)
+    share = line_features(
+        words=5, sentence=False, form_reason=patterns.SHARE, reason=patterns.SHARE, block=None, index=4, count=5
+    )
+    assert model.probability(body) < 0.1 < model.probability(share)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from newsdesk.clean.structure import BlockStructure
 
 EntityKind = Literal["person", "organization", "place", "other"]
 Relation = Literal["agree", "contradict", "update", "unrelated"]
@@ -58,6 +61,8 @@ class RawDocument:
     author: str | None = None
     published: str | None = None
     encoding: str | None = None
+    structure: dict[int, BlockStructure] | None = None
+    """For text extracted from a page: what the markup says about each paragraph, by 1-based body line."""
 
 
 @dataclass(slots=True, kw_only=True)

@@ -12,11 +12,15 @@ one paragraph per block element, joined by blank lines.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
+from typing import Any
 
 import trafilatura
 from lxml import etree
 
+from newsdesk.clean.metadata import page_metadata
+from newsdesk.clean.structure import block_key, match_blocks, page_blocks
 from newsdesk.errors import InputError
 from newsdesk.model import PARAGRAPH_SEPARATOR, RawDocument
 
@@ -33,15 +37,22 @@ _PRUNE = ["//template", "//noscript", "//script", "//style"]
 def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
     """Extract the main text and metadata of an HTML document.
 
-    1. Run trafilatura tuned for precision: no comments, no tables, no images
-       or links, metadata on; ``fast`` skips its fallback extractors
-       (readability, jusText), about 2-3x faster and a little less thorough.
+    1. Parse the page once and run trafilatura on it, tuned for recall (the
+       cleaner after it removes only lines it is sure of): tables in, no
+       comments, images or links, metadata on; ``fast`` skips its fallback
+       extractors (readability, jusText), faster and a little less thorough.
     2. Write one paragraph per block of the extracted tree (paragraphs,
        headings, list items, quoted paragraphs); line breaks inside a block
        become spaces and whitespace is collapsed.
     3. Take title, author, date (ISO ``YYYY-MM-DD``), site name (or host
-       name) and URL from the page where the document lacks them, and drop a
-       leading heading that repeats the title.
+       name) and URL from the page where the document lacks them: JSON-LD,
+       then meta tags, then the text (:mod:`newsdesk.clean.metadata`), then
+       what trafilatura found; drop a heading near the top that repeats the title.
+    4. Record what the markup says about each paragraph (link density,
+       surrounding ``<aside>``/``<nav>``/``<figure>``..., class and id names,
+       position: :mod:`newsdesk.clean.structure`) in ``structure``, for the
+       cleaner's line classifier. A page nested deeper than the HTML parser
+       reads (256 levels) is read again with its deep container tags dropped.
 
     A document that is not HTML is returned unchanged.
 
@@ -55,54 +66,126 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
 
     Raises:
         InputError: Nothing could be extracted (reason
-            ``"no article text found in HTML"``) or the page cannot be parsed.
+            ``"no article text found in HTML"``, with what hid the text when
+            the page was too deeply nested or held only navigation links) or
+            the page cannot be parsed.
     """
     if not doc.is_html:
         return doc
     try:
-        result = trafilatura.bare_extraction(
-            doc.body,
-            url=doc.url,
-            fast=fast,
-            favor_precision=True,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            include_links=False,
-            include_formatting=False,
-            deduplicate=False,
-            with_metadata=True,
-            prune_xpath=_PRUNE,
-        )
+        tree = _parse(doc)
+        page = page_blocks(tree)
+        if page.depth >= _PARSER_DEPTH:
+            # libxml2 stops reading below 256 levels: flatten the nesting and read the page again.
+            tree = _parse(doc, flatten=True)
+            page = page_blocks(tree)
+        meta = page_metadata(tree)
+        result = trafilatura.bare_extraction(tree, url=doc.url, **trafilatura_options(fast=fast))
     except (etree.LxmlError, RecursionError, ValueError, TypeError) as error:
         raise InputError(doc.path, f"cannot parse HTML: {error.__class__.__name__}") from error
     if result is None or isinstance(result, dict) or result.body is None:
-        raise InputError(doc.path, NO_TEXT)
+        raise InputError(doc.path, _no_text_reason(page.depth))
 
-    blocks = [(tag, text) for tag, text in _blocks(result.body) if text]
+    blocks = [(tag, text) for tag, text in blocks_of(result.body) if text]
     page_title = _one_line(result.title)
-    title = _one_line(doc.title) or page_title or None
-    if blocks and blocks[0][0] == "head" and any(_same(blocks[0][1], t) for t in (title, page_title) if t):
-        del blocks[0]
+    title = _one_line(doc.title) or meta.title or page_title or None
+    # Not trafilatura's title: it is often the page's first heading, which would then always repeat it.
+    titles = [block_key(t) for t in (title, meta.title) if t]
+    # The headline again at the top of the text (it is the article's title, not its body).
+    for index, (tag, text) in enumerate(blocks[:3]):
+        if tag == "head" and _repeats_title(block_key(text), titles):
+            del blocks[index]
+            break
     paragraphs = [text for _, text in blocks]
     if not paragraphs:
-        raise InputError(doc.path, NO_TEXT)
+        raise InputError(doc.path, _no_text_reason(page.depth))
+    first_line = 3 if title else 1  # 1-based line of the first paragraph; paragraphs are blank-line separated
+    matched = match_blocks(paragraphs, page.blocks)
+    if all(block is not None and (block.link_density >= 0.9 or "nav" in block.containers) for block in matched):
+        # A page of menus and links only (the recall-oriented extractor keeps them when there is nothing else).
+        raise InputError(doc.path, f"{NO_TEXT} (only navigation links)")
+    structure = {first_line + 2 * i: block for i, block in enumerate(matched) if block is not None}
 
     return RawDocument(
         path=doc.path,
         body=PARAGRAPH_SEPARATOR.join([title, *paragraphs] if title else paragraphs),
         is_html=False,
+        body_has_title=title is not None,  # a page without a title keeps its first paragraph as text
         extracted=True,
         title=title,
         url=doc.url or result.url or None,
-        source=doc.source or _one_line(result.sitename) or result.hostname or None,
-        author=doc.author or _one_line(result.author) or None,
-        published=doc.published or result.date or None,
+        source=doc.source or meta.site or _one_line(result.sitename) or result.hostname or None,
+        author=doc.author or meta.author or _one_line(result.author) or None,
+        published=doc.published or meta.published or result.date or None,
         encoding=doc.encoding,
+        structure=structure,
     )
 
 
-def _blocks(element: etree._Element) -> Iterator[tuple[str, str]]:
+#: libxml2's nesting limit without its "huge" option: deeper content is silently dropped.
+_PARSER_DEPTH = 255
+_FLAT_DEPTH = 120
+_CONTAINER_TAG = re.compile(
+    r"<(/?)(div|span|section|article|main|font|center|aside|header|footer|nav|figure|ul|ol|li|table|tbody|tr|td)"
+    r"\b[^>]*?(/?)>",
+    re.IGNORECASE,
+)
+
+
+def _parse(doc: RawDocument, *, flatten: bool = False) -> etree._Element:
+    """Parse a page as trafilatura does; ``flatten`` first drops container tags nested deeper than it can read."""
+    markup = _flatten(doc.body) if flatten else doc.body
+    tree = trafilatura.load_html(markup)
+    if tree is None:  # nothing an HTML parser can read: an empty page
+        raise InputError(doc.path, NO_TEXT)
+    return tree
+
+
+def _flatten(markup: str) -> str:
+    """Remove container tags below :data:`_FLAT_DEPTH` levels, keeping their text (a streaming pass)."""
+    depth = 0
+    pieces: list[str] = []
+    last = 0
+    for match in _CONTAINER_TAG.finditer(markup):
+        closing, self_closing = match.group(1) == "/", match.group(3) == "/"
+        if closing:
+            depth = max(0, depth - 1)
+            keep = depth < _FLAT_DEPTH
+        else:
+            keep = depth < _FLAT_DEPTH
+            depth += 0 if self_closing else 1
+        if not keep:
+            pieces.append(markup[last : match.start()])
+            last = match.end()
+    pieces.append(markup[last:])
+    return "".join(pieces)
+
+
+def _no_text_reason(depth: int) -> str:
+    """Why nothing was extracted: the plain reason, or the nesting that hid the text."""
+    if depth >= _FLAT_DEPTH:
+        return f"{NO_TEXT} (elements nested {depth}+ levels deep; text below that was flattened and still not read)"
+    return NO_TEXT
+
+
+def trafilatura_options(*, fast: bool = False) -> dict[str, Any]:
+    """The options newsdesk runs :func:`trafilatura.bare_extraction` with (besides the page and its URL)."""
+    return {
+        "fast": fast,
+        "favor_precision": False,
+        "favor_recall": True,
+        "include_comments": False,
+        "include_tables": True,
+        "include_images": False,
+        "include_links": False,
+        "include_formatting": False,
+        "deduplicate": False,
+        "with_metadata": True,
+        "prune_xpath": _PRUNE,
+    }
+
+
+def blocks_of(element: etree._Element) -> Iterator[tuple[str, str]]:
     """Yield ``(tag, text)`` for each block under a container, in order.
 
     Stray text directly inside a container (trafilatura keeps some "wild" text
@@ -113,7 +196,7 @@ def _blocks(element: etree._Element) -> Iterator[tuple[str, str]]:
         if not isinstance(child.tag, str):  # comments, processing instructions
             pass
         elif child.tag in _CONTAINERS:
-            yield from _blocks(child)
+            yield from blocks_of(child)
         else:
             yield child.tag, _one_line("".join(_inline_text(child)))
         yield "text", _one_line(child.tail)
@@ -137,5 +220,6 @@ def _one_line(text: str | None) -> str:
     return " ".join(text.split()) if text else ""
 
 
-def _same(a: str, b: str) -> bool:
-    return a.casefold().strip(" .:") == b.casefold().strip(" .:")
+def _repeats_title(key: str, titles: list[str]) -> bool:
+    """Whether a heading's words are a title's, or the start of one ("Headline | Outlet")."""
+    return bool(key) and any(key == t or (t.startswith(key + " ") and len(key) >= len(t) / 2) for t in titles)

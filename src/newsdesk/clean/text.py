@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -29,6 +29,8 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from newsdesk.clean import patterns as p
 from newsdesk.clean.controls import without_controls
 from newsdesk.clean.dates import parse_date
+from newsdesk.clean.lines import default_line_model, line_features
+from newsdesk.clean.structure import BlockStructure
 from newsdesk.clean.title import split_site_name
 from newsdesk.errors import InputError
 from newsdesk.model import Article, RawDocument, Removed
@@ -64,6 +66,12 @@ class CleanSettings:
     template_max_words: int = 25
     min_kept_share: float = 0.25
     """Extracted HTML keeps all its text when cleaning would keep less than this share of its words."""
+    html_line_model: bool = True
+    """On text extracted from a page, remove a line only when it repeats across the outlet's pages or the line
+    classifier (:mod:`newsdesk.clean.lines`, rules + page structure) scores it as boilerplate; off: the text
+    rules alone decide, as for text files."""
+    html_removal_probability: float | None = None
+    """The classifier's probability at which a line of a page is removed (None: the packaged model's threshold)."""
 
 
 @dataclass(slots=True)
@@ -219,7 +227,7 @@ def _pattern_reason(text: str) -> str | None:
     if words <= 30 and not reported and p.NOTICE_LINE.search(text):
         return p.NOTICE
     if words <= 35 and not reported and p.PUBLISHER_NOTE.search(text):
-        return p.NOTICE
+        return p.PUBLISHER_NOTE_REASON
     if p.TAGS_LINE.match(text):
         return p.TAGS
     if words <= 25 and not reported and p.COPYRIGHT_LINE.search(text):
@@ -265,8 +273,12 @@ def label_units(
     source: str | None = None,
     templates: TemplateMemory | None = None,
     settings: CleanSettings = CleanSettings(),
+    other_language: bool = True,
 ) -> Labelled:
     """Label each unit body (``reason is None``) or boilerplate (a reason).
+
+    ``other_language`` off skips the check for template lines in another language (language identification
+    of every line, the costliest step): extracted pages skip it, their line classifier gives it no weight.
 
     Steps:
         1. Form: surface patterns and repeated outlet lines; bylines give the
@@ -318,7 +330,8 @@ def label_units(
 
     # Template left in another language, then readers' comments: both before the closing bios, which may sit
     # above them.
-    _label_other_language(units, _anchors(units, settings))
+    if other_language:
+        _label_other_language(units, _anchors(units, settings))
     comments = _comment_section(units, _anchors(units, settings))
     if comments is not None:
         for unit in units[comments + 1 :]:
@@ -400,7 +413,7 @@ def label_units(
         elif unit.words < settings.short_words and not _sentence_shaped(unit.text):
             unit.reason = p.NAVIGATION
         elif unit.words <= settings.template_max_words and _addresses_reader(unit.text):
-            unit.reason = p.NOTICE
+            unit.reason = p.READER_CALL
     # A list of headlines (two or more in one block) after the article is a link list.
     tail = units[last + 1 :]
     for block in {u.block for u in tail}:
@@ -658,7 +671,12 @@ def clean_document(
 
     # Line numbers of units stay those of the full body, so evaluation can refer to them.
     units = split_units("\n" * start + "\n".join(lines[start:]))
-    labelled = label_units(units, title=title, source=source, templates=templates, settings=settings)
+    recall_first = raw.extracted and raw.structure is not None and settings.html_line_model
+    labelled = label_units(
+        units, title=title, source=source, templates=templates, settings=settings, other_language=not recall_first
+    )
+    if recall_first:
+        _recall_first(labelled.units, raw.structure or {}, settings, templates, source)
     if raw.extracted:
         note = _keep_extracted(labelled.units, settings)
         if note is not None:
@@ -675,9 +693,10 @@ def clean_document(
         if not paragraphs:
             split = _dateline(text)
             if split:
-                removed.append(Removed(text=split[0], reason=p.DATELINE))
-                text = split[1]
                 published = published or _dateline_date(split[2], labelled.year)
+                if not recall_first:  # on a page the dateline stays part of the first paragraph
+                    removed.append(Removed(text=split[0], reason=p.DATELINE))
+                    text = split[1]
         if paragraphs and unit.block == previous_block and not _sentence_shaped(paragraphs[-1]):
             paragraphs[-1] += " " + text
         else:
@@ -696,6 +715,71 @@ def clean_document(
         published=published,
         removed=removed,
     )
+
+
+def _recall_first(
+    units: Sequence[Unit],
+    structure: Mapping[int, BlockStructure],
+    settings: CleanSettings,
+    templates: TemplateMemory | None,
+    source: str | None,
+) -> None:
+    """Keep every line of extracted HTML but those with strong evidence against them.
+
+    A line the extractor kept stays unless it repeats across the outlet's pages (reason
+    :data:`~newsdesk.clean.patterns.REPEATED`), or the text rules flag it and the line classifier, which weighs
+    their verdict with the page's structure, scores it at or above the removal probability. A removed line
+    keeps the rules' reason.
+    """
+    model = default_line_model()
+    threshold = settings.html_removal_probability if settings.html_removal_probability is not None else model.threshold
+    for index, unit in enumerate(units):
+        if unit.reason is None:
+            continue
+        # Repeated across the outlet's pages: whatever reason the rules gave first ("Advertisement" is both).
+        if unit.reason == p.REPEATED or (templates is not None and templates.is_template(source, unit.text)):
+            continue
+        block = structure.get(unit.lines[0])
+        values = line_features(
+            words=unit.words,
+            sentence=_sentence_shaped(unit.text),
+            form_reason=_pattern_reason(unit.text),
+            reason=unit.reason,
+            block=block,
+            index=index,
+            count=len(units),
+        )
+        if model.probability(values) < threshold:
+            unit.reason = None
+
+
+def line_feature_rows(raw: RawDocument, settings: CleanSettings = CleanSettings()) -> list[tuple[Unit, list[float]]]:
+    """Each unit of an extracted page with its line-classifier features (for fitting the classifier).
+
+    Raises:
+        ValueError: ``raw`` is not text extracted from a page.
+    """
+    structure = raw.structure
+    if not raw.extracted or structure is None:
+        raise ValueError("line features need text extracted from a page (extract_html)")
+    raw = without_controls(raw)
+    lines = raw.body.splitlines()
+    title, site, start = split_title(raw)
+    units = split_units("\n" * start + "\n".join(lines[start:]))
+    label_units(units, title=title, source=raw.source or site, settings=settings, other_language=False)
+    rows = []
+    for index, unit in enumerate(units):
+        values = line_features(
+            words=unit.words,
+            sentence=_sentence_shaped(unit.text),
+            form_reason=_pattern_reason(unit.text),
+            reason=unit.reason,
+            block=structure.get(unit.lines[0]),
+            index=index,
+            count=len(units),
+        )
+        rows.append((unit, values))
+    return rows
 
 
 def _keep_extracted(units: Sequence[Unit], settings: CleanSettings) -> Removed | None:

@@ -29,6 +29,8 @@ from newsdesk.enrich.resolution import (
     acronym_keys,
     as_acronym,
     content_tokens,
+    context_words,
+    cosine,
     is_initial,
     joined_key,
     joined_similarity,
@@ -86,6 +88,8 @@ _CONTEXT_ARTICLES = 40
 #: A name in more than this share of the articles (at least ``_COMMON_MIN``) is no context.
 _COMMON_SHARE = 0.05
 _COMMON_MIN = 5
+#: Mentions of one name whose surrounding words the matcher compares.
+_CONTEXT_MENTIONS = 5
 #: Mentions of one name whose surrounding words vote on its type.
 _CUED_MENTIONS = 12
 #: An acronym two known names could stand for goes to the first only when it scores this much higher.
@@ -483,6 +487,16 @@ def canonicalize(
         # The first articles suffice to tell two contexts apart, and keep a frequent name cheap.
         return {find(x) for article in sorted(articles)[:_CONTEXT_ARTICLES] for x in keys_in[article] if x in telling}
 
+    def words_around(k: tuple[str, ...], skip: set[str]) -> set[str]:
+        """The words around a few of the name's mentions outside the articles in ``skip``, the name left out."""
+        if not texts:
+            return set()
+        words: set[str] = set()
+        mentions = [m for m in groups[k].mentions if m.article not in skip][:_CONTEXT_MENTIONS]
+        for m in mentions:
+            words |= context_words(texts.get(m.article, ""), m.start, m.end)
+        return words - set(k)
+
     def score(a: tuple[str, ...], b: tuple[str, ...], relation: Relation, string: float) -> float:
         ra, rb = find(a), find(b)
         shared = articles_of[a] & articles_of[b]
@@ -495,6 +509,7 @@ def canonicalize(
             kind=kind_agreement(vote[a], vote[b]),
             same_article=bool(shared),
             context=overlap(ctx_a, ctx_b),
+            words=cosine(words_around(a, shared), words_around(b, shared)),
         )
         return match_score(features)
 

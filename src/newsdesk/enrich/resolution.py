@@ -53,6 +53,7 @@ WEIGHT_STRING = 0.3
 WEIGHT_KIND = 0.2
 WEIGHT_ARTICLE = 0.3
 WEIGHT_CONTEXT = 0.5
+WEIGHT_WORDS = 0.3
 #: A pair merges at this score or above.
 MERGE_THRESHOLD = 0.75
 
@@ -165,6 +166,8 @@ class PairFeatures:
     """Whether some article names both."""
     context: float
     """Overlap coefficient of the other entities named in their articles, in [0, 1]."""
+    words: float = 0.0
+    """Cosine of the sets of words around their mentions (:func:`context_words`), in [0, 1]."""
 
 
 def match_score(features: PairFeatures) -> float:
@@ -172,7 +175,7 @@ def match_score(features: PairFeatures) -> float:
 
     A weighted sum: the relation's prior, string similarity, type agreement,
     a shared article, and shared context (the other entities named around
-    the two names). Different types cost as much as agreeing ones earn; an
+    the two names, and the words around their mentions). Different types cost as much as agreeing ones earn; an
     organisation against a place neither costs nor earns.
     """
     return (
@@ -181,7 +184,109 @@ def match_score(features: PairFeatures) -> float:
         + WEIGHT_KIND * features.kind
         + WEIGHT_ARTICLE * features.same_article
         + WEIGHT_CONTEXT * features.context
+        + WEIGHT_WORDS * features.words
     )
+
+
+_WORD = re.compile(r"[a-z]{4,}")
+#: Frequent words of news text that say nothing about who or what a sentence is about.
+_STOPWORDS = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "has",
+        "had",
+        "were",
+        "will",
+        "would",
+        "said",
+        "says",
+        "told",
+        "also",
+        "there",
+        "their",
+        "they",
+        "them",
+        "then",
+        "than",
+        "when",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "while",
+        "into",
+        "over",
+        "after",
+        "before",
+        "about",
+        "more",
+        "most",
+        "some",
+        "such",
+        "other",
+        "only",
+        "been",
+        "being",
+        "just",
+        "like",
+        "could",
+        "should",
+        "very",
+        "year",
+        "years",
+        "last",
+        "first",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "time",
+        "times",
+        "news",
+        "reported",
+        "according",
+        "told",
+        "says",
+        "saying",
+        "added",
+        "does",
+        "did",
+        "done",
+        "make",
+        "made",
+        "many",
+        "much",
+        "these",
+        "those",
+        "your",
+        "yours",
+        "ours",
+        "hers",
+        "his",
+        "her",
+        "him",
+        "its",
+    ]
+)
+
+
+def context_words(text: str, start: int, end: int, width: int = 150) -> frozenset[str]:
+    """Content words (four letters or more, no frequent function words) around one mention."""
+    window = text[max(0, start - width) : start] + " " + text[end : end + width]
+    return frozenset(w for w in _WORD.findall(window.lower()) if w not in _STOPWORDS)
+
+
+def cosine(a: Set[Hashable], b: Set[Hashable]) -> float:
+    """Cosine of two sets (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / (len(a) * len(b)) ** 0.5
 
 
 def kind_agreement(a: str, b: str) -> float:
@@ -206,6 +311,8 @@ __all__ = [
     "acronym_keys",
     "as_acronym",
     "content_tokens",
+    "context_words",
+    "cosine",
     "is_initial",
     "joined_key",
     "joined_similarity",

@@ -43,6 +43,11 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
     docs = options.get("docs")
     if benchmark == "clean":
         from newsdesk.evaluation.clean import evaluate_clean, format_clean_report
+        from newsdesk.evaluation.clean_pages import evaluate_pages, format_pages_report, is_page_folder
+
+        if is_page_folder(path):
+            result = evaluate_pages(path)
+            return result, format_pages_report(result)
 
         result = evaluate_clean(
             path, docs_dir=docs, leave_one_template_out=options.get("leave_one_template_out", False)
