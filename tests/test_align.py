@@ -238,3 +238,21 @@ def test_one_holder_on_one_day_in_two_articles_is_not_compared() -> None:
     days_apart = [_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-05")]
     assert _run(same_day, quotes)[0].contradictions == []
     assert _run(days_apart, quotes)[0].contradictions
+
+
+def test_reported_speech_is_read_as_a_statement_of_its_holder() -> None:
+    from newsdesk.compare.align import reading_of
+    from newsdesk.model import Claim
+
+    def claim(text: str, quote: str | None = "q-1") -> Claim:
+        return Claim(id="c", article="a", text=text, holder="x", start=0, end=len(text), quote=quote)
+
+    assert reading_of(claim("that he did not  leave the country"), "Ilse Varga") == (
+        "Ilse Varga did not leave the country"
+    )
+    assert reading_of(claim("She will appeal the ruling"), "Ilse Varga") == "Ilse Varga will appeal the ruling"
+    assert reading_of(claim("that the bridge was closed"), "Ilse Varga") == "The bridge was closed"
+    # A pronoun is not given to a holder that is no name ("police"), nor changed in an outlet's own sentence.
+    assert reading_of(claim("that he fled"), "police") == "He fled"
+    assert reading_of(claim("He fled on Monday.", quote=None), "Wire") == "He fled on Monday."
+    assert reading_of(claim("hence the delay"), "Ilse Varga") == "hence the delay"

@@ -30,6 +30,7 @@ For one story:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,11 +121,12 @@ def claim_sides(
         if len(text.split()) < settings.min_claim_words:
             continue
         s, e = claim.start, claim.end
+        holder = _holder(claim)
         sides.append(
             ClaimSide(
                 claim=claim,
-                reading=text,
-                holder=_holder(claim),
+                reading=reading_of(claim, holder),
+                holder=holder,
                 outlet=article.source or article.title,
                 reported=(article.published or claim.date or "")[:10],
                 said=(claim.date or article.published or "")[:10],
@@ -134,6 +136,32 @@ def claim_sides(
             )
         )
     return sides
+
+
+_REPORTED = re.compile(r"^(?:that\s+)?(?:(he|she)\b)?", re.IGNORECASE)
+
+
+def reading_of(claim: Claim, holder: str) -> str:
+    """The text the models read for a claim: reported speech made to stand alone.
+
+    Reported speech starts with its complementiser and often refers to its
+    speaker by a pronoun ("Saleh said that he did not leave"): the reading
+    drops a leading "that" and puts the holder's name for a leading "he" or
+    "she" when the holder is a named person or body (a capitalised name, not
+    the outlet's own voice), so the claim can be matched against what others
+    say of that holder.
+    """
+    text = " ".join(claim.text.split())
+    if claim.quote is None:
+        return text
+    match = _REPORTED.match(text)
+    if not match or not match.group(0):
+        return text
+    if match.group(1) and holder[:1].isupper():
+        rest = f"{holder} {text[match.end() :].lstrip()}"
+    else:
+        rest = text[match.start(1) if match.group(1) else match.end() :].lstrip()
+    return rest[:1].upper() + rest[1:] if rest else text
 
 
 def _may_pair(a: ClaimSide, b: ClaimSide) -> bool:
