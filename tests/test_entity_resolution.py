@@ -92,6 +92,8 @@ def test_acronyms_from_initials_of_known_names() -> None:
     entities = canonicalize(found)
     assert _together(entities, "TR Geodetic Service", "TRGS")
     assert _together(entities, "Union of Coastal Pilots", "U.C.P.")
+    # The name shown is the one the acronym stands for.
+    assert next(e for e in entities if "TRGS" in {m.text for m in e.mentions}).name == "TR Geodetic Service"
 
 
 def test_an_acronym_two_known_names_could_stand_for_stays_alone_without_evidence() -> None:

@@ -940,14 +940,16 @@ def _vote_kind(kinds: Counter[str]) -> EntityKind:
 
 def _canonical_name(forms: Counter[str], kind: str, other_names: frozenset[str] = frozenset()) -> str:
     # Prefer the most frequent among the longest multi-word forms: full names beat surnames.
-    def score(form: str) -> tuple[int, int, int, int]:
+    def score(form: str) -> tuple[int, int, int, int, int]:
         tokens = name_tokens(form)
         if kind == "place":
             tokens = _strip_place_words(tokens)
-        if kind != "person":  # organisations and places: the usual name, not the longest
-            return (1, forms[form], len(tokens), len(form))  # between as frequent forms, the most complete
+        if kind != "person":
+            # Organisations and places: the usual name, not the longest, but never an acronym when
+            # the name it stands for was seen ("United Nations", not "UN"); among as frequent, the most complete.
+            return (1, int(as_acronym(form) is None), forms[form], len(tokens), len(form))
         clean = not (len(tokens) > 2 and tokens[0] in other_names)
-        return (int(clean), min(len(tokens), 3), forms[form], -len(form))
+        return (int(clean), 1, min(len(tokens), 3), forms[form], -len(form))
 
     best = max(forms, key=score)
     if kind == "place":
