@@ -106,6 +106,30 @@ def test_bad_inputs_are_reported_and_the_rest_is_analysed(tmp_path: Path) -> Non
         assert len(analysis.articles) == 4
 
 
+def test_an_over_long_article_is_refused_and_never_poisons_the_store(tmp_path: Path, enricher: Enricher) -> None:
+    from newsdesk.ingest import IngestSettings
+    from newsdesk.settings import Settings
+
+    body = "The harbour council met on Monday to discuss the ferry budget and the new pier. " * 40
+    batch = tmp_path / "batch.jsonl"
+    lines = [{"title": "Long report", "text": body}, {"title": "Short note", "text": body[:400]}]
+    batch.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    with SQLiteStore(tmp_path / "news.db") as store:
+        report = ingest([str(batch)], store, Settings(ingest=IngestSettings(max_chars=2_000)))
+        [problem] = report.problems
+        assert problem.path.endswith("batch.jsonl:1") and problem.reason.startswith("article too long to analyse: 3,")
+        assert problem.reason.endswith("characters, over the 2,000 limit")
+        assert [a.title for a in store.articles()] == ["Short note"]
+        # One stored before the limit existed is parsed up to the parser's own limit, and the analysis goes on.
+        ingest([str(batch)], store)
+        limit, enricher.nlp.max_length = enricher.nlp.max_length, 1_000
+        try:
+            analysis = analyze_store(store, enricher=enricher)
+        finally:
+            enricher.nlp.max_length = limit
+        assert {a.title for a in analysis.articles} == {"Long report", "Short note"}
+
+
 def test_stories_and_contradiction_end_to_end(tmp_path: Path, enricher) -> None:
     store = MemoryStore()
     report = ingest([str(_corpus(tmp_path))], store)

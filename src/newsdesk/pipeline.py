@@ -50,7 +50,8 @@ class IngestReport:
 def clean_documents(raws: Sequence[RawDocument], settings: Settings) -> tuple[list[Article], list[Problem]]:
     """Extract HTML, learn each outlet's template lines, and clean every document.
 
-    A document that fails is reported as a :class:`Problem`; the rest go on.
+    A document that fails, or whose cleaned text is longer than
+    ``settings.ingest.max_chars``, is reported as a :class:`Problem`; the rest go on.
     """
     from newsdesk.clean import clean_document, fit_templates
     from newsdesk.clean.html import extract_html
@@ -64,11 +65,18 @@ def clean_documents(raws: Sequence[RawDocument], settings: Settings) -> tuple[li
             problems.append(Problem(path=exc.path, reason=exc.reason))
     templates = fit_templates(texts, settings.clean)
     articles: list[Article] = []
+    limit = settings.ingest.max_chars
     for raw in texts:
         try:
-            articles.append(clean_document(raw, settings.clean, templates))
+            article = clean_document(raw, settings.clean, templates)
         except InputError as exc:
             problems.append(Problem(path=exc.path, reason=exc.reason))
+            continue
+        if len(article.text) > limit:
+            reason = f"article too long to analyse: {len(article.text):,} characters, over the {limit:,} limit"
+            problems.append(Problem(path=raw.path, reason=reason))
+            continue
+        articles.append(article)
     return articles, problems
 
 

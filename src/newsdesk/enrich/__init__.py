@@ -94,21 +94,26 @@ class Enricher:
         if not handled:
             return
         processes = self.settings.processes if len(handled) >= 2 * self.settings.batch_size else 1
-        docs = self.nlp.pipe((a.text for a, _ in handled), batch_size=self.settings.batch_size, n_process=processes)
+        # An article stored before ingest refused over-long texts is parsed up to the parser's limit, never crashes.
+        limit = self.nlp.max_length
+        for article, _ in handled:
+            if len(article.text) > limit:
+                log.warning("%s: only the first %s of %s characters are parsed", article.id, limit, len(article.text))
+        texts = (a.text[:limit] for a, _ in handled)
+        docs = self.nlp.pipe(texts, batch_size=self.settings.batch_size, n_process=processes)
         for (article, language), doc in zip(handled, docs, strict=True):
+            text = doc.text
             mentions = find_mentions(article.id, doc)
             people = [m.mention for m in mentions if m.kind in _PERSONLIKE]
             quotes = [
-                replace(
-                    q, date=q.date or resolve_date(sentence_around(article.text, q.start, q.end), article.published)
-                )
-                for q in extract_quotes(article.id, article.text, doc, people)
+                replace(q, date=q.date or resolve_date(sentence_around(text, q.start, q.end), article.published))
+                for q in extract_quotes(article.id, text, doc, people)
             ]
             yield Enrichment(
                 article=article.id,
                 language=language,
                 mentions=mentions,
-                aliases=stated_aliases(article.text, [m.mention for m in mentions]),
+                aliases=stated_aliases(text, [m.mention for m in mentions]),
                 quotes=quotes,
             )
             if progress:

@@ -29,6 +29,9 @@ class IngestSettings:
 
     Attributes:
         max_bytes: Larger inputs are rejected (checked before reading them).
+        max_chars: A cleaned article longer than this is refused with its length: it
+            is a book or a dump, not an article, and parsing it would need
+            gigabytes (spaCy's parser needs ~1 GB per 100,000 characters).
         extensions: Lower-case file suffixes read as articles. Inside directories
             other files are skipped silently; a file named explicitly with another
             suffix is reported as unsupported. A suffix without a known format
@@ -36,6 +39,7 @@ class IngestSettings:
     """
 
     max_bytes: int = 20_000_000
+    max_chars: int = 300_000
     extensions: frozenset[str] = field(default=DEFAULT_EXTENSIONS)
 
 
