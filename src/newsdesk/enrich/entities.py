@@ -376,24 +376,31 @@ def canonicalize(
 ) -> list[Entity]:
     """Merge mentions from all articles into canonical entities.
 
+    Names are compared only within blocks of a shared key, and a weak string
+    relation merges only when :func:`~newsdesk.enrich.resolution.match_score`
+    finds enough evidence (types, a shared article, shared context). Two
+    people with different given names, or named in one sentence, are never
+    merged (cannot-link).
+
     Steps:
-        1. Group identical normalised names (titles, articles, place words removed).
-        2. Merge multi-token names whose tokens are pairwise spelling variants
-           (same number of tokens: "Ahmad Massoud" never joins "Ahmad Shah Massoud"),
-           and organisation names made of the same words in another order.
-        3. Merge single-token names with single-token variants ("Panshir" ~ "Panjshir").
+        1. Group identical normalised names (titles, articles, place words
+           removed; "I.R.S." and "IRS" as letters); the tagger's labels, the
+           words around each mention and the name's shape vote on its type.
+        2. Merge names whose tokens are pairwise spelling variants, same number
+           of tokens ("Ahmad Massoud" never joins "Ahmad Shah Massoud"), and
+           organisation names made of the same words in another order.
+           a. One name written as one word or two, or with the Arabic article
+              (blocks of the joined consonant skeleton).
+           b. Optional middle initials, unless two people differ by theirs.
+           c. A full name continued by one more surname, when only one does.
+        3. Give a first name alone, and a one-word "place" that is a surname,
+           to the person its article names (mention by mention).
         4. Attach a lone surname to the full name it matches, preferring the one
            mentioned most in the same article; a shortened organisation name to the
-           only longer one holding all its words.
+           only longer one holding all its words, or starting with them; an
+           acronym to the one known name of several words with those initials.
         5. Join stated aliases (acronyms, "as X calls itself").
-
-    Steps 2c-2e and 4a-4d (blocked candidates, decided by
-    :func:`~newsdesk.enrich.resolution.match_score`, never joining two people
-    with different given names): one name as one word or two or with the Arabic
-    article; optional middle initials; a full name continued by a second
-    surname; a first name alone given to its article's person; a one-word
-    "place" that is the surname of its article's person; an organisation's
-    short form; acronyms from the initials of known names.
+        6. Name each entity by its most complete usual form.
 
     Args:
         found: Mentions of all articles.
