@@ -98,7 +98,7 @@ def test_entity_ids_are_stable() -> None:
 
 
 def test_expanded_mentions_across_line_breaks_keep_offsets() -> None:
-    from newsdesk.enrich.entities import expand_mentions
+    from newsdesk.enrich.expand import expand_mentions
     from newsdesk.model import Entity
 
     text = "Talks stalled.\nLater the Union of\nPort Workers said it would strike. Adebayo agreed."

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsdesk.enrich.entities import FoundMention, canonicalize, expand_mentions, tokens_match
+from newsdesk.enrich.entities import FoundMention, canonicalize, tokens_match
+from newsdesk.enrich.expand import expand_mentions
 from newsdesk.enrich.resolution import (
     PairFeatures,
     acronym_keys,

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from newsdesk.enrich.dates import resolve_date, sentence_around
 from newsdesk.enrich.entities import (
     canonicalize,
-    expand_mentions,
     find_mentions,
     name_tokens,
     stated_aliases,
     tokens_match,
 )
+from newsdesk.enrich.expand import expand_mentions
 from newsdesk.enrich.language import LanguageDetector
 from newsdesk.enrich.nlp import DEFAULT_MODEL, load_pipeline
 from newsdesk.enrich.quotes import extract_quotes
@@ -144,7 +144,7 @@ def merge_enrichments(enrichments: Sequence[Enrichment], texts: Mapping[str, str
         1. Canonicalise the tagger's mentions of all articles together, with
            the aliases their texts state (:func:`~newsdesk.enrich.entities.canonicalize`).
         2. Look for the known names in ``texts`` where the tagger missed them
-           (:func:`~newsdesk.enrich.entities.expand_mentions`).
+           (:func:`~newsdesk.enrich.expand.expand_mentions`).
         3. Link each quote's speaker to a canonical entity of its article.
 
     No article is parsed again: the result equals enriching all the articles
