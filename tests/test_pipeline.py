@@ -106,6 +106,30 @@ def test_bad_inputs_are_reported_and_the_rest_is_analysed(tmp_path: Path) -> Non
         assert len(analysis.articles) == 4
 
 
+def test_an_article_keeps_its_id_whatever_else_is_in_the_batch(tmp_path: Path) -> None:
+    """Cleaning learns an outlet's template lines from the batch; the id must not depend on it."""
+    template = "Follow the Harbour Gazette on social media for more local news every day."
+    for n, topic in enumerate(("ferry fares", "pier repairs", "harbour dredging")):
+        text = (
+            f"The harbour council debated {topic} on Monday evening at the town hall, members said.\n\n"
+            f"A vote on the {topic} is expected next month after a public consultation.\n\n{template}"
+        )
+        record = {"title": f"Council debates {topic}", "source": "Harbour Gazette", "text": text}
+        (tmp_path / f"gazette-{n}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    files = sorted(str(p) for p in tmp_path.glob("gazette-*.jsonl"))
+    with SQLiteStore(tmp_path / "news.db") as store:
+        ingest(files[:1], store)
+        report = ingest(files, store)
+        assert len(store.articles()) == 3
+        assert len(report.added) == 2
+        first = {a.id for a in store.articles()}
+    with SQLiteStore(tmp_path / "other.db") as store:
+        ingest(files, store)
+        # Alone, the template line is kept; in the batch, removed: the ids stay those of the first store.
+        assert {a.id for a in store.articles()} == first
+        assert all(template not in a.text for a in store.articles())
+
+
 def test_an_over_long_article_is_refused_and_never_poisons_the_store(tmp_path: Path, enricher: Enricher) -> None:
     from newsdesk.ingest import IngestSettings
     from newsdesk.settings import Settings

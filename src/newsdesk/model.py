@@ -77,8 +77,9 @@ class Removed:
 class Article:
     """A cleaned news article.
 
-    ``id`` is a content hash of the cleaned title and body, so re-ingesting the
-    same article yields the same id (and storage can ignore it).
+    ``id`` comes from the input (:meth:`input_id`: its URL, else its raw
+    content), so re-ingesting the same article, in any batch, yields the same id
+    (and storage can ignore it).
     """
 
     id: str
@@ -102,6 +103,20 @@ class Article:
     def make_id(title: str, paragraphs: list[str]) -> str:
         """Return the content-hash id for a title and body paragraphs."""
         return content_id(title.strip(), PARAGRAPH_SEPARATOR.join(paragraphs), prefix="a-")
+
+    @staticmethod
+    def input_id(url: str | None, body: str) -> str:
+        """Return the id of an article read from an input: its URL when it has one, else its raw content.
+
+        It never depends on what else was read in the same batch (cleaning
+        learns template lines from the batch) nor on how well it is cleaned,
+        so ingesting an article again, alone or in a larger batch, or after
+        the cleaner improved, finds it already stored. The URL loses its
+        ``#fragment``; the raw content is the input's text as read (for a web
+        page, the text its extractor took).
+        """
+        address = (url or "").strip().split("#", 1)[0]
+        return content_id("url", address, prefix="a-") if address else content_id("input", body, prefix="a-")
 
 
 @dataclass(slots=True, kw_only=True)

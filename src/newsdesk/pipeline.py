@@ -89,8 +89,8 @@ def ingest(
 ) -> IngestReport:
     """Read, clean and store the articles under ``paths``.
 
-    Re-ingesting an article already stored changes nothing (ids are content
-    hashes). Bad inputs are reported with their reason and counted; they never
+    Re-ingesting an article already stored changes nothing (ids come from
+    the input: its URL, else its raw content). Bad inputs are reported with their reason and counted; they never
     stop the batch.
 
     Args:

@@ -705,7 +705,7 @@ def clean_document(
     if not paragraphs:
         raise InputError(raw.path, "no article text left after removing boilerplate")
     return Article(
-        id=Article.make_id(title, paragraphs),
+        id=Article.input_id(raw.url, raw.body),
         path=raw.path,
         title=title,
         paragraphs=paragraphs,

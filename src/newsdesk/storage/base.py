@@ -7,7 +7,7 @@ interchangeable, like an httpx transport and its mock.
 
 The contract shared by all stores:
 
-1. Articles are keyed by :attr:`Article.id` (a content hash); adding one that
+1. Articles are keyed by :attr:`Article.id` (from its URL, else its raw content); adding one that
    is already stored changes nothing, so ingest is idempotent.
 2. Lists come back in insertion order.
 3. Derived data (entities with their mentions, quotes, claims, stories with

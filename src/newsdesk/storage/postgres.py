@@ -15,7 +15,7 @@ is PostgreSQL's own:
    processes adding overlapping batches, and an analysis update computed from
    an older generation is refused, never interleaved). Readers never wait:
    each read runs in a ``REPEATABLE READ, READ ONLY`` snapshot.
-   Articles are keyed by their content hash (``PRIMARY KEY`` + ``ON CONFLICT
+   Articles are keyed by their id (URL, else raw content) (``PRIMARY KEY`` + ``ON CONFLICT
    DO NOTHING``), so an article sent by several processes is stored once.
 3. Search: a stored, GIN-indexed ``tsvector`` over title (weight A) and text
    (weight B) in the ``newsdesk`` configuration (unaccent, then the English

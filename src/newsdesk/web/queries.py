@@ -503,9 +503,9 @@ def ingest_records(
        ``published``), so HTTP and file ingest agree on every field.
     2. The documents are cleaned as one batch; a bad record becomes a
        :class:`Problem` and the others go on.
-    3. New articles are stored (ids are content hashes: re-posting changes
-       nothing) and the run is logged. Nothing is analysed: run
-       ``newsdesk stories --refresh`` to update stories and comparisons.
+    3. New articles are stored (ids come from the URL, else the raw
+       content: re-posting changes nothing) and the run is logged. Nothing is
+       analysed here: the next ``newsdesk stories`` (or ``watch`` round) analyses what is new.
 
     Args:
         store: Where articles are kept.
