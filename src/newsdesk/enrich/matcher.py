@@ -1,0 +1,369 @@
+"""Clusters of name groups and the blocked, scored steps that join them.
+
+:class:`Clusters` holds the name groups of all articles in a union-find. Each
+``join_*`` step looks candidates up in blocks of a shared key
+(:mod:`newsdesk.enrich.resolution`) and merges a pair only when
+:meth:`Clusters.link` allows it: no cannot-link (two people with different
+given names, or named in one sentence) and a
+:func:`~newsdesk.enrich.resolution.match_score` at the threshold or above.
+:func:`~newsdesk.enrich.entities.canonicalize` runs the steps in order.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from newsdesk.enrich.names import _FUNCTION_WORDS, _close_variants, _content_set, match_key, tokens_match
+from newsdesk.enrich.resolution import (
+    GENERATIONAL,
+    MERGE_THRESHOLD,
+    PARTICLES,
+    PairFeatures,
+    Relation,
+    acronym_keys,
+    as_acronym,
+    content_tokens,
+    context_words,
+    cosine,
+    is_initial,
+    joined_key,
+    joined_similarity,
+    kind_agreement,
+    match_score,
+    overlap,
+    without_middle_initials,
+)
+from newsdesk.model import EntityKind, Mention
+
+Key = tuple[str, ...]
+
+#: Blocks larger than this (very short joined skeletons) are too unspecific to compare within.
+MAX_BLOCK = 40
+#: Names written as one word or two: similarity of the joined forms.
+JOINED_SIMILARITY = 0.85
+#: Articles read per name for its context (the other names around it).
+CONTEXT_ARTICLES = 40
+#: A name in more than this share of the articles (at least ``COMMON_MIN``) is no context.
+COMMON_SHARE = 0.05
+COMMON_MIN = 5
+#: Mentions of one name whose surrounding words the matcher compares.
+CONTEXT_MENTIONS = 5
+#: An acronym two known names could stand for goes to the first only when it scores this much higher.
+ACRONYM_MARGIN = 0.1
+#: Words that make a longer organisation name a part or offshoot of the shorter one, not its full form.
+UNIT_WORDS = frozenset(
+    """committee subcommittee commission council department ministry office university college school foundation
+    center centre institute party union association court agency bureau board service services news post times
+    journal fund bank hospital club team league museum church campaign division unit branch wing trust society
+    academy program programme command force forces army navy police government military guard""".split()  # noqa: SIM905
+)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s+(?=[\"'“‘(]?[A-Z])|\n\s*\n")
+
+
+@dataclass(slots=True)
+class Group:
+    """The mentions of one normalised name, with the type votes and surface forms they bring."""
+
+    tokens: list[str]
+    kinds: Counter[str]
+    mentions: list[Mention]
+    forms: Counter[str]
+
+
+def vote_kind(kinds: Counter[str]) -> EntityKind:
+    """The type a name's votes elect."""
+    # spaCy's small model often calls places persons; place labels are more reliable. Against an
+    # organisation, a place needs as many votes (an institution is often "in" a sentence).
+    if kinds["place"] and kinds["place"] >= kinds["person"] / 2 and kinds["place"] >= kinds["organization"]:
+        return "place"
+    kind, _ = kinds.most_common(1)[0]
+    return kind  # type: ignore[return-value]
+
+
+class Clusters:
+    """Name groups in a union-find, with what the matcher knows about each.
+
+    Args:
+        groups: Normalised name -> its group.
+        texts: Article id to text, for the words around mentions and the one-sentence cannot-link.
+    """
+
+    def __init__(self, groups: Mapping[Key, Group], texts: Mapping[str, str] | None = None) -> None:
+        self.groups = groups
+        self.texts = texts
+        self.keys = sorted(groups, key=lambda k: (-len(groups[k].mentions), k))
+        self.rank = {k: i for i, k in enumerate(self.keys)}
+        self.parent = {k: k for k in self.keys}
+        self.component: dict[Key, list[Key]] = {k: [k] for k in self.keys}
+        """Root -> its keys."""
+        self.articles_of = {k: {m.article for m in groups[k].mentions} for k in self.keys}
+        self.keys_in: dict[str, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            for article in self.articles_of[k]:
+                self.keys_in[article].append(k)
+        self.vote = {k: vote_kind(groups[k].kinds) for k in self.keys}
+        # Names in many articles (the country, the president of the day) are context everywhere: they say nothing.
+        common = max(COMMON_MIN, int(COMMON_SHARE * len(self.keys_in)))
+        self.telling = {k for k in self.keys if len(self.articles_of[k]) <= common}
+        self.together = named_together(groups, self.keys, self.vote, texts) if texts else {}
+
+    def find(self, k: Key) -> Key:
+        """The representative of ``k``'s cluster."""
+        parent = self.parent
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(self, a: Key, b: Key) -> None:
+        """Merge two clusters; the one with more mentions stays the representative."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if self.rank[rb] < self.rank[ra]:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+            self.component[ra].extend(self.component.pop(rb))
+
+    def around(self, articles: set[str]) -> set[Key]:
+        """The clusters of the telling names of some articles (the first ones suffice, and keep it cheap)."""
+        find, telling = self.find, self.telling
+        return {find(x) for a in sorted(articles)[:CONTEXT_ARTICLES] for x in self.keys_in[a] if x in telling}
+
+    def words_around(self, k: Key, skip: set[str]) -> set[str]:
+        """The words around a few of the name's mentions outside the articles in ``skip``, the name left out."""
+        if not self.texts:
+            return set()
+        words: set[str] = set()
+        mentions = [m for m in self.groups[k].mentions if m.article not in skip][:CONTEXT_MENTIONS]
+        for m in mentions:
+            words |= context_words(self.texts.get(m.article, ""), m.start, m.end)
+        return words - set(k)
+
+    def score(self, a: Key, b: Key, relation: Relation, string: float) -> float:
+        """The matcher's score of two names (:func:`~newsdesk.enrich.resolution.match_score`)."""
+        ra, rb = self.find(a), self.find(b)
+        shared = self.articles_of[a] & self.articles_of[b]
+        # Context comes from the articles that name only one of the two: an article naming both
+        # counts once, as a shared article, not again as identical context.
+        ctx_a = self.around(self.articles_of[a] - shared) - {ra, rb}
+        ctx_b = self.around(self.articles_of[b] - shared) - {ra, rb}
+        features = PairFeatures(
+            relation=relation,
+            string=string,
+            kind=kind_agreement(self.vote[a], self.vote[b]),
+            same_article=bool(shared),
+            context=overlap(ctx_a, ctx_b),
+            words=cosine(self.words_around(a, shared), self.words_around(b, shared)),
+        )
+        return match_score(features)
+
+    def given_names(self, root: Key) -> set[str]:
+        """First names of the people's full names in a cluster."""
+        vote = self.vote
+        return {k[0] for k in self.component[root] if len(k) > 1 and vote[k] == "person" and not is_initial(k[0])}
+
+    def compatible(self, a: Key, b: Key) -> bool:
+        """Cannot-link: two people with different given names (a father and son), or two names of
+        people in one sentence, never become one."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if self.together:
+            members = set(self.component[rb])
+            if any(self.together.get(x, set()) & members for x in self.component[ra]):
+                return False
+        return all(tokens_match(x, y) for x in self.given_names(ra) for y in self.given_names(rb))
+
+    def link(self, a: Key, b: Key, relation: Relation, string: float) -> bool:
+        """Merge two names when no cannot-link forbids it and the matcher's score is high enough."""
+        if self.compatible(a, b) and self.score(a, b, relation, string) >= MERGE_THRESHOLD:
+            self.union(a, b)
+            return True
+        return False
+
+    def names_other(self, rest: Key) -> bool:
+        """Whether the rest of a longer name is itself the name of a person or place ("Post Trump")."""
+        if rest not in self.groups:
+            return False
+        kinds: Counter[str] = Counter()
+        for other in self.component[self.find(rest)]:
+            kinds.update(self.groups[other].kinds)
+        return vote_kind(kinds) in ("person", "place")
+
+    def join_spelling_variants(self) -> None:
+        """Names whose tokens are pairwise spelling variants; organisation names of the same words reordered.
+
+        Variants share their token count and each token's match key (tokens_match requires
+        it): compare only within such blocks, so the work stays near-linear.
+        """
+        blocks: dict[tuple[object, ...], list[Key]] = defaultdict(list)
+        same_words: dict[frozenset[str], list[Key]] = defaultdict(list)
+        for k in self.keys:
+            blocks[(len(k), *(match_key(t) for t in k))].append(k)
+            if len(k) > 1:
+                same_words[_content_set(k)].append(k)
+        for block in blocks.values():
+            for i, a in enumerate(block):
+                for b in block[i + 1 :]:
+                    if all(tokens_match(x, y) for x, y in zip(a, b, strict=True)) and (
+                        # Beside an article particle (al- / el-), the one word left carries the name:
+                        # close spelling only.
+                        not any(x in PARTICLES for x in a) or _close_variants(a, b)
+                    ):
+                        self.union(a, b)
+        for group_keys in same_words.values():
+            for other in group_keys[1:]:
+                self.union(group_keys[0], other)
+
+    def join_compounds(self) -> None:
+        """One name written as one word or two, with or without the Arabic article.
+
+        Kahramanmaras ~ Kahraman Maras, al-Hawa ~ Hawa: blocks of the joined consonant skeleton.
+        """
+        vote = self.vote
+        joined_blocks: dict[str, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            joined = joined_key(k)
+            if len(joined) >= 4 and not any(is_initial(t) for t in k):
+                joined_blocks[joined].append(k)
+        for block in joined_blocks.values():
+            if not 1 < len(block) <= MAX_BLOCK:
+                continue
+            for i, a in enumerate(block):
+                for b in block[i + 1 :]:
+                    ca, cb = content_tokens(a), content_tokens(b)
+                    if len(ca) == len(cb):
+                        if not all(tokens_match(x, y) for x, y in zip(ca, cb, strict=True)):
+                            continue
+                    elif "person" in (vote[a], vote[b]) and ca[0][0] != cb[0][0]:
+                        continue
+                    similarity = joined_similarity(a, b)
+                    if similarity >= JOINED_SIMILARITY:
+                        self.link(a, b, "transliteration", similarity)
+
+    def join_middle_initials(self) -> None:
+        """A middle initial is optional ("John Q. Vance" ~ "John Vance"), unless two people differ by theirs."""
+        by_core: dict[Key, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if self.vote[k] == "person":
+                core = without_middle_initials(k)
+                if core != k:
+                    by_core[core].append(k)
+        for core, longer in by_core.items():
+            if core in self.groups and len({tuple(t.rstrip(".") for t in k[1:-1]) for k in longer}) == 1:
+                for k in longer:
+                    self.link(core, k, "middle_initial", 1.0)
+
+    def join_longer_names(self) -> None:
+        """A full name and the one longer full name that continues it with a second surname.
+
+        "Ana Ruiz" ~ "Ana Ruiz Ortega", never "Ana Ruiz Jr.". A given name is no second surname:
+        "Scott Rudin Mark" (two names the tagger ran together) does not continue "Scott Rudin".
+        """
+        vote = self.vote
+        given = {k[0] for k in self.keys if len(k) > 1 and vote[k] == "person"}
+        by_start: dict[tuple[object, ...], list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if len(k) >= 3 and vote[k] == "person":
+                by_start[(match_key(k[0]), match_key(k[1]))].append(k)
+        for k in self.keys:
+            if len(k) < 2 or vote[k] != "person" or is_initial(k[0]) or k[0] in PARTICLES or k[1] in PARTICLES:
+                continue
+            longer = [
+                full
+                for full in by_start.get((match_key(k[0]), match_key(k[1])), ())
+                if len(full) == len(k) + 1
+                and all(tokens_match(x, y) for x, y in zip(k, full, strict=False))
+                and full[-1] not in GENERATIONAL
+                and not is_initial(full[-1])
+                and full[-1] not in given
+            ]
+            if len({self.find(full) for full in longer}) == 1:
+                self.link(k, longer[0], "longer_name", 1.0)
+
+    def join_short_forms(self) -> None:
+        """An organisation's short form: the first words of one longer name ("Kestrel" ~ "Kestrel Motion Group"),
+        unless the rest names a part of it ("Kestrel Foundation") or another person or place."""
+        vote = self.vote
+        by_first_word: dict[str, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if len(k) >= 2 and vote[k] == "organization":
+                by_first_word[k[0]].append(k)
+        for k in self.keys:
+            if vote[k] not in ("organization", "other") or k[0] in _FUNCTION_WORDS:
+                continue
+            if any(len(other) > len(k) for other in self.component[self.find(k)]):
+                continue
+            longer = [
+                full
+                for full in by_first_word.get(k[0], ())
+                if len(full) > len(k)
+                and full[: len(k)] == k
+                and not UNIT_WORDS.intersection(full[len(k) :])
+                and not self.names_other(full[len(k) :])
+            ]
+            if len({self.find(full) for full in longer}) == 1:
+                self.link(k, longer[0], "short_form", 1.0)
+
+    def join_acronyms(self) -> None:
+        """Acronyms derived from known names of several words ("Union of Port Workers" ~ UPW, UOPW)."""
+        by_acronym: dict[str, set[Key]] = defaultdict(set)
+        for k in self.keys:
+            if len(k) >= 2 and self.vote[k] != "person":
+                for form in self.groups[k].forms:
+                    for letters in acronym_keys(form):
+                        by_acronym[letters].add(k)
+        for k in self.keys:
+            if len(k) != 1 or any(len(other) > 1 for other in self.component[self.find(k)]):
+                continue
+            acronyms = {a for a in map(as_acronym, self.groups[k].forms) if a}
+            if len(acronyms) != 1:
+                continue
+            letters = acronyms.pop()
+            expansions = {
+                self.find(full): full for full in sorted(by_acronym.get(letters, ())) if self.find(full) != self.find(k)
+            }
+            # The one name of the corpus with these initials is most likely it; among several, four
+            # letters are nearly unique and two name many things.
+            string = 1.0 if len(expansions) == 1 else min(1.0, (len(letters) - 1) / 3)
+            # "D.C." is a place and the Daily Caller a newspaper: an acronym keeps its type.
+            scored = sorted((self.score(k, full, "acronym", string), full) for full in expansions.values())[::-1]
+            if scored and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ACRONYM_MARGIN):
+                self.link(k, scored[0][1], "acronym", string)
+
+
+def named_together(
+    groups: Mapping[Key, Group],
+    keys: list[Key],
+    vote: Mapping[Key, EntityKind],
+    texts: Mapping[str, str],
+) -> dict[Key, set[Key]]:
+    """Names of people that some sentence names side by side ("Ana Ruiz and Ana Ruiz Ortega"): two people.
+
+    Returns:
+        Each person name to the other names it shares a sentence with.
+    """
+    by_article: dict[str, list[tuple[int, Key]]] = defaultdict(list)
+    for k in keys:
+        if vote[k] == "person":
+            for m in groups[k].mentions:
+                by_article[m.article].append((m.start, k))
+    together: dict[Key, set[Key]] = defaultdict(set)
+    for article, named in by_article.items():
+        if len({k for _, k in named}) < 2 or article not in texts:
+            continue
+        ends = [m.end() for m in _SENTENCE_END.finditer(texts[article])]
+        sentences: dict[int, set[Key]] = defaultdict(set)
+        for start, k in named:
+            sentences[bisect_right(ends, start)].add(k)
+        for names in sentences.values():
+            for k in names:
+                together[k] |= names - {k}
+    return together
+
+
+__all__ = ["UNIT_WORDS", "Clusters", "Group", "named_together", "vote_kind"]
