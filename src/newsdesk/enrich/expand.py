@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from newsdesk.enrich.entities import (
+from newsdesk.enrich.names import (
     _FUNCTION_WORDS,
     _PLACE_WORDS,
     _content_set,
