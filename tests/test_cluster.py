@@ -51,7 +51,7 @@ def test_articles_are_stored_in_input_order_first_copy_kept() -> None:
         return Article(id=Article.make_id(title, ["x"]), path=f"in/{i}.txt", title=title, paragraphs=["x"])
 
     first, second = [article(3, "Three"), article(0, "Zero")], [article(2, "Zero"), article(1, "One")]
-    parts = [CleanedPartition(articles=p, problems=[], seconds=0.0) for p in (first, second)]
+    parts = [CleanedPartition(articles=p, problems=[], seconds=0.0, cpu=0.0) for p in (first, second)]
     assert [a.path for a in _in_input_order(raws, parts)] == ["in/0.txt", "in/1.txt", "in/3.txt"]
 
 

@@ -65,6 +65,8 @@ class CleanedPartition:
     articles: list[Article]
     problems: list[Problem]
     seconds: float
+    cpu: float
+    """CPU seconds of the worker process meanwhile (against ``seconds``: how much of a core it had)."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -73,6 +75,8 @@ class EnrichedPartition:
 
     saved: int
     seconds: float
+    cpu: float
+    """CPU seconds of the worker process meanwhile."""
     worker: str
 
 
@@ -92,8 +96,8 @@ class ClusterReport:
     partitions: int = 0
     workers: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
-    """Wall time of each step on the client (start, read, clean, store, enrich, total) and the workers' busy
-    time summed over tasks (``clean_work``, ``enrich_work``)."""
+    """Wall time of each step on the client (start, read, clean, store, enrich, total), and the workers' wall
+    and CPU time summed over tasks (``clean_work``, ``clean_cpu``, ``enrich_work``, ``enrich_cpu``)."""
 
 
 class EnricherPlugin(WorkerPlugin):
@@ -110,8 +114,9 @@ class EnricherPlugin(WorkerPlugin):
         self.enricher: Enricher | None = None
 
     def setup(self, worker: Any) -> None:
-        """Called by the worker when the plugin is registered (or the worker starts)."""
+        """Called by the worker when the plugin is registered (or the worker starts): load the models now."""
         self.enricher = Enricher(self.settings)
+        self.enricher.nlp  # noqa: B018  (loading spaCy here keeps it out of the first task's time)
 
     def teardown(self, worker: Any) -> None:
         """Called by the worker when it closes."""
@@ -163,9 +168,14 @@ def clean_partition(raws: Sequence[RawDocument], settings: Settings) -> CleanedP
     """Step 3, one task: clean a partition (HTML extraction, the outlets' template lines, text cleaning)."""
     from newsdesk.pipeline import clean_documents
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     articles, problems = clean_documents(raws, settings)
-    return CleanedPartition(articles=articles, problems=problems, seconds=time.perf_counter() - started)
+    return CleanedPartition(
+        articles=articles,
+        problems=problems,
+        seconds=time.perf_counter() - started,
+        cpu=time.process_time() - cpu,
+    )
 
 
 def enrich_partition(articles: Sequence[Article], db: str, settings: EnrichSettings) -> EnrichedPartition:
@@ -181,7 +191,7 @@ def enrich_partition(articles: Sequence[Article], db: str, settings: EnrichSetti
     """
     from newsdesk.clean.duplicates import signature
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     enricher, worker = _worker_enricher(settings)
     by_id = {a.id: a for a in articles}
     saved = 0
@@ -193,7 +203,9 @@ def enrich_partition(articles: Sequence[Article], db: str, settings: EnrichSetti
                 saved += len(store.save_enrichments(buffer))
                 buffer = []
         saved += len(store.save_enrichments(buffer))
-    return EnrichedPartition(saved=saved, seconds=time.perf_counter() - started, worker=worker)
+    return EnrichedPartition(
+        saved=saved, seconds=time.perf_counter() - started, cpu=time.process_time() - cpu, worker=worker
+    )
 
 
 def _in_input_order(raws: Sequence[RawDocument], cleaned: Sequence[CleanedPartition]) -> list[Article]:
@@ -274,9 +286,10 @@ def ingest_on_cluster(
             cleaned: list[CleanedPartition] = client.gather(
                 client.map(clean_partition, partitions, settings=settings, pure=False)
             )
+        report.seconds["clean_work"] = sum(part.seconds for part in cleaned)
+        report.seconds["clean_cpu"] = sum(part.cpu for part in cleaned)
         for part in cleaned:
             report.problems.extend(part.problems)
-            report.seconds["clean_work"] = report.seconds.get("clean_work", 0.0) + part.seconds
         with _timed(report, "store"):
             articles = _in_input_order(raws, cleaned)
             report.articles = len(articles)
@@ -291,6 +304,7 @@ def ingest_on_cluster(
             )
         report.enriched = sum(part.saved for part in enriched)
         report.seconds["enrich_work"] = sum(part.seconds for part in enriched)
+        report.seconds["enrich_cpu"] = sum(part.cpu for part in enriched)
         store.record_run(command=command, inputs=report.inputs, added=len(report.added), problems=report.problems)
     report.seconds["total"] = time.perf_counter() - begun
     log.info(
