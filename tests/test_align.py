@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from newsdesk.compare import CompareModels, CompareSettings, article_stances, compare_stories
 from newsdesk.compare.scorer import FEATURES, ContradictionScorer
-from newsdesk.model import Article, Entity, Mention, Quote, Story
+from newsdesk.model import Article, Claim, Entity, Mention, Quote, Story
 
 _WORD = re.compile(r"[a-z]+")
 _NEGATIVE = re.compile(r"\b(not|denied|never|no)\b")
@@ -256,3 +257,30 @@ def test_reported_speech_is_read_as_a_statement_of_its_holder() -> None:
     assert reading_of(claim("that he fled"), "police") == "He fled"
     assert reading_of(claim("He fled on Monday.", quote=None), "Wire") == "He fled on Monday."
     assert reading_of(claim("hence the delay"), "Ilse Varga") == "hence the delay"
+
+
+def test_the_pair_model_reads_the_most_promising_pairs_within_the_budget() -> None:
+    from newsdesk.compare.align import candidates, claim_sides, within_budget
+
+    articles, quotes = _dispute_articles()
+    extra = "Officials said Marek Dolny fled the country on Monday night, and Marek Dolny left by the coast road."
+    articles.append(_article("a4", extra, "Coast FM", "2026-03-03"))
+    story = Story(id="s-1", title="t", articles=[a.id for a in articles])
+    claims = [
+        Claim(id=f"c-{q.id}", article=q.article, text=q.text, holder=q.speaker, start=q.start, end=q.end, quote=q.id)
+        for q in quotes
+    ]
+    claims.append(Claim(id="c-x", article="a4", text=extra, holder="Coast FM", start=0, end=len(extra)))
+    claims[1].negated = True  # the lawyer denied it
+    settings = CompareSettings(min_similarity=0.1, entity_similarity=0.1)
+    sides = claim_sides(story, articles, claims, [], settings, quotes)
+    pairs = candidates(sides, WordEncoder().embed([s.reading for s in sides]), settings)
+    assert len(pairs) == 6
+    assert within_budget(sides, pairs, FOLLOW_THE_MODEL, replace(settings, pairs_per_article=0)) == pairs
+    one = within_budget(sides, pairs, FOLLOW_THE_MODEL, replace(settings, pairs_per_article=1))
+    assert len(one) <= 4 and set(one) <= set(pairs)
+    # Half for the likeliest contradictions: the lawyer's denial (the scorer weighs one side negated) ...
+    lawyer = next(k for k, side in enumerate(sides) if side.holder == "Nina Sarr")
+    assert sum(lawyer in (i, j) for i, j, _ in one) >= 2
+    # ... half for the closest pairs, where agreements are.
+    assert max(pairs, key=lambda p: p[2]) in one

@@ -202,6 +202,37 @@ def candidates(
     return [(i, j, cosine) for (i, j), cosine in ranked]
 
 
+_UNKNOWN = np.full(3, 1 / 3)
+"""The pair model's probabilities before it has read a pair (a constant: it does not change the ranking)."""
+
+
+def within_budget(
+    sides: Sequence[ClaimSide],
+    pairs: Sequence[tuple[int, int, float]],
+    scorer: ContradictionScorer,
+    settings: CompareSettings,
+) -> list[tuple[int, int, float]]:
+    """The candidate pairs the pair model reads: ``settings.pairs_per_article`` per article of the story.
+
+    Half the budget goes to the likeliest contradictions, ranked by the
+    contradiction scorer itself with the model's probabilities left unknown
+    (its weights on cosine, polarity, shared entities and sides); the other
+    half to the closest pairs of two articles, where agreements are. Pairs
+    whose figures can be compared are always kept (their figures decide).
+    The candidates keep their order.
+    """
+    budget = settings.pairs_per_article * len({s.claim.article for s in sides})
+    if not settings.pairs_per_article or len(pairs) <= budget:
+        return list(pairs)
+    prior = [scorer.score(pair_features(signals_of(sides[i], sides[j], c, _UNKNOWN))) for i, j, c in pairs]
+    by_prior = sorted(range(len(pairs)), key=lambda k: -prior[k])
+    across = [k for k in range(len(pairs)) if sides[pairs[k][0]].claim.article != sides[pairs[k][1]].claim.article]
+    by_cosine = sorted(across, key=lambda k: -pairs[k][2])
+    kept = set(by_prior[: budget - budget // 2]) | set(by_cosine[: budget // 2])
+    kept.update(k for k in range(len(pairs)) if figures(sides[pairs[k][0]], sides[pairs[k][1]]) is not None)
+    return [pair for k, pair in enumerate(pairs) if k in kept]
+
+
 def _stated(m: Measure) -> float:
     """The figure a measure states: its value, or the bound it names ("at least 7" states 7)."""
     return m.low if m.high == float("inf") or m.low == m.high else (m.high if m.low == 0 else (m.low + m.high) / 2)
@@ -462,7 +493,7 @@ def compare_story_claims(
     if len(sides) < 2:
         return [], []
     vectors = encoder.embed([s.reading for s in sides])
-    pairs = candidates(sides, vectors, settings)
+    pairs = within_budget(sides, candidates(sides, vectors, settings), scorer, settings)
     probabilities = model.predict_symmetric([(sides[i].reading, sides[j].reading) for i, j, _ in pairs])
     judged = judge(sides, pairs, probabilities, scorer, settings)
     names = {e.id: e for e in entities}

@@ -25,6 +25,10 @@ class CompareSettings:
     """Nearest candidate partners kept per claim."""
     max_pairs: int = 1500
     """Candidate pairs the pair model reads per story (the most similar)."""
+    pairs_per_article: int = 20
+    """The pair model reads at most this many candidate pairs per article of a story: the most promising by the
+    contradiction scorer's weights on what is known before the model (cosine, polarity, shared entities, sides),
+    plus every pair whose figures can be compared. The model is most of comparison's time; 0 reads them all."""
     contradict_shift: float = 0.0
     """Added to the contradiction scorer's fitted threshold: below 0 flags more pairs (more recall, less
     precision), above 0 fewer."""
