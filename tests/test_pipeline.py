@@ -130,6 +130,40 @@ def test_an_article_keeps_its_id_whatever_else_is_in_the_batch(tmp_path: Path) -
         assert all(template not in a.text for a in store.articles())
 
 
+def test_ingest_stores_chunk_by_chunk_and_an_interrupted_run_keeps_what_it_stored(tmp_path: Path) -> None:
+    from newsdesk.ingest import IngestSettings
+    from newsdesk.settings import Settings
+
+    batch = tmp_path / "batch.jsonl"
+    records = [
+        {
+            "title": f"Ferry {n} sails",
+            "url": f"https://example.org/{n}",
+            "text": f"Ferry number {n} left the harbour "
+            "of Port Ellis on Monday morning with two hundred passengers on board, the operator said.",
+        }
+        for n in range(5)
+    ]
+    batch.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    settings = Settings(ingest=IngestSettings(chunk_size=2))
+
+    class Interrupted(SQLiteStore):
+        calls = 0
+
+        def add_articles(self, articles: Sequence[Article]) -> list[str]:
+            Interrupted.calls += 1
+            if Interrupted.calls == 3:
+                raise KeyboardInterrupt
+            return super().add_articles(articles)
+
+    with Interrupted(tmp_path / "news.db") as store, pytest.raises(KeyboardInterrupt):
+        ingest([str(batch)], store, settings)
+    with SQLiteStore(tmp_path / "news.db") as store:
+        assert len(store.articles()) == 4  # two chunks of two stored before the stop
+        report = ingest([str(batch)], store, settings)
+        assert (len(report.articles), len(report.added), len(store.articles())) == (5, 1, 5)
+
+
 def test_an_over_long_article_is_refused_and_never_poisons_the_store(tmp_path: Path, enricher: Enricher) -> None:
     from newsdesk.ingest import IngestSettings
     from newsdesk.settings import Settings

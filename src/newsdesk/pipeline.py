@@ -10,13 +10,14 @@ scikit-learn.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -107,26 +108,40 @@ def ingest(
     from newsdesk.ingest.web import Fetcher
 
     report = IngestReport()
-    raws: list[RawDocument] = []
+    seen: set[str] = set()
     with Fetcher(settings.fetch) as fetcher:
-        items = list(iter_documents(paths, settings.ingest, fetcher=fetcher))
-    for item in items:
-        report.inputs += 1
-        if isinstance(item, Problem):
-            report.problems.append(item)
-        else:
-            raws.append(item)
-    articles, problems = clean_documents(raws, settings)
-    report.problems.extend(problems)
-    unique: dict[str, Article] = {}
-    for article in articles:
-        unique.setdefault(article.id, article)
-    report.articles = list(unique.values())
-    report.added = store.add_articles(report.articles)
+        # Bounded chunks: memory does not grow with the batch, and an interrupted run keeps the chunks it stored.
+        for chunk in _chunks(iter_documents(paths, settings.ingest, fetcher=fetcher), settings.ingest.chunk_size):
+            raws: list[RawDocument] = []
+            for item in chunk:
+                report.inputs += 1
+                if isinstance(item, Problem):
+                    report.problems.append(item)
+                else:
+                    raws.append(item)
+            articles, problems = clean_documents(raws, settings)
+            report.problems.extend(problems)
+            fresh = []
+            for article in articles:
+                if article.id not in seen:  # one article twice in a run is stored and reported once
+                    seen.add(article.id)
+                    fresh.append(article)
+            report.articles.extend(fresh)
+            report.added.extend(store.add_articles(fresh))
     store.record_run(command=command, inputs=report.inputs, added=len(report.added), problems=report.problems)
     for problem in report.problems:
         log.warning("skipped %s: %s", problem.path, problem.reason)
     return report
+
+
+T = TypeVar("T")
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size`` (at least one item each)."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, max(1, size))):
+        yield chunk
 
 
 def analyze_articles(

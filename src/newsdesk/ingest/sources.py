@@ -32,6 +32,9 @@ class IngestSettings:
         max_chars: A cleaned article longer than this is refused with its length: it
             is a book or a dump, not an article, and parsing it would need
             gigabytes (spaCy's parser needs ~1 GB per 100,000 characters).
+        chunk_size: Inputs read, cleaned and stored together: memory stays bounded
+            whatever the batch, and a run stopped midway keeps the chunks it
+            stored. Each chunk learns its outlets' template lines on its own.
         extensions: Lower-case file suffixes read as articles. Inside directories
             other files are skipped silently; a file named explicitly with another
             suffix is reported as unsupported. A suffix without a known format
@@ -40,6 +43,7 @@ class IngestSettings:
 
     max_bytes: int = 20_000_000
     max_chars: int = 300_000
+    chunk_size: int = 1000
     extensions: frozenset[str] = field(default=DEFAULT_EXTENSIONS)
 
 
