@@ -25,63 +25,7 @@ from newsdesk.stories.pairs import (
     pair_vectors,
     shipped_model,
 )
-
-
-def art(key: str, title: str, *paragraphs: str, published: str | None = None) -> Article:
-    return Article(
-        id=Article.make_id(title, list(paragraphs)) + key,
-        path=f"{key}.txt",
-        title=title,
-        paragraphs=list(paragraphs),
-        published=published,
-    )
-
-
-def groups(stories: list) -> set[frozenset[str]]:
-    return {frozenset(s.articles) for s in stories}
-
-
-STRIKE_1 = art(
-    "s1",
-    "Dockers end strike at Varna port",
-    "Dock workers at the port of Varna ended their two-week strike on Tuesday, the dockers' union said.",
-    "Union leader Marta Ilieva said the dockers won a nine percent raise from Varna Terminals.",
-    published="2026-03-01",
-)
-STRIKE_2 = art(
-    "s2",
-    "Varna port strike is over, union says",
-    "The strike of dock workers at Varna port is over after the union accepted a raise, Marta Ilieva said.",
-    "Varna Terminals said the two-week strike cost it four million euros.",
-    published="2026-03-02",
-)
-STRIKE_3 = art(
-    "s3",
-    "Ships unload at Varna after dockers' strike",
-    "Ships that waited outside Varna port during the dockers' strike began unloading on Wednesday.",
-    "The union of Varna dock workers said the raise ends the strike.",
-    published="2026-03-03",
-)
-FESTIVAL_1 = art(
-    "f1",
-    "Lantern festival draws record crowds in Hoi Lam",
-    "Organisers of the lantern festival in the old town of Hoi Lam counted record crowds this year.",
-    "Boats carried paper lanterns along the river every night of the festival.",
-    published="2026-03-01",
-)
-FESTIVAL_2 = art(
-    "f2",
-    "Paper lanterns light up Hoi Lam river",
-    "Thousands of paper lanterns floated down the Hoi Lam river on the last night of the lantern festival.",
-    "The festival organisers said crowds were the largest ever.",
-    published="2026-03-04",
-)
-TRANSFER = art(
-    "t1",
-    "Sorensen joins Atletico Brava",
-    "Midfielder Erik Sorensen signed a four-year contract with Atletico Brava in a club-record deal.",
-    published="2026-03-02",
-)
+from test_stories import FESTIVAL_1, FESTIVAL_2, STRIKE_1, STRIKE_2, STRIKE_3, TRANSFER, art, groups
 
 LEARNED = StorySettings(pair_model=True)
 ARTICLES = [STRIKE_1, FESTIVAL_1, TRANSFER, STRIKE_2, FESTIVAL_2, STRIKE_3]
