@@ -91,8 +91,9 @@ def ingest(
     """Read, clean and store the articles under ``paths``.
 
     Re-ingesting an article already stored changes nothing (ids come from
-    the input: its URL, else its raw content). Bad inputs are reported with their reason and counted; they never
-    stop the batch.
+    the input: its URL, else its raw content). Bad inputs are reported with
+    their reason and counted; they never stop the batch. Inputs are read,
+    cleaned and stored in chunks of ``settings.ingest.chunk_size``.
 
     Args:
         paths: Files, directories or ``-`` for standard input.
