@@ -992,3 +992,29 @@ def test_story_lists_count_disputes(disputed: TestClient) -> None:
     assert items["s-ferry"]["contradictions"] == 1  # the older counts stay
     page = disputed.get("/").text
     assert '<span class="badge badge-dispute">2 disputes</span>' in page and page.count("badge-dispute") == 1
+
+
+def test_the_stories_list_reads_the_analysis_again_only_when_it_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdesk.model import Article
+    from newsdesk.web import queries
+
+    store = MemoryStore()
+    first = Article(id="a-1", path="p", title="Ferry sails", paragraphs=["The ferry sailed."], published="2026-03-01")
+    second = Article(id="a-2", path="q", title="Pier opens", paragraphs=["The pier opened."], published="2026-03-02")
+    store.add_articles([first, second])
+    store.save_analysis(entities=[], quotes=[], claims=[], stories=[Story(id="s-1", title="Ferry", articles=["a-1"])])
+    reads: list[int] = []
+    real = queries.load_analysis
+    monkeypatch.setattr(queries, "load_analysis", lambda s, *a: reads.append(1) or real(s, *a))
+    cache = queries.StoryListCache()
+    for _ in range(3):
+        stories, _ = queries.list_stories(store, queries.StoryFilter(), cache)
+        assert [s.story.id for s in stories] == ["s-1"]
+    assert len(reads) == 1
+    stories_after = [Story(id="s-1", title="Ferry", articles=["a-1"]), Story(id="s-2", title="Pier", articles=["a-2"])]
+    store.save_analysis(entities=[], quotes=[], claims=[], stories=stories_after)
+    stories, _ = queries.list_stories(store, queries.StoryFilter(), cache)
+    assert [s.story.id for s in stories] == ["s-2", "s-1"] and len(reads) == 2
+    with local_client(create_app(lambda: nullcontext(store))) as c:
+        assert [c.get("/api/stories").status_code for _ in range(2)] == [200, 200]
+    assert len(reads) == 3  # the app keeps its own cache

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from newsdesk.model import EntityKind
 from newsdesk.web import queries, schemas
-from newsdesk.web.context import open_request_store, settings_of, token_of
+from newsdesk.web.context import open_request_store, settings_of, story_list_cache, token_of
 from newsdesk.web.errors import WebError
 from newsdesk.web.queries import StoryFilter, StorySort, paginate
 from newsdesk.web.story import story_detail
@@ -94,7 +94,7 @@ def list_stories(
         raise WebError(400, f"date_from ({date_from}) is after date_to ({date_to}).")
     wanted = StoryFilter(sort=sort, entity=entity, source=source, date_from=date_from, date_to=date_to)
     with open_request_store(request) as store:
-        stories, _ = queries.list_stories(store, wanted)
+        stories, _ = queries.list_stories(store, wanted, story_list_cache(request))
     page = paginate(stories, limit=limit, offset=offset)
     return schemas.page_out(
         schemas.PageOut[schemas.StorySummaryOut],

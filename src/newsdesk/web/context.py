@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
 from newsdesk.settings import Settings
 from newsdesk.storage import Store
+from newsdesk.web.queries import StoryListCache
 
-__all__ = ["AppConfig", "StoreFactory", "open_request_store", "settings_of", "token_of"]
+__all__ = ["AppConfig", "StoreFactory", "open_request_store", "settings_of", "story_list_cache", "token_of"]
 
 StoreFactory = Callable[[], AbstractContextManager[Store]]
 """Returns a store to use as a context manager: it is opened and closed once per request.
@@ -34,6 +35,8 @@ class AppConfig:
     settings: Settings
     token: str | None
     max_body: int
+    story_list: StoryListCache = field(default_factory=StoryListCache)
+    """The stories list's rows, kept while the stored analysis does not change."""
 
 
 def _config(request: Request) -> AppConfig:
@@ -49,6 +52,11 @@ def open_request_store(request: Request) -> AbstractContextManager[Store]:
 def settings_of(request: Request) -> Settings:
     """The settings the app was created with."""
     return _config(request).settings
+
+
+def story_list_cache(request: Request) -> StoryListCache:
+    """The app's cache of the stories list."""
+    return _config(request).story_list
 
 
 def token_of(request: Request) -> str | None:

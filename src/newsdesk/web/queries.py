@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
@@ -40,6 +41,7 @@ __all__ = [
     "Page",
     "SearchHit",
     "StoryFilter",
+    "StoryListCache",
     "StorySort",
     "StorySummary",
     "article_day",
@@ -230,21 +232,32 @@ def _order(summaries: list[StorySummary], sort: StorySort) -> None:
         summaries.sort(key=lambda s: s.latest, reverse=True)
 
 
-def list_stories(store: Store, wanted: StoryFilter = StoryFilter()) -> tuple[list[StorySummary], StoryFacets]:
-    """Return the stories that pass ``wanted``, in its order, and the filter choices.
+@dataclass(slots=True, frozen=True, kw_only=True)
+class _StoryRows:
+    summaries: list[StorySummary]
+    facets: StoryFacets
+    mentioned: dict[str, set[str]]
+    """Entity id -> the articles that mention it."""
 
-    1. Read the stored analysis once and summarise every story.
-    2. Collect the facets (sources, entities) over all stories, so the filter
-       form offers every choice whatever is selected.
-    3. Keep the stories that pass every given filter and order them.
 
-    Args:
-        store: Where the analysis is kept.
-        wanted: Filters and order.
+@dataclass(slots=True)
+class StoryListCache:
+    """Every story's list row, kept while the stored analysis stays at one generation.
 
-    Returns:
-        ``(stories, facets)``.
+    The rows read the whole stored analysis (every story, entity and mention).
+    They change only when an analysis is saved, which moves the store's
+    generation on (:meth:`~newsdesk.storage.base.Store.analysis_state`); until
+    then a request costs one light query, a filter and a sort. One cache per
+    app; concurrent requests wait for the one that rebuilds it.
     """
+
+    generation: int | None = None
+    rows: _StoryRows | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _story_rows(store: Store) -> _StoryRows:
+    """Summarise every story and collect the facets, from the stored analysis read once."""
     analysis = load_analysis(store)
     articles = {a.id: a for a in analysis.articles}
     # Each story's row reads only its own entities: one pass over the mentions, not one per story.
@@ -253,7 +266,6 @@ def list_stories(store: Store, wanted: StoryFilter = StoryFilter()) -> tuple[lis
         summarize_story(replace(analysis, entities=own.get(story.id, [])), story, articles)
         for story in analysis.stories
     ]
-
     in_stories = {a for s in analysis.stories for a in s.articles}
     mentioned: dict[str, set[str]] = {e.id: {m.article for m in e.mentions} for e in analysis.entities}
     entity_counts = [(e, len(mentioned[e.id] & in_stories)) for e in analysis.entities]
@@ -261,10 +273,39 @@ def list_stories(store: Store, wanted: StoryFilter = StoryFilter()) -> tuple[lis
         sources=sorted({src for s in summaries for src in s.sources}, key=str.casefold),
         entities=sorted(((e, n) for e, n in entity_counts if n), key=lambda pair: (-pair[1], pair[0].name.casefold())),
     )
+    return _StoryRows(summaries=summaries, facets=facets, mentioned=mentioned)
 
-    kept = [s for s in summaries if _matches(s, wanted, mentioned)]
+
+def list_stories(
+    store: Store, wanted: StoryFilter = StoryFilter(), cache: StoryListCache | None = None
+) -> tuple[list[StorySummary], StoryFacets]:
+    """Return the stories that pass ``wanted``, in its order, and the filter choices.
+
+    1. Summarise every story from the stored analysis, or take the rows of
+       ``cache`` when the analysis has not changed since they were made.
+    2. The facets (sources, entities) cover all stories, so the filter form
+       offers every choice whatever is selected.
+    3. Keep the stories that pass every given filter and order them.
+
+    Args:
+        store: Where the analysis is kept.
+        wanted: Filters and order.
+        cache: Rows kept between calls (the web app holds one).
+
+    Returns:
+        ``(stories, facets)``.
+    """
+    if cache is None:
+        rows = _story_rows(store)
+    else:
+        with cache.lock:
+            generation, _ = store.analysis_state()
+            if cache.rows is None or cache.generation != generation:
+                cache.rows, cache.generation = _story_rows(store), generation
+            rows = cache.rows
+    kept = [s for s in rows.summaries if _matches(s, wanted, rows.mentioned)]
     _order(kept, wanted.sort)
-    return kept, facets
+    return kept, rows.facets
 
 
 # --------------------------------------------------------------------------- articles
