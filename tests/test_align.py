@@ -257,6 +257,9 @@ def test_reported_speech_is_read_as_a_statement_of_its_holder() -> None:
     assert reading_of(claim("that he fled"), "police") == "He fled"
     assert reading_of(claim("He fled on Monday.", quote=None), "Wire") == "He fled on Monday."
     assert reading_of(claim("hence the delay"), "Ilse Varga") == "hence the delay"
+    # A direct quote is read as said: its "that" and "he" are the speaker's own words.
+    assert reading_of(claim("That is not true"), "Ilse Varga", direct=True) == "That is not true"
+    assert reading_of(claim("He fled"), "Ilse Varga", direct=True) == "He fled"
 
 
 def test_the_pair_model_reads_the_most_promising_pairs_within_the_budget() -> None:

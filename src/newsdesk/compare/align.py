@@ -112,6 +112,7 @@ def claim_sides(
             if m.article in members:
                 spans[m.article].append((m.start, m.end, entity.id))
     cues = {q.id: q.cue for q in quotes if q.cue}
+    direct = {q.id for q in quotes if q.direct}
     sides = []
     for claim in claims:
         article = by_id.get(claim.article)
@@ -125,7 +126,7 @@ def claim_sides(
         sides.append(
             ClaimSide(
                 claim=claim,
-                reading=reading_of(claim, holder),
+                reading=reading_of(claim, holder, direct=claim.quote in direct),
                 holder=holder,
                 outlet=article.source or article.title,
                 reported=(article.published or claim.date or "")[:10],
@@ -141,7 +142,7 @@ def claim_sides(
 _REPORTED = re.compile(r"^(?:that\s+)?(?:(he|she)\b)?", re.IGNORECASE)
 
 
-def reading_of(claim: Claim, holder: str) -> str:
+def reading_of(claim: Claim, holder: str, *, direct: bool = False) -> str:
     """The text the models read for a claim: reported speech made to stand alone.
 
     Reported speech starts with its complementiser and often refers to its
@@ -149,10 +150,12 @@ def reading_of(claim: Claim, holder: str) -> str:
     drops a leading "that" and puts the holder's name for a leading "he" or
     "she" when the holder is a named person or body (a capitalised name, not
     the outlet's own voice), so the claim can be matched against what others
-    say of that holder.
+    say of that holder. Direct quotes (``direct``) and the outlet's own
+    sentences are read as written: in "He fled," said the police, "he" is
+    someone else.
     """
     text = " ".join(claim.text.split())
-    if claim.quote is None:
+    if claim.quote is None or direct:
         return text
     match = _REPORTED.match(text)
     if not match or not match.group(0):
