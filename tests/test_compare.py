@@ -5,26 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from newsdesk.compare import CompareSettings, build_claims, compare_stories
-from newsdesk.model import Article, Quote, Story
+from newsdesk.model import Article, Story
+from test_align import _quote
 
 
 def _article(aid: str, text: str, source: str, published: str | None = None) -> Article:
     return Article(id=aid, path=f"{aid}.txt", title=aid, paragraphs=[text], source=source, published=published)
-
-
-def _quote(qid: str, article: str, text: str, content: str, speaker: str, cue: str) -> Quote:
-    start = text.index(content)
-    return Quote(
-        id=qid,
-        article=article,
-        speaker=speaker,
-        speaker_entity=None,
-        cue=cue,
-        text=content,
-        direct=False,
-        start=start,
-        end=start + len(content),
-    )
 
 
 def test_every_statement_is_a_claim_but_questions_and_fragments_are_not() -> None:

@@ -543,6 +543,11 @@ class SQLStore(ABC):
 
     # --- incremental analysis ---
 
+    def analysis_generation(self) -> int:
+        """Return the generation of the stored analysis; see :meth:`Store.analysis_generation`."""
+        with self._transaction(write=False) as conn:
+            return int(conn.execute("SELECT generation FROM analysis_state").fetchone()[0])
+
     def analysis_state(self) -> tuple[int, list[ArticleState]]:
         """Return the generation and every article's state; see :meth:`Store.analysis_state`."""
         with self._transaction(write=False) as conn:
@@ -850,8 +855,6 @@ class SQLStore(ABC):
         now = utc_now()
         with self._transaction() as conn:
             conn.executemany(INSERT_SEEN, ((feed, item_id, now) for item_id in item_ids))
-
-    # --- lifecycle ---
 
     # --- lifecycle ---
 
