@@ -586,6 +586,7 @@ def test_update_analysis_changes_only_what_it_lists(filled: Store) -> None:
     assert filled.claims(BUDGET.id) == [] and filled.claims(FLOOD.id) == claims[:1]
     assert filled.stories() == [bridge_story, stories[1], new_story]  # a replaced story keeps its place
     assert filled.analysis_state()[0] > generation
+    assert filled.analysis_generation() == filled.analysis_state()[0]
     # Computed from the old generation: refused, nothing written.
     before = snapshot(filled)
     assert not filled.update_analysis(dataclasses.replace(update, stories=[], entities=[]))

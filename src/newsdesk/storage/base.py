@@ -251,6 +251,10 @@ class Store(Protocol):
         """
         ...
 
+    def analysis_generation(self) -> int:
+        """Return the generation of the stored analysis alone: it moves on with every saved analysis (one row)."""
+        ...
+
     def analysis_state(self) -> tuple[int, list[ArticleState]]:
         """Return the generation of the stored analysis and where every article stands in it.
 

@@ -252,6 +252,11 @@ class MemoryStore:
 
     # --- incremental analysis ---
 
+    def analysis_generation(self) -> int:
+        """Return the generation of the stored analysis; see :meth:`Store.analysis_generation`."""
+        self._check_open()
+        return self._generation
+
     def analysis_state(self) -> tuple[int, list[ArticleState]]:
         """Return the generation and every article's state; see :meth:`Store.analysis_state`."""
         self._check_open()

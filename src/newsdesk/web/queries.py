@@ -246,7 +246,7 @@ class StoryListCache:
 
     The rows read the whole stored analysis (every story, entity and mention).
     They change only when an analysis is saved, which moves the store's
-    generation on (:meth:`~newsdesk.storage.base.Store.analysis_state`); until
+    generation on (:meth:`~newsdesk.storage.base.Store.analysis_generation`); until
     then a request costs one light query, a filter and a sort. One cache per
     app; concurrent requests wait for the one that rebuilds it.
     """
@@ -299,7 +299,7 @@ def list_stories(
         rows = _story_rows(store)
     else:
         with cache.lock:
-            generation, _ = store.analysis_state()
+            generation = store.analysis_generation()
             if cache.rows is None or cache.generation != generation:
                 cache.rows, cache.generation = _story_rows(store), generation
             rows = cache.rows
