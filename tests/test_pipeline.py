@@ -13,6 +13,7 @@ from spacy.language import Language
 from newsdesk import compare as compare_module
 from newsdesk import pipeline
 from newsdesk.cli import main
+from newsdesk.compare import CompareModels
 from newsdesk.enrich import Enricher
 from newsdesk.model import Analysis, Article, Claim, Enrichment, Quote, Story
 from newsdesk.pipeline import analyze, analyze_store, ingest, load_analysis, update_store
@@ -358,7 +359,9 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         quotes: Sequence[Quote],
         entities: object,
         settings: object,
+        models: CompareModels | None = None,
     ) -> tuple[list[Story], list[Claim]]:
+        assert models is None or models.cache is not None, "a stored analysis keeps model outputs in the store"
         calls.append(sorted(s.id for s in stories))
         given = {a.id for a in articles}
         assert {a for s in stories for a in s.articles} <= given, "every member article is passed"

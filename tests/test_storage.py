@@ -565,6 +565,16 @@ def test_embeddings_round_trip_and_the_first_stays(store: Store) -> None:
         store.save_embeddings({"a-not-stored": vector})
 
 
+def test_model_outputs_are_kept_by_model_and_key_and_the_first_stays(store: Store) -> None:
+    store.save_model_outputs("m:1", {"k1": b"\x00\x01", "k2": b"\x02"})
+    store.save_model_outputs("m:1", {"k1": b"\xff", "k3": b""})
+    store.save_model_outputs("m:2", {"k1": b"\x07"})
+    assert store.model_outputs("m:1", ["k1", "k2", "k3", "k4"]) == {"k1": b"\x00\x01", "k2": b"\x02", "k3": b""}
+    assert store.model_outputs("m:2", ["k1", "k2"]) == {"k1": b"\x07"}
+    assert store.model_outputs("m:3", ["k1"]) == {} and store.model_outputs("m:1", []) == {}
+    store.save_model_outputs("m:1", {})
+
+
 def test_update_analysis_changes_only_what_it_lists(filled: Store) -> None:
     entities, _, claims, stories = make_analysis()
     generation, _ = filled.analysis_state()

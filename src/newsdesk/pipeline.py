@@ -477,6 +477,7 @@ def _plan_update(
             [q for q in quotes if q.article in involved],
             _entities_of(entities, involved),
             settings.compare,
+            compare.CompareModels(cache=store),
         )
     by_article: dict[str, list[Claim]] = {a: [] for a in involved}
     for claim in claims:

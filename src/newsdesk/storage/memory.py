@@ -108,6 +108,7 @@ class MemoryStore:
         self._stories: list[Story] = []
         self._enrichments: dict[str, Enrichment] = {}  # without quotes: those are in _quotes
         self._embeddings: dict[str, np.ndarray] = {}
+        self._outputs: dict[tuple[str, str], bytes] = {}
         self._generation = 0
         self._runs: list[dict[str, object]] = []
         self._feeds: dict[str, FeedState] = {}
@@ -321,6 +322,17 @@ class MemoryStore:
             _require(set(self._articles), article, "the article of an embedding")
         for article, vector in vectors.items():
             self._embeddings.setdefault(article, np.array(vector, dtype=np.float32))
+
+    def model_outputs(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """Return kept model outputs; see :meth:`Store.model_outputs`."""
+        self._check_open()
+        return {k: self._outputs[model, k] for k in keys if (model, k) in self._outputs}
+
+    def save_model_outputs(self, model: str, values: Mapping[str, bytes]) -> None:
+        """Keep model outputs; see :meth:`Store.save_model_outputs`."""
+        self._check_open()
+        for key, value in values.items():
+            self._outputs.setdefault((model, key), bytes(value))
 
     def update_analysis(self, update: AnalysisUpdate) -> bool:
         """Apply an incremental change; see :meth:`Store.update_analysis`."""

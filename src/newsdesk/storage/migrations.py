@@ -308,6 +308,28 @@ MIGRATIONS: list[Migration] = [
         INSERT INTO analysis_state (id, generation) VALUES (1, 0);
         """,
     ),
+    Migration(
+        8,
+        "model outputs kept by input: claim vectors and claim-pair probabilities",
+        """
+        -- What a model made of an input, so a claim read once is never read again: the model's name with
+        -- its weights' digest, a digest of the input text(s), and the output row (little-endian floats).
+        CREATE TABLE model_outputs (
+            model TEXT NOT NULL,
+            key   TEXT NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (model, key)
+        ) WITHOUT ROWID;
+        """,
+        """
+        CREATE TABLE model_outputs (
+            model TEXT NOT NULL,
+            key   TEXT NOT NULL,
+            value BYTEA NOT NULL,
+            PRIMARY KEY (model, key)
+        );
+        """,
+    ),
 ]
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

@@ -164,6 +164,7 @@ INSERT_ENRICHMENT = _insert(
     "enrichments", ("article_id", "mentions", "aliases", "minhash", "enriched_at"), or_ignore=True
 )
 INSERT_EMBEDDING = _insert("embeddings", ("article_id", "vector"), or_ignore=True)
+INSERT_MODEL_OUTPUT = _insert("model_outputs", ("model", "key", "value"), or_ignore=True)
 UPSERT_STORY = (
     "INSERT INTO stories (id, title, lead_claim) VALUES (?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET title = excluded.title, lead_claim = excluded.lead_claim"
@@ -621,6 +622,23 @@ class SQLStore(ABC):
                 INSERT_EMBEDDING,
                 ((article, np.asarray(vector, dtype="<f4").tobytes()) for article, vector in vectors.items()),
             )
+
+    def model_outputs(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """Return kept model outputs; see :meth:`Store.model_outputs`."""
+        if not keys:
+            return {}
+        rows = self._query(
+            f"SELECT key, value FROM model_outputs WHERE model = ? AND key IN ({self.IDS})",
+            (model, _ids_json(keys)),
+        )
+        return {row["key"]: bytes(row["value"]) for row in rows}
+
+    def save_model_outputs(self, model: str, values: Mapping[str, bytes]) -> None:
+        """Keep model outputs; see :meth:`Store.save_model_outputs`."""
+        if not values:
+            return
+        with self._transaction() as conn:
+            conn.executemany(INSERT_MODEL_OUTPUT, ((model, key, value) for key, value in values.items()))
 
     def update_analysis(self, update: AnalysisUpdate) -> bool:
         """Apply an incremental change; see :meth:`Store.update_analysis`.
