@@ -15,9 +15,10 @@ with a known relation, in the spirit of FactCC's augmentation:
   hedged compatibly ("about 20,000", "more than 19,000"), modifiers or a
   trailing clause dropped (what remains is still entailed).
 - **neutral**: another sentence of the same article (same topic, another
-  statement), and the hard negatives that stop shortcuts: a negated or
-  re-numbered *other* sentence of the article, so neither a ``not`` nor a
-  different number is evidence of a contradiction by itself.
+  statement), and the hard negatives that stop shortcuts: a negated, denied,
+  re-numbered or opposite-worded *other* sentence of the article, so neither a
+  ``not``, a denial, a different number nor an opposite word is evidence of a
+  contradiction by itself.
 
 Every function is pure and seeded by the caller's :class:`random.Random`; the
 word lists here generate training data, they never decide a pair at run time.
@@ -498,11 +499,15 @@ def article_pairs(
             made.append(Pair(a=text, b=_normalise(closest.text), label="neutral", origin="same article"))
             if rng.random() < 0.5:
                 hard = rng.choice(others)
-                # A "not", another figure or an opposite word in an unrelated statement is no contradiction.
+                # A "not", a denial, another figure or an opposite word in an unrelated statement is no
+                # contradiction.
                 twist = rng.random()
-                if twist < 0.4:
+                if twist < 0.3:
                     twisted = negate(hard)
-                elif twist < 0.7:
+                elif twist < 0.5:
+                    other = _normalise(hard.text)
+                    twisted = frame(other, hard[0], rng.choice(DENIERS), _with_holder(rng, names))
+                elif twist < 0.75:
                     twisted = antonym(hard, rng, opposites)
                 else:
                     twisted = change_number(_normalise(hard.text), rng)
