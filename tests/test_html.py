@@ -393,3 +393,41 @@ def test_the_packaged_line_model_matches_its_features() -> None:
         words=5, sentence=False, form_reason=patterns.SHARE, reason=patterns.SHARE, block=None, index=4, count=5
     )
     assert model.probability(body) < 0.1 < model.probability(share)
+
+
+HIDDEN = "Subscribers only: this offer text sits in the page but the browser never shows it to the reader."
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    ["hidden", 'style="display:none"', 'style="DISPLAY: None; color: red"', 'style="visibility: hidden"'],
+)
+def test_text_the_browser_hides_is_not_extracted(attributes: str) -> None:
+    page = realistic_page().replace('<div class="story-body">', f'<div class="story-body"><p {attributes}>{HIDDEN}</p>')
+    raw = extract_html(RawDocument(path="hidden.html", body=page, is_html=True))
+    assert HIDDEN not in raw.body
+    assert all(paragraph in raw.body for paragraph in PARAGRAPHS)
+
+
+def test_hidden_share_counts_the_text_of_outermost_hidden_elements() -> None:
+    from trafilatura import load_html
+
+    from newsdesk.clean.html import hidden_share
+    from newsdesk.clean.structure import page_blocks
+
+    tree = load_html(
+        "<html><body><p>one two three four five six seven eight nine</p>"
+        '<div hidden><p>abcdefghij</p><div style="display:none"><p>abcdefghij</p></div></div></body></html>'
+    )
+    page = page_blocks(tree)
+    assert hidden_share(tree, page.chars) == pytest.approx(20 / page.chars)
+    assert hidden_share(load_html("<html><body><p>all visible here</p></body></html>"), 16) == 0.0
+
+
+def test_a_page_that_hides_its_whole_article_is_still_read() -> None:
+    # Some pages hide the article until a script shows it: pruning must not lose the whole body.
+    page = realistic_page().replace(
+        '<main><article class="story">', '<main style="display:none"><article class="story">'
+    )
+    raw = extract_html(RawDocument(path="hidden-article.html", body=page, is_html=True))
+    assert all(paragraph in raw.body for paragraph in PARAGRAPHS)

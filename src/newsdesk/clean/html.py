@@ -20,7 +20,7 @@ import trafilatura
 from lxml import etree
 
 from newsdesk.clean.metadata import page_metadata
-from newsdesk.clean.structure import block_key, match_blocks, page_blocks
+from newsdesk.clean.structure import INLINE, NOT_TEXT, block_key, match_blocks, own_text, page_blocks
 from newsdesk.errors import InputError
 from newsdesk.model import PARAGRAPH_SEPARATOR, RawDocument
 
@@ -48,10 +48,9 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
 
     1. Parse the page once and run trafilatura on it (:func:`trafilatura_options`:
        tables in, no comments, images or links, metadata on, elements a
-       browser hides pruned); ``fast`` skips its fallback extractors
-       (readability, jusText), faster and a little less thorough. When the
-       visible page yields no text, the page is read again with its hidden
-       elements (never lose the body to pruning).
+       browser hides pruned unless they hold most of the page's text:
+       :data:`MAX_HIDDEN_SHARE`); ``fast`` skips its fallback extractors
+       (readability, jusText), faster and a little less thorough.
     2. Write one paragraph per block of the extracted tree (paragraphs,
        headings, list items, quoted paragraphs); line breaks inside a block
        become spaces and whitespace is collapsed.
@@ -91,13 +90,10 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
             tree = _parse(doc, flatten=True)
             page = page_blocks(tree)
         meta = page_metadata(tree)
-        result = trafilatura.bare_extraction(tree, url=doc.url, **trafilatura_options(fast=fast))
-        if _empty(result):
-            # Never lose the whole page to pruning: a page may hide its article until a script shows it.
-            options = trafilatura_options(fast=fast, visible_only=False)
-            result = trafilatura.bare_extraction(
-                _parse(doc, flatten=page.depth >= _PARSER_DEPTH), url=doc.url, **options
-            )
+        # Never lose the body to pruning: a page may hide its article until a script shows it.
+        visible_only = hidden_share(tree, page.chars) <= MAX_HIDDEN_SHARE
+        options = trafilatura_options(fast=fast, visible_only=visible_only)
+        result = trafilatura.bare_extraction(tree, url=doc.url, **options)
     except (etree.LxmlError, RecursionError, ValueError, TypeError) as error:
         raise InputError(doc.path, f"cannot parse HTML: {error.__class__.__name__}") from error
     if result is None or isinstance(result, dict) or result.body is None:
@@ -185,10 +181,30 @@ def _no_text_reason(depth: int) -> str:
     return NO_TEXT
 
 
-def _empty(result: Any) -> bool:
-    return (
-        result is None or isinstance(result, dict) or result.body is None or not "".join(result.body.itertext()).strip()
-    )
+MAX_HIDDEN_SHARE = 0.75
+"""Hidden elements are pruned unless they hold more than this share of the page's text (then the page hides its
+article until a script shows it, and pruning would lose the body)."""
+
+
+def hidden_share(tree: etree._Element, chars: int) -> float:
+    """The share of a page's text (``chars`` characters, see :attr:`PageStructure.chars`) inside invisible elements."""
+    found = tree.xpath(" | ".join(INVISIBLE))
+    if not found or chars <= 0:
+        return 0.0
+    chosen = set(found)
+    hidden = 0
+    for element in found:
+        if any(ancestor in chosen for ancestor in element.iterancestors()):
+            continue  # counted with its hidden ancestor
+        hidden += sum(
+            len(own_text(e))
+            for e in element.iter()
+            if isinstance(e.tag, str)
+            and e.tag not in INLINE
+            and not any(a.tag in NOT_TEXT for a in e.iterancestors())
+            and e.tag not in NOT_TEXT
+        )
+    return min(1.0, hidden / chars)
 
 
 def trafilatura_options(*, fast: bool = False, visible_only: bool = True) -> dict[str, Any]:
