@@ -196,13 +196,9 @@ def hidden_share(tree: etree._Element, chars: int) -> float:
     for element in found:
         if any(ancestor in chosen for ancestor in element.iterancestors()):
             continue  # counted with its hidden ancestor
+        # Script and style text is not page text (their elements hold no blocks, so skipping them is enough).
         hidden += sum(
-            len(own_text(e))
-            for e in element.iter()
-            if isinstance(e.tag, str)
-            and e.tag not in INLINE
-            and not any(a.tag in NOT_TEXT for a in e.iterancestors())
-            and e.tag not in NOT_TEXT
+            len(own_text(e)) for e in element.iter() if isinstance(e.tag, str) and e.tag not in INLINE | NOT_TEXT
         )
     return min(1.0, hidden / chars)
 

@@ -13,10 +13,11 @@ Scoring:
    (:func:`~newsdesk.clean.html.extract_html`, then
    :func:`~newsdesk.clean.text.clean_document` with a template memory fitted
    on the whole batch); through trafilatura alone, as a user runs it for an
-   article's text (:data:`TRAFILATURA_ALONE`: its own defaults, comments
-   off); and through newsdesk's extraction step alone (``extractor``:
-   trafilatura with newsdesk's options and pruning, nothing removed after it).
-2. Both texts are compared with the text of ``expected.html`` as multisets of
+   article's text and metadata (:data:`TRAFILATURA_ALONE`: its own
+   defaults, comments off, metadata on); and through newsdesk's extraction
+   step alone (``extractor``: trafilatura with newsdesk's options and
+   pruning, nothing removed after it).
+2. The texts are compared with the text of ``expected.html`` as multisets of
    word 4-grams (:func:`~newsdesk.evaluation.clean.shingle_counts`): mean
    precision and recall over pages, F1 of the means.
 3. Title, author, date and site name are compared with the reference metadata,
@@ -204,9 +205,9 @@ def _load(path: Path) -> list[_Page]:
     return pages
 
 
-#: Trafilatura alone: its own defaults for everything but comments (not the article's text; newsdesk leaves
-#: them out too).
-TRAFILATURA_ALONE: dict[str, Any] = {"include_comments": False}
+#: Trafilatura alone: its own defaults but for comments (not the article's text; newsdesk leaves them out too)
+#: and metadata (title, author, date and site are part of the job, as in newsdesk's cleaning stage).
+TRAFILATURA_ALONE: dict[str, Any] = {"include_comments": False, "with_metadata": True}
 
 
 def _trafilatura_alone(page: RawDocument, options: Mapping[str, Any] = TRAFILATURA_ALONE) -> str:
