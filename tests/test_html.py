@@ -337,6 +337,16 @@ def test_metadata_from_meta_tags_then_text() -> None:
     assert page.published == "2026-03-01" and page.source == "Coast News" and page.author == "Jana Novak"
 
 
+def test_a_byline_in_the_text_gives_the_name_without_the_date_after_it() -> None:
+    html = (
+        "<html><head><title>Harbour reopens</title></head><body><article>"
+        '<div class="byline">by Jana Novak, 22 Dec 2016 651 comments</div>'
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></body></html>"
+    )
+    assert extract_html(RawDocument(path="p.html", body=html, is_html=True)).author == "Jana Novak"
+
+
 def test_structure_of_each_paragraph_is_recorded() -> None:
     page = extract_html(RawDocument(path="p.html", body=_STRUCTURED, is_html=True))
     structure = page.structure or {}
