@@ -441,3 +441,16 @@ def test_a_page_that_hides_its_whole_article_is_still_read() -> None:
     )
     raw = extract_html(RawDocument(path="hidden-article.html", body=page, is_html=True))
     assert all(paragraph in raw.body for paragraph in PARAGRAPHS)
+
+
+def test_a_title_tag_loses_the_site_name_when_the_h1_repeats_the_headline() -> None:
+    from newsdesk.clean.title import headline_in
+
+    assert headline_in("New Zealand - Encyclopaedia", ["New  Zealand"]) == "New Zealand"
+    assert headline_in("New Zealand - Encyclopaedia", ["Something else"]) == "New Zealand - Encyclopaedia"
+    html = (
+        "<html><head><title>Tide tables - Coast Almanac</title></head><body><article><h1>Tide tables</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></body></html>"
+    )
+    assert extract_html(RawDocument(path="p.html", body=html, is_html=True)).title == "Tide tables"
