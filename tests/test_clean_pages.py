@@ -88,6 +88,7 @@ def test_evaluate_pages_scores_newsdesk_and_trafilatura(pages: Path) -> None:
     assert result["pages"] == 5 and result["news_pages"] == 0
     everything = result["summary"]["all/all"]
     assert everything["newsdesk"]["recall"] >= 0.99 and everything["trafilatura"]["recall"] >= 0.99
+    assert everything["extractor"]["recall"] >= 0.99  # newsdesk's extraction step alone, beside trafilatura alone
     assert result["summary"]["held_out/all"]["pages"] == 1 and result["summary"]["tuning/all"]["pages"] == 4
     assert everything["metadata"]["title"] == {"accuracy": 1.0, "pages": 5}
     assert everything["metadata"]["author"]["accuracy"] == 1.0

@@ -337,6 +337,16 @@ def test_metadata_from_meta_tags_then_text() -> None:
     assert page.published == "2026-03-01" and page.source == "Coast News" and page.author == "Jana Novak"
 
 
+def test_a_byline_in_the_text_gives_the_name_without_the_date_after_it() -> None:
+    html = (
+        "<html><head><title>Harbour reopens</title></head><body><article>"
+        '<div class="byline">by Jana Novak, 22 Dec 2016 651 comments</div>'
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></body></html>"
+    )
+    assert extract_html(RawDocument(path="p.html", body=html, is_html=True)).author == "Jana Novak"
+
+
 def test_structure_of_each_paragraph_is_recorded() -> None:
     page = extract_html(RawDocument(path="p.html", body=_STRUCTURED, is_html=True))
     structure = page.structure or {}
@@ -393,3 +403,54 @@ def test_the_packaged_line_model_matches_its_features() -> None:
         words=5, sentence=False, form_reason=patterns.SHARE, reason=patterns.SHARE, block=None, index=4, count=5
     )
     assert model.probability(body) < 0.1 < model.probability(share)
+
+
+HIDDEN = "Subscribers only: this offer text sits in the page but the browser never shows it to the reader."
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    ["hidden", 'style="display:none"', 'style="DISPLAY: None; color: red"', 'style="visibility: hidden"'],
+)
+def test_text_the_browser_hides_is_not_extracted(attributes: str) -> None:
+    page = realistic_page().replace('<div class="story-body">', f'<div class="story-body"><p {attributes}>{HIDDEN}</p>')
+    raw = extract_html(RawDocument(path="hidden.html", body=page, is_html=True))
+    assert HIDDEN not in raw.body
+    assert all(paragraph in raw.body for paragraph in PARAGRAPHS)
+
+
+def test_hidden_share_counts_the_text_of_outermost_hidden_elements() -> None:
+    from trafilatura import load_html
+
+    from newsdesk.clean.html import hidden_share
+    from newsdesk.clean.structure import page_blocks
+
+    tree = load_html(
+        "<html><body><p>one two three four five six seven eight nine</p>"
+        '<div hidden><p>abcdefghij</p><div style="display:none"><p>abcdefghij</p></div></div></body></html>'
+    )
+    page = page_blocks(tree)
+    assert hidden_share(tree, page.chars) == pytest.approx(20 / page.chars)
+    assert hidden_share(load_html("<html><body><p>all visible here</p></body></html>"), 16) == 0.0
+
+
+def test_a_page_that_hides_its_whole_article_is_still_read() -> None:
+    # Some pages hide the article until a script shows it: pruning must not lose the whole body.
+    page = realistic_page().replace(
+        '<main><article class="story">', '<main style="display:none"><article class="story">'
+    )
+    raw = extract_html(RawDocument(path="hidden-article.html", body=page, is_html=True))
+    assert all(paragraph in raw.body for paragraph in PARAGRAPHS)
+
+
+def test_a_title_tag_loses_the_site_name_when_the_h1_repeats_the_headline() -> None:
+    from newsdesk.clean.title import headline_in
+
+    assert headline_in("New Zealand - Encyclopaedia", ["New  Zealand"]) == "New Zealand"
+    assert headline_in("New Zealand - Encyclopaedia", ["Something else"]) == "New Zealand - Encyclopaedia"
+    html = (
+        "<html><head><title>Tide tables - Coast Almanac</title></head><body><article><h1>Tide tables</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></body></html>"
+    )
+    assert extract_html(RawDocument(path="p.html", body=html, is_html=True)).title == "Tide tables"

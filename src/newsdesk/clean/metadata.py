@@ -4,8 +4,10 @@
    ``Article``, ``BlogPosting``, ``Report`` ..., also inside ``@graph``) gives ``headline``, ``author``,
    ``datePublished`` and ``publisher.name``.
 2. **Meta tags**: OpenGraph, Twitter, Dublin Core, Parse.ly and the plain ``author`` / date names.
-3. **Text**: the ``<title>``, an element marked as the author (``rel="author"``, ``itemprop="author"``, a
-   ``byline`` class). Dates in the text are left to trafilatura (htmldate), which reads them better.
+3. **Text**: the ``<title>`` (without the site name after a separator when the page's ``<h1>`` repeats
+   what comes before it); an element marked as the author (``rel="author"``, ``itemprop="author"``, a
+   ``byline`` class), cut before its first word with a digit (a name has none: "Lucas Nolan 22 Dec 2016").
+   Dates in the text are left to trafilatura (htmldate), which reads them better.
 
 Each field takes the first source that has it. What the page does not say stays None and the caller falls back
 to trafilatura's own metadata.
@@ -22,6 +24,7 @@ from typing import Any
 from lxml import etree
 
 from newsdesk.clean.dates import parse_date
+from newsdesk.clean.title import headline_in
 
 _ARTICLE_TYPE = re.compile(r"article|posting|report|story|webpage", re.IGNORECASE)
 _URL = re.compile(r"^\s*(https?:)?//|^\s*www\.", re.IGNORECASE)
@@ -69,16 +72,25 @@ def page_metadata(root: etree._Element) -> PageMetadata:
     result.site = result.site or _first(meta, _META_SITE)
     if result.title is None:
         titles = root.xpath("//head/title//text()|//title//text()")
-        result.title = _clean(" ".join(str(t) for t in titles[:1])) if titles else None
+        title = _clean(" ".join(str(t) for t in titles[:1])) if titles else None
+        headings = (" ".join(h.itertext()) for h in root.xpath("//h1")[:3])
+        result.title = headline_in(title, headings) if title else None
     if result.author is None:
         for element in root.xpath(
             "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or contains(@class, 'author-name')]"
         )[:3]:
-            name = _clean(_BY.sub("", " ".join(element.itertext())))
+            name = _clean(_before_digits(_BY.sub("", " ".join(element.itertext()))))
             if name and 1 <= len(name.split()) <= 6:
                 result.author = name
                 break
     return result
+
+
+def _before_digits(text: str) -> str:
+    """The words of a byline before the first one holding a digit (a date or a count follows the name)."""
+    words = text.split()
+    end = next((i for i, word in enumerate(words) if any(c.isdigit() for c in word)), len(words))
+    return " ".join(words[:end]).rstrip(" ,;:|·-–—")
 
 
 def _json_ld_articles(root: etree._Element) -> Iterator[dict[str, Any]]:

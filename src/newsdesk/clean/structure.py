@@ -31,6 +31,8 @@ INLINE = frozenset(
 )  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "title", "meta", "link"})
+#: Elements whose content is not text of the page.
+NOT_TEXT = _SKIP
 #: Elements whose content is rarely the article's running text.
 CONTAINERS = ("aside", "nav", "figure", "footer", "header", "form", "table", "blockquote", "li")
 _CONTAINER_OF = {"figcaption": "figure", "caption": "table", "menu": "nav", "dialog": "aside"}
@@ -143,10 +145,12 @@ def _link_chars(element: etree._Element) -> int:
 
 @dataclass(slots=True, kw_only=True)
 class PageStructure:
-    """The text blocks of a page by key, and how deep its elements nest."""
+    """The text blocks of a page by key, how deep its elements nest, and how much text it holds."""
 
     blocks: dict[str, BlockStructure]
     depth: int
+    chars: int = 0
+    """Characters of text in the page's blocks (whitespace collapsed)."""
 
 
 def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructure:
@@ -201,7 +205,7 @@ def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructu
         blocks[key] = BlockStructure(
             tag=tag, link_density=density / 1000, containers=containers, classes=classes, position=start / total
         )
-    return PageStructure(blocks=blocks, depth=deepest)
+    return PageStructure(blocks=blocks, depth=deepest, chars=offset)
 
 
 def match_blocks(paragraphs: Iterable[str], blocks: dict[str, BlockStructure]) -> list[BlockStructure | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _SEPARATOR = re.compile(r"\s+[-–—|•·:]{1,2}\s+|\s+::\s+")
 
@@ -45,3 +46,18 @@ def split_site_name(title: str, known_source: str | None = None) -> tuple[str, s
     if name_like and len(head.split()) >= 3:
         return head, tail
     return title, None
+
+
+def headline_in(title: str, headings: Iterable[str]) -> str:
+    """The part of a title before a separator when a heading of the page is that part ("Headline - Site").
+
+    A page's ``<title>`` often adds the site's name; when its ``<h1>`` repeats what comes before a separator,
+    that is the headline, however short ("New Zealand - Encyclopaedia"). Otherwise the title is returned whole.
+    """
+    title = " ".join(title.split())
+    wanted = {" ".join(heading.split()).casefold() for heading in headings}
+    for match in reversed(list(_SEPARATOR.finditer(title))):
+        head = title[: match.start()].strip()
+        if head.casefold() in wanted:
+            return head
+    return title

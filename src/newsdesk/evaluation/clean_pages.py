@@ -12,9 +12,12 @@ Scoring:
 1. Every page goes through newsdesk's cleaning stage as the pipeline runs it
    (:func:`~newsdesk.clean.html.extract_html`, then
    :func:`~newsdesk.clean.text.clean_document` with a template memory fitted
-   on the whole batch), and through trafilatura alone (the same extractor
-   call, its text written out with nothing removed).
-2. Both texts are compared with the text of ``expected.html`` as multisets of
+   on the whole batch); through trafilatura alone, as a user runs it for an
+   article's text and metadata (:data:`TRAFILATURA_ALONE`: its own
+   defaults, comments off, metadata on); and through newsdesk's extraction
+   step alone (``extractor``: trafilatura with newsdesk's options and
+   pruning, nothing removed after it).
+2. The texts are compared with the text of ``expected.html`` as multisets of
    word 4-grams (:func:`~newsdesk.evaluation.clean.shingle_counts`): mean
    precision and recall over pages, F1 of the means.
 3. Title, author, date and site name are compared with the reference metadata,
@@ -71,6 +74,8 @@ HELD_OUT_EVERY = 4
 """Every 4th page folder (sorted by name, the 4th, 8th, ...) is held out from tuning."""
 
 METADATA_FIELDS = ("title", "author", "date", "site")
+#: Systems scored: newsdesk's cleaning stage, trafilatura alone, newsdesk's extraction step alone.
+SYSTEMS = ("newsdesk", "trafilatura", "extractor")
 
 # Elements whose text starts a new line in the reference text.
 _BLOCKS = frozenset(
@@ -98,6 +103,7 @@ class _Page:
     news: bool
     extracted: RawDocument | None = None
     trafilatura_text: str = ""
+    extractor_text: str = ""
     article: Article | None = None
     problem: str | None = None
     counts: dict[str, tuple[float, float, float]] = field(default_factory=dict)
@@ -199,9 +205,14 @@ def _load(path: Path) -> list[_Page]:
     return pages
 
 
-def _trafilatura_alone(page: RawDocument) -> str:
-    """The text trafilatura extracts with the options newsdesk gives it, one paragraph per line, nothing removed."""
-    document = trafilatura.bare_extraction(page.body, url=page.url, **trafilatura_options())
+#: Trafilatura alone: its own defaults but for comments (not the article's text; newsdesk leaves them out too)
+#: and metadata (title, author, date and site are part of the job, as in newsdesk's cleaning stage).
+TRAFILATURA_ALONE: dict[str, Any] = {"include_comments": False, "with_metadata": True}
+
+
+def _trafilatura_alone(page: RawDocument, options: Mapping[str, Any] = TRAFILATURA_ALONE) -> str:
+    """The text trafilatura extracts with ``options``, one paragraph per line, nothing removed."""
+    document = trafilatura.bare_extraction(page.body, url=page.url, **options)
     if document is None or isinstance(document, dict) or document.body is None:
         return ""
     return "\n".join(text for _, text in blocks_of(document.body) if text)
@@ -249,7 +260,7 @@ def _subsets(pages: Sequence[_Page]) -> Iterator[tuple[str, list[_Page]]]:
 
 def _summary(pages: Sequence[_Page]) -> dict[str, Any]:
     result: dict[str, Any] = {"pages": len(pages)}
-    for system in ("newsdesk", "trafilatura"):
+    for system in SYSTEMS:
         result[system] = shingle_metrics([p.counts[system] for p in pages])
     result["f1_gain"] = round(result["newsdesk"]["f1"] - result["trafilatura"]["f1"], 4)
     result["recall_gain"] = round(result["newsdesk"]["recall"] - result["trafilatura"]["recall"], 4)
@@ -275,7 +286,8 @@ def evaluate_pages(
     Returns:
         ``{"path", "pages", "held_out_rule", "summary", "per_page", "problems", "speed"}``. ``summary`` maps
         ``"<part>/<pages>"`` (part: ``tuning``, ``held_out``, ``all``; pages: ``all``, ``news``) to shingle
-        P/R/F1 of ``newsdesk`` and ``trafilatura``, their F1 and recall difference, and metadata accuracy.
+        P/R/F1 of ``newsdesk``, ``trafilatura`` (alone) and ``extractor`` (newsdesk's extraction step alone), the
+        F1 and recall difference of newsdesk against trafilatura, and metadata accuracy.
 
     Raises:
         NewsdeskError: The folder holds no pages in that layout.
@@ -286,6 +298,7 @@ def evaluate_pages(
     articles = _clean_batch([p.source for p in pages], settings)
     for page, outcome in zip(pages, articles, strict=True):
         page.trafilatura_text = _trafilatura_alone(page.source)
+        page.extractor_text = _trafilatura_alone(page.source, trafilatura_options())
         if isinstance(outcome, InputError):
             page.problem = outcome.reason
             text, title, author, published, site = "", None, None, None, None
@@ -296,6 +309,7 @@ def evaluate_pages(
         page.counts = {
             "newsdesk": shingle_counts(page.expected, text),
             "trafilatura": shingle_counts(page.expected, page.trafilatura_text),
+            "extractor": shingle_counts(page.expected, page.extractor_text),
         }
         meta = page.metadata
         page.metadata_hits = {
@@ -347,7 +361,7 @@ def _speed(pages: Sequence[_Page], settings: CleanSettings, repeat: int) -> dict
     def extract_only() -> None:
         for raw in raws:
             with contextlib.suppress(ValueError, TypeError, etree.LxmlError):
-                trafilatura.bare_extraction(raw.body, url=raw.url, **trafilatura_options())
+                trafilatura.bare_extraction(raw.body, url=raw.url, **TRAFILATURA_ALONE)
 
     trafilatura_time = _best_time(extract_only, repeat)
     stage_time = _best_time(lambda: _clean_batch(raws, settings), repeat)
@@ -372,7 +386,7 @@ def format_pages_report(result: Mapping[str, Any], *, worst: int = 10) -> str:
     for pages in ("all", "news"):
         parts = [summary[f"{part}/{pages}"] for part in ("tuning", "held_out", "all")]
         lines.append(f"{pages + ' pages':14}" + "".join(f"{str(s['pages']) + ' pages':>34}" for s in parts))
-        for system in ("newsdesk", "trafilatura"):
+        for system in SYSTEMS:
             cells = [
                 f"P {s[system]['precision']:.3f} R {s[system]['recall']:.3f} F1 {s[system]['f1']:.3f}" for s in parts
             ]
