@@ -25,6 +25,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import asdict
 from typing import Any
 
 from newsdesk.evaluation.scale_store import fill_store
@@ -40,7 +41,7 @@ def run(db: str, articles: int, clients: int, requests: int, seed: int) -> dict[
         if not states:
             started = time.perf_counter()
             shape = fill_store(store, articles, seed=seed)
-            report["filled"] = {"seconds": round(time.perf_counter() - started, 1), **vars(shape)}
+            report["filled"] = {"seconds": round(time.perf_counter() - started, 1), **asdict(shape)}
             _, states = store.analysis_state()
     report["articles"] = len(states)
     report["stories"] = len({s.story for s in states if s.story})

@@ -144,6 +144,9 @@ class PostgresStore(SQLStore):
             :class:`DatabaseLockedError` (writers take turns, so the default is
             generous), and, up to :data:`CONNECT_TIMEOUT`, for the server to
             answer a connection.
+        read_only: Every transaction of the session is read-only
+            (``default_transaction_read_only``): a write raises StorageError.
+            The schema must be at the latest version (a writable open migrates it).
 
     Raises:
         DatabaseCorruptError: The database holds tables of another program under our names.
@@ -154,16 +157,29 @@ class PostgresStore(SQLStore):
     """
 
     IDS = "SELECT value FROM json_array_elements_text(?::json)"
+    BINARY = ' COLLATE "C"'
 
-    def __init__(self, dsn: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, dsn: str, *, timeout: float = 60.0, read_only: bool = False) -> None:
         self.dsn = dsn
         self.path = redact_url(dsn)
         self.timeout = timeout
+        self.read_only = read_only
         self._closed = False
         self._conn: psycopg.Connection[Any] | None = None
         self._conn = self._connect()
         with self._errors():
-            self._migrate(self._conn)
+            if read_only:
+                version = self._version(self._conn, check=True)
+                if version != LATEST_VERSION:
+                    self.close()
+                    raise StorageError(
+                        f"{self.path} is at schema version {version}, not {LATEST_VERSION}; it cannot be upgraded "
+                        "read-only. Open it once for writing (any newsdesk command, or `serve`, does)."
+                    )
+            else:
+                self._migrate(self._conn)
+        if not read_only:
+            self._complete_list_rows()
         logger.debug("opened %s (schema version %d)", self.path, LATEST_VERSION)
 
     # --- connection and errors ---
@@ -185,6 +201,8 @@ class PostgresStore(SQLStore):
         try:
             # Waiting for another writer's lock is bounded, like SQLite's busy timeout.
             conn.execute(f"SET lock_timeout = {int(self.timeout * 1000)}")
+            if self.read_only:
+                conn.execute("SET default_transaction_read_only = on")
         except psycopg.Error as exc:
             conn.close()
             raise StorageError(f"{self.path}: {exc}") from exc
@@ -280,7 +298,7 @@ class PostgresStore(SQLStore):
         """Run the block in one transaction; see the module's step 2."""
         conn = self._connection()
         with self._errors(), conn.transaction():
-            if write:
+            if write and not self.read_only:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             else:
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

@@ -140,8 +140,14 @@ def _check_database(conn: sqlite3.Connection, path: str) -> None:
         raise _corrupt(path, f"schema version {version} but migrations {sorted(recorded)} recorded")
 
 
-def _connect(path: Path | str, timeout: float) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+def _connect(path: Path | str, timeout: float, *, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        # mode=ro: SQLite itself refuses every write through this connection.
+        conn = sqlite3.connect(
+            f"{Path(path).resolve().as_uri()}?mode=ro", timeout=timeout, isolation_level=None, uri=True
+        )
+    else:
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -154,6 +160,9 @@ class SQLiteStore(SQLStore):
             missing. ``":memory:"`` gives a private in-memory database.
         timeout: Seconds to wait for another process's lock before raising
             :class:`DatabaseLockedError`.
+        read_only: Open the file read-only (``mode=ro``): every write raises
+            :class:`StorageError`. The file must exist at the latest schema
+            version (a writable open migrates it), as a server's reads expect.
 
     Raises:
         DatabaseCorruptError: The file is not a newsdesk database or is damaged
@@ -167,11 +176,14 @@ class SQLiteStore(SQLStore):
 
     IDS = "SELECT value FROM json_each(?)"
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0, read_only: bool = False) -> None:
         self.path = str(path)
         self.timeout = timeout
+        self.read_only = read_only
         self._conn: sqlite3.Connection | None = None
-        self._conn = self._open()
+        self._conn = self._open_read_only() if read_only else self._open()
+        if not read_only:
+            self._complete_list_rows()
         logger.debug("opened %s (schema version %d)", self.path, LATEST_VERSION)
 
     # --- connection and errors ---
@@ -206,6 +218,30 @@ class SQLiteStore(SQLStore):
             raise
         return conn
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Open an existing, up-to-date database read-only (nothing is written, not even the journal mode)."""
+        file = Path(self.path)
+        if self.path == MEMORY or not file.is_file():
+            raise StorageError(f"{self.path} does not exist; a read-only store needs an existing database.")
+        _check_header(file)
+        try:
+            conn = _connect(file, self.timeout, read_only=True)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open {self.path}: {exc}. Check the path and its permissions.") from exc
+        try:
+            with self._errors(opening=True):
+                version = user_version(conn)
+                if version != LATEST_VERSION:
+                    _check_database(conn, self.path)  # refuses a file that is not ours, or newer
+                    raise StorageError(
+                        f"{self.path} is at schema version {version}, not {LATEST_VERSION}; it cannot be "
+                        "upgraded read-only. Open it once for writing (any newsdesk command, or `serve`, does)."
+                    )
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
     def _error(self, exc: sqlite3.Error, *, opening: bool = False) -> StorageError:
         name = getattr(exc, "sqlite_errorname", "") or ""
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc):
@@ -218,6 +254,8 @@ class SQLiteStore(SQLStore):
             )
         if isinstance(exc, sqlite3.IntegrityError):
             return StorageError(f"{self.path}: rejected, nothing was written: {exc}")
+        if name.startswith("SQLITE_READONLY"):
+            return StorageError(f"{self.path} is open read-only: nothing was written ({exc}).")
         return StorageError(f"{self.path}: {exc}")
 
     @contextmanager
@@ -242,7 +280,7 @@ class SQLiteStore(SQLStore):
         """
         conn = self._connection()
         with self._errors():
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            conn.execute("BEGIN IMMEDIATE" if write and not self.read_only else "BEGIN")
             try:
                 yield conn
                 conn.execute("COMMIT")
