@@ -1148,3 +1148,16 @@ def test_a_version_8_database_gains_list_rows(tmp_path: Path) -> None:
         assert total == 1 and (rows[0].id, rows[0].articles, rows[0].first_day) == ("s-old", 1, "2024-03-04")
         page, _ = store.entity_counts(name="óla")
         assert [(c.entity.id, c.mentions, c.articles) for c in page] == [("e-old", 1, 1)]
+
+
+def test_key_entities_follow_entity_changes(filled: Store) -> None:
+    entities, _, _, _ = make_analysis()
+    nunez, bridge, council = entities
+    council = dataclasses.replace(council, mentions=[Mention(article=BUDGET.id, text="council", start=4, end=11)])
+    generation = filled.analysis_generation()
+    assert filled.update_analysis(AnalysisUpdate(generation=generation, entities=[bridge, council]))
+    key = filled.key_entities(["s-bridge", "s-budget"], limit=5)
+    assert key == {
+        "s-bridge": [(dataclasses.replace(bridge, mentions=[]), 2)],  # Ana Núñez is gone
+        "s-budget": [(dataclasses.replace(council, mentions=[]), 1)],
+    }

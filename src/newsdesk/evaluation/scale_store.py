@@ -12,7 +12,8 @@ analysis of real news gives:
    outlets drawn from :data:`OUTLETS` (a tenth without a source, shown by their
    URL's domain).
 2. **Articles**: ~300 words drawn from a Zipf vocabulary that holds the words
-   the benchmark searches for (:data:`~newsdesk.evaluation.scale_web.SEARCH_WORDS`).
+   the benchmark searches for (:data:`~newsdesk.evaluation.scale_web.SEARCH_WORDS`),
+   each in 6% to 40% of the articles.
 3. **Entities**: a Zipf vocabulary of people, organisations and places, about
    :data:`MENTIONS_PER_ARTICLE` mentions per article, most from the story's own cast.
 4. **Quotes and claims**: :data:`QUOTES_PER_ARTICLE` quotes and
@@ -110,7 +111,8 @@ def _words(rng: random.Random) -> list[str]:
     vocabulary = sorted(made)
     rng.shuffle(vocabulary)
     for n, word in enumerate(SEARCH_VOCABULARY):
-        vocabulary.insert(5 + n * 40, word)  # ranks 5 to 285: from very common to fairly rare
+        # Ranks 60 to 550: in about 40% of the articles down to about 6%, as common news words are.
+        vocabulary.insert(60 + n * 70, word)
     return vocabulary
 
 

@@ -363,6 +363,17 @@ MIGRATIONS: list[Migration] = [
         );
         CREATE INDEX story_days_day ON story_days(day);
 
+        -- How many of a story's articles mention each entity, and how often: its key entities, read in order.
+        CREATE TABLE story_entities (
+            story_id  TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            articles  INTEGER NOT NULL,
+            mentions  INTEGER NOT NULL,
+            sort_name TEXT NOT NULL,
+            PRIMARY KEY (story_id, entity_id)
+        );
+        CREATE INDEX story_entities_rank ON story_entities(story_id, articles DESC, mentions DESC, sort_name);
+
         -- How widely an entity is mentioned, written with its mentions.
         ALTER TABLE entities ADD COLUMN mention_count INTEGER;
         ALTER TABLE entities ADD COLUMN article_count INTEGER;
@@ -401,6 +412,15 @@ MIGRATIONS: list[Migration] = [
             PRIMARY KEY (story_id, day)
         );
         CREATE INDEX story_days_day ON story_days(day);
+        CREATE TABLE story_entities (
+            story_id  TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            articles  INTEGER NOT NULL,
+            mentions  INTEGER NOT NULL,
+            sort_name TEXT COLLATE "C" NOT NULL,
+            PRIMARY KEY (story_id, entity_id)
+        );
+        CREATE INDEX story_entities_rank ON story_entities(story_id, articles DESC, mentions DESC, sort_name);
 
         ALTER TABLE entities
             ADD COLUMN mention_count INTEGER,

@@ -55,7 +55,6 @@ from newsdesk.storage.base import (
     StoryQuery,
     StoryRow,
     entity_digest,
-    rank_key_entities,
     story_row,
     utc_now,
 )
@@ -158,6 +157,7 @@ UPSERT_FEED_STATE = (
 INSERT_SEEN = _insert("seen_items", ("feed", "item_id", "seen_at"), or_ignore=True)
 # Children first, so foreign keys never point at a deleted row mid-transaction.
 DERIVED_TABLES = (
+    "story_entities",
     "story_outlets",
     "story_days",
     "dispute_claims",
@@ -183,7 +183,15 @@ UPSERT_STORY = (
     "ON CONFLICT (id) DO UPDATE SET title = excluded.title, lead_claim = excluded.lead_claim"
 )
 # A replaced story's parts; disputes take their sides and claims with them (ON DELETE CASCADE).
-STORY_PARTS = ("story_articles", "comparisons", "disputes", "article_stances", "story_outlets", "story_days")
+STORY_PARTS = (
+    "story_entities", "story_articles", "comparisons", "disputes", "article_stances", "story_outlets", "story_days",
+)  # fmt: skip
+RANK_STORY_ENTITIES = (
+    "INSERT INTO story_entities (story_id, entity_id, articles, mentions, sort_name) "
+    "SELECT sa.story_id, m.entity_id, count(DISTINCT m.article_id), count(*), e.sort_name "
+    "FROM story_articles sa JOIN mentions m ON m.article_id = sa.article_id JOIN entities e ON e.id = m.entity_id "
+    "{where} GROUP BY sa.story_id, m.entity_id, e.sort_name"
+)
 SUMMARISE_STORY = (
     "UPDATE stories SET article_count = ?, contradictions = ?, updates = ?, agreements = ?, disputes = ?, "
     "first_day = ?, last_day = ?, latest = ?, sources = ?, sort_title = ? WHERE id = ?"
@@ -601,6 +609,7 @@ class SQLStore(ABC):
             conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(stories))
             conn.executemany(INSERT_STANCE, _stance_rows(stories))
             self._summarise_stories(conn, stories)
+            conn.execute(RANK_STORY_ENTITIES.format(where=""))
             conn.execute(BUMP_GENERATION)
         logger.info(
             "%s: saved %d entities, %d quotes, %d claims, %d stories",
@@ -631,17 +640,13 @@ class SQLStore(ABC):
         conn.executemany(INSERT_STORY_DAY, ((row.id, day) for row, days in rows for day in days))
 
     def _complete_list_rows(self) -> None:
-        """Fill the list rows of stories and entities written before schema 9 (once, by the first writer to open)."""
-        with self._transaction() as conn:
+        """Fill the list rows of entities and stories written before schema 9 (once, by the first writer to open).
+
+        Entities first: a story's key entities carry their sort names.
+        """
+        with self._transaction(write=False) as conn:
             stale = conn.execute("SELECT count(*) FROM stories WHERE article_count IS NULL").fetchone()[0]
             unnamed = conn.execute("SELECT id, name FROM entities WHERE sort_name IS NULL").fetchall()
-        if stale:
-            stories = self._load_stories(None)
-            with self._transaction() as conn:
-                conn.execute("DELETE FROM story_outlets")
-                conn.execute("DELETE FROM story_days")
-                self._summarise_stories(conn, stories)
-            logger.info("%s: summarised %d stories for the lists", self.path, len(stories))
         if unnamed:
             with self._transaction() as conn:
                 counts = {
@@ -656,6 +661,14 @@ class SQLStore(ABC):
                     "UPDATE entities SET mention_count = ?, article_count = ?, sort_name = ? WHERE id = ?",
                     ((*counts.get(row["id"], (0, 0)), row["name"].casefold(), row["id"]) for row in unnamed),
                 )
+        if stale:
+            stories = self._load_stories(None)
+            with self._transaction() as conn:
+                for table in ("story_outlets", "story_days", "story_entities"):
+                    conn.execute(f"DELETE FROM {table}")
+                self._summarise_stories(conn, stories)
+                conn.execute(RANK_STORY_ENTITIES.format(where=""))
+            logger.info("%s: summarised %d stories for the lists", self.path, len(stories))
 
     # --- incremental analysis ---
 
@@ -772,8 +785,9 @@ class SQLStore(ABC):
             generation = int(conn.execute("SELECT generation FROM analysis_state").fetchone()[0])
             if generation != update.generation:
                 return False
+            touched: set[str] = set()  # articles whose mentions changed: their stories' key entities may have
             if update.entities is not None:
-                self._replace_entities(conn, update.entities)
+                touched = self._replace_entities(conn, update.entities)
             if update.speakers:
                 stored = {
                     row[0]: row[1]
@@ -807,12 +821,30 @@ class SQLStore(ABC):
             conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(update.stories))
             conn.executemany(INSERT_STANCE, _stance_rows(update.stories))
             self._summarise_stories(conn, update.stories)
+            self._rank_story_entities(conn, {s.id for s in update.stories}, touched)
             conn.execute(BUMP_GENERATION)
         logger.info("%s: updated %d stories", self.path, len(update.stories))
         return True
 
-    def _replace_entities(self, conn: Connection, entities: Sequence[Entity]) -> None:
-        """Step 2 of :meth:`update_analysis`: write only the entities that differ from the stored ones."""
+    def _rank_story_entities(self, conn: Connection, story_ids: set[str], articles: set[str]) -> None:
+        """Count again the entities of these stories and of the stories holding these articles."""
+        if articles:
+            holding = conn.execute(
+                f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({self.IDS})", (_ids_json(articles),)
+            ).fetchall()
+            story_ids = story_ids | {row[0] for row in holding}
+        if not story_ids:
+            return
+        ids = _ids_json(story_ids)
+        conn.execute(f"DELETE FROM story_entities WHERE story_id IN ({self.IDS})", (ids,))
+        conn.execute(RANK_STORY_ENTITIES.format(where=f"WHERE sa.story_id IN ({self.IDS})"), (ids,))
+
+    def _replace_entities(self, conn: Connection, entities: Sequence[Entity]) -> set[str]:
+        """Step 2 of :meth:`update_analysis`: write only the entities that differ from the stored ones.
+
+        Returns:
+            The articles whose mentions changed (of the entities dropped, changed or added).
+        """
         stored = {row[0]: row[1] for row in conn.execute("SELECT id, digest FROM entities")}
         digests = {e.id: entity_digest(e) for e in entities}
         gone = [
@@ -820,8 +852,15 @@ class SQLStore(ABC):
             for entity_id, digest in stored.items()
             if entity_id not in digests or digests[entity_id] != digest
         ]
+        touched: set[str] = set()
         if gone:
             ids = _ids_json(gone)
+            touched = {
+                row[0]
+                for row in conn.execute(
+                    f"SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({self.IDS})", (ids,)
+                ).fetchall()
+            }
             conn.execute(
                 f"UPDATE quotes SET speaker_entity = NULL WHERE speaker_entity IN ({self.IDS})",
                 (ids,),
@@ -831,6 +870,7 @@ class SQLStore(ABC):
         fresh = [e for e in entities if stored.get(e.id) != digests[e.id]]
         conn.executemany(INSERT_ENTITY, _entity_rows(fresh))
         conn.executemany(INSERT_MENTION, _mention_rows(fresh))
+        return touched | {m.article for e in fresh for m in e.mentions}
 
     def entities(self, articles: Sequence[str] | None = None) -> list[Entity]:
         """Return all entities with their mentions; see :meth:`Store.entities`."""
@@ -904,28 +944,25 @@ class SQLStore(ABC):
         return page, total
 
     def key_entities(self, story_ids: Sequence[str], limit: int = 5) -> dict[str, list[tuple[Entity, int]]]:
-        """Return each story's most widespread entities; see :meth:`Store.key_entities`."""
-        if not story_ids:
-            return {}
+        """Return each story's most widespread entities; see :meth:`Store.key_entities`.
+
+        Each story's entities are counted when it is written (``story_entities``); a page reads the first
+        ``limit`` of each story in the order of the ``story_entities_rank`` index.
+        """
+        found: dict[str, list[tuple[Entity, int]]] = {}
         with self._transaction(write=False) as conn:
-            # Through story_articles' key and the mentions_article index: only these stories' mentions are read.
-            count_rows = conn.execute(
-                "SELECT sa.story_id, m.entity_id, count(*) AS mentions, count(DISTINCT m.article_id) AS articles "
-                "FROM story_articles sa JOIN mentions m ON m.article_id = sa.article_id "
-                f"WHERE sa.story_id IN ({self.IDS}) GROUP BY sa.story_id, m.entity_id",
-                (_ids_json(story_ids),),
-            ).fetchall()
-            entity_rows = conn.execute(
-                f"SELECT id, name, kind FROM entities WHERE id IN ({self.IDS})",
-                (_ids_json({row["entity_id"] for row in count_rows}),),
-            ).fetchall()
-        entities = {row["id"]: Entity(id=row["id"], name=row["name"], kind=row["kind"]) for row in entity_rows}
-        counts: dict[str, list[EntityCount]] = {}
-        for row in count_rows:
-            counts.setdefault(row["story_id"], []).append(
-                EntityCount(entity=entities[row["entity_id"]], mentions=row["mentions"], articles=row["articles"])
-            )
-        return {story: rank_key_entities(found, limit) for story, found in counts.items()}
+            for story_id in dict.fromkeys(story_ids):
+                rows = conn.execute(
+                    "SELECT e.id, e.name, e.kind, se.articles FROM story_entities se "
+                    "JOIN entities e ON e.id = se.entity_id WHERE se.story_id = ? "
+                    "ORDER BY se.articles DESC, se.mentions DESC, se.sort_name LIMIT ?",
+                    (story_id, max(0, limit)),
+                ).fetchall()
+                if rows:
+                    found[story_id] = [
+                        (Entity(id=row["id"], name=row["name"], kind=row["kind"]), row["articles"]) for row in rows
+                    ]
+        return found
 
     def quotes(self, article_id: str | None = None, *, speaker: str | None = None) -> list[Quote]:
         """Return quotes in saved order; see :meth:`Store.quotes`."""
