@@ -994,27 +994,74 @@ def test_story_lists_count_disputes(disputed: TestClient) -> None:
     assert '<span class="badge badge-dispute">2 disputes</span>' in page and page.count("badge-dispute") == 1
 
 
-def test_the_stories_list_reads_the_analysis_again_only_when_it_changed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsdesk.model import Article
+class PagedOnly(MemoryStore):
+    """A store that refuses every whole read: a request must read through pages and ids."""
+
+    def articles(self, ids: Any = None) -> Any:
+        assert ids is not None, "a request read every article"
+        return super().articles(ids)
+
+    def entities(self, articles: Any = None) -> Any:
+        assert articles is not None, "a request read every entity"
+        return super().entities(articles)
+
+    def quotes(self, article_id: Any = None, *, speaker: Any = None) -> Any:
+        assert article_id is not None or speaker is not None, "a request read every quote"
+        return super().quotes(article_id, speaker=speaker)
+
+    def claims(self, article_id: Any = None, *, articles: Any = None) -> Any:
+        assert article_id is not None or articles is not None, "a request read every claim"
+        return super().claims(article_id, articles=articles)
+
+    def stories(self, article: Any = None, *, articles: Any = None) -> Any:
+        assert article is not None or articles is not None, "a request read every story"
+        return super().stories(article, articles=articles)
+
+
+def test_no_request_reads_the_whole_analysis_and_lists_are_current(db: Path) -> None:
+    from newsdesk.pipeline import load_analysis
+
+    with SQLiteStore(db) as source:
+        analysis = load_analysis(source)
+    store = PagedOnly()
+    store.add_articles(analysis.articles)
+    store.save_analysis(
+        entities=analysis.entities, quotes=analysis.quotes, claims=analysis.claims, stories=analysis.stories
+    )
+    story, article, entity = analysis.stories[0], analysis.articles[0], analysis.entities[0]
+    urls = ["/", "/?sort=size", f"/?entity={entity.id}", "/?source=Orbis+Today", "/?date_from=2026-03-10"]
+    urls += [f"/stories/{story.id}", f"/articles/{article.id}", f"/entities/{entity.id}", "/search?q=police"]
+    urls += ["/api/stories", f"/api/stories/{story.id}", "/api/articles", f"/api/articles/{article.id}"]
+    urls += ["/api/entities?q=a", f"/api/entities/{entity.id}", "/api/search?q=police"]
+    with local_client(create_app(lambda: nullcontext(store))) as c:
+        for url in urls:
+            assert c.get(url).status_code == 200, url
+        assert c.get("/api/stories").json()["total"] == len(analysis.stories)
+        store.save_analysis(entities=[], quotes=[], claims=[], stories=[story])
+        assert [s["id"] for s in c.get("/api/stories").json()["items"]] == [story.id]  # nothing stale
+
+
+def test_the_entity_filter_offers_a_bounded_list_and_keeps_the_chosen_entity(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdesk.model import Article, Entity, Mention
     from newsdesk.web import queries
 
     store = MemoryStore()
-    first = Article(id="a-1", path="p", title="Ferry sails", paragraphs=["The ferry sailed."], published="2026-03-01")
-    second = Article(id="a-2", path="q", title="Pier opens", paragraphs=["The pier opened."], published="2026-03-02")
-    store.add_articles([first, second])
-    store.save_analysis(entities=[], quotes=[], claims=[], stories=[Story(id="s-1", title="Ferry", articles=["a-1"])])
-    reads: list[int] = []
-    real = queries.load_analysis
-    monkeypatch.setattr(queries, "load_analysis", lambda s, *a: reads.append(1) or real(s, *a))
-    cache = queries.StoryListCache()
-    for _ in range(3):
-        stories, _ = queries.list_stories(store, queries.StoryFilter(), cache)
-        assert [s.story.id for s in stories] == ["s-1"]
-    assert len(reads) == 1
-    stories_after = [Story(id="s-1", title="Ferry", articles=["a-1"]), Story(id="s-2", title="Pier", articles=["a-2"])]
-    store.save_analysis(entities=[], quotes=[], claims=[], stories=stories_after)
-    stories, _ = queries.list_stories(store, queries.StoryFilter(), cache)
-    assert [s.story.id for s in stories] == ["s-2", "s-1"] and len(reads) == 2
+    articles = [Article(id=f"a-{n}", path="p", title=f"Title {n}", paragraphs=["Text."]) for n in range(3)]
+    store.add_articles(articles)
+    entities = [
+        Entity(
+            id=f"e-{n}",
+            name=f"Name {n}",
+            kind="person",
+            mentions=[Mention(article=f"a-{k}", text="N", start=0, end=1) for k in range(3 - n)],
+        )
+        for n in range(3)
+    ]
+    store.save_analysis(entities=entities, quotes=[], claims=[], stories=[Story(id="s-1", title="S", articles=["a-0"])])
+    monkeypatch.setattr(queries, "ENTITY_CHOICES", 1)
+    assert [(e.id, n) for e, n in queries.story_facets(store).entities] == [("e-0", 3)]
+    chosen = queries.story_facets(store, queries.StoryFilter(entity="e-2")).entities
+    assert [(e.id, n) for e, n in chosen] == [("e-0", 3), ("e-2", 1)]
     with local_client(create_app(lambda: nullcontext(store))) as c:
-        assert [c.get("/api/stories").status_code for _ in range(2)] == [200, 200]
-    assert len(reads) == 3  # the app keeps its own cache
+        page = c.get("/", params={"entity": "e-2"}).text
+    assert '<option value="e-2" selected>' in page and 'value="e-1"' not in page

@@ -36,12 +36,19 @@ Lists are paginated with `limit` and `offset` and give `total`, `next` and `prev
 """
 
 
-def open_database(path: str) -> AbstractContextManager[Store]:
+def open_database(path: str, *, read_only: bool = False) -> AbstractContextManager[Store]:
     """Open the store a server or report reads: a ``postgresql://`` URL, or else an SQLite file.
 
     Unlike :func:`~newsdesk.storage.open_store`, ``":memory:"`` is an (empty) SQLite database.
+
+    Args:
+        path: The database.
+        read_only: Open it read-only (see :func:`~newsdesk.storage.open_store`); ignored for
+            ``":memory:"``, which has nothing to protect.
     """
-    return open_store(path) if is_postgres_url(path) else SQLiteStore(path)
+    if is_postgres_url(path):
+        return open_store(path, read_only=read_only)
+    return SQLiteStore(path, read_only=read_only and path != ":memory:")
 
 
 def create_app(
@@ -55,8 +62,9 @@ def create_app(
 
     Args:
         store: An SQLite database path or a ``postgresql://`` URL (a connection
-            is opened per request, in the request's worker thread), or a
-            :data:`StoreFactory` returning a store to use as a context manager.
+            is opened per request, in the request's worker thread: read-only,
+            except for ``POST /api/articles``), or a :data:`StoreFactory`
+            returning a store to use as a context manager.
         token: Enables ``POST /api/articles`` for requests carrying
             ``Authorization: Bearer <token>``; without it the server is read-only.
         max_body: Largest request body in bytes; larger ones get a 413.
@@ -73,7 +81,13 @@ def create_app(
         raise ValueError(f"max_body must be a positive number of bytes, not {max_body}.")
     if token is not None and not token.strip():
         raise ValueError("token is empty: give a real secret, or None for a read-only server.")
-    factory: StoreFactory = partial(open_database, os.fspath(store)) if isinstance(store, (str, os.PathLike)) else store
+    factory: StoreFactory
+    writable: StoreFactory | None = None
+    if isinstance(store, (str, os.PathLike)):
+        factory = partial(open_database, os.fspath(store), read_only=True)
+        writable = partial(open_database, os.fspath(store))
+    else:
+        factory = store
 
     app = FastAPI(
         title="newsdesk",
@@ -84,7 +98,9 @@ def create_app(
         openapi_url="/openapi.json",
     )
     settings = settings or Settings()
-    app.state.newsdesk = AppConfig(store_factory=factory, settings=settings, token=token, max_body=max_body)
+    app.state.newsdesk = AppConfig(
+        store_factory=factory, writable_factory=writable, settings=settings, token=token, max_body=max_body
+    )
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)

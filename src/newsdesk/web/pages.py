@@ -16,9 +16,9 @@ from fastapi.responses import HTMLResponse
 from newsdesk.web import queries
 from newsdesk.web.api import Id
 from newsdesk.web.charts import timeline_svg
-from newsdesk.web.context import open_request_store, story_list_cache
+from newsdesk.web.context import open_request_store
 from newsdesk.web.errors import WebError
-from newsdesk.web.queries import StoryFilter, StorySort, paginate
+from newsdesk.web.queries import StoryFilter, StorySort
 from newsdesk.web.story import story_detail
 from newsdesk.web.templating import query_url, render
 
@@ -70,8 +70,8 @@ def stories_page(
     if wanted.date_from and wanted.date_to and wanted.date_from > wanted.date_to:
         raise WebError(400, f"The start date ({wanted.date_from}) is after the end date ({wanted.date_to}).")
     with open_request_store(request) as store:
-        stories, facets = queries.list_stories(store, wanted, story_list_cache(request))
-    current = paginate(stories, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        current = queries.story_page(store, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        facets = queries.story_facets(store, wanted)
     params = {
         "sort": sort,
         "entity": wanted.entity,

@@ -440,7 +440,7 @@ def story_summary(summary: StorySummary) -> StorySummaryOut:
     return StorySummaryOut(
         id=s.id,
         title=s.title,
-        articles=len(summary.articles),
+        articles=summary.article_count,
         sources=summary.sources,
         first_day=summary.first_day,
         last_day=summary.last_day,

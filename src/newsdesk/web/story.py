@@ -1,7 +1,8 @@
 """The story page's read model: sources, timeline, claim-by-source matrix, coverage.
 
-:func:`story_detail` reads one story's analysis with
-:func:`~newsdesk.pipeline.load_analysis` and arranges it for people:
+:func:`story_detail` reads one story's own rows (the story, its articles,
+their claims, its key entities) through the store's indexes and arranges them
+for people:
 
 - **sources**: each outlet with its articles, first and last day;
 - **timeline**: the story's claims by the day their article was published
@@ -27,7 +28,6 @@ from datetime import date, timedelta
 from typing import Literal
 
 from newsdesk.model import (
-    Analysis,
     Article,
     ArticleStance,
     Claim,
@@ -38,8 +38,7 @@ from newsdesk.model import (
     Entity,
     Story,
 )
-from newsdesk.pipeline import load_analysis
-from newsdesk.report.markdown import key_entities, ordered_stances, side_label, source_label
+from newsdesk.report.markdown import ordered_stances, side_label, source_label
 from newsdesk.storage import Store
 from newsdesk.web.charts import DayCount
 from newsdesk.web.queries import article_day, day_of
@@ -355,9 +354,9 @@ def story_detail(store: Store, story_id: str) -> StoryDetail:
     Raises:
         NotFoundError: No story has this id.
     """
-    analysis: Analysis = load_analysis(store, story_id)
-    story = analysis.stories[0]
-    articles = {a.id: a for a in analysis.articles}
+    story = store.get_story(story_id)
+    member_ids = list(dict.fromkeys(story.articles))
+    articles = {a.id: a for a in store.articles(member_ids)} if member_ids else {}
     members = sorted(
         (articles[a] for a in dict.fromkeys(story.articles) if a in articles), key=lambda a: a.published or ""
     )
@@ -367,7 +366,7 @@ def story_detail(store: Store, story_id: str) -> StoryDetail:
         if c.relation in _STRENGTH:
             for ref in (c.a, c.b):
                 relations.setdefault(_ref_key(ref), set()).add(c.relation)
-    timeline = _timeline(analysis.claims, articles, relations)
+    timeline = _timeline(store.claims(articles=member_ids) if member_ids else [], articles, relations)
     coverage = coverage_by_day(members)
     return StoryDetail(
         story=story,
@@ -378,7 +377,7 @@ def story_detail(store: Store, story_id: str) -> StoryDetail:
         contradictions=_views(story, "contradict", articles),
         updates=_views(story, "update", articles),
         agreements=_views(story, "agree", articles),
-        key_entities=key_entities(analysis, story, limit=8),
+        key_entities=store.key_entities([story.id], limit=8).get(story.id, []),
         coverage=coverage,
         days=_days(coverage, timeline, story),
         disputes=_dispute_views(story, articles),
