@@ -300,11 +300,16 @@ class SQLiteStore(SQLStore):
         terms = query_terms(query)
         if not terms or limit <= 0:
             return []
+        match = fts_query(terms)
+        # The page's rowids are chosen first (rank only), so the articles and their snippets are read for
+        # that page alone, not for every match: a common word matches thousands of articles.
         rows = self._query(
             f"SELECT {ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, ?, ?) AS snippet "
             "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.seq LIMIT ? OFFSET ?",
-            (SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, fts_query(terms), limit, max(0, offset)),
+            "WHERE articles_fts MATCH ? AND articles_fts.rowid IN ("
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank, rowid LIMIT ? OFFSET ?"
+            ") ORDER BY articles_fts.rank, a.seq",
+            (SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, match, match, limit, max(0, offset)),
         )
         return [(_article_from_row(row), row["snippet"]) for row in rows]
 
