@@ -1152,7 +1152,7 @@ def test_a_version_8_database_gains_list_rows(tmp_path: Path) -> None:
 
 def test_key_entities_follow_entity_changes(filled: Store) -> None:
     entities, _, _, _ = make_analysis()
-    nunez, bridge, council = entities
+    _, bridge, council = entities
     council = dataclasses.replace(council, mentions=[Mention(article=BUDGET.id, text="council", start=4, end=11)])
     generation = filled.analysis_generation()
     assert filled.update_analysis(AnalysisUpdate(generation=generation, entities=[bridge, council]))

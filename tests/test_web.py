@@ -1065,3 +1065,37 @@ def test_the_entity_filter_offers_a_bounded_list_and_keeps_the_chosen_entity(mon
     with local_client(create_app(lambda: nullcontext(store))) as c:
         page = c.get("/", params={"entity": "e-2"}).text
     assert '<option value="e-2" selected>' in page and 'value="e-1"' not in page
+
+
+def test_the_server_reads_the_database_read_only(db: Path) -> None:
+    config = create_app(db).state.newsdesk
+    with config.store_factory() as store:
+        assert isinstance(store, SQLiteStore) and store.read_only
+        assert store.story_rows(limit=1)[1] > 0
+        with pytest.raises(StorageError, match="read-only"):
+            store.record_run(command="GET /", inputs=0, added=0, problems=[])
+    with config.writable_factory() as store:
+        assert not store.read_only
+
+
+def test_a_long_timeline_is_cut_on_the_page_and_says_how_many_claims_are_left(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.web import story as story_module
+    from newsdesk.web.story import TimelineDay, shown_timeline
+
+    with SQLiteStore(db) as store:
+        story = max(store.stories(), key=lambda s: len(s.articles))
+        detail = story_detail(store, story.id)
+    total = sum(len(day.entries) for day in detail.timeline)
+    assert total > 3
+    shown, hidden = shown_timeline(detail.timeline, limit=3)
+    assert [e for day in shown for e in day.entries] == [e for day in detail.timeline for e in day.entries][:3]
+    assert hidden == total - 3 and all(isinstance(day, TimelineDay) and day.entries for day in shown)
+    assert shown_timeline(detail.timeline, limit=total) == (detail.timeline, 0)
+    with local_client(create_app(db)) as c:
+        assert "are not listed here" not in c.get(f"/stories/{story.id}").text
+        monkeypatch.setattr(story_module, "TIMELINE_SHOWN", 3)
+        page = c.get(f"/stories/{story.id}").text
+    assert f"{total - 3} more claims of this story are not listed here" in page
+    assert page.count('<li class="') - page.split('id="timeline"')[0].count('<li class="') == 3

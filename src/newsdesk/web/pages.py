@@ -19,7 +19,7 @@ from newsdesk.web.charts import timeline_svg
 from newsdesk.web.context import open_request_store
 from newsdesk.web.errors import WebError
 from newsdesk.web.queries import StoryFilter, StorySort
-from newsdesk.web.story import story_detail
+from newsdesk.web.story import shown_timeline, story_detail
 from newsdesk.web.templating import query_url, render
 
 __all__ = ["PAGE_SIZE", "router"]
@@ -105,7 +105,16 @@ def story_page(request: Request, story_id: Id) -> HTMLResponse:
         if sum(n for _, n in detail.coverage) > 1
         else None
     )
-    return _page(request, "story.html.j2", title=detail.story.title or detail.story.id, d=detail, chart=chart)
+    timeline, hidden = shown_timeline(detail.timeline)
+    return _page(
+        request,
+        "story.html.j2",
+        title=detail.story.title or detail.story.id,
+        d=detail,
+        chart=chart,
+        timeline=timeline,
+        timeline_hidden=hidden,
+    )
 
 
 @router.get("/articles/{article_id}")

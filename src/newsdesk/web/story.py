@@ -56,6 +56,7 @@ __all__ = [
     "TimelineDay",
     "TimelineEntry",
     "coverage_by_day",
+    "shown_timeline",
     "story_detail",
 ]
 
@@ -66,6 +67,8 @@ _STRENGTH: dict[str, int] = {"contradict": 3, "update": 2, "agree": 1}
 _CELL: dict[str, CellState] = {"contradict": "contradict", "update": "update", "agree": "agree"}
 MAX_GAP_DAYS = 62
 """Coverage spanning more days than this only lists the days with articles (no empty bars)."""
+TIMELINE_SHOWN = 300
+"""Claims the story page lists on its timeline; a larger story's page names how many more the API gives."""
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -295,6 +298,26 @@ def _timeline(
         TimelineDay(day=day, entries=sorted(entries, key=lambda e: (e.when or "", e.source, e.claim.start)))
         for day, entries in ordered
     ]
+
+
+def shown_timeline(timeline: list[TimelineDay], limit: int | None = None) -> tuple[list[TimelineDay], int]:
+    """The first ``limit`` claims of a timeline (:data:`TIMELINE_SHOWN` by default), and how many are left out.
+
+    A story of hundreds of articles has thousands of claims: its page lists the
+    first ones (the whole timeline stays in the JSON API), so the page stays
+    quick to build and to read.
+    """
+    limit = TIMELINE_SHOWN if limit is None else limit
+    shown: list[TimelineDay] = []
+    left = limit
+    for day in timeline:
+        if left <= 0:
+            break
+        entries = day.entries[:left]
+        shown.append(TimelineDay(day=day.day, entries=entries))
+        left -= len(entries)
+    hidden = sum(len(day.entries) for day in timeline) - (limit - left)
+    return shown, hidden
 
 
 def _days(coverage: list[tuple[str, int]], timeline: list[TimelineDay], story: Story) -> list[DayCount]:
