@@ -9,8 +9,9 @@ specific to it:
    for the transaction (SQLite's ``BEGIN IMMEDIATE``, a PostgreSQL advisory
    lock), a reader sees one snapshot.
 3. Full-text search (FTS5 or ``tsvector``).
-4. ``IDS``: the subquery that turns a JSON array bound as one parameter into
-   rows, so a list of ids never hits a limit on bound parameters.
+4. ``IDS``: the subquery that turns one bound parameter (a JSON array in
+   SQLite, a ``text[]`` in PostgreSQL: ``_ids``) into rows, so a list of ids
+   never hits a limit on bound parameters.
 
 Statements are written with ``?`` placeholders (the PostgreSQL connection
 rewrites them); tables whose rows come back "in saved order" are ordered by
@@ -510,7 +511,11 @@ class SQLStore(ABC):
     """
 
     IDS: ClassVar[str]
-    """A subquery (``SELECT value FROM ...``) giving the ids of a JSON array bound as its one ``?``."""
+    """A subquery giving the ids bound as its one ``?`` (the value :meth:`_ids` makes of them)."""
+
+    def _ids(self, ids: Iterable[str]) -> object:
+        """The one parameter of :attr:`IDS` for these ids (a JSON array here)."""
+        return _ids_json(ids)
 
     BINARY: ClassVar[str] = ""
     """Appended to a text column in ``ORDER BY`` so strings sort by code point, as Python sorts them."""
@@ -576,7 +581,7 @@ class SQLStore(ABC):
         else:
             rows = self._query(
                 f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN ({self.IDS}) ORDER BY a.seq",
-                (_to_json(list(ids)),),
+                (self._ids(ids),),
             )
             missing = set(ids) - {row["id"] for row in rows}
             if missing:
@@ -631,7 +636,7 @@ class SQLStore(ABC):
                 published=row["published"],
             )
             for row in conn.execute(
-                f"SELECT id, source, url, published FROM articles WHERE id IN ({self.IDS})", (_ids_json(member_ids),)
+                f"SELECT id, source, url, published FROM articles WHERE id IN ({self.IDS})", (self._ids(member_ids),)
             ).fetchall()
         }  # fmt: skip
         rows = [story_row(story, members) for story in stories]
@@ -654,7 +659,7 @@ class SQLStore(ABC):
                     for row in conn.execute(
                         "SELECT entity_id, count(*), count(DISTINCT article_id) FROM mentions "
                         f"WHERE entity_id IN ({self.IDS}) GROUP BY entity_id",
-                        (_ids_json(row["id"] for row in unnamed),),
+                        (self._ids(row["id"] for row in unnamed),),
                     )
                 }
                 conn.executemany(
@@ -721,7 +726,7 @@ class SQLStore(ABC):
     def enrichments(self, ids: Sequence[str] | None = None) -> list[Enrichment]:
         """Return saved enrichments in article order; see :meth:`Store.enrichments`."""
         only = "" if ids is None else f"WHERE e.article_id IN ({self.IDS})"
-        params: tuple[str, ...] = () if ids is None else (_ids_json(ids),)
+        params: tuple[object, ...] = () if ids is None else (self._ids(ids),)
         quote_filter = "" if ids is None else f"WHERE article_id IN ({self.IDS})"
         with self._transaction(write=False) as conn:
             rows = conn.execute(
@@ -739,7 +744,7 @@ class SQLStore(ABC):
         """Return saved embeddings; see :meth:`Store.embeddings`."""
         rows = self._query(
             f"SELECT article_id, vector FROM embeddings WHERE article_id IN ({self.IDS})",
-            (_ids_json(ids),),
+            (self._ids(ids),),
         )
         return {row["article_id"]: np.frombuffer(row["vector"], dtype="<f4").copy() for row in rows}
 
@@ -757,7 +762,7 @@ class SQLStore(ABC):
             return {}
         rows = self._query(
             f"SELECT key, value FROM model_outputs WHERE model = ? AND key IN ({self.IDS})",
-            (model, _ids_json(keys)),
+            (model, self._ids(keys)),
         )
         return {row["key"]: bytes(row["value"]) for row in rows}
 
@@ -793,7 +798,7 @@ class SQLStore(ABC):
                     row[0]: row[1]
                     for row in conn.execute(
                         f"SELECT id, speaker_entity FROM quotes WHERE id IN ({self.IDS})",
-                        (_ids_json(update.speakers),),
+                        (self._ids(update.speakers),),
                     )
                 }
                 missing = set(update.speakers) - stored.keys()
@@ -830,12 +835,12 @@ class SQLStore(ABC):
         """Count again the entities of these stories and of the stories holding these articles."""
         if articles:
             holding = conn.execute(
-                f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({self.IDS})", (_ids_json(articles),)
+                f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({self.IDS})", (self._ids(articles),)
             ).fetchall()
             story_ids = story_ids | {row[0] for row in holding}
         if not story_ids:
             return
-        ids = _ids_json(story_ids)
+        ids = self._ids(story_ids)
         conn.execute(f"DELETE FROM story_entities WHERE story_id IN ({self.IDS})", (ids,))
         conn.execute(RANK_STORY_ENTITIES.format(where=f"WHERE sa.story_id IN ({self.IDS})"), (ids,))
 
@@ -854,7 +859,7 @@ class SQLStore(ABC):
         ]
         touched: set[str] = set()
         if gone:
-            ids = _ids_json(gone)
+            ids = self._ids(gone)
             touched = {
                 row[0]
                 for row in conn.execute(
@@ -885,11 +890,11 @@ class SQLStore(ABC):
                 mention_rows = conn.execute(
                     'SELECT entity_id, article_id, text, start, "end" FROM mentions '
                     f"WHERE article_id IN ({self.IDS}) ORDER BY entity_id, position",
-                    (_ids_json(articles),),
+                    (self._ids(articles),),
                 ).fetchall()
                 entity_rows = conn.execute(
                     f"SELECT id, name, kind FROM entities WHERE id IN ({self.IDS}) ORDER BY rowid",
-                    (_ids_json(dict.fromkeys(row["entity_id"] for row in mention_rows)),),
+                    (self._ids(dict.fromkeys(row["entity_id"] for row in mention_rows)),),
                 ).fetchall()
         mentions: dict[str, list[Mention]] = {}
         for row in mention_rows:
@@ -978,7 +983,7 @@ class SQLStore(ABC):
         """Return claims in saved order; see :meth:`Store.claims`."""
         if articles is not None:
             rows = self._query(
-                f"SELECT * FROM claims WHERE article_id IN ({self.IDS}) ORDER BY rowid", (_ids_json(articles),)
+                f"SELECT * FROM claims WHERE article_id IN ({self.IDS}) ORDER BY rowid", (self._ids(articles),)
             )
         elif article_id is None:
             rows = self._query("SELECT * FROM claims ORDER BY rowid")
@@ -1062,7 +1067,7 @@ class SQLStore(ABC):
                 total = len(kept)
                 page = kept[offset : offset + limit]
                 found = conn.execute(
-                    f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN ({self.IDS})", (_ids_json(page),)
+                    f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN ({self.IDS})", (self._ids(page),)
                 ).fetchall()
                 by_id = {row["id"]: row for row in found}
                 rows = [by_id[i] for i in page]
@@ -1071,7 +1076,7 @@ class SQLStore(ABC):
     def _load_stories(
         self, story_id: str | None, article: str | None = None, articles: Sequence[str] | None = None
     ) -> list[Story]:
-        params: tuple[str, ...] = () if story_id is None else (story_id,)
+        params: tuple[object, ...] = () if story_id is None else (story_id,)
         only_story = "" if story_id is None else "WHERE id = ?"
         only_parts = "" if story_id is None else "WHERE story_id = ?"
         if article is not None or articles is not None:
@@ -1079,7 +1084,7 @@ class SQLStore(ABC):
                 params = (article,)
                 holding = "(SELECT story_id FROM story_articles WHERE article_id = ?)"
             else:
-                params = (_ids_json(articles or ()),)
+                params = (self._ids(articles or ()),)
                 holding = f"(SELECT story_id FROM story_articles WHERE article_id IN ({self.IDS}))"
             only_story, only_parts = f"WHERE id IN {holding}", f"WHERE story_id IN {holding}"
         with self._transaction(write=False) as conn:
