@@ -24,6 +24,7 @@ FTS5 search are SQLite's own.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -300,18 +301,24 @@ class SQLiteStore(SQLStore):
         terms = query_terms(query)
         if not terms or limit <= 0:
             return []
-        match = fts_query(terms)
-        # The page's rowids are chosen first (rank only), so the articles and their snippets are read for
-        # that page alone, not for every match: a common word matches thousands of articles.
-        rows = self._query(
-            f"SELECT {ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, ?, ?) AS snippet "
-            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? AND articles_fts.rowid IN ("
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank, rowid LIMIT ? OFFSET ?"
-            ") ORDER BY articles_fts.rank, a.seq",
-            (SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, match, match, limit, max(0, offset)),
+        # Ordered by rank alone, FTS5 sorts the matches itself and stops at the page: snippets are made for
+        # the page's rows only (adding a second key made SQLite sort every match, with its snippet).
+        hits = self._query(
+            "SELECT rowid, snippet(articles_fts, -1, ?, ?, ?, ?) AS snippet FROM articles_fts "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+            (SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, fts_query(terms), limit, max(0, offset)),
         )
-        return [(_article_from_row(row), row["snippet"]) for row in rows]
+        if not hits:
+            return []
+        articles = {
+            row["seq"]: row
+            for row in self._query(
+                f"SELECT a.seq, {ARTICLE_COLUMNS} FROM articles a WHERE a.seq IN ({self.IDS})",
+                (json.dumps([hit["rowid"] for hit in hits]),),
+            )
+        }
+        rows = [(articles[hit["rowid"]], hit["snippet"]) for hit in hits]
+        return [(_article_from_row(row), snippet) for row, snippet in rows]
 
     def search_count(self, query: str) -> int:
         """Count the matches of a full-text search; see :meth:`Store.search_count`."""
