@@ -67,7 +67,7 @@ _STRENGTH: dict[str, int] = {"contradict": 3, "update": 2, "agree": 1}
 _CELL: dict[str, CellState] = {"contradict": "contradict", "update": "update", "agree": "agree"}
 MAX_GAP_DAYS = 62
 """Coverage spanning more days than this only lists the days with articles (no empty bars)."""
-TIMELINE_SHOWN = 300
+TIMELINE_SHOWN = 200
 """Claims the story page lists on its timeline; a larger story's page names how many more the API gives."""
 
 
@@ -275,22 +275,27 @@ def _timeline(
     claims: list[Claim], articles: Mapping[str, Article], relations: Mapping[tuple[str, str], set[str]]
 ) -> list[TimelineDay]:
     days: dict[str | None, list[TimelineEntry]] = {}
+    labels: dict[str, str] = {}  # a story of hundreds of articles has thousands of claims: name each outlet once
     for claim in claims:
         article = articles.get(claim.article)
         if article is None:
             continue
+        label = labels.get(article.id)
+        if label is None:
+            label = labels[article.id] = source_label(article)
         # A claim is placed when it was reported: a weekday in its sentence never moves it before its article.
         when = article.published or claim.date
         day = day_of(when)
         about = day_of(claim.date)
+        held = relations.get(_ref_key(claim)) if relations else None
         days.setdefault(day, []).append(
             TimelineEntry(
                 claim=claim,
                 article=article,
-                source=source_label(article),
+                source=label,
                 when=when,
                 tells_of=about if about and about != day else None,
-                relations=sorted(relations.get(_ref_key(claim), set()), key=lambda r: -_STRENGTH[r]),
+                relations=sorted(held, key=lambda r: -_STRENGTH[r]) if held else [],
             )
         )
     ordered = sorted(days.items(), key=lambda item: (item[0] is None, item[0] or ""))
