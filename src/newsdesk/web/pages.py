@@ -19,7 +19,7 @@ from newsdesk.web.charts import timeline_svg
 from newsdesk.web.context import open_request_store
 from newsdesk.web.errors import WebError
 from newsdesk.web.queries import StoryFilter, StorySort
-from newsdesk.web.story import shown_timeline, story_detail
+from newsdesk.web.story import story_page_detail
 from newsdesk.web.templating import query_url, render
 
 __all__ = ["PAGE_SIZE", "router"]
@@ -99,20 +99,19 @@ def stories_page(
 def story_page(request: Request, story_id: Id) -> HTMLResponse:
     """One story: timeline, sources, claim matrix, contradictions, updates, agreements, entities."""
     with open_request_store(request) as store:
-        detail = story_detail(store, story_id)
+        detail, hidden = story_page_detail(store, story_id)
     chart = (
         timeline_svg(detail.days, title="Articles, claims and disputed claims per day")
         if sum(n for _, n in detail.coverage) > 1
         else None
     )
-    timeline, hidden = shown_timeline(detail.timeline)
     return _page(
         request,
         "story.html.j2",
         title=detail.story.title or detail.story.id,
         d=detail,
         chart=chart,
-        timeline=timeline,
+        timeline=detail.timeline,
         timeline_hidden=hidden,
     )
 

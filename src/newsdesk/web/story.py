@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Literal
 
 from newsdesk.model import (
@@ -58,6 +59,7 @@ __all__ = [
     "coverage_by_day",
     "shown_timeline",
     "story_detail",
+    "story_page_detail",
 ]
 
 CellState = Literal["states", "contradict", "update", "agree", "silent"]
@@ -194,6 +196,8 @@ class StoryDetail:
     """Strongest first."""
     stances: list[StanceView]
     """Supports, disputes, discusses, unrelated; arrival order within each."""
+    timeline_claims: int = 0
+    """The claims placed on the timeline, all of them (:attr:`timeline` may hold the first ones only)."""
 
 
 def _ref_key(ref: ClaimRef | Claim) -> tuple[str, str]:
@@ -272,10 +276,20 @@ def _sources(members: list[Article]) -> list[SourceView]:
 
 
 def _timeline(
-    claims: list[Claim], articles: Mapping[str, Article], relations: Mapping[tuple[str, str], set[str]]
-) -> list[TimelineDay]:
-    days: dict[str | None, list[TimelineEntry]] = {}
+    claims: list[Claim],
+    articles: Mapping[str, Article],
+    relations: Mapping[tuple[str, str], set[str]],
+    disputed: set[tuple[str, str]],
+    limit: int | None = None,
+) -> tuple[list[TimelineDay], dict[str, tuple[int, int]], int]:
+    """Place claims by the day they were reported; build the entries of the first ``limit`` only.
+
+    Returns:
+        The timeline (its first ``limit`` claims; all when None), the claims and
+        disputed claims of every dated day, and the number of claims placed.
+    """
     labels: dict[str, str] = {}  # a story of hundreds of articles has thousands of claims: name each outlet once
+    placed: list[tuple[tuple[bool, str, str, str, int], str | None, str | None, str, Claim, Article]] = []
     for claim in claims:
         article = articles.get(claim.article)
         if article is None:
@@ -286,6 +300,16 @@ def _timeline(
         # A claim is placed when it was reported: a weekday in its sentence never moves it before its article.
         when = article.published or claim.date
         day = day_of(when)
+        order = (day is None, day or "", when or "", label, claim.start)  # undated days last
+        placed.append((order, day, when, label, claim, article))
+    placed.sort(key=itemgetter(0))
+    counts: dict[str, tuple[int, int]] = {}
+    for _, day, _, _, claim, _ in placed:
+        if day:
+            n, on_disputes = counts.get(day, (0, 0))
+            counts[day] = (n + 1, on_disputes + (bool(disputed) and _ref_key(claim) in disputed))
+    days: dict[str | None, list[TimelineEntry]] = {}
+    for _, day, when, label, claim, article in placed if limit is None else placed[:limit]:
         about = day_of(claim.date)
         held = relations.get(_ref_key(claim)) if relations else None
         days.setdefault(day, []).append(
@@ -298,11 +322,7 @@ def _timeline(
                 relations=sorted(held, key=lambda r: -_STRENGTH[r]) if held else [],
             )
         )
-    ordered = sorted(days.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    return [
-        TimelineDay(day=day, entries=sorted(entries, key=lambda e: (e.when or "", e.source, e.claim.start)))
-        for day, entries in ordered
-    ]
+    return [TimelineDay(day=day, entries=entries) for day, entries in days.items()], counts, len(placed)
 
 
 def shown_timeline(timeline: list[TimelineDay], limit: int | None = None) -> tuple[list[TimelineDay], int]:
@@ -325,13 +345,10 @@ def shown_timeline(timeline: list[TimelineDay], limit: int | None = None) -> tup
     return shown, hidden
 
 
-def _days(coverage: list[tuple[str, int]], timeline: list[TimelineDay], story: Story) -> list[DayCount]:
+def _days(coverage: list[tuple[str, int]], counts: Mapping[str, tuple[int, int]]) -> list[DayCount]:
     """Articles, claims reported and claims on a side of a dispute, for each day of the coverage."""
-    disputed = {_ref_key(ref) for d in story.disputes for side in d.sides for ref in side.claims}
-    claims = {t.day: len(t.entries) for t in timeline if t.day}
-    on_disputes = {t.day: sum(_ref_key(e.claim) in disputed for e in t.entries) for t in timeline if t.day}
     return [
-        DayCount(day=day, articles=n, claims=claims.get(day, 0), disputed=on_disputes.get(day, 0))
+        DayCount(day=day, articles=n, claims=counts.get(day, (0, 0))[0], disputed=counts.get(day, (0, 0))[1])
         for day, n in coverage
     ]
 
@@ -372,12 +389,14 @@ def _matrix(story: Story, articles: Mapping[str, Article], outlets: list[str]) -
     return sorted(result, key=lambda r: (r.about.casefold(), published[r.ref.article], r.source.casefold()))
 
 
-def story_detail(store: Store, story_id: str) -> StoryDetail:
+def story_detail(store: Store, story_id: str, *, timeline_limit: int | None = None) -> StoryDetail:
     """Return one story arranged for its page.
 
     Args:
         store: Where the analysis is kept.
         story_id: The story's id.
+        timeline_limit: Keep the first claims of the timeline only (its days'
+            counts still cover every claim); None for all of them.
 
     Raises:
         NotFoundError: No story has this id.
@@ -394,7 +413,9 @@ def story_detail(store: Store, story_id: str) -> StoryDetail:
         if c.relation in _STRENGTH:
             for ref in (c.a, c.b):
                 relations.setdefault(_ref_key(ref), set()).add(c.relation)
-    timeline = _timeline(store.claims(articles=member_ids) if member_ids else [], articles, relations)
+    disputed = {_ref_key(ref) for d in story.disputes for side in d.sides for ref in side.claims}
+    claims = store.claims(articles=member_ids) if member_ids else []
+    timeline, counts, placed = _timeline(claims, articles, relations, disputed, timeline_limit)
     coverage = coverage_by_day(members)
     return StoryDetail(
         story=story,
@@ -407,7 +428,18 @@ def story_detail(store: Store, story_id: str) -> StoryDetail:
         agreements=_views(story, "agree", articles),
         key_entities=store.key_entities([story.id], limit=8).get(story.id, []),
         coverage=coverage,
-        days=_days(coverage, timeline, story),
+        days=_days(coverage, counts),
         disputes=_dispute_views(story, articles),
         stances=_stance_views(story, articles),
+        timeline_claims=placed,
     )
+
+
+def story_page_detail(store: Store, story_id: str) -> tuple[StoryDetail, int]:
+    """Return a story arranged for its HTML page: the first :data:`TIMELINE_SHOWN` claims of its timeline.
+
+    Returns:
+        The detail, and how many claims of the timeline are left out (the JSON API gives them all).
+    """
+    detail = story_detail(store, story_id, timeline_limit=TIMELINE_SHOWN)
+    return detail, detail.timeline_claims - sum(len(day.entries) for day in detail.timeline)
