@@ -1100,6 +1100,8 @@ def test_indexed_reads_by_speaker_articles_and_article_pages(filled: Store) -> N
     assert filled.article_page(source="unknown source") == ([BUDGET], 1)
     assert filled.article_page(source="unknown source (example.org)") == ([], 0)
     assert filled.article_page(limit=1, offset=1) == ([BUDGET], 3)
+    assert filled.publication_dates([FLOOD.id, BUDGET.id, "a-not-stored"]) == {FLOOD.id: "2024-03-04", BUDGET.id: None}
+    assert filled.publication_dates([]) == {}
 
 
 def test_a_read_only_store_reads_and_refuses_writes(filled: Store) -> None:

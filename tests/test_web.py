@@ -1099,3 +1099,20 @@ def test_a_long_timeline_is_cut_on_the_page_and_says_how_many_claims_are_left(
         page = c.get(f"/stories/{story.id}").text
     assert f"{total - 3} more claims of this story are not listed here" in page
     assert page.count('<li class="') - page.split('id="timeline"')[0].count('<li class="') == 3
+
+
+def test_an_entity_page_reads_its_first_articles_and_quotes_and_counts_them_all(db: Path) -> None:
+    from newsdesk.web import queries
+
+    with SQLiteStore(db) as store:
+        counts, _ = store.entity_counts(limit=1)
+        entity = counts[0].entity
+        whole = queries.entity_detail(store, entity.id)
+        first = queries.entity_detail(store, entity.id, max_articles=1, max_quotes=1)
+    assert whole.articles_total == first.articles_total == counts[0].articles > 1
+    assert [g.article.id for g in first.groups] == [g.article.id for g in whole.groups][:1]
+    assert first.quotes == whole.quotes[:1] and first.quotes_total == whole.quotes_total
+    assert [s.id for s in first.stories] == [s.id for s in whole.stories] and whole.stories
+    with local_client(create_app(db)) as c:
+        body = c.get(f"/api/entities/{entity.id}").json()
+    assert body["articles_total"] == whole.articles_total and len(body["articles"]) == len(whole.groups)

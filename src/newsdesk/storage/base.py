@@ -483,6 +483,10 @@ class Store(Protocol):
         """
         ...
 
+    def publication_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Return when these articles were published, by id (ids not stored are left out): a light read."""
+        ...
+
     def get_entity(self, entity_id: str) -> Entity:
         """Return one entity with all its mentions (an indexed read).
 

@@ -384,6 +384,11 @@ class MemoryStore:
                 kept.append(replace(entity, mentions=mentions))
         return self._copy(kept)
 
+    def publication_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Return the articles' publication dates; see :meth:`Store.publication_dates`."""
+        self._check_open()
+        return {i: self._articles[i].published for i in ids if i in self._articles}
+
     def get_entity(self, entity_id: str) -> Entity:
         """Return one entity with its mentions; see :meth:`Store.get_entity`."""
         self._check_open()

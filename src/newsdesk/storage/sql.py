@@ -904,6 +904,13 @@ class SQLStore(ABC):
             for row in entity_rows
         ]
 
+    def publication_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Return the articles' publication dates; see :meth:`Store.publication_dates`."""
+        if not ids:
+            return {}
+        rows = self._query(f"SELECT id, published FROM articles WHERE id IN ({self.IDS})", (self._ids(ids),))
+        return {row["id"]: row["published"] for row in rows}
+
     def get_entity(self, entity_id: str) -> Entity:
         """Return one entity with its mentions; see :meth:`Store.get_entity`."""
         with self._transaction(write=False) as conn:

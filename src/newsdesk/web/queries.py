@@ -60,6 +60,10 @@ __all__ = [
 
 SNIPPET_CONTEXT = 80
 """Characters shown on each side of an entity mention on the entity page."""
+ENTITY_ARTICLES = 100
+"""Articles an entity page shows its mentions in (the first by publication)."""
+ENTITY_QUOTES = 100
+"""Quotes an entity page shows (the first by publication)."""
 
 
 T = TypeVar("T")
@@ -321,9 +325,15 @@ class EntityDetail:
 
     entity: Entity
     groups: list[MentionGroup]
-    stories: list[Story]
+    """Its mentions in its first articles by publication (:attr:`articles_total` in all)."""
+    stories: list[StoryRow]
+    """The stories whose articles mention it, newest coverage first."""
     quotes: list[tuple[Quote, Article]]
-    """Quotes spoken by the entity, with their article, in publication order."""
+    """Quotes spoken by the entity, with their article, in publication order (the first :attr:`quotes_total`)."""
+    articles_total: int = 0
+    """The articles that mention it."""
+    quotes_total: int = 0
+    """The quotes it is the speaker of."""
 
 
 def list_entities(
@@ -353,24 +363,45 @@ def mention_snippet(text: str, mention: Mention, context: int = SNIPPET_CONTEXT)
     return Markup("{}<mark>{}</mark>{}").format(before, text[start:end] or mention.text, after)
 
 
-def entity_detail(store: Store, entity_id: str, *, max_snippets: int = 5) -> EntityDetail:
+def entity_detail(
+    store: Store,
+    entity_id: str,
+    *,
+    max_snippets: int = 5,
+    max_articles: int | None = None,
+    max_quotes: int | None = None,
+) -> EntityDetail:
     """Return an entity with its mentions per article, its stories and its quotes.
+
+    An entity of the most widespread kind is mentioned in most articles of a
+    store, so only the first articles (in publication order) are read whole
+    for their snippets, and the first quotes with their articles; the totals
+    say how many there are. Its stories come as list rows (no comparisons).
 
     Args:
         store: Where the analysis is kept.
         entity_id: The entity's id.
         max_snippets: Snippets kept per article (all mentions are still counted).
+        max_articles: Articles shown with their mentions (:data:`ENTITY_ARTICLES` when None).
+        max_quotes: Quotes shown (:data:`ENTITY_QUOTES` when None).
 
     Raises:
         NotFoundError: No entity has this id.
     """
+    max_articles = ENTITY_ARTICLES if max_articles is None else max_articles
+    max_quotes = ENTITY_QUOTES if max_quotes is None else max_quotes
     entity = store.get_entity(entity_id)
     article_ids = list(dict.fromkeys(m.article for m in entity.mentions))
-    articles = {a.id: a for a in store.articles(article_ids)} if article_ids else {}
+    dates = store.publication_dates(article_ids)
+    shown = sorted(article_ids, key=lambda a: dates.get(a) or "")[:max_articles]
+    articles = {a.id: a for a in store.articles(shown)} if shown else {}
+    by_article: dict[str, list[Mention]] = {}
+    for mention in entity.mentions:
+        by_article.setdefault(mention.article, []).append(mention)
     groups = []
-    for article_id in article_ids:
+    for article_id in shown:
         article = articles[article_id]
-        mentions = sorted((m for m in entity.mentions if m.article == article_id), key=lambda m: m.start)
+        mentions = sorted(by_article[article_id], key=lambda m: m.start)
         text = article.text
         groups.append(
             MentionGroup(
@@ -379,14 +410,21 @@ def entity_detail(store: Store, entity_id: str, *, max_snippets: int = 5) -> Ent
                 snippets=[mention_snippet(text, m) for m in mentions[:max_snippets]],
             )
         )
-    groups.sort(key=lambda g: g.article.published or "")
     quotes = store.quotes(speaker=entity_id)
-    quoted = {a.id: a for a in store.articles(sorted({q.article for q in quotes}))} if quotes else {}
+    quote_dates = store.publication_dates(sorted({q.article for q in quotes})) if quotes else {}
+    quotes.sort(key=lambda q: (quote_dates.get(q.article) or "", q.start))
+    first_quotes = quotes[:max_quotes]
+    quoted = {a.id: a for a in store.articles(sorted({q.article for q in first_quotes}))} if first_quotes else {}
+    query = StoryQuery(entity=entity_id)
+    _, story_count = store.story_rows(query, limit=0)
+    stories, _ = store.story_rows(query, limit=story_count) if story_count else ([], 0)
     return EntityDetail(
         entity=entity,
         groups=groups,
-        stories=store.stories(articles=article_ids) if article_ids else [],
-        quotes=sorted(((q, quoted[q.article]) for q in quotes), key=lambda p: (p[1].published or "", p[0].start)),
+        stories=stories,
+        quotes=[(q, quoted[q.article]) for q in first_quotes],
+        articles_total=len(article_ids),
+        quotes_total=len(quotes),
     )
 
 
