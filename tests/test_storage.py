@@ -1102,6 +1102,8 @@ def test_indexed_reads_by_speaker_articles_and_article_pages(filled: Store) -> N
     assert filled.article_page(limit=1, offset=1) == ([BUDGET], 3)
     assert filled.publication_dates([FLOOD.id, BUDGET.id, "a-not-stored"]) == {FLOOD.id: "2024-03-04", BUDGET.id: None}
     assert filled.publication_dates([]) == {}
+    assert filled.claim_counts([FLOOD.id, BUDGET.id, "a-not-stored"]) == {FLOOD.id: 1, BUDGET.id: 1}
+    assert filled.claim_counts([]) == {}
 
 
 def test_a_read_only_store_reads_and_refuses_writes(filled: Store) -> None:

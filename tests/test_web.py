@@ -1116,3 +1116,21 @@ def test_an_entity_page_reads_its_first_articles_and_quotes_and_counts_them_all(
     with local_client(create_app(db)) as c:
         body = c.get(f"/api/entities/{entity.id}").json()
     assert body["articles_total"] == whole.articles_total and len(body["articles"]) == len(whole.groups)
+
+
+def test_the_first_claims_of_a_timeline_read_alone_match_the_whole_timeline(db: Path, tmp_path: Path) -> None:
+    from newsdesk.evaluation.scale_store import fill_store
+
+    generated = tmp_path / "generated.db"
+    with SQLiteStore(generated) as store:
+        fill_store(store, 150, seed=5)
+    for path in (db, generated):
+        with SQLiteStore(path) as store:
+            for story in store.stories():
+                whole = story_detail(store, story.id)
+                for limit in (1, 7, 40, 10_000):
+                    first = story_detail(store, story.id, timeline_limit=limit)
+                    entries = [(e.claim.id, e.when, e.source) for day in first.timeline for e in day.entries]
+                    expected = [(e.claim.id, e.when, e.source) for day in whole.timeline for e in day.entries]
+                    assert entries == expected[:limit], (path.name, story.id, limit)
+                    assert first.days == whole.days and first.timeline_claims == whole.timeline_claims == len(expected)

@@ -483,6 +483,10 @@ class Store(Protocol):
         """
         ...
 
+    def claim_counts(self, articles: Sequence[str]) -> dict[str, int]:
+        """Return how many claims each of these articles has (articles without claims are left out)."""
+        ...
+
     def publication_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
         """Return when these articles were published, by id (ids not stored are left out): a light read."""
         ...

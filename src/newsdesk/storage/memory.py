@@ -384,6 +384,16 @@ class MemoryStore:
                 kept.append(replace(entity, mentions=mentions))
         return self._copy(kept)
 
+    def claim_counts(self, articles: Sequence[str]) -> dict[str, int]:
+        """Count the articles' claims; see :meth:`Store.claim_counts`."""
+        self._check_open()
+        wanted = set(articles)
+        counts: dict[str, int] = {}
+        for claim in self._claims:
+            if claim.article in wanted:
+                counts[claim.article] = counts.get(claim.article, 0) + 1
+        return counts
+
     def publication_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
         """Return the articles' publication dates; see :meth:`Store.publication_dates`."""
         self._check_open()

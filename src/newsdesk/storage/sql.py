@@ -904,6 +904,16 @@ class SQLStore(ABC):
             for row in entity_rows
         ]
 
+    def claim_counts(self, articles: Sequence[str]) -> dict[str, int]:
+        """Count the articles' claims through the claims_article index; see :meth:`Store.claim_counts`."""
+        if not articles:
+            return {}
+        rows = self._query(
+            f"SELECT article_id, count(*) AS n FROM claims WHERE article_id IN ({self.IDS}) GROUP BY article_id",
+            (self._ids(articles),),
+        )
+        return {row["article_id"]: int(row["n"]) for row in rows}
+
     def publication_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
         """Return the articles' publication dates; see :meth:`Store.publication_dates`."""
         if not ids:

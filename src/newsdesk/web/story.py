@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
 from operator import itemgetter
 from typing import Literal
 
@@ -325,6 +326,61 @@ def _timeline(
     return [TimelineDay(day=day, entries=entries) for day, entries in days.items()], counts, len(placed)
 
 
+def _first_of_timeline(
+    store: Store,
+    story: Story,
+    members: list[Article],
+    relations: Mapping[tuple[str, str], set[str]],
+    disputed: set[tuple[str, str]],
+    limit: int,
+) -> tuple[list[TimelineDay], dict[str, tuple[int, int]], int]:
+    """:func:`_timeline` for its first ``limit`` claims, reading only the claims that can be among them.
+
+    1. An article with a publication day places all its claims on that day at
+       its timestamp, so its claims are counted (``Store.claim_counts``), not read.
+    2. The claims of articles without one are placed by their own dates: all are read.
+    3. Dated articles are read in timeline order (day, timestamp, outlet), a group
+       of equal keys at a time, until ``limit`` claims are read: every claim left
+       unread comes after those.
+    4. The claims of dated articles that a dispute cites are read to count the
+       disputed claims of each day.
+    """
+    articles = {a.id: a for a in members}
+    dated = [a for a in members if day_of(a.published)]
+    undated = [a.id for a in members if not day_of(a.published)]
+    per_article = store.claim_counts([a.id for a in dated]) if dated else {}
+    labels = {a.id: source_label(a) for a in dated}
+    ordered = sorted(dated, key=lambda a: (day_of(a.published) or "", a.published or "", labels[a.id]))
+    wanted: list[str] = []
+    taken = 0
+    for _, group in groupby(ordered, key=lambda a: (day_of(a.published), a.published, labels[a.id])):
+        if taken >= limit:
+            break
+        ids = [a.id for a in group]
+        wanted += ids
+        taken += sum(per_article.get(i, 0) for i in ids)
+    read = store.claims(articles=undated + wanted) if undated or wanted else []
+    timeline, _, _ = _timeline(read, articles, relations, disputed, limit)
+    counts: dict[str, list[int]] = {}
+    for article in dated:
+        day = day_of(article.published) or ""
+        counts.setdefault(day, [0, 0])[0] += per_article.get(article.id, 0)
+    placed = sum(per_article.values())
+    undated_ids = set(undated)
+    for claim in read:
+        if claim.article in undated_ids:
+            placed += 1
+            day = day_of(articles[claim.article].published or claim.date) or ""
+            if day:
+                counts.setdefault(day, [0, 0])[0] += 1
+    cited = sorted({ref[0] for ref in disputed} & {a.id for a in dated} - set(wanted))
+    for claim in [*read, *(store.claims(articles=cited) if cited else [])]:
+        reported = day_of(articles[claim.article].published or claim.date)
+        if reported and _ref_key(claim) in disputed:
+            counts.setdefault(reported, [0, 0])[1] += 1
+    return timeline, {day: (n, d) for day, (n, d) in counts.items() if day}, placed
+
+
 def shown_timeline(timeline: list[TimelineDay], limit: int | None = None) -> tuple[list[TimelineDay], int]:
     """The first ``limit`` claims of a timeline (:data:`TIMELINE_SHOWN` by default), and how many are left out.
 
@@ -414,8 +470,11 @@ def story_detail(store: Store, story_id: str, *, timeline_limit: int | None = No
             for ref in (c.a, c.b):
                 relations.setdefault(_ref_key(ref), set()).add(c.relation)
     disputed = {_ref_key(ref) for d in story.disputes for side in d.sides for ref in side.claims}
-    claims = store.claims(articles=member_ids) if member_ids else []
-    timeline, counts, placed = _timeline(claims, articles, relations, disputed, timeline_limit)
+    if timeline_limit is None:
+        claims = store.claims(articles=member_ids) if member_ids else []
+        timeline, counts, placed = _timeline(claims, articles, relations, disputed)
+    else:
+        timeline, counts, placed = _first_of_timeline(store, story, members, relations, disputed, timeline_limit)
     coverage = coverage_by_day(members)
     return StoryDetail(
         story=story,
