@@ -649,9 +649,12 @@ class SQLStore(ABC):
 
         Entities first: a story's key entities carry their sort names.
         """
+        # Both checks are index lookups (stories_size, entities_rank start with article_count): cheap on every open.
         with self._transaction(write=False) as conn:
-            stale = conn.execute("SELECT count(*) FROM stories WHERE article_count IS NULL").fetchone()[0]
-            unnamed = conn.execute("SELECT id, name FROM entities WHERE sort_name IS NULL").fetchall()
+            stale = conn.execute("SELECT 1 FROM stories WHERE article_count IS NULL LIMIT 1").fetchall()
+            unnamed = []
+            if conn.execute("SELECT 1 FROM entities WHERE article_count IS NULL LIMIT 1").fetchall():
+                unnamed = conn.execute("SELECT id, name FROM entities WHERE article_count IS NULL").fetchall()
         if unnamed:
             with self._transaction() as conn:
                 counts = {
