@@ -270,3 +270,34 @@ def test_load_pages_counts_every_request_and_the_failures(local_server: int) -> 
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     with pytest.raises(NewsdeskError):
         page_paths([], ["a"], 5)
+
+
+def test_a_generated_store_has_the_shape_of_an_analysis() -> None:
+    from newsdesk.evaluation.scale_store import CLAIMS_PER_ARTICLE, fill_store
+    from newsdesk.storage import MemoryStore
+
+    with MemoryStore() as store:
+        shape = fill_store(store, 400, seed=3)
+        stories = store.stories()
+        assert shape.articles == len(store.articles()) == 400
+        assert sum(len(s.articles) for s in stories) == 400  # every article in one story
+        assert 4 <= 400 / len(stories) <= 25 and shape.largest_story > 2 * 400 / len(stories)  # a long tail
+        assert shape.claims == len(store.claims()) == 400 * CLAIMS_PER_ARTICLE
+        assert shape.comparisons and shape.disputes and shape.mentions
+        rows, total = store.story_rows(limit=5)
+        assert total == len(stories) and rows[0].sources and rows[0].first_day
+        assert store.search_count("police") > 0
+
+
+def test_web_ids_spread_over_a_store(tmp_path: Path) -> None:
+    from newsdesk.evaluation.scale_store import fill_store
+    from newsdesk.evaluation.scale_web import web_ids
+    from newsdesk.storage import SQLiteStore
+
+    db = tmp_path / "web.db"
+    with SQLiteStore(db) as store:
+        fill_store(store, 120, seed=3)
+        stored = {s.id for s in store.stories()}
+    stories, articles = web_ids(db, count=5)
+    assert len(articles) == 5 and len(set(articles)) == 5
+    assert set(stories) <= stored and len(stories) == min(5, len(stored))

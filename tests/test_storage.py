@@ -37,7 +37,7 @@ from newsdesk.model import (
 )
 from newsdesk.storage import MemoryStore, SQLiteStore, Store, open_store
 from newsdesk.storage import sql as sql_module
-from newsdesk.storage.base import SNIPPET_END, SNIPPET_START, AnalysisUpdate, ArticleState
+from newsdesk.storage.base import SNIPPET_END, SNIPPET_START, AnalysisUpdate, ArticleState, StoryQuery
 from newsdesk.storage.migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, split_statements
 
 
@@ -1016,3 +1016,152 @@ def test_sqlite_replacing_an_analysis_leaves_no_dispute_rows(tmp_path: Path) -> 
         store.save_analysis(entities=[], quotes=[], claims=[], stories=[])
         counts = _row_counts(conn)
     assert counts["disputes"] == counts["dispute_sides"] == counts["dispute_claims"] == counts["article_stances"] == 0
+
+
+# --- pages for the web: story and entity lists, indexed reads ------------------------
+
+
+def test_story_rows_summarise_each_story(filled: Store) -> None:
+    rows, total = filled.story_rows()
+    assert total == 2 and [r.id for r in rows] == ["s-bridge", "s-budget"]  # latest coverage first
+    bridge, budget = rows
+    assert (bridge.title, bridge.lead_claim, bridge.articles) == (
+        "River bridge closure",
+        "The river bridge reopened on Wednesday",
+        2,
+    )
+    assert bridge.sources == ["Daily Post", "Evening News"]
+    assert (bridge.first_day, bridge.last_day, bridge.latest) == ("2024-03-04", "2024-03-04", "2024-03-04")
+    assert (bridge.contradictions, bridge.updates, bridge.agreements, bridge.disputes) == (1, 0, 1, 2)
+    assert (budget.articles, budget.sources, budget.first_day, budget.latest) == (1, ["unknown source"], None, "")
+    assert filled.story_sources() == ["Daily Post", "Evening News", "unknown source"]
+
+
+def test_story_rows_filter_sort_and_page(filled: Store) -> None:
+    def ids(query: StoryQuery, **page: int) -> tuple[list[str], int]:
+        rows, total = filled.story_rows(query, **page)
+        return [r.id for r in rows], total
+
+    assert ids(StoryQuery(sort="size")) == (["s-bridge", "s-budget"], 2)
+    assert ids(StoryQuery(sort="contested")) == (["s-bridge", "s-budget"], 2)
+    assert ids(StoryQuery(entity="e-nunez")) == (["s-bridge"], 1)
+    assert ids(StoryQuery(entity="e-council")) == ([], 0)
+    assert ids(StoryQuery(source="unknown source")) == (["s-budget"], 1)
+    assert ids(StoryQuery(source="Evening News", day_from="2024-03-04")) == (["s-bridge"], 1)
+    assert ids(StoryQuery(day_to="2024-03-03")) == ([], 0)
+    assert ids(StoryQuery(sort="size"), limit=1, offset=1) == (["s-budget"], 2)
+    assert ids(StoryQuery(), limit=0) == ([], 2)
+
+
+def test_story_rows_follow_an_update(filled: Store) -> None:
+    generation = filled.analysis_generation()
+    grown = Story(id="s-budget", title="a budget vote", articles=[BUDGET.id, BRIDGE.id])
+    assert filled.update_analysis(AnalysisUpdate(generation=generation, stories=[grown]))
+    rows, _ = filled.story_rows(StoryQuery(sort="size"))
+    assert [(r.id, r.articles, r.sources) for r in rows] == [
+        ("s-bridge", 2, ["Daily Post", "Evening News"]),
+        ("s-budget", 2, ["Evening News", "unknown source"]),  # ties on size and contradictions: by title
+    ]
+    assert [r.id for r in filled.story_rows(StoryQuery(source="Evening News"))[0]] == ["s-bridge", "s-budget"]
+
+
+def test_entity_counts_get_entity_and_key_entities(filled: Store) -> None:
+    entities, _, _, _ = make_analysis()
+    page, total = filled.entity_counts()
+    assert total == 3
+    assert [(c.entity.id, c.articles, c.mentions) for c in page] == [
+        ("e-bridge", 2, 2),
+        ("e-nunez", 1, 1),
+        ("e-council", 0, 0),
+    ]
+    assert all(c.entity.mentions == [] for c in page)
+    assert [c.entity.id for c in filled.entity_counts(kind="person")[0]] == ["e-nunez"]
+    assert [c.entity.id for c in filled.entity_counts(name="NÚÑ")[0]] == ["e-nunez"]  # case folded
+    assert filled.entity_counts(name="%") == ([], 0)  # LIKE wildcards are text
+    one, total = filled.entity_counts(limit=1, offset=1)
+    assert [c.entity.id for c in one] == ["e-nunez"] and total == 3
+    assert filled.get_entity("e-bridge") == entities[1]
+    with pytest.raises(NotFoundError):
+        filled.get_entity("e-not-stored")
+    key = filled.key_entities(["s-bridge", "s-budget", "s-not-stored"], limit=1)
+    assert key == {"s-bridge": [(dataclasses.replace(entities[1], mentions=[]), 2)]}
+    assert filled.key_entities([]) == {}
+
+
+def test_indexed_reads_by_speaker_articles_and_article_pages(filled: Store) -> None:
+    _, quotes, claims, stories = make_analysis()
+    assert filled.quotes(speaker="e-nunez") == quotes[:1]
+    assert filled.claims(articles=[FLOOD.id, BRIDGE.id]) == claims[:2]
+    assert filled.stories(articles=[BUDGET.id, "a-not-stored"]) == stories[1:]
+    page, total = filled.article_page()
+    assert [a.id for a in page] == [FLOOD.id, BUDGET.id, BRIDGE.id] and total == 3  # newest, then undated
+    assert page[0] == FLOOD
+    assert filled.article_page(source="Evening News") == ([BRIDGE], 1)
+    assert filled.article_page(source="unknown source") == ([BUDGET], 1)
+    assert filled.article_page(source="unknown source (example.org)") == ([], 0)
+    assert filled.article_page(limit=1, offset=1) == ([BUDGET], 3)
+    assert filled.publication_dates([FLOOD.id, BUDGET.id, "a-not-stored"]) == {FLOOD.id: "2024-03-04", BUDGET.id: None}
+    assert filled.publication_dates([]) == {}
+    assert filled.claim_counts([FLOOD.id, BUDGET.id, "a-not-stored"]) == {FLOOD.id: 1, BUDGET.id: 1}
+    assert filled.claim_counts([]) == {}
+
+
+def test_a_read_only_store_reads_and_refuses_writes(filled: Store) -> None:
+    if isinstance(filled, MemoryStore):
+        pytest.skip("a MemoryStore has nothing to protect")
+    where = getattr(filled, "dsn", filled.path)  # type: ignore[attr-defined]
+    with open_store(where, read_only=True) as reader:
+        assert [r.id for r in reader.story_rows()[0]] == ["s-bridge", "s-budget"]
+        assert reader.get_article(FLOOD.id) == FLOOD
+        with pytest.raises(StorageError):
+            reader.add_articles([make_article("New", "Text.")])
+        with pytest.raises(StorageError):
+            reader.record_run(command="x", inputs=0, added=0, problems=[])
+    assert len(filled.articles()) == 3
+
+
+def test_sqlite_read_only_needs_an_existing_current_database(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="does not exist"):
+        SQLiteStore(tmp_path / "missing.db", read_only=True)
+    assert not (tmp_path / "missing.db").exists()
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old, isolation_level=None)
+    apply_migrations(conn, MIGRATIONS[:8])
+    conn.close()
+    with pytest.raises(StorageError, match="schema version 8"):
+        SQLiteStore(old, read_only=True)
+
+
+def test_a_version_8_database_gains_list_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    apply_migrations(conn, MIGRATIONS[:8])
+    for article in ARTICLES:
+        conn.execute(sql_module.INSERT_ARTICLE, sql_module._article_row(article, "2024-01-01T00:00:00+00:00"))
+    conn.execute("INSERT INTO entities (id, name, kind) VALUES ('e-old', 'Ólafur', 'person')")
+    conn.execute(
+        'INSERT INTO mentions (entity_id, position, article_id, text, start, "end") VALUES (?, 0, ?, ?, 0, 6)',
+        ("e-old", FLOOD.id, "Ólafur"),
+    )
+    conn.execute("INSERT INTO stories (id, title) VALUES ('s-old', 'Old story')")
+    conn.execute("INSERT INTO story_articles (story_id, article_id, position) VALUES ('s-old', ?, 0)", (FLOOD.id,))
+    conn.close()
+    with SQLiteStore(path) as store:
+        rows, total = store.story_rows(StoryQuery(source="Daily Post"))
+        assert total == 1 and (rows[0].id, rows[0].articles, rows[0].first_day) == ("s-old", 1, "2024-03-04")
+        page, _ = store.entity_counts(name="óla")
+        assert [(c.entity.id, c.mentions, c.articles) for c in page] == [("e-old", 1, 1)]
+
+
+def test_key_entities_follow_entity_changes(filled: Store) -> None:
+    entities, _, _, _ = make_analysis()
+    _, bridge, council = entities
+    council = dataclasses.replace(council, mentions=[Mention(article=BUDGET.id, text="council", start=4, end=11)])
+    generation = filled.analysis_generation()
+    assert filled.update_analysis(AnalysisUpdate(generation=generation, entities=[bridge, council]))
+    key = filled.key_entities(["s-bridge", "s-budget"], limit=5)
+    assert key == {
+        "s-bridge": [(dataclasses.replace(bridge, mentions=[]), 2)],  # Ana Núñez is gone
+        "s-budget": [(dataclasses.replace(council, mentions=[]), 1)],
+    }

@@ -994,27 +994,143 @@ def test_story_lists_count_disputes(disputed: TestClient) -> None:
     assert '<span class="badge badge-dispute">2 disputes</span>' in page and page.count("badge-dispute") == 1
 
 
-def test_the_stories_list_reads_the_analysis_again_only_when_it_changed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsdesk.model import Article
+class PagedOnly(MemoryStore):
+    """A store that refuses every whole read: a request must read through pages and ids."""
+
+    def articles(self, ids: Any = None) -> Any:
+        assert ids is not None, "a request read every article"
+        return super().articles(ids)
+
+    def entities(self, articles: Any = None) -> Any:
+        assert articles is not None, "a request read every entity"
+        return super().entities(articles)
+
+    def quotes(self, article_id: Any = None, *, speaker: Any = None) -> Any:
+        assert article_id is not None or speaker is not None, "a request read every quote"
+        return super().quotes(article_id, speaker=speaker)
+
+    def claims(self, article_id: Any = None, *, articles: Any = None) -> Any:
+        assert article_id is not None or articles is not None, "a request read every claim"
+        return super().claims(article_id, articles=articles)
+
+    def stories(self, article: Any = None, *, articles: Any = None) -> Any:
+        assert article is not None or articles is not None, "a request read every story"
+        return super().stories(article, articles=articles)
+
+
+def test_no_request_reads_the_whole_analysis_and_lists_are_current(db: Path) -> None:
+    from newsdesk.pipeline import load_analysis
+
+    with SQLiteStore(db) as source:
+        analysis = load_analysis(source)
+    store = PagedOnly()
+    store.add_articles(analysis.articles)
+    store.save_analysis(
+        entities=analysis.entities, quotes=analysis.quotes, claims=analysis.claims, stories=analysis.stories
+    )
+    story, article, entity = analysis.stories[0], analysis.articles[0], analysis.entities[0]
+    urls = ["/", "/?sort=size", f"/?entity={entity.id}", "/?source=Orbis+Today", "/?date_from=2026-03-10"]
+    urls += [f"/stories/{story.id}", f"/articles/{article.id}", f"/entities/{entity.id}", "/search?q=police"]
+    urls += ["/api/stories", f"/api/stories/{story.id}", "/api/articles", f"/api/articles/{article.id}"]
+    urls += ["/api/entities?q=a", f"/api/entities/{entity.id}", "/api/search?q=police"]
+    with local_client(create_app(lambda: nullcontext(store))) as c:
+        for url in urls:
+            assert c.get(url).status_code == 200, url
+        assert c.get("/api/stories").json()["total"] == len(analysis.stories)
+        store.save_analysis(entities=[], quotes=[], claims=[], stories=[story])
+        assert [s["id"] for s in c.get("/api/stories").json()["items"]] == [story.id]  # nothing stale
+
+
+def test_the_entity_filter_offers_a_bounded_list_and_keeps_the_chosen_entity(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdesk.model import Article, Entity, Mention
     from newsdesk.web import queries
 
     store = MemoryStore()
-    first = Article(id="a-1", path="p", title="Ferry sails", paragraphs=["The ferry sailed."], published="2026-03-01")
-    second = Article(id="a-2", path="q", title="Pier opens", paragraphs=["The pier opened."], published="2026-03-02")
-    store.add_articles([first, second])
-    store.save_analysis(entities=[], quotes=[], claims=[], stories=[Story(id="s-1", title="Ferry", articles=["a-1"])])
-    reads: list[int] = []
-    real = queries.load_analysis
-    monkeypatch.setattr(queries, "load_analysis", lambda s, *a: reads.append(1) or real(s, *a))
-    cache = queries.StoryListCache()
-    for _ in range(3):
-        stories, _ = queries.list_stories(store, queries.StoryFilter(), cache)
-        assert [s.story.id for s in stories] == ["s-1"]
-    assert len(reads) == 1
-    stories_after = [Story(id="s-1", title="Ferry", articles=["a-1"]), Story(id="s-2", title="Pier", articles=["a-2"])]
-    store.save_analysis(entities=[], quotes=[], claims=[], stories=stories_after)
-    stories, _ = queries.list_stories(store, queries.StoryFilter(), cache)
-    assert [s.story.id for s in stories] == ["s-2", "s-1"] and len(reads) == 2
+    articles = [Article(id=f"a-{n}", path="p", title=f"Title {n}", paragraphs=["Text."]) for n in range(3)]
+    store.add_articles(articles)
+    entities = [
+        Entity(
+            id=f"e-{n}",
+            name=f"Name {n}",
+            kind="person",
+            mentions=[Mention(article=f"a-{k}", text="N", start=0, end=1) for k in range(3 - n)],
+        )
+        for n in range(3)
+    ]
+    store.save_analysis(entities=entities, quotes=[], claims=[], stories=[Story(id="s-1", title="S", articles=["a-0"])])
+    monkeypatch.setattr(queries, "ENTITY_CHOICES", 1)
+    assert [(e.id, n) for e, n in queries.story_facets(store).entities] == [("e-0", 3)]
+    chosen = queries.story_facets(store, queries.StoryFilter(entity="e-2")).entities
+    assert [(e.id, n) for e, n in chosen] == [("e-0", 3), ("e-2", 1)]
     with local_client(create_app(lambda: nullcontext(store))) as c:
-        assert [c.get("/api/stories").status_code for _ in range(2)] == [200, 200]
-    assert len(reads) == 3  # the app keeps its own cache
+        page = c.get("/", params={"entity": "e-2"}).text
+    assert '<option value="e-2" selected>' in page and 'value="e-1"' not in page
+
+
+def test_the_server_reads_the_database_read_only(db: Path) -> None:
+    config = create_app(db).state.newsdesk
+    with config.store_factory() as store:
+        assert isinstance(store, SQLiteStore) and store.read_only
+        assert store.story_rows(limit=1)[1] > 0
+        with pytest.raises(StorageError, match="read-only"):
+            store.record_run(command="GET /", inputs=0, added=0, problems=[])
+    with config.writable_factory() as store:
+        assert not store.read_only
+
+
+def test_a_long_timeline_is_cut_on_the_page_and_says_how_many_claims_are_left(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.web import story as story_module
+    from newsdesk.web.story import TimelineDay, shown_timeline
+
+    with SQLiteStore(db) as store:
+        story = max(store.stories(), key=lambda s: len(s.articles))
+        detail = story_detail(store, story.id)
+    total = sum(len(day.entries) for day in detail.timeline)
+    assert total > 3
+    shown, hidden = shown_timeline(detail.timeline, limit=3)
+    assert [e for day in shown for e in day.entries] == [e for day in detail.timeline for e in day.entries][:3]
+    assert hidden == total - 3 and all(isinstance(day, TimelineDay) and day.entries for day in shown)
+    assert shown_timeline(detail.timeline, limit=total) == (detail.timeline, 0)
+    with local_client(create_app(db)) as c:
+        assert "are not listed here" not in c.get(f"/stories/{story.id}").text
+        monkeypatch.setattr(story_module, "TIMELINE_SHOWN", 3)
+        page = c.get(f"/stories/{story.id}").text
+    assert f"{total - 3} more claims of this story are not listed here" in page
+    assert page.count('<li class="') - page.split('id="timeline"')[0].count('<li class="') == 3
+
+
+def test_an_entity_page_reads_its_first_articles_and_quotes_and_counts_them_all(db: Path) -> None:
+    from newsdesk.web import queries
+
+    with SQLiteStore(db) as store:
+        counts, _ = store.entity_counts(limit=1)
+        entity = counts[0].entity
+        whole = queries.entity_detail(store, entity.id)
+        first = queries.entity_detail(store, entity.id, max_articles=1, max_quotes=1)
+    assert whole.articles_total == first.articles_total == counts[0].articles > 1
+    assert [g.article.id for g in first.groups] == [g.article.id for g in whole.groups][:1]
+    assert first.quotes == whole.quotes[:1] and first.quotes_total == whole.quotes_total
+    assert [s.id for s in first.stories] == [s.id for s in whole.stories] and whole.stories
+    with local_client(create_app(db)) as c:
+        body = c.get(f"/api/entities/{entity.id}").json()
+    assert body["articles_total"] == whole.articles_total and len(body["articles"]) == len(whole.groups)
+
+
+def test_the_first_claims_of_a_timeline_read_alone_match_the_whole_timeline(db: Path, tmp_path: Path) -> None:
+    from newsdesk.evaluation.scale_store import fill_store
+
+    generated = tmp_path / "generated.db"
+    with SQLiteStore(generated) as store:
+        fill_store(store, 150, seed=5)
+    for path in (db, generated):
+        with SQLiteStore(path) as store:
+            for story in store.stories():
+                whole = story_detail(store, story.id)
+                for limit in (1, 7, 40, 10_000):
+                    first = story_detail(store, story.id, timeline_limit=limit)
+                    entries = [(e.claim.id, e.when, e.source) for day in first.timeline for e in day.entries]
+                    expected = [(e.claim.id, e.when, e.source) for day in whole.timeline for e in day.entries]
+                    assert entries == expected[:limit], (path.name, story.id, limit)
+                    assert first.days == whole.days and first.timeline_claims == whole.timeline_claims == len(expected)

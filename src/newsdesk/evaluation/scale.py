@@ -249,22 +249,6 @@ def growth(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"sizes": [small["articles"], large["articles"]], "size_ratio": round(size_ratio, 2), "steps": steps}
 
 
-def _spread(items: Sequence[str], count: int) -> list[str]:
-    """``count`` items spread evenly over ``items`` (all of them when fewer)."""
-    if len(items) <= count:
-        return list(items)
-    return [items[i * len(items) // count] for i in range(count)]
-
-
-def _web_ids(db: Path) -> tuple[list[str], list[str]]:
-    from newsdesk.storage import SQLiteStore
-
-    with SQLiteStore(db) as store:
-        _, states = store.analysis_state()
-    stories = sorted({s.story for s in states if s.story})
-    return _spread(stories, WEB_IDS), _spread([s.id for s in states], WEB_IDS)
-
-
 def _remove_store(db: Path) -> None:
     for file in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         file.unlink(missing_ok=True)
@@ -352,8 +336,9 @@ def evaluate_scale(
         largest = folder / f"scale-{sizes[-1]}.db"
         if web:
             log.info("web: %d clients on the store of %d articles", clients, sizes[-1])
-            story_ids, article_ids = _web_ids(largest)
-            from newsdesk.evaluation.scale_web import measure_web, page_paths
+            from newsdesk.evaluation.scale_web import measure_web, page_paths, web_ids
+
+            story_ids, article_ids = web_ids(largest, WEB_IDS)
 
             result["web"] = {
                 "articles": sizes[-1],

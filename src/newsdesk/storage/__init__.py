@@ -23,7 +23,7 @@ from newsdesk.storage.sqlite import SQLiteStore
 __all__ = ["MemoryStore", "SQLiteStore", "Store", "is_postgres_url", "open_store", "redact_url"]
 
 
-def open_store(path: str | os.PathLike[str] | None, *, timeout: float | None = None) -> Store:
+def open_store(path: str | os.PathLike[str] | None, *, timeout: float | None = None, read_only: bool = False) -> Store:
     """Open the store at ``path``.
 
     Args:
@@ -35,6 +35,10 @@ def open_store(path: str | os.PathLike[str] | None, *, timeout: float | None = N
             PostgreSQL, for the server to answer a connection); None for the
             store's default: 5 s for SQLite, 60 s for PostgreSQL, whose
             writers are expected to take turns with long analysis updates.
+        read_only: Open the database read-only (every write raises
+            StorageError): an SQLite file with ``mode=ro``, a PostgreSQL
+            session whose transactions are read-only. The database must exist
+            at the latest schema version. No effect on a MemoryStore.
 
     Returns:
         The store; use it as a context manager to close it.
@@ -55,5 +59,9 @@ def open_store(path: str | os.PathLike[str] | None, *, timeout: float | None = N
             raise StorageError(
                 f"{path.split('://')[0]}:// databases need psycopg: pip install 'newsdesk[postgres]' ({exc})."
             ) from exc
-        return PostgresStore(path) if timeout is None else PostgresStore(path, timeout=timeout)
-    return SQLiteStore(path) if timeout is None else SQLiteStore(path, timeout=timeout)
+        if timeout is None:
+            return PostgresStore(path, read_only=read_only)
+        return PostgresStore(path, timeout=timeout, read_only=read_only)
+    if timeout is None:
+        return SQLiteStore(path, read_only=read_only)
+    return SQLiteStore(path, timeout=timeout, read_only=read_only)

@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Protocol, Self, TypeGuard, runtime_checkable
+from typing import Literal, Protocol, Self, TypeGuard, runtime_checkable
 
 import numpy as np
 
@@ -158,6 +158,151 @@ class AnalysisUpdate:
     duplicates: dict[str, str | None] = field(default_factory=dict)
     claims: dict[str, list[Claim]] = field(default_factory=dict)
     stories: list[Story] = field(default_factory=list)
+
+
+StorySort = Literal["latest", "size", "contested"]
+"""Orders of a story list: newest coverage, most articles, most contradictions."""
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def day_of(timestamp: str | None) -> str | None:
+    """Return the ``YYYY-MM-DD`` day of an ISO 8601 timestamp, or ``None`` when missing or malformed."""
+    if not timestamp:
+        return None
+    match = _DAY.match(timestamp)
+    if not match:
+        return None
+    try:
+        datetime(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return match[0]
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class StoryQuery:
+    """Which stories a list holds and in which order (every filter given must pass).
+
+    Attributes:
+        sort: ``latest`` (newest article first), ``size`` (most articles, then
+            most contradictions) or ``contested`` (most contradictions, then most
+            articles); ties go to the title (case folded), then the id.
+        entity: Only stories whose articles mention this entity id.
+        source: Only stories with an article from this outlet (as
+            :func:`~newsdesk.report.markdown.source_label` names it).
+        day_from: Only stories with an article published on or after this ``YYYY-MM-DD`` day.
+        day_to: Only stories with an article published on or before this day.
+    """
+
+    sort: StorySort = "latest"
+    entity: str | None = None
+    source: str | None = None
+    day_from: str | None = None
+    day_to: str | None = None
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class StoryRow:
+    """One story as a list shows it: what it is, its counts and dates, without its parts.
+
+    Attributes:
+        id: The story's id.
+        title: Its title.
+        lead_claim: The claim its stances answer, when there is one.
+        articles: Its number of distinct articles.
+        sources: The outlets of its articles, each once, in case-folded order.
+        first_day: The earliest publication day of its articles (``YYYY-MM-DD``), None when none is dated.
+        last_day: The latest publication day.
+        latest: The newest publication timestamp of its articles as stored ('' when none).
+        contradictions: Its comparisons that are contradictions.
+        updates: Its comparisons that are updates.
+        agreements: Its comparisons that are agreements.
+        disputes: Its disputes.
+    """
+
+    id: str
+    title: str
+    lead_claim: str | None = None
+    articles: int = 0
+    sources: list[str] = field(default_factory=list)
+    first_day: str | None = None
+    last_day: str | None = None
+    latest: str = ""
+    contradictions: int = 0
+    updates: int = 0
+    agreements: int = 0
+    disputes: int = 0
+
+    @property
+    def sort_title(self) -> str:
+        """The title as lists order it (case folded)."""
+        return self.title.casefold()
+
+
+def story_row(story: Story, members: Mapping[str, Article]) -> tuple[StoryRow, list[str]]:
+    """Summarise a story for lists, from the story and its stored articles.
+
+    Args:
+        story: The story, with its comparisons and disputes.
+        members: Its articles by id (light copies with ``source``, ``url`` and
+            ``published`` are enough); ids missing here are not counted.
+
+    Returns:
+        The row, and the distinct publication days of its articles (sorted).
+    """
+    from newsdesk.report.markdown import source_label  # storage must not import the report package at load
+
+    articles = [members[a] for a in dict.fromkeys(story.articles) if a in members]
+    days = sorted({d for d in (day_of(a.published) for a in articles) if d})
+    relations = [c.relation for c in story.comparisons]
+    row = StoryRow(
+        id=story.id,
+        title=story.title,
+        lead_claim=story.lead_claim,
+        articles=len(articles),
+        sources=sorted({source_label(a) for a in articles}, key=str.casefold),
+        first_day=days[0] if days else None,
+        last_day=days[-1] if days else None,
+        latest=max((a.published or "" for a in articles), default=""),
+        contradictions=relations.count("contradict"),
+        updates=relations.count("update"),
+        agreements=relations.count("agree"),
+        disputes=len(story.disputes),
+    )
+    return row, days
+
+
+def order_story_rows(rows: list[StoryRow], sort: StorySort) -> None:
+    """Sort rows in place as :class:`StoryQuery` says (what the SQL stores' ``ORDER BY`` does)."""
+    rows.sort(key=lambda r: (r.sort_title, r.id))
+    if sort == "size":
+        rows.sort(key=lambda r: (-r.articles, -r.contradictions))
+    elif sort == "contested":
+        rows.sort(key=lambda r: (-r.contradictions, -r.articles))
+    else:
+        rows.sort(key=lambda r: r.latest, reverse=True)
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class EntityCount:
+    """An entity (without its mentions) with how widely it is mentioned.
+
+    Attributes:
+        entity: The entity; its ``mentions`` list is empty.
+        mentions: Its number of mentions.
+        articles: The number of distinct articles that mention it.
+    """
+
+    entity: Entity
+    mentions: int
+    articles: int
+
+
+def rank_key_entities(counts: Sequence[EntityCount], limit: int) -> list[tuple[Entity, int]]:
+    """The ``limit`` entities mentioned by the most articles, ties to more mentions, then the name (case folded)."""
+    ranked = sorted(counts, key=lambda c: (-c.articles, -c.mentions, c.entity.name.casefold()))
+    return [(c.entity, c.articles) for c in ranked[:limit]]
 
 
 def entity_digest(entity: Entity) -> str:
@@ -338,19 +483,90 @@ class Store(Protocol):
         """
         ...
 
-    def quotes(self, article_id: str | None = None) -> list[Quote]:
-        """Return all quotes, or those of one article."""
+    def claim_counts(self, articles: Sequence[str]) -> dict[str, int]:
+        """Return how many claims each of these articles has (articles without claims are left out)."""
         ...
 
-    def claims(self, article_id: str | None = None) -> list[Claim]:
-        """Return all claims, or those of one article."""
+    def publication_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Return when these articles were published, by id (ids not stored are left out): a light read."""
         ...
 
-    def stories(self, article: str | None = None) -> list[Story]:
+    def get_entity(self, entity_id: str) -> Entity:
+        """Return one entity with all its mentions (an indexed read).
+
+        Raises:
+            NotFoundError: No entity has this id.
+        """
+        ...
+
+    def entity_counts(
+        self, *, kind: str | None = None, name: str | None = None, limit: int = 20, offset: int = 0
+    ) -> tuple[list[EntityCount], int]:
+        """Return one page of entities, mentioned by the most articles first, and how many pass the filters.
+
+        Ties go to more mentions, then the name (case folded), then the id.
+
+        Args:
+            kind: Only entities of this kind.
+            name: Only entities whose name contains this text (case folded).
+            limit: Page size.
+            offset: Entities to skip.
+
+        Returns:
+            ``(page, total)``; the entities come without their mentions.
+        """
+        ...
+
+    def key_entities(self, story_ids: Sequence[str], limit: int = 5) -> dict[str, list[tuple[Entity, int]]]:
+        """Return the entities mentioned by the most articles of each story (see :func:`rank_key_entities`).
+
+        Args:
+            story_ids: The stories (those unknown are left out of the result).
+            limit: Entities kept per story.
+
+        Returns:
+            Story id -> ``(entity without mentions, number of the story's articles mentioning it)``.
+        """
+        ...
+
+    def quotes(self, article_id: str | None = None, *, speaker: str | None = None) -> list[Quote]:
+        """Return all quotes, or those of one article, or those whose speaker is one entity (given by id)."""
+        ...
+
+    def claims(self, article_id: str | None = None, *, articles: Sequence[str] | None = None) -> list[Claim]:
+        """Return all claims, or those of one article, or those of these articles, in saved order."""
+        ...
+
+    def stories(self, article: str | None = None, *, articles: Sequence[str] | None = None) -> list[Story]:
         """Return all stories, with their articles, comparisons, disputes, lead claim and stances.
 
         Args:
             article: Only the stories that hold this article.
+            articles: Only the stories that hold one of these articles.
+        """
+        ...
+
+    def story_rows(
+        self, query: StoryQuery = StoryQuery(), *, limit: int = 20, offset: int = 0
+    ) -> tuple[list[StoryRow], int]:
+        """Return one page of story summaries in ``query``'s order, and how many stories pass its filters.
+
+        The rows are kept with each saved story (counts, dates, outlets), so a
+        page reads its own rows through the stores' indexes, never the analysis.
+        """
+        ...
+
+    def story_sources(self) -> list[str]:
+        """Return the outlets of the stories' articles, each once, in case-folded order."""
+        ...
+
+    def article_page(self, *, source: str | None = None, limit: int = 20, offset: int = 0) -> tuple[list[Article], int]:
+        """Return one page of articles, newest first (undated last, then insertion order), and their total.
+
+        Args:
+            source: Only the articles of this outlet (as :func:`~newsdesk.report.markdown.source_label` names it).
+            limit: Page size.
+            offset: Articles to skip.
         """
         ...
 

@@ -30,8 +30,14 @@ from newsdesk.storage.base import (
     SNIPPET_TOKENS,
     AnalysisUpdate,
     ArticleState,
+    EntityCount,
     FeedState,
+    StoryQuery,
+    StoryRow,
+    order_story_rows,
     query_terms,
+    rank_key_entities,
+    story_row,
     utc_now,
 )
 
@@ -378,20 +384,127 @@ class MemoryStore:
                 kept.append(replace(entity, mentions=mentions))
         return self._copy(kept)
 
-    def quotes(self, article_id: str | None = None) -> list[Quote]:
+    def claim_counts(self, articles: Sequence[str]) -> dict[str, int]:
+        """Count the articles' claims; see :meth:`Store.claim_counts`."""
+        self._check_open()
+        wanted = set(articles)
+        counts: dict[str, int] = {}
+        for claim in self._claims:
+            if claim.article in wanted:
+                counts[claim.article] = counts.get(claim.article, 0) + 1
+        return counts
+
+    def publication_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Return the articles' publication dates; see :meth:`Store.publication_dates`."""
+        self._check_open()
+        return {i: self._articles[i].published for i in ids if i in self._articles}
+
+    def get_entity(self, entity_id: str) -> Entity:
+        """Return one entity with its mentions; see :meth:`Store.get_entity`."""
+        self._check_open()
+        for entity in self._entities:
+            if entity.id == entity_id:
+                return self._copy(entity)
+        raise NotFoundError(f"no entity with id {entity_id!r}. List ids with `newsdesk entities`.")
+
+    def entity_counts(
+        self, *, kind: str | None = None, name: str | None = None, limit: int = 20, offset: int = 0
+    ) -> tuple[list[EntityCount], int]:
+        """Return one page of entities by reach; see :meth:`Store.entity_counts`."""
+        self._check_open()
+        needle = name.casefold() if name else None
+        rows = [
+            EntityCount(
+                entity=replace(e, mentions=[]), mentions=len(e.mentions), articles=len({m.article for m in e.mentions})
+            )
+            for e in self._entities
+            if (kind is None or e.kind == kind) and (needle is None or needle in e.name.casefold())
+        ]
+        rows.sort(key=lambda r: (-r.articles, -r.mentions, r.entity.name.casefold(), r.entity.id))
+        offset = max(0, offset)
+        return self._copy(rows[offset : offset + max(0, limit)]), len(rows)
+
+    def key_entities(self, story_ids: Sequence[str], limit: int = 5) -> dict[str, list[tuple[Entity, int]]]:
+        """Return each story's most widespread entities; see :meth:`Store.key_entities`."""
+        self._check_open()
+        found: dict[str, list[tuple[Entity, int]]] = {}
+        for story in self._stories:
+            if story.id not in story_ids:
+                continue
+            members = set(story.articles)
+            counts = []
+            for entity in self._entities:
+                mentions = [m for m in entity.mentions if m.article in members]
+                if mentions:
+                    articles = len({m.article for m in mentions})
+                    counts.append(
+                        EntityCount(entity=replace(entity, mentions=[]), mentions=len(mentions), articles=articles)
+                    )
+            if counts:
+                found[story.id] = rank_key_entities(counts, limit)
+        return self._copy(found)
+
+    def quotes(self, article_id: str | None = None, *, speaker: str | None = None) -> list[Quote]:
         """Return quotes in saved order; see :meth:`Store.quotes`."""
         self._check_open()
+        if speaker is not None:
+            return self._copy([q for q in self._quotes if q.speaker_entity == speaker])
         return self._copy([q for q in self._quotes if article_id is None or q.article == article_id])
 
-    def claims(self, article_id: str | None = None) -> list[Claim]:
+    def claims(self, article_id: str | None = None, *, articles: Sequence[str] | None = None) -> list[Claim]:
         """Return claims in saved order; see :meth:`Store.claims`."""
         self._check_open()
+        if articles is not None:
+            wanted = set(articles)
+            return self._copy([c for c in self._claims if c.article in wanted])
         return self._copy([c for c in self._claims if article_id is None or c.article == article_id])
 
-    def stories(self, article: str | None = None) -> list[Story]:
+    def stories(self, article: str | None = None, *, articles: Sequence[str] | None = None) -> list[Story]:
         """Return all stories; see :meth:`Store.stories`."""
         self._check_open()
+        if articles is not None:
+            wanted = set(articles)
+            return self._copy([s for s in self._stories if wanted.intersection(s.articles)])
         return self._copy([s for s in self._stories if article is None or article in s.articles])
+
+    def story_rows(
+        self, query: StoryQuery = StoryQuery(), *, limit: int = 20, offset: int = 0
+    ) -> tuple[list[StoryRow], int]:
+        """Return one page of story summaries; see :meth:`Store.story_rows` (computed on each call here)."""
+        self._check_open()
+        mentioning: set[str] | None = None
+        if query.entity is not None:
+            mentioning = {m.article for e in self._entities if e.id == query.entity for m in e.mentions}
+        low, high = query.day_from or "0000-00-00", query.day_to or "9999-99-99"
+        rows = []
+        for story in self._stories:
+            row, days = story_row(story, self._articles)
+            if mentioning is not None and not mentioning.intersection(story.articles):
+                continue
+            if query.source is not None and query.source not in row.sources:
+                continue
+            if (query.day_from or query.day_to) and not any(low <= day <= high for day in days):
+                continue
+            rows.append(row)
+        order_story_rows(rows, query.sort)
+        offset = max(0, offset)
+        return self._copy(rows[offset : offset + max(0, limit)]), len(rows)
+
+    def story_sources(self) -> list[str]:
+        """Return the stories' outlets; see :meth:`Store.story_sources`."""
+        self._check_open()
+        outlets = {source for story in self._stories for source in story_row(story, self._articles)[0].sources}
+        return sorted(outlets, key=str.casefold)
+
+    def article_page(self, *, source: str | None = None, limit: int = 20, offset: int = 0) -> tuple[list[Article], int]:
+        """Return one page of articles, newest first; see :meth:`Store.article_page`."""
+        from newsdesk.report.markdown import source_label
+
+        self._check_open()
+        kept = [a for a in self._articles.values() if source is None or source_label(a) == source]
+        kept.sort(key=lambda a: a.published or "", reverse=True)
+        offset = max(0, offset)
+        return self._copy(kept[offset : offset + max(0, limit)]), len(kept)
 
     def get_story(self, story_id: str) -> Story:
         """Return one story; see :meth:`Store.get_story`."""

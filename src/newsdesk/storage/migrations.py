@@ -330,6 +330,108 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        9,
+        "a store that serves: story and entity list rows kept with the analysis, with their indexes",
+        """
+        -- What a list shows of a story, written with the story (NULL until then: the next writer fills it).
+        ALTER TABLE stories ADD COLUMN article_count INTEGER;
+        ALTER TABLE stories ADD COLUMN contradictions INTEGER;
+        ALTER TABLE stories ADD COLUMN updates INTEGER;
+        ALTER TABLE stories ADD COLUMN agreements INTEGER;
+        ALTER TABLE stories ADD COLUMN disputes INTEGER;
+        ALTER TABLE stories ADD COLUMN first_day TEXT;
+        ALTER TABLE stories ADD COLUMN last_day TEXT;
+        ALTER TABLE stories ADD COLUMN latest TEXT;       -- newest publication timestamp, '' for none
+        ALTER TABLE stories ADD COLUMN sources TEXT;      -- JSON array of outlet labels
+        ALTER TABLE stories ADD COLUMN sort_title TEXT;   -- the title case folded
+        CREATE INDEX stories_latest ON stories(latest DESC, sort_title, id);
+        CREATE INDEX stories_size ON stories(article_count DESC, contradictions DESC, sort_title, id);
+        CREATE INDEX stories_contested ON stories(contradictions DESC, article_count DESC, sort_title, id);
+
+        -- The outlets and publication days of a story's articles, for the list's filters.
+        CREATE TABLE story_outlets (
+            story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            outlet   TEXT NOT NULL,
+            PRIMARY KEY (story_id, outlet)
+        );
+        CREATE INDEX story_outlets_outlet ON story_outlets(outlet);
+        CREATE TABLE story_days (
+            story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            day      TEXT NOT NULL,
+            PRIMARY KEY (story_id, day)
+        );
+        CREATE INDEX story_days_day ON story_days(day);
+
+        -- How many of a story's articles mention each entity, and how often: its key entities, read in order.
+        CREATE TABLE story_entities (
+            story_id  TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            articles  INTEGER NOT NULL,
+            mentions  INTEGER NOT NULL,
+            sort_name TEXT NOT NULL,
+            PRIMARY KEY (story_id, entity_id)
+        );
+        CREATE INDEX story_entities_rank ON story_entities(story_id, articles DESC, mentions DESC, sort_name);
+
+        -- How widely an entity is mentioned, written with its mentions.
+        ALTER TABLE entities ADD COLUMN mention_count INTEGER;
+        ALTER TABLE entities ADD COLUMN article_count INTEGER;
+        ALTER TABLE entities ADD COLUMN sort_name TEXT;   -- the name case folded
+        CREATE INDEX entities_rank ON entities(article_count DESC, mention_count DESC, sort_name, id);
+
+        -- The article list: newest first, undated last, then insertion order; and by outlet.
+        CREATE INDEX articles_newest ON articles(coalesce(published, '') DESC, seq);
+        CREATE INDEX articles_source ON articles(source, seq);
+        """,
+        """
+        ALTER TABLE stories
+            ADD COLUMN article_count INTEGER,
+            ADD COLUMN contradictions INTEGER,
+            ADD COLUMN updates INTEGER,
+            ADD COLUMN agreements INTEGER,
+            ADD COLUMN disputes INTEGER,
+            ADD COLUMN first_day TEXT,
+            ADD COLUMN last_day TEXT,
+            ADD COLUMN latest TEXT COLLATE "C",
+            ADD COLUMN sources TEXT,
+            ADD COLUMN sort_title TEXT COLLATE "C";
+        CREATE INDEX stories_latest ON stories(latest DESC, sort_title, id COLLATE "C");
+        CREATE INDEX stories_size ON stories(article_count DESC, contradictions DESC, sort_title, id COLLATE "C");
+        CREATE INDEX stories_contested ON stories(contradictions DESC, article_count DESC, sort_title, id COLLATE "C");
+
+        CREATE TABLE story_outlets (
+            story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            outlet   TEXT NOT NULL,
+            PRIMARY KEY (story_id, outlet)
+        );
+        CREATE INDEX story_outlets_outlet ON story_outlets(outlet);
+        CREATE TABLE story_days (
+            story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            day      TEXT NOT NULL,
+            PRIMARY KEY (story_id, day)
+        );
+        CREATE INDEX story_days_day ON story_days(day);
+        CREATE TABLE story_entities (
+            story_id  TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            articles  INTEGER NOT NULL,
+            mentions  INTEGER NOT NULL,
+            sort_name TEXT COLLATE "C" NOT NULL,
+            PRIMARY KEY (story_id, entity_id)
+        );
+        CREATE INDEX story_entities_rank ON story_entities(story_id, articles DESC, mentions DESC, sort_name);
+
+        ALTER TABLE entities
+            ADD COLUMN mention_count INTEGER,
+            ADD COLUMN article_count INTEGER,
+            ADD COLUMN sort_name TEXT COLLATE "C";
+        CREATE INDEX entities_rank ON entities(article_count DESC, mention_count DESC, sort_name, id COLLATE "C");
+
+        CREATE INDEX articles_newest ON articles((coalesce(published, '') COLLATE "C") DESC, seq);
+        CREATE INDEX articles_source ON articles(source, seq);
+        """,
+    ),
 ]
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

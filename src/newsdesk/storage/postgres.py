@@ -144,6 +144,9 @@ class PostgresStore(SQLStore):
             :class:`DatabaseLockedError` (writers take turns, so the default is
             generous), and, up to :data:`CONNECT_TIMEOUT`, for the server to
             answer a connection.
+        read_only: Every transaction of the session is read-only
+            (``default_transaction_read_only``): a write raises StorageError.
+            The schema must be at the latest version (a writable open migrates it).
 
     Raises:
         DatabaseCorruptError: The database holds tables of another program under our names.
@@ -153,20 +156,39 @@ class PostgresStore(SQLStore):
     A store object belongs to the thread that opened it; open one per thread.
     """
 
-    IDS = "SELECT value FROM json_array_elements_text(?::json)"
+    # A text[] parameter: the planner sees how many ids it holds (unnest's row estimate), so a short list is
+    # read through the index instead of a scan of the table (json_array_elements_text is always taken for 100).
+    IDS = "SELECT unnest(?::text[])"
+    BINARY = ' COLLATE "C"'
 
-    def __init__(self, dsn: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, dsn: str, *, timeout: float = 60.0, read_only: bool = False) -> None:
         self.dsn = dsn
         self.path = redact_url(dsn)
         self.timeout = timeout
+        self.read_only = read_only
         self._closed = False
         self._conn: psycopg.Connection[Any] | None = None
         self._conn = self._connect()
         with self._errors():
-            self._migrate(self._conn)
+            if read_only:
+                version = self._version(self._conn, check=True)
+                if version != LATEST_VERSION:
+                    self.close()
+                    raise StorageError(
+                        f"{self.path} is at schema version {version}, not {LATEST_VERSION}; it cannot be upgraded "
+                        "read-only. Open it once for writing (any newsdesk command, or `serve`, does)."
+                    )
+            else:
+                self._migrate(self._conn)
+        if not read_only:
+            self._complete_list_rows()
         logger.debug("opened %s (schema version %d)", self.path, LATEST_VERSION)
 
     # --- connection and errors ---
+
+    def _ids(self, ids: Iterable[str]) -> object:
+        """The one parameter of :attr:`IDS`: a list, sent as a ``text[]``."""
+        return list(ids)
 
     def _connect(self) -> psycopg.Connection[Any]:
         try:
@@ -176,6 +198,8 @@ class PostgresStore(SQLStore):
                 row_factory=_pg_rows,
                 connect_timeout=max(1, round(min(self.timeout, CONNECT_TIMEOUT))),
                 application_name="newsdesk",
+                # Never prepared server-side: each statement is planned for its own parameters (a list of ids).
+                prepare_threshold=None,
             )
         except psycopg.Error as exc:
             raise StorageError(
@@ -185,6 +209,8 @@ class PostgresStore(SQLStore):
         try:
             # Waiting for another writer's lock is bounded, like SQLite's busy timeout.
             conn.execute(f"SET lock_timeout = {int(self.timeout * 1000)}")
+            if self.read_only:
+                conn.execute("SET default_transaction_read_only = on")
         except psycopg.Error as exc:
             conn.close()
             raise StorageError(f"{self.path}: {exc}") from exc
@@ -280,7 +306,7 @@ class PostgresStore(SQLStore):
         """Run the block in one transaction; see the module's step 2."""
         conn = self._connection()
         with self._errors(), conn.transaction():
-            if write:
+            if write and not self.read_only:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             else:
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -302,10 +328,11 @@ class PostgresStore(SQLStore):
         if not terms or limit <= 0:
             return []
         # The page is chosen first, so ts_headline (which parses a whole text) runs for its rows only.
-        rows = self._query(
+        rows = self._search_query(
             f"SELECT {ARTICLE_COLUMNS}, ts_headline('newsdesk', a.shown, q, ?) AS headline, a.shown "
             f"FROM (SELECT {ARTICLE_COLUMNS}, a.seq, "
-            "CASE WHEN to_tsvector('newsdesk', a.text) @@ q THEN a.text ELSE a.title END AS shown, "
+            # The text's own lexemes are those of weight B in the stored vector: no text is parsed again.
+            "CASE WHEN ts_filter(a.search, '{b}') @@ q THEN a.text ELSE a.title END AS shown, "
             "ts_rank(a.search, q) AS rank "
             "FROM articles a, plainto_tsquery('newsdesk', ?) q WHERE a.search @@ q "
             "ORDER BY rank DESC, a.seq LIMIT ? OFFSET ?) a, plainto_tsquery('newsdesk', ?) q "
@@ -319,10 +346,23 @@ class PostgresStore(SQLStore):
         terms = query_terms(query)
         if not terms:
             return 0
-        rows = self._query(
+        rows = self._search_query(
             "SELECT count(*) AS n FROM articles WHERE search @@ plainto_tsquery('newsdesk', ?)", (" ".join(terms),)
         )
         return int(rows[0]["n"])
+
+    def _search_query(self, sql: str, params: Sequence[object]) -> list[ResultRow]:
+        """Run a search statement through the GIN index, whatever share of the articles matches.
+
+        For a common word the planner prefers reading the whole table, which
+        unpacks every article's stored ``tsvector`` to test it (80 ms for a word
+        in 45% of 10,000 articles); the index finds the matches without that
+        (3 ms to count them), so sequential scans are off for this one statement.
+        """
+        with self._transaction(write=False) as conn:
+            conn.execute("SET LOCAL enable_seqscan = off")
+            rows: list[ResultRow] = conn.execute(sql, params).fetchall()
+        return rows
 
     # --- lifecycle ---
 

@@ -9,8 +9,9 @@ specific to it:
    for the transaction (SQLite's ``BEGIN IMMEDIATE``, a PostgreSQL advisory
    lock), a reader sees one snapshot.
 3. Full-text search (FTS5 or ``tsvector``).
-4. ``IDS``: the subquery that turns a JSON array bound as one parameter into
-   rows, so a list of ids never hits a limit on bound parameters.
+4. ``IDS``: the subquery that turns one bound parameter (a JSON array in
+   SQLite, a ``text[]`` in PostgreSQL: ``_ids``) into rows, so a list of ids
+   never hits a limit on bound parameters.
 
 Statements are written with ``?`` placeholders (the PostgreSQL connection
 rewrites them); tables whose rows come back "in saved order" are ordered by
@@ -47,7 +48,17 @@ from newsdesk.model import (
     Removed,
     Story,
 )
-from newsdesk.storage.base import AnalysisUpdate, ArticleState, FeedState, entity_digest, utc_now
+from newsdesk.storage.base import (
+    AnalysisUpdate,
+    ArticleState,
+    EntityCount,
+    FeedState,
+    StoryQuery,
+    StoryRow,
+    entity_digest,
+    story_row,
+    utc_now,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +122,7 @@ INSERT_ARTICLE = _insert(
     ),
     or_ignore=True,
 )  # fmt: skip
-INSERT_ENTITY = _insert("entities", ("id", "name", "kind", "digest"))
+INSERT_ENTITY = _insert("entities", ("id", "name", "kind", "digest", "mention_count", "article_count", "sort_name"))
 INSERT_MENTION = _insert("mentions", ("entity_id", "position", "article_id", "text", "start", "end"))
 INSERT_QUOTE = _insert(
     "quotes",
@@ -147,6 +158,9 @@ UPSERT_FEED_STATE = (
 INSERT_SEEN = _insert("seen_items", ("feed", "item_id", "seen_at"), or_ignore=True)
 # Children first, so foreign keys never point at a deleted row mid-transaction.
 DERIVED_TABLES = (
+    "story_entities",
+    "story_outlets",
+    "story_days",
     "dispute_claims",
     "dispute_sides",
     "disputes",
@@ -170,7 +184,25 @@ UPSERT_STORY = (
     "ON CONFLICT (id) DO UPDATE SET title = excluded.title, lead_claim = excluded.lead_claim"
 )
 # A replaced story's parts; disputes take their sides and claims with them (ON DELETE CASCADE).
-STORY_PARTS = ("story_articles", "comparisons", "disputes", "article_stances")
+STORY_PARTS = (
+    "story_entities", "story_articles", "comparisons", "disputes", "article_stances", "story_outlets", "story_days",
+)  # fmt: skip
+RANK_STORY_ENTITIES = (
+    "INSERT INTO story_entities (story_id, entity_id, articles, mentions, sort_name) "
+    "SELECT sa.story_id, m.entity_id, count(DISTINCT m.article_id), count(*), e.sort_name "
+    "FROM story_articles sa JOIN mentions m ON m.article_id = sa.article_id JOIN entities e ON e.id = m.entity_id "
+    "{where} GROUP BY sa.story_id, m.entity_id, e.sort_name"
+)
+SUMMARISE_STORY = (
+    "UPDATE stories SET article_count = ?, contradictions = ?, updates = ?, agreements = ?, disputes = ?, "
+    "first_day = ?, last_day = ?, latest = ?, sources = ?, sort_title = ? WHERE id = ?"
+)
+INSERT_STORY_OUTLET = _insert("story_outlets", ("story_id", "outlet"))
+INSERT_STORY_DAY = _insert("story_days", ("story_id", "day"))
+STORY_ROW_COLUMNS = (
+    "id, title, lead_claim, article_count, contradictions, updates, agreements, disputes, "
+    "first_day, last_day, latest, sources"
+)
 BUMP_GENERATION = "UPDATE analysis_state SET generation = generation + 1"
 
 
@@ -213,7 +245,9 @@ def _article_from_row(row: ResultRow) -> Article:
 
 
 def _entity_rows(entities: Sequence[Entity]) -> Iterator[Row]:
-    return ((e.id, e.name, e.kind, entity_digest(e)) for e in entities)
+    for e in entities:
+        articles = len({m.article for m in e.mentions})
+        yield (e.id, e.name, e.kind, entity_digest(e), len(e.mentions), articles, e.name.casefold())
 
 
 def _mention_rows(entities: Sequence[Entity]) -> Iterator[Row]:
@@ -373,6 +407,46 @@ def _stance_rows(stories: Sequence[Story]) -> Iterator[Row]:
             yield (story.id, position, s.article, s.stance, float(s.score))
 
 
+def _story_row_values(row: StoryRow) -> Row:
+    """The values of :data:`SUMMARISE_STORY` for one row."""
+    return (
+        row.articles,
+        row.contradictions,
+        row.updates,
+        row.agreements,
+        row.disputes,
+        row.first_day,
+        row.last_day,
+        row.latest,
+        _to_json(row.sources),
+        row.sort_title,
+        row.id,
+    )
+
+
+def _story_row_from_row(row: ResultRow) -> StoryRow:
+    return StoryRow(
+        id=row["id"],
+        title=row["title"],
+        lead_claim=row["lead_claim"],
+        articles=row["article_count"],
+        sources=json.loads(row["sources"]),
+        first_day=row["first_day"],
+        last_day=row["last_day"],
+        latest=row["latest"],
+        contradictions=row["contradictions"],
+        updates=row["updates"],
+        agreements=row["agreements"],
+        disputes=row["disputes"],
+    )
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its wildcards taken literally (escape character ``\\``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _disputes_from_rows(
     dispute_rows: Sequence[ResultRow], side_rows: Sequence[ResultRow], claim_rows: Sequence[ResultRow]
 ) -> dict[str, list[Dispute]]:
@@ -437,7 +511,14 @@ class SQLStore(ABC):
     """
 
     IDS: ClassVar[str]
-    """A subquery (``SELECT value FROM ...``) giving the ids of a JSON array bound as its one ``?``."""
+    """A subquery giving the ids bound as its one ``?`` (the value :meth:`_ids` makes of them)."""
+
+    def _ids(self, ids: Iterable[str]) -> object:
+        """The one parameter of :attr:`IDS` for these ids (a JSON array here)."""
+        return _ids_json(ids)
+
+    BINARY: ClassVar[str] = ""
+    """Appended to a text column in ``ORDER BY`` so strings sort by code point, as Python sorts them."""
 
     path: str
 
@@ -500,7 +581,7 @@ class SQLStore(ABC):
         else:
             rows = self._query(
                 f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN ({self.IDS}) ORDER BY a.seq",
-                (_to_json(list(ids)),),
+                (self._ids(ids),),
             )
             missing = set(ids) - {row["id"] for row in rows}
             if missing:
@@ -532,6 +613,8 @@ class SQLStore(ABC):
             conn.executemany(INSERT_DISPUTE_SIDE, _dispute_side_rows(stories))
             conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(stories))
             conn.executemany(INSERT_STANCE, _stance_rows(stories))
+            self._summarise_stories(conn, stories)
+            conn.execute(RANK_STORY_ENTITIES.format(where=""))
             conn.execute(BUMP_GENERATION)
         logger.info(
             "%s: saved %d entities, %d quotes, %d claims, %d stories",
@@ -541,6 +624,59 @@ class SQLStore(ABC):
             len(claims),
             len(stories),
         )
+
+    def _summarise_stories(self, conn: Connection, stories: Sequence[Story]) -> None:
+        """Write the list rows of stories just written (counts, dates, outlets: see :func:`story_row`)."""
+        if not stories:
+            return
+        member_ids = {a for story in stories for a in story.articles}
+        members = {
+            row["id"]: Article(
+                id=row["id"], path="", title="", paragraphs=[], source=row["source"], url=row["url"],
+                published=row["published"],
+            )
+            for row in conn.execute(
+                f"SELECT id, source, url, published FROM articles WHERE id IN ({self.IDS})", (self._ids(member_ids),)
+            ).fetchall()
+        }  # fmt: skip
+        rows = [story_row(story, members) for story in stories]
+        conn.executemany(SUMMARISE_STORY, (_story_row_values(row) for row, _ in rows))
+        conn.executemany(INSERT_STORY_OUTLET, ((row.id, outlet) for row, _ in rows for outlet in row.sources))
+        conn.executemany(INSERT_STORY_DAY, ((row.id, day) for row, days in rows for day in days))
+
+    def _complete_list_rows(self) -> None:
+        """Fill the list rows of entities and stories written before schema 9 (once, by the first writer to open).
+
+        Entities first: a story's key entities carry their sort names.
+        """
+        # Both checks are index lookups (stories_size, entities_rank start with article_count): cheap on every open.
+        with self._transaction(write=False) as conn:
+            stale = conn.execute("SELECT 1 FROM stories WHERE article_count IS NULL LIMIT 1").fetchall()
+            unnamed = []
+            if conn.execute("SELECT 1 FROM entities WHERE article_count IS NULL LIMIT 1").fetchall():
+                unnamed = conn.execute("SELECT id, name FROM entities WHERE article_count IS NULL").fetchall()
+        if unnamed:
+            with self._transaction() as conn:
+                counts = {
+                    row[0]: (row[1], row[2])
+                    for row in conn.execute(
+                        "SELECT entity_id, count(*), count(DISTINCT article_id) FROM mentions "
+                        f"WHERE entity_id IN ({self.IDS}) GROUP BY entity_id",
+                        (self._ids(row["id"] for row in unnamed),),
+                    )
+                }
+                conn.executemany(
+                    "UPDATE entities SET mention_count = ?, article_count = ?, sort_name = ? WHERE id = ?",
+                    ((*counts.get(row["id"], (0, 0)), row["name"].casefold(), row["id"]) for row in unnamed),
+                )
+        if stale:
+            stories = self._load_stories(None)
+            with self._transaction() as conn:
+                for table in ("story_outlets", "story_days", "story_entities"):
+                    conn.execute(f"DELETE FROM {table}")
+                self._summarise_stories(conn, stories)
+                conn.execute(RANK_STORY_ENTITIES.format(where=""))
+            logger.info("%s: summarised %d stories for the lists", self.path, len(stories))
 
     # --- incremental analysis ---
 
@@ -593,7 +729,7 @@ class SQLStore(ABC):
     def enrichments(self, ids: Sequence[str] | None = None) -> list[Enrichment]:
         """Return saved enrichments in article order; see :meth:`Store.enrichments`."""
         only = "" if ids is None else f"WHERE e.article_id IN ({self.IDS})"
-        params: tuple[str, ...] = () if ids is None else (_ids_json(ids),)
+        params: tuple[object, ...] = () if ids is None else (self._ids(ids),)
         quote_filter = "" if ids is None else f"WHERE article_id IN ({self.IDS})"
         with self._transaction(write=False) as conn:
             rows = conn.execute(
@@ -611,7 +747,7 @@ class SQLStore(ABC):
         """Return saved embeddings; see :meth:`Store.embeddings`."""
         rows = self._query(
             f"SELECT article_id, vector FROM embeddings WHERE article_id IN ({self.IDS})",
-            (_ids_json(ids),),
+            (self._ids(ids),),
         )
         return {row["article_id"]: np.frombuffer(row["vector"], dtype="<f4").copy() for row in rows}
 
@@ -629,7 +765,7 @@ class SQLStore(ABC):
             return {}
         rows = self._query(
             f"SELECT key, value FROM model_outputs WHERE model = ? AND key IN ({self.IDS})",
-            (model, _ids_json(keys)),
+            (model, self._ids(keys)),
         )
         return {row["key"]: bytes(row["value"]) for row in rows}
 
@@ -657,14 +793,15 @@ class SQLStore(ABC):
             generation = int(conn.execute("SELECT generation FROM analysis_state").fetchone()[0])
             if generation != update.generation:
                 return False
+            touched: set[str] = set()  # articles whose mentions changed: their stories' key entities may have
             if update.entities is not None:
-                self._replace_entities(conn, update.entities)
+                touched = self._replace_entities(conn, update.entities)
             if update.speakers:
                 stored = {
                     row[0]: row[1]
                     for row in conn.execute(
                         f"SELECT id, speaker_entity FROM quotes WHERE id IN ({self.IDS})",
-                        (_ids_json(update.speakers),),
+                        (self._ids(update.speakers),),
                     )
                 }
                 missing = set(update.speakers) - stored.keys()
@@ -691,12 +828,31 @@ class SQLStore(ABC):
             conn.executemany(INSERT_DISPUTE_SIDE, _dispute_side_rows(update.stories))
             conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(update.stories))
             conn.executemany(INSERT_STANCE, _stance_rows(update.stories))
+            self._summarise_stories(conn, update.stories)
+            self._rank_story_entities(conn, {s.id for s in update.stories}, touched)
             conn.execute(BUMP_GENERATION)
         logger.info("%s: updated %d stories", self.path, len(update.stories))
         return True
 
-    def _replace_entities(self, conn: Connection, entities: Sequence[Entity]) -> None:
-        """Step 2 of :meth:`update_analysis`: write only the entities that differ from the stored ones."""
+    def _rank_story_entities(self, conn: Connection, story_ids: set[str], articles: set[str]) -> None:
+        """Count again the entities of these stories and of the stories holding these articles."""
+        if articles:
+            holding = conn.execute(
+                f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({self.IDS})", (self._ids(articles),)
+            ).fetchall()
+            story_ids = story_ids | {row[0] for row in holding}
+        if not story_ids:
+            return
+        ids = self._ids(story_ids)
+        conn.execute(f"DELETE FROM story_entities WHERE story_id IN ({self.IDS})", (ids,))
+        conn.execute(RANK_STORY_ENTITIES.format(where=f"WHERE sa.story_id IN ({self.IDS})"), (ids,))
+
+    def _replace_entities(self, conn: Connection, entities: Sequence[Entity]) -> set[str]:
+        """Step 2 of :meth:`update_analysis`: write only the entities that differ from the stored ones.
+
+        Returns:
+            The articles whose mentions changed (of the entities dropped, changed or added).
+        """
         stored = {row[0]: row[1] for row in conn.execute("SELECT id, digest FROM entities")}
         digests = {e.id: entity_digest(e) for e in entities}
         gone = [
@@ -704,8 +860,15 @@ class SQLStore(ABC):
             for entity_id, digest in stored.items()
             if entity_id not in digests or digests[entity_id] != digest
         ]
+        touched: set[str] = set()
         if gone:
-            ids = _ids_json(gone)
+            ids = self._ids(gone)
+            touched = {
+                row[0]
+                for row in conn.execute(
+                    f"SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({self.IDS})", (ids,)
+                ).fetchall()
+            }
             conn.execute(
                 f"UPDATE quotes SET speaker_entity = NULL WHERE speaker_entity IN ({self.IDS})",
                 (ids,),
@@ -715,6 +878,7 @@ class SQLStore(ABC):
         fresh = [e for e in entities if stored.get(e.id) != digests[e.id]]
         conn.executemany(INSERT_ENTITY, _entity_rows(fresh))
         conn.executemany(INSERT_MENTION, _mention_rows(fresh))
+        return touched | {m.article for e in fresh for m in e.mentions}
 
     def entities(self, articles: Sequence[str] | None = None) -> list[Entity]:
         """Return all entities with their mentions; see :meth:`Store.entities`."""
@@ -729,11 +893,11 @@ class SQLStore(ABC):
                 mention_rows = conn.execute(
                     'SELECT entity_id, article_id, text, start, "end" FROM mentions '
                     f"WHERE article_id IN ({self.IDS}) ORDER BY entity_id, position",
-                    (_ids_json(articles),),
+                    (self._ids(articles),),
                 ).fetchall()
                 entity_rows = conn.execute(
                     f"SELECT id, name, kind FROM entities WHERE id IN ({self.IDS}) ORDER BY rowid",
-                    (_ids_json(dict.fromkeys(row["entity_id"] for row in mention_rows)),),
+                    (self._ids(dict.fromkeys(row["entity_id"] for row in mention_rows)),),
                 ).fetchall()
         mentions: dict[str, list[Mention]] = {}
         for row in mention_rows:
@@ -743,29 +907,205 @@ class SQLStore(ABC):
             for row in entity_rows
         ]
 
-    def quotes(self, article_id: str | None = None) -> list[Quote]:
+    def claim_counts(self, articles: Sequence[str]) -> dict[str, int]:
+        """Count the articles' claims through the claims_article index; see :meth:`Store.claim_counts`."""
+        if not articles:
+            return {}
+        rows = self._query(
+            f"SELECT article_id, count(*) AS n FROM claims WHERE article_id IN ({self.IDS}) GROUP BY article_id",
+            (self._ids(articles),),
+        )
+        return {row["article_id"]: int(row["n"]) for row in rows}
+
+    def publication_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Return the articles' publication dates; see :meth:`Store.publication_dates`."""
+        if not ids:
+            return {}
+        rows = self._query(f"SELECT id, published FROM articles WHERE id IN ({self.IDS})", (self._ids(ids),))
+        return {row["id"]: row["published"] for row in rows}
+
+    def get_entity(self, entity_id: str) -> Entity:
+        """Return one entity with its mentions; see :meth:`Store.get_entity`."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute("SELECT id, name, kind FROM entities WHERE id = ?", (entity_id,)).fetchall()
+            mention_rows = conn.execute(
+                'SELECT article_id, text, start, "end" FROM mentions WHERE entity_id = ? ORDER BY position',
+                (entity_id,),
+            ).fetchall()
+        if not rows:
+            raise NotFoundError(f"no entity with id {entity_id!r}. List ids with `newsdesk entities`.")
+        row = rows[0]
+        return Entity(
+            id=row["id"], name=row["name"], kind=row["kind"], mentions=[_mention_from_row(m) for m in mention_rows]
+        )
+
+    def entity_counts(
+        self, *, kind: str | None = None, name: str | None = None, limit: int = 20, offset: int = 0
+    ) -> tuple[list[EntityCount], int]:
+        """Return one page of entities by reach; see :meth:`Store.entity_counts`."""
+        where, params = [], []
+        if kind is not None:
+            where.append("kind = ?")
+            params.append(kind)
+        if name:
+            where.append("sort_name LIKE ? ESCAPE '\\'")
+            params.append(_like_pattern(name.casefold()))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._transaction(write=False) as conn:
+            total = int(conn.execute(f"SELECT count(*) FROM entities {clause}", params).fetchone()[0])
+            rows = conn.execute(
+                f"SELECT id, name, kind, mention_count, article_count FROM entities {clause} "
+                f"ORDER BY article_count DESC, mention_count DESC, sort_name, id{self.BINARY} LIMIT ? OFFSET ?",
+                (*params, max(0, limit), max(0, offset)),
+            ).fetchall()
+        page = [
+            EntityCount(
+                entity=Entity(id=row["id"], name=row["name"], kind=row["kind"]),
+                mentions=row["mention_count"],
+                articles=row["article_count"],
+            )
+            for row in rows
+        ]
+        return page, total
+
+    def key_entities(self, story_ids: Sequence[str], limit: int = 5) -> dict[str, list[tuple[Entity, int]]]:
+        """Return each story's most widespread entities; see :meth:`Store.key_entities`.
+
+        Each story's entities are counted when it is written (``story_entities``); a page reads the first
+        ``limit`` of each story in the order of the ``story_entities_rank`` index.
+        """
+        found: dict[str, list[tuple[Entity, int]]] = {}
+        with self._transaction(write=False) as conn:
+            for story_id in dict.fromkeys(story_ids):
+                rows = conn.execute(
+                    "SELECT e.id, e.name, e.kind, se.articles FROM story_entities se "
+                    "JOIN entities e ON e.id = se.entity_id WHERE se.story_id = ? "
+                    "ORDER BY se.articles DESC, se.mentions DESC, se.sort_name LIMIT ?",
+                    (story_id, max(0, limit)),
+                ).fetchall()
+                if rows:
+                    found[story_id] = [
+                        (Entity(id=row["id"], name=row["name"], kind=row["kind"]), row["articles"]) for row in rows
+                    ]
+        return found
+
+    def quotes(self, article_id: str | None = None, *, speaker: str | None = None) -> list[Quote]:
         """Return quotes in saved order; see :meth:`Store.quotes`."""
-        if article_id is None:
+        if speaker is not None:
+            rows = self._query("SELECT * FROM quotes WHERE speaker_entity = ? ORDER BY rowid", (speaker,))
+        elif article_id is None:
             rows = self._query("SELECT * FROM quotes ORDER BY rowid")
         else:
             rows = self._query("SELECT * FROM quotes WHERE article_id = ? ORDER BY rowid", (article_id,))
         return [_quote_from_row(row) for row in rows]
 
-    def claims(self, article_id: str | None = None) -> list[Claim]:
+    def claims(self, article_id: str | None = None, *, articles: Sequence[str] | None = None) -> list[Claim]:
         """Return claims in saved order; see :meth:`Store.claims`."""
-        if article_id is None:
+        if articles is not None:
+            rows = self._query(
+                f"SELECT * FROM claims WHERE article_id IN ({self.IDS}) ORDER BY rowid", (self._ids(articles),)
+            )
+        elif article_id is None:
             rows = self._query("SELECT * FROM claims ORDER BY rowid")
         else:
             rows = self._query("SELECT * FROM claims WHERE article_id = ? ORDER BY rowid", (article_id,))
         return [_claim_from_row(row) for row in rows]
 
-    def _load_stories(self, story_id: str | None, article: str | None = None) -> list[Story]:
-        params: tuple[str, ...] = () if story_id is None else (story_id,)
+    def story_rows(
+        self, query: StoryQuery = StoryQuery(), *, limit: int = 20, offset: int = 0
+    ) -> tuple[list[StoryRow], int]:
+        """Return one page of story summaries; see :meth:`Store.story_rows`.
+
+        Each filter is an indexed subquery (mentions by entity, then story_articles by article; story_outlets
+        by outlet; story_days by day), and each order has its index on the stories' list columns.
+        """
+        where: list[str] = []
+        params: list[object] = []
+        if query.entity is not None:
+            where.append(
+                "id IN (SELECT sa.story_id FROM mentions m JOIN story_articles sa ON sa.article_id = m.article_id "
+                "WHERE m.entity_id = ?)"
+            )
+            params.append(query.entity)
+        if query.source is not None:
+            where.append("id IN (SELECT story_id FROM story_outlets WHERE outlet = ?)")
+            params.append(query.source)
+        if query.day_from is not None or query.day_to is not None:
+            where.append("id IN (SELECT story_id FROM story_days WHERE day >= ? AND day <= ?)")
+            params += [query.day_from or "0000-00-00", query.day_to or "9999-99-99"]
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        order = {
+            "size": "article_count DESC, contradictions DESC",
+            "contested": "contradictions DESC, article_count DESC",
+        }.get(query.sort, "latest DESC")
+        with self._transaction(write=False) as conn:
+            total = int(conn.execute(f"SELECT count(*) FROM stories {clause}", params).fetchone()[0])
+            rows = conn.execute(
+                f"SELECT {STORY_ROW_COLUMNS} FROM stories {clause} "
+                f"ORDER BY {order}, sort_title, id{self.BINARY} LIMIT ? OFFSET ?",
+                (*params, max(0, limit), max(0, offset)),
+            ).fetchall()
+        return [_story_row_from_row(row) for row in rows], total
+
+    def story_sources(self) -> list[str]:
+        """Return the stories' outlets; see :meth:`Store.story_sources`."""
+        rows = self._query("SELECT DISTINCT outlet FROM story_outlets")
+        return sorted((row["outlet"] for row in rows), key=str.casefold)
+
+    def article_page(self, *, source: str | None = None, limit: int = 20, offset: int = 0) -> tuple[list[Article], int]:
+        """Return one page of articles, newest first; see :meth:`Store.article_page`.
+
+        An outlet named by its source is read through the ``articles_source`` index; an article without
+        a source is named by its URL's domain, so those are picked out here from the source-less ones.
+        """
+        from newsdesk.report.markdown import UNKNOWN_SOURCE, source_label
+
+        newest = f"coalesce(a.published, ''){self.BINARY} DESC, a.seq"
+        limit, offset = max(0, limit), max(0, offset)
+        with self._transaction(write=False) as conn:
+            if source is None:
+                total = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+                rows = conn.execute(
+                    f"SELECT {ARTICLE_COLUMNS} FROM articles a ORDER BY {newest} LIMIT ? OFFSET ?", (limit, offset)
+                ).fetchall()
+            elif not source.startswith(UNKNOWN_SOURCE):
+                total = int(conn.execute("SELECT count(*) FROM articles WHERE source = ?", (source,)).fetchone()[0])
+                rows = conn.execute(
+                    f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.source = ? ORDER BY {newest} LIMIT ? OFFSET ?",
+                    (source, limit, offset),
+                ).fetchall()
+            else:
+                light = conn.execute(
+                    "SELECT a.id, a.source, a.url FROM articles a "
+                    f"WHERE a.source IS NULL OR trim(a.source) = '' ORDER BY {newest}"
+                ).fetchall()
+                kept = [
+                    row["id"]
+                    for row in light
+                    if source_label(Article(id="", path="", title="", paragraphs=[], url=row["url"])) == source
+                ]
+                total = len(kept)
+                page = kept[offset : offset + limit]
+                found = conn.execute(
+                    f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN ({self.IDS})", (self._ids(page),)
+                ).fetchall()
+                by_id = {row["id"]: row for row in found}
+                rows = [by_id[i] for i in page]
+        return [_article_from_row(row) for row in rows], total
+
+    def _load_stories(
+        self, story_id: str | None, article: str | None = None, articles: Sequence[str] | None = None
+    ) -> list[Story]:
+        params: tuple[object, ...] = () if story_id is None else (story_id,)
         only_story = "" if story_id is None else "WHERE id = ?"
         only_parts = "" if story_id is None else "WHERE story_id = ?"
-        if article is not None:
-            params = (article,)
-            holding = "(SELECT story_id FROM story_articles WHERE article_id = ?)"
+        if article is not None or articles is not None:
+            if article is not None:
+                params = (article,)
+                holding = "(SELECT story_id FROM story_articles WHERE article_id = ?)"
+            else:
+                params = (self._ids(articles or ()),)
+                holding = f"(SELECT story_id FROM story_articles WHERE article_id IN ({self.IDS}))"
             only_story, only_parts = f"WHERE id IN {holding}", f"WHERE story_id IN {holding}"
         with self._transaction(write=False) as conn:
             story_rows = conn.execute(
@@ -813,9 +1153,9 @@ class SQLStore(ABC):
             for row in story_rows
         ]
 
-    def stories(self, article: str | None = None) -> list[Story]:
+    def stories(self, article: str | None = None, *, articles: Sequence[str] | None = None) -> list[Story]:
         """Return all stories with articles, comparisons, disputes and stances; see :meth:`Store.stories`."""
-        return self._load_stories(None, article)
+        return self._load_stories(None, article, articles)
 
     def get_story(self, story_id: str) -> Story:
         """Return one story; see :meth:`Store.get_story`."""

@@ -24,6 +24,7 @@ FTS5 search are SQLite's own.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -140,8 +141,14 @@ def _check_database(conn: sqlite3.Connection, path: str) -> None:
         raise _corrupt(path, f"schema version {version} but migrations {sorted(recorded)} recorded")
 
 
-def _connect(path: Path | str, timeout: float) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+def _connect(path: Path | str, timeout: float, *, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        # mode=ro: SQLite itself refuses every write through this connection.
+        conn = sqlite3.connect(
+            f"{Path(path).resolve().as_uri()}?mode=ro", timeout=timeout, isolation_level=None, uri=True
+        )
+    else:
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -154,6 +161,9 @@ class SQLiteStore(SQLStore):
             missing. ``":memory:"`` gives a private in-memory database.
         timeout: Seconds to wait for another process's lock before raising
             :class:`DatabaseLockedError`.
+        read_only: Open the file read-only (``mode=ro``): every write raises
+            :class:`StorageError`. The file must exist at the latest schema
+            version (a writable open migrates it), as a server's reads expect.
 
     Raises:
         DatabaseCorruptError: The file is not a newsdesk database or is damaged
@@ -167,11 +177,14 @@ class SQLiteStore(SQLStore):
 
     IDS = "SELECT value FROM json_each(?)"
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 5.0, read_only: bool = False) -> None:
         self.path = str(path)
         self.timeout = timeout
+        self.read_only = read_only
         self._conn: sqlite3.Connection | None = None
-        self._conn = self._open()
+        self._conn = self._open_read_only() if read_only else self._open()
+        if not read_only:
+            self._complete_list_rows()
         logger.debug("opened %s (schema version %d)", self.path, LATEST_VERSION)
 
     # --- connection and errors ---
@@ -206,6 +219,30 @@ class SQLiteStore(SQLStore):
             raise
         return conn
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Open an existing, up-to-date database read-only (nothing is written, not even the journal mode)."""
+        file = Path(self.path)
+        if self.path == MEMORY or not file.is_file():
+            raise StorageError(f"{self.path} does not exist; a read-only store needs an existing database.")
+        _check_header(file)
+        try:
+            conn = _connect(file, self.timeout, read_only=True)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open {self.path}: {exc}. Check the path and its permissions.") from exc
+        try:
+            with self._errors(opening=True):
+                version = user_version(conn)
+                if version != LATEST_VERSION:
+                    _check_database(conn, self.path)  # refuses a file that is not ours, or newer
+                    raise StorageError(
+                        f"{self.path} is at schema version {version}, not {LATEST_VERSION}; it cannot be "
+                        "upgraded read-only. Open it once for writing (any newsdesk command, or `serve`, does)."
+                    )
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
     def _error(self, exc: sqlite3.Error, *, opening: bool = False) -> StorageError:
         name = getattr(exc, "sqlite_errorname", "") or ""
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc):
@@ -218,6 +255,8 @@ class SQLiteStore(SQLStore):
             )
         if isinstance(exc, sqlite3.IntegrityError):
             return StorageError(f"{self.path}: rejected, nothing was written: {exc}")
+        if name.startswith("SQLITE_READONLY"):
+            return StorageError(f"{self.path} is open read-only: nothing was written ({exc}).")
         return StorageError(f"{self.path}: {exc}")
 
     @contextmanager
@@ -242,7 +281,7 @@ class SQLiteStore(SQLStore):
         """
         conn = self._connection()
         with self._errors():
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            conn.execute("BEGIN IMMEDIATE" if write and not self.read_only else "BEGIN")
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -262,13 +301,24 @@ class SQLiteStore(SQLStore):
         terms = query_terms(query)
         if not terms or limit <= 0:
             return []
-        rows = self._query(
-            f"SELECT {ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, ?, ?) AS snippet "
-            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.seq LIMIT ? OFFSET ?",
+        # Ordered by rank alone, FTS5 sorts the matches itself and stops at the page: snippets are made for
+        # the page's rows only (adding a second key made SQLite sort every match, with its snippet).
+        hits = self._query(
+            "SELECT rowid, snippet(articles_fts, -1, ?, ?, ?, ?) AS snippet FROM articles_fts "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
             (SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, fts_query(terms), limit, max(0, offset)),
         )
-        return [(_article_from_row(row), row["snippet"]) for row in rows]
+        if not hits:
+            return []
+        articles = {
+            row["seq"]: row
+            for row in self._query(
+                f"SELECT a.seq, {ARTICLE_COLUMNS} FROM articles a WHERE a.seq IN ({self.IDS})",
+                (json.dumps([hit["rowid"] for hit in hits]),),
+            )
+        }
+        rows = [(articles[hit["rowid"]], hit["snippet"]) for hit in hits]
+        return [(_article_from_row(row), snippet) for row, snippet in rows]
 
     def search_count(self, query: str) -> int:
         """Count the matches of a full-text search; see :meth:`Store.search_count`."""

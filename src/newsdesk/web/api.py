@@ -18,9 +18,9 @@ from starlette.concurrency import run_in_threadpool
 
 from newsdesk.model import EntityKind
 from newsdesk.web import queries, schemas
-from newsdesk.web.context import open_request_store, settings_of, story_list_cache, token_of
+from newsdesk.web.context import open_request_store, open_writable_store, settings_of, token_of
 from newsdesk.web.errors import WebError
-from newsdesk.web.queries import StoryFilter, StorySort, paginate
+from newsdesk.web.queries import StoryFilter, StorySort
 from newsdesk.web.story import story_detail
 
 __all__ = ["MAX_LIMIT", "router"]
@@ -94,8 +94,7 @@ def list_stories(
         raise WebError(400, f"date_from ({date_from}) is after date_to ({date_to}).")
     wanted = StoryFilter(sort=sort, entity=entity, source=source, date_from=date_from, date_to=date_to)
     with open_request_store(request) as store:
-        stories, _ = queries.list_stories(store, wanted, story_list_cache(request))
-    page = paginate(stories, limit=limit, offset=offset)
+        page = queries.story_page(store, wanted, limit=limit, offset=offset)
     return schemas.page_out(
         schemas.PageOut[schemas.StorySummaryOut],
         page,
@@ -124,8 +123,7 @@ def list_articles(
 ) -> schemas.PageOut[schemas.ArticleSummaryOut]:
     """Articles, newest first."""
     with open_request_store(request) as store:
-        articles = queries.list_articles(store, source=source)
-    page = paginate(articles, limit=limit, offset=offset)
+        page = queries.list_articles(store, source=source, limit=limit, offset=offset)
     return schemas.page_out(
         schemas.PageOut[schemas.ArticleSummaryOut],
         page,
@@ -186,7 +184,7 @@ async def post_articles(request: Request) -> schemas.IngestOut:
 
     def ingest() -> queries.IngestReport:
         # The store is opened, used and closed in this one worker thread (SQLite connections are per thread).
-        with open_request_store(request) as store:
+        with open_writable_store(request) as store:
             return queries.ingest_records(store, records, settings_of(request), command="POST /api/articles")
 
     report = await run_in_threadpool(ingest)
@@ -229,8 +227,7 @@ def list_entities(
 ) -> schemas.PageOut[schemas.EntitySummaryOut]:
     """Entities, mentioned by the most articles first."""
     with open_request_store(request) as store:
-        rows = queries.list_entities(store, kind=kind, name=q)
-    page = paginate(rows, limit=limit, offset=offset)
+        page = queries.list_entities(store, kind=kind, name=q, limit=limit, offset=offset)
     return schemas.page_out(
         schemas.PageOut[schemas.EntitySummaryOut],
         page,

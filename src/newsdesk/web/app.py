@@ -8,8 +8,10 @@ Run it with ``newsdesk serve`` or any ASGI server::
 
 from __future__ import annotations
 
+import logging
 import os
-from contextlib import AbstractContextManager
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 
 from fastapi import FastAPI
@@ -23,7 +25,9 @@ from newsdesk.web.context import AppConfig, StoreFactory
 from newsdesk.web.errors import install_error_handlers
 from newsdesk.web.middleware import BodyLimitMiddleware, HeadMiddleware, HostGuardMiddleware, SecurityHeadersMiddleware
 
-__all__ = ["DEFAULT_MAX_BODY", "create_app", "open_database"]
+__all__ = ["DEFAULT_MAX_BODY", "ThreadStores", "create_app", "open_database"]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY = 1_000_000
 """Largest request body accepted, in bytes."""
@@ -36,12 +40,60 @@ Lists are paginated with `limit` and `offset` and give `total`, `next` and `prev
 """
 
 
-def open_database(path: str) -> AbstractContextManager[Store]:
+def open_database(path: str, *, read_only: bool = False) -> AbstractContextManager[Store]:
     """Open the store a server or report reads: a ``postgresql://`` URL, or else an SQLite file.
 
     Unlike :func:`~newsdesk.storage.open_store`, ``":memory:"`` is an (empty) SQLite database.
+
+    Args:
+        path: The database.
+        read_only: Open it read-only (see :func:`~newsdesk.storage.open_store`); ignored for
+            ``":memory:"``, which has nothing to protect.
     """
-    return open_store(path) if is_postgres_url(path) else SQLiteStore(path)
+    if is_postgres_url(path):
+        return open_store(path, read_only=read_only)
+    return SQLiteStore(path, read_only=read_only and path != ":memory:")
+
+
+class ThreadStores:
+    """Read-only stores kept open per worker thread: a request reuses its thread's connection.
+
+    Opening a connection costs more than most pages (a PostgreSQL backend
+    starts, an SQLite file is checked), so each worker thread opens its
+    read-only store once. Every read still runs in its own transaction, so a
+    request sees the data as committed when it starts. A PostgreSQL connection
+    the server dropped is opened again by the store itself.
+
+    Args:
+        path: The database (an SQLite path or a ``postgresql://`` URL).
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._opened: list[Store] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> AbstractContextManager[Store]:
+        """This thread's store, to use as a context manager (leaving the block keeps it open)."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            opened = open_database(self.path, read_only=True)
+            store = opened.__enter__()
+            self._local.store = store
+            with self._lock:
+                self._opened.append(store)
+        return nullcontext(store)
+
+    def close(self) -> None:
+        """Close every store opened (at shutdown); a store that cannot be closed from this thread is left."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for store in opened:
+            try:
+                store.close()
+            except Exception:  # an SQLite connection refuses other threads; the process ends anyway
+                logger.debug("left %r open at shutdown", store)
 
 
 def create_app(
@@ -54,8 +106,9 @@ def create_app(
     """Build the newsdesk web app over a store.
 
     Args:
-        store: An SQLite database path or a ``postgresql://`` URL (a connection
-            is opened per request, in the request's worker thread), or a
+        store: An SQLite database path or a ``postgresql://`` URL (read through
+            one read-only connection per worker thread, see :class:`ThreadStores`;
+            ``POST /api/articles`` opens a writable one per request), or a
             :data:`StoreFactory` returning a store to use as a context manager.
         token: Enables ``POST /api/articles`` for requests carrying
             ``Authorization: Bearer <token>``; without it the server is read-only.
@@ -73,7 +126,14 @@ def create_app(
         raise ValueError(f"max_body must be a positive number of bytes, not {max_body}.")
     if token is not None and not token.strip():
         raise ValueError("token is empty: give a real secret, or None for a read-only server.")
-    factory: StoreFactory = partial(open_database, os.fspath(store)) if isinstance(store, (str, os.PathLike)) else store
+    factory: StoreFactory
+    writable: StoreFactory | None = None
+    if isinstance(store, (str, os.PathLike)):
+        readers = ThreadStores(os.fspath(store))
+        factory = readers
+        writable = partial(open_database, os.fspath(store))
+    else:
+        factory = store
 
     app = FastAPI(
         title="newsdesk",
@@ -84,7 +144,11 @@ def create_app(
         openapi_url="/openapi.json",
     )
     settings = settings or Settings()
-    app.state.newsdesk = AppConfig(store_factory=factory, settings=settings, token=token, max_body=max_body)
+    app.state.newsdesk = AppConfig(
+        store_factory=factory, writable_factory=writable, settings=settings, token=token, max_body=max_body
+    )
+    if writable is not None:
+        app.router.on_shutdown.append(readers.close)
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from starlette.requests import Request
 
 from newsdesk.settings import Settings
 from newsdesk.storage import Store
-from newsdesk.web.queries import StoryListCache
 
-__all__ = ["AppConfig", "StoreFactory", "open_request_store", "settings_of", "story_list_cache", "token_of"]
+__all__ = ["AppConfig", "StoreFactory", "open_request_store", "open_writable_store", "settings_of", "token_of"]
 
 StoreFactory = Callable[[], AbstractContextManager[Store]]
 """Returns a store to use as a context manager: it is opened and closed once per request.
@@ -32,11 +31,12 @@ class AppConfig:
     """The app's configuration, kept on ``app.state.newsdesk``."""
 
     store_factory: StoreFactory
+    """Opens the store every read uses (read-only when the app opened the database itself)."""
     settings: Settings
     token: str | None
     max_body: int
-    story_list: StoryListCache = field(default_factory=StoryListCache)
-    """The stories list's rows, kept while the stored analysis does not change."""
+    writable_factory: StoreFactory | None = None
+    """Opens the store for ingest over HTTP; None: :attr:`store_factory` writes too."""
 
 
 def _config(request: Request) -> AppConfig:
@@ -49,14 +49,15 @@ def open_request_store(request: Request) -> AbstractContextManager[Store]:
     return _config(request).store_factory()
 
 
+def open_writable_store(request: Request) -> AbstractContextManager[Store]:
+    """Open the app's store for a request that writes (ingest); use it in a ``with`` block in one thread."""
+    config = _config(request)
+    return (config.writable_factory or config.store_factory)()
+
+
 def settings_of(request: Request) -> Settings:
     """The settings the app was created with."""
     return _config(request).settings
-
-
-def story_list_cache(request: Request) -> StoryListCache:
-    """The app's cache of the stories list."""
-    return _config(request).story_list
 
 
 def token_of(request: Request) -> str | None:

@@ -16,10 +16,10 @@ from fastapi.responses import HTMLResponse
 from newsdesk.web import queries
 from newsdesk.web.api import Id
 from newsdesk.web.charts import timeline_svg
-from newsdesk.web.context import open_request_store, story_list_cache
+from newsdesk.web.context import open_request_store
 from newsdesk.web.errors import WebError
-from newsdesk.web.queries import StoryFilter, StorySort, paginate
-from newsdesk.web.story import story_detail
+from newsdesk.web.queries import StoryFilter, StorySort
+from newsdesk.web.story import story_page_detail
 from newsdesk.web.templating import query_url, render
 
 __all__ = ["PAGE_SIZE", "router"]
@@ -70,8 +70,8 @@ def stories_page(
     if wanted.date_from and wanted.date_to and wanted.date_from > wanted.date_to:
         raise WebError(400, f"The start date ({wanted.date_from}) is after the end date ({wanted.date_to}).")
     with open_request_store(request) as store:
-        stories, facets = queries.list_stories(store, wanted, story_list_cache(request))
-    current = paginate(stories, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        current = queries.story_page(store, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        facets = queries.story_facets(store, wanted)
     params = {
         "sort": sort,
         "entity": wanted.entity,
@@ -99,13 +99,21 @@ def stories_page(
 def story_page(request: Request, story_id: Id) -> HTMLResponse:
     """One story: timeline, sources, claim matrix, contradictions, updates, agreements, entities."""
     with open_request_store(request) as store:
-        detail = story_detail(store, story_id)
+        detail, hidden = story_page_detail(store, story_id)
     chart = (
         timeline_svg(detail.days, title="Articles, claims and disputed claims per day")
         if sum(n for _, n in detail.coverage) > 1
         else None
     )
-    return _page(request, "story.html.j2", title=detail.story.title or detail.story.id, d=detail, chart=chart)
+    return _page(
+        request,
+        "story.html.j2",
+        title=detail.story.title or detail.story.id,
+        d=detail,
+        chart=chart,
+        timeline=detail.timeline,
+        timeline_hidden=hidden,
+    )
 
 
 @router.get("/articles/{article_id}")

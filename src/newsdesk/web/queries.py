@@ -5,33 +5,33 @@ store (and plain parameters), reads what it needs and returns frozen
 dataclasses. Nothing here knows about HTTP, so the same function feeds the
 HTML page, the JSON endpoint and the tests.
 
-The store has no per-entity or per-story indexes beyond ids, so lists are
-computed from a full read of the analysis; that is milliseconds for thousands
-of articles in SQLite and keeps the storage interface small.
+Every function reads one page, or one item, through the store's indexed
+queries (:meth:`~newsdesk.storage.Store.story_rows`,
+:meth:`~newsdesk.storage.Store.article_page`,
+:meth:`~newsdesk.storage.Store.entity_counts`, ...): no request reads the
+whole analysis, so a page costs the same in a store of 100 articles or of
+millions.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 
 from markupsafe import Markup, escape
 
 from newsdesk.errors import NotFoundError
 from newsdesk.ingest.readers import read_jsonl
-from newsdesk.model import Analysis, Article, Claim, Entity, Mention, Problem, Quote, RawDocument, Story
-from newsdesk.pipeline import IngestReport, clean_documents, load_analysis
+from newsdesk.model import Article, Claim, Entity, Mention, Problem, Quote, RawDocument, Story
+from newsdesk.pipeline import IngestReport, clean_documents
 from newsdesk.report.html import highlight_paragraphs
-from newsdesk.report.markdown import key_entities, source_label
 from newsdesk.settings import Settings
 from newsdesk.storage import Store
-from newsdesk.storage.base import SNIPPET_END, SNIPPET_START
+from newsdesk.storage.base import SNIPPET_END, SNIPPET_START, StoryQuery, StoryRow, StorySort, day_of
 
 __all__ = [
     "ArticleDetail",
@@ -41,7 +41,6 @@ __all__ = [
     "Page",
     "SearchHit",
     "StoryFilter",
-    "StoryListCache",
     "StorySort",
     "StorySummary",
     "article_day",
@@ -54,15 +53,18 @@ __all__ = [
     "list_stories",
     "paginate",
     "search_articles",
+    "story_facets",
+    "story_page",
 ]
 
-StorySort = Literal["latest", "size", "contested"]
-"""Orders of the stories list: newest coverage, most articles, most contradictions."""
 
 SNIPPET_CONTEXT = 80
 """Characters shown on each side of an entity mention on the entity page."""
+ENTITY_ARTICLES = 100
+"""Articles an entity page shows its mentions in (the first by publication)."""
+ENTITY_QUOTES = 100
+"""Quotes an entity page shows (the first by publication)."""
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 T = TypeVar("T")
 
@@ -73,20 +75,6 @@ T = TypeVar("T")
 def article_day(article: Article | None) -> str | None:
     """Return the ``YYYY-MM-DD`` day an article was published, or ``None`` when unknown or malformed."""
     return day_of(article.published) if article is not None else None
-
-
-def day_of(timestamp: str | None) -> str | None:
-    """Return the ``YYYY-MM-DD`` day of an ISO 8601 timestamp, or ``None`` when missing or malformed."""
-    if not timestamp:
-        return None
-    match = _DAY.match(timestamp)
-    if not match:
-        return None
-    try:
-        date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-    return match[0]
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -122,6 +110,9 @@ def paginate(items: Sequence[T], *, limit: int, offset: int) -> Page[T]:
 
 # --------------------------------------------------------------------------- stories list
 
+ENTITY_CHOICES = 50
+"""Entities offered by the stories list's entity filter: the most widespread ones (and the one chosen)."""
+
 
 @dataclass(slots=True, frozen=True, kw_only=True)
 class StoryFilter:
@@ -142,13 +133,24 @@ class StoryFilter:
     date_from: date | None = None
     date_to: date | None = None
 
+    def query(self) -> StoryQuery:
+        """The store's form of this filter."""
+        return StoryQuery(
+            sort=self.sort,
+            entity=self.entity,
+            source=self.source,
+            day_from=self.date_from.isoformat() if self.date_from else None,
+            day_to=self.date_to.isoformat() if self.date_to else None,
+        )
+
 
 @dataclass(slots=True, frozen=True, kw_only=True)
 class StorySummary:
     """One row of the stories list."""
 
     story: Story
-    articles: list[Article]
+    """The story's id, title and lead claim (its articles and parts are not read for a list)."""
+    article_count: int
     sources: list[str]
     first_day: str | None
     last_day: str | None
@@ -158,11 +160,8 @@ class StorySummary:
     key_entities: list[tuple[Entity, int]]
     disputes: int = 0
     """Number of disputes: questions the story's sources answer differently."""
-
-    @property
-    def latest(self) -> str:
-        """The newest publication timestamp among the story's articles ('' when none)."""
-        return max((a.published or "" for a in self.articles), default="")
+    latest: str = ""
+    """The newest publication timestamp among the story's articles ('' when none)."""
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -171,141 +170,71 @@ class StoryFacets:
 
     sources: list[str]
     entities: list[tuple[Entity, int]]
-    """Entities mentioned in story articles, with their number of articles, most widespread first."""
+    """The most widespread entities with their number of articles (at most :data:`ENTITY_CHOICES`, plus the
+    entity filtered on), most widespread first."""
 
 
-def summarize_story(analysis: Analysis, story: Story, articles: Mapping[str, Article]) -> StorySummary:
-    """Build the list row of one story of ``analysis``."""
-    members = [articles[a] for a in dict.fromkeys(story.articles) if a in articles]
-    days = sorted(d for d in (article_day(a) for a in members) if d)
+def summary_of(row: StoryRow, key: list[tuple[Entity, int]]) -> StorySummary:
+    """The list row of a story from the store's row and its key entities."""
     return StorySummary(
-        story=story,
-        articles=members,
-        sources=sorted({source_label(a) for a in members}, key=str.casefold),
-        first_day=days[0] if days else None,
-        last_day=days[-1] if days else None,
-        contradictions=sum(1 for c in story.comparisons if c.relation == "contradict"),
-        updates=sum(1 for c in story.comparisons if c.relation == "update"),
-        agreements=sum(1 for c in story.comparisons if c.relation == "agree"),
-        key_entities=key_entities(analysis, story, limit=4),
-        disputes=len(story.disputes),
+        story=Story(id=row.id, title=row.title, articles=[], lead_claim=row.lead_claim),
+        article_count=row.articles,
+        sources=row.sources,
+        first_day=row.first_day,
+        last_day=row.last_day,
+        contradictions=row.contradictions,
+        updates=row.updates,
+        agreements=row.agreements,
+        key_entities=key,
+        disputes=row.disputes,
+        latest=row.latest,
     )
 
 
-def _entities_by_story(analysis: Analysis) -> dict[str, list[Entity]]:
-    """Story id -> the entities its articles mention, with only those mentions, in the analysis's order."""
-    stories_of: dict[str, list[str]] = defaultdict(list)
-    for story in analysis.stories:
-        for article_id in dict.fromkeys(story.articles):
-            stories_of[article_id].append(story.id)
-    found: dict[str, dict[int, list[Mention]]] = defaultdict(dict)
-    for position, entity in enumerate(analysis.entities):
-        for mention in entity.mentions:
-            for story_id in stories_of.get(mention.article, ()):
-                found[story_id].setdefault(position, []).append(mention)
-    return {
-        story_id: [replace(analysis.entities[p], mentions=mentions) for p, mentions in sorted(by_entity.items())]
-        for story_id, by_entity in found.items()
-    }
+def story_page(store: Store, wanted: StoryFilter = StoryFilter(), *, limit: int, offset: int) -> Page[StorySummary]:
+    """Return one page of the stories that pass ``wanted``, in its order, with their total.
 
-
-def _matches(summary: StorySummary, wanted: StoryFilter, mentioned: Mapping[str, set[str]]) -> bool:
-    if wanted.entity is not None and not mentioned.get(wanted.entity, set()) & set(summary.story.articles):
-        return False
-    if wanted.source is not None and wanted.source not in summary.sources:
-        return False
-    if wanted.date_from is None and wanted.date_to is None:
-        return True
-    low = wanted.date_from.isoformat() if wanted.date_from else "0000-00-00"
-    high = wanted.date_to.isoformat() if wanted.date_to else "9999-99-99"
-    return any(low <= day <= high for day in (article_day(a) for a in summary.articles) if day)
-
-
-def _order(summaries: list[StorySummary], sort: StorySort) -> None:
-    """Sort in place; ties always fall back to the title, then the id, so pages are stable."""
-    summaries.sort(key=lambda s: (s.story.title.casefold(), s.story.id))
-    if sort == "size":
-        summaries.sort(key=lambda s: (-len(s.articles), -s.contradictions))
-    elif sort == "contested":
-        summaries.sort(key=lambda s: (-s.contradictions, -len(s.articles)))
-    else:
-        summaries.sort(key=lambda s: s.latest, reverse=True)
-
-
-@dataclass(slots=True, frozen=True, kw_only=True)
-class _StoryRows:
-    summaries: list[StorySummary]
-    facets: StoryFacets
-    mentioned: dict[str, set[str]]
-    """Entity id -> the articles that mention it."""
-
-
-@dataclass(slots=True)
-class StoryListCache:
-    """Every story's list row, kept while the stored analysis stays at one generation.
-
-    The rows read the whole stored analysis (every story, entity and mention).
-    They change only when an analysis is saved, which moves the store's
-    generation on (:meth:`~newsdesk.storage.base.Store.analysis_generation`); until
-    then a request costs one light query, a filter and a sort. One cache per
-    app; concurrent requests wait for the one that rebuilds it.
-    """
-
-    generation: int | None = None
-    rows: _StoryRows | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def _story_rows(store: Store) -> _StoryRows:
-    """Summarise every story and collect the facets, from the stored analysis read once."""
-    analysis = load_analysis(store)
-    articles = {a.id: a for a in analysis.articles}
-    # Each story's row reads only its own entities: one pass over the mentions, not one per story.
-    own = _entities_by_story(analysis)
-    summaries = [
-        summarize_story(replace(analysis, entities=own.get(story.id, [])), story, articles)
-        for story in analysis.stories
-    ]
-    in_stories = {a for s in analysis.stories for a in s.articles}
-    mentioned: dict[str, set[str]] = {e.id: {m.article for m in e.mentions} for e in analysis.entities}
-    entity_counts = [(e, len(mentioned[e.id] & in_stories)) for e in analysis.entities]
-    facets = StoryFacets(
-        sources=sorted({src for s in summaries for src in s.sources}, key=str.casefold),
-        entities=sorted(((e, n) for e, n in entity_counts if n), key=lambda pair: (-pair[1], pair[0].name.casefold())),
-    )
-    return _StoryRows(summaries=summaries, facets=facets, mentioned=mentioned)
-
-
-def list_stories(
-    store: Store, wanted: StoryFilter = StoryFilter(), cache: StoryListCache | None = None
-) -> tuple[list[StorySummary], StoryFacets]:
-    """Return the stories that pass ``wanted``, in its order, and the filter choices.
-
-    1. Summarise every story from the stored analysis, or take the rows of
-       ``cache`` when the analysis has not changed since they were made.
-    2. The facets (sources, entities) cover all stories, so the filter form
-       offers every choice whatever is selected.
-    3. Keep the stories that pass every given filter and order them.
+    1. The store picks the page's rows (counts, dates and outlets are kept
+       with each story) through its indexes.
+    2. The key entities of those stories only are counted.
 
     Args:
         store: Where the analysis is kept.
         wanted: Filters and order.
-        cache: Rows kept between calls (the web app holds one).
-
-    Returns:
-        ``(stories, facets)``.
+        limit: Page size.
+        offset: Stories to skip.
     """
-    if cache is None:
-        rows = _story_rows(store)
-    else:
-        with cache.lock:
-            generation = store.analysis_generation()
-            if cache.rows is None or cache.generation != generation:
-                cache.rows, cache.generation = _story_rows(store), generation
-            rows = cache.rows
-    kept = [s for s in rows.summaries if _matches(s, wanted, rows.mentioned)]
-    _order(kept, wanted.sort)
-    return kept, rows.facets
+    rows, total = store.story_rows(wanted.query(), limit=limit, offset=offset)
+    key = store.key_entities([r.id for r in rows], limit=4)
+    items = [summary_of(row, key.get(row.id, [])) for row in rows]
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def story_facets(store: Store, wanted: StoryFilter = StoryFilter()) -> StoryFacets:
+    """The choices of the stories list's filter form: every outlet, and the most widespread entities.
+
+    The entity filtered on is offered too when it is not among the :data:`ENTITY_CHOICES` first.
+    """
+    entities, _ = store.entity_counts(limit=ENTITY_CHOICES)
+    choices = [(c.entity, c.articles) for c in entities if c.articles]
+    if wanted.entity is not None and all(e.id != wanted.entity for e, _ in choices):
+        try:
+            chosen = store.get_entity(wanted.entity)
+        except NotFoundError:
+            pass
+        else:
+            choices.append((replace(chosen, mentions=[]), len({m.article for m in chosen.mentions})))
+    return StoryFacets(sources=store.story_sources(), entities=choices)
+
+
+def list_stories(store: Store, wanted: StoryFilter = StoryFilter()) -> tuple[list[StorySummary], StoryFacets]:
+    """Return every story that passes ``wanted``, in its order, and the filter choices.
+
+    A convenience for small stores and tests: pages and the API read one page
+    with :func:`story_page` instead.
+    """
+    _, total = store.story_rows(wanted.query(), limit=0)
+    return story_page(store, wanted, limit=max(total, 1), offset=0).items, story_facets(store, wanted)
 
 
 # --------------------------------------------------------------------------- articles
@@ -327,10 +256,10 @@ class ArticleDetail:
     duplicate_of: Article | None
 
 
-def list_articles(store: Store, *, source: str | None = None) -> list[Article]:
-    """Return stored articles, newest first, optionally of one outlet (as named by ``source_label``)."""
-    articles = [a for a in store.articles() if source is None or source_label(a) == source]
-    return sorted(articles, key=lambda a: a.published or "", reverse=True)
+def list_articles(store: Store, *, source: str | None = None, limit: int = 20, offset: int = 0) -> Page[Article]:
+    """Return one page of stored articles, newest first, optionally of one outlet (as named by ``source_label``)."""
+    articles, total = store.article_page(source=source, limit=limit, offset=offset)
+    return Page(items=articles, total=total, limit=limit, offset=offset)
 
 
 def article_detail(store: Store, article_id: str) -> ArticleDetail:
@@ -396,38 +325,32 @@ class EntityDetail:
 
     entity: Entity
     groups: list[MentionGroup]
-    stories: list[Story]
+    """Its mentions in its first articles by publication (:attr:`articles_total` in all)."""
+    stories: list[StoryRow]
+    """The stories whose articles mention it, newest coverage first."""
     quotes: list[tuple[Quote, Article]]
-    """Quotes spoken by the entity, with their article, in publication order."""
+    """Quotes spoken by the entity, with their article, in publication order (the first :attr:`quotes_total`)."""
+    articles_total: int = 0
+    """The articles that mention it."""
+    quotes_total: int = 0
+    """The quotes it is the speaker of."""
 
 
-def list_entities(store: Store, *, kind: str | None = None, name: str | None = None) -> list[EntitySummary]:
-    """Return entities, most widespread first.
+def list_entities(
+    store: Store, *, kind: str | None = None, name: str | None = None, limit: int = 20, offset: int = 0
+) -> Page[EntitySummary]:
+    """Return one page of entities, most widespread first.
 
     Args:
         store: Where the analysis is kept.
         kind: Only entities of this kind (``person``, ``organization``, ...).
         name: Only entities whose name contains this text (case-insensitive).
+        limit: Page size.
+        offset: Entities to skip.
     """
-    needle = name.casefold() if name else None
-    rows = [
-        EntitySummary(entity=e, mentions=len(e.mentions), articles=len({m.article for m in e.mentions}))
-        for e in store.entities()
-        if (kind is None or e.kind == kind) and (needle is None or needle in e.name.casefold())
-    ]
-    return sorted(rows, key=lambda r: (-r.articles, -r.mentions, r.entity.name.casefold(), r.entity.id))
-
-
-def find_entity(entities: Iterable[Entity], entity_id: str) -> Entity:
-    """Return the entity with this id.
-
-    Raises:
-        NotFoundError: None has it.
-    """
-    for entity in entities:
-        if entity.id == entity_id:
-            return entity
-    raise NotFoundError(f"no entity with id {entity_id!r}.")
+    counts, total = store.entity_counts(kind=kind, name=name, limit=limit, offset=offset)
+    rows = [EntitySummary(entity=c.entity, mentions=c.mentions, articles=c.articles) for c in counts]
+    return Page(items=rows, total=total, limit=limit, offset=offset)
 
 
 def mention_snippet(text: str, mention: Mention, context: int = SNIPPET_CONTEXT) -> Markup:
@@ -440,24 +363,45 @@ def mention_snippet(text: str, mention: Mention, context: int = SNIPPET_CONTEXT)
     return Markup("{}<mark>{}</mark>{}").format(before, text[start:end] or mention.text, after)
 
 
-def entity_detail(store: Store, entity_id: str, *, max_snippets: int = 5) -> EntityDetail:
+def entity_detail(
+    store: Store,
+    entity_id: str,
+    *,
+    max_snippets: int = 5,
+    max_articles: int | None = None,
+    max_quotes: int | None = None,
+) -> EntityDetail:
     """Return an entity with its mentions per article, its stories and its quotes.
+
+    An entity of the most widespread kind is mentioned in most articles of a
+    store, so only the first articles (in publication order) are read whole
+    for their snippets, and the first quotes with their articles; the totals
+    say how many there are. Its stories come as list rows (no comparisons).
 
     Args:
         store: Where the analysis is kept.
         entity_id: The entity's id.
         max_snippets: Snippets kept per article (all mentions are still counted).
+        max_articles: Articles shown with their mentions (:data:`ENTITY_ARTICLES` when None).
+        max_quotes: Quotes shown (:data:`ENTITY_QUOTES` when None).
 
     Raises:
         NotFoundError: No entity has this id.
     """
-    entity = find_entity(store.entities(), entity_id)
+    max_articles = ENTITY_ARTICLES if max_articles is None else max_articles
+    max_quotes = ENTITY_QUOTES if max_quotes is None else max_quotes
+    entity = store.get_entity(entity_id)
     article_ids = list(dict.fromkeys(m.article for m in entity.mentions))
-    articles = {a.id: a for a in store.articles(article_ids)} if article_ids else {}
+    dates = store.publication_dates(article_ids)
+    shown = sorted(article_ids, key=lambda a: dates.get(a) or "")[:max_articles]
+    articles = {a.id: a for a in store.articles(shown)} if shown else {}
+    by_article: dict[str, list[Mention]] = {}
+    for mention in entity.mentions:
+        by_article.setdefault(mention.article, []).append(mention)
     groups = []
-    for article_id in article_ids:
+    for article_id in shown:
         article = articles[article_id]
-        mentions = sorted((m for m in entity.mentions if m.article == article_id), key=lambda m: m.start)
+        mentions = sorted(by_article[article_id], key=lambda m: m.start)
         text = article.text
         groups.append(
             MentionGroup(
@@ -466,14 +410,21 @@ def entity_detail(store: Store, entity_id: str, *, max_snippets: int = 5) -> Ent
                 snippets=[mention_snippet(text, m) for m in mentions[:max_snippets]],
             )
         )
-    groups.sort(key=lambda g: g.article.published or "")
-    quotes = [q for q in store.quotes() if q.speaker_entity == entity_id]
-    quoted = {a.id: a for a in store.articles(sorted({q.article for q in quotes}))} if quotes else {}
+    quotes = store.quotes(speaker=entity_id)
+    quote_dates = store.publication_dates(sorted({q.article for q in quotes})) if quotes else {}
+    quotes.sort(key=lambda q: (quote_dates.get(q.article) or "", q.start))
+    first_quotes = quotes[:max_quotes]
+    quoted = {a.id: a for a in store.articles(sorted({q.article for q in first_quotes}))} if first_quotes else {}
+    query = StoryQuery(entity=entity_id)
+    _, story_count = store.story_rows(query, limit=0)
+    stories, _ = store.story_rows(query, limit=story_count) if story_count else ([], 0)
     return EntityDetail(
         entity=entity,
         groups=groups,
-        stories=[s for s in store.stories() if set(s.articles) & articles.keys()],
-        quotes=sorted(((q, quoted[q.article]) for q in quotes), key=lambda p: (p[1].published or "", p[0].start)),
+        stories=stories,
+        quotes=[(q, quoted[q.article]) for q in first_quotes],
+        articles_total=len(article_ids),
+        quotes_total=len(quotes),
     )
 
 

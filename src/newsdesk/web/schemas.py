@@ -12,6 +12,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from newsdesk.model import Article, ClaimRef, Comparison, Entity, EntityKind, Mention, Quote, Story
+from newsdesk.storage.base import StoryRow
 from newsdesk.web.queries import ArticleDetail, EntityDetail, EntitySummary, Page, SearchHit, StorySummary
 from newsdesk.web.story import DisputeView, StanceView, StoryDetail, TimelineDay
 
@@ -266,9 +267,11 @@ class EntitySummaryOut(EntityRef):
 
 class EntityOut(EntityRef):
     mentions: list[MentionOut]
-    articles: list[ArticleRef]
+    articles: list[ArticleRef] = Field(description="The first articles that mention it, by publication.")
     stories: list[StoryRef]
-    quotes: list[QuoteOut]
+    quotes: list[QuoteOut] = Field(description="The first quotes it is the speaker of, by publication.")
+    articles_total: int = Field(0, description="All the articles that mention it.")
+    quotes_total: int = Field(0, description="All the quotes it is the speaker of.")
 
 
 class SearchHitOut(_Out):
@@ -344,7 +347,7 @@ def article_ref(article: Article) -> ArticleRef:
     )
 
 
-def story_ref(story: Story) -> StoryRef:
+def story_ref(story: Story | StoryRow) -> StoryRef:
     return StoryRef(id=story.id, title=story.title, links=story_links(story.id))
 
 
@@ -440,7 +443,7 @@ def story_summary(summary: StorySummary) -> StorySummaryOut:
     return StorySummaryOut(
         id=s.id,
         title=s.title,
-        articles=len(summary.articles),
+        articles=summary.article_count,
         sources=summary.sources,
         first_day=summary.first_day,
         last_day=summary.last_day,
@@ -539,6 +542,8 @@ def entity_out(detail: EntityDetail) -> EntityOut:
         stories=[story_ref(s) for s in detail.stories],
         quotes=[quote_out(q) for q, _ in detail.quotes],
         links=entity_links(e.id),
+        articles_total=detail.articles_total,
+        quotes_total=detail.quotes_total,
     )
 
 

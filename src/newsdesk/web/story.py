@@ -1,7 +1,8 @@
 """The story page's read model: sources, timeline, claim-by-source matrix, coverage.
 
-:func:`story_detail` reads one story's analysis with
-:func:`~newsdesk.pipeline.load_analysis` and arranges it for people:
+:func:`story_detail` reads one story's own rows (the story, its articles,
+their claims, its key entities) through the store's indexes and arranges them
+for people:
 
 - **sources**: each outlet with its articles, first and last day;
 - **timeline**: the story's claims by the day their article was published
@@ -24,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Literal
 
 from newsdesk.model import (
-    Analysis,
     Article,
     ArticleStance,
     Claim,
@@ -38,8 +40,7 @@ from newsdesk.model import (
     Entity,
     Story,
 )
-from newsdesk.pipeline import load_analysis
-from newsdesk.report.markdown import key_entities, ordered_stances, side_label, source_label
+from newsdesk.report.markdown import ordered_stances, side_label, source_label
 from newsdesk.storage import Store
 from newsdesk.web.charts import DayCount
 from newsdesk.web.queries import article_day, day_of
@@ -57,7 +58,9 @@ __all__ = [
     "TimelineDay",
     "TimelineEntry",
     "coverage_by_day",
+    "shown_timeline",
     "story_detail",
+    "story_page_detail",
 ]
 
 CellState = Literal["states", "contradict", "update", "agree", "silent"]
@@ -67,6 +70,8 @@ _STRENGTH: dict[str, int] = {"contradict": 3, "update": 2, "agree": 1}
 _CELL: dict[str, CellState] = {"contradict": "contradict", "update": "update", "agree": "agree"}
 MAX_GAP_DAYS = 62
 """Coverage spanning more days than this only lists the days with articles (no empty bars)."""
+TIMELINE_SHOWN = 200
+"""Claims the story page lists on its timeline; a larger story's page names how many more the API gives."""
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -192,6 +197,8 @@ class StoryDetail:
     """Strongest first."""
     stances: list[StanceView]
     """Supports, disputes, discusses, unrelated; arrival order within each."""
+    timeline_claims: int = 0
+    """The claims placed on the timeline, all of them (:attr:`timeline` may hold the first ones only)."""
 
 
 def _ref_key(ref: ClaimRef | Claim) -> tuple[str, str]:
@@ -270,41 +277,134 @@ def _sources(members: list[Article]) -> list[SourceView]:
 
 
 def _timeline(
-    claims: list[Claim], articles: Mapping[str, Article], relations: Mapping[tuple[str, str], set[str]]
-) -> list[TimelineDay]:
-    days: dict[str | None, list[TimelineEntry]] = {}
+    claims: list[Claim],
+    articles: Mapping[str, Article],
+    relations: Mapping[tuple[str, str], set[str]],
+    disputed: set[tuple[str, str]],
+    limit: int | None = None,
+) -> tuple[list[TimelineDay], dict[str, tuple[int, int]], int]:
+    """Place claims by the day they were reported; build the entries of the first ``limit`` only.
+
+    Returns:
+        The timeline (its first ``limit`` claims; all when None), the claims and
+        disputed claims of every dated day, and the number of claims placed.
+    """
+    labels: dict[str, str] = {}  # a story of hundreds of articles has thousands of claims: name each outlet once
+    placed: list[tuple[tuple[bool, str, str, str, int], str | None, str | None, str, Claim, Article]] = []
     for claim in claims:
         article = articles.get(claim.article)
         if article is None:
             continue
+        label = labels.get(article.id)
+        if label is None:
+            label = labels[article.id] = source_label(article)
         # A claim is placed when it was reported: a weekday in its sentence never moves it before its article.
         when = article.published or claim.date
         day = day_of(when)
+        order = (day is None, day or "", when or "", label, claim.start)  # undated days last
+        placed.append((order, day, when, label, claim, article))
+    placed.sort(key=itemgetter(0))
+    counts: dict[str, tuple[int, int]] = {}
+    for _, day, _, _, claim, _ in placed:
+        if day:
+            n, on_disputes = counts.get(day, (0, 0))
+            counts[day] = (n + 1, on_disputes + (bool(disputed) and _ref_key(claim) in disputed))
+    days: dict[str | None, list[TimelineEntry]] = {}
+    for _, day, when, label, claim, article in placed if limit is None else placed[:limit]:
         about = day_of(claim.date)
+        held = relations.get(_ref_key(claim)) if relations else None
         days.setdefault(day, []).append(
             TimelineEntry(
                 claim=claim,
                 article=article,
-                source=source_label(article),
+                source=label,
                 when=when,
                 tells_of=about if about and about != day else None,
-                relations=sorted(relations.get(_ref_key(claim), set()), key=lambda r: -_STRENGTH[r]),
+                relations=sorted(held, key=lambda r: -_STRENGTH[r]) if held else [],
             )
         )
-    ordered = sorted(days.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    return [
-        TimelineDay(day=day, entries=sorted(entries, key=lambda e: (e.when or "", e.source, e.claim.start)))
-        for day, entries in ordered
-    ]
+    return [TimelineDay(day=day, entries=entries) for day, entries in days.items()], counts, len(placed)
 
 
-def _days(coverage: list[tuple[str, int]], timeline: list[TimelineDay], story: Story) -> list[DayCount]:
+def _first_of_timeline(
+    store: Store,
+    story: Story,
+    members: list[Article],
+    relations: Mapping[tuple[str, str], set[str]],
+    disputed: set[tuple[str, str]],
+    limit: int,
+) -> tuple[list[TimelineDay], dict[str, tuple[int, int]], int]:
+    """:func:`_timeline` for its first ``limit`` claims, reading only the claims that can be among them.
+
+    1. An article with a publication day places all its claims on that day at
+       its timestamp, so its claims are counted (``Store.claim_counts``), not read.
+    2. The claims of articles without one are placed by their own dates: all are read.
+    3. Dated articles are read in timeline order (day, timestamp, outlet), a group
+       of equal keys at a time, until ``limit`` claims are read: every claim left
+       unread comes after those.
+    4. The claims of dated articles that a dispute cites are read to count the
+       disputed claims of each day.
+    """
+    articles = {a.id: a for a in members}
+    dated = [a for a in members if day_of(a.published)]
+    undated = [a.id for a in members if not day_of(a.published)]
+    per_article = store.claim_counts([a.id for a in dated]) if dated else {}
+    labels = {a.id: source_label(a) for a in dated}
+    ordered = sorted(dated, key=lambda a: (day_of(a.published) or "", a.published or "", labels[a.id]))
+    wanted: list[str] = []
+    taken = 0
+    for _, group in groupby(ordered, key=lambda a: (day_of(a.published), a.published, labels[a.id])):
+        if taken >= limit:
+            break
+        ids = [a.id for a in group]
+        wanted += ids
+        taken += sum(per_article.get(i, 0) for i in ids)
+    read = store.claims(articles=undated + wanted) if undated or wanted else []
+    timeline, _, _ = _timeline(read, articles, relations, disputed, limit)
+    counts: dict[str, list[int]] = {}
+    for article in dated:
+        day = day_of(article.published) or ""
+        counts.setdefault(day, [0, 0])[0] += per_article.get(article.id, 0)
+    placed = sum(per_article.values())
+    undated_ids = set(undated)
+    for claim in read:
+        if claim.article in undated_ids:
+            placed += 1
+            day = day_of(articles[claim.article].published or claim.date) or ""
+            if day:
+                counts.setdefault(day, [0, 0])[0] += 1
+    cited = sorted({ref[0] for ref in disputed} & {a.id for a in dated} - set(wanted))
+    for claim in [*read, *(store.claims(articles=cited) if cited else [])]:
+        reported = day_of(articles[claim.article].published or claim.date)
+        if reported and _ref_key(claim) in disputed:
+            counts.setdefault(reported, [0, 0])[1] += 1
+    return timeline, {day: (n, d) for day, (n, d) in counts.items() if day}, placed
+
+
+def shown_timeline(timeline: list[TimelineDay], limit: int | None = None) -> tuple[list[TimelineDay], int]:
+    """The first ``limit`` claims of a timeline (:data:`TIMELINE_SHOWN` by default), and how many are left out.
+
+    A story of hundreds of articles has thousands of claims: its page lists the
+    first ones (the whole timeline stays in the JSON API), so the page stays
+    quick to build and to read.
+    """
+    limit = TIMELINE_SHOWN if limit is None else limit
+    shown: list[TimelineDay] = []
+    left = limit
+    for day in timeline:
+        if left <= 0:
+            break
+        entries = day.entries[:left]
+        shown.append(TimelineDay(day=day.day, entries=entries))
+        left -= len(entries)
+    hidden = sum(len(day.entries) for day in timeline) - (limit - left)
+    return shown, hidden
+
+
+def _days(coverage: list[tuple[str, int]], counts: Mapping[str, tuple[int, int]]) -> list[DayCount]:
     """Articles, claims reported and claims on a side of a dispute, for each day of the coverage."""
-    disputed = {_ref_key(ref) for d in story.disputes for side in d.sides for ref in side.claims}
-    claims = {t.day: len(t.entries) for t in timeline if t.day}
-    on_disputes = {t.day: sum(_ref_key(e.claim) in disputed for e in t.entries) for t in timeline if t.day}
     return [
-        DayCount(day=day, articles=n, claims=claims.get(day, 0), disputed=on_disputes.get(day, 0))
+        DayCount(day=day, articles=n, claims=counts.get(day, (0, 0))[0], disputed=counts.get(day, (0, 0))[1])
         for day, n in coverage
     ]
 
@@ -345,19 +445,21 @@ def _matrix(story: Story, articles: Mapping[str, Article], outlets: list[str]) -
     return sorted(result, key=lambda r: (r.about.casefold(), published[r.ref.article], r.source.casefold()))
 
 
-def story_detail(store: Store, story_id: str) -> StoryDetail:
+def story_detail(store: Store, story_id: str, *, timeline_limit: int | None = None) -> StoryDetail:
     """Return one story arranged for its page.
 
     Args:
         store: Where the analysis is kept.
         story_id: The story's id.
+        timeline_limit: Keep the first claims of the timeline only (its days'
+            counts still cover every claim); None for all of them.
 
     Raises:
         NotFoundError: No story has this id.
     """
-    analysis: Analysis = load_analysis(store, story_id)
-    story = analysis.stories[0]
-    articles = {a.id: a for a in analysis.articles}
+    story = store.get_story(story_id)
+    member_ids = list(dict.fromkeys(story.articles))
+    articles = {a.id: a for a in store.articles(member_ids)} if member_ids else {}
     members = sorted(
         (articles[a] for a in dict.fromkeys(story.articles) if a in articles), key=lambda a: a.published or ""
     )
@@ -367,7 +469,12 @@ def story_detail(store: Store, story_id: str) -> StoryDetail:
         if c.relation in _STRENGTH:
             for ref in (c.a, c.b):
                 relations.setdefault(_ref_key(ref), set()).add(c.relation)
-    timeline = _timeline(analysis.claims, articles, relations)
+    disputed = {_ref_key(ref) for d in story.disputes for side in d.sides for ref in side.claims}
+    if timeline_limit is None:
+        claims = store.claims(articles=member_ids) if member_ids else []
+        timeline, counts, placed = _timeline(claims, articles, relations, disputed)
+    else:
+        timeline, counts, placed = _first_of_timeline(store, story, members, relations, disputed, timeline_limit)
     coverage = coverage_by_day(members)
     return StoryDetail(
         story=story,
@@ -378,9 +485,20 @@ def story_detail(store: Store, story_id: str) -> StoryDetail:
         contradictions=_views(story, "contradict", articles),
         updates=_views(story, "update", articles),
         agreements=_views(story, "agree", articles),
-        key_entities=key_entities(analysis, story, limit=8),
+        key_entities=store.key_entities([story.id], limit=8).get(story.id, []),
         coverage=coverage,
-        days=_days(coverage, timeline, story),
+        days=_days(coverage, counts),
         disputes=_dispute_views(story, articles),
         stances=_stance_views(story, articles),
+        timeline_claims=placed,
     )
+
+
+def story_page_detail(store: Store, story_id: str) -> tuple[StoryDetail, int]:
+    """Return a story arranged for its HTML page: the first :data:`TIMELINE_SHOWN` claims of its timeline.
+
+    Returns:
+        The detail, and how many claims of the timeline are left out (the JSON API gives them all).
+    """
+    detail = story_detail(store, story_id, timeline_limit=TIMELINE_SHOWN)
+    return detail, detail.timeline_claims - sum(len(day.entries) for day in detail.timeline)
