@@ -213,3 +213,65 @@ def test_words_around_mentions() -> None:
     assert "said" not in words
     assert cosine(words, words) == 1.0
     assert cosine(words, frozenset({"election"})) == 0.0
+
+
+def test_familiar_given_names_stand_for_formal_ones() -> None:
+    from newsdesk.enrich.aliases import given_name_forms, same_given_name
+
+    assert given_name_forms("joe") == {"joseph"}
+    assert given_name_forms("ostrik") == {"ostrik"}  # unknown names stand for themselves
+    assert same_given_name("bill", "william")
+    assert same_given_name("bill", "will")  # both familiar forms of William
+    assert not same_given_name("joe", "john")
+
+
+def test_a_familiar_given_name_joins_the_formal_full_name() -> None:
+    found = [
+        _at("a1", "Joe Varnell", 0),
+        _at("a2", "Joseph Q. Varnell", 0),
+        _at("a3", "Joseph Q. Varnell Jr.", 0),
+        _at("a4", "Len Oskarsson", 0),
+        _at("a5", "Leonard E. Oskarsson", 0),
+        _at("a5", "Leonard E. Oskarsson", 40),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Joe Varnell", "Joseph Q. Varnell")
+    assert _together(entities, "Joseph Q. Varnell", "Joseph Q. Varnell Jr.")
+    assert _together(entities, "Len Oskarsson", "Leonard E. Oskarsson")
+
+
+def test_a_familiar_name_does_not_join_another_given_name() -> None:
+    found = [_at("a1", "Joe Varnell", 0), _at("a2", "John Varnell", 0), _at("a3", "Jack Varnell", 0)]
+    entities = canonicalize(found)
+    assert not _together(entities, "Joe Varnell", "John Varnell")
+    assert not _together(entities, "Joe Varnell", "Jack Varnell")
+
+
+def test_names_of_one_country_are_one_place() -> None:
+    found = [
+        _at("a1", "United States", 0, "place"),
+        _at("a2", "USA", 0, "place"),
+        _at("a3", "U.S.", 0, "place"),
+        _at("a4", "North Korea", 0, "place"),
+        _at("a5", "DPRK", 0, "organization"),
+        _at("a5", "Democratic People's Republic of Korea", 30, "organization"),
+        _at("a6", "South Korea", 0, "place"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "United States", "USA")
+    assert _together(entities, "United States", "U.S.")
+    assert _together(entities, "North Korea", "DPRK")
+    assert _together(entities, "North Korea", "Democratic People's Republic of Korea")
+    assert not _together(entities, "North Korea", "South Korea")
+
+
+def test_a_surname_beside_its_full_name_is_not_a_spelling_of_another_word() -> None:
+    found = [
+        _at("a1", "Tamsin Corvale", 0),
+        _at("a1", "Corvale", 40, "organization"),
+        _at("a2", "Corval", 0, "place"),
+        _at("a3", "Corval", 0, "place"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Tamsin Corvale", "Corvale")
+    assert not _together(entities, "Corvale", "Corval")

@@ -170,12 +170,16 @@ def canonicalize(
         1. Group identical normalised names (titles, articles, place words
            removed; "I.R.S." and "IRS" as letters); the tagger's labels, the
            words around each mention and the name's shape vote on its type.
-        2. Merge names whose tokens are pairwise spelling variants, same number
+        2. Merge names whose tokens are pairwise spelling variants (a one-word
+           name that is the surname of a person its article names excepted), same number
            of tokens ("Ahmad Massoud" never joins "Ahmad Shah Massoud"), and
            organisation names made of the same words in another order.
            a. One name written as one word or two, or with the Arabic article
               (blocks of the joined consonant skeleton).
-           b. Optional middle initials, unless two people differ by theirs.
+           b. Optional middle initials, unless two people differ by theirs; a familiar
+              given name for its formal one (Joe / Joseph) and a generational suffix
+              seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); the
+              names of one country by a small table (USA / United States).
            c. A full name continued by one more surname, when only one does.
         3. Give a first name alone, and a one-word "place" that is a surname,
            to the person its article names (mention by mention).
@@ -228,6 +232,8 @@ def canonicalize(
     clusters.join_spelling_variants()
     clusters.join_compounds()
     clusters.join_middle_initials()
+    clusters.join_given_name_variants()
+    clusters.join_country_names()
     clusters.join_longer_names()
     # Longer names indexed by each of their later tokens (surnames, tails), grouped by match key: a short
     # name is compared with the distinct later tokens of its key, not with every longer name.

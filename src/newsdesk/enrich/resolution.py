@@ -39,12 +39,16 @@ ACRONYM_OPTIONAL = frozenset({"of", "the", "and", "for", "on", "in", "de", "du",
 #: News agencies credited in parentheses: never an acronym of the name before them.
 AGENCIES = frozenset({"AFP", "AP", "DPA", "EFE", "ANSA", "TASS", "IRNA", "PTI", "ANI", "UPI", "PAP", "MTI", "BTA"})
 
-Relation = Literal["transliteration", "middle_initial", "longer_name", "short_form", "acronym"]
+Relation = Literal[
+    "transliteration", "middle_initial", "nickname", "generational", "longer_name", "short_form", "acronym"
+]
 
 #: How much a string relation says on its own, before type and context (see :func:`match_score`).
 RELATION_PRIOR: dict[Relation, float] = {
     "transliteration": 0.35,
     "middle_initial": 0.55,
+    "nickname": 0.4,
+    "generational": 0.3,
     "longer_name": 0.2,
     "short_form": 0.1,
     "acronym": 0.25,
