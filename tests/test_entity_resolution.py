@@ -275,3 +275,37 @@ def test_a_surname_beside_its_full_name_is_not_a_spelling_of_another_word() -> N
     entities = canonicalize(found)
     assert _together(entities, "Tamsin Corvale", "Corvale")
     assert not _together(entities, "Corvale", "Corval")
+
+
+def test_acronyms_one_letter_apart_are_two_names() -> None:
+    found = [
+        _at("a1", "NORVA", 0, "organization"),
+        _at("a2", "NOVA", 0, "organization"),
+        _at("a3", "Nevo", 0, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert not _together(entities, "NORVA", "NOVA")
+    assert not _together(entities, "NOVA", "Nevo")
+
+
+def test_a_short_organisation_name_joins_the_one_name_holding_its_words_in_order() -> None:
+    found = [
+        _at("a1", "Orvell-Stane Levy Research Center", 0, "organization"),
+        _at("a1", "Levy Research Center", 60, "organization"),
+        _at("a2", "Center for Federal Levy Research", 0, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Levy Research Center", "Orvell-Stane Levy Research Center")
+    assert not _together(entities, "Levy Research Center", "Center for Federal Levy Research")
+
+
+def test_a_word_the_texts_write_in_lower_case_is_no_spelling_of_a_name() -> None:
+    texts = {
+        "a1": "Brad Thor spoke on Monday.",
+        "a2": "Their plan failed. Thorr said later that their plan was sound.",
+    }
+    found = [_at("a1", "Brad Thor", 0)]
+    entities = expand_mentions(texts, canonicalize(found))
+    forms = {m.text for m in entities[0].mentions}
+    assert "Their" not in forms
+    assert "Thorr" in forms  # a spelling variant that is no common word is still found

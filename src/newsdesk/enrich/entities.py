@@ -332,7 +332,8 @@ def canonicalize(
             union(ranked[0], k)
 
     # 4b. A shortened organisation name ("Resistance Front") joins the one organisation whose
-    # name holds all its words ("National Resistance Front"), when exactly one does.
+    # name holds all its words ("National Resistance Front"), when exactly one does, or when exactly
+    # one of several holds them in their order, side by side.
     for k in keys:
         if len(k) < 2 or groups[k].kinds.most_common(1)[0][0] != "organization":
             continue
@@ -347,6 +348,15 @@ def canonicalize(
             and not UNIT_WORDS.intersection(_content_set(other) - words)
             and not clusters.names_other(tuple(t for t in other if t not in words))
         }
+        if len(holders) > 1:
+            # Among several, the one that holds the words as one run ("Tax Policy Center" in
+            # "Urban-Brookings Tax Policy Center", not in "Center for Federal Tax Policy").
+            holders = {
+                find(other)
+                for word in words
+                for other in by_word.get(word, ())
+                if find(other) in holders and _holds_run(other, k)
+            }
         if len(holders) == 1:
             union(holders.pop(), k)
 
@@ -478,6 +488,12 @@ def _split_by_nearest(
         if best is not None:
             moved[best[1]].append(mention)
     return dict(moved)
+
+
+def _holds_run(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """Whether ``full`` contains the tokens of ``short`` one after the other."""
+    n = len(short)
+    return any(full[i : i + n] == short for i in range(len(full) - n + 1))
 
 
 def _is_tail(short: tuple[str, ...], full: tuple[str, ...]) -> bool:

@@ -27,6 +27,8 @@ _CAPITALISED_PHRASE = re.compile(
     r"(?<![\w'’-])[A-Z][\w'’-]+(?:\s+(?:(?:of|de|al|el|bin|van|von|the)\s+)?[A-Z][\w'’-]+){0,4}"
 )
 
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]+")
+
 
 def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> list[Entity]:
     """Add mentions of known entities that the tagger missed in some places.
@@ -71,6 +73,9 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
         for m in entity.mentions:
             occupied[m.article].append((m.start, m.end))
             present[m.article].add(entity.id)
+    # Words the texts write in lower case are words, not names: "Their" opening a sentence is no
+    # spelling of "Thor", nor "Hours" of "House". Only exact known forms may be such a word.
+    lower_words = {w for text in texts.values() for w in _LOWER_WORD.findall(text)}
     for article_id, text in texts.items():
         # One byte per character, set where a mention already is: an overlap test is a slice search.
         taken = bytearray(len(text))
@@ -91,7 +96,14 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
             for i, j in spans:
                 begin, finish = words[i][0], words[j - 1][1]
                 phrase = text[begin:finish]
-                owner = _owner(tuple(name_tokens(phrase)), index, local, acronym=phrase.isupper())
+                tokens = tuple(name_tokens(phrase))
+                if (
+                    j - i == 1
+                    and tokens not in index.exact
+                    and (phrase.lower() in lower_words or " ".join(tokens) in lower_words)
+                ):
+                    continue
+                owner = _owner(tokens, index, local, acronym=phrase.isupper())
                 if owner:
                     added[owner].append(Mention(article=article_id, text=phrase, start=begin, end=finish))
                     taken[begin:finish] = b"\x01" * (finish - begin)

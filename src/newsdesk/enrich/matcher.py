@@ -197,6 +197,11 @@ class Clusters:
             kinds.update(self.groups[other].kinds)
         return vote_kind(kinds) in ("person", "place")
 
+    def acronym(self, k: Key) -> bool:
+        """Whether a one-word name is written as an acronym: spelled letter by letter, one letter
+        more or less is another name (NATO / NAFTA), not a spelling variant."""
+        return any(as_acronym(form) for form in self.groups[k].forms)
+
     def bound_surnames(self) -> set[Key]:
         """One-word names that some article of theirs writes as the last word of a person's full name.
 
@@ -232,7 +237,7 @@ class Clusters:
         for block in blocks.values():
             for i, a in enumerate(block):
                 for b in block[i + 1 :]:
-                    if len(a) == 1 and (a in bound or b in bound):
+                    if len(a) == 1 and (a in bound or b in bound or self.acronym(a) or self.acronym(b)):
                         continue
                     if all(tokens_match(x, y) for x, y in zip(a, b, strict=True)) and (
                         # Beside an article particle (al- / el-), the one word left carries the name:
