@@ -309,3 +309,10 @@ def test_a_word_the_texts_write_in_lower_case_is_no_spelling_of_a_name() -> None
     forms = {m.text for m in entities[0].mentions}
     assert "Their" not in forms
     assert "Thorr" in forms  # a spelling variant that is no common word is still found
+
+
+def test_a_one_word_name_the_texts_also_write_in_lower_case_is_not_merged_on_spelling() -> None:
+    texts = {"a1": "Hall said the hall was full.", "a2": "Hail fell; hail is rare here."}
+    found = [_at("a1", "Hall", 0, "place"), _at("a2", "Hail", 0, "place")]
+    assert not _together(canonicalize(found, texts=texts), "Hall", "Hail")
+    assert _together(canonicalize(found), "Hall", "Hail")  # without the texts, spelling alone decides

@@ -16,6 +16,7 @@ from newsdesk.enrich.names import (
     _PLACE_WORDS,
     _content_set,
     _strip_place_words,
+    lower_case_words,
     match_key,
     name_tokens,
     tokens_match,
@@ -26,8 +27,6 @@ from newsdesk.model import Entity, Mention
 _CAPITALISED_PHRASE = re.compile(
     r"(?<![\w'’-])[A-Z][\w'’-]+(?:\s+(?:(?:of|de|al|el|bin|van|von|the)\s+)?[A-Z][\w'’-]+){0,4}"
 )
-
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]+")
 
 
 def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> list[Entity]:
@@ -75,7 +74,7 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
             present[m.article].add(entity.id)
     # Words the texts write in lower case are words, not names: "Their" opening a sentence is no
     # spelling of "Thor", nor "Hours" of "House". Only exact known forms may be such a word.
-    lower_words = {w for text in texts.values() for w in _LOWER_WORD.findall(text)}
+    lower_words = lower_case_words(texts.values())
     for article_id, text in texts.items():
         # One byte per character, set where a mention already is: an overlap test is a slice search.
         taken = bytearray(len(text))

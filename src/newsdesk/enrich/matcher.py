@@ -18,7 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from newsdesk.enrich.aliases import country_key, given_name_forms, same_given_name
-from newsdesk.enrich.names import _FUNCTION_WORDS, _close_variants, _content_set, match_key, tokens_match
+from newsdesk.enrich.names import (
+    _FUNCTION_WORDS,
+    _close_variants,
+    _content_set,
+    lower_case_words,
+    match_key,
+    tokens_match,
+)
 from newsdesk.enrich.resolution import (
     GENERATIONAL,
     MERGE_THRESHOLD,
@@ -111,6 +118,8 @@ class Clusters:
         common = max(COMMON_MIN, int(COMMON_SHARE * len(self.keys_in)))
         self.telling = {k for k in self.keys if len(self.articles_of[k]) <= common}
         self.together = named_together(groups, self.keys, self.vote, texts) if texts else {}
+        self.words = lower_case_words(texts.values()) if texts else frozenset()
+        """Words the texts write in lower case (:func:`~newsdesk.enrich.names.lower_case_words`)."""
 
     def find(self, k: Key) -> Key:
         """The representative of ``k``'s cluster."""
@@ -237,7 +246,14 @@ class Clusters:
         for block in blocks.values():
             for i, a in enumerate(block):
                 for b in block[i + 1 :]:
-                    if len(a) == 1 and (a in bound or b in bound or self.acronym(a) or self.acronym(b)):
+                    if len(a) == 1 and (
+                        a in bound
+                        or b in bound
+                        or self.acronym(a)
+                        or self.acronym(b)
+                        or a[0] in self.words
+                        or b[0] in self.words
+                    ):
                         continue
                     if all(tokens_match(x, y) for x, y in zip(a, b, strict=True)) and (
                         # Beside an article particle (al- / el-), the one word left carries the name:
