@@ -503,3 +503,11 @@ def test_a_content_that_opens_a_curly_quote_takes_its_closing_mark(nlp: Language
     ctx.set_quoted(scan_passages(text))
     start, end = text.index("the plan"), text.index("disaster") + len("disaster")
     assert text[start : ctx.close_quote(start, end)] == "the plan “a disaster,”"
+
+
+def test_in_a_relative_clause_the_speaker_is_written_as_the_pronoun_and_named_by_its_noun(nlp: Language) -> None:
+    text = "The plan was backed by Marta Quintal, who said that the bridge would open in May."
+    att = next(a for a in find_attributions(text, nlp(text), cues=False) if a.cue == "said")
+    assert att.speaker == "Marta Quintal"
+    assert att.speaker_span is not None
+    assert text[att.speaker_span[0] : att.speaker_span[1]] == "who"

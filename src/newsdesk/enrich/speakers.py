@@ -278,8 +278,31 @@ def _nearest_subject(verb: Token) -> Token | None:
 
 
 def speaker_of(ctx: Context, verb: Token) -> Speaker | None:
+    """The speaker of a cue verb: its subject (:func:`subject_token`) described or resolved.
+
+    In a relative clause ("Ana Ruiz, who said ...") the speaker is expressed by the
+    relative pronoun and resolved to the noun it hangs on: the span is the pronoun's,
+    the name the noun's, as for any pronoun.
+    """
     subject = subject_token(verb)
-    return describe(ctx, subject) if subject is not None else None
+    if subject is None:
+        return None
+    speaker = describe(ctx, subject)
+    relative = _relative_pronoun(subject, verb)
+    if speaker is not None and relative is not None:
+        return Speaker((relative.idx, relative.idx + len(relative)), speaker.name, speaker.named)
+    return speaker
+
+
+def _relative_pronoun(head: Token, verb: Token) -> Token | None:
+    """The relative pronoun that is the subject of a relative clause on ``head`` holding ``verb``."""
+    for clause in head.children:
+        if clause.dep_ != "relcl" or not (clause.i == verb.i or verb in clause.subtree):
+            continue
+        for child in clause.children:
+            if child.lower_ in RELATIVE and child.dep_ in SUBJECTS:
+                return child
+    return None
 
 
 def describe(ctx: Context, tok: Token) -> Speaker | None:
