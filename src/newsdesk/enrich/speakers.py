@@ -379,6 +379,9 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
         name = _role_holder(ctx, tok) if role else None
         if name is not None:
             return Speaker(phrase, name, True)
+        named_org = _organisation_named_by(ctx, tok) if not role and tok.tag_ == "NN" else None
+        if named_org is not None:
+            return Speaker(phrase, named_org, True)
         earlier = _earlier_description(ctx, tok)
         if earlier is not None:
             return Speaker(phrase, earlier, False)
@@ -450,7 +453,9 @@ def _phrase_span(tok: Token) -> tuple[int, int]:
     """Character span of the noun phrase headed by ``tok``, without clauses after a comma."""
     end = tok.i
     for t in tok.subtree:
-        if t.i > tok.i and (t.is_punct or t.dep_ in {"relcl", "appos", "acl"}):
+        # A hyphen inside a word ("ex-minister") is part of it, not a break in the phrase.
+        inner = t.text in {"-", "‐"} and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_
+        if t.i > tok.i and ((t.is_punct and not inner) or t.dep_ in {"relcl", "appos", "acl"}):
             break
         end = t.i
     left = tok.left_edge
@@ -471,12 +476,30 @@ def _description(ctx: Context, tok: Token) -> str:
     return " ".join(words[:14])
 
 
+def _organisation_named_by(ctx: Context, tok: Token) -> str | None:
+    """The organisation a definite noun stands for: the latest named before it with that word in its name.
+
+    "the commission said" after "the National Integrity Commission", "the ministry" after
+    "the Ministry of Emergency Situations". Names inside quote marks do not count.
+    """
+    word = tok.lower_
+    i = bisect.bisect_left(ctx.mention_starts, tok.idx) - 1
+    while i >= 0:
+        start, end, text, label = ctx.mentions[i]
+        i -= 1
+        if label != "ORG" or ctx.quoted(start):
+            continue
+        if word in (w.strip(".,’'").lower() for w in text.split()):
+            return best_name(ctx, start, end, label)
+    return None
+
+
 def _earlier_description(ctx: Context, tok: Token) -> str | None:
-    """For "the source said", find the fuller "a source at ..." introduced earlier."""
+    """For "the source said", find the fuller "a source at ..." introduced earlier (not inside a quote)."""
     lemma = tok.lemma_
     own = _description(ctx, tok)
     for prev in reversed(ctx.doc[: tok.i]):
-        if prev.lemma_ == lemma and prev.pos_ == "NOUN":
+        if prev.lemma_ == lemma and prev.pos_ == "NOUN" and not ctx.quoted(prev.idx):
             text = _description(ctx, prev)
             if len(text) > len(own):
                 return text
@@ -540,10 +563,16 @@ def _antecedent(ctx: Context, tok: Token, *, person: bool) -> str | None:
             continue
         root = _root_of(ctx, start, end)
         subject = root is not None and (root.dep_ in SUBJECTS or (root.dep_ == "appos" and root.head.dep_ in SUBJECTS))
-        # The speaker of a speech verb is a person even when NER calls it an organisation.
-        speaking = subject and root is not None and person and label in {"ORG", "NORP"} and is_cue(root.head)
-        if label in labels or speaking:
-            candidates.append((start, end, "PERSON" if speaking else label, subject))
+        # The speaker of a speech verb is a person even when NER calls it an organisation, and so is
+        # a name set beside a role noun ("the lawyer Mireille Ducasse", tagged ORG).
+        retyped = False
+        if person and root is not None and label not in labels:
+            governor = root.head if root.dep_ in SUBJECTS else root.head.head if root.dep_ == "appos" else None
+            speaking = subject and label in {"ORG", "NORP"} and governor is not None and is_cue(governor)
+            titled = root.dep_ in {"appos", "compound"} and root.head.lemma_.lower() in ROLE_NOUNS
+            retyped = speaking or titled
+        if label in labels or retyped:
+            candidates.append((start, end, "PERSON" if retyped else label, subject))
     if person:
         # Proper nouns the NER missed still name people when they are subjects.
         for j in range(tok.i - 1, -1, -1):
