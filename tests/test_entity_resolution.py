@@ -316,3 +316,25 @@ def test_a_one_word_name_the_texts_also_write_in_lower_case_is_not_merged_on_spe
     found = [_at("a1", "Hall", 0, "place"), _at("a2", "Hail", 0, "place")]
     assert not _together(canonicalize(found, texts=texts), "Hall", "Hail")
     assert _together(canonicalize(found), "Hall", "Hail")  # without the texts, spelling alone decides
+
+
+def test_common_words_run_into_a_name_are_taken_off() -> None:
+    texts = {
+        "a1": "Tova Lindqvist spoke first.",
+        "a2": "Blames Tova Lindqvist for the delay, and the delay blames no one.",
+        "a3": "Ines Maro Vidal arrived; Ines Maro said nothing.",
+    }
+    found = [
+        _at("a1", "Tova Lindqvist", 0),
+        _at("a2", "Blames Tova Lindqvist", 0),
+        _at("a3", "Ines Maro Vidal", 0),
+        _at("a3", "Ines Maro", texts["a3"].index("Ines Maro said")),
+    ]
+    entities = canonicalize(found, texts=texts)
+    tova = next(e for e in entities if e.name == "Tova Lindqvist")
+    assert {(m.article, m.text, m.start) for m in tova.mentions} == {
+        ("a1", "Tova Lindqvist", 0),
+        ("a2", "Tova Lindqvist", 7),
+    }
+    # A last word that is no common word stays part of the name.
+    assert any(e.name == "Ines Maro Vidal" for e in entities)

@@ -29,6 +29,7 @@ from newsdesk.enrich.names import (
     _content_set,
     _fold,
     _strip_place_words,
+    lower_case_words,
     match_key,
     name_tokens,
     skeleton,
@@ -167,7 +168,8 @@ def canonicalize(
     merged (cannot-link).
 
     Steps:
-        1. Group identical normalised names (titles, articles, place words
+        1. Take off common words the tagger ran into a person's name
+           (:func:`trim_glued_words`). Group identical normalised names (titles, articles, place words
            removed; "I.R.S." and "IRS" as letters); the tagger's labels, the
            words around each mention and the name's shape vote on its type.
         2. Merge names whose tokens are pairwise spelling variants (a one-word
@@ -199,6 +201,9 @@ def canonicalize(
     Returns:
         Entities sorted by number of mentions (most first), with stable ids.
     """
+    words = lower_case_words(texts.values()) if texts else frozenset()
+    if words:
+        found = trim_glued_words(found, words)
     groups: dict[tuple[str, ...], Group] = {}
     acronymic: set[tuple[str, ...]] = set()  # acronyms are no one's first name or surname
     for item in found:
@@ -226,7 +231,7 @@ def canonicalize(
     for k, group in groups.items():
         group.kinds.update(name_cues(k, demonyms))
 
-    clusters = Clusters(groups, texts)
+    clusters = Clusters(groups, texts, words)
     keys, vote, component, find, union = clusters.keys, clusters.vote, clusters.component, clusters.find, clusters.union
     # 2. Spelling variants; a-c: one word or two, middle initials, a second surname (blocked and scored).
     clusters.join_spelling_variants()
@@ -414,6 +419,52 @@ def canonicalize(
     return entities
 
 
+_WORD_SPAN = re.compile(r"\S+")
+
+
+def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> list[FoundMention]:
+    """Take off common words the tagger ran into a person's name ("Fault Ted Cruz", "Marco Rubio Responds To").
+
+    A word at either end of a person's name of three words or more is dropped when the texts
+    write it in lower case (``words``) and what is left is a name of two words or more that the
+    tagger found on its own somewhere. The mention keeps its place, shortened to the name.
+    """
+    known = {
+        tuple(name_tokens(item.mention.text))
+        for item in found
+        if item.kind == "person" and len(item.mention.text.split()) >= 2
+    }
+    out: list[FoundMention] = []
+    for item in found:
+        text = item.mention.text
+        spans = [m.span() for m in _WORD_SPAN.finditer(text)]
+        if item.kind != "person" or len(spans) < 3:
+            out.append(item)
+            continue
+
+        def common(span: tuple[int, int], text: str = text) -> bool:
+            tokens = name_tokens(text[span[0] : span[1]])
+            return bool(tokens) and all(t in words for t in tokens)
+
+        first, last = 0, len(spans)
+        while last - first > 2 and common(spans[first]):
+            first += 1
+        while last - first > 2 and common(spans[last - 1]):
+            last -= 1
+        start, end = spans[first][0], spans[last - 1][1]
+        if (first, last) != (0, len(spans)) and tuple(name_tokens(text[start:end])) in known:
+            mention = item.mention
+            trimmed = Mention(
+                article=mention.article,
+                text=text[start:end],
+                start=mention.start + start,
+                end=mention.start + end,
+            )
+            item = FoundMention(mention=trimmed, kind=item.kind)
+        out.append(item)
+    return out
+
+
 def _adopt_first_names(
     groups: Mapping[tuple[str, ...], Group],
     keys: Sequence[tuple[str, ...]],
@@ -533,4 +584,5 @@ __all__ = [
     "soft_skeleton",
     "stated_aliases",
     "tokens_match",
+    "trim_glued_words",
 ]

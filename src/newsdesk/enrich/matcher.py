@@ -98,9 +98,15 @@ class Clusters:
     Args:
         groups: Normalised name -> its group.
         texts: Article id to text, for the words around mentions and the one-sentence cannot-link.
+        words: The words the texts write in lower case, when the caller has them already.
     """
 
-    def __init__(self, groups: Mapping[Key, Group], texts: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        groups: Mapping[Key, Group],
+        texts: Mapping[str, str] | None = None,
+        words: frozenset[str] | None = None,
+    ) -> None:
         self.groups = groups
         self.texts = texts
         self.keys = sorted(groups, key=lambda k: (-len(groups[k].mentions), k))
@@ -118,7 +124,9 @@ class Clusters:
         common = max(COMMON_MIN, int(COMMON_SHARE * len(self.keys_in)))
         self.telling = {k for k in self.keys if len(self.articles_of[k]) <= common}
         self.together = named_together(groups, self.keys, self.vote, texts) if texts else {}
-        self.words = lower_case_words(texts.values()) if texts else frozenset()
+        if words is None:
+            words = lower_case_words(texts.values()) if texts else frozenset()
+        self.words = words
         """Words the texts write in lower case (:func:`~newsdesk.enrich.names.lower_case_words`)."""
 
     def find(self, k: Key) -> Key:
