@@ -539,3 +539,12 @@ def test_a_definite_noun_names_the_organisation_it_heads(nlp: Language) -> None:
     assert len(found) == 2
     assert found[1].speaker == found[0].speaker
     assert "Regional Audit Commission" in (found[0].speaker or "")
+
+
+def test_who_stands_for_the_person_not_the_place_its_clause_hangs_on(nlp: Language) -> None:
+    text = (
+        "A police officer at the barrier, who asked not to be named because he was not authorised "
+        "to speak to the media, said that his unit had received verbal orders on Monday."
+    )
+    asked = next(a for a in find_attributions(text, nlp(text)) if a.cue == "asked")
+    assert asked.speaker == "police officer at the barrier"

@@ -116,7 +116,7 @@ def subject_token(verb: Token) -> Token | None:
                 # '«...» declared Vidmar': the parser made the closing mark the subject.
                 return _inverted_subject(tok)
             if child.lower_ in RELATIVE and tok.dep_ == "relcl":
-                return tok.head
+                return _antecedent_of(child, tok.head)
             if _misparsed_subject(child, tok):
                 return _nearest_subject(tok)
             return child
@@ -135,6 +135,32 @@ def subject_token(verb: Token) -> Token | None:
         # "About 4 in 10 say ...": the parser left the finite verb without a subject.
         return (_name_after_quote(tok) if tok is verb else None) or _nearest_subject(tok)
     return None
+
+
+#: Prepositions that place or tie a person ("an officer at the barrier", "the owner of a shop").
+_PLACE_PREPOSITIONS = frozenset({"of", "at", "in", "on", "from"})
+
+
+def _antecedent_of(relative: Token, head: Token) -> Token:
+    """The noun a relative pronoun stands for, from the noun the parser hung its clause on.
+
+    "who" names a person: when the clause hangs on the object of a preposition inside a
+    larger noun phrase ("a police officer at the barrier, who asked", "the owner of a shop,
+    who said"), the person is the noun that phrase is about, unless the object is itself a person,
+    an organisation or a group ("Democrats on the committee, who").
+    """
+    if relative.lower_ != "who":
+        return head
+    while (
+        head.dep_ == "pobj"
+        and head.ent_type_ not in PERSON_LABELS
+        and head.ent_type_ not in {"ORG", "NORP"}
+        and head.head.dep_ == "prep"
+        and head.head.lower_ in _PLACE_PREPOSITIONS
+        and head.head.head.pos_ in {"NOUN", "PROPN"}
+    ):
+        head = head.head.head
+    return head
 
 
 def _name_after_quote(verb: Token) -> Token | None:
@@ -295,8 +321,8 @@ def speaker_of(ctx: Context, verb: Token) -> Speaker | None:
 
 
 def _relative_pronoun(head: Token, verb: Token) -> Token | None:
-    """The relative pronoun that is the subject of a relative clause on ``head`` holding ``verb``."""
-    for clause in head.children:
+    """The relative pronoun that is the subject of a relative clause in ``head``'s phrase holding ``verb``."""
+    for clause in head.subtree:
         if clause.dep_ != "relcl" or not (clause.i == verb.i or verb in clause.subtree):
             continue
         for child in clause.children:
