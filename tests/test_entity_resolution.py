@@ -338,3 +338,10 @@ def test_common_words_run_into_a_name_are_taken_off() -> None:
     }
     # A last word that is no common word stays part of the name.
     assert any(e.name == "Ines Maro Vidal" for e in entities)
+
+
+def test_a_given_name_that_is_also_a_word_stays() -> None:
+    texts = {"a1": "Bill Varo de Lune spoke; the bill passed.", "a2": "Varo de Lune agreed.", "a3": "Bill Ostrom came."}
+    found = [_at("a1", "Bill Varo de Lune", 0), _at("a2", "Varo de Lune", 0), _at("a3", "Bill Ostrom", 0)]
+    entities = canonicalize(found, texts=texts)
+    assert any("Bill Varo de Lune" in {m.text for m in e.mentions} for e in entities)

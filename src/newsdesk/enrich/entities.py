@@ -426,14 +426,19 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
     """Take off common words the tagger ran into a person's name ("Fault Ted Cruz", "Marco Rubio Responds To").
 
     A word at either end of a person's name of three words or more is dropped when the texts
-    write it in lower case (``words``) and what is left is a name of two words or more that the
-    tagger found on its own somewhere. The mention keeps its place, shortened to the name.
+    write it in lower case (``words``), it is not a given name (first) or surname (last) of a
+    two-word name found elsewhere ("Bill de Blasio" keeps "Bill"), and what is left is a name of
+    two words or more that the tagger found on its own somewhere. The mention keeps its place,
+    shortened to the name.
     """
     known = {
         tuple(name_tokens(item.mention.text))
         for item in found
         if item.kind == "person" and len(item.mention.text.split()) >= 2
     }
+    # Given names and surnames of two-word names are never taken off ("Bill de Blasio" keeps "Bill").
+    given = {k[0] for k in known if len(k) == 2}
+    surnames = {k[-1] for k in known if len(k) == 2}
     out: list[FoundMention] = []
     for item in found:
         text = item.mention.text
@@ -442,14 +447,14 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
             out.append(item)
             continue
 
-        def common(span: tuple[int, int], text: str = text) -> bool:
+        def common(span: tuple[int, int], keep: set[str], text: str = text) -> bool:
             tokens = name_tokens(text[span[0] : span[1]])
-            return bool(tokens) and all(t in words for t in tokens)
+            return bool(tokens) and all(t in words and t not in keep for t in tokens)
 
         first, last = 0, len(spans)
-        while last - first > 2 and common(spans[first]):
+        while last - first > 2 and common(spans[first], given):
             first += 1
-        while last - first > 2 and common(spans[last - 1]):
+        while last - first > 2 and common(spans[last - 1], surnames):
             last -= 1
         start, end = spans[first][0], spans[last - 1][1]
         if (first, last) != (0, len(spans)) and tuple(name_tokens(text[start:end])) in known:
