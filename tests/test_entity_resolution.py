@@ -345,3 +345,38 @@ def test_a_given_name_that_is_also_a_word_stays() -> None:
     found = [_at("a1", "Bill Varo de Lune", 0), _at("a2", "Varo de Lune", 0), _at("a3", "Bill Ostrom", 0)]
     entities = canonicalize(found, texts=texts)
     assert any("Bill Varo de Lune" in {m.text for m in e.mentions} for e in entities)
+
+
+def test_a_middle_name_joins_across_articles_but_not_within_one() -> None:
+    found = [
+        _at("a1", "Dalia Rennick Osterhout", 0),
+        _at("a1", "Harbour Commission", 40, "organization"),
+        _at("a2", "Dalia Osterhout", 0),
+        _at("a2", "Harbour Commission", 40, "organization"),
+        _at("a3", "Ivo Stam Berend", 0),
+        _at("a3", "Ivo Berend", 40),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Dalia Osterhout", "Dalia Rennick Osterhout")
+    assert not _together(entities, "Ivo Berend", "Ivo Stam Berend")  # one article writes both: two people
+
+
+def test_run_together_initials_are_initials() -> None:
+    from newsdesk.enrich.resolution import is_initial
+
+    assert is_initial("h.w.") and is_initial("j.") and not is_initial("jo")
+    found = [_at("a1", "Georg H.W. Tamsby", 0), _at("a2", "Georg W. Tamsby", 0), _at("a3", "Georg Tamsby", 0)]
+    entities = canonicalize(found)
+    assert not _together(entities, "Georg H.W. Tamsby", "Georg W. Tamsby")
+
+
+def test_a_word_used_alone_elsewhere_is_no_bound_surname() -> None:
+    texts = {"a1": "Assad Pandhir spoke of Pandhir.", "a2": "Pandir valley was quiet.", "a3": "Pandhir held."}
+    found = [
+        _at("a1", "Assad Pandhir", 0),
+        _at("a1", "Pandhir", texts["a1"].index("Pandhir."), "place"),
+        _at("a2", "Pandir", 0, "place"),
+        _at("a3", "Pandhir", 0, "place"),
+    ]
+    entities = canonicalize(found, texts=texts)
+    assert _together(entities, "Pandir", "Pandhir")

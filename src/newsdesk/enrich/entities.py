@@ -181,7 +181,8 @@ def canonicalize(
            b. Optional middle initials, unless two people differ by theirs; a familiar
               given name for its formal one (Joe / Joseph) and a generational suffix
               seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); the
-              names of one country by a small table (USA / United States).
+              names of one country by a small table (USA / United States); a middle
+              name seen in other articles only (Hillary Clinton / Hillary Rodham Clinton).
            c. A full name continued by one more surname, when only one does.
         3. Give a first name alone, and a one-word "place" that is a surname,
            to the person its article names (mention by mention).
@@ -238,6 +239,7 @@ def canonicalize(
     clusters.join_compounds()
     clusters.join_middle_initials()
     clusters.join_given_name_variants()
+    clusters.join_middle_names()
     clusters.join_country_names()
     clusters.join_longer_names()
     # Longer names indexed by each of their later tokens (surnames, tails), grouped by match key: a short

@@ -220,22 +220,25 @@ class Clusters:
         return any(as_acronym(form) for form in self.groups[k].forms)
 
     def bound_surnames(self) -> set[Key]:
-        """One-word names that some article of theirs writes as the last word of a person's full name.
+        """One-word names that every article of theirs also writes as the last word of a person's full name.
 
         There the word is that person's surname (the surname step gives it to them, mention by
-        mention), so it is not merged on spelling alone with a one-word name of other articles:
+        mention), so it is not merged on spelling alone with a one-word name of other articles.
+        A word some article uses without such a person is a name of its own (the Panjshir valley,
+        even beside an "Assad Panjshir"):
         "Morial" beside "Marc Morial" is not the "Merrill" of another story, nor "Brazile" beside
         "Donna Brazile" the country Brazil.
         """
         surnames_in: dict[str, set[str]] = defaultdict(set)
         for k in self.keys:
-            if len(k) > 1 and self.vote[k] == "person":
+            # A personal name, not an epithet ("Lion of Panjshir" does not make Panjshir a surname).
+            if len(k) > 1 and self.vote[k] == "person" and not _FUNCTION_WORDS.intersection(k):
                 for article in self.articles_of[k]:
                     surnames_in[article].add(k[-1])
         return {
             k
             for k in self.keys
-            if len(k) == 1 and any(k[0] in surnames_in.get(article, ()) for article in self.articles_of[k])
+            if len(k) == 1 and all(k[0] in surnames_in.get(article, ()) for article in self.articles_of[k])
         }
 
     def join_spelling_variants(self) -> None:
@@ -357,6 +360,31 @@ class Clusters:
                 elif parts[k][2][0] != parts[anchor][2][0]:
                     relation = "nickname"
                 self.link(anchor, k, relation, 1.0)
+
+    def join_middle_names(self) -> None:
+        """A full name and the one form of it with a middle name ("Ana Ruiz" ~ "Ana Belén Ruiz").
+
+        Blocked on the given name's formal forms and the surname. Only across articles: an
+        article that writes both forms, or a middle name that differs between forms, names two
+        people (Ahmad Massoud and his father Ahmad Shah Massoud). A weak relation
+        (``middle_name``): the pair needs shared context to merge.
+        """
+        blocks: dict[Key, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if self.vote[k] != "person" or k[-1] in GENERATIONAL or is_initial(k[0]) or k[0] in PARTICLES:
+                continue
+            if len(k) == 2 or (len(k) == 3 and not is_initial(k[1]) and k[1] not in PARTICLES):
+                for formal in given_name_forms(k[0]):
+                    blocks[(formal, k[-1])].append(k)
+        for block in blocks.values():
+            short = [k for k in block if len(k) == 2]
+            longer = [k for k in block if len(k) == 3]
+            if not short or len({k[1] for k in longer}) != 1 or len(block) > MAX_BLOCK:
+                continue
+            short_articles = set().union(*(self.articles_of[k] for k in short))
+            if any(self.articles_of[k] & short_articles for k in longer):
+                continue
+            self.link(short[0], longer[0], "middle_name", 1.0)
 
     def join_country_names(self) -> None:
         """Names and abbreviations of one country (United States, U.S., USA) by the table of
