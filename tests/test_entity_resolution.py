@@ -380,3 +380,10 @@ def test_a_word_used_alone_elsewhere_is_no_bound_surname() -> None:
     ]
     entities = canonicalize(found, texts=texts)
     assert _together(entities, "Pandir", "Pandhir")
+
+
+def test_a_surname_that_is_also_a_word_is_found_beside_its_person() -> None:
+    texts = {"a1": "Teresa Young spoke. Later Young said the plan may work, as young people hoped. Coal fell."}
+    found = [_at("a1", "Teresa Young", 0)]
+    entities = expand_mentions(texts, canonicalize(found, texts=texts))
+    assert {m.text for m in entities[0].mentions} == {"Teresa Young", "Young"}

@@ -73,7 +73,8 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
             occupied[m.article].append((m.start, m.end))
             present[m.article].add(entity.id)
     # Words the texts write in lower case are words, not names: "Their" opening a sentence is no
-    # spelling of "Thor", nor "Hours" of "House". Only exact known forms may be such a word.
+    # spelling of "Thor", nor "Hours" of "House". Only exact known forms may be such a word, or the
+    # exact surname of a person the article names.
     lower_words = lower_case_words(texts.values())
     for article_id, text in texts.items():
         # One byte per character, set where a mention already is: an overlap test is a slice search.
@@ -101,8 +102,15 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
                     and tokens not in index.exact
                     and (phrase.lower() in lower_words or " ".join(tokens) in lower_words)
                 ):
-                    continue
-                owner = _owner(tokens, index, local, acronym=phrase.isupper())
+                    # Only as the very surname of one person the article names ("May" after "Theresa May").
+                    bearers = {
+                        o
+                        for o in index.surnames.get(match_key(tokens[0]), {}).get(tokens[0], set()) & local
+                        if kinds[o] == "person"
+                    }
+                    owner = next(iter(bearers)) if len(tokens) == 1 and len(bearers) == 1 else None
+                else:
+                    owner = _owner(tokens, index, local, acronym=phrase.isupper())
                 if owner:
                     added[owner].append(Mention(article=article_id, text=phrase, start=begin, end=finish))
                     taken[begin:finish] = b"\x01" * (finish - begin)
