@@ -24,6 +24,7 @@ from newsdesk.enrich.kinds import CUE_WEIGHT, demonym_sources, mention_cues, nam
 from newsdesk.enrich.matcher import UNIT_WORDS, Clusters, Group, vote_kind
 from newsdesk.enrich.names import (
     _FUNCTION_WORDS,
+    _LEADING,
     _PLACE_WORDS,
     _QUOTES,
     _content_set,
@@ -571,7 +572,9 @@ def _canonical_name(forms: Counter[str], kind: str, other_names: frozenset[str] 
             # the name it stands for was seen ("United Nations", not "UN"); among as frequent, the most complete.
             return (1, int(as_acronym(form) is None), forms[form], len(tokens), len(form))
         clean = not (len(tokens) > 2 and tokens[0] in other_names)
-        return (int(clean), 1, min(len(tokens), 3), forms[form], -len(form))
+        # A title is not part of the name: "Grace Nwosu-Hale", not "Superintendent Grace Nwosu-Hale".
+        untitled = _LEADING.match(form.strip(_QUOTES + " ")) is None
+        return (int(clean), int(untitled), min(len(tokens), 3), forms[form], -len(form))
 
     best = max(forms, key=score)
     if kind == "place":
