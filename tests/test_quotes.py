@@ -548,3 +548,13 @@ def test_who_stands_for_the_person_not_the_place_its_clause_hangs_on(nlp: Langua
     )
     asked = next(a for a in find_attributions(text, nlp(text)) if a.cue == "asked")
     assert asked.speaker == "police officer at the barrier"
+
+
+def test_a_quote_after_a_sentence_ending_in_a_verb_of_saying_is_that_speakers(nlp: Language) -> None:
+    text = (
+        "The council may wait until the audit is done, Ilse Marrow said. "
+        '"The other factor is the budget, and nobody wants to talk about that yet."'
+    )
+    quote = next(a for a in find_attributions(text, nlp(text), cues=False) if a.direct)
+    assert quote.speaker == "Ilse Marrow"
+    assert quote.cue_span is None  # the cue stays with its own sentence
