@@ -23,7 +23,10 @@ Scoring rules:
    speaker is expressed (pronoun, role noun or name, before resolution)
    shares a token with the gold Source span, or (b) a word of the resolved
    speaker name (ignoring case, honorifics and stop words) occurs in the gold
-   Source span, i.e. both name the same person or group.
+   Source span, i.e. both name the same person or group. A quote left
+   without any speaker (no name, no span: unresolved, not guessed) counts as
+   wrong there; ``source_accuracy_given`` is the accuracy of the speakers
+   given, with ``source_unresolved`` of them left out.
 5. PolNeAR annotates every attribution, including beliefs and stances whose
    cue is not a speech verb ("Trump *wants* a wall", "voters *backing*
    Sanders"); newsdesk only looks for speech. So recall is also split by gold
@@ -279,7 +282,14 @@ def evaluate_attribution(
     # The baseline in the same run: the rules without the learned cue model.
     rule_predictions = [find_attributions(body, doc, cues=False) for (_, body), doc in zip(bodies, parsed, strict=True)]
 
-    counts = {"predicted": 0, "gold": 0, "matched": 0, "source_evaluated": 0, "source_correct": 0}
+    counts = {
+        "predicted": 0,
+        "gold": 0,
+        "matched": 0,
+        "source_evaluated": 0,
+        "source_correct": 0,
+        "source_unresolved": 0,
+    }
     by_kind = {k: {"predicted": 0, "matched": 0} for k in ("direct", "reported")}
     by_cue = {k: {"gold": 0, "matched": 0} for k in ("speech", "other")}
     scope = {"predicted": 0, "gold": 0, "matched": 0}
@@ -311,6 +321,7 @@ def evaluate_attribution(
             if gold[j].source:
                 counts["source_evaluated"] += 1
                 counts["source_correct"] += source_matches(text, tokens, shifted[i], gold[j])
+                counts["source_unresolved"] += shifted[i].speaker is None and shifted[i].speaker_span is None
         # Speech scope: predictions matching an out-of-scope gold attribution are set aside.
         scope["gold"] += sum(speech)
         scope["matched"] += sum(1 for _, j in pairs if speech[j])
@@ -328,6 +339,9 @@ def evaluate_attribution(
         "recall": round(recall, 4),
         "f1": round(_ratio(2 * precision * recall, precision + recall), 4),
         "source_accuracy": round(_ratio(counts["source_correct"], counts["source_evaluated"]), 4),
+        "source_accuracy_given": round(
+            _ratio(counts["source_correct"], counts["source_evaluated"] - counts["source_unresolved"]), 4
+        ),
         "by_kind": {k: {**v, "precision": round(_ratio(v["matched"], v["predicted"]), 4)} for k, v in by_kind.items()},
         "speech_scope": _prf(scope),
         "rules_only": _prf(rules),
@@ -397,7 +411,9 @@ def format_attribution_report(result: Mapping[str, Any]) -> str:
         f"Baseline, rules without the learned models: P {rules['precision']:.3f}  R {rules['recall']:.3f}  "
         f"F1 {rules['f1']:.3f}  ({rules['matched']} matched / {rules['predicted']} predicted)",
         f"Sources: accuracy {result['source_accuracy']:.3f} "
-        f"({result['source_correct']} / {result['source_evaluated']} matched contents with a gold source)",
+        f"({result['source_correct']} / {result['source_evaluated']} matched contents with a gold source); "
+        f"{result['source_unresolved']} left unresolved, accuracy of the speakers given "
+        f"{result['source_accuracy_given']:.3f}",
     ]
     for kind, counts in result["by_kind"].items():
         lines.append(f"  {kind}: {counts['predicted']} predicted, precision {counts['precision']:.3f}")
