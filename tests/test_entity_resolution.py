@@ -387,3 +387,13 @@ def test_a_surname_that_is_also_a_word_is_found_beside_its_person() -> None:
     found = [_at("a1", "Teresa Young", 0)]
     entities = expand_mentions(texts, canonicalize(found, texts=texts))
     assert {m.text for m in entities[0].mentions} == {"Teresa Young", "Young"}
+
+
+def test_an_acronym_that_is_also_a_word_is_still_found() -> None:
+    texts = {
+        "a1": "The World Health Organization (WHO) warned on Monday.",
+        "a2": "WHO said the outbreak who knows where would spread.",
+    }
+    found = [_at("a1", "World Health Organization", 4, "organization")]
+    entities = expand_mentions(texts, canonicalize(found, texts=texts))
+    assert ("a2", "WHO") in {(m.article, m.text) for m in entities[0].mentions}
