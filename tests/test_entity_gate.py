@@ -47,3 +47,12 @@ def test_real_news_entities(name: str, split: str, enricher: Enricher) -> None:
     if not docs.is_dir():
         pytest.skip(f"{docs} is not available")
     _check(_score(DATA / "entities_real" / f"{name}.json", docs, enricher), BASELINE[name])
+
+
+def test_eval_entities_only_scores_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    from newsdesk.cli import main
+
+    gold = DATA / "sample_gold.json"
+    assert main(["eval", "entities", str(gold), "--docs", str(SAMPLE_DOCS), "--entities-only", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    _check(result, BASELINE["sample"])

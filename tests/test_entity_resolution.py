@@ -213,3 +213,187 @@ def test_words_around_mentions() -> None:
     assert "said" not in words
     assert cosine(words, words) == 1.0
     assert cosine(words, frozenset({"election"})) == 0.0
+
+
+def test_familiar_given_names_stand_for_formal_ones() -> None:
+    from newsdesk.enrich.aliases import given_name_forms, same_given_name
+
+    assert given_name_forms("joe") == {"joseph"}
+    assert given_name_forms("ostrik") == {"ostrik"}  # unknown names stand for themselves
+    assert same_given_name("bill", "william")
+    assert same_given_name("bill", "will")  # both familiar forms of William
+    assert not same_given_name("joe", "john")
+
+
+def test_a_familiar_given_name_joins_the_formal_full_name() -> None:
+    found = [
+        _at("a1", "Joe Varnell", 0),
+        _at("a2", "Joseph Q. Varnell", 0),
+        _at("a3", "Joseph Q. Varnell Jr.", 0),
+        _at("a4", "Len Oskarsson", 0),
+        _at("a5", "Leonard E. Oskarsson", 0),
+        _at("a5", "Leonard E. Oskarsson", 40),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Joe Varnell", "Joseph Q. Varnell")
+    assert _together(entities, "Joseph Q. Varnell", "Joseph Q. Varnell Jr.")
+    assert _together(entities, "Len Oskarsson", "Leonard E. Oskarsson")
+
+
+def test_a_familiar_name_does_not_join_another_given_name() -> None:
+    found = [_at("a1", "Joe Varnell", 0), _at("a2", "John Varnell", 0), _at("a3", "Jack Varnell", 0)]
+    entities = canonicalize(found)
+    assert not _together(entities, "Joe Varnell", "John Varnell")
+    assert not _together(entities, "Joe Varnell", "Jack Varnell")
+
+
+def test_names_of_one_country_are_one_place() -> None:
+    found = [
+        _at("a1", "United States", 0, "place"),
+        _at("a2", "USA", 0, "place"),
+        _at("a3", "U.S.", 0, "place"),
+        _at("a4", "North Korea", 0, "place"),
+        _at("a5", "DPRK", 0, "organization"),
+        _at("a5", "Democratic People's Republic of Korea", 30, "organization"),
+        _at("a6", "South Korea", 0, "place"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "United States", "USA")
+    assert _together(entities, "United States", "U.S.")
+    assert _together(entities, "North Korea", "DPRK")
+    assert _together(entities, "North Korea", "Democratic People's Republic of Korea")
+    assert not _together(entities, "North Korea", "South Korea")
+
+
+def test_a_surname_beside_its_full_name_is_not_a_spelling_of_another_word() -> None:
+    found = [
+        _at("a1", "Tamsin Corvale", 0),
+        _at("a1", "Corvale", 40, "organization"),
+        _at("a2", "Corval", 0, "place"),
+        _at("a3", "Corval", 0, "place"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Tamsin Corvale", "Corvale")
+    assert not _together(entities, "Corvale", "Corval")
+
+
+def test_acronyms_one_letter_apart_are_two_names() -> None:
+    found = [
+        _at("a1", "NORVA", 0, "organization"),
+        _at("a2", "NOVA", 0, "organization"),
+        _at("a3", "Nevo", 0, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert not _together(entities, "NORVA", "NOVA")
+    assert not _together(entities, "NOVA", "Nevo")
+
+
+def test_a_short_organisation_name_joins_the_one_name_holding_its_words_in_order() -> None:
+    found = [
+        _at("a1", "Orvell-Stane Levy Research Center", 0, "organization"),
+        _at("a1", "Levy Research Center", 60, "organization"),
+        _at("a2", "Center for Federal Levy Research", 0, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Levy Research Center", "Orvell-Stane Levy Research Center")
+    assert not _together(entities, "Levy Research Center", "Center for Federal Levy Research")
+
+
+def test_a_word_the_texts_write_in_lower_case_is_no_spelling_of_a_name() -> None:
+    texts = {
+        "a1": "Brad Thor spoke on Monday.",
+        "a2": "Their plan failed. Thorr said later that their plan was sound.",
+    }
+    found = [_at("a1", "Brad Thor", 0)]
+    entities = expand_mentions(texts, canonicalize(found))
+    forms = {m.text for m in entities[0].mentions}
+    assert "Their" not in forms
+    assert "Thorr" in forms  # a spelling variant that is no common word is still found
+
+
+def test_a_one_word_name_the_texts_also_write_in_lower_case_is_not_merged_on_spelling() -> None:
+    texts = {"a1": "Hall said the hall was full.", "a2": "Hail fell; hail is rare here."}
+    found = [_at("a1", "Hall", 0, "place"), _at("a2", "Hail", 0, "place")]
+    assert not _together(canonicalize(found, texts=texts), "Hall", "Hail")
+    assert _together(canonicalize(found), "Hall", "Hail")  # without the texts, spelling alone decides
+
+
+def test_common_words_run_into_a_name_are_taken_off() -> None:
+    texts = {
+        "a1": "Tova Lindqvist spoke first.",
+        "a2": "Blames Tova Lindqvist for the delay, and the delay blames no one.",
+        "a3": "Ines Maro Vidal arrived; Ines Maro said nothing.",
+    }
+    found = [
+        _at("a1", "Tova Lindqvist", 0),
+        _at("a2", "Blames Tova Lindqvist", 0),
+        _at("a3", "Ines Maro Vidal", 0),
+        _at("a3", "Ines Maro", texts["a3"].index("Ines Maro said")),
+    ]
+    entities = canonicalize(found, texts=texts)
+    tova = next(e for e in entities if e.name == "Tova Lindqvist")
+    assert {(m.article, m.text, m.start) for m in tova.mentions} == {
+        ("a1", "Tova Lindqvist", 0),
+        ("a2", "Tova Lindqvist", 7),
+    }
+    # A last word that is no common word stays part of the name.
+    assert any(e.name == "Ines Maro Vidal" for e in entities)
+
+
+def test_a_given_name_that_is_also_a_word_stays() -> None:
+    texts = {"a1": "Bill Varo de Lune spoke; the bill passed.", "a2": "Varo de Lune agreed.", "a3": "Bill Ostrom came."}
+    found = [_at("a1", "Bill Varo de Lune", 0), _at("a2", "Varo de Lune", 0), _at("a3", "Bill Ostrom", 0)]
+    entities = canonicalize(found, texts=texts)
+    assert any("Bill Varo de Lune" in {m.text for m in e.mentions} for e in entities)
+
+
+def test_a_middle_name_joins_across_articles_but_not_within_one() -> None:
+    found = [
+        _at("a1", "Dalia Rennick Osterhout", 0),
+        _at("a1", "Harbour Commission", 40, "organization"),
+        _at("a2", "Dalia Osterhout", 0),
+        _at("a2", "Harbour Commission", 40, "organization"),
+        _at("a3", "Ivo Stam Berend", 0),
+        _at("a3", "Ivo Berend", 40),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Dalia Osterhout", "Dalia Rennick Osterhout")
+    assert not _together(entities, "Ivo Berend", "Ivo Stam Berend")  # one article writes both: two people
+
+
+def test_run_together_initials_are_initials() -> None:
+    from newsdesk.enrich.resolution import is_initial
+
+    assert is_initial("h.w.") and is_initial("j.") and not is_initial("jo")
+    found = [_at("a1", "Georg H.W. Tamsby", 0), _at("a2", "Georg W. Tamsby", 0), _at("a3", "Georg Tamsby", 0)]
+    entities = canonicalize(found)
+    assert not _together(entities, "Georg H.W. Tamsby", "Georg W. Tamsby")
+
+
+def test_a_word_used_alone_elsewhere_is_no_bound_surname() -> None:
+    texts = {"a1": "Assad Pandhir spoke of Pandhir.", "a2": "Pandir valley was quiet.", "a3": "Pandhir held."}
+    found = [
+        _at("a1", "Assad Pandhir", 0),
+        _at("a1", "Pandhir", texts["a1"].index("Pandhir."), "place"),
+        _at("a2", "Pandir", 0, "place"),
+        _at("a3", "Pandhir", 0, "place"),
+    ]
+    entities = canonicalize(found, texts=texts)
+    assert _together(entities, "Pandir", "Pandhir")
+
+
+def test_a_surname_that_is_also_a_word_is_found_beside_its_person() -> None:
+    texts = {"a1": "Teresa Young spoke. Later Young said the plan may work, as young people hoped. Coal fell."}
+    found = [_at("a1", "Teresa Young", 0)]
+    entities = expand_mentions(texts, canonicalize(found, texts=texts))
+    assert {m.text for m in entities[0].mentions} == {"Teresa Young", "Young"}
+
+
+def test_an_acronym_that_is_also_a_word_is_still_found() -> None:
+    texts = {
+        "a1": "The World Health Organization (WHO) warned on Monday.",
+        "a2": "WHO said the outbreak who knows where would spread.",
+    }
+    found = [_at("a1", "World Health Organization", 4, "organization")]
+    entities = expand_mentions(texts, canonicalize(found, texts=texts))
+    assert ("a2", "WHO") in {(m.article, m.text) for m in entities[0].mentions}

@@ -129,6 +129,9 @@ def test_evaluate_attribution_counts(corpus: Path, nlp: Language) -> None:
     assert result["recall"] == 1.0
     assert result["source_evaluated"] == 4
     assert result["source_accuracy"] == 1.0
+    assert result["source_unresolved"] == 0
+    assert result["source_correct_given"] == 4
+    assert result["source_accuracy_given"] == 1.0
     assert result["gold_by_cue"]["other"] == {"gold": 1, "matched": 1, "recall": 1.0}
     assert result["speech_scope"]["f1"] == 1.0
     # The rules alone miss the stance: the baseline scored in the same run.

@@ -68,3 +68,24 @@ def test_a_person_stays_a_person() -> None:
     found = [_found("a1", text, "Odile Farrant", "person"), _found("a1", text, "Farrant", "person", 1)]
     entities = canonicalize(found, texts={"a1": text})
     assert [e.kind for e in entities] == ["person"]
+
+
+def test_a_role_before_a_name_makes_it_a_person() -> None:
+    text = "The lawyer Mireille Vantoux denied it, and opposition deputy Lucia Marsk agreed."
+    for name in ("Mireille Vantoux", "Lucia Marsk"):
+        start = text.index(name)
+        assert mention_cues(text, start, start + len(name)) == ["person"]
+    # An adjective in -ist before an organisation is no trade.
+    text = "He leads the centrist Orvell Policy Center."
+    start = text.index("Orvell")
+    assert "person" not in mention_cues(text, start, start + len("Orvell Policy Center"))
+
+
+def test_a_persons_name_is_shown_without_a_title() -> None:
+    found = [
+        FoundMention(mention=Mention(article="a1", text="Superintendent Grace Obuya", start=0, end=26), kind="person"),
+        FoundMention(mention=Mention(article="a1", text="Superintendent Grace Obuya", start=60, end=86), kind="person"),
+        FoundMention(mention=Mention(article="a2", text="Grace Obuya", start=0, end=11), kind="person"),
+    ]
+    [entity] = canonicalize(found)
+    assert entity.name == "Grace Obuya"

@@ -503,3 +503,58 @@ def test_a_content_that_opens_a_curly_quote_takes_its_closing_mark(nlp: Language
     ctx.set_quoted(scan_passages(text))
     start, end = text.index("the plan"), text.index("disaster") + len("disaster")
     assert text[start : ctx.close_quote(start, end)] == "the plan “a disaster,”"
+
+
+def test_in_a_relative_clause_the_speaker_is_written_as_the_pronoun_and_named_by_its_noun(nlp: Language) -> None:
+    text = "The plan was backed by Marta Quintal, who said that the bridge would open in May."
+    att = next(a for a in find_attributions(text, nlp(text), cues=False) if a.cue == "said")
+    assert att.speaker == "Marta Quintal"
+    assert att.speaker_span is not None
+    assert text[att.speaker_span[0] : att.speaker_span[1]] == "who"
+
+
+def test_a_name_beside_a_role_noun_is_a_person_for_pronouns(nlp: Language) -> None:
+    text = (
+        "According to the spokeswoman of the police, Grace Obuya, the man was arrested at home.\n\n"
+        # The small model tags this name as an organisation.
+        "The lawyer Marta Ducasse denied that her client was detained. "
+        "“My client came of his own free will,” she declared to the newspaper."
+    )
+    quote = next(a for a in find_attributions(text, nlp(text), cues=False) if a.direct)
+    assert quote.speaker == "Marta Ducasse"
+
+
+def test_a_description_keeps_its_hyphenated_words(nlp: Language) -> None:
+    text = "The entourage of the ex-minister denied that he had received any summons."
+    [attribution] = find_attributions(text, nlp(text), cues=False)
+    assert attribution.speaker == "entourage of the ex-minister"
+
+
+def test_a_definite_noun_names_the_organisation_it_heads(nlp: Language) -> None:
+    text = (
+        "The Regional Audit Commission said on Monday that it was examining the contracts.\n\n"
+        "The commission said that it would publish its findings in June."
+    )
+    found = find_attributions(text, nlp(text), cues=False)
+    assert len(found) == 2
+    assert found[1].speaker == found[0].speaker
+    assert "Regional Audit Commission" in (found[0].speaker or "")
+
+
+def test_who_stands_for_the_person_not_the_place_its_clause_hangs_on(nlp: Language) -> None:
+    text = (
+        "A police officer at the barrier, who asked not to be named because he was not authorised "
+        "to speak to the media, said that his unit had received verbal orders on Monday."
+    )
+    asked = next(a for a in find_attributions(text, nlp(text)) if a.cue == "asked")
+    assert asked.speaker == "police officer at the barrier"
+
+
+def test_a_quote_after_a_sentence_ending_in_a_verb_of_saying_is_that_speakers(nlp: Language) -> None:
+    text = (
+        "The council may wait until the audit is done, Ilse Marrow said. "
+        '"The other factor is the budget, and nobody wants to talk about that yet."'
+    )
+    quote = next(a for a in find_attributions(text, nlp(text), cues=False) if a.direct)
+    assert quote.speaker == "Ilse Marrow"
+    assert quote.cue_span is None  # the cue stays with its own sentence

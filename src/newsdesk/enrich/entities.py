@@ -24,11 +24,13 @@ from newsdesk.enrich.kinds import CUE_WEIGHT, demonym_sources, mention_cues, nam
 from newsdesk.enrich.matcher import UNIT_WORDS, Clusters, Group, vote_kind
 from newsdesk.enrich.names import (
     _FUNCTION_WORDS,
+    _LEADING,
     _PLACE_WORDS,
     _QUOTES,
     _content_set,
     _fold,
     _strip_place_words,
+    lower_case_words,
     match_key,
     name_tokens,
     skeleton,
@@ -167,15 +169,21 @@ def canonicalize(
     merged (cannot-link).
 
     Steps:
-        1. Group identical normalised names (titles, articles, place words
+        1. Take off common words the tagger ran into a person's name
+           (:func:`trim_glued_words`). Group identical normalised names (titles, articles, place words
            removed; "I.R.S." and "IRS" as letters); the tagger's labels, the
            words around each mention and the name's shape vote on its type.
-        2. Merge names whose tokens are pairwise spelling variants, same number
+        2. Merge names whose tokens are pairwise spelling variants (a one-word
+           name that is the surname of a person its article names excepted), same number
            of tokens ("Ahmad Massoud" never joins "Ahmad Shah Massoud"), and
            organisation names made of the same words in another order.
            a. One name written as one word or two, or with the Arabic article
               (blocks of the joined consonant skeleton).
-           b. Optional middle initials, unless two people differ by theirs.
+           b. Optional middle initials, unless two people differ by theirs; a familiar
+              given name for its formal one (Joe / Joseph) and a generational suffix
+              seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); the
+              names of one country by a small table (USA / United States); a middle
+              name seen in other articles only (Hillary Clinton / Hillary Rodham Clinton).
            c. A full name continued by one more surname, when only one does.
         3. Give a first name alone, and a one-word "place" that is a surname,
            to the person its article names (mention by mention).
@@ -195,6 +203,9 @@ def canonicalize(
     Returns:
         Entities sorted by number of mentions (most first), with stable ids.
     """
+    words = lower_case_words(texts.values()) if texts else frozenset()
+    if words:
+        found = trim_glued_words(found, words)
     groups: dict[tuple[str, ...], Group] = {}
     acronymic: set[tuple[str, ...]] = set()  # acronyms are no one's first name or surname
     for item in found:
@@ -222,12 +233,15 @@ def canonicalize(
     for k, group in groups.items():
         group.kinds.update(name_cues(k, demonyms))
 
-    clusters = Clusters(groups, texts)
+    clusters = Clusters(groups, texts, words)
     keys, vote, component, find, union = clusters.keys, clusters.vote, clusters.component, clusters.find, clusters.union
     # 2. Spelling variants; a-c: one word or two, middle initials, a second surname (blocked and scored).
     clusters.join_spelling_variants()
     clusters.join_compounds()
     clusters.join_middle_initials()
+    clusters.join_given_name_variants()
+    clusters.join_middle_names()
+    clusters.join_country_names()
     clusters.join_longer_names()
     # Longer names indexed by each of their later tokens (surnames, tails), grouped by match key: a short
     # name is compared with the distinct later tokens of its key, not with every longer name.
@@ -326,7 +340,8 @@ def canonicalize(
             union(ranked[0], k)
 
     # 4b. A shortened organisation name ("Resistance Front") joins the one organisation whose
-    # name holds all its words ("National Resistance Front"), when exactly one does.
+    # name holds all its words ("National Resistance Front"), when exactly one does, or when exactly
+    # one of several holds them in their order, side by side.
     for k in keys:
         if len(k) < 2 or groups[k].kinds.most_common(1)[0][0] != "organization":
             continue
@@ -341,6 +356,15 @@ def canonicalize(
             and not UNIT_WORDS.intersection(_content_set(other) - words)
             and not clusters.names_other(tuple(t for t in other if t not in words))
         }
+        if len(holders) > 1:
+            # Among several, the one that holds the words as one run ("Tax Policy Center" in
+            # "Urban-Brookings Tax Policy Center", not in "Center for Federal Tax Policy").
+            holders = {
+                find(other)
+                for word in words
+                for other in by_word.get(word, ())
+                if find(other) in holders and _holds_run(other, k)
+            }
         if len(holders) == 1:
             union(holders.pop(), k)
 
@@ -396,6 +420,57 @@ def canonicalize(
         )
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     return entities
+
+
+_WORD_SPAN = re.compile(r"\S+")
+
+
+def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> list[FoundMention]:
+    """Take off common words the tagger ran into a person's name ("Fault Ted Cruz", "Marco Rubio Responds To").
+
+    A word at either end of a person's name of three words or more is dropped when the texts
+    write it in lower case (``words``), it is not a given name (first) or surname (last) of a
+    two-word name found elsewhere ("Bill de Blasio" keeps "Bill"), and what is left is a name of
+    two words or more that the tagger found on its own somewhere. The mention keeps its place,
+    shortened to the name.
+    """
+    known = {
+        tuple(name_tokens(item.mention.text))
+        for item in found
+        if item.kind == "person" and len(item.mention.text.split()) >= 2
+    }
+    # Given names and surnames of two-word names are never taken off ("Bill de Blasio" keeps "Bill").
+    given = {k[0] for k in known if len(k) == 2}
+    surnames = {k[-1] for k in known if len(k) == 2}
+    out: list[FoundMention] = []
+    for item in found:
+        text = item.mention.text
+        spans = [m.span() for m in _WORD_SPAN.finditer(text)]
+        if item.kind != "person" or len(spans) < 3:
+            out.append(item)
+            continue
+
+        def common(span: tuple[int, int], keep: set[str], text: str = text) -> bool:
+            tokens = name_tokens(text[span[0] : span[1]])
+            return bool(tokens) and all(t in words and t not in keep for t in tokens)
+
+        first, last = 0, len(spans)
+        while last - first > 2 and common(spans[first], given):
+            first += 1
+        while last - first > 2 and common(spans[last - 1], surnames):
+            last -= 1
+        start, end = spans[first][0], spans[last - 1][1]
+        if (first, last) != (0, len(spans)) and tuple(name_tokens(text[start:end])) in known:
+            mention = item.mention
+            trimmed = Mention(
+                article=mention.article,
+                text=text[start:end],
+                start=mention.start + start,
+                end=mention.start + end,
+            )
+            item = FoundMention(mention=trimmed, kind=item.kind)
+        out.append(item)
+    return out
 
 
 def _adopt_first_names(
@@ -474,6 +549,12 @@ def _split_by_nearest(
     return dict(moved)
 
 
+def _holds_run(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """Whether ``full`` contains the tokens of ``short`` one after the other."""
+    n = len(short)
+    return any(full[i : i + n] == short for i in range(len(full) - n + 1))
+
+
 def _is_tail(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """Whether ``short`` spells the last words of ``full`` ("Nwosu-Hale" of "Grace Nwosu-Hale")."""
     tail = full[-len(short) :]
@@ -491,7 +572,9 @@ def _canonical_name(forms: Counter[str], kind: str, other_names: frozenset[str] 
             # the name it stands for was seen ("United Nations", not "UN"); among as frequent, the most complete.
             return (1, int(as_acronym(form) is None), forms[form], len(tokens), len(form))
         clean = not (len(tokens) > 2 and tokens[0] in other_names)
-        return (int(clean), 1, min(len(tokens), 3), forms[form], -len(form))
+        # A title is not part of the name: "Grace Nwosu-Hale", not "Superintendent Grace Nwosu-Hale".
+        untitled = _LEADING.match(form.strip(_QUOTES + " ")) is None
+        return (int(clean), int(untitled), min(len(tokens), 3), forms[form], -len(form))
 
     best = max(forms, key=score)
     if kind == "place":
@@ -511,4 +594,5 @@ __all__ = [
     "soft_skeleton",
     "stated_aliases",
     "tokens_match",
+    "trim_glued_words",
 ]

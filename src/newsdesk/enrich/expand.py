@@ -16,6 +16,7 @@ from newsdesk.enrich.names import (
     _PLACE_WORDS,
     _content_set,
     _strip_place_words,
+    lower_case_words,
     match_key,
     name_tokens,
     tokens_match,
@@ -62,6 +63,7 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
                 # "US Geological Survey" -> USGS: a word in capitals gives all its letters.
                 for letters in acronym_keys(mention.text):
                     index.add(("acronym:" + "".join(sorted(letters.lower())),), entity.id)
+                    index.add(("initials:" + letters.lower(),), entity.id)
     index.finish(kinds)
     by_id = {e.id: e for e in entities}
     added: dict[str, list[Mention]] = defaultdict(list)
@@ -71,6 +73,10 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
         for m in entity.mentions:
             occupied[m.article].append((m.start, m.end))
             present[m.article].add(entity.id)
+    # Words the texts write in lower case are words, not names: "Their" opening a sentence is no
+    # spelling of "Thor", nor "Hours" of "House". Only exact known forms may be such a word, or the
+    # exact surname of a person the article names.
+    lower_words = lower_case_words(texts.values())
     for article_id, text in texts.items():
         # One byte per character, set where a mention already is: an overlap test is a slice search.
         taken = bytearray(len(text))
@@ -91,7 +97,25 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
             for i, j in spans:
                 begin, finish = words[i][0], words[j - 1][1]
                 phrase = text[begin:finish]
-                owner = _owner(tuple(name_tokens(phrase)), index, local, acronym=phrase.isupper())
+                tokens = tuple(name_tokens(phrase))
+                if (
+                    j - i == 1
+                    and tokens not in index.exact
+                    and (phrase.lower() in lower_words or " ".join(tokens) in lower_words)
+                ):
+                    if phrase.isupper():
+                        # An acronym that is also a word ("WHO"): its letters only, never a spelling.
+                        owner = _acronym_owner(tokens, index, local)
+                    else:
+                        # Only as the very surname of one person the article names ("May" after "Theresa May").
+                        bearers = {
+                            o
+                            for o in index.surnames.get(match_key(tokens[0]), {}).get(tokens[0], set()) & local
+                            if kinds[o] == "person"
+                        }
+                        owner = next(iter(bearers)) if len(tokens) == 1 and len(bearers) == 1 else None
+                else:
+                    owner = _owner(tokens, index, local, acronym=phrase.isupper())
                 if owner:
                     added[owner].append(Mention(article=article_id, text=phrase, start=begin, end=finish))
                     taken[begin:finish] = b"\x01" * (finish - begin)
@@ -104,6 +128,17 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
             entity = Entity(id=entity.id, name=entity.name, kind=entity.kind, mentions=mentions)
         result.append(entity)
     return result
+
+
+def _acronym_owner(tokens: tuple[str, ...], index: _FormIndex, local: set[str]) -> str | None:
+    """The one entity whose name has a one-word acronym's letters as its initials, in order, three or more
+    ("WHO": the World Health Organization; never "ON" for New Orleans). The article's entities break ties."""
+    if len(tokens) != 1 or not 3 <= len(tokens[0]) <= 6 or not tokens[0].isalpha():
+        return None
+    candidates = set(index.exact.get(("initials:" + tokens[0],), set()))
+    if len(candidates) > 1 and local:
+        candidates &= local
+    return next(iter(candidates)) if len(candidates) == 1 else None
 
 
 def _owner(tokens: tuple[str, ...], index: _FormIndex, local: set[str], *, acronym: bool = False) -> str | None:
@@ -131,7 +166,7 @@ class _FormIndex:
 
     def add(self, form: tuple[str, ...], owner: str) -> None:
         # Acronym keys are looked up exactly, never compared as spelling variants.
-        if form not in self.exact and not form[0].startswith("acronym:"):
+        if form not in self.exact and not form[0].startswith(("acronym:", "initials:")):
             self.by_shape[_shape(form)].append(form)
         self.exact[form].add(owner)
         if len(form) > 1:

@@ -8,7 +8,7 @@ signed"). The words around each mention and the shape of the name say more:
   or an adjective made from the name elsewhere in the texts (Valmora -> Valmoran);
 - an organisation: a last word that heads company and institution names
   ("... Logistics", "... Group"), "X, a freight firm", "X, founded in", "X have signed";
-- a person: "Mr X", "X, 34,", "X, who".
+- a person: "Mr X", "X, 34,", "X, who", a role before the name ("the lawyer X", "deputy X").
 
 :func:`mention_cues` reads one mention; :func:`name_cues` one name;
 :func:`~newsdesk.enrich.entities.canonicalize` adds both to the tagger's votes
@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+
+from newsdesk.enrich.lexicon import ROLE_NOUNS
 
 #: Votes one cue adds to the tagger's one vote per mention.
 CUE_WEIGHT = 3
@@ -113,6 +115,9 @@ _ORG_AFTER = re.compile(
     r"broadcaster|publisher|insurer|airline)\b|founded in\b)"
 )
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
+#: Roles written right before a person's name ("the lawyer Mireille Ducasse", "deputy Lucía Marsh");
+#: words that also open organisation names ("General Motors", "Head Office") are left out.
+_ROLES_BEFORE = (ROLE_NOUNS - {"general", "head", "executive", "official"}) | {"deputy", "judge", "colonel"}
 _PERSON_AFTER = re.compile(r",\s+(?:\d{1,3},|who\b)")
 #: Endings of adjectives and demonyms made from place names (Valmoran, Drovenian, Tessaran, Sudanese).
 _DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish")
@@ -131,7 +136,8 @@ def mention_cues(text: str, start: int, end: int) -> list[str]:
         cues.append("place")
     if after[:1] in (",", " ") and _ORG_AFTER.match(after):
         cues.append("organization")
-    if last in _TITLES or (after[:1] == "," and _PERSON_AFTER.match(after)):
+    # A role right before the name ("the lawyer Mireille Ducasse") names a person.
+    if last in _TITLES or last in _ROLES_BEFORE or (after[:1] == "," and _PERSON_AFTER.match(after)):
         cues.append("person")
     return cues
 

@@ -17,7 +17,15 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from newsdesk.enrich.names import _FUNCTION_WORDS, _close_variants, _content_set, match_key, tokens_match
+from newsdesk.enrich.aliases import country_key, given_name_forms, same_given_name
+from newsdesk.enrich.names import (
+    _FUNCTION_WORDS,
+    _close_variants,
+    _content_set,
+    lower_case_words,
+    match_key,
+    tokens_match,
+)
 from newsdesk.enrich.resolution import (
     GENERATIONAL,
     MERGE_THRESHOLD,
@@ -90,9 +98,15 @@ class Clusters:
     Args:
         groups: Normalised name -> its group.
         texts: Article id to text, for the words around mentions and the one-sentence cannot-link.
+        words: The words the texts write in lower case, when the caller has them already.
     """
 
-    def __init__(self, groups: Mapping[Key, Group], texts: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        groups: Mapping[Key, Group],
+        texts: Mapping[str, str] | None = None,
+        words: frozenset[str] | None = None,
+    ) -> None:
         self.groups = groups
         self.texts = texts
         self.keys = sorted(groups, key=lambda k: (-len(groups[k].mentions), k))
@@ -110,6 +124,10 @@ class Clusters:
         common = max(COMMON_MIN, int(COMMON_SHARE * len(self.keys_in)))
         self.telling = {k for k in self.keys if len(self.articles_of[k]) <= common}
         self.together = named_together(groups, self.keys, self.vote, texts) if texts else {}
+        if words is None:
+            words = lower_case_words(texts.values()) if texts else frozenset()
+        self.words = words
+        """Words the texts write in lower case (:func:`~newsdesk.enrich.names.lower_case_words`)."""
 
     def find(self, k: Key) -> Key:
         """The representative of ``k``'s cluster."""
@@ -176,7 +194,9 @@ class Clusters:
             members = set(self.component[rb])
             if any(self.together.get(x, set()) & members for x in self.component[ra]):
                 return False
-        return all(tokens_match(x, y) for x in self.given_names(ra) for y in self.given_names(rb))
+        return all(
+            tokens_match(x, y) or same_given_name(x, y) for x in self.given_names(ra) for y in self.given_names(rb)
+        )
 
     def link(self, a: Key, b: Key, relation: Relation, string: float) -> bool:
         """Merge two names when no cannot-link forbids it and the matcher's score is high enough."""
@@ -194,6 +214,33 @@ class Clusters:
             kinds.update(self.groups[other].kinds)
         return vote_kind(kinds) in ("person", "place")
 
+    def acronym(self, k: Key) -> bool:
+        """Whether a one-word name is written as an acronym: spelled letter by letter, one letter
+        more or less is another name (NATO / NAFTA), not a spelling variant."""
+        return any(as_acronym(form) for form in self.groups[k].forms)
+
+    def bound_surnames(self) -> set[Key]:
+        """One-word names that every article of theirs also writes as the last word of a person's full name.
+
+        There the word is that person's surname (the surname step gives it to them, mention by
+        mention), so it is not merged on spelling alone with a one-word name of other articles.
+        A word some article uses without such a person is a name of its own (the Panjshir valley,
+        even beside an "Assad Panjshir"):
+        "Morial" beside "Marc Morial" is not the "Merrill" of another story, nor "Brazile" beside
+        "Donna Brazile" the country Brazil.
+        """
+        surnames_in: dict[str, set[str]] = defaultdict(set)
+        for k in self.keys:
+            # A personal name, not an epithet ("Lion of Panjshir" does not make Panjshir a surname).
+            if len(k) > 1 and self.vote[k] == "person" and not _FUNCTION_WORDS.intersection(k):
+                for article in self.articles_of[k]:
+                    surnames_in[article].add(k[-1])
+        return {
+            k
+            for k in self.keys
+            if len(k) == 1 and all(k[0] in surnames_in.get(article, ()) for article in self.articles_of[k])
+        }
+
     def join_spelling_variants(self) -> None:
         """Names whose tokens are pairwise spelling variants; organisation names of the same words reordered.
 
@@ -206,9 +253,19 @@ class Clusters:
             blocks[(len(k), *(match_key(t) for t in k))].append(k)
             if len(k) > 1:
                 same_words[_content_set(k)].append(k)
+        bound = self.bound_surnames()
         for block in blocks.values():
             for i, a in enumerate(block):
                 for b in block[i + 1 :]:
+                    if len(a) == 1 and (
+                        a in bound
+                        or b in bound
+                        or self.acronym(a)
+                        or self.acronym(b)
+                        or a[0] in self.words
+                        or b[0] in self.words
+                    ):
+                        continue
                     if all(tokens_match(x, y) for x, y in zip(a, b, strict=True)) and (
                         # Beside an article particle (al- / el-), the one word left carries the name:
                         # close spelling only.
@@ -257,6 +314,90 @@ class Clusters:
             if core in self.groups and len({tuple(t.rstrip(".") for t in k[1:-1]) for k in longer}) == 1:
                 for k in longer:
                     self.link(core, k, "middle_initial", 1.0)
+
+    def join_given_name_variants(self) -> None:
+        """One person's full name with a familiar given name, middle initials or a generational suffix.
+
+        "Joe Vance" ~ "Joseph Vance" ~ "Joseph Q. Vance Jr.": full names are blocked on their
+        given name's formal forms (:func:`~newsdesk.enrich.aliases.given_name_forms`) and the rest of
+        the name without middle initials or suffix. Within a block each name is scored against the
+        most mentioned one. A block holding two suffixes ("Jr." and "Sr.") or two sets of middle
+        initials names two people and is left alone; a suffix against none weighs less
+        (relation ``generational``) and never joins when one article writes both, a familiar name
+        against a formal one is relation ``nickname``.
+        """
+        blocks: dict[Key, list[Key]] = defaultdict(list)
+        parts: dict[Key, tuple[Key, str, Key]] = {}
+        for k in self.keys:
+            if len(k) < 2 or self.vote[k] != "person" or is_initial(k[0]) or k[0] in PARTICLES:
+                continue
+            suffix = k[-1].rstrip(".") if k[-1] in GENERATIONAL else ""
+            body = k[:-1] if suffix else k
+            if len(body) < 2:
+                continue
+            initials = tuple(t.rstrip(".") for t in body[1:-1] if is_initial(t))
+            core = without_middle_initials(body)
+            parts[k] = (initials, suffix, core)
+            for formal in given_name_forms(core[0]):
+                blocks[(formal, *core[1:])].append(k)
+        for block in blocks.values():
+            if not 1 < len(block) <= MAX_BLOCK:
+                continue
+            if len({parts[k][1] for k in block} - {""}) > 1 or len({parts[k][0] for k in block} - {()}) > 1:
+                continue
+            # An article that writes the name both with and without the suffix names father and son.
+            plain = set().union(*(self.articles_of[k] for k in block if not parts[k][1]))
+            suffixed = set().union(*(self.articles_of[k] for k in block if parts[k][1]))
+            anchor = block[0]  # self.keys is ordered by mentions, most first
+            for k in block[1:]:
+                if self.find(k) == self.find(anchor):
+                    continue
+                relation: Relation = "middle_initial"
+                if parts[k][1] != parts[anchor][1]:
+                    if plain & suffixed:
+                        continue
+                    relation = "generational"
+                elif parts[k][2][0] != parts[anchor][2][0]:
+                    relation = "nickname"
+                self.link(anchor, k, relation, 1.0)
+
+    def join_middle_names(self) -> None:
+        """A full name and the one form of it with a middle name ("Ana Ruiz" ~ "Ana Belén Ruiz").
+
+        Blocked on the given name's formal forms and the surname. Only across articles: an
+        article that writes both forms, or a middle name that differs between forms, names two
+        people (Ahmad Massoud and his father Ahmad Shah Massoud). A weak relation
+        (``middle_name``): the pair needs shared context to merge.
+        """
+        blocks: dict[Key, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if self.vote[k] != "person" or k[-1] in GENERATIONAL or is_initial(k[0]) or k[0] in PARTICLES:
+                continue
+            if len(k) == 2 or (len(k) == 3 and not is_initial(k[1]) and k[1] not in PARTICLES):
+                for formal in given_name_forms(k[0]):
+                    blocks[(formal, k[-1])].append(k)
+        for block in blocks.values():
+            short = [k for k in block if len(k) == 2]
+            longer = [k for k in block if len(k) == 3]
+            if not short or len({k[1] for k in longer}) != 1 or len(block) > MAX_BLOCK:
+                continue
+            short_articles = set().union(*(self.articles_of[k] for k in short))
+            if any(self.articles_of[k] & short_articles for k in longer):
+                continue
+            self.link(short[0], longer[0], "middle_name", 1.0)
+
+    def join_country_names(self) -> None:
+        """Names and abbreviations of one country (United States, U.S., USA) by the table of
+        :func:`~newsdesk.enrich.aliases.country_key`: a high-precision shortcut, not a guess."""
+        first: dict[str, Key] = {}
+        for k in self.keys:
+            country = country_key(k)
+            if country is None or self.vote[k] == "person":
+                continue
+            if country in first:
+                self.union(first[country], k)
+            else:
+                first[country] = k
 
     def join_longer_names(self) -> None:
         """A full name and the one longer full name that continues it with a second surname.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -147,6 +148,18 @@ def _is_subsequence(short: str, long_: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _content_set(tokens: tuple[str, ...]) -> frozenset[str]:
     return frozenset(t for t in tokens if t not in ("of", "the", "and", "for", "de", "la", "le"))
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]+")
+
+
+def lower_case_words(texts: Iterable[str]) -> frozenset[str]:
+    """Words the texts write in lower case: common words, not names ("their", "state", "hours").
+
+    A capitalised word the texts also write in lower case opens a sentence or a title; it is no
+    spelling variant of a name, however close its letters.
+    """
+    return frozenset(w for text in texts for w in _LOWER_WORD.findall(text))
 
 
 def _strip_place_words(tokens: list[str]) -> list[str]:

@@ -25,9 +25,11 @@ How one article is processed:
    verb that governs the quoted clause, or *according to*; a sentence ending
    with a colon just before the quote also counts. An unattributed quote
    that opens the next paragraph, or a new sentence of the same paragraph,
-   continues the quote before it. Short fragments inside the reporter's own
-   clause (scare quotes) are dropped; unattributed passages are kept only
-   when long enough to be a statement.
+   continues the quote before it; one that follows a sentence ending in a
+   verb of saying ("..., Schiff said. "The other ...") is that speaker's.
+   Short fragments inside the reporter's own clause (scare quotes) are
+   dropped; unattributed passages are kept only when long enough to be a
+   statement.
 4. **Speakers.** The speaker is the subject of the cue (climbing through
    conjunctions, participles and relative clauses), or the object of
    *according to*. Names are expanded to the longest form of the same entity
@@ -404,6 +406,11 @@ def _attribute_passage(
     if cue_tok is None:
         if previous is not None and _continues(text, previous, passage.open_at):
             return replace(previous, segments=tuple(passage.segments), cue=None, cue_span=None)
+        lead = _lead_in(ctx, passage, in_quote)
+        if lead is not None:
+            # The cue stays with its own sentence's attribution: the quote only borrows its speaker.
+            att = make_attribution(passage.segments, direct=True, speaker=speaker_of(ctx, lead), cue_tok=lead)
+            return replace(att, cue_span=None)
         if words < _MIN_UNATTRIBUTED_WORDS:
             return None
         return Attribution(
@@ -429,6 +436,24 @@ def _attribute_passage(
         if words < _MIN_FRAGMENT_WORDS:
             return None
     return make_attribution(passage.segments, direct=True, speaker=speaker, cue_tok=cue_tok)
+
+
+def _lead_in(ctx: Context, passage: Passage, in_quote: list[bool]) -> Token | None:
+    """The cue of the sentence just before a quote that has none of its own: "..., Schiff said. "The other ...".
+
+    The sentence must end right before the quote mark in the same paragraph, and its last verb
+    of saying outside quote marks must have a speaker the parse names or a pronoun resolves.
+    """
+    text, doc = ctx.text, ctx.doc
+    before = _token_before(ctx, passage.open_at)
+    if before is None or before.text not in {".", "!"} or "\n" in text[before.idx : passage.open_at]:
+        return None
+    start, end = ctx.sentence_of(before.i)
+    cues = [doc[i] for i in range(start, end) if not in_quote[i] and is_cue(doc[i])]
+    if not cues:
+        return None
+    speaker = speaker_of(ctx, cues[-1])
+    return cues[-1] if speaker is not None and speaker.name else None
 
 
 def _signature(text: str, end: int) -> re.Match[str] | None:

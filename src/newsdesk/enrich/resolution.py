@@ -39,12 +39,24 @@ ACRONYM_OPTIONAL = frozenset({"of", "the", "and", "for", "on", "in", "de", "du",
 #: News agencies credited in parentheses: never an acronym of the name before them.
 AGENCIES = frozenset({"AFP", "AP", "DPA", "EFE", "ANSA", "TASS", "IRNA", "PTI", "ANI", "UPI", "PAP", "MTI", "BTA"})
 
-Relation = Literal["transliteration", "middle_initial", "longer_name", "short_form", "acronym"]
+Relation = Literal[
+    "transliteration",
+    "middle_initial",
+    "nickname",
+    "generational",
+    "middle_name",
+    "longer_name",
+    "short_form",
+    "acronym",
+]
 
 #: How much a string relation says on its own, before type and context (see :func:`match_score`).
 RELATION_PRIOR: dict[Relation, float] = {
     "transliteration": 0.35,
     "middle_initial": 0.55,
+    "nickname": 0.4,
+    "generational": 0.3,
+    "middle_name": 0.2,
     "longer_name": 0.2,
     "short_form": 0.1,
     "acronym": 0.25,
@@ -58,9 +70,12 @@ WEIGHT_WORDS = 0.3
 MERGE_THRESHOLD = 0.75
 
 
+_INITIALS = re.compile(r"(?:[a-z]\.){2,3}")
+
+
 def is_initial(token: str) -> bool:
-    """Whether a name token is an initial ("j", "j.")."""
-    return len(token.rstrip(".")) == 1
+    """Whether a name token is an initial ("j", "j.") or run-together initials ("h.w.")."""
+    return len(token.rstrip(".")) == 1 or bool(_INITIALS.fullmatch(token))
 
 
 def without_middle_initials(tokens: tuple[str, ...]) -> tuple[str, ...]:

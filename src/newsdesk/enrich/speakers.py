@@ -116,7 +116,7 @@ def subject_token(verb: Token) -> Token | None:
                 # '«...» declared Vidmar': the parser made the closing mark the subject.
                 return _inverted_subject(tok)
             if child.lower_ in RELATIVE and tok.dep_ == "relcl":
-                return tok.head
+                return _antecedent_of(child, tok.head)
             if _misparsed_subject(child, tok):
                 return _nearest_subject(tok)
             return child
@@ -135,6 +135,32 @@ def subject_token(verb: Token) -> Token | None:
         # "About 4 in 10 say ...": the parser left the finite verb without a subject.
         return (_name_after_quote(tok) if tok is verb else None) or _nearest_subject(tok)
     return None
+
+
+#: Prepositions that place or tie a person ("an officer at the barrier", "the owner of a shop").
+_PLACE_PREPOSITIONS = frozenset({"of", "at", "in", "on", "from"})
+
+
+def _antecedent_of(relative: Token, head: Token) -> Token:
+    """The noun a relative pronoun stands for, from the noun the parser hung its clause on.
+
+    "who" names a person: when the clause hangs on the object of a preposition inside a
+    larger noun phrase ("a police officer at the barrier, who asked", "the owner of a shop,
+    who said"), the person is the noun that phrase is about, unless the object is itself a person,
+    an organisation or a group ("Democrats on the committee, who").
+    """
+    if relative.lower_ != "who":
+        return head
+    while (
+        head.dep_ == "pobj"
+        and head.ent_type_ not in PERSON_LABELS
+        and head.ent_type_ not in {"ORG", "NORP"}
+        and head.head.dep_ == "prep"
+        and head.head.lower_ in _PLACE_PREPOSITIONS
+        and head.head.head.pos_ in {"NOUN", "PROPN"}
+    ):
+        head = head.head.head
+    return head
 
 
 def _name_after_quote(verb: Token) -> Token | None:
@@ -278,8 +304,31 @@ def _nearest_subject(verb: Token) -> Token | None:
 
 
 def speaker_of(ctx: Context, verb: Token) -> Speaker | None:
+    """The speaker of a cue verb: its subject (:func:`subject_token`) described or resolved.
+
+    In a relative clause ("Ana Ruiz, who said ...") the speaker is expressed by the
+    relative pronoun and resolved to the noun it hangs on: the span is the pronoun's,
+    the name the noun's, as for any pronoun.
+    """
     subject = subject_token(verb)
-    return describe(ctx, subject) if subject is not None else None
+    if subject is None:
+        return None
+    speaker = describe(ctx, subject)
+    relative = _relative_pronoun(subject, verb)
+    if speaker is not None and relative is not None:
+        return Speaker((relative.idx, relative.idx + len(relative)), speaker.name, speaker.named)
+    return speaker
+
+
+def _relative_pronoun(head: Token, verb: Token) -> Token | None:
+    """The relative pronoun that is the subject of a relative clause in ``head``'s phrase holding ``verb``."""
+    for clause in head.subtree:
+        if clause.dep_ != "relcl" or not (clause.i == verb.i or verb in clause.subtree):
+            continue
+        for child in clause.children:
+            if child.lower_ in RELATIVE and child.dep_ in SUBJECTS:
+                return child
+    return None
 
 
 def describe(ctx: Context, tok: Token) -> Speaker | None:
@@ -356,6 +405,9 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
         name = _role_holder(ctx, tok) if role else None
         if name is not None:
             return Speaker(phrase, name, True)
+        named_org = _organisation_named_by(ctx, tok) if not role and tok.tag_ == "NN" else None
+        if named_org is not None:
+            return Speaker(phrase, named_org, True)
         earlier = _earlier_description(ctx, tok)
         if earlier is not None:
             return Speaker(phrase, earlier, False)
@@ -427,7 +479,9 @@ def _phrase_span(tok: Token) -> tuple[int, int]:
     """Character span of the noun phrase headed by ``tok``, without clauses after a comma."""
     end = tok.i
     for t in tok.subtree:
-        if t.i > tok.i and (t.is_punct or t.dep_ in {"relcl", "appos", "acl"}):
+        # A hyphen inside a word ("ex-minister") is part of it, not a break in the phrase.
+        inner = t.text in {"-", "‐"} and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_
+        if t.i > tok.i and ((t.is_punct and not inner) or t.dep_ in {"relcl", "appos", "acl"}):
             break
         end = t.i
     left = tok.left_edge
@@ -448,12 +502,30 @@ def _description(ctx: Context, tok: Token) -> str:
     return " ".join(words[:14])
 
 
+def _organisation_named_by(ctx: Context, tok: Token) -> str | None:
+    """The organisation a definite noun stands for: the latest named before it with that word in its name.
+
+    "the commission said" after "the National Integrity Commission", "the ministry" after
+    "the Ministry of Emergency Situations". Names inside quote marks do not count.
+    """
+    word = tok.lower_
+    i = bisect.bisect_left(ctx.mention_starts, tok.idx) - 1
+    while i >= 0:
+        start, end, text, label = ctx.mentions[i]
+        i -= 1
+        if label != "ORG" or ctx.quoted(start):
+            continue
+        if word in (w.strip(".,’'").lower() for w in text.split()):
+            return best_name(ctx, start, end, label)
+    return None
+
+
 def _earlier_description(ctx: Context, tok: Token) -> str | None:
-    """For "the source said", find the fuller "a source at ..." introduced earlier."""
+    """For "the source said", find the fuller "a source at ..." introduced earlier (not inside a quote)."""
     lemma = tok.lemma_
     own = _description(ctx, tok)
     for prev in reversed(ctx.doc[: tok.i]):
-        if prev.lemma_ == lemma and prev.pos_ == "NOUN":
+        if prev.lemma_ == lemma and prev.pos_ == "NOUN" and not ctx.quoted(prev.idx):
             text = _description(ctx, prev)
             if len(text) > len(own):
                 return text
@@ -517,10 +589,16 @@ def _antecedent(ctx: Context, tok: Token, *, person: bool) -> str | None:
             continue
         root = _root_of(ctx, start, end)
         subject = root is not None and (root.dep_ in SUBJECTS or (root.dep_ == "appos" and root.head.dep_ in SUBJECTS))
-        # The speaker of a speech verb is a person even when NER calls it an organisation.
-        speaking = subject and root is not None and person and label in {"ORG", "NORP"} and is_cue(root.head)
-        if label in labels or speaking:
-            candidates.append((start, end, "PERSON" if speaking else label, subject))
+        # The speaker of a speech verb is a person even when NER calls it an organisation, and so is
+        # a name set beside a role noun ("the lawyer Mireille Ducasse", tagged ORG).
+        retyped = False
+        if person and root is not None and label not in labels:
+            governor = root.head if root.dep_ in SUBJECTS else root.head.head if root.dep_ == "appos" else None
+            speaking = subject and label in {"ORG", "NORP"} and governor is not None and is_cue(governor)
+            titled = root.dep_ in {"appos", "compound"} and root.head.lemma_.lower() in ROLE_NOUNS
+            retyped = speaking or titled
+        if label in labels or retyped:
+            candidates.append((start, end, "PERSON" if retyped else label, subject))
     if person:
         # Proper nouns the NER missed still name people when they are subjects.
         for j in range(tok.i - 1, -1, -1):

@@ -61,7 +61,7 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
     if benchmark == "entities":
         from newsdesk.evaluation.entities import evaluate_entities, format_entities_report
 
-        result = evaluate_entities(path, docs)
+        result = evaluate_entities(path, docs, entities_only=options.get("entities_only", False))
         return result, format_entities_report(result)
     if benchmark == "stories":
         from newsdesk.evaluation.stories import evaluate_gold_stories, evaluate_stories, format_stories_report

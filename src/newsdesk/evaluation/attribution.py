@@ -23,7 +23,11 @@ Scoring rules:
    speaker is expressed (pronoun, role noun or name, before resolution)
    shares a token with the gold Source span, or (b) a word of the resolved
    speaker name (ignoring case, honorifics and stop words) occurs in the gold
-   Source span, i.e. both name the same person or group.
+   Source span, i.e. both name the same person or group. A speaker left
+   unresolved (no name: an unresolved pronoun, a description that names no
+   one) may still be right by its span; ``source_unresolved`` counts them and
+   ``source_accuracy_given`` is the accuracy of the speakers named
+   (``source_correct_given`` of ``source_evaluated - source_unresolved``).
 5. PolNeAR annotates every attribution, including beliefs and stances whose
    cue is not a speech verb ("Trump *wants* a wall", "voters *backing*
    Sanders"); newsdesk only looks for speech. So recall is also split by gold
@@ -279,7 +283,15 @@ def evaluate_attribution(
     # The baseline in the same run: the rules without the learned cue model.
     rule_predictions = [find_attributions(body, doc, cues=False) for (_, body), doc in zip(bodies, parsed, strict=True)]
 
-    counts = {"predicted": 0, "gold": 0, "matched": 0, "source_evaluated": 0, "source_correct": 0}
+    counts = {
+        "predicted": 0,
+        "gold": 0,
+        "matched": 0,
+        "source_evaluated": 0,
+        "source_correct": 0,
+        "source_unresolved": 0,
+        "source_correct_given": 0,
+    }
     by_kind = {k: {"predicted": 0, "matched": 0} for k in ("direct", "reported")}
     by_cue = {k: {"gold": 0, "matched": 0} for k in ("speech", "other")}
     scope = {"predicted": 0, "gold": 0, "matched": 0}
@@ -310,7 +322,12 @@ def evaluate_attribution(
             by_cue["speech" if speech[j] else "other"]["matched"] += 1
             if gold[j].source:
                 counts["source_evaluated"] += 1
-                counts["source_correct"] += source_matches(text, tokens, shifted[i], gold[j])
+                right = source_matches(text, tokens, shifted[i], gold[j])
+                counts["source_correct"] += right
+                if shifted[i].speaker is None:
+                    counts["source_unresolved"] += 1
+                else:
+                    counts["source_correct_given"] += right
         # Speech scope: predictions matching an out-of-scope gold attribution are set aside.
         scope["gold"] += sum(speech)
         scope["matched"] += sum(1 for _, j in pairs if speech[j])
@@ -328,6 +345,9 @@ def evaluate_attribution(
         "recall": round(recall, 4),
         "f1": round(_ratio(2 * precision * recall, precision + recall), 4),
         "source_accuracy": round(_ratio(counts["source_correct"], counts["source_evaluated"]), 4),
+        "source_accuracy_given": round(
+            _ratio(counts["source_correct_given"], counts["source_evaluated"] - counts["source_unresolved"]), 4
+        ),
         "by_kind": {k: {**v, "precision": round(_ratio(v["matched"], v["predicted"]), 4)} for k, v in by_kind.items()},
         "speech_scope": _prf(scope),
         "rules_only": _prf(rules),
@@ -397,7 +417,9 @@ def format_attribution_report(result: Mapping[str, Any]) -> str:
         f"Baseline, rules without the learned models: P {rules['precision']:.3f}  R {rules['recall']:.3f}  "
         f"F1 {rules['f1']:.3f}  ({rules['matched']} matched / {rules['predicted']} predicted)",
         f"Sources: accuracy {result['source_accuracy']:.3f} "
-        f"({result['source_correct']} / {result['source_evaluated']} matched contents with a gold source)",
+        f"({result['source_correct']} / {result['source_evaluated']} matched contents with a gold source); "
+        f"{result['source_unresolved']} left unresolved, accuracy of the speakers given "
+        f"{result['source_accuracy_given']:.3f}",
     ]
     for kind, counts in result["by_kind"].items():
         lines.append(f"  {kind}: {counts['predicted']} predicted, precision {counts['precision']:.3f}")
