@@ -45,7 +45,6 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "compare" / "models"
 LABELS = ("neutral", "agree", "contradict")
@@ -70,78 +69,7 @@ def _articles(shared: Path, limit: int, rng: random.Random) -> list[tuple[str, s
     return bodies[:half] + polnear[: limit - half]
 
 
-# WordNet's parts of speech by the Penn tag of a word, for the tags whose forms are rewritten.
-# Adverbs are left out: their WordNet opposites (here / there) rarely make a contradiction.
-_WORDNET_POS = {"JJ": "a", "JJR": "a", "JJS": "a", "VB": "v", "VBD": "v", "VBG": "v", "VBN": "v", "VBP": "v",
-                "VBZ": "v", "NN": "n", "NNS": "n"}  # fmt: skip
-
-
-def wordnet_antonyms(folder: Path) -> dict[tuple[str, str], set[str]]:
-    """Direct antonyms of WordNet 3.0, by (lemma, part of speech): ``("open", "a") -> {"closed"}``.
-
-    Read from the database files of the Debian package ``wordnet-base``
-    (``/usr/share/wordnet/data.*``; WordNet's licence allows its use and
-    redistribution with its notice). Each antonym pointer (``!``) links one
-    word of a synset to one word of another; satellite adjectives count as
-    adjectives. Multi-word lemmas are left out.
-    """
-    antonyms: dict[tuple[str, str], set[str]] = {}
-    synsets: dict[tuple[str, str], list[str]] = {}
-    pointers: list[tuple[str, str, int, str, int]] = []
-    for pos, name in (("a", "adj"), ("v", "verb"), ("n", "noun"), ("r", "adv")):
-        for line in (folder / f"data.{name}").read_text(encoding="latin-1").splitlines():
-            if line.startswith(" "):
-                continue  # the licence header
-            fields = line.split(" | ")[0].split()
-            offset, count = fields[0], int(fields[3], 16)
-            words = [w.split("(")[0].lower() for w in fields[4 : 4 + 2 * count : 2]]
-            synsets[pos, offset] = words
-            rest = fields[4 + 2 * count :]
-            for k in range(int(rest[0])):
-                symbol, target, target_pos, where = rest[1 + 4 * k : 5 + 4 * k]
-                if symbol == "!":
-                    target_pos = "a" if target_pos == "s" else target_pos
-                    pointers.append((pos, offset, int(where[:2], 16), f"{target_pos}:{target}", int(where[2:], 16)))
-    for pos, offset, source, target, word in pointers:
-        target_pos, target_offset = target.split(":")
-        first, second = synsets[pos, offset][source - 1], synsets[target_pos, target_offset][word - 1]
-        if "_" not in first and "_" not in second:
-            antonyms.setdefault((first, pos), set()).add(second)
-    return antonyms
-
-
-def corpus_opposites(docs: list[Any], antonyms: dict[tuple[str, str], set[str]]) -> dict[str, str]:
-    """Word forms of the corpus and the opposite word in the same form, as the corpus writes it.
-
-    A form is the most frequent lowercase spelling of a (lemma, tag) among
-    the parsed documents; an antonym is usable only in a form the corpus
-    itself attests ("won" -> "lost" because both are written as VBD), so no
-    inflection rules are needed and none is guessed.
-    """
-    counts: dict[tuple[str, str], Counter[str]] = {}
-    for doc in docs:
-        for token in doc:
-            if token.is_alpha and token.tag_ in _WORDNET_POS and not token.ent_type_:
-                counts.setdefault((token.lemma_.lower(), token.tag_), Counter())[token.lower_] += 1
-    forms = {key: counter.most_common(1)[0][0] for key, counter in counts.items() if sum(counter.values()) >= 2}
-    opposites: dict[str, str] = {}
-    for (lemma, tag), form in sorted(forms.items()):
-        for other in sorted(antonyms.get((lemma, _WORDNET_POS[tag]), ())):
-            if (other, tag) in forms and form not in opposites:
-                opposites[form] = forms[other, tag]
-    return opposites
-
-
-def build_data(
-    shared: Path,
-    out: Path,
-    *,
-    limit: int,
-    per_article: int,
-    fnc1_per_label: int,
-    seed: int,
-    wordnet: Path | None = None,
-) -> None:
+def build_data(shared: Path, out: Path, *, limit: int, per_article: int, fnc1_per_label: int, seed: int) -> None:
     """Write train.jsonl and dev.jsonl of labelled pairs (see the module docstring)."""
     import spacy
 
@@ -167,21 +95,14 @@ def build_data(
         a, b = (pair.b, pair.a) if rng.random() < 0.5 else (pair.a, pair.b)
         rows[split].append({"a": a, "b": b, "label": pair.label, "origin": pair.origin})
 
-    docs = list(nlp.pipe(texts, batch_size=16))
-    print(f"parsed {len(articles)} articles in {time.time() - started:.0f} s", file=sys.stderr)
-    opposites: dict[str, str] = {}
-    if wordnet is not None and (wordnet / "data.adj").exists():
-        opposites = corpus_opposites(docs, wordnet_antonyms(wordnet))
-        print(f"{len(opposites)} opposite word forms from WordNet in {wordnet}", file=sys.stderr)
-    elif wordnet is not None:
-        print(f"no WordNet in {wordnet} (apt install wordnet-base): the built-in opposites only", file=sys.stderr)
-    for (name, _), doc in zip(articles, docs, strict=True):
+    for (name, _), doc in zip(articles, nlp.pipe(texts, batch_size=16), strict=True):
         split = "dev" if int(hashlib.sha256(name.encode()).hexdigest()[:4], 16) % 20 == 0 else "train"
         names = sorted({e.text for e in doc.ents if e.label_ in {"PERSON", "ORG", "NORP"} and len(e.text) > 2})
         sentences = list(doc.sents)
         rng.shuffle(sentences)
-        for pair in list(article_pairs(sentences[: per_article * 3], rng, names, opposites))[: per_article * 4]:
+        for pair in list(article_pairs(sentences[: per_article * 3], rng, names))[: per_article * 4]:
             add(split, pair)
+    print(f"parsed {len(articles)} articles in {time.time() - started:.0f} s", file=sys.stderr)
 
     emergent = shared / "emergent"
     for split in ("train", "dev"):
@@ -469,9 +390,6 @@ def main(argv: list[str] | None = None) -> int:
     data.add_argument("--per-article", type=int, default=4, help="sentences rewritten per article")
     data.add_argument("--fnc1-per-label", type=int, default=2000, help="FNC-1 headline/sentence pairs per label")
     data.add_argument("--seed", type=int, default=7)
-    data.add_argument(
-        "--wordnet", type=Path, default=Path("/usr/share/wordnet"), help="WordNet 3.0 data files (wordnet-base)"
-    )
     train = commands.add_parser("fit", help="fine-tune, export and quantise the model")
     train.add_argument("--data", type=Path, required=True)
     train.add_argument("--out", type=Path, default=MODEL_DIR)
@@ -498,7 +416,6 @@ def main(argv: list[str] | None = None) -> int:
             per_article=args.per_article,
             fnc1_per_label=args.fnc1_per_label,
             seed=args.seed,
-            wordnet=args.wordnet,
         )
     else:
         fit(
