@@ -15,8 +15,8 @@ back, so a comparison gives the same result from a warm or a cold cache.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -42,14 +42,26 @@ def pair_key(a: str, b: str) -> str:
     return hashlib.sha256(f"{first}:{second}".encode()).hexdigest()[:32]
 
 
-def _lookup(
-    cache: OutputCache, model: str, keys: Sequence[str], dtype: str, width: int | None = None
+def _outputs(
+    cache: OutputCache,
+    model: str,
+    keys: Sequence[str],
+    inputs: Sequence[Any],
+    run: Callable[[list[Any]], np.ndarray],
+    dtype: str,
+    width: int | None = None,
 ) -> dict[str, np.ndarray]:
+    """The output row of each key: kept ones read back, the others made by ``run`` on their inputs and kept."""
     found = {}
     for key, value in cache.model_outputs(model, sorted(set(keys))).items():
         row = np.frombuffer(value, dtype=dtype)
         if width is None or row.shape == (width,):
             found[key] = row
+    missing = {k: x for k, x in zip(keys, inputs, strict=True) if k not in found}
+    if missing:
+        fresh = dict(zip(missing, np.asarray(run(list(missing.values())), dtype=dtype), strict=True))
+        cache.save_model_outputs(model, {k: row.tobytes() for k, row in fresh.items()})
+        found.update(fresh)
     return found
 
 
@@ -63,16 +75,10 @@ class CachedEncoder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One vector per text: kept ones read back, the others made by the inner encoder and kept."""
-        keys = [text_key(t) for t in texts]
-        found = _lookup(self.cache, self.model, keys, "<f2")
-        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
-        if missing:
-            made = np.asarray(self.inner.embed(list(missing.values())), dtype="<f2")
-            fresh = dict(zip(missing, made, strict=True))
-            self.cache.save_model_outputs(self.model, {k: row.tobytes() for k, row in fresh.items()})
-            found.update(fresh)
-        if not keys:
+        if not texts:
             return np.asarray(self.inner.embed([]), dtype=np.float32)
+        keys = [text_key(t) for t in texts]
+        found = _outputs(self.cache, self.model, keys, texts, self.inner.embed, "<f2")
         return np.vstack([found[k] for k in keys]).astype(np.float32)
 
 
@@ -88,13 +94,7 @@ class CachedPairs:
     def predict_symmetric(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Probabilities per pair (columns in :attr:`labels` order): kept ones read back, the others predicted."""
         keys = [pair_key(a, b) for a, b in pairs]
-        found = _lookup(self.cache, self.model, keys, "<f4", len(self.labels))
-        missing = {k: p for k, p in zip(keys, pairs, strict=True) if k not in found}
-        if missing:
-            made = np.asarray(self.inner.predict_symmetric(list(missing.values())), dtype="<f4")
-            fresh = dict(zip(missing, made, strict=True))
-            self.cache.save_model_outputs(self.model, {k: row.tobytes() for k, row in fresh.items()})
-            found.update(fresh)
+        found = _outputs(self.cache, self.model, keys, pairs, self.inner.predict_symmetric, "<f4", len(self.labels))
         out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         for i, key in enumerate(keys):
             out[i] = found[key]
