@@ -193,6 +193,7 @@ class StoryQuery:
             :func:`~newsdesk.report.markdown.source_label` names it).
         day_from: Only stories with an article published on or after this ``YYYY-MM-DD`` day.
         day_to: Only stories with an article published on or before this day.
+        article: Only the stories this article belongs to.
     """
 
     sort: StorySort = "latest"
@@ -200,6 +201,7 @@ class StoryQuery:
     source: str | None = None
     day_from: str | None = None
     day_to: str | None = None
+    article: str | None = None
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)

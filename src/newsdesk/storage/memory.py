@@ -481,6 +481,8 @@ class MemoryStore:
             row, days = story_row(story, self._articles)
             if mentioning is not None and not mentioning.intersection(story.articles):
                 continue
+            if query.article is not None and query.article not in story.articles:
+                continue
             if query.source is not None and query.source not in row.sources:
                 continue
             if (query.day_from or query.day_to) and not any(low <= day <= high for day in days):

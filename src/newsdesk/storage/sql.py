@@ -1027,6 +1027,9 @@ class SQLStore(ABC):
                 "WHERE m.entity_id = ?)"
             )
             params.append(query.entity)
+        if query.article is not None:
+            where.append("id IN (SELECT story_id FROM story_articles WHERE article_id = ?)")
+            params.append(query.article)
         if query.source is not None:
             where.append("id IN (SELECT story_id FROM story_outlets WHERE outlet = ?)")
             params.append(query.source)

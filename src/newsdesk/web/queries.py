@@ -252,7 +252,8 @@ class ArticleDetail:
     """Quote id -> speaker as shown (canonical entity name when known)."""
     entities: list[tuple[Entity, int]]
     """Entities mentioned in the article with their number of mentions, most mentioned first."""
-    stories: list[Story]
+    stories: list[StoryRow]
+    """The stories the article belongs to, as list rows (their parts are not read)."""
     duplicate_of: Article | None
 
 
@@ -286,7 +287,7 @@ def article_detail(store: Store, article_id: str) -> ArticleDetail:
         claims=sorted(store.claims(article_id), key=lambda c: c.start),
         speakers={q.id: speaker_name(q, by_id) for q in quotes},
         entities=sorted(((e, n) for e, n in counts if n), key=lambda p: (-p[1], p[0].name.casefold())),
-        stories=store.stories(article=article_id),
+        stories=store.story_rows(StoryQuery(article=article_id), limit=100)[0],
         duplicate_of=duplicate,
     )
 
