@@ -33,9 +33,9 @@ from newsdesk.evaluation.scale_web import measure_web, page_paths, web_ids
 from newsdesk.storage import open_store, redact_url
 
 
-def run(db: str, articles: int, clients: int, requests: int, seed: int) -> dict[str, Any]:
+def run(db: str, articles: int, clients: int, requests: int, seed: int, workers: int = 1) -> dict[str, Any]:
     """Fill the store when it is empty, then measure it (the module's steps)."""
-    report: dict[str, Any] = {"db": redact_url(db), "clients": clients, "requests": requests}
+    report: dict[str, Any] = {"db": redact_url(db), "clients": clients, "requests": requests, "workers": workers}
     with open_store(db) as store:
         _, states = store.analysis_state()
         if not states:
@@ -46,7 +46,8 @@ def run(db: str, articles: int, clients: int, requests: int, seed: int) -> dict[
     report["articles"] = len(states)
     report["stories"] = len({s.story for s in states if s.story})
     story_ids, article_ids = web_ids(db)
-    report.update(measure_web(db, page_paths(story_ids, article_ids, requests), clients=clients))
+    paths = page_paths(story_ids, article_ids, requests)
+    report.update(measure_web(db, paths, clients=clients, workers=workers))
     return report
 
 
@@ -57,16 +58,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--requests", type=int, default=200, help="requests per page kind (default 200)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated store")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (serve --workers; default 1)")
     parser.add_argument("--target", type=float, default=200.0, help="p95 target in ms (default 200)")
     parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
     args = parser.parse_args(argv)
-    report = run(args.db, args.articles, args.clients, args.requests, args.seed)
+    report = run(args.db, args.articles, args.clients, args.requests, args.seed, args.workers)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         print(
             f"{report['db']}: {report['articles']:,} articles, {report['stories']:,} stories; "
-            f"{args.clients} clients, {args.requests} requests per page kind"
+            f"{args.clients} clients, {args.requests} requests per page kind, {args.workers} server process(es)"
         )
         print("| page | p50 ms | p95 ms | max ms | requests/s | errors |\n|---|---|---|---|---|---|")
         for kind, p in report["pages"].items():

@@ -182,13 +182,16 @@ def _spread(items: Sequence[str], count: int) -> list[str]:
     return [items[i * len(items) // count] for i in range(count)]
 
 
-def measure_web(db: Path | str, paths: Mapping[str, Sequence[str]], *, clients: int = 8) -> dict[str, Any]:
+def measure_web(
+    db: Path | str, paths: Mapping[str, Sequence[str]], *, clients: int = 8, workers: int = 1
+) -> dict[str, Any]:
     """Serve ``db`` with ``newsdesk serve`` and load each page kind (see the module docstring).
 
     Args:
         db: The database: an SQLite path or a ``postgresql://`` URL.
         paths: Requests per page kind (:func:`page_paths`).
         clients: Concurrent clients.
+        workers: Server processes (``serve --workers``).
 
     Returns:
         ``{"clients": N, "pages": {kind: figures}}``.
@@ -198,6 +201,7 @@ def measure_web(db: Path | str, paths: Mapping[str, Sequence[str]], *, clients: 
     """
     port = _free_port()
     command = [sys.executable, "-m", "newsdesk.cli", "serve", "--db", str(db), "--port", str(port)]
+    command += ["--workers", str(workers)]
     with tempfile.TemporaryDirectory(prefix="newsdesk-serve-") as folder:
         log = Path(folder) / "serve.log"
         with log.open("wb") as sink:

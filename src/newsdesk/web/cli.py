@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from newsdesk.errors import StorageError
+from newsdesk.errors import NewsdeskError, StorageError
 from newsdesk.settings import Settings
 
 __all__ = ["add_commands", "run"]
 
 TOKEN_ENV = "NEWSDESK_TOKEN"
 DB_ENV = "NEWSDESK_DB"
+WORKER_ENV = "NEWSDESK_SERVE_WORKER"
+"""What each server process of ``serve --workers N`` builds its app from (JSON; the token stays in TOKEN_ENV)."""
 DEFAULT_DB = "newsdesk.db"
 
 
@@ -60,6 +63,12 @@ def add_commands(subparsers: Any) -> None:
         metavar="ADDRESS",
         help="believe X-Forwarded-For/-Proto from the reverse proxy at this address (repeatable; "
         "default: from nobody, or web.forwarded_allow_ips)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default 1); each page runs on one core, so a busy server wants one per core",
     )
     serve.add_argument(
         "--token",
@@ -125,25 +134,50 @@ def _web_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     return dataclasses.replace(settings, web=web)
 
 
+def worker_app() -> Any:
+    """The app of one process of ``serve --workers N`` (uvicorn's factory), from :data:`WORKER_ENV`."""
+    from newsdesk.settings import load_settings
+    from newsdesk.web.app import create_app
+
+    given = json.loads(os.environ[WORKER_ENV])
+    args = argparse.Namespace(host=given["host"], allow_host=given["allow_host"], trust_proxy=given["trust_proxy"])
+    config = Path(given["config"]) if given["config"] else None
+    settings = _web_settings(args, load_settings(config))
+    return create_app(given["db"], token=os.environ.get(TOKEN_ENV) or None, settings=settings)
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from newsdesk.storage import is_postgres_url, redact_url
     from newsdesk.web.app import create_app, open_database
 
+    if args.workers < 1:
+        raise NewsdeskError(f"--workers must be at least 1, not {args.workers}.")
     db = _existing_db(args.db or _default_db())
     with open_database(db):  # fail now, with the storage error's advice, rather than on the first request
         pass
     token = args.token or os.environ.get(TOKEN_ENV) or None
+    web_args = {"host": args.host, "allow_host": args.allow_host, "trust_proxy": args.trust_proxy}
     settings = _web_settings(args, settings)
-    app = create_app(db, token=token, settings=settings)
+    app: Any = create_app(db, token=token, settings=settings) if args.workers == 1 else None
+    if args.workers > 1:
+        # Each process imports the app factory and builds its own app (and store connections) from these.
+        config = getattr(args, "config", None)
+        os.environ[WORKER_ENV] = json.dumps({"db": db, "config": str(config) if config else None, **web_args})
+        if token:
+            os.environ[TOKEN_ENV] = token
+        app = "newsdesk.web.cli:worker_app"
     mode = "ingest enabled with token" if token else "read-only"
     shown = redact_url(db) if is_postgres_url(db) else Path(db).resolve()
-    print(f"newsdesk: serving {shown} ({mode}) on http://{args.host}:{args.port}/", file=sys.stderr)
+    processes = f", {args.workers} processes" if args.workers > 1 else ""
+    print(f"newsdesk: serving {shown} ({mode}{processes}) on http://{args.host}:{args.port}/", file=sys.stderr)
     print(f"newsdesk: answering host names {', '.join(settings.web.allowed_hosts)}", file=sys.stderr)
     proxies = settings.web.forwarded_allow_ips
     uvicorn.run(
         app,
+        factory=args.workers > 1,
+        workers=args.workers if args.workers > 1 else None,
         host=args.host,
         port=args.port,
         log_level="warning",
