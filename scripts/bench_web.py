@@ -11,6 +11,10 @@ Steps:
    generated articles and a generated analysis of realistic shape
    (:func:`newsdesk.evaluation.scale_store.fill_store`); a filled store is
    reused as it is, so one store can be measured by two versions of the code.
+   A freshly filled store then gets its planner statistics (``VACUUM ANALYZE``
+   on PostgreSQL, ``ANALYZE`` on SQLite), as a database has once autovacuum or
+   ``PRAGMA optimize`` has passed: a bulk-loaded table without them is read by
+   sequential scans no running database would choose.
 2. Take story and article ids spread over the store, and measure ``newsdesk
    serve`` with ``--clients`` concurrent clients on loopback
    (:func:`newsdesk.evaluation.scale_web.measure_web`): story list, story page,
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from dataclasses import asdict
@@ -30,7 +35,19 @@ from typing import Any
 
 from newsdesk.evaluation.scale_store import fill_store
 from newsdesk.evaluation.scale_web import measure_web, page_paths, web_ids
-from newsdesk.storage import open_store, redact_url
+from newsdesk.storage import is_postgres_url, open_store, redact_url
+
+
+def settle(db: str) -> None:
+    """Give a freshly filled database its planner statistics (step 1 of the module docstring)."""
+    if is_postgres_url(db):
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+    else:
+        with sqlite3.connect(db) as conn:
+            conn.execute("ANALYZE")
 
 
 def run(db: str, articles: int, clients: int, requests: int, seed: int, workers: int = 1) -> dict[str, Any]:
@@ -42,6 +59,7 @@ def run(db: str, articles: int, clients: int, requests: int, seed: int, workers:
             started = time.perf_counter()
             shape = fill_store(store, articles, seed=seed)
             report["filled"] = {"seconds": round(time.perf_counter() - started, 1), **asdict(shape)}
+            settle(db)
             _, states = store.analysis_state()
     report["articles"] = len(states)
     report["stories"] = len({s.story for s in states if s.story})
