@@ -327,17 +327,20 @@ class PostgresStore(SQLStore):
         terms = query_terms(query)
         if not terms or limit <= 0:
             return []
-        # The page is chosen first, so ts_headline (which parses a whole text) runs for its rows only.
+        # The page is chosen from the stored vectors alone (rank and order); only its rows then read their
+        # text, which is what the snippet is cut from, and ts_headline (which parses a whole text) runs for them.
         rows = self._search_query(
             f"SELECT {ARTICLE_COLUMNS}, ts_headline('newsdesk', a.shown, q, ?) AS headline, a.shown "
-            f"FROM (SELECT {ARTICLE_COLUMNS}, a.seq, "
+            f"FROM (SELECT {ARTICLE_COLUMNS}, top.seq, top.rank, "
             # The text's own lexemes are those of weight B in the stored vector: no text is parsed again.
-            "CASE WHEN ts_filter(a.search, '{b}') @@ q THEN a.text ELSE a.title END AS shown, "
-            "ts_rank(a.search, q) AS rank "
+            "CASE WHEN ts_filter(a.search, '{b}') @@ q THEN a.text ELSE a.title END AS shown "
+            "FROM (SELECT a.seq, ts_rank(a.search, q) AS rank "
             "FROM articles a, plainto_tsquery('newsdesk', ?) q WHERE a.search @@ q "
-            "ORDER BY rank DESC, a.seq LIMIT ? OFFSET ?) a, plainto_tsquery('newsdesk', ?) q "
+            "ORDER BY rank DESC, a.seq LIMIT ? OFFSET ?) top "
+            "JOIN articles a ON a.seq = top.seq, plainto_tsquery('newsdesk', ?) q) a, "
+            "plainto_tsquery('newsdesk', ?) q "
             "ORDER BY a.rank DESC, a.seq",
-            (HEADLINE_OPTIONS, " ".join(terms), limit, max(0, offset), " ".join(terms)),
+            (HEADLINE_OPTIONS, " ".join(terms), limit, max(0, offset), " ".join(terms), " ".join(terms)),
         )
         return [(_article_from_row(row), _snippet(row["headline"], row["shown"])) for row in rows]
 
