@@ -41,7 +41,7 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,7 @@ from newsdesk.clean.html import blocks_of, extract_html, trafilatura_options
 from newsdesk.clean.text import CleanSettings, clean_document, fit_templates, line_feature_rows, split_title
 from newsdesk.clean.title import split_site_name
 from newsdesk.errors import InputError, NewsdeskError
-from newsdesk.evaluation.clean import SHINGLE_SIZE, shingle_counts, shingle_metrics, shingles
+from newsdesk.evaluation.clean import SHINGLE_SIZE, best_time, shingle_counts, shingle_metrics, shingles
 from newsdesk.model import Article, RawDocument
 
 #: Pages of the Readability test set that are articles of news outlets or news magazines (the rest are docs,
@@ -239,16 +239,6 @@ def _clean_batch(pages: Sequence[RawDocument], settings: CleanSettings) -> list[
     return results
 
 
-def _best_time(run: Callable[[], object], repeat: int) -> float:
-    """The least CPU time of ``repeat`` runs (CPU time: the machine's cores are shared with other work)."""
-    best = float("inf")
-    for _ in range(max(1, repeat)):
-        started = time.process_time()
-        run()
-        best = min(best, time.process_time() - started)
-    return best
-
-
 def _subsets(pages: Sequence[_Page]) -> Iterator[tuple[str, list[_Page]]]:
     for part, keep in (("tuning", False), ("held_out", True)):
         chosen = [p for p in pages if p.held_out == keep]
@@ -363,8 +353,9 @@ def _speed(pages: Sequence[_Page], settings: CleanSettings, repeat: int) -> dict
             with contextlib.suppress(ValueError, TypeError, etree.LxmlError):
                 trafilatura.bare_extraction(raw.body, url=raw.url, **TRAFILATURA_ALONE)
 
-    trafilatura_time = _best_time(extract_only, repeat)
-    stage_time = _best_time(lambda: _clean_batch(raws, settings), repeat)
+    # CPU time: the machine's cores are shared with other work.
+    trafilatura_time = best_time(extract_only, repeat, time.process_time)
+    stage_time = best_time(lambda: _clean_batch(raws, settings), repeat, time.process_time)
     return {
         "pages": len(raws),
         "trafilatura_seconds": round(trafilatura_time, 3),
