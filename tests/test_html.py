@@ -454,3 +454,25 @@ def test_a_title_tag_loses_the_site_name_when_the_h1_repeats_the_headline() -> N
         + "</article></body></html>"
     )
     assert extract_html(RawDocument(path="p.html", body=html, is_html=True)).title == "Tide tables"
+
+
+def test_a_paragraph_the_page_repeats_is_kept_as_often_as_the_page_shows_it() -> None:
+    # The extractor keeps a repeated paragraph once; the article holds it twice (and a hidden third copy).
+    repeated = PARAGRAPHS[0]
+    html = (
+        "<html><head><title>Bridge - Harbour Herald</title></head><body><article><h1>Bridge</h1>"
+        f"<p>{repeated}</p><p>{repeated}</p><p hidden>{repeated}</p><aside><p>{repeated}</p></aside>"
+        "</article></body></html>"
+    )
+    raw = extract_html(RawDocument(path="repeat.html", body=html, is_html=True))
+    assert raw.body.count(repeated) == 2
+
+
+def test_restore_repeats_adds_only_missing_copies_of_sentences() -> None:
+    from newsdesk.clean.html import restore_repeats
+    from newsdesk.clean.structure import block_key
+
+    blocks = [("p", PARAGRAPHS[0]), ("p", "Advertisement"), ("p", PARAGRAPHS[1]), ("p", PARAGRAPHS[1])]
+    repeats = {block_key(PARAGRAPHS[0]): 3, block_key("Advertisement"): 4, block_key(PARAGRAPHS[1]): 2}
+    assert restore_repeats(blocks, repeats) == [blocks[0], blocks[0], blocks[0], *blocks[1:]]
+    assert restore_repeats(blocks, {}) is blocks

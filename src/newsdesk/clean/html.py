@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import trafilatura
@@ -58,6 +59,8 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
        name) and URL from the page where the document lacks them: JSON-LD,
        then meta tags, then the text (:mod:`newsdesk.clean.metadata`), then
        what trafilatura found; drop a heading near the top that repeats the title.
+       A paragraph the page repeats among sibling elements and the extractor kept fewer times gets its
+       copies back (:func:`restore_repeats`).
     4. Record what the markup says about each paragraph (link density,
        surrounding ``<aside>``/``<nav>``/``<figure>``..., class and id names,
        position: :mod:`newsdesk.clean.structure`) in ``structure``, for the
@@ -109,7 +112,7 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
         if tag == "head" and _repeats_title(block_key(text), titles):
             del blocks[index]
             break
-    paragraphs = [text for _, text in blocks]
+    paragraphs = [text for _, text in restore_repeats(blocks, page.repeats)]
     if not paragraphs:
         raise InputError(doc.path, _no_text_reason(page.depth))
     first_line = 3 if title else 1  # 1-based line of the first paragraph; paragraphs are blank-line separated
@@ -224,6 +227,39 @@ def trafilatura_options(*, fast: bool = False, visible_only: bool = True) -> dic
         "with_metadata": True,
         "prune_xpath": _PRUNE + INVISIBLE if visible_only else _PRUNE,
     }
+
+
+MIN_REPEAT_WORDS = 10
+"""A paragraph repeated among siblings is restored only from this many words: sentences, not labels
+("Advertisement", "Read more") that a page repeats as furniture."""
+
+
+def restore_repeats(blocks: list[tuple[str, str]], repeats: Mapping[str, int]) -> list[tuple[str, str]]:
+    """The extracted blocks, with each paragraph as many times as the page holds it among siblings.
+
+    Trafilatura's fallback extraction keeps a repeated paragraph once. When the page holds the same paragraph
+    several times as children of one element (:attr:`~newsdesk.clean.structure.PageStructure.repeats`),
+    that is the article as written, and the missing copies follow the first one kept.
+
+    Args:
+        blocks: ``(tag, text)`` of the extracted blocks, in order.
+        repeats: Block key to the number of times the page holds it among siblings.
+
+    Returns:
+        The blocks with the missing copies inserted (the same list when nothing is missing).
+    """
+    if not repeats:
+        return blocks
+    keys = [block_key(text) for _, text in blocks]
+    kept = Counter(keys)
+    result: list[tuple[str, str]] = []
+    for key, block in zip(keys, blocks, strict=True):
+        result.append(block)
+        missing = repeats.get(key, 0) - kept[key]
+        if missing > 0 and len(key.split()) >= MIN_REPEAT_WORDS:
+            result.extend([block] * missing)
+            kept[key] += missing
+    return result
 
 
 def blocks_of(element: etree._Element) -> Iterator[tuple[str, str]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lxml import etree
@@ -151,6 +151,8 @@ class PageStructure:
     depth: int
     chars: int = 0
     """Characters of text in the page's blocks (whitespace collapsed)."""
+    repeats: dict[str, int] = field(default_factory=dict)
+    """Blocks whose text occurs more than once among the children of one element: key to the number of times."""
 
 
 def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructure:
@@ -161,7 +163,8 @@ def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructu
     2. For each block element (not :data:`INLINE`) with text of its own, record its link density, containers,
        class groups and the share of the page's text before it.
     3. A block whose text repeats keeps its first occurrence; the innermost element wins when a container
-       and its only child hold the same text.
+       and its only child hold the same text. Text repeated among the children of one element (the same
+       paragraph twice in a row, as the page shows it) is counted in :attr:`PageStructure.repeats`.
 
     Args:
         root: The parsed page.
@@ -173,6 +176,9 @@ def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructu
     found: list[tuple[str, str, int, frozenset[str], frozenset[str], int]] = []
     offset = 0
     deepest = 0
+    # Each key's first element, and its later occurrences under the same parent.
+    first: dict[str, etree._Element] = {}
+    again: dict[str, list[etree._Element]] = {}
     nothing: frozenset[str] = frozenset()
     stack: list[tuple[etree._Element, frozenset[str], tuple[frozenset[str], ...], int]] = [(root, nothing, (), 0)]
     while stack and len(found) < max_blocks:
@@ -195,6 +201,10 @@ def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructu
                     links = _link_chars(element)
                     found.append((key, tag, min(len(text), links) * 1000 // max(1, len(text)), containers, classes,
                                   offset))  # fmt: skip
+                    if key not in first:
+                        first[key] = element
+                    elif first[key].getparent() is element.getparent():
+                        again.setdefault(key, []).append(element)
                     offset += len(text)
         stack.extend((child, containers, recent, depth + 1) for child in reversed(element))
     total = max(1, offset)
@@ -205,7 +215,23 @@ def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructu
         blocks[key] = BlockStructure(
             tag=tag, link_density=density / 1000, containers=containers, classes=classes, position=start / total
         )
-    return PageStructure(blocks=blocks, depth=deepest, chars=offset)
+    repeats: dict[str, int] = {}
+    for key, later in again.items():
+        count = sum(1 for element in (first[key], *later) if _shown(element))
+        if count > 1:
+            repeats[key] = count
+    return PageStructure(blocks=blocks, depth=deepest, chars=offset, repeats=repeats)
+
+
+def _shown(element: etree._Element) -> bool:
+    """Whether a browser shows the element: neither it nor an ancestor is ``hidden`` or styled out of view."""
+    for one in (element, *element.iterancestors()):
+        if one.get("hidden") is not None:
+            return False
+        style = "".join((one.get("style") or "").lower().split())
+        if "display:none" in style or "visibility:hidden" in style:
+            return False
+    return True
 
 
 def match_blocks(paragraphs: Iterable[str], blocks: dict[str, BlockStructure]) -> list[BlockStructure | None]:
