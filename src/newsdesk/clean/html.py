@@ -15,13 +15,15 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import trafilatura
 from lxml import etree
 
 from newsdesk.clean.metadata import page_metadata
-from newsdesk.clean.structure import INLINE, NOT_TEXT, block_key, match_blocks, own_text, page_blocks
+from newsdesk.clean.placement import placements
+from newsdesk.clean.structure import INLINE, NOT_TEXT, block_key, match_keys, own_text, page_blocks
 from newsdesk.errors import InputError
 from newsdesk.model import PARAGRAPH_SEPARATOR, RawDocument
 
@@ -64,7 +66,9 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
     4. Record what the markup says about each paragraph (link density,
        surrounding ``<aside>``/``<nav>``/``<figure>``..., class and id names,
        position: :mod:`newsdesk.clean.structure`) in ``structure``, for the
-       cleaner's line classifier. A page nested deeper than the HTML parser
+       cleaner's line classifier, with the blocks the markup puts in a widget
+       inside the article or in a page section after it
+       (:mod:`newsdesk.clean.placement`), which the cleaner removes. A page nested deeper than the HTML parser
        reads (256 levels) is read again with its deep container tags dropped.
 
     A document that is not HTML is returned unchanged.
@@ -116,11 +120,17 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
     if not paragraphs:
         raise InputError(doc.path, _no_text_reason(page.depth))
     first_line = 3 if title else 1  # 1-based line of the first paragraph; paragraphs are blank-line separated
-    matched = match_blocks(paragraphs, page.blocks)
+    keys = match_keys(paragraphs, page.blocks)
+    matched = [None if key is None else page.blocks[key] for key in keys]
     if all(block is not None and (block.link_density >= 0.9 or "nav" in block.containers) for block in matched):
         # A page of menus and links only (the recall-oriented extractor keeps them when there is nothing else).
         raise InputError(doc.path, f"{NO_TEXT} (only navigation links)")
-    structure = {first_line + 2 * i: block for i, block in enumerate(matched) if block is not None}
+    reasons = placements(paragraphs, keys, page)
+    structure = {
+        first_line + 2 * i: block if reason is None else replace(block, placement=reason)
+        for i, (block, reason) in enumerate(zip(matched, reasons, strict=True))
+        if block is not None
+    }
 
     return RawDocument(
         path=doc.path,

@@ -85,6 +85,9 @@ class BlockStructure:
     ancestors (:data:`CLASS_LEVELS` levels in all)."""
     position: float
     """Where the block starts in the page's text: 0 at the start, 1 at the end."""
+    placement: str | None = None
+    """Why the markup puts the block outside the article's own text (:mod:`newsdesk.clean.placement`: a
+    widget inside the article's container, or a page section after it), None when it does not."""
 
     @property
     def heading(self) -> bool:
@@ -99,7 +102,8 @@ def block_key(text: str) -> str:
 _NO_GROUPS: frozenset[str] = frozenset()
 
 
-def _name_groups(element: etree._Element) -> frozenset[str]:
+def name_groups(element: etree._Element) -> frozenset[str]:
+    """The groups of :data:`CLASS_GROUPS` whose words occur in an element's own class and id names."""
     names = element.get("class"), element.get("id")
     if names == (None, None):
         return _NO_GROUPS
@@ -153,6 +157,9 @@ class PageStructure:
     """Characters of text in the page's blocks (whitespace collapsed)."""
     repeats: dict[str, int] = field(default_factory=dict)
     """Blocks whose text occurs more than once among the children of one element: key to the number of times."""
+    elements: dict[str, etree._Element] = field(default_factory=dict)
+    """The element of each block (for :mod:`newsdesk.clean.placement`; the structure kept with a document
+    holds no elements)."""
 
 
 def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructure:
@@ -173,7 +180,7 @@ def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructu
     Returns:
         Block key to structure (positions are relative to the page's text length) and the deepest nesting.
     """
-    found: list[tuple[str, str, int, frozenset[str], frozenset[str], int]] = []
+    found: list[tuple[str, str, int, frozenset[str], frozenset[str], int, etree._Element]] = []
     offset = 0
     deepest = 0
     # Each key's first element, and its later occurrences under the same parent.
@@ -191,7 +198,7 @@ def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructu
         if container in CONTAINERS:
             containers = containers | {container}
         # Class names say most about the block and its nearest ancestors; far ones wrap whole pages.
-        recent = (*recent[-(CLASS_LEVELS - 1) :], _name_groups(element))
+        recent = (*recent[-(CLASS_LEVELS - 1) :], name_groups(element))
         if tag not in INLINE:  # inline elements are read as part of their block
             text = own_text(element)
             if text:
@@ -200,7 +207,7 @@ def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructu
                     classes = nothing.union(*recent)
                     links = _link_chars(element)
                     found.append((key, tag, min(len(text), links) * 1000 // max(1, len(text)), containers, classes,
-                                  offset))  # fmt: skip
+                                  offset, element))  # fmt: skip
                     if key not in first:
                         first[key] = element
                     elif first[key].getparent() is element.getparent():
@@ -209,18 +216,20 @@ def page_blocks(root: etree._Element, *, max_blocks: int = 20000) -> PageStructu
         stack.extend((child, containers, recent, depth + 1) for child in reversed(element))
     total = max(1, offset)
     blocks: dict[str, BlockStructure] = {}
-    for key, tag, density, containers, classes, start in found:
+    elements: dict[str, etree._Element] = {}
+    for key, tag, density, containers, classes, start, element in found:
         if key in blocks and blocks[key].tag != "div":
             continue
         blocks[key] = BlockStructure(
             tag=tag, link_density=density / 1000, containers=containers, classes=classes, position=start / total
         )
+        elements[key] = element
     repeats: dict[str, int] = {}
     for key, later in again.items():
         count = sum(1 for element in (first[key], *later) if _shown(element))
         if count > 1:
             repeats[key] = count
-    return PageStructure(blocks=blocks, depth=deepest, chars=offset, repeats=repeats)
+    return PageStructure(blocks=blocks, depth=deepest, chars=offset, repeats=repeats, elements=elements)
 
 
 def _shown(element: etree._Element) -> bool:
@@ -236,19 +245,25 @@ def _shown(element: etree._Element) -> bool:
 
 def match_blocks(paragraphs: Iterable[str], blocks: dict[str, BlockStructure]) -> list[BlockStructure | None]:
     """The structure of each extracted paragraph: its block, else the block its text starts with, or None."""
-    by_start: dict[str, BlockStructure] = {}
-    for key, one in blocks.items():
-        by_start.setdefault(key[:40], one)
-    matched: list[BlockStructure | None] = []
+    return [None if key is None else blocks[key] for key in match_keys(paragraphs, blocks)]
+
+
+def match_keys(paragraphs: Iterable[str], blocks: dict[str, BlockStructure]) -> list[str | None]:
+    """The key of each extracted paragraph's block (see :func:`match_blocks`), or None."""
+    by_start: dict[str, str] = {}
+    for key in blocks:
+        by_start.setdefault(key[:40], key)
+    matched: list[str | None] = []
     for paragraph in paragraphs:
         key = block_key(paragraph)
-        block: BlockStructure | None = blocks.get(key) or by_start.get(key[:40])
-        if block is None:
+        found: str | None = key if key in blocks else by_start.get(key[:40])
+        if found is None:
             # The extractor joined several blocks into one paragraph: the block its text starts with.
             words = key.split()
             for end in range(min(len(words), 30) - 1, 0, -1):
-                block = blocks.get(" ".join(words[:end]))
-                if block is not None:
+                start = " ".join(words[:end])
+                if start in blocks:
+                    found = start
                     break
-        matched.append(block)
+        matched.append(found)
     return matched

@@ -726,7 +726,8 @@ def _recall_first(
 ) -> None:
     """Keep every line of extracted HTML but those with strong evidence against them.
 
-    A line the extractor kept stays unless it repeats across the outlet's pages (reason
+    A line the extractor kept stays unless the page's markup places it outside the article's text
+    (:attr:`~newsdesk.clean.structure.BlockStructure.placement`), it repeats across the outlet's pages (reason
     :data:`~newsdesk.clean.patterns.REPEATED`), or the text rules flag it and the line classifier, which weighs
     their verdict with the page's structure, scores it at or above the removal probability. A removed line
     keeps the rules' reason.
@@ -734,6 +735,11 @@ def _recall_first(
     model = default_line_model()
     threshold = settings.html_removal_probability if settings.html_removal_probability is not None else model.threshold
     for index, unit in enumerate(units):
+        placed = structure.get(unit.lines[0])
+        if placed is not None and placed.placement is not None:
+            # The markup puts it in a widget inside the article or in a section after it.
+            unit.reason = placed.placement
+            continue
         if unit.reason is None:
             continue
         # Repeated across the outlet's pages: whatever reason the rules gave first ("Advertisement" is both).
@@ -787,7 +793,10 @@ def _keep_extracted(units: Sequence[Unit], settings: CleanSettings) -> Removed |
 
     The extractor already chose the page's main content; a cleaner that would
     remove all of it, or all but a small share, is more likely wrong than the
-    extractor (recall first). The extractor's text is then kept whole.
+    extractor (recall first). The extractor's text is then kept whole. The
+    share is of the text the page's markup leaves in the article (a gallery
+    inside it or teasers after it do not count), and nothing kept is always
+    too little.
 
     Returns:
         A note saying how much cleaning would have removed (reason
@@ -796,7 +805,9 @@ def _keep_extracted(units: Sequence[Unit], settings: CleanSettings) -> Removed |
     """
     total = sum(unit.words for unit in units)
     kept = sum(unit.words for unit in units if unit.reason is None)
-    if not total or kept >= settings.min_kept_share * total:
+    # What the markup puts outside the article (a gallery, teasers after it) is not the article's share.
+    placed = sum(unit.words for unit in units if unit.reason in (p.PAGE_WIDGET, p.PAGE_TAIL))
+    if not total or (kept and kept >= settings.min_kept_share * (total - placed)):
         return None
     lines = sum(1 for unit in units if unit.reason is not None)
     for unit in units:

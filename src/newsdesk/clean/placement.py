@@ -1,0 +1,182 @@
+"""Where each extracted block sits against the article's main container: widgets inside it, sections after it.
+
+Trafilatura keeps whole containers of a page. Two kinds of text then come with the article that its markup
+marks as something else:
+
+- a *widget* inside the article's container: a photo gallery with its captions, a video player's menus,
+  a box of related links, each in an element named for what it is (``gallery``, ``player``, ``related``);
+- a *page section after the article*: a list of teasers for other articles, related links, an app
+  promotion, placed after the container that holds the article's paragraphs.
+
+Each is found from the page's structure alone (:func:`placements`), never from the words of the text, and
+comes back as the reason the cleaner records when it removes the block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml import etree
+
+from newsdesk.clean import patterns as p
+from newsdesk.clean.structure import PageStructure, name_groups
+
+MAIN_SHARE = 0.6
+"""The main container is the deepest element holding at least this share of the extracted paragraph text."""
+WIDGET_GROUPS = frozenset({"caption", "related", "nav", "promo"})
+"""Class-name groups (:data:`~newsdesk.clean.structure.CLASS_GROUPS`) that make an element inside the main
+container a widget. Not ``share``: share-button scripts name the containers of whole articles."""
+MAX_WIDGET_SHARE = 0.25
+"""A widget holds less than this share of the extracted paragraph text (a container named "read-more" that
+holds the second half of the article is none)."""
+TAIL_GROUPS = WIDGET_GROUPS | {"comment", "footer"}
+"""Class-name groups that mark an element after the main container as a page section."""
+TEASER_SIBLINGS = 3
+"""A teaser is one of at least this many sibling elements of one kind (tag and first class name)..."""
+TEASER_WORDS = 60
+"""... holding at most this many words: a headline and a line of summary, not a section of the article."""
+RUN_LINES = 3
+RUN_WORDS = 12
+"""An article after the main container (a page that puts a stream of teasers first) shows as a run of
+:data:`RUN_LINES` blocks of :data:`RUN_WORDS` or more words: from the block before it on, nothing after the
+container is removed."""
+LONG_WORDS = 20
+"""A block of this many words after the container stays unless it is a teaser."""
+
+_PARAGRAPH = "p"
+_TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def placements(paragraphs: Sequence[str], keys: Sequence[str | None], page: PageStructure) -> list[str | None]:
+    """The reason the markup gives to take each extracted paragraph out of the article, or None.
+
+    1. The main container is the deepest element holding :data:`MAIN_SHARE` of the extracted paragraph
+       text (the text of ``<p>`` blocks; of all blocks when the extraction holds no ``<p>``).
+    2. Inside it, a block is a widget (:data:`~newsdesk.clean.patterns.PAGE_WIDGET`) when an element
+       between the two has class or id names of :data:`WIDGET_GROUPS` and holds less than
+       :data:`MAX_WIDGET_SHARE` of the extracted paragraph text.
+    3. After it (outside, and after the last block inside it), a block is a page section
+       (:data:`~newsdesk.clean.patterns.PAGE_TAIL`) when an element between it and the main container's
+       branch has class or id names of :data:`TAIL_GROUPS`, or it sits in a teaser
+       (:data:`TEASER_SIBLINGS`, :data:`TEASER_WORDS`).
+    4. Body is protected: a block of :data:`LONG_WORDS` words after the container stays unless it is a
+       teaser, and from a run of long blocks after the container on (:data:`RUN_LINES`), nothing there is
+       removed.
+
+    Args:
+        paragraphs: The extracted paragraphs, in order.
+        keys: The key of each paragraph's block in ``page`` (:func:`~newsdesk.clean.structure.match_keys`).
+        page: The page's blocks with their elements.
+
+    Returns:
+        One reason or None per paragraph.
+    """
+    reasons: list[str | None] = [None] * len(paragraphs)
+    found = [page.elements.get(key) if key is not None else None for key in keys]
+    weights, total = _paragraph_weights(paragraphs, found)
+    if not total:
+        return reasons
+    main = _main_container(weights, total)
+    branch = {main, *main.iterancestors()}
+    inside = [element is not None and main in element.iterancestors() for element in found]
+    last = max((i for i, flag in enumerate(inside) if flag), default=-1)
+    for index, element in enumerate(found):
+        if element is None:
+            continue
+        if inside[index]:
+            widget = _widget(element, main)
+            if widget is not None and weights.get(widget, 0) < MAX_WIDGET_SHARE * total:
+                reasons[index] = p.PAGE_WIDGET
+        elif index > last:
+            # A long block stays unless it is a teaser (an article can follow the container in a named box).
+            teaser = _in_teaser(element, branch)
+            short = len(paragraphs[index].split()) < LONG_WORDS
+            if teaser or (short and _named(element, branch, TAIL_GROUPS)):
+                reasons[index] = p.PAGE_TAIL
+    _protect_article_after(paragraphs, found, inside, last, reasons)
+    return reasons
+
+
+def _paragraph_weights(
+    paragraphs: Sequence[str], found: Sequence[etree._Element | None]
+) -> tuple[dict[etree._Element, int], int]:
+    """Characters of extracted paragraph text under each ancestor (``<p>`` blocks, or all when none is)."""
+    tags = {element.tag for element in found if element is not None}
+    only = _PARAGRAPH if _PARAGRAPH in tags else None
+    weights: dict[etree._Element, int] = {}
+    total = 0
+    for text, element in zip(paragraphs, found, strict=True):
+        if element is None or (only is not None and element.tag != only):
+            continue
+        total += len(text)
+        for ancestor in element.iterancestors():
+            weights[ancestor] = weights.get(ancestor, 0) + len(text)
+    return weights, total
+
+
+def _main_container(weights: dict[etree._Element, int], total: int) -> etree._Element:
+    """The deepest ancestor holding :data:`MAIN_SHARE` of the paragraph text (the root always does)."""
+    holding = [element for element, weight in weights.items() if weight >= MAIN_SHARE * total]
+    return max(holding, key=lambda element: sum(1 for _ in element.iterancestors()))
+
+
+def _widget(element: etree._Element, main: etree._Element) -> etree._Element | None:
+    """The outermost element between a block and the main container named as a widget, or None."""
+    widget = None
+    for ancestor in element.iterancestors():
+        if ancestor is main:
+            break
+        if name_groups(ancestor) & WIDGET_GROUPS:
+            widget = ancestor
+    return widget
+
+
+def _named(element: etree._Element, branch: set[etree._Element], groups: frozenset[str]) -> bool:
+    """Whether an ancestor of a block below the main container's branch has class names of ``groups``."""
+    for ancestor in element.iterancestors():
+        if ancestor in branch:
+            return False
+        if name_groups(ancestor) & groups:
+            return True
+    return False
+
+
+def _kind(element: etree._Element) -> tuple[str, str]:
+    classes = (element.get("class") or "").split()
+    return str(element.tag), classes[0] if classes else ""
+
+
+def _in_teaser(element: etree._Element, branch: set[etree._Element]) -> bool:
+    """Whether the nearest repeated container around a block (below the main container's branch) is small."""
+    for candidate in (element, *element.iterancestors()):
+        if candidate in branch:
+            return False
+        parent = candidate.getparent()
+        if parent is None:
+            return False
+        if candidate.tag in _TEXT_TAGS or candidate.tag == "li" or len(candidate) < 2:
+            continue
+        kind = _kind(candidate)
+        siblings = sum(1 for other in parent if isinstance(other.tag, str) and _kind(other) == kind)
+        if siblings >= TEASER_SIBLINGS:
+            return len(candidate.text_content().split()) <= TEASER_WORDS
+    return False
+
+
+def _protect_article_after(
+    paragraphs: Sequence[str],
+    found: Sequence[etree._Element | None],
+    inside: Sequence[bool],
+    last: int,
+    reasons: list[str | None],
+) -> None:
+    """Keep everything after the main container from the block before its first run of long blocks on."""
+    after = [i > last and not inside[i] and found[i] is not None for i in range(len(paragraphs))]
+    long = [len(text.split()) >= RUN_WORDS for text in paragraphs]
+    for start in range(len(paragraphs) - RUN_LINES + 1):
+        window = range(start, start + RUN_LINES)
+        if all(after[i] and long[i] for i in window):
+            for i in range(max(0, start - 1), len(paragraphs)):
+                if reasons[i] == p.PAGE_TAIL:
+                    reasons[i] = None
+            return
