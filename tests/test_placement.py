@@ -119,3 +119,16 @@ def test_the_cleaner_keeps_the_page_whole_when_the_markup_would_leave_nothing() 
     article = clean_document(_extracted(BODY, placed))
     assert article.paragraphs == BODY
     assert [r.reason for r in article.removed] == [patterns.KEPT_EXTRACTED]
+
+
+def test_thousands_of_teasers_under_one_parent_are_read_once() -> None:
+    import time
+
+    # Summaries in <div>s: the article's <p> paragraphs stay the main container's text.
+    cards = "".join(f'<div class="card"><h3>Story {n}</h3><div>Summary of story {n}.</div></div>' for n in range(3000))
+    markup = _page().replace("</main>", f'<div class="more">{cards}</div></main>')
+    paragraphs = [*BODY, *(text for n in range(3000) for text in (f"Story {n}", f"Summary of story {n}."))]
+    start = time.process_time()
+    reasons = _placements(markup, paragraphs)
+    assert time.process_time() - start < 2.0
+    assert reasons[: len(BODY)] == [None] * len(BODY) and set(reasons[len(BODY) :]) == {patterns.PAGE_TAIL}

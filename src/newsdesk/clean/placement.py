@@ -14,6 +14,7 @@ comes back as the reason the cleaner records when it removes the block.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from lxml import etree
@@ -80,6 +81,7 @@ def placements(paragraphs: Sequence[str], keys: Sequence[str | None], page: Page
     branch = {main, *main.iterancestors()}
     inside = [element is not None and main in element.iterancestors() for element in found]
     last = max((i for i, flag in enumerate(inside) if flag), default=-1)
+    teasers = _Teasers(branch)
     for index, element in enumerate(found):
         if element is None:
             continue
@@ -89,7 +91,7 @@ def placements(paragraphs: Sequence[str], keys: Sequence[str | None], page: Page
                 reasons[index] = p.PAGE_WIDGET
         elif index > last:
             # A long block stays unless it is a teaser (an article can follow the container in a named box).
-            teaser = _in_teaser(element, branch)
+            teaser = teasers.holds(element)
             short = len(paragraphs[index].split()) < LONG_WORDS
             if teaser or (short and _named(element, branch, TAIL_GROUPS)):
                 reasons[index] = p.PAGE_TAIL
@@ -146,21 +148,38 @@ def _kind(element: etree._Element) -> tuple[str, str]:
     return str(element.tag), classes[0] if classes else ""
 
 
-def _in_teaser(element: etree._Element, branch: set[etree._Element]) -> bool:
-    """Whether the nearest repeated container around a block (below the main container's branch) is small."""
-    for candidate in (element, *element.iterancestors()):
-        if candidate in branch:
-            return False
-        parent = candidate.getparent()
-        if parent is None:
-            return False
-        if candidate.tag in _TEXT_TAGS or candidate.tag == "li" or len(candidate) < 2:
-            continue
-        kind = _kind(candidate)
-        siblings = sum(1 for other in parent if isinstance(other.tag, str) and _kind(other) == kind)
-        if siblings >= TEASER_SIBLINGS:
-            return len(candidate.text_content().split()) <= TEASER_WORDS
-    return False
+class _Teasers:
+    """Whether blocks sit in teasers, reading each parent's children and each container's words once.
+
+    (A page of thousands of blocks under one parent would otherwise be read once per block.)
+    """
+
+    def __init__(self, branch: set[etree._Element]) -> None:
+        self.branch = branch
+        self.kinds: dict[etree._Element, Counter[tuple[str, str]]] = {}
+        self.verdicts: dict[etree._Element, bool | None] = {}
+
+    def holds(self, element: etree._Element) -> bool:
+        """Whether the nearest repeated container around a block (below the main container's branch) is small."""
+        for candidate in (element, *element.iterancestors()):
+            if candidate in self.branch:
+                return False
+            parent = candidate.getparent()
+            if parent is None:
+                return False
+            if candidate.tag in _TEXT_TAGS or candidate.tag == "li" or len(candidate) < 2:
+                continue
+            if candidate not in self.verdicts:
+                kinds = self.kinds.get(parent)
+                if kinds is None:
+                    kinds = self.kinds[parent] = Counter(_kind(other) for other in parent if isinstance(other.tag, str))
+                verdict = None
+                if kinds[_kind(candidate)] >= TEASER_SIBLINGS:
+                    verdict = len(candidate.text_content().split()) <= TEASER_WORDS
+                self.verdicts[candidate] = verdict
+            if self.verdicts[candidate] is not None:
+                return bool(self.verdicts[candidate])
+        return False
 
 
 def _protect_article_after(
