@@ -8,7 +8,7 @@ marks as something else:
 - a *page section after the article*: a list of teasers for other articles, related links, an app
   promotion, placed after the container that holds the article's paragraphs.
 
-Each is found from the page's structure alone (:func:`placements`), never from the words of the text, and
+Each is found from the page's structure and the length of its blocks (:func:`placements`), never from what they say, and
 comes back as the reason the cleaner records when it removes the block.
 """
 
