@@ -13,6 +13,9 @@ grouping and, for every article of a story of two or more:
    alphabetical order).
 
 A story of one article gets a fixed line: no other article came close enough.
+So does an article in another language than its closest member when their
+words are not similar enough to have joined it: cross-lingual joining
+(:mod:`.crosslingual`) put it there by meaning.
 A pure function of its input, so the same grouping always gets the same reasons.
 """
 
@@ -28,6 +31,7 @@ from newsdesk.model import Article, Entity, Story
 from newsdesk.stories.grouping import StorySettings, article_vectors, content_text, entity_sets, fold_word
 
 ALONE = "a story of its own: no other article was similar enough"
+ACROSS = "joined across languages: its title and lead mean what the story's do (multilingual embeddings)"
 
 
 def _content_words(articles: Sequence[Article]) -> list[Counter[str]]:
@@ -84,6 +88,10 @@ def membership_reasons(
         rest = (np.where(np.isfinite(sims), sims, 0.0).sum(axis=1)) / (len(members) - 1)
         for k, i in enumerate(members):
             j = members[int(np.argmax(sims[k]))]
+            best = float(sims[k].max())
+            if articles[i].language != articles[j].language and best < settings.join_threshold:
+                reasons[articles[i].id] = ACROSS
+                continue
             both = mentioned.get(articles[i].id, set()) & mentioned.get(articles[j].id, set())
             evidence = sorted((names[e] for e in both), key=str.lower)[:shared]
             weight = {
@@ -94,7 +102,7 @@ def membership_reasons(
             evidence += [w for w in common if w not in {e.lower() for e in evidence}][: shared - len(evidence)]
             what = f"shares {', '.join(evidence)} with " if evidence else "close to "
             reasons[articles[i].id] = (
-                f"{what}{_quote(articles[j])}; {float(sims[k].max()):.2f} similar, "
+                f"{what}{_quote(articles[j])}; {best:.2f} similar, "
                 f"{float(rest[k]):.2f} on average with the rest of the story"
             )
     return reasons
