@@ -6,7 +6,7 @@ and shipped as JSON (``models/story_pairs.json``, its weights checked against
 their recorded sha256 at load). The views, each a unit-length TF-IDF row:
 
 - ``words``: the words of title and body (the vectors of
-  :func:`~newsdesk.stories.grouping.article_vectors`);
+  :func:`~newsdesk.stories.grouping.article_vectors` with plain IDF and no lead, as trained);
 - ``lead``: the words of the title and the first ``LEAD_WORDS`` words of the body;
 - ``names``: capitalised words that do not open a sentence: names of people,
   places and organisations, found without a tagger;
