@@ -37,9 +37,17 @@ ACROSS = "joined across languages: its title and lead mean what the story's do (
 def _content_words(articles: Sequence[Article]) -> list[Counter[str]]:
     """Counts of the folded content words of each article's title and text (stop words of its language removed)."""
     cache: dict[str | None, frozenset[str]] = {}
-    return [
-        Counter(fold_word(w) for w in content_text(f"{a.title}\n{a.text}", a.language, cache).split()) for a in articles
-    ]
+    folded: dict[str, str] = {}  # each distinct word folded once
+    counts = []
+    for a in articles:
+        raw = Counter(content_text(f"{a.title}\n{a.text}", a.language, cache).split())
+        words: Counter[str] = Counter()
+        for word, n in raw.items():
+            if word not in folded:
+                folded[word] = fold_word(word)
+            words[folded[word]] += n
+        counts.append(words)
+    return counts
 
 
 def _quote(article: Article) -> str:
