@@ -276,11 +276,20 @@ def test_cli_analyze_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture
         "date",
         "score",
     }
-    assert data["meta"]["contract"] == 3
+    assert data["meta"]["contract"] == 4
     for quote in data["quotes"]:
         assert quote["score"] is None or (0.0 <= quote["score"] <= 1.0 and not quote["direct"])
     story = data["stories"][0]
-    assert set(story) >= {"id", "title", "articles", "contradictions", "disputes", "lead_claim", "stances"}
+    assert set(story) >= {
+        "id",
+        "title",
+        "articles",
+        "contradictions",
+        "disputes",
+        "lead_claim",
+        "stances",
+        "membership",
+    }
     texts = {a["id"]: a["text"] for a in data["articles"]}
     for quote in data["quotes"]:
         assert texts[quote["article"]][quote["start"] : quote["end"]] == quote["text"]

@@ -194,6 +194,33 @@ def test_entity_weight_uses_shared_entities() -> None:
     assert len(words_only) == 2 and len(with_entities) == 1
 
 
+def test_lead_and_idf_power_parts_of_the_word_vector() -> None:
+    articles = [STRIKE_1, STRIKE_2, TRANSFER]
+    plain = StorySettings(idf_power=1.0, lead_weight=0.0)
+    words = article_vectors(articles, (), plain)
+    for settings in (StorySettings(), StorySettings(idf_power=2.0, lead_weight=0.5)):
+        matrix = article_vectors(articles, (), settings)
+        assert np.allclose(sp.linalg.norm(matrix, axis=1), 1.0, atol=1e-5)
+    # The dot product is (1 - w) * word cosine + w * lead cosine.
+    leads = [art(a.path[:-4], "", a.title + " " + " ".join(a.text.split()[:5])) for a in articles]
+    lead_only = article_vectors(leads, (), plain)
+    mixed = article_vectors(articles, (), StorySettings(idf_power=1.0, lead_weight=0.4, lead_words=5))
+    # A lead text counts its title once (the word vector counts it twice), so compare with a hand-built lead.
+    expected = 0.6 * (words @ words.T).toarray() + 0.4 * (lead_only @ lead_only.T).toarray()
+    assert np.allclose((mixed @ mixed.T).toarray(), expected, atol=1e-5)
+    # A higher IDF power lowers the cosine carried by words every article shares.
+    shared = [
+        art(f"x{k}", "", f"the council met today about {topic} and the council voted")
+        for k, topic in enumerate(["roads", "roads schools", "parks"])
+    ]
+    low = article_vectors(shared, (), plain)
+    high = article_vectors(shared, (), replace(plain, idf_power=2.0))
+    assert (high[0] @ high[2].T).toarray()[0, 0] < (low[0] @ low[2].T).toarray()[0, 0]
+    # An article without content words keeps a zero row.
+    blank = article_vectors([STRIKE_1, art("b1", "", "the and of")])
+    assert blank[1].nnz == 0
+
+
 def test_neighbour_window_bounds_the_comparisons() -> None:
     articles = [STRIKE_1, FESTIVAL_1, TRANSFER, FESTIVAL_2, STRIKE_2]
     matrix = article_vectors(articles)
@@ -379,3 +406,31 @@ def test_dense_neighbours_through_faiss_respect_the_window() -> None:
         inside = [j for j in range(max(0, i - 5), min(40, i + 6)) if j != i]
         best = sorted(inside, key=lambda j: -sims[i, j])[:3]
         assert all((min(i, j), max(i, j)) in pairs for j in best)
+
+
+# -- membership reasons -----------------------------------------------------------------------------------
+
+
+def test_every_article_gets_a_reason_naming_its_closest_member_and_what_they_share() -> None:
+    from newsdesk.model import Entity, Mention
+    from newsdesk.stories.reasons import ALONE, membership_reasons
+
+    articles = [STRIKE_1, FESTIVAL_1, TRANSFER, STRIKE_2, FESTIVAL_2, STRIKE_3]
+    stories = group_stories(articles)
+    reasons = membership_reasons(articles, stories)
+    assert set(reasons) == {a.id for a in articles}
+    assert reasons[TRANSFER.id] == ALONE
+    strike = reasons[STRIKE_1.id]
+    assert strike.startswith("shares ") and "varna" in strike and "similar" in strike
+    assert any(f"“{a.title}”" in strike for a in (STRIKE_2, STRIKE_3))
+    assert membership_reasons(articles, stories) == reasons  # a pure function
+    # Shared canonical entities are named before words.
+    ilieva = Entity(
+        id="p1",
+        name="Marta Ilieva",
+        kind="person",
+        mentions=[Mention(article=a.id, text="Marta Ilieva", start=0, end=0) for a in (STRIKE_1, STRIKE_2)],
+    )
+    named = membership_reasons([STRIKE_1, STRIKE_2], group_stories([STRIKE_1, STRIKE_2]), [ilieva])
+    assert named[STRIKE_1.id].startswith("shares Marta Ilieva, ")
+    assert membership_reasons([], []) == {}

@@ -188,6 +188,10 @@ def test_story_page_shows_contradictions_matrix_timeline(client: TestClient, tru
     assert 'id="timeline"' in page and "2026-03-11" in page
     assert "Henrik Arvela" in page  # key entity
     assert "<svg" in page  # coverage over three days
+    # Why each article is in the story: one line per article, naming what it shares.
+    membership = page[page.index('id="membership"') : page.index("</details>", page.index('id="membership"'))]
+    assert membership.count("<li>") == len(dict.fromkeys(truth.contested.articles)) > 1
+    assert "similar" in membership and ("shares " in membership or "close to " in membership)
 
 
 def test_article_page_highlights_quotes_and_shows_removed(client: TestClient) -> None:

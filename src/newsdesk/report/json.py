@@ -13,7 +13,7 @@ from typing import Any
 from newsdesk import __version__
 from newsdesk.model import Analysis, ArticleStance, ClaimRef, Comparison, Dispute, DisputeSide
 
-CONTRACT_VERSION = 3
+CONTRACT_VERSION = 4
 
 # Written raw by ``ensure_ascii=False`` although a terminal may act on them: C1 controls
 # (U+009B starts an escape sequence), bidi embeddings, overrides, isolates and marks,
@@ -59,6 +59,9 @@ def _stance(s: ArticleStance) -> dict[str, Any]:
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:
     """Return the analysis as the documented JSON-ready dictionary."""
+    from newsdesk.stories.reasons import membership_reasons
+
+    reasons = membership_reasons(analysis.articles, analysis.stories, analysis.entities)
     return {
         "articles": [
             {
@@ -114,6 +117,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
                 "disputes": [_dispute(d) for d in s.disputes],
                 "lead_claim": s.lead_claim,
                 "stances": [_stance(st) for st in s.stances],
+                "membership": [{"article": a, "reason": reasons[a]} for a in s.articles if a in reasons],
             }
             for s in analysis.stories
         ],

@@ -6,7 +6,7 @@ and shipped as JSON (``models/story_pairs.json``, its weights checked against
 their recorded sha256 at load). The views, each a unit-length TF-IDF row:
 
 - ``words``: the words of title and body (the vectors of
-  :func:`~newsdesk.stories.grouping.article_vectors`);
+  :func:`~newsdesk.stories.grouping.article_vectors` with plain IDF and no lead, as trained);
 - ``lead``: the words of the title and the first ``LEAD_WORDS`` words of the body;
 - ``names``: capitalised words that do not open a sentence: names of people,
   places and organisations, found without a tagger;
@@ -190,7 +190,8 @@ def article_views(articles: Sequence[Article], features: Sequence[str] = VIEWS) 
     wanted = set(features)
     stops: dict[str | None, frozenset[str]] = {}
     if "words" in wanted:
-        views["words"] = article_vectors(articles, (), StorySettings())
+        # The word vectors the model was trained on: plain IDF, no lead mixed in.
+        views["words"] = article_vectors(articles, (), StorySettings(idf_power=1.0, lead_weight=0.0))
     if "lead" in wanted:
         leads = [
             content_text(f"{a.title}\n{' '.join(a.text.split()[:LEAD_WORDS])}", a.language, stops) for a in articles

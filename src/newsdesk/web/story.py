@@ -23,7 +23,7 @@ for people:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -42,6 +42,7 @@ from newsdesk.model import (
 )
 from newsdesk.report.markdown import ordered_stances, side_label, source_label
 from newsdesk.storage import Store
+from newsdesk.stories.reasons import membership_reasons
 from newsdesk.web.charts import DayCount
 from newsdesk.web.queries import article_day, day_of
 
@@ -70,6 +71,9 @@ _STRENGTH: dict[str, int] = {"contradict": 3, "update": 2, "agree": 1}
 _CELL: dict[str, CellState] = {"contradict": "contradict", "update": "update", "agree": "agree"}
 MAX_GAP_DAYS = 62
 """Coverage spanning more days than this only lists the days with articles (no empty bars)."""
+REASONS_UP_TO = 50
+"""Stories of at most this many articles say on their page why each article is in them (reading every
+article's words costs about 1 ms an article; the JSON report has the reasons of every story)."""
 TIMELINE_SHOWN = 200
 """Claims the story page lists on its timeline; a larger story's page names how many more the API gives."""
 
@@ -199,6 +203,9 @@ class StoryDetail:
     """Supports, disputes, discusses, unrelated; arrival order within each."""
     timeline_claims: int = 0
     """The claims placed on the timeline, all of them (:attr:`timeline` may hold the first ones only)."""
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Article id -> why it is in the story (:func:`~newsdesk.stories.reasons.membership_reasons`,
+    computed among the story's own articles); empty above :data:`REASONS_UP_TO` articles."""
 
 
 def _ref_key(ref: ClaimRef | Claim) -> tuple[str, str]:
@@ -491,6 +498,7 @@ def story_detail(store: Store, story_id: str, *, timeline_limit: int | None = No
         disputes=_dispute_views(story, articles),
         stances=_stance_views(story, articles),
         timeline_claims=placed,
+        reasons=membership_reasons(members, [story]) if len(members) <= REASONS_UP_TO else {},
     )
 
 
