@@ -18,7 +18,8 @@ Steps:
 4. Afterwards check that the store holds every article exactly once, that the
    API's article total and a search count agree with it (nothing stale), and
    that the run log adds up. With ``--analyse``, then run ``newsdesk stories``
-   and check the story list of the API against the store.
+   and check the story list of the API against the store, and that every
+   stored article is in a story.
 
 Prints one JSON report; exits 1 when a check fails. Works on an SQLite path too.
 """
@@ -177,9 +178,11 @@ def run(db: str, corpus: Path, articles: int, writers: int, analyse: bool) -> di
                     subprocess.run([*newsdesk, "stories", "--db", db], check=True, stdout=subprocess.DEVNULL)
                     report["analyse_seconds"] = round(time.perf_counter() - t0, 2)
                     with open_store(db) as store:
-                        stories = len(store.stories())
-                    checks["story list is current"] = client.get("/api/stories?limit=1").json()["total"] == stories
-                    report["stories"] = stories
+                        grouped = store.stories()
+                    in_stories = {a for story in grouped for a in story.articles}
+                    checks["story list is current"] = client.get("/api/stories?limit=1").json()["total"] == len(grouped)
+                    checks["every article is in a story"] = in_stories == set(stored)
+                    report["stories"] = len(grouped)
                 report["checks"] = checks
     finally:
         server.terminate()
