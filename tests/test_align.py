@@ -228,7 +228,7 @@ def test_a_denial_is_explained_with_its_cue() -> None:
     assert "Nina Sarr denied: “Marek Dolny fled the country”" in contradiction.explanation
 
 
-def test_one_holder_on_one_day_in_two_articles_is_not_compared() -> None:
+def test_one_holder_on_one_day_is_not_compared_and_on_two_days_is_an_update() -> None:
     t1 = "Ivo Rand said that the bridge is open to trucks again."
     t2 = "Ivo Rand said that the bridge is not open to trucks again."
     quotes = [
@@ -237,8 +237,12 @@ def test_one_holder_on_one_day_in_two_articles_is_not_compared() -> None:
     ]
     same_day = [_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-02")]
     days_apart = [_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-05")]
-    assert _run(same_day, quotes)[0].contradictions == []
-    assert _run(days_apart, quotes)[0].contradictions
+    assert _run(same_day, quotes)[0].comparisons == []
+    story = _run(days_apart, quotes)[0]
+    assert story.contradictions == []
+    (update,) = [c for c in story.comparisons if c.relation == "update"]
+    assert update.kind == "revised"
+    assert "changing its account" in update.explanation
 
 
 def test_reported_speech_is_read_as_a_statement_of_its_holder() -> None:

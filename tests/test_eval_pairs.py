@@ -230,9 +230,14 @@ def test_missing_sets(tmp_path: Path) -> None:
 
 
 def test_cli_prints_json(data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(pairs_module, "_load_model", lambda threads: RuleModel())
-    assert main(["eval", "pairs", str(data_dir), "--limit", "5", "--resamples", "20", "--json"]) == 0
+    asked: list[str] = []
+    monkeypatch.setattr(pairs_module, "_load_model", lambda threads, kind: asked.append(kind) or RuleModel())
+    assert (
+        main(["eval", "pairs", str(data_dir), "--limit", "5", "--resamples", "20", "--json", "--model", "cross"]) == 0
+    )
     result = json.loads(capsys.readouterr().out)
+    assert asked == ["cross"]
+    assert result["model"] == "cross"
     assert result["limit"] == 5
     assert result["speed"]["threads"] == 2
     assert result["emergent"]["test"]["model"]["macro_f1"] == 1.0

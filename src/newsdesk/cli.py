@@ -186,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev_pairs.add_argument("--resamples", type=int, default=1000, help="bootstrap samples over claims (default 1000)")
     ev_pairs.add_argument("--threads", type=int, default=2, help="onnxruntime threads of the model (default 2)")
+    ev_pairs.add_argument(
+        "--model",
+        choices=("aligned", "cross"),
+        default="aligned",
+        help="pair model: aligned (comparison's default) or cross (the cross-encoder)",
+    )
     ev_cspeed = evals.add_parser(
         "compare-speed", help="claim comparison on every gold story of FNC-1 bodies: pairs/s, s per story of ~50"
     )

@@ -32,17 +32,27 @@ class CompareModels:
 
     pair: PairScorer | None = None
     encoder: Encoder | None = None
+    pair_kind: str = "aligned"
+    """Which pair model :meth:`pair_model` loads: ``aligned`` (:mod:`newsdesk.compare.aligned`, the one the
+    shipped contradiction scorer is fitted to) or ``cross`` (the cross-encoder, for benchmarks)."""
     stance: Any | None = None
     scorer: ContradictionScorer | None = None
     cache: OutputCache | None = None
 
     def pair_model(self) -> PairScorer:
-        """The claim-pair cross-encoder."""
+        """The claim-pair model (:attr:`pair_kind`)."""
         if self.pair is None:
+            from newsdesk.compare.aligned import AlignedPairModel, load_aligned_model
             from newsdesk.compare.cache import CachedPairs
-            from newsdesk.compare.pairs import load_pair_model
+            from newsdesk.compare.pairs import PairModel, load_pair_model
 
-            model = load_pair_model()
+            model: AlignedPairModel | PairModel
+            if self.pair_kind == "aligned":
+                model = load_aligned_model()
+            elif self.pair_kind == "cross":
+                model = load_pair_model()
+            else:
+                raise ValueError(f"unknown pair model {self.pair_kind!r}: aligned or cross")
             self.pair = model if self.cache is None else CachedPairs(model, self.cache, model.identity)
         return self.pair
 

@@ -295,7 +295,9 @@ def judge(
     candidate step already found them close in meaning): a different figure is
     an update when the two tell of different days, else a contradiction;
     compatible figures from two articles agree. Other pairs take the model's
-    label when its probability reaches the setting's threshold.
+    label when its probability reaches the setting's threshold. A contradiction
+    is between holders: one holder saying otherwise on another day (the only
+    way a holder pairs with itself) is an update of its account.
     """
     labels = {"neutral": 0, "agree": 1, "contradict": 2}
     judged = []
@@ -317,7 +319,14 @@ def judge(
         signals = signals_of(a, b, cosine, p)
         contradiction = scorer.score(pair_features(signals))
         if contradiction >= scorer.threshold + settings.contradict_shift:
-            judged.append(Judged(x=i, y=j, relation="contradict", kind="meaning", score=round(contradiction, 3)))
+            # Sources contradict each other; one holder saying otherwise on another day has changed its account.
+            revised = a.holder.lower() == b.holder.lower()
+            relation = "update" if revised else "contradict"
+            judged.append(
+                Judged(
+                    x=i, y=j, relation=relation, kind="revised" if revised else "meaning", score=round(contradiction, 3)
+                )
+            )
         elif (
             p_agree >= settings.agree
             and cosine >= settings.agree_similarity
@@ -386,6 +395,12 @@ def explain(judged: Judged, sides: Sequence[ClaimSide], names: dict[str, Entity]
         text = (
             f"{hb} reports {_figure(measure[1])} on {when_b or 'a later date'}, after {ha} reported "
             f"{_figure(measure[0])} on {when_a or 'an earlier date'}: a later figure, not a contradiction."
+        )
+    elif judged.relation == "update":
+        text = (
+            f"{ha} said “{ta}” ({first.said or first.reported or 'earlier'}), then “{tb}” "
+            f"({second.said or second.reported or 'later'}): one source changing its account, not two sources "
+            "contradicting each other."
         )
     elif judged.relation == "contradict" and measure is not None:
         text = f"{ha} puts the figure at {_figure(measure[0])}; {hb} says {_figure(measure[1])}, for the same time."

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,8 @@ from newsdesk.errors import NewsdeskError
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 PAIR_MODEL = MODEL_DIR / "pairs.json"
+DIM = 384
+"""The width of the sentence encoder's vectors and token states."""
 ENCODER_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 
 
@@ -138,24 +140,30 @@ class SentenceEncoder:
         self._session = _session(path, threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit vector per text (mean of the token states, as sentence-transformers pools)."""
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+    def _passes(self, texts: Sequence[str]) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+        """(rows, token states, attention mask) of each batch; texts are sorted by length so batches pad little."""
         encodings = self._tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        out: np.ndarray | None = None
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
             feed = {k: v for k, v in _batch([encodings[i] for i in rows]).items() if k in self._inputs}
-            states = self._session.run(None, feed)[0]
-            mask = feed["attention_mask"][..., None].astype(np.float32)
-            pooled = (states * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
-            if out is None:
-                out = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
-            out[rows] = pooled
-        assert out is not None
+            yield rows, self._session.run(None, feed)[0], feed["attention_mask"]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit vector per text (mean of the token states, as sentence-transformers pools)."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for rows, states, mask in self._passes(texts):
+            weights = mask[..., None].astype(np.float32)
+            pooled = (states * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+        return out
+
+    def token_states(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """The encoder's last states of each text's tokens (tokens x :data:`DIM`), padding left out."""
+        out: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
+        for rows, states, mask in self._passes(texts):
+            for k, row in enumerate(rows):
+                out[row] = states[k, : int(mask[k].sum())].astype(np.float32)
         return out
 
 

@@ -115,6 +115,7 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
             limit=options.get("limit", 1000),
             resamples=options.get("resamples", 1000),
             threads=options.get("threads", 2),
+            kind=options.get("model", "aligned"),
         )
         return result, format_pairs_report(result)
     if benchmark == "compare-speed":

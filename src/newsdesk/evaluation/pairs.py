@@ -56,7 +56,8 @@ SEEN_SPLITS: tuple[Split, ...] = ("dev", "train")
 
 
 class PairPredictor(Protocol):
-    """What the benchmark needs of a pair model (:class:`newsdesk.compare.pairs.PairModel` has it)."""
+    """What the benchmark needs of a pair model (:class:`~newsdesk.compare.pairs.PairModel` and
+    :class:`~newsdesk.compare.aligned.AlignedPairModel` have it)."""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -331,10 +332,13 @@ def _read_reference(name: str, file: Path) -> list[Pair]:
     return list(fever_pairs(file))
 
 
-def _load_model(threads: int) -> PairPredictor:
-    from newsdesk.compare.pairs import PairModel
+def _load_model(threads: int, kind: str) -> PairPredictor:
+    from newsdesk.compare.aligned import AlignedPairModel
+    from newsdesk.compare.pairs import PairModel, SentenceEncoder
 
-    return PairModel(threads=threads)
+    if kind == "cross":
+        return PairModel(threads=threads)
+    return AlignedPairModel(encoder=SentenceEncoder(threads=threads))
 
 
 def evaluate_pairs(
@@ -345,6 +349,7 @@ def evaluate_pairs(
     resamples: int = 1000,
     threads: int = 2,
     seed: int = 13,
+    kind: str = "aligned",
 ) -> dict[str, Any]:
     """Score the claim-pair model on Emergent test claims, against a baseline, and on reference sets.
 
@@ -357,6 +362,8 @@ def evaluate_pairs(
         resamples: Bootstrap samples of the model - baseline difference.
         threads: onnxruntime threads of the packaged model (ignored when ``model`` is given).
         seed: Seed of the samples.
+        kind: Which packaged pair model (``aligned`` or ``cross``, see
+            :class:`~newsdesk.compare.CompareModels`) when ``model`` is not given.
 
     Returns:
         ``emergent`` (``test`` with ``model``, ``model_both_orders``,
@@ -372,7 +379,7 @@ def evaluate_pairs(
     if not (emergent / EMERGENT_FILE).exists():
         raise NewsdeskError(f"{emergent / EMERGENT_FILE} not found: pass the shared data folder (emergent/, nli/)")
     built_here = model is None
-    predictor = _load_model(threads) if model is None else model
+    predictor = _load_model(threads, kind) if model is None else model
     labels = tuple(predictor.labels)
 
     test = emergent_pairs(emergent, "test")
@@ -442,6 +449,7 @@ def evaluate_pairs(
     return {
         "benchmark": "claim pairs",
         "data_dir": str(root),
+        "model": kind if built_here else type(predictor).__name__,
         "model_labels": list(labels),
         "limit": limit,
         "emergent": emergent_result,
