@@ -110,3 +110,19 @@ def test_changed_weights_are_refused(tmp_path: Path) -> None:
         AlignedPairModel(meta, encoder=WordStates())  # type: ignore[arg-type]
     with pytest.raises(ModelError, match="missing"):
         AlignedPairModel(tmp_path / "nothing.json")
+
+
+def test_the_encoder_reuses_the_token_states_of_what_it_just_embedded() -> None:
+    from newsdesk.compare.pairs import load_encoder
+
+    encoder = load_encoder()
+    texts = ["The port of Sanvoua was never closed.", "The port is closed since Monday."]
+    fresh = encoder.token_states(texts)
+    encoder.embed(texts)
+    runs = []
+    original = encoder._passes
+    encoder._passes = lambda batch: runs.append(list(batch)) or original(batch)  # type: ignore[method-assign]
+    kept = encoder.token_states(texts)
+    assert runs == [[]]
+    for a, b in zip(fresh, kept, strict=True):
+        np.testing.assert_array_equal(a, b)

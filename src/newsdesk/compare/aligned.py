@@ -92,13 +92,17 @@ class AlignedPairModel:
         out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         if not pairs:
             return out
+        from threadpoolctl import threadpool_limits
+
         texts = sorted({t for pair in pairs for t in pair})
         states = dict(zip(texts, self._states(texts), strict=True))
-        projected = {t: _relu(s @ self._f[0] + self._f[1]) for t, s in states.items()}
-        own = {t: s @ self._g_self + self._g1_b for t, s in states.items()}
-        logits = np.stack(
-            [self._logits(states[a], projected[a], own[a], states[b], projected[b], own[b]) for a, b in pairs]
-        )
+        # The products are small: one BLAS thread each is fastest, and never waits on a core another job holds.
+        with threadpool_limits(limits=1, user_api="blas"):
+            projected = {t: _relu(s @ self._f[0] + self._f[1]) for t, s in states.items()}
+            own = {t: s @ self._g_self + self._g1_b for t, s in states.items()}
+            logits = np.stack(
+                [self._logits(states[a], projected[a], own[a], states[b], projected[b], own[b]) for a, b in pairs]
+            )
         return _softmax_rows(logits).astype(np.float32)
 
     predict_symmetric = predict

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,9 @@ MODEL_DIR = Path(__file__).resolve().parent / "models"
 PAIR_MODEL = MODEL_DIR / "pairs.json"
 DIM = 384
 """The width of the sentence encoder's vectors and token states."""
+RECENT_STATES = 2048
+"""Texts whose token states the encoder keeps after embedding them (float16, ~25 KB a claim): more than the
+claims of one story, which comparison embeds and then reads in pairs."""
 ENCODER_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 
 
@@ -139,6 +143,7 @@ class SentenceEncoder:
         self._tokenizer = _tokenizer(MODEL_DIR / "pairs-tokenizer.json", max_length)
         self._session = _session(path, threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _passes(self, texts: Sequence[str]) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
         """(rows, token states, attention mask) of each batch; texts are sorted by length so batches pad little."""
@@ -150,21 +155,42 @@ class SentenceEncoder:
             yield rows, self._session.run(None, feed)[0], feed["attention_mask"]
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit vector per text (mean of the token states, as sentence-transformers pools)."""
+        """One unit vector per text (mean of the token states, as sentence-transformers pools).
+
+        The token states of the texts are kept (the last :data:`RECENT_STATES`
+        texts), so the pair model that reads them next does not encode the
+        same claims again.
+        """
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         for rows, states, mask in self._passes(texts):
             weights = mask[..., None].astype(np.float32)
             pooled = (states * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+            for k, row in enumerate(rows):
+                self._keep(texts[row], states[k, : int(mask[k].sum())])
         return out
 
     def token_states(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """The encoder's last states of each text's tokens (tokens x :data:`DIM`), padding left out."""
+        """The encoder's last states of each text's tokens (tokens x :data:`DIM`, float16 precision), no padding."""
         out: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
-        for rows, states, mask in self._passes(texts):
+        missing = []
+        for row, text in enumerate(texts):
+            kept = self._recent.get(text)
+            if kept is None:
+                missing.append(row)
+            else:
+                out[row] = kept.astype(np.float32)
+        for rows, states, mask in self._passes([texts[row] for row in missing]):
             for k, row in enumerate(rows):
-                out[row] = states[k, : int(mask[k].sum())].astype(np.float32)
+                # Rounded as kept states are, so a claim reads the same whether it was kept or not.
+                out[missing[row]] = states[k, : int(mask[k].sum())].astype(np.float16).astype(np.float32)
         return out
+
+    def _keep(self, text: str, states: np.ndarray) -> None:
+        self._recent[text] = states.astype(np.float16)
+        self._recent.move_to_end(text)
+        while len(self._recent) > RECENT_STATES:
+            self._recent.popitem(last=False)
 
 
 @lru_cache(maxsize=2)
