@@ -430,7 +430,7 @@ def _candidate_rows(gold: Path, docs: Path | None) -> tuple[list[list[float]], l
     found: set[int] = set()
     for story in analysis.stories:
         claims = [c for c in analysis.claims if c.article in set(story.articles) and c.article not in copies]
-        sides = claim_sides(story, analysis.articles, claims, analysis.entities, settings.compare)
+        sides = claim_sides(story, analysis.articles, claims, analysis.entities, settings.compare, analysis.quotes)
         if len(sides) < 2:
             continue
         vectors = models.sentence_encoder().embed([s.reading for s in sides])

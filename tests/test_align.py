@@ -264,6 +264,12 @@ def test_reported_speech_is_read_as_a_statement_of_its_holder() -> None:
     # A direct quote is read as said: its "that" and "he" are the speaker's own words.
     assert reading_of(claim("That is not true"), "Ilse Varga", direct=True) == "That is not true"
     assert reading_of(claim("He fled"), "Ilse Varga", direct=True) == "He fled"
+    # Reported speech its holder denies is read inside the denial, unless its text already negates.
+    assert reading_of(claim("that its soldiers crossed the border"), "ministry", cue="Denied") == (
+        "Ministry denied that its soldiers crossed the border"
+    )
+    assert reading_of(claim("that no soldier crossed"), "ministry", cue="denied") == "No soldier crossed"
+    assert reading_of(claim("that it crossed"), "ministry", cue="said") == "It crossed"
 
 
 def test_the_pair_model_reads_the_most_promising_pairs_within_the_budget() -> None:

@@ -38,7 +38,7 @@ from typing import Protocol
 
 import numpy as np
 
-from newsdesk.compare.claims import is_negated
+from newsdesk.compare.claims import DENIAL_CUES, is_negated
 from newsdesk.compare.quantities import Measure, compare_measures, parse_quantities
 from newsdesk.compare.scorer import ContradictionScorer, PairSignals, pair_features
 from newsdesk.compare.settings import CompareSettings
@@ -126,7 +126,7 @@ def claim_sides(
         sides.append(
             ClaimSide(
                 claim=claim,
-                reading=reading_of(claim, holder, direct=claim.quote in direct),
+                reading=reading_of(claim, holder, direct=claim.quote in direct, cue=cues.get(claim.quote or "")),
                 holder=holder,
                 outlet=article.source or article.title,
                 reported=(article.published or claim.date or "")[:10],
@@ -142,7 +142,7 @@ def claim_sides(
 _REPORTED = re.compile(r"^(?:that\s+)?(?:(he|she)\b)?", re.IGNORECASE)
 
 
-def reading_of(claim: Claim, holder: str, *, direct: bool = False) -> str:
+def reading_of(claim: Claim, holder: str, *, direct: bool = False, cue: str | None = None) -> str:
     """The text the models read for a claim: reported speech made to stand alone.
 
     Reported speech starts with its complementiser and often refers to its
@@ -153,18 +153,26 @@ def reading_of(claim: Claim, holder: str, *, direct: bool = False) -> str:
     say of that holder. Direct quotes (``direct``) and the outlet's own
     sentences are read as written: in "He fled," said the police, "he" is
     someone else.
+
+    Reported speech whose cue denies it ("the ministry denied that its soldiers
+    crossed the border") is read inside that frame, "ministry denied that ...":
+    its text alone states the opposite of what the holder says.
     """
     text = " ".join(claim.text.split())
     if claim.quote is None or direct:
         return text
     match = _REPORTED.match(text)
     if not match or not match.group(0):
-        return text
-    if match.group(1) and holder[:1].isupper():
+        rest = text
+    elif match.group(1) and holder[:1].isupper():
         rest = f"{holder} {text[match.end() :].lstrip()}"
     else:
         rest = text[match.start(1) if match.group(1) else match.end() :].lstrip()
-    return rest[:1].upper() + rest[1:] if rest else text
+    if not rest:
+        return text
+    if cue and DENIAL_CUES.search(cue) and not is_negated(text):
+        return f"{holder[:1].upper()}{holder[1:]} {' '.join(cue.split()).lower()} that {rest[:1].lower()}{rest[1:]}"
+    return rest[:1].upper() + rest[1:] if rest != text else text
 
 
 def _may_pair(a: ClaimSide, b: ClaimSide) -> bool:
