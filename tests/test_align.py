@@ -221,6 +221,19 @@ def test_compatible_figures_agree() -> None:
     assert [(c.relation, c.kind) for c in story.comparisons] == [("agree", "same figure")]
 
 
+def test_figures_are_matched_with_their_partners_and_a_span_states_no_figure() -> None:
+    # The 2,000 of one claim is the 2,000 of the other; the 63 rescued have no partner to differ from.
+    t1 = "Rescuers said they pulled 63 people from flooded houses and moved about 2,000 people to schools."
+    t2 = "Rescuers said about 2,000 people moved to schools after the flood in Kosarevo."
+    story, _, _ = _run([_article("a1", t1, "A", "2026-03-02"), _article("a2", t2, "B", "2026-03-02")], [])
+    assert [(c.relation, c.kind) for c in story.comparisons] == [("agree", "same figure")]
+    # Days apart, "dozens" is a span, not a later figure than "about 40".
+    t3 = "Rescuers said about 40 people are missing after the flood in Kosarevo."
+    t4 = "Rescuers said dozens of people are missing after the flood in Kosarevo."
+    story, _, _ = _run([_article("a1", t3, "A", "2026-03-02"), _article("a2", t4, "B", "2026-03-04")], [])
+    assert [(c.relation, c.kind) for c in story.comparisons] == [("agree", "same figure")]
+
+
 def test_a_denial_is_explained_with_its_cue() -> None:
     articles, quotes = _dispute_articles()
     story, _, _ = _run(articles[:2], quotes[:2])

@@ -249,33 +249,52 @@ def _stated(m: Measure) -> float:
     return m.low if m.high == float("inf") or m.low == m.high else (m.high if m.low == 0 else (m.low + m.high) / 2)
 
 
+def _vague(m: Measure) -> bool:
+    """Whether a measure names a span rather than a figure ("dozens": 24 to 199)."""
+    return m.high != float("inf") and m.low > 0 and m.high > 2 * m.low
+
+
 def figures(a: ClaimSide, b: ClaimSide) -> tuple[str, tuple[Measure, Measure]] | None:
     """How the figures two claims give for one counted thing relate, if they give any.
 
     At one as-of date, intervals decide ("more than 20,000" and "about 25,000"
     are compatible); between two dates, the stated figures do: "at least 7
-    dead" then "11 dead" is a later, different figure. Figures of a named thing
-    ("dead", "trucks") count; bare numbers do not. A differing pair wins over
-    a compatible one.
+    dead" then "11 dead" is a later, different figure, while a span ("dozens")
+    states no figure to differ from. Figures of a named thing ("dead",
+    "trucks") count; bare numbers do not. Each figure is matched with its
+    partner: a pair differs only when neither of its figures has a compatible
+    partner in the other claim ("63 people rescued and 2,000 moved" against
+    "2,000 people moved" share the 2,000).
 
     Returns:
         ``("different" | "compatible", (figure of a, figure of b))``, or None.
     """
     same_time = (a.said, a.reported) == (b.said, b.reported) or not (a.said and b.said)
-    found: tuple[str, tuple[Measure, Measure]] | None = None
-    for ma in a.measures:
-        for mb in b.measures:
+    judged: list[tuple[int, int, str]] = []
+    for x, ma in enumerate(a.measures):
+        for y, mb in enumerate(b.measures):
             if not ma.noun or not mb.noun:
                 continue
             verdict = compare_measures(ma, mb)
             if verdict == "incomparable":
                 continue
-            if not same_time and verdict == "compatible" and _stated(ma) != _stated(mb):
+            if (
+                not same_time
+                and verdict == "compatible"
+                and not (_vague(ma) or _vague(mb))
+                and _stated(ma) != _stated(mb)
+            ):
                 verdict = "different"
-            if verdict == "different":
-                return "different", (ma, mb)
-            found = found or ("compatible", (ma, mb))
-    return found
+            judged.append((x, y, verdict))
+    partnered_a = {x for x, _, v in judged if v != "different"}
+    partnered_b = {y for _, y, v in judged if v != "different"}
+    for x, y, verdict in judged:
+        if verdict == "different" and x not in partnered_a and y not in partnered_b:
+            return "different", (a.measures[x], b.measures[y])
+    for x, y, verdict in judged:
+        if verdict != "different":
+            return "compatible", (a.measures[x], b.measures[y])
+    return None
 
 
 def signals_of(a: ClaimSide, b: ClaimSide, cosine: float, probabilities: np.ndarray) -> PairSignals:
