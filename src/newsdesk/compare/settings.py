@@ -32,7 +32,7 @@ class CompareSettings:
     contradict_shift: float = 0.0
     """Added to the contradiction scorer's fitted threshold: below 0 flags more pairs (more recall, less
     precision), above 0 fewer."""
-    agree: float = 0.6
+    agree: float = 0.5
     """P(agree) of the pair model from which two articles' claims agree."""
     agree_similarity: float = 0.5
     """Cosine from which two claims may agree (the pair model calls much of one topic agreement)."""
