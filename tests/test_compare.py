@@ -69,3 +69,13 @@ def test_shipped_models_flag_a_denial_and_a_later_toll() -> None:
     assert "31" in update.explanation and "14" in update.explanation and update.a.article == "a1"
     assert {s.article for s in compared.stances} == {"a1", "a2"}
     assert compared.lead_claim == "a1"
+
+
+def test_a_claim_is_negated_by_its_text_or_by_a_denying_cue() -> None:
+    from newsdesk.compare.claims import is_negated
+
+    # The denial frames the pair model was taught ("X ruled out that ...") count as negation too.
+    assert is_negated("Investigators ruled out any mechanical failure")
+    assert is_negated("the ship lost power", cue="ruled out")
+    assert is_negated("the ship lost power", cue="denied")
+    assert not is_negated("the ship suffered a blackout", cue="said")

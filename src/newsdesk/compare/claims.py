@@ -16,10 +16,12 @@ from newsdesk.model import Article, Claim, Entity, Quote, content_id
 
 NEGATION = re.compile(
     r"\b(not|no|never|none|nobody|nothing|neither|nor|without|denied|denies|deny|denying|false|untrue|"
-    r"rejected|rejects|dismissed|refuted|baseless|n't)\b|n't\b",
+    r"rejected|rejects|dismissed|refuted|baseless|rul(?:ed|es|ing) out|n't)\b|n't\b",
     re.IGNORECASE,
 )
-DENIAL_CUES = re.compile(r"\b(den(y|ied|ies|ying)|reject\w*|dismiss\w*|refut\w*|rebuff\w*|contest\w*)\b", re.I)
+DENIAL_CUES = re.compile(
+    r"\b(den(y|ied|ies|ying)|reject\w*|dismiss\w*|refut\w*|rebuff\w*|contest\w*|rul(?:ed|es|ing) out)\b", re.I
+)
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’»]?|$)")
 
 
