@@ -575,6 +575,20 @@ def test_model_outputs_are_kept_by_model_and_key_and_the_first_stays(store: Stor
     store.save_model_outputs("m:1", {})
 
 
+def test_outputs_of_older_weights_of_a_model_in_use_are_pruned(store: Store) -> None:
+    store.save_model_outputs("claim-pairs:old", {"k1": b"\x01"})
+    store.save_model_outputs("claim-pairs:new", {"k1": b"\x02"})
+    store.save_model_outputs("claim-pairs-aligned:x", {"k1": b"\x03"})
+    store.save_model_outputs("claim-vectors:old", {"k1": b"\x04", "k2": b"\x05"})
+    assert store.prune_model_outputs(["claim-pairs:new"]) == 1
+    assert store.model_outputs("claim-pairs:old", ["k1"]) == {}
+    assert store.model_outputs("claim-pairs:new", ["k1"]) == {"k1": b"\x02"}
+    # Another model ("claim-pairs-aligned", a longer name) and models not in use are kept.
+    assert store.model_outputs("claim-pairs-aligned:x", ["k1"]) == {"k1": b"\x03"}
+    assert len(store.model_outputs("claim-vectors:old", ["k1", "k2"])) == 2
+    assert store.prune_model_outputs([]) == 0
+
+
 def test_update_analysis_changes_only_what_it_lists(filled: Store) -> None:
     entities, _, claims, stories = make_analysis()
     generation, _ = filled.analysis_state()

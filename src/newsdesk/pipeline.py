@@ -471,14 +471,17 @@ def _plan_update(
             ids = sorted(members[story], key=lambda a: _time_key(articles[a], arrival[a]))
             stories.append(Story(id=story, title=representative_title([articles[a] for a in ids]), articles=ids))
         involved = {a for story in stories for a in story.articles}
+        models = compare.CompareModels(cache=store)
         compared, claims = compare.compare_stories(
             stories,
             [articles[a] for a in arrival if a in involved],
             [q for q in quotes if q.article in involved],
             _entities_of(entities, involved),
             settings.compare,
-            compare.CompareModels(cache=store),
+            models,
         )
+        # Outputs of weights no longer shipped would never be read again.
+        store.prune_model_outputs(models.cached_identities())
     by_article: dict[str, list[Claim]] = {a: [] for a in involved}
     for claim in claims:
         by_article.setdefault(claim.article, []).append(claim)

@@ -66,6 +66,12 @@ class CompareModels:
             self.encoder = encoder if self.cache is None else CachedEncoder(encoder, self.cache, encoder.identity)
         return self.encoder
 
+    def cached_identities(self) -> list[str]:
+        """The identities (name and weights digest) under which the loaded models keep outputs in :attr:`cache`."""
+        from newsdesk.compare.cache import CachedEncoder, CachedPairs
+
+        return [m.model for m in (self.pair, self.encoder) if isinstance(m, CachedPairs | CachedEncoder)]
+
     def stance_model(self) -> Any:
         """The FNC-1 stance model (a body toward a headline)."""
         if self.stance is None:

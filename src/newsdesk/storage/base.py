@@ -31,7 +31,7 @@ The contract shared by all stores:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -313,6 +313,14 @@ def entity_digest(entity: Entity) -> str:
     return content_id(entity.name, entity.kind, mentions, length=24)
 
 
+def model_names(identities: Collection[str]) -> dict[str, set[str]]:
+    """Model identities (``name:digest...``) by name: what :meth:`Store.prune_model_outputs` keeps of each."""
+    names: dict[str, set[str]] = {}
+    for identity in identities:
+        names.setdefault(identity.split(":", 1)[0], set()).add(identity)
+    return names
+
+
 @runtime_checkable
 class Store(Protocol):
     """Where articles and the analysis derived from them are kept."""
@@ -457,6 +465,18 @@ class Store(Protocol):
 
     def save_model_outputs(self, model: str, values: Mapping[str, bytes]) -> None:
         """Keep model outputs by input key; a key already kept keeps its first value.
+
+        Raises:
+            StorageError: The store cannot be written.
+        """
+        ...
+
+    def prune_model_outputs(self, current: Collection[str]) -> int:
+        """Delete the outputs of older weights of the ``current`` models; return how many were deleted.
+
+        A model is named ``name:digest...``: rows of a model that shares its name (the part before the first
+        ``:``) with one of ``current`` but is not one of them were made by weights no longer in use. Outputs of
+        other models (another pair model chosen by a setting) are kept.
 
         Raises:
             StorageError: The store cannot be written.

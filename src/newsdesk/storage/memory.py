@@ -14,7 +14,7 @@ import copy
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import Self, TypeVar, get_args
@@ -34,6 +34,7 @@ from newsdesk.storage.base import (
     FeedState,
     StoryQuery,
     StoryRow,
+    model_names,
     order_story_rows,
     query_terms,
     rank_key_entities,
@@ -339,6 +340,15 @@ class MemoryStore:
         self._check_open()
         for key, value in values.items():
             self._outputs.setdefault((model, key), bytes(value))
+
+    def prune_model_outputs(self, current: Collection[str]) -> int:
+        """Delete outputs of older weights; see :meth:`Store.prune_model_outputs`."""
+        self._check_open()
+        names = model_names(current)
+        stale = [k for k in self._outputs if k[0] not in current and k[0].split(":", 1)[0] in names]
+        for k in stale:
+            del self._outputs[k]
+        return len(stale)
 
     def update_analysis(self, update: AnalysisUpdate) -> bool:
         """Apply an incremental change; see :meth:`Store.update_analysis`."""

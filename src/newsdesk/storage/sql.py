@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, ClassVar, Protocol, Self
@@ -56,6 +56,7 @@ from newsdesk.storage.base import (
     StoryQuery,
     StoryRow,
     entity_digest,
+    model_names,
     story_row,
     utc_now,
 )
@@ -775,6 +776,20 @@ class SQLStore(ABC):
             return
         with self._transaction() as conn:
             conn.executemany(INSERT_MODEL_OUTPUT, ((model, key, value) for key, value in values.items()))
+
+    def prune_model_outputs(self, current: Collection[str]) -> int:
+        """Delete outputs of older weights; see :meth:`Store.prune_model_outputs`."""
+        deleted = 0
+        with self._transaction() as conn:
+            for name, keep in model_names(current).items():
+                # A range on the primary key's first column: every model named "name:...", read through the index.
+                placeholders = ", ".join("?" for _ in keep)
+                cursor = conn.execute(
+                    f"DELETE FROM model_outputs WHERE model >= ? AND model < ? AND model NOT IN ({placeholders})",
+                    (f"{name}:", f"{name};", *sorted(keep)),
+                )
+                deleted += max(cursor.rowcount, 0)
+        return deleted
 
     def update_analysis(self, update: AnalysisUpdate) -> bool:
         """Apply an incremental change; see :meth:`Store.update_analysis`.
