@@ -341,3 +341,19 @@ def test_compare_hand_built_measures() -> None:
     assert compare_measures(_measure(1000), _measure(1004)) == "equal"
     assert compare_measures(_measure(1000), _measure(1004), rel_tol=0.001) == "different"
     assert compare_measures(_measure(0, noun="dead"), _measure(0, noun="dead")) == "equal"
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("The number of barges waiting at the lock rose to 42", "barges"),
+        ("The line of buses reached 120 by noon", "buses"),
+        ("Registered complaints climbed to 310", "complaints"),
+        # No change verb, or a subject that is a name: the figure counts nothing named.
+        ("A total of 36", ""),
+        ("The Ministry said it rose to 5", ""),
+    ],
+)
+def test_a_figure_a_change_leads_to_counts_the_subject(text: str, noun: str) -> None:
+    [measure] = parse_quantities(text)
+    assert measure.noun == noun

@@ -870,7 +870,23 @@ def _noun(text: str, start: int, end: int, unit: str, value: float, vague: bool)
     people = head in ("", "people") or after == "people"
     if around in _EVENTS and (people or not _NUMBER_WORD.search(" ".join(_clause_tail(text, start)))):
         return around
-    return head
+    return head or _changed_subject(text, start)
+
+
+def _changed_subject(text: str, start: int) -> str:
+    """What a figure with no noun after it counts when a change leads to it: its subject's plural noun.
+
+    "the number of ships waiting at anchor rose to 36", "the queue of trucks reached 350": the figure is a new
+    value of the count its clause's subject names.
+    """
+    before = text[max(0, start - 100) : start]
+    before = _CLAUSE_SPLIT.split(before[before.rfind(". ") + 1 :])[-1]
+    change = _CHANGE_TO.search(before)
+    if change is None or change.group(0).strip().lower() in ("to", "of"):
+        return ""
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", before[: change.start()]) if not w[0].isupper()]
+    plural = [w for w in words if _looks_plural(w) and w not in _STOPWORDS]
+    return NOUN_SYNONYMS.get(plural[-1], plural[-1]) if plural else ""
 
 
 _NUMBER_WORD = re.compile(rf"\d|\b(?:{_W}|dozens?|hundreds?|thousands?|millions?)\b", re.IGNORECASE)
