@@ -27,7 +27,8 @@ A figure becomes a :class:`Measure`, an interval ``[low, high]`` of one unit cou
    :func:`newsdesk.compare.claims.counted` reads them ("14 people were killed", "killing at least 30",
    "police detained 12 journalists"), is "dead", "injured", "missing", "displaced" or "arrested";
    otherwise the head noun after the figure in its plural form ("one truck" and "40 trucks" both count
-   "trucks"), with :data:`NOUN_SYNONYMS` applied. A verb before the figure yields to the head noun when
+   "trucks"), with :data:`NOUN_SYNONYMS` applied; with no noun after it, the plural noun of the subject of
+   a change that leads to it ("the queue of trucks reached 350"). A verb before the figure yields to the head noun when
    it was said of another number ("killed three people in 40 villages": villages). A share names its
    whole ("51% of the votes": unit "%", noun "votes"). Measured figures (money, lengths ...) have no noun.
 5. **What is not a quantity.** Years ("in 2021"), dates ("12 March", "12.03.2023"), clock times
