@@ -270,7 +270,7 @@ def figures(a: ClaimSide, b: ClaimSide) -> tuple[str, tuple[Measure, Measure]] |
         ``("different" | "compatible", (figure of a, figure of b))``, or None.
     """
     same_time = (a.said, a.reported) == (b.said, b.reported) or not (a.said and b.said)
-    judged: list[tuple[int, int, str]] = []
+    judged: list[tuple[int, int, str]] = []  # (figure of a, figure of b, how they relate)
     for x, ma in enumerate(a.measures):
         for y, mb in enumerate(b.measures):
             if not ma.noun or not mb.noun:
@@ -288,11 +288,11 @@ def figures(a: ClaimSide, b: ClaimSide) -> tuple[str, tuple[Measure, Measure]] |
             judged.append((x, y, verdict))
     partnered_a = {x for x, _, v in judged if v != "different"}
     partnered_b = {y for _, y, v in judged if v != "different"}
-    for x, y, verdict in judged:
-        if verdict == "different" and x not in partnered_a and y not in partnered_b:
+    for x, y, relation in judged:
+        if relation == "different" and x not in partnered_a and y not in partnered_b:
             return "different", (a.measures[x], b.measures[y])
-    for x, y, verdict in judged:
-        if verdict != "different":
+    for x, y, relation in judged:
+        if relation != "different":
             return "compatible", (a.measures[x], b.measures[y])
     return None
 
