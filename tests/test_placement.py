@@ -206,3 +206,14 @@ def test_a_heading_inside_the_article_that_introduces_text_is_never_navigation()
     assert "Gallery: the reservoir in a dry summer | 9 Photos" in kept.paragraphs
     outside = clean_document(_subheading_page(in_main=False))
     assert [r.reason for r in outside.removed] == [patterns.NAVIGATION]
+
+
+def test_long_list_items_in_a_named_box_after_the_article_are_a_page_section() -> None:
+    # A slide show after the article: long captions in list items, in a box named as a widget. A run of long
+    # list items is not an article after the container (that would be paragraphs).
+    slides = [f"{caption} and the hills behind it, seen from the dam in the last week of the drought" for caption in
+              CAPTIONS]  # fmt: skip
+    items = "".join(f'<li class="slide">{text}</li>' for text in slides)
+    markup = _page().replace("</main>", f'<div class="slideshow widget"><ul class="slides">{items}</ul></div></main>')
+    reasons = _placements(markup, [*BODY, *slides])
+    assert reasons == [None] * len(BODY) + [patterns.PAGE_TAIL] * len(slides)

@@ -42,10 +42,10 @@ TEASER_WORDS = 60
 RUN_LINES = 3
 RUN_WORDS = 12
 """An article after the main container (a page that puts a stream of teasers first) shows as a run of
-:data:`RUN_LINES` blocks of :data:`RUN_WORDS` or more words: from the block before it on, nothing after the
-container is removed."""
+:data:`RUN_LINES` blocks of :data:`RUN_WORDS` or more words that are not list items: from the block before it
+on, nothing after the container is removed."""
 LONG_WORDS = 20
-"""A block of this many words after the container stays unless it is a teaser."""
+"""A block of this many words after the container stays unless it is a teaser or a list item."""
 STREAM_LINK_WORDS = 4
 """A teaser in a stream of them links to its article with a headline of this many words (see
 :func:`_stream_items`)."""
@@ -54,6 +54,7 @@ MIN_REST_SHARE = 0.25
 extracted paragraph text (a page that is all teasers, a front page, keeps them)."""
 
 _PARAGRAPH = "p"
+_ITEM = "li"
 _TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -92,8 +93,8 @@ def layout(paragraphs: Sequence[str], keys: Sequence[str | None], page: PageStru
        branch has class or id names of :data:`TAIL_GROUPS`, or it sits in a teaser
        (:data:`TEASER_SIBLINGS`, :data:`TEASER_WORDS`).
     4. Body is protected: a block of :data:`LONG_WORDS` words after the container stays unless it is a
-       teaser, and from a run of long blocks after the container on (:data:`RUN_LINES`), nothing there is
-       removed.
+       teaser or a list item (slides, comments, teasers in a named box), and from a run of long blocks after
+       the container on (:data:`RUN_LINES`; paragraphs, not list items), nothing there is removed.
 
     Args:
         paragraphs: The extracted paragraphs, in order.
@@ -140,7 +141,7 @@ def layout(paragraphs: Sequence[str], keys: Sequence[str | None], page: PageStru
         elif index > last:
             # A long block stays unless it is a teaser (an article can follow the container in a named box).
             teaser = teasers.holds(element)
-            short = len(paragraphs[index].split()) < LONG_WORDS
+            short = len(paragraphs[index].split()) < LONG_WORDS or element.tag == _ITEM
             if teaser or (short and _named(element, branch, TAIL_GROUPS)):
                 reasons[index] = p.PAGE_TAIL
     _protect_article_after(paragraphs, found, inside, last, reasons)
@@ -306,7 +307,9 @@ def _protect_article_after(
     reasons: list[str | None],
 ) -> None:
     """Keep everything after the main container from the block before its first run of long blocks on."""
-    after = [i > last and not inside[i] and found[i] is not None for i in range(len(paragraphs))]
+    after = [
+        i > last and not inside[i] and (e := found[i]) is not None and e.tag != _ITEM for i in range(len(paragraphs))
+    ]
     long = [len(text.split()) >= RUN_WORDS for text in paragraphs]
     for start in range(len(paragraphs) - RUN_LINES + 1):
         window = range(start, start + RUN_LINES)
