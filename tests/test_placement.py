@@ -217,3 +217,22 @@ def test_long_list_items_in_a_named_box_after_the_article_are_a_page_section() -
     markup = _page().replace("</main>", f'<div class="slideshow widget"><ul class="slides">{items}</ul></div></main>')
     reasons = _placements(markup, [*BODY, *slides])
     assert reasons == [None] * len(BODY) + [patterns.PAGE_TAIL] * len(slides)
+
+
+def _furniture_page(*, date_in_main: bool) -> RawDocument:
+    """An extracted page whose body sits in the main container, and a date line before it."""
+    paragraphs = ["24 July 2015", *BODY]
+    raw = _extracted(paragraphs, {})
+    structure = {
+        line: replace(block, in_main=line != 3 or date_in_main, classes=frozenset({"content"}))
+        for line, block in (raw.structure or {}).items()
+    }
+    return replace(raw, structure=structure)
+
+
+def test_a_date_line_outside_the_article_container_is_removed() -> None:
+    # Worded as page furniture and placed outside the article: removed whatever the line classifier says.
+    outside = clean_document(_furniture_page(date_in_main=False))
+    assert outside.paragraphs == BODY and [r.reason for r in outside.removed] == [patterns.DATE_LINE]
+    inside = clean_document(_furniture_page(date_in_main=True))
+    assert inside.paragraphs[0] == "24 July 2015"

@@ -717,6 +717,11 @@ def clean_document(
     )
 
 
+#: Reasons the wording alone gives to a page's furniture (a date, a byline, tags, a comment count): removed
+#: whatever the line classifier says when the markup puts the line outside the article's main container.
+_PAGE_FURNITURE = frozenset({p.DATE_LINE, p.BYLINE, p.TAGS, p.COMMENT_FORM, p.PHOTO_CREDIT})
+
+
 def _recall_first(
     units: Sequence[Unit],
     structure: Mapping[int, BlockStructure],
@@ -729,12 +734,14 @@ def _recall_first(
     A line the extractor kept stays unless the page's markup places it outside the article's text
     (:attr:`~newsdesk.clean.structure.BlockStructure.placement`), it repeats across the outlet's pages (reason
     :data:`~newsdesk.clean.patterns.REPEATED`), or the text rules flag it and the line classifier, which weighs
-    their verdict with the page's structure, scores it at or above the removal probability. A removed line
-    keeps the rules' reason. A heading of the article's main container that introduces a kept paragraph is
-    never navigation (:func:`_keep_subheadings`).
+    their verdict with the page's structure, scores it at or above the removal probability, or its wording
+    is a page's furniture (:data:`_PAGE_FURNITURE`: a date, a byline, tags) and the markup puts it outside the
+    article's main container. A removed line keeps the rules' reason. A heading of the article's main
+    container that introduces a kept paragraph is never navigation (:func:`_keep_subheadings`).
     """
     model = default_line_model()
     threshold = settings.html_removal_probability if settings.html_removal_probability is not None else model.threshold
+    has_main = any(block.in_main for block in structure.values())
     for index, unit in enumerate(units):
         placed = structure.get(unit.lines[0])
         if placed is not None and placed.placement is not None:
@@ -747,10 +754,14 @@ def _recall_first(
         if unit.reason == p.REPEATED or (templates is not None and templates.is_template(source, unit.text)):
             continue
         block = structure.get(unit.lines[0])
+        form_reason = _pattern_reason(unit.text)
+        if has_main and block is not None and not block.in_main and form_reason in _PAGE_FURNITURE:
+            # Worded as a date, byline, tag list or comment count, and outside the article's container.
+            continue
         values = line_features(
             words=unit.words,
             sentence=_sentence_shaped(unit.text),
-            form_reason=_pattern_reason(unit.text),
+            form_reason=form_reason,
             reason=unit.reason,
             block=block,
             index=index,
