@@ -112,15 +112,15 @@ def test_evaluate_pages_needs_pages(tmp_path: Path) -> None:
 def test_readability_pages_floors() -> None:
     """On ../shared/data/readability (when present): F1 gains over trafilatura alone, recall kept, metadata floors.
 
-    Floors of issue 18's third session (measured +0.0245 on all pages, +0.0126 on news, recall +0.027 and
-    -0.00004), rounded down.
+    Floors of issue 18's fourth session (measured +0.0273 on all pages, +0.0198 on news, recall +0.027 and
+    +0.0004), rounded down; recall must not fall below trafilatura's (issue 18's target).
     """
     path = Path(__file__).resolve().parents[2] / "shared" / "data" / "readability"
     if not is_page_folder(path):
         pytest.skip("../shared/data/readability is not available")
     summary = evaluate_pages(path, timing=False)["summary"]
-    for part, gain in (("all/all", 0.02), ("all/news", 0.01)):
+    for part, gain in (("all/all", 0.025), ("all/news", 0.015)):
         figures = summary[part]
-        assert figures["f1_gain"] >= gain and figures["recall_gain"] >= -0.0005, figures
+        assert figures["f1_gain"] >= gain and figures["recall_gain"] >= 0.0, figures
     assert summary["all/all"]["metadata"]["title"]["accuracy"] >= 0.85
     assert summary["all/news"]["metadata"]["author"]["accuracy"] >= 0.75

@@ -1,4 +1,4 @@
-"""Tests of newsdesk.clean.placement: widgets inside the article and page sections after it."""
+"""Tests of newsdesk.clean.placement: widgets inside the article, page sections before and after it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import replace
 from lxml import html as lxml_html
 
 from newsdesk.clean import clean_document, patterns
-from newsdesk.clean.placement import placements
+from newsdesk.clean.placement import Layout, layout, placements
 from newsdesk.clean.structure import BlockStructure, match_keys, own_text, page_blocks
 from newsdesk.model import RawDocument
 
@@ -132,3 +132,107 @@ def test_thousands_of_teasers_under_one_parent_are_read_once() -> None:
     reasons = _placements(markup, paragraphs)
     assert time.process_time() - start < 2.0
     assert reasons[: len(BODY)] == [None] * len(BODY) and set(reasons[len(BODY) :]) == {patterns.PAGE_TAIL}
+
+
+STREAM = [
+    ("Harbour bridge works delayed until the autumn", "The harbour bridge will stay closed until autumn, the "
+     "council says, after divers found more corrosion on the piers than the survey had shown last year."),
+    ("School meals plan approved by the council", "Every primary school will serve a free lunch from next year, "
+     "paid for by a levy on the port's cruise passengers that the council voted through on Monday."),
+    ("Tram line vote splits the old town", "Residents are split over the route of the new tram through the old "
+     "town, with shopkeepers on the high street asking for the line to run along the river instead."),
+    ("Museum reopens after three years of repairs", "The city museum reopens on Saturday after three years of "
+     "repairs to its roof, with a new gallery for the finds of the Roman harbour dug up in the spring."),
+]  # fmt: skip
+
+
+def _stream_page(*, headline_first: bool) -> str:
+    """A stream of teasers (a headline link to another article, then its summary) and an article beside it."""
+    items = "".join(
+        f'<li class="stream-item"><a href="/story-{i}"><h3>{head}</h3></a><p>{line}</p></li>'
+        for i, (head, line) in enumerate(STREAM)
+    )
+    stream = f'<ul class="stream">{items}</ul>'
+    article = f'<div class="story-body">{"".join(f"<p>{text}</p>" for text in BODY)}</div>'
+    headline = "<h1>Reservoir to be rebuilt</h1>"
+    parts = [headline, stream, article] if headline_first else [stream, headline, article]
+    return f"<html><head><title>Reservoir to be rebuilt</title></head><body>{''.join(parts)}</body></html>"
+
+
+def _layout(markup: str, paragraphs: list[str]) -> Layout:
+    page = page_blocks(lxml_html.fromstring(markup))
+    return layout(paragraphs, match_keys(paragraphs, page.blocks), page)
+
+
+def test_a_stream_of_teasers_before_the_headline_is_a_page_section() -> None:
+    # The summaries hold more text than the article: without the stream the main container would be the list.
+    paragraphs = [line for _, line in STREAM] + BODY
+    placed = _layout(_stream_page(headline_first=False), paragraphs)
+    assert placed.reasons == [patterns.PAGE_HEAD] * len(STREAM) + [None] * len(BODY)
+    assert placed.in_main == [False] * len(STREAM) + [True] * len(BODY)
+
+
+def test_a_stream_after_the_headline_stays_the_article() -> None:
+    # Entries of a live blog look like teasers; the page's headline comes before them, so they are its text.
+    paragraphs = [line for _, line in STREAM] + BODY
+    placed = _layout(_stream_page(headline_first=True), paragraphs)
+    assert placed.reasons == [None] * len(paragraphs)
+
+
+def test_paragraphs_wrapped_one_by_one_are_no_stream() -> None:
+    # Each paragraph in its own box, with a link inside the paragraph: no headline beside it.
+    wrapped = "".join(
+        f'<div class="para"><p>{text} <a href="/x">a link of several words</a></p></div>' for text in BODY
+    )
+    markup = f"<html><body><h1>Reservoir</h1><div>{wrapped}</div><div><p>{BODY[0]}</p></div></body></html>"
+    paragraphs = [f"{text} a link of several words" for text in BODY] + [BODY[0]]
+    assert _layout(markup, paragraphs).reasons == [None] * len(paragraphs)
+
+
+def _subheading_page(*, in_main: bool) -> RawDocument:
+    heading = "Gallery: the reservoir in a dry summer | 9 Photos"
+    paragraphs = [*BODY[:2], heading, *BODY[2:]]
+    raw = _extracted(paragraphs, {})
+    structure = dict(raw.structure or {})
+    for line, block in structure.items():
+        structure[line] = replace(block, in_main=in_main, tag="h3" if line == 3 + 2 * 2 else block.tag)
+    return replace(raw, structure=structure)
+
+
+def test_a_heading_inside_the_article_that_introduces_text_is_never_navigation() -> None:
+    # The rules read "... | 9 Photos" as a breadcrumb; inside the article's container, before a paragraph, it is
+    # the article's own heading.
+    kept = clean_document(_subheading_page(in_main=True))
+    assert "Gallery: the reservoir in a dry summer | 9 Photos" in kept.paragraphs
+    outside = clean_document(_subheading_page(in_main=False))
+    assert [r.reason for r in outside.removed] == [patterns.NAVIGATION]
+
+
+def test_long_list_items_in_a_named_box_after_the_article_are_a_page_section() -> None:
+    # A slide show after the article: long captions in list items, in a box named as a widget. A run of long
+    # list items is not an article after the container (that would be paragraphs).
+    slides = [f"{caption} and the hills behind it, seen from the dam in the last week of the drought" for caption in
+              CAPTIONS]  # fmt: skip
+    items = "".join(f'<li class="slide">{text}</li>' for text in slides)
+    markup = _page().replace("</main>", f'<div class="slideshow widget"><ul class="slides">{items}</ul></div></main>')
+    reasons = _placements(markup, [*BODY, *slides])
+    assert reasons == [None] * len(BODY) + [patterns.PAGE_TAIL] * len(slides)
+
+
+def _furniture_page(*, date_in_main: bool) -> RawDocument:
+    """An extracted page whose body sits in the main container, and a date line before it."""
+    paragraphs = ["24 July 2015", *BODY]
+    raw = _extracted(paragraphs, {})
+    structure = {
+        line: replace(block, in_main=line != 3 or date_in_main, classes=frozenset({"content"}))
+        for line, block in (raw.structure or {}).items()
+    }
+    return replace(raw, structure=structure)
+
+
+def test_a_date_line_outside_the_article_container_is_removed() -> None:
+    # Worded as page furniture and placed outside the article: removed whatever the line classifier says.
+    outside = clean_document(_furniture_page(date_in_main=False))
+    assert outside.paragraphs == BODY and [r.reason for r in outside.removed] == [patterns.DATE_LINE]
+    inside = clean_document(_furniture_page(date_in_main=True))
+    assert inside.paragraphs[0] == "24 July 2015"

@@ -22,7 +22,7 @@ import trafilatura
 from lxml import etree
 
 from newsdesk.clean.metadata import page_metadata
-from newsdesk.clean.placement import placements
+from newsdesk.clean.placement import layout
 from newsdesk.clean.structure import INLINE, NOT_TEXT, block_key, match_keys, own_text, page_blocks
 from newsdesk.errors import InputError
 from newsdesk.model import PARAGRAPH_SEPARATOR, RawDocument
@@ -125,10 +125,10 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
     if all(block is not None and (block.link_density >= 0.9 or "nav" in block.containers) for block in matched):
         # A page of menus and links only (the recall-oriented extractor keeps them when there is nothing else).
         raise InputError(doc.path, f"{NO_TEXT} (only navigation links)")
-    reasons = placements(paragraphs, keys, page)
+    placed = layout(paragraphs, keys, page)
     structure = {
-        first_line + 2 * i: block if reason is None else replace(block, placement=reason)
-        for i, (block, reason) in enumerate(zip(matched, reasons, strict=True))
+        first_line + 2 * i: replace(block, placement=reason, in_main=inside) if reason or inside else block
+        for i, (block, reason, inside) in enumerate(zip(matched, placed.reasons, placed.in_main, strict=True))
         if block is not None
     }
 

@@ -88,6 +88,8 @@ class BlockStructure:
     placement: str | None = None
     """Why the markup puts the block outside the article's own text (:mod:`newsdesk.clean.placement`: a
     widget inside the article's container, or a page section after it), None when it does not."""
+    in_main: bool = False
+    """Whether the block sits inside the article's main container (:func:`newsdesk.clean.placement.layout`)."""
 
     @property
     def heading(self) -> bool:

@@ -717,6 +717,11 @@ def clean_document(
     )
 
 
+#: Reasons the wording alone gives to a page's furniture (a date, a byline, tags, a comment count): removed
+#: whatever the line classifier says when the markup puts the line outside the article's main container.
+_PAGE_FURNITURE = frozenset({p.DATE_LINE, p.BYLINE, p.TAGS, p.COMMENT_FORM, p.PHOTO_CREDIT})
+
+
 def _recall_first(
     units: Sequence[Unit],
     structure: Mapping[int, BlockStructure],
@@ -729,11 +734,14 @@ def _recall_first(
     A line the extractor kept stays unless the page's markup places it outside the article's text
     (:attr:`~newsdesk.clean.structure.BlockStructure.placement`), it repeats across the outlet's pages (reason
     :data:`~newsdesk.clean.patterns.REPEATED`), or the text rules flag it and the line classifier, which weighs
-    their verdict with the page's structure, scores it at or above the removal probability. A removed line
-    keeps the rules' reason.
+    their verdict with the page's structure, scores it at or above the removal probability, or its wording
+    is a page's furniture (:data:`_PAGE_FURNITURE`: a date, a byline, tags) and the markup puts it outside the
+    article's main container. A removed line keeps the rules' reason. A heading of the article's main
+    container that introduces a kept paragraph is never navigation (:func:`_keep_subheadings`).
     """
     model = default_line_model()
     threshold = settings.html_removal_probability if settings.html_removal_probability is not None else model.threshold
+    has_main = any(block.in_main for block in structure.values())
     for index, unit in enumerate(units):
         placed = structure.get(unit.lines[0])
         if placed is not None and placed.placement is not None:
@@ -746,16 +754,46 @@ def _recall_first(
         if unit.reason == p.REPEATED or (templates is not None and templates.is_template(source, unit.text)):
             continue
         block = structure.get(unit.lines[0])
+        form_reason = _pattern_reason(unit.text)
+        if has_main and block is not None and not block.in_main and form_reason in _PAGE_FURNITURE:
+            # Worded as a date, byline, tag list or comment count, and outside the article's container.
+            continue
         values = line_features(
             words=unit.words,
             sentence=_sentence_shaped(unit.text),
-            form_reason=_pattern_reason(unit.text),
+            form_reason=form_reason,
             reason=unit.reason,
             block=block,
             index=index,
             count=len(units),
         )
         if model.probability(values) < threshold:
+            unit.reason = None
+    _keep_subheadings(units, structure)
+
+
+def _keep_subheadings(units: Sequence[Unit], structure: Mapping[int, BlockStructure]) -> None:
+    """Keep a heading inside the article's main container that introduces body text: it is never navigation.
+
+    A subheading can look like a menu or a breadcrumb ("Gallery: Screenshots | 9 Photos", a French quote
+    « ... » read as a "›" separator), and the rules then call it navigation. When the markup puts the heading
+    in the article's main container (:attr:`~newsdesk.clean.structure.BlockStructure.in_main`) and the next
+    line, kept, is a paragraph of that container, the heading is the article's. A heading the markup places in
+    a widget or after the article, or that the outlet repeats on its pages, keeps its reason.
+    """
+    for index, unit in enumerate(units[:-1]):
+        if unit.reason != p.NAVIGATION:
+            continue
+        block, following = structure.get(unit.lines[0]), structure.get(units[index + 1].lines[0])
+        if (
+            block is not None
+            and block.heading
+            and block.in_main
+            and following is not None
+            and following.in_main
+            and not following.heading
+            and units[index + 1].reason is None
+        ):
             unit.reason = None
 
 
@@ -806,7 +844,7 @@ def _keep_extracted(units: Sequence[Unit], settings: CleanSettings) -> Removed |
     total = sum(unit.words for unit in units)
     kept = sum(unit.words for unit in units if unit.reason is None)
     # What the markup puts outside the article (a gallery, teasers after it) is not the article's share.
-    placed = sum(unit.words for unit in units if unit.reason in (p.PAGE_WIDGET, p.PAGE_TAIL))
+    placed = sum(unit.words for unit in units if unit.reason in (p.PAGE_WIDGET, p.PAGE_HEAD, p.PAGE_TAIL))
     if not total or (kept and kept >= settings.min_kept_share * (total - placed)):
         return None
     lines = sum(1 for unit in units if unit.reason is not None)
