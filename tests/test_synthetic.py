@@ -51,3 +51,23 @@ def test_an_article_gives_every_label_and_a_seed_repeats_it(nlp: Language) -> No
     assert first == again
     assert {p.label for p in first} == {"neutral", "agree", "contradict"}
     assert all(p.a != p.b for p in first)
+
+
+def test_a_denial_agrees_with_the_negated_statement(nlp: Language) -> None:
+    doc = nlp(
+        "The army captured the northern valley on Monday after a week of fighting. "
+        "The border crossing is open to trucks again. "
+        "The resistance leader has rejected the offer of talks with the government."
+    )
+    pairs = [p for seed in range(8) for p in article_pairs(list(doc.sents), random.Random(seed), ["Ahmad Rahimi"])]
+    denials = [p for p in pairs if p.origin == "denial agrees"]
+    assert denials and all(p.label == "agree" for p in denials)
+    # One side is a denial frame; the other negates the statement or denies it too.
+    assert all(
+        any(
+            w in side
+            for side in (p.a, p.b)
+            for w in ("denied", "rejected", "dismissed", "ruled out", "not true", "false", "untrue")
+        )
+        for p in denials
+    )

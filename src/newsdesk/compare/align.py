@@ -126,7 +126,7 @@ def claim_sides(
         sides.append(
             ClaimSide(
                 claim=claim,
-                reading=reading_of(claim, holder, direct=claim.quote in direct, cue=cues.get(claim.quote or "")),
+                reading=reading_of(claim, holder, direct=claim.quote in direct),
                 holder=holder,
                 outlet=article.source or article.title,
                 reported=(article.published or claim.date or "")[:10],

@@ -12,7 +12,9 @@ with a known relation, in the spirit of FactCC's augmentation:
   ("X denied that ...", "X ruled out ...", "It is not true that ...").
 - **agree**: the sentence re-attributed ("X said/confirmed that ..."), a figure
   hedged compatibly ("about 20,000", "more than 19,000"), modifiers or a
-  trailing clause dropped (what remains is still entailed).
+  trailing clause dropped (what remains is still entailed); a denial of the
+  sentence against its negation or another denial ("X denied that S" / "not
+  S"), so a denial frame alone is no evidence of a contradiction.
 - **neutral**: another sentence of the same article (same topic, another
   statement), and the hard negatives that stop shortcuts: a negated or
   re-numbered *other* sentence of the article, so neither a ``not`` nor a
@@ -126,6 +128,8 @@ HOLDERS: tuple[str, ...] = (
     "a senior official",
     "the army",
 )
+DENIALS_AGREE = 0.4
+"""Share of negatable sentences that also give a denial agreeing with their negation (or with another denial)."""
 HEDGES_UP: tuple[str, ...] = ("about {n}", "around {n}", "nearly {n}", "almost {n}", "some {n}", "roughly {n}")
 _AUX = {
     "is",
@@ -407,6 +411,13 @@ def _rewrites(sent: Any, text: str, rng: random.Random, names: Sequence[str]) ->
     )
     if agreement and agreement[1] != text:
         made.append(Pair(a=text, b=agreement[1], label="agree", origin=agreement[0]))
+    negated = negate(sent)
+    if negated and rng.random() < DENIALS_AGREE:
+        # A denial agrees with the negated statement ("X denied that S" / "not S"), and with another denial of it:
+        # a denial frame alone is no evidence of a contradiction.
+        denied = frame(text, sent[0], rng.choice(DENIERS), _with_holder(rng, names))
+        other = negated if rng.random() < 0.6 else frame(text, sent[0], rng.choice(DENIERS), _with_holder(rng, names))
+        made.append(Pair(a=denied, b=other, label="agree", origin="denial agrees"))
     return made
 
 
