@@ -179,3 +179,11 @@ def test_the_default_settings_blend_in_the_shipped_table() -> None:
     explicit = article_vectors([QUAKE_1, QUAKE_2], (), defaults, reference=shipped_reference())
     assert np.allclose(with_default.toarray(), explicit.toarray())
     assert len(group_stories([QUAKE_1, QUAKE_2])) == 1
+
+
+def test_the_pair_model_keeps_the_word_vectors_it_was_trained_on() -> None:
+    from newsdesk.stories.pairs import article_views
+
+    batch_only = StorySettings(idf_power=1.0, lead_weight=0.0, reference_documents=0.0)
+    view = article_views([QUAKE_1, QUAKE_2], ("words",))["words"]
+    assert np.allclose(view.toarray(), article_vectors([QUAKE_1, QUAKE_2], (), batch_only).toarray())

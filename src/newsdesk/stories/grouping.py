@@ -338,8 +338,14 @@ def neighbour_edges(
         others = columns if columns is not None else sp.csr_matrix(matrix[lo:hi].T)
         sims = (matrix[rows] @ others).toarray()
         sims[np.arange(len(rows)), rows - lo] = -1.0  # never your own neighbour
-        if window:
-            sims[np.abs(rows[:, None] - np.arange(lo, hi)[None, :]) > window] = -1.0
+        if window:  # columns more than ``window`` rows away, before and after each row (slices: no mask array)
+            width = sims.shape[1]
+            earliest, latest = (rows - window - lo).tolist(), (rows + window + 1 - lo).tolist()
+            for r, (early, late) in enumerate(zip(earliest, latest, strict=True)):
+                if early > 0:
+                    sims[r, :early] = -1.0
+                if late < width:
+                    sims[r, late:] = -1.0
         take = min(k, sims.shape[1])
         top = np.argpartition(-sims, take - 1, axis=1)[:, :take]
         picked = np.take_along_axis(sims, top, axis=1)
