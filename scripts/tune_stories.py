@@ -2,15 +2,23 @@
 
 Scored by BCubed F1 of grouping the bodies of ``training_ids.txt``:
 
-1. Quality: grid search over ``idf_power`` x ``lead_weight`` x ``threshold``
-   with merging alone (articles never join at once). A setting's score is its
+1. Quality: grid search over ``idf_power`` x ``lead_weight`` x
+   ``reference_documents`` x ``threshold`` with merging alone (articles never
+   join at once; ``--idf-powers``, ``--lead-weights``, ``--reference-documents``
+   and ``--thresholds`` restrict the grid). A setting's score is its
    mean F1 over ``--folds`` random folds of the tuning bodies, drawn again
    ``--repeats`` times (folds of random bodies hold parts of stories, as the
    held-out part does: its gold stories average 2.5 bodies against 7.2 in the
    tuning part, and a threshold chosen on the whole part carries over badly).
-   Ties go to the simpler setting (plain IDF, no lead, lower threshold). The
-   best rows also show, for comparison only, F1 on the whole tuning part and
-   on halves of its gold stories (whole stories, as in FNC-1's test split).
+   Ties go to the simpler setting (plain IDF, no lead, no reference, lower
+   threshold). The reference document frequencies blended into the IDF are
+   cross-fitted: a fold is grouped with a table counted over the other tuning
+   bodies only (as ``scripts/build_reference_df.py`` counts the shipped one),
+   so a fold's own words never lower its IDF. The best rows also show, for
+   comparison only, F1 on the whole tuning part (with the shipped table,
+   counted over these very bodies: in-sample) and on halves of its gold
+   stories (whole stories, as in FNC-1's test split; table from the other
+   half).
    With ``--entities``, the same search over ``entity_weight`` x ``threshold``
    at the IDF power and lead weight chosen. With ``--embeddings``, over
    ``embedding_weight`` x ``embedding_threshold`` at the settings chosen for
@@ -38,6 +46,7 @@ minutes too and are cached there as a ``.npy`` file.
 Usage::
 
     python scripts/tune_stories.py /path/to/fnc1 [--entities] [--embeddings] [--folds 4] [--repeats 3] [--json]
+        [--idf-powers 1,1.5] [--lead-weights 0.3] [--reference-documents 0,300,1000] [--thresholds 0.15,0.2]
 """
 
 from __future__ import annotations
@@ -61,6 +70,7 @@ from newsdesk.evaluation.stories import bcubed, load_fnc_bodies, order_agreement
 from newsdesk.model import Article, Entity, Mention
 from newsdesk.stories import StorySettings, group_stories
 from newsdesk.stories.embeddings import Embedder
+from newsdesk.stories.reference import ReferenceFrequencies
 
 THRESHOLDS = tuple(round(0.10 + 0.01 * i, 2) for i in range(16))
 """Word-cosine thresholds (0.10 to 0.25)."""
@@ -68,6 +78,8 @@ EMBEDDING_START = 0.15
 """The word-cosine threshold the embedding search starts from (moved onto the mixed scale)."""
 IDF_POWERS = (1.0, 1.25, 1.5, 2.0)
 LEAD_WEIGHTS = (0.0, 0.2, 0.3, 0.4)
+REFERENCE_DOCUMENTS = (0.0, 300.0, 1000.0, 3000.0)
+"""How many articles the reference document frequencies count as (0: the batch's own IDF)."""
 JOIN_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 NO_JOIN = 1.01  # a cosine never reaches it: articles only come together by merging
 ORDER_FLOOR = 0.999
@@ -140,10 +152,14 @@ def score(
     entities: Sequence[Entity],
     s: StorySettings,
     vectors: dict[str, np.ndarray] | None = None,
+    reference: ReferenceFrequencies | None = None,
 ) -> float:
-    """BCubed F1 of newsdesk's grouping of ``articles`` with settings ``s`` (embeddings looked up by article id)."""
+    """BCubed F1 of newsdesk's grouping of ``articles`` with settings ``s`` (embeddings looked up by article id).
+
+    ``reference`` is the document-frequency table blended into the IDF (None: the shipped one).
+    """
     embeddings = np.vstack([vectors[a.id] for a in articles]) if vectors and s.embedding_weight else None
-    stories = group_stories(articles, entities if s.entity_weight else (), s, embeddings)
+    stories = group_stories(articles, entities if s.entity_weight else (), s, embeddings, reference=reference)
     return bcubed([story.articles for story in stories], gold)["f1"]
 
 
@@ -173,6 +189,20 @@ def story_halves(articles: Sequence[Article], gold: dict[str, str], repeats: int
     return parts
 
 
+def cross_fitted(articles: Sequence[Article], parts: Sequence[Sequence[Article]]) -> list[ReferenceFrequencies]:
+    """For each part, the reference table counted over ``articles`` outside it (as the shipped one is counted)."""
+    tables = []
+    for part in parts:
+        inside = {a.id for a in part}
+        others = [a for a in articles if a.id not in inside and a.duplicate_of is None]
+        tables.append(ReferenceFrequencies.count(others))
+    return tables
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    return tuple(float(v) for v in text.split(",") if v.strip())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the grid search and print the best settings."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -185,6 +215,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="how many times the folds are drawn (seeds 0, 1, ...)")
     parser.add_argument("--top", type=int, default=10, help="how many of the best settings to list")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--idf-powers", type=_floats, default=IDF_POWERS, help="comma-separated idf_power values")
+    parser.add_argument("--lead-weights", type=_floats, default=LEAD_WEIGHTS, help="comma-separated lead weights")
+    parser.add_argument(
+        "--reference-documents",
+        type=_floats,
+        default=REFERENCE_DOCUMENTS,
+        help="comma-separated reference_documents values (0: the batch's own IDF)",
+    )
+    parser.add_argument("--thresholds", type=_floats, default=THRESHOLDS, help="comma-separated thresholds")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
@@ -204,22 +243,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"embeddings: {len(vectors)} in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     folds = body_folds(tuning, max(args.folds, 1), max(args.repeats, 1))
     halves = story_halves([a for a in tuning if a.id in tuning_gold], tuning_gold, max(args.repeats, 1))
+    tables = {id(p): t for p, t in zip(folds + halves, cross_fitted(tuning, folds + halves), strict=True)}
 
     def mean_f1(parts: list[list[Article]], s: StorySettings) -> float:
-        return float(np.mean([score(p, {a.id: tuning_gold[a.id] for a in p}, entities, s, vectors) for p in parts]))
+        return float(
+            np.mean(
+                [score(p, {a.id: tuning_gold[a.id] for a in p}, entities, s, vectors, tables[id(p)]) for p in parts]
+            )
+        )
 
     # Stage 1, quality: average-link merging alone (no joining at once), scored on folds of random bodies.
     results = []
     start = time.perf_counter()
-    for power, lead, threshold in itertools.product(IDF_POWERS, LEAD_WEIGHTS, THRESHOLDS):
-        settings = StorySettings(threshold=threshold, join_threshold=NO_JOIN, idf_power=power, lead_weight=lead)
+    grid = itertools.product(args.idf_powers, args.lead_weights, args.reference_documents, args.thresholds)
+    for power, lead, reference, threshold in grid:
+        settings = StorySettings(
+            threshold=threshold,
+            join_threshold=NO_JOIN,
+            idf_power=power,
+            lead_weight=lead,
+            reference_documents=reference,
+        )
         results.append((mean_f1(folds, settings), settings))
-    # Best F1 first; among equals the simpler setting: plain IDF, no lead, a lower threshold.
-    results.sort(key=lambda r: (-round(r[0], 6), r[1].idf_power, r[1].lead_weight, r[1].threshold))
+    # Best F1 first; among equals the simpler setting: plain IDF, no lead, no reference, a lower threshold.
+    results.sort(
+        key=lambda r: (
+            -round(r[0], 6),
+            r[1].idf_power,
+            r[1].lead_weight,
+            r[1].reference_documents,
+            r[1].threshold,
+        )
+    )
     best_f1, best = results[0]
     if entities:
         with_entities = [(best_f1, best)]
-        for weight, threshold in itertools.product(ENTITY_WEIGHTS[1:], THRESHOLDS):
+        for weight, threshold in itertools.product(ENTITY_WEIGHTS[1:], args.thresholds):
             settings = dataclasses.replace(best, threshold=threshold, entity_weight=weight)
             with_entities.append((mean_f1(folds, settings), settings))
         with_entities.sort(key=lambda r: (-round(r[0], 6), r[1].entity_weight, r[1].threshold))
@@ -227,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         best_f1, best = with_entities[0]
     # With embeddings: the same search for the mixed similarity, at the word settings chosen above.
     mixed = []
-    for dense, step in itertools.product(EMBEDDING_WEIGHTS if args.embeddings else (), range(len(THRESHOLDS))):
+    for dense, step in itertools.product(EMBEDDING_WEIGHTS if args.embeddings else (), range(len(args.thresholds))):
         threshold = round(mixed_scale(EMBEDDING_START, dense) + 0.01 * step, 2)
         settings = dataclasses.replace(
             best, embedding_weight=dense, embedding_threshold=threshold, embedding_join_threshold=NO_JOIN
@@ -287,12 +346,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"scored on {args.repeats} x {args.folds} folds of random bodies; "
         f"grid: {len(results) + len(mixed)} settings in {seconds:.0f} s"
     )
-    print("words (and entities): fold mean BCubed F1 (chosen by), whole tuning part, halves of its gold stories")
+    print(
+        "words (and entities): fold mean BCubed F1 (chosen by), whole tuning part (shipped reference table: "
+        "in-sample), halves of its gold stories"
+    )
     for row in rows:
         print(
             f"  folds {row['fold_mean_f1']:.4f}  whole {row['whole_f1']:.4f}  halves {row['story_halves_f1']:.4f}  "
             f"threshold={row['threshold']} idf_power={row['idf_power']} lead_weight={row['lead_weight']} "
-            f"entity_weight={row['entity_weight']}"
+            f"reference_documents={row['reference_documents']} entity_weight={row['entity_weight']}"
         )
     print(
         "  join_threshold (speed only, same F1 and order independence required): "

@@ -196,7 +196,7 @@ def test_entity_weight_uses_shared_entities() -> None:
 
 def test_lead_and_idf_power_parts_of_the_word_vector() -> None:
     articles = [STRIKE_1, STRIKE_2, TRANSFER]
-    plain = StorySettings(idf_power=1.0, lead_weight=0.0)
+    plain = StorySettings(idf_power=1.0, lead_weight=0.0, reference_documents=0.0)  # the batch's own IDF
     words = article_vectors(articles, (), plain)
     for settings in (StorySettings(), StorySettings(idf_power=2.0, lead_weight=0.5)):
         matrix = article_vectors(articles, (), settings)
@@ -204,7 +204,7 @@ def test_lead_and_idf_power_parts_of_the_word_vector() -> None:
     # The dot product is (1 - w) * word cosine + w * lead cosine.
     leads = [art(a.path[:-4], "", a.title + " " + " ".join(a.text.split()[:5])) for a in articles]
     lead_only = article_vectors(leads, (), plain)
-    mixed = article_vectors(articles, (), StorySettings(idf_power=1.0, lead_weight=0.4, lead_words=5))
+    mixed = article_vectors(articles, (), replace(plain, lead_weight=0.4, lead_words=5))
     # A lead text counts its title once (the word vector counts it twice), so compare with a hand-built lead.
     expected = 0.6 * (words @ words.T).toarray() + 0.4 * (lead_only @ lead_only.T).toarray()
     assert np.allclose((mixed @ mixed.T).toarray(), expected, atol=1e-5)

@@ -10,7 +10,11 @@ The grouping reads articles the way a desk editor files them, then tidies up:
    words such as names and figures outweigh the words a whole topic shares)
    over lower-cased words with the stop words of the article's language
    removed and plural endings folded ("strikes" = "strike"), the title
-   counted twice. With ``lead_weight`` above zero a second TF-IDF vector of
+   counted twice. The document frequencies are the batch's own blended with
+   a reference table shipped in the package (:mod:`.reference`), which
+   counts as ``reference_documents`` articles: over a batch of two articles
+   alone, each article's own words would get the highest weight and the
+   names both share the lowest, so a small batch falls apart. With ``lead_weight`` above zero a second TF-IDF vector of
    the title and the first ``lead_words`` words of the body (where a report
    states its news) is joined to it, ``sqrt(1 - w) * words`` beside
    ``sqrt(w) * lead``, so a dot product is ``(1 - w) * word cosine + w * lead
@@ -70,31 +74,40 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.model import Article, Entity, Story, content_id
 from newsdesk.stories.pairs import PairModel, article_views, pair_vectors, shipped_model
+from newsdesk.stories.reference import ReferenceFrequencies, blended_idf, shipped_reference
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
 class StorySettings:
     """Thresholds of story grouping (defaults learned on FNC-1 by ``scripts/tune_stories.py``)."""
 
-    threshold: float = 0.21
+    threshold: float = 0.12
     """Minimum average-link similarity (mean cosine over article pairs) for two stories to merge."""
-    join_threshold: float = 0.5
+    join_threshold: float = 0.3
     """Minimum cosine with its most similar earlier article for an article to join that article's story at once."""
-    idf_power: float = 1.0
+    idf_power: float = 2.0
     """Exponent of the inverse document frequency in the word and lead vectors (1 = plain TF-IDF).
 
     Above 1, words few articles use (names, places, figures) weigh more against the words a whole topic shares.
-    ``scripts/tune_stories.py`` chose 1.5 with ``lead_weight`` 0.3, ``threshold`` 0.17 and ``join_threshold``
-    0.4 (FNC-1 hold-out BCubed F1 0.949 against 0.940). They are not the defaults: the IDF is counted over the
-    articles grouped, and a batch of two articles of one event then falls apart (docs/benchmarks.md).
+    ``scripts/tune_stories.py`` chose 2.0 with ``reference_documents`` 1,000, ``lead_weight`` 0.3,
+    ``threshold`` 0.12 and ``join_threshold`` 0.3 on folds of the FNC-1 training ids (docs/benchmarks.md).
+    Without the reference table a high power split small batches: over two articles alone, each one's own
+    words get the highest IDF.
     """
-    lead_weight: float = 0.0
+    reference_documents: float = 1_000.0
+    """How many articles the shipped reference document frequencies count as in the IDF (0 = the batch alone).
+
+    The IDF blends the batch's own counts with a table of how common each word is in news
+    (:mod:`.reference`): a small batch then weighs words as a large one would, while a batch of many
+    thousands is barely moved by it.
+    """
+    lead_weight: float = 0.3
     """Share of the similarity from the title and lead (the first ``lead_words`` words of the body); 0 = none."""
     lead_words: int = 60
     """Words of the body in the lead vector."""
@@ -169,13 +182,25 @@ def content_text(text: str, language: str | None, cache: dict[str | None, frozen
     return " ".join(w for w in _TOKEN.findall(text.lower()) if w not in stops)
 
 
-def _word_weights(texts: Sequence[str], max_features: int, idf_power: float = 1.0) -> sp.csr_matrix:
-    """TF-IDF rows over folded words (counting raw words first, then folding the vocabulary, is fast).
+def _word_weights(
+    texts: Sequence[str],
+    max_features: int,
+    idf_power: float = 1.0,
+    reference: Mapping[str, int] | None = None,
+    reference_total: int = 0,
+    reference_documents: float = 0.0,
+) -> sp.csr_matrix:
+    """Unit TF-IDF rows over folded words (counting raw words first, then folding the vocabulary, is fast).
 
-    With ``idf_power`` other than 1 each column is scaled by ``idf ** (idf_power - 1)`` and the rows
-    are made unit length again.
+    Term frequency is sublinear (``1 + ln(count)``); the IDF is that of :func:`~.reference.blended_idf`
+    (the batch's own counts, blended with ``reference`` when ``reference_documents`` > 0), raised to
+    ``idf_power``.
+
+    Raises:
+        ValueError: No text has a single word.
     """
-    counter = CountVectorizer(dtype=np.float32)
+    # The texts are content_text's lower-cased words joined by spaces: splitting them is tokenising them.
+    counter = CountVectorizer(analyzer=str.split, dtype=np.float32)
     counts = counter.fit_transform(texts)
     raw = counter.get_feature_names_out()
     terms, column = np.unique([fold_word(t) for t in raw], return_inverse=True)
@@ -185,20 +210,39 @@ def _word_weights(texts: Sequence[str], max_features: int, idf_power: float = 1.
     folded = sp.csr_matrix(counts @ fold)
     if max_features and folded.shape[1] > max_features:
         totals = np.asarray(folded.sum(axis=0)).ravel()
-        folded = folded[:, np.sort(np.argsort(-totals, kind="stable")[:max_features])]
-    transformer = TfidfTransformer(sublinear_tf=True)
-    weights = transformer.fit_transform(folded)
-    if idf_power != 1.0:
-        weights = normalize(weights @ sp.diags(transformer.idf_ ** (idf_power - 1.0)))
+        kept = np.sort(np.argsort(-totals, kind="stable")[:max_features])
+        folded, terms = folded[:, kept], terms[kept]
+    batch_df = np.bincount(folded.indices, minlength=folded.shape[1])
+    idf = blended_idf(terms.tolist(), batch_df, len(texts), reference, reference_total, reference_documents)
+    weights = folded.copy()
+    weights.data = 1.0 + np.log(weights.data)  # sublinear term frequency
+    weights = normalize(weights @ sp.diags((idf**idf_power).astype(np.float32)))
     return sp.csr_matrix(weights, dtype=np.float32)
 
 
-def _weights_or_zero(texts: Sequence[str], max_features: int, idf_power: float) -> sp.csr_matrix:
-    """:func:`_word_weights`, or one zero column when no text has a single content word."""
+def _weights_or_zero(
+    texts: Sequence[str],
+    settings: StorySettings,
+    reference: ReferenceFrequencies | None = None,
+    part: str = "words",
+) -> sp.csr_matrix:
+    """:func:`_word_weights` with the settings' IDF (and ``reference``'s ``part`` table), or one zero column
+    when no text has a single content word."""
+    table = reference.table(part) if reference is not None else None
+    total = reference.documents if reference is not None else 0
     try:
-        return _word_weights(texts, max_features, idf_power)
+        return _word_weights(
+            texts, settings.max_features, settings.idf_power, table, total, settings.reference_documents
+        )
     except ValueError:
         return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+
+
+def _reference_for(settings: StorySettings, reference: ReferenceFrequencies | None) -> ReferenceFrequencies | None:
+    """The reference table the vectors blend in: ``reference``, else the shipped one (None when not used)."""
+    if settings.reference_documents <= 0:
+        return None
+    return reference if reference is not None else shipped_reference()
 
 
 def lead_text(article: Article, words: int) -> str:
@@ -224,7 +268,11 @@ def entity_sets(entities: Sequence[Entity]) -> dict[str, set[str]]:
 
 
 def article_vectors(
-    articles: Sequence[Article], entities: Sequence[Entity] = (), settings: StorySettings = StorySettings()
+    articles: Sequence[Article],
+    entities: Sequence[Entity] = (),
+    settings: StorySettings = StorySettings(),
+    *,
+    reference: ReferenceFrequencies | None = None,
 ) -> sp.csr_matrix:
     """Return the unit-length vectors of step 2, one row per article (zero rows for empty texts).
 
@@ -232,17 +280,20 @@ def article_vectors(
         articles: The articles, in any order.
         entities: Canonical entities of these articles (used when ``entity_weight`` > 0).
         settings: Grouping settings.
+        reference: Document frequencies blended into the IDF when ``settings.reference_documents`` > 0
+            (default: the table shipped in the package, :mod:`.reference`).
 
     Returns:
         A CSR matrix of float32 with one row per article.
     """
     cache: dict[str | None, frozenset[str]] = {}
     texts = [content_text(f"{a.title}\n{a.title}\n{a.text}", a.language, cache) for a in articles]
-    words = _weights_or_zero(texts, settings.max_features, settings.idf_power)
+    table = _reference_for(settings, reference)
+    words = _weights_or_zero(texts, settings, table, "words")
     lead = min(max(settings.lead_weight, 0.0), 1.0)
     if lead > 0:
         leads = [content_text(lead_text(a, settings.lead_words), a.language, cache) for a in articles]
-        lead_rows = _weights_or_zero(leads, settings.max_features, settings.idf_power)
+        lead_rows = _weights_or_zero(leads, settings, table, "lead")
         words = sp.hstack([np.sqrt(1.0 - lead) * words, np.sqrt(lead) * lead_rows], format="csr")
         # An article whose lead holds no content word is compared by its words alone.
         words = sp.csr_matrix(normalize(words), dtype=np.float32)
@@ -287,8 +338,14 @@ def neighbour_edges(
         others = columns if columns is not None else sp.csr_matrix(matrix[lo:hi].T)
         sims = (matrix[rows] @ others).toarray()
         sims[np.arange(len(rows)), rows - lo] = -1.0  # never your own neighbour
-        if window:
-            sims[np.abs(rows[:, None] - np.arange(lo, hi)[None, :]) > window] = -1.0
+        if window:  # columns more than ``window`` rows away, before and after each row (slices: no mask array)
+            width = sims.shape[1]
+            earliest, latest = (rows - window - lo).tolist(), (rows + window + 1 - lo).tolist()
+            for r, (early, late) in enumerate(zip(earliest, latest, strict=True)):
+                if early > 0:
+                    sims[r, :early] = -1.0
+                if late < width:
+                    sims[r, late:] = -1.0
         take = min(k, sims.shape[1])
         top = np.argpartition(-sims, take - 1, axis=1)[:, :take]
         picked = np.take_along_axis(sims, top, axis=1)
@@ -594,6 +651,7 @@ def group_stories(
     embeddings: np.ndarray | None = None,
     *,
     pair_model: PairModel | None = None,
+    reference: ReferenceFrequencies | None = None,
 ) -> list[Story]:
     """Group articles into stories (see the module docstring for the algorithm).
 
@@ -610,6 +668,8 @@ def group_stories(
             them to every stage that needs them.
         pair_model: The pair model used when ``settings.pair_model`` is set
             (default: the one shipped in the package).
+        reference: Document frequencies blended into the IDF when ``settings.reference_documents`` > 0
+            (default: the table shipped in the package, :mod:`.reference`).
 
     Returns:
         Stories in order of their first article (in time order); every article
@@ -620,7 +680,7 @@ def group_stories(
     """
     if not articles:
         return []
-    order, story_of = _group(articles, entities, settings, embeddings, {}, pair_model)
+    order, story_of = _group(articles, entities, settings, embeddings, {}, pair_model, reference)
     # Dicts keep insertion order: stories come in the time order of their first article.
     members: dict[int, list[int]] = defaultdict(list)
     for i in order:
@@ -645,6 +705,7 @@ def assign_stories(
     embeddings: np.ndarray | None = None,
     *,
     pair_model: PairModel | None = None,
+    reference: ReferenceFrequencies | None = None,
 ) -> dict[str, str]:
     """Put new articles into the stories that exist, or into new stories; existing stories stay as they are.
 
@@ -668,6 +729,7 @@ def assign_stories(
         settings: Thresholds.
         embeddings: One row per article, as for :func:`group_stories`.
         pair_model: As for :func:`group_stories`.
+        reference: As for :func:`group_stories`.
 
     Returns:
         New article id -> the id of its story (an existing one or a new one).
@@ -678,7 +740,7 @@ def assign_stories(
     new = [a for a in articles if a.id not in known]
     if not new:
         return {}
-    order, story_of = _group(articles, entities, settings, embeddings, known, pair_model)
+    order, story_of = _group(articles, entities, settings, embeddings, known, pair_model, reference)
     numbers = {story: n for n, story in enumerate(dict.fromkeys(known[a.id] for a in articles if a.id in known))}
     names = {n: story for story, n in numbers.items()}
     for i in order:  # new stories are named after their first article
@@ -698,6 +760,7 @@ def _group(
     embeddings: np.ndarray | None,
     known: Mapping[str, str],
     pair_model: PairModel | None = None,
+    reference: ReferenceFrequencies | None = None,
 ) -> tuple[list[int], list[int]]:
     """Steps 1-5 over ``articles``; articles in ``known`` keep their story.
 
@@ -715,7 +778,8 @@ def _group(
     dense: np.ndarray | None = None
     threshold, join_threshold = settings.threshold, settings.join_threshold
     if embeddings is not None and weight > 0:
-        matrix, dense = mix_embeddings(article_vectors(articles, entities, settings), embeddings, weight)
+        words = article_vectors(articles, entities, settings, reference=reference)
+        matrix, dense = mix_embeddings(words, embeddings, weight)
         threshold, join_threshold = settings.embedding_threshold, settings.embedding_join_threshold
     elif settings.pair_model:
         # Dot products of these vectors are the model's log-odds minus its intercept.
@@ -723,7 +787,7 @@ def _group(
         matrix = pair_vectors(article_views(articles, model.features), model)
         threshold, join_threshold = model.merge_logit - model.intercept, model.join_logit - model.intercept
     else:
-        matrix = article_vectors(articles, entities, settings)
+        matrix = article_vectors(articles, entities, settings, reference=reference)
     numbers = {story: n for n, story in enumerate(dict.fromkeys(known[a.id] for a in articles if a.id in known))}
     seeded = [numbers[known[a.id]] if a.id in known else -1 for a in articles]
     # Vectors in time order, so a window means "nearby in time"; with known stories only the new rows search.

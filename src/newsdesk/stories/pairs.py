@@ -190,8 +190,10 @@ def article_views(articles: Sequence[Article], features: Sequence[str] = VIEWS) 
     wanted = set(features)
     stops: dict[str | None, frozenset[str]] = {}
     if "words" in wanted:
-        # The word vectors the model was trained on: plain IDF, no lead mixed in.
-        views["words"] = article_vectors(articles, (), StorySettings(idf_power=1.0, lead_weight=0.0))
+        # The word vectors the model was trained on: plain IDF of the batch alone, no lead mixed in.
+        views["words"] = article_vectors(
+            articles, (), StorySettings(idf_power=1.0, lead_weight=0.0, reference_documents=0.0)
+        )
     if "lead" in wanted:
         leads = [
             content_text(f"{a.title}\n{' '.join(a.text.split()[:LEAD_WORDS])}", a.language, stops) for a in articles

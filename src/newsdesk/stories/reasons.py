@@ -9,8 +9,9 @@ grouping and, for every article of a story of two or more:
    it there);
 3. what the two share: the canonical entities both mention, when entities are
    given, then the content words that add most to their word cosine (the
-   product of their sublinear TF-IDF weights over the articles given; ties in
-   alphabetical order).
+   product of their sublinear TF-IDF weights, with the IDF grouping uses: over
+   the articles given, blended with the reference table when
+   ``reference_documents`` > 0; ties in alphabetical order).
 
 A story of one article gets a fixed line: no other article came close enough.
 So does an article in another language than its closest member when their
@@ -29,6 +30,7 @@ import numpy as np
 
 from newsdesk.model import Article, Entity, Story
 from newsdesk.stories.grouping import StorySettings, article_vectors, content_text, entity_sets, fold_word
+from newsdesk.stories.reference import ReferenceFrequencies, blended_idf, shipped_reference
 
 ALONE = "a story of its own: no other article was similar enough"
 ACROSS = "joined across languages: its title and lead mean what the story's do (multilingual embeddings)"
@@ -61,6 +63,7 @@ def membership_reasons(
     settings: StorySettings = StorySettings(),
     *,
     shared: int = 3,
+    reference: ReferenceFrequencies | None = None,
 ) -> dict[str, str]:
     """Say for each article of ``stories`` why it belongs to its story.
 
@@ -70,6 +73,8 @@ def membership_reasons(
         entities: Canonical entities of the articles; shared ones are named first.
         settings: The grouping settings (for the vectors of step 2).
         shared: How many shared entities and words to name.
+        reference: Document frequencies blended into the IDF when ``settings.reference_documents`` > 0
+            (default: the table shipped in the package), as in grouping.
 
     Returns:
         Article id -> one line, e.g. ``shares Varna, strike, union with “Dockers end strike”;
@@ -77,11 +82,21 @@ def membership_reasons(
     """
     if not articles:
         return {}
-    matrix = article_vectors(articles, entities, settings)
+    table = (reference or shipped_reference()) if settings.reference_documents > 0 else None
+    matrix = article_vectors(articles, entities, settings, reference=table)
     row = {a.id: i for i, a in enumerate(articles)}
     words = _content_words(articles)
     frequency: Counter[str] = Counter(w for ws in words for w in ws)
-    idf = {w: math.log((1 + len(articles)) / (1 + n)) + 1.0 for w, n in frequency.items()}
+    vocabulary = sorted(frequency)
+    values = blended_idf(
+        vocabulary,
+        np.array([frequency[w] for w in vocabulary], dtype=np.float64),
+        len(articles),
+        table.words if table is not None else None,
+        table.documents if table is not None else 0,
+        settings.reference_documents,
+    )
+    idf = dict(zip(vocabulary, values.tolist(), strict=True))
     mentioned = entity_sets(entities) if entities else {}
     names = {e.id: e.name for e in entities}
     reasons: dict[str, str] = {}
@@ -103,7 +118,7 @@ def membership_reasons(
             both = mentioned.get(articles[i].id, set()) & mentioned.get(articles[j].id, set())
             evidence = sorted((names[e] for e in both), key=str.lower)[:shared]
             weight = {
-                w: idf[w] ** 2 * (1 + math.log(words[i][w])) * (1 + math.log(words[j][w]))
+                w: idf[w] ** (2 * settings.idf_power) * (1 + math.log(words[i][w])) * (1 + math.log(words[j][w]))
                 for w in words[i].keys() & words[j].keys()
             }
             common = sorted(weight, key=lambda w: (-weight[w], w))
