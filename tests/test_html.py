@@ -78,6 +78,19 @@ def test_realistic_page_gives_paragraphs_and_metadata(fast: bool) -> None:
         assert junk not in result.body.replace(result.title, "")
 
 
+def test_what_the_extractor_leaves_out_is_recorded_with_its_reason() -> None:
+    raw = extract_html(html_doc(realistic_page()))
+    left = [r.text for r in raw.left_out]
+    assert all(r.reason == patterns.LEFT_OUT for r in raw.left_out)
+    for junk in (SIDEBAR, COMMENT, FOOTER, "Home", "Sport"):
+        assert junk in left
+    # Neither the article's paragraphs nor its headline are listed; no script or style text is.
+    assert not set(left) & {*PARAGRAPHS, "Council closes harbour bridge to cars"}
+    assert not any("SCRIPT_SECRET" in text or "color: red" in text for text in left)
+    article = clean_document(raw)
+    assert {r.text for r in article.removed} >= set(left)
+
+
 def test_document_metadata_wins_over_page_metadata() -> None:
     doc = html_doc(realistic_page(), title="Bridge closed", source="Wire", author="A. Reporter", url="https://x.test/a")
     doc.published = "2024-03-04"

@@ -63,6 +63,8 @@ class RawDocument:
     encoding: str | None = None
     structure: dict[int, BlockStructure] | None = None
     """For text extracted from a page: what the markup says about each paragraph, by 1-based body line."""
+    left_out: list[Removed] = field(default_factory=list)
+    """For text extracted from a page: the page's text blocks the extractor did not take, in page order."""
 
 
 @dataclass(slots=True, kw_only=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -22,10 +22,19 @@ import trafilatura
 from lxml import etree
 
 from newsdesk.clean.metadata import page_metadata
+from newsdesk.clean.patterns import LEFT_OUT
 from newsdesk.clean.placement import layout
-from newsdesk.clean.structure import INLINE, NOT_TEXT, block_key, match_keys, own_text, page_blocks
+from newsdesk.clean.structure import (
+    INLINE,
+    NOT_TEXT,
+    PageStructure,
+    block_key,
+    match_keys,
+    own_text,
+    page_blocks,
+)
 from newsdesk.errors import InputError
-from newsdesk.model import PARAGRAPH_SEPARATOR, RawDocument
+from newsdesk.model import PARAGRAPH_SEPARATOR, RawDocument, Removed
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +154,31 @@ def extract_html(doc: RawDocument, *, fast: bool = False) -> RawDocument:
         published=doc.published or meta.published or result.date or None,
         encoding=doc.encoding,
         structure=structure,
+        left_out=left_out(page, paragraphs, titles),
     )
+
+
+#: Blocks listed as left out by the extractor, at most (a page that large is mostly menus and lists).
+MAX_LEFT_OUT = 300
+
+
+def left_out(page: PageStructure, paragraphs: Sequence[str], titles: Sequence[str]) -> list[Removed]:
+    """The page's text blocks the extractor did not take into ``paragraphs``, in page order, with their reason.
+
+    A block counts as taken when it is one of the paragraphs, or when it has a few words and they occur, whole
+    words, in the extracted text (the extractor joins blocks and trims them); the page's title is not listed.
+    So a reader sees what an ``.html`` input lost, as for a text file.
+    """
+    keys = [block_key(text) for text in paragraphs]
+    whole, kept = set(keys), f" {' '.join(keys)} "
+    found: list[Removed] = []
+    for key, element in page.elements.items():
+        if len(found) == MAX_LEFT_OUT:
+            break
+        if not key or key in whole or key in titles or (key.count(" ") >= 3 and f" {key} " in kept):
+            continue
+        found.append(Removed(text=own_text(element), reason=LEFT_OUT))
+    return found
 
 
 #: libxml2's nesting limit without its "huge" option: deeper content is silently dropped.

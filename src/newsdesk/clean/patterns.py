@@ -39,6 +39,8 @@ PAGE_HEAD = "stream of teasers before the article"
 """What the page's markup places before the article's container as a stream of other articles' teasers."""
 PAGE_TAIL = "page section after the article"
 """What the page's markup places after the article's container: teaser lists, related links, app promotions."""
+LEFT_OUT = "left out by the extractor: outside the article's main content"
+"""A text block of the page the HTML extractor did not take into the article (menus, footers, sidebars)."""
 KEPT_EXTRACTED = "nothing removed: cleaning would leave too little of the page"
 """Not a removal: the note kept when the extractor's text is kept whole (its text says how much was at stake)."""
 

@@ -713,7 +713,7 @@ def clean_document(
         url=raw.url,
         author=raw.author or labelled.author,
         published=published,
-        removed=removed,
+        removed=[*removed, *raw.left_out],
     )
 
 
