@@ -126,7 +126,7 @@ def claim_sides(
         sides.append(
             ClaimSide(
                 claim=claim,
-                reading=reading_of(claim, holder, direct=claim.quote in direct),
+                reading=reading_of(claim, holder, direct=claim.quote in direct, cue=cues.get(claim.quote or "")),
                 holder=holder,
                 outlet=article.source or article.title,
                 reported=(article.published or claim.date or "")[:10],
@@ -324,7 +324,8 @@ def judge(
     compatible figures from two articles agree. Other pairs take the model's
     label when its probability reaches the setting's threshold. A contradiction
     is between holders: one holder saying otherwise on another day (the only
-    way a holder pairs with itself) is an update of its account.
+    way a holder pairs with itself) is an update of its account, when the pair
+    model finds a contradiction likelier than an agreement.
     """
     labels = {"neutral": 0, "agree": 1, "contradict": 2}
     judged = []
@@ -345,9 +346,12 @@ def judge(
                 continue
         signals = signals_of(a, b, cosine, p)
         contradiction = scorer.score(pair_features(signals))
+        revised = a.holder.lower() == b.holder.lower()
+        if revised and p_contra <= p_agree:
+            # One holder repeating itself: only the pair model can tell that its account changed.
+            continue
         if contradiction >= scorer.threshold + settings.contradict_shift:
             # Sources contradict each other; one holder saying otherwise on another day has changed its account.
-            revised = a.holder.lower() == b.holder.lower()
             relation = "update" if revised else "contradict"
             judged.append(
                 Judged(
