@@ -276,7 +276,7 @@ def test_cli_analyze_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture
         "date",
         "score",
     }
-    assert data["meta"]["contract"] == 4
+    assert data["meta"]["contract"] == 5
     for quote in data["quotes"]:
         assert quote["score"] is None or (0.0 <= quote["score"] <= 1.0 and not quote["direct"])
     story = data["stories"][0]
@@ -289,7 +289,9 @@ def test_cli_analyze_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture
         "lead_claim",
         "stances",
         "membership",
+        "related",
     }
+    assert all(set(r) == {"story", "similarity", "reason"} for s in data["stories"] for r in s["related"])
     texts = {a["id"]: a["text"] for a in data["articles"]}
     for quote in data["quotes"]:
         assert texts[quote["article"]][quote["start"] : quote["end"]] == quote["text"]
@@ -452,6 +454,28 @@ def test_incremental_analysis_equals_a_full_one(tmp_path: Path, enricher: Enrich
     assert any(a.duplicate_of for a in incremental.articles), "the sample's republished copy is flagged"
     assert _groups(incremental.stories) == _groups(full.stories)
     assert {s.id for s in incremental.stories} == {s.id for s in full.stories}
+    assert {s.id: s.related for s in incremental.stories} == {s.id: s.related for s in full.stories}
+
+
+def test_a_sequel_stored_weeks_later_is_linked_both_ways_and_renames_nothing(
+    enricher: Enricher, compared: list[list[str]]
+) -> None:
+    from test_story_related import OTHER, QUAKE, SEQUEL
+
+    store = MemoryStore()
+    store.add_articles(QUAKE + OTHER)
+    update_store(store, enricher=enricher)
+    before = {s.id: s.articles for s in store.stories()}
+    assert sorted(map(sorted, before.values())) == [["a-d1", "a-d2", "a-d3", "a-d4"], ["a-o1"]]
+    store.add_articles(SEQUEL)
+    update_store(store, enricher=enricher)
+    after = {s.id: s for s in store.stories()}
+    assert {k: v.articles for k, v in after.items() if k in before} == before, "no story is renamed or changed"
+    dam = next(k for k, v in before.items() if "a-d1" in v)
+    sequel = next(k for k, v in after.items() if "a-s1" in v.articles)
+    assert sequel not in before and sorted(after[sequel].articles) == ["a-s1", "a-s2"]
+    assert [r.story for r in after[dam].related] == [sequel] and [r.story for r in after[sequel].related] == [dam]
+    assert "later" in after[dam].related[0].reason
 
 
 def test_duplicate_links_and_languages_are_saved(tmp_path: Path, enricher: Enricher, compared: list[list[str]]) -> None:

@@ -362,11 +362,12 @@ def test_json_escapes_what_a_terminal_would_act_on_and_keeps_the_data() -> None:
 
 def test_json_adds_disputes_lead_claim_and_stances(analysis: Analysis) -> None:
     data = to_dict(analysis)
-    assert data["meta"]["contract"] == CONTRACT_VERSION == 4
+    assert data["meta"]["contract"] == CONTRACT_VERSION == 5
     by_id = {s["id"]: s for s in data["stories"]}
     storm, quiet = by_id["s-storm"], by_id["s-quiet"]
     old = {"id", "title", "articles", "contradictions", "updates", "agreements"}
-    assert set(storm) == set(quiet) == old | {"disputes", "lead_claim", "stances", "membership"}
+    assert set(storm) == set(quiet) == old | {"disputes", "lead_claim", "stances", "membership", "related"}
+    assert storm["related"] == quiet["related"] == []  # (contract 5) no related stories here
     for story in (storm, quiet):  # (contract 4) one reason per article, in the story's order
         assert [m["article"] for m in story["membership"]] == story["articles"]
         assert all(isinstance(m["reason"], str) and m["reason"] for m in story["membership"])

@@ -172,6 +172,7 @@ def analyze_articles(
     from newsdesk.stories import group_stories
     from newsdesk.stories.crosslingual import join_across_languages
     from newsdesk.stories.embeddings import Embedder
+    from newsdesk.stories.related import link_related
 
     enricher = enricher or Enricher(settings.enrich)
     enriched = enricher.run(articles, progress)
@@ -184,6 +185,7 @@ def analyze_articles(
     vectors = None if embeddings is None else {a.id: row for a, row in zip(marked, embeddings, strict=True)}
     stories = join_across_languages(stories, marked, embedder, settings.crosslingual, vectors)
     stories, claims = compare.compare_stories(stories, marked, enriched.quotes, enriched.entities, settings.compare)
+    stories = link_related(stories, marked, enriched.entities, settings.stories)
     return Analysis(articles=marked, entities=enriched.entities, quotes=enriched.quotes, claims=claims, stories=stories)
 
 
@@ -214,7 +216,7 @@ class UpdateReport:
     attempts: int = 0
     """Times the update was computed (more than 1 when another process saved an analysis first)."""
     seconds: dict[str, float] = field(default_factory=dict)
-    """Wall time of each step: enrich, read, entities, duplicates, stories, crosslingual, compare, save."""
+    """Wall time of each step: enrich, read, entities, duplicates, stories, crosslingual, compare, related, save."""
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -270,8 +272,11 @@ def update_store(
         7. Compare only the stories that changed: those that received articles,
            new ones, and those whose articles were enriched now or changed
            their near-duplicate link.
-        8. Save steps 3-7 as one update. When another process saved an analysis
-           since step 2, nothing is written and steps 1-8 run again, so two
+        8. Link related stories again over all stories
+           (:func:`~newsdesk.stories.related.related_links`: a neighbour search
+           over story centroids, sparse), replacing the stored links.
+        9. Save steps 3-8 as one update. When another process saved an analysis
+           since step 2, nothing is written and steps 1-9 run again, so two
            runs at once never lose each other's articles.
 
     Args:
@@ -406,6 +411,7 @@ def _plan_update(
     from newsdesk.enrich import merge_enrichments
     from newsdesk.stories.crosslingual import link_new_across_languages
     from newsdesk.stories.grouping import assign_stories, representative_title
+    from newsdesk.stories.related import related_links
 
     with _timed(report, "read"):
         articles = {a.id: a for a in store.articles()}
@@ -482,6 +488,12 @@ def _plan_update(
         )
         # Outputs of weights no longer shipped would never be read again.
         store.prune_model_outputs(models.cached_identities())
+    # 8. Related stories, over every story: neighbour search over story centroids (sparse, linear memory).
+    with _timed(report, "related"):
+        everything = [
+            Story(id=story, title="", articles=members[story]) for story in sorted(members, key=rank.__getitem__)
+        ]
+        related = related_links(everything, list(articles.values()), entities, settings.stories)
     by_article: dict[str, list[Claim]] = {a: [] for a in involved}
     for claim in claims:
         by_article.setdefault(claim.article, []).append(claim)
@@ -496,6 +508,7 @@ def _plan_update(
         duplicates=relinked,
         claims=by_article,
         stories=compared,
+        related=related,
     )
 
 

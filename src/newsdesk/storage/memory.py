@@ -371,7 +371,11 @@ class MemoryStore:
         claims = [c for c in self._claims if c.article not in update.claims]
         claims.extend(c for article_claims in update.claims.values() for c in article_claims)
         replaced = {s.id: s for s in update.stories}
-        stories = [replaced.pop(s.id, s) for s in self._stories] + list(replaced.values())
+        # A replaced story keeps its stored links (as in the SQL stores): only ``update.related`` writes them.
+        stories = [replace(replaced.pop(s.id), related=s.related) if s.id in replaced else s for s in self._stories]
+        stories += [replace(s, related=[]) for s in replaced.values()]
+        if update.related is not None:
+            stories = [replace(s, related=list(update.related.get(s.id, []))) for s in stories]
         for article in update.duplicates:
             _require(set(self._articles), article, "the article of a duplicate link")
         self._check_analysis(entities, quotes, claims, stories)
