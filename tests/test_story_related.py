@@ -132,6 +132,19 @@ def test_story_ids_stay_when_the_sequel_arrives() -> None:
     assert next(s for s in after if "a-s1" in s.articles).id == assigned["a-s1"]
 
 
+def test_linking_only_the_changed_stories_gives_the_links_of_a_full_run() -> None:
+    before = group_stories(QUAKE + OTHER)
+    stored = related_links(before, QUAKE + OTHER)
+    articles = QUAKE + OTHER + SEQUEL
+    after = group_stories(articles)
+    sequel = next(s.id for s in after if "a-s1" in s.articles)
+    incremental = related_links(after, articles, changed={sequel}, previous=stored)
+    assert incremental == related_links(after, articles)
+    assert any(incremental.values())
+    # Nothing changed: the stored links stay, and no search runs.
+    assert related_links(after, articles, changed=set(), previous=incremental) == incremental
+
+
 def test_links_are_symmetric_and_capped() -> None:
     # Six near-identical one-article stories: each may list at most two others, and every link goes both ways.
     base = "Veshnya dam Kozarevo Lomnica valley inquiry spillway engineers charged minister Molnar-Ivic"

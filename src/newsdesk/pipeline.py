@@ -272,9 +272,10 @@ def update_store(
         7. Compare only the stories that changed: those that received articles,
            new ones, and those whose articles were enriched now or changed
            their near-duplicate link.
-        8. Link related stories again over all stories
-           (:func:`~newsdesk.stories.related.related_links`: a neighbour search
-           over story centroids, sparse), replacing the stored links.
+        8. Link the changed stories to related stories
+           (:func:`~newsdesk.stories.related.related_links`: their rows search
+           the story centroids, sparse); links between unchanged stories stay
+           as stored, and the cap per story applies to both.
         9. Save steps 3-8 as one update. When another process saved an analysis
            since step 2, nothing is written and steps 1-9 run again, so two
            runs at once never lose each other's articles.
@@ -488,12 +489,19 @@ def _plan_update(
         )
         # Outputs of weights no longer shipped would never be read again.
         store.prune_model_outputs(models.cached_identities())
-    # 8. Related stories, over every story: neighbour search over story centroids (sparse, linear memory).
+    # 8. Related stories: the changed stories search the story centroids (sparse); other links stay as stored.
     with _timed(report, "related"):
         everything = [
             Story(id=story, title="", articles=members[story]) for story in sorted(members, key=rank.__getitem__)
         ]
-        related = related_links(everything, list(articles.values()), entities, settings.stories)
+        related = related_links(
+            everything,
+            list(articles.values()),
+            entities,
+            settings.stories,
+            changed={s.id for s in compared},
+            previous=store.related_links(),
+        )
     by_article: dict[str, list[Claim]] = {a: [] for a in involved}
     for claim in claims:
         by_article.setdefault(claim.article, []).append(claim)

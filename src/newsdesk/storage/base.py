@@ -572,6 +572,10 @@ class Store(Protocol):
         """
         ...
 
+    def related_links(self) -> dict[str, list[RelatedStory]]:
+        """Return every story's related stories (stories without links are left out): one light read."""
+        ...
+
     def story_rows(
         self, query: StoryQuery = StoryQuery(), *, limit: int = 20, offset: int = 0
     ) -> tuple[list[StoryRow], int]:

@@ -22,7 +22,19 @@ from typing import Self, TypeVar, get_args
 import numpy as np
 
 from newsdesk.errors import NotFoundError, StorageError
-from newsdesk.model import Article, Claim, Enrichment, Entity, EntityKind, Problem, Quote, Relation, Stance, Story
+from newsdesk.model import (
+    Article,
+    Claim,
+    Enrichment,
+    Entity,
+    EntityKind,
+    Problem,
+    Quote,
+    RelatedStory,
+    Relation,
+    Stance,
+    Story,
+)
 from newsdesk.storage.base import (
     SNIPPET_ELLIPSIS,
     SNIPPET_END,
@@ -480,6 +492,11 @@ class MemoryStore:
             wanted = set(articles)
             return self._copy([s for s in self._stories if wanted.intersection(s.articles)])
         return self._copy([s for s in self._stories if article is None or article in s.articles])
+
+    def related_links(self) -> dict[str, list[RelatedStory]]:
+        """Return every story's related stories; see :meth:`Store.related_links`."""
+        self._check_open()
+        return self._copy({s.id: list(s.related) for s in self._stories if s.related})
 
     def story_rows(
         self, query: StoryQuery = StoryQuery(), *, limit: int = 20, offset: int = 0

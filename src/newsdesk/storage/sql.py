@@ -1193,6 +1193,19 @@ class SQLStore(ABC):
             for row in story_rows
         ]
 
+    def related_links(self) -> dict[str, list[RelatedStory]]:
+        """Return every story's related stories; see :meth:`Store.related_links`."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT story_id, related_id, similarity, reason FROM story_related ORDER BY story_id, position"
+            ).fetchall()
+        links: dict[str, list[RelatedStory]] = {}
+        for row in rows:
+            links.setdefault(row["story_id"], []).append(
+                RelatedStory(story=row["related_id"], similarity=float(row["similarity"]), reason=row["reason"])
+            )
+        return links
+
     def stories(self, article: str | None = None, *, articles: Sequence[str] | None = None) -> list[Story]:
         """Return all stories with articles, comparisons, disputes and stances; see :meth:`Store.stories`."""
         return self._load_stories(None, article, articles)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -121,15 +121,21 @@ def _when(own: tuple[float, float], other: tuple[float, float]) -> str:
     return "; same days"
 
 
-def _story_words(story: Story, texts: Mapping[str, Article], cache: dict[str | None, frozenset[str]]) -> Counter[str]:
-    """Folded content words of a story: in how many of its articles each appears."""
+def _story_words(
+    story: Story,
+    texts: Mapping[str, Article],
+    cache: dict[str | None, frozenset[str]],
+    idf: Callable[[str], float],
+    top: int = 40,
+) -> dict[str, float]:
+    """A story's ``top`` most telling folded content words: share of its articles using each, times its IDF."""
     counts: Counter[str] = Counter()
-    for article_id in dict.fromkeys(story.articles):
-        article = texts.get(article_id)
-        if article is not None:
-            words = content_text(f"{article.title}\n{article.text}", article.language, cache).split()
-            counts.update({fold_word(w) for w in words})
-    return counts
+    members = [texts[a] for a in dict.fromkeys(story.articles) if a in texts]
+    for article in members:
+        words = content_text(f"{article.title}\n{article.text}", article.language, cache).split()
+        counts.update({fold_word(w) for w in words})
+    weight = {w: n / max(1, len(members)) * idf(w) for w, n in counts.items()}
+    return dict(sorted(weight.items(), key=lambda item: (-item[1], item[0]))[:top])
 
 
 def related_links(
@@ -140,8 +146,15 @@ def related_links(
     *,
     reference: ReferenceFrequencies | None = None,
     shared: int = 3,
+    changed: Collection[str] | None = None,
+    previous: Mapping[str, Sequence[RelatedStory]] | None = None,
 ) -> dict[str, list[RelatedStory]]:
     """Link each story to the stories that continue or precede it (see the module docstring).
+
+    Incrementally (``changed`` given), only the changed stories look for related stories: the neighbour
+    search queries their rows alone, so its work grows with the changed stories, not with the square of all
+    of them. Links between two unchanged stories are taken from ``previous`` as they were (similarity and
+    reason), and the cap of step 4 then applies to old and new links together, as in a full run.
 
     Args:
         stories: Stories after grouping (and joins across languages).
@@ -150,6 +163,8 @@ def related_links(
         settings: Grouping settings: the vectors, ``related_bar``, ``related_limit`` and ``related_neighbors``.
         reference: As for :func:`~.grouping.group_stories` (default: the shipped table).
         shared: How many shared entities or words a reason names.
+        changed: Ids of the stories that are new or changed since ``previous``; None links every story afresh.
+        previous: The links stored before (story id -> links), used with ``changed``.
 
     Returns:
         Story id -> its links, most similar first (every story given has an entry, perhaps empty).
@@ -157,18 +172,33 @@ def related_links(
     links: dict[str, list[RelatedStory]] = {s.id: [] for s in stories}
     if len(stories) < 2 or settings.related_limit < 1:
         return links
+    index = {s.id: i for i, s in enumerate(stories)}
+    queries = None
+    kept: dict[tuple[int, int], str] = {}  # (story, other) -> the stored reason of a link between unchanged ones
+    candidates: dict[tuple[int, int], float] = {}
+    if changed is not None:
+        fresh = set(changed)
+        queries = np.array(sorted({index[c] for c in fresh if c in index}), dtype=np.int64)
+        for story_id, related in (previous or {}).items():
+            for link in related:
+                if story_id in index and link.story in index and not {story_id, link.story} & fresh:
+                    own, other = index[story_id], index[link.story]
+                    kept[(own, other)] = link.reason
+                    candidates[(min(own, other), max(own, other))] = link.similarity
     table = (reference or shipped_reference()) if settings.reference_documents > 0 else None
-    centroids = story_centroids(stories, articles, entities, settings, reference=table)
-    rows, cols, sims = neighbour_edges(centroids, k=settings.related_neighbors, floor=settings.related_bar)
+    if queries is None or len(queries):
+        centroids = story_centroids(stories, articles, entities, settings, reference=table)
+        rows, cols, sims = neighbour_edges(
+            centroids, k=settings.related_neighbors, floor=settings.related_bar, queries=queries
+        )
+        candidates.update(zip(zip(rows.tolist(), cols.tolist(), strict=True), sims.tolist(), strict=True))
     mentioned = entity_sets(entities) if entities else {}
     cores = _core_entities(stories, mentioned) if mentioned else [set() for _ in stories]
     # Step 4: most similar pairs first (ties in story order), while both ends have room.
     taken: Counter[int] = Counter()
     pairs: list[tuple[int, int, float]] = []
-    for p, q, sim in sorted(
-        zip(rows.tolist(), cols.tolist(), sims.tolist(), strict=True), key=lambda e: (-e[2], e[0], e[1])
-    ):
-        if cores[p] and cores[q] and not cores[p] & cores[q]:
+    for (p, q), sim in sorted(candidates.items(), key=lambda e: (-e[1], e[0])):
+        if (p, q) not in kept and cores[p] and cores[q] and not cores[p] & cores[q]:
             continue
         if taken[p] < settings.related_limit and taken[q] < settings.related_limit:
             taken[p] += 1
@@ -181,32 +211,32 @@ def related_links(
     spans = _spans(stories, {a.id: a.published for a in articles})
     names = {e.id: e.name for e in entities}
     cache: dict[str | None, frozenset[str]] = {}
-    words = {s: _story_words(stories[s], by_id, cache) for s in sorted({i for p, q, _ in pairs for i in (p, q)})}
     documents = table.documents if table is not None else 0
     frequency = table.words if table is not None else {}
+
+    def idf(word: str) -> float:
+        return math.log((documents + 1) / (frequency.get(word, 0) + 1) + 1)
+
+    linked = sorted({i for p, q, _ in pairs if (p, q) not in kept for i in (p, q)})
+    words = {s: _story_words(stories[s], by_id, cache, idf) for s in linked}
 
     def what(p: int, q: int) -> str:
         both = sorted((names.get(e, e) for e in cores[p] & cores[q]), key=str.casefold)[:shared]
         if len(both) < shared:
-            size_p, size_q = max(1, len(set(stories[p].articles))), max(1, len(set(stories[q].articles)))
-            weight = {
-                w: min(words[p][w] / size_p, words[q][w] / size_q)
-                * math.log((documents + 1) / (frequency.get(w, 0) + 1) + 1)
-                for w in words[p].keys() & words[q].keys()
-            }
+            weight = {w: min(words[p][w], words[q][w]) for w in words[p].keys() & words[q].keys()}
             lowered = {b.casefold() for b in both}
             ranked = [w for w in sorted(weight, key=lambda w: (-weight[w], w)) if w.casefold() not in lowered]
             both += ranked[: shared - len(both)]
         return f"shares {', '.join(both)}; " if both else ""
 
     for p, q, sim in pairs:
-        common = what(p, q)
+        common = what(p, q) if (p, q) not in kept else ""
         for own, other in ((p, q), (q, p)):
             links[stories[own].id].append(
                 RelatedStory(
                     story=stories[other].id,
                     similarity=round(float(sim), 4),
-                    reason=f"{common}{sim:.2f} similar{_when(spans[own], spans[other])}",
+                    reason=kept.get((own, other)) or f"{common}{sim:.2f} similar{_when(spans[own], spans[other])}",
                 )
             )
     for related in links.values():
