@@ -629,6 +629,8 @@ def test_related_stories_are_saved_kept_and_replaced_whole(filled: Store) -> Non
     assert filled.stories() == linked
     assert filled.get_story("s-budget").related == [back]
     assert filled.related_links() == {stories[0].id: [there], "s-budget": [back]}
+    assert filled.story_titles(["s-budget", "s-unknown"]) == {"s-budget": "Budget"}
+    assert filled.story_titles([]) == {}
     # A story replaced by an update keeps its links; the update's ``related`` replaces them all.
     generation, _ = filled.analysis_state()
     assert filled.update_analysis(AnalysisUpdate(generation=generation, stories=[stories[0]]))

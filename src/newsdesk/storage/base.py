@@ -576,6 +576,10 @@ class Store(Protocol):
         """Return every story's related stories (stories without links are left out): one light read."""
         ...
 
+    def story_titles(self, ids: Sequence[str]) -> dict[str, str]:
+        """Return the titles of these stories by id (ids not stored are left out): a light read."""
+        ...
+
     def story_rows(
         self, query: StoryQuery = StoryQuery(), *, limit: int = 20, offset: int = 0
     ) -> tuple[list[StoryRow], int]:

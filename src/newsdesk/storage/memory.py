@@ -498,6 +498,12 @@ class MemoryStore:
         self._check_open()
         return self._copy({s.id: list(s.related) for s in self._stories if s.related})
 
+    def story_titles(self, ids: Sequence[str]) -> dict[str, str]:
+        """Return the titles of these stories; see :meth:`Store.story_titles`."""
+        self._check_open()
+        wanted = set(ids)
+        return {s.id: s.title for s in self._stories if s.id in wanted}
+
     def story_rows(
         self, query: StoryQuery = StoryQuery(), *, limit: int = 20, offset: int = 0
     ) -> tuple[list[StoryRow], int]:

@@ -1206,6 +1206,13 @@ class SQLStore(ABC):
             )
         return links
 
+    def story_titles(self, ids: Sequence[str]) -> dict[str, str]:
+        """Return the titles of these stories; see :meth:`Store.story_titles`."""
+        if not ids:
+            return {}
+        rows = self._query(f"SELECT id, title FROM stories WHERE id IN ({self.IDS})", (self._ids(ids),))
+        return {row["id"]: row["title"] for row in rows}
+
     def stories(self, article: str | None = None, *, articles: Sequence[str] | None = None) -> list[Story]:
         """Return all stories with articles, comparisons, disputes and stances; see :meth:`Store.stories`."""
         return self._load_stories(None, article, articles)

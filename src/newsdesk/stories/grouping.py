@@ -142,7 +142,8 @@ class StorySettings:
     """Compare an article only with this many articles before and after it in time order (0 = all).
 
     Bounds the work per article, so grouping time grows linearly with the stream; 5,000 covers weeks of a busy
-    desk's intake and every FNC-1 body (so the tuned figures are unchanged).
+    desk's intake and every FNC-1 body (so the tuned figures are unchanged). With publication dates, the
+    articles within ``window_days`` are compared too, however many they are.
     """
     half_life_days: float = 7.0
     """With publication dates: a story's pull on an article halves with every this many days between them.
@@ -629,7 +630,7 @@ def decay(gap_days: float, settings: StorySettings) -> float:
 
 
 def _gap(lo: float, hi: float, other_lo: float, other_hi: float) -> float:
-    """Days between two spans of days (0 when they overlap; NaN when either is undated)."""
+    """Days between two spans of days (0 when they overlap, or when either is undated: NaN never wins ``max``)."""
     return max(0.0, other_lo - hi, lo - other_hi)
 
 

@@ -29,7 +29,6 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Literal
 
-from newsdesk.errors import NotFoundError
 from newsdesk.model import (
     Article,
     ArticleStance,
@@ -517,15 +516,9 @@ def story_detail(store: Store, story_id: str, *, timeline_limit: int | None = No
 
 
 def _related_views(store: Store, story: Story) -> list[RelatedView]:
-    """The story's related stories with their titles (a few indexed reads: links are capped per story)."""
-    views = []
-    for link in story.related:
-        try:
-            title = store.get_story(link.story).title
-        except NotFoundError:
-            title = link.story
-        views.append(RelatedView(related=link, title=title))
-    return views
+    """The story's related stories with their titles (one indexed read; links are capped per story)."""
+    titles = store.story_titles([link.story for link in story.related]) if story.related else {}
+    return [RelatedView(related=link, title=titles.get(link.story, link.story)) for link in story.related]
 
 
 def story_page_detail(store: Store, story_id: str) -> tuple[StoryDetail, int]:
