@@ -145,6 +145,29 @@ def test_linking_only_the_changed_stories_gives_the_links_of_a_full_run() -> Non
     assert related_links(after, articles, changed=set(), previous=incremental) == incremental
 
 
+def test_with_entities_related_stories_must_share_a_core_entity() -> None:
+    from newsdesk.model import Entity, Mention
+
+    articles = QUAKE + OTHER + SEQUEL
+    stories = group_stories(articles)
+    first = next(s.id for s in stories if "a-d1" in s.articles)
+
+    def entity(name: str, ids: list[str]) -> Entity:
+        return Entity(
+            id=f"e-{name}",
+            name=name,
+            kind="place",
+            mentions=[Mention(article=a, text=name, start=0, end=1) for a in ids],
+        )
+
+    dam = [a.id for a in QUAKE]
+    sequel = [a.id for a in SEQUEL]
+    shared = related_links(stories, articles, [entity("Veshnya", dam + sequel)])
+    assert [r.story for r in shared[first]] and shared[first][0].reason.startswith("shares Veshnya")
+    apart = related_links(stories, articles, [entity("Kozarevo", dam), entity("Tamsa", sequel)])
+    assert apart[first] == []
+
+
 def test_links_are_symmetric_and_capped() -> None:
     # Six near-identical one-article stories: each may list at most two others, and every link goes both ways.
     base = "Veshnya dam Kozarevo Lomnica valley inquiry spillway engineers charged minister Molnar-Ivic"
