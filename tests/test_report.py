@@ -585,3 +585,20 @@ def test_html_unknown_stance_label_names_no_css_class() -> None:
     )
     html = render_html(Analysis(articles=[article], stories=[story]))
     assert "stance-other" in html and "onmouseover=&#34;y" in html and 'onmouseover="' not in html
+
+
+def test_reports_link_related_stories_both_ways(analysis: Analysis) -> None:
+    from newsdesk.model import RelatedStory
+
+    storm, quiet = (next(s for s in analysis.stories if s.id == i) for i in ("s-storm", "s-quiet"))
+    storm.related = [RelatedStory(story="s-quiet", similarity=0.4, reason="shares port\u202e; 0.40 similar")]
+    quiet.related = [RelatedStory(story="s-storm", similarity=0.4, reason="shares port; 0.40 similar")]
+    html = render_html(analysis)
+    assert html.count("Related stories (1)") == 2
+    assert '<a href="#story-s-quiet"><bdi>' in html and '<a href="#story-s-storm"><bdi>' in html
+    assert "shares port; 0.40 similar" in html and "\u202e" not in html
+    md = render_markdown(analysis)
+    assert "- **Related stories:** A quiet story `s-quiet` (shares port; 0.40 similar)" in md
+    # A related story outside the report is named, not linked.
+    quiet.related = [RelatedStory(story="s-elsewhere", similarity=0.4, reason="0.40 similar")]
+    assert "<bdi>s-elsewhere</bdi>: <bdi>0.40 similar</bdi>" in render_html(analysis)
