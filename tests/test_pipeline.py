@@ -552,3 +552,15 @@ def test_stories_command_analyses_new_articles(
     assert "Lantern festival" in listing
     with SQLiteStore(db) as store:
         assert all(s.story for s in store.analysis_state()[1])
+
+
+def test_new_articles_are_compared_with_the_stored_ones_of_the_same_days() -> None:
+    from newsdesk.storage.base import ArticleState
+
+    days = ["2026-03-01", "2026-03-20", "2026-03-21", "2026-03-22", "2026-03-23", "2026-03-24", "2026-03-30"]
+    states = [ArticleState(id=f"a-{i}", published=d, story=f"s-{i}") for i, d in enumerate(days)]
+    states.append(ArticleState(id="a-new", published="2026-03-31"))
+    # One article either side in time order: only the neighbour before it; 14 days also reach 20-24 March.
+    assert pipeline._context(states, ["a-new"], 1) == {"a-6"}
+    assert pipeline._context(states, ["a-new"], 1, 14.0) == {"a-1", "a-2", "a-3", "a-4", "a-5", "a-6"}
+    assert pipeline._context(states, ["a-new"], 0, 14.0) == {f"a-{i}" for i in range(7)}

@@ -434,7 +434,7 @@ def _plan_update(
     with _timed(report, "stories"):
         known = {s.id: s.story for s in states if s.story}
         pending = [s.id for s in states if not s.story]
-        context = _context(states, pending, settings.stories.window)
+        context = _context(states, pending, settings.stories.window, settings.stories.window_days)
         chosen = [articles[s.id] for s in states if s.id in context or not s.story]
         dense = None
         if settings.stories.embedding_weight > 0 and chosen:
@@ -539,19 +539,28 @@ def analyze(
     return analysis
 
 
-def _context(states: Sequence[ArticleState], pending: Sequence[str], window: int) -> set[str]:
-    """The grouped articles new articles are compared with: those within ``window`` of one in time order,
-    with every member of their stories (all grouped articles when ``window`` is 0)."""
+def _context(states: Sequence[ArticleState], pending: Sequence[str], window: int, window_days: float = 0.0) -> set[str]:
+    """The grouped articles new articles are compared with: those within ``window`` of one in time order or
+    published within ``window_days`` of one, with every member of their stories (all grouped articles when
+    ``window`` is 0)."""
+    from newsdesk.stories.grouping import day_number
+
     if not window:
         return {s.id for s in states if s.story}
     order = sorted(range(len(states)), key=lambda i: (states[i].published or "9999", i))
     wanted = set(pending)
     marks = [p for p, i in enumerate(order) if states[i].id in wanted]
+    pending_days = sorted(d for d in (day_number(s.published) for s in states if s.id in wanted) if d == d)
     near: set[str] = set()
     for p, i in enumerate(order):
         at = bisect.bisect_left(marks, p)
         if any(0 <= j < len(marks) and abs(marks[j] - p) <= window for j in (at - 1, at)):
             near.add(states[i].id)
+        elif window_days > 0 and pending_days:
+            day = day_number(states[i].published)
+            at = bisect.bisect_left(pending_days, day - window_days) if day == day else len(pending_days)
+            if at < len(pending_days) and pending_days[at] <= day + window_days:
+                near.add(states[i].id)
     stories = {s.story for s in states if s.id in near and s.story}
     return {s.id for s in states if s.story in stories}
 
