@@ -212,3 +212,27 @@ def test_related_links_are_stored_and_replaced_whole(tmp_path) -> None:  # type:
             generation, _ = store.analysis_state()
             assert store.update_analysis(AnalysisUpdate(generation=generation, related={}))
             assert all(s.related == [] for s in store.stories())
+
+
+def test_neighbour_searches_reach_the_rows_of_the_same_days() -> None:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from newsdesk.stories.grouping import day_bounds, dense_neighbour_edges, neighbour_edges
+
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(40, 6)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    days = np.array([float(d) for d in sorted(rng.integers(0, 12, size=34))] + [float("nan")] * 6)
+    lo, hi = bounds = day_bounds(days, 3.0) or (np.empty(0), np.empty(0))
+    window, k = 2, 4
+    reach = [[j for j in range(40) if j != i and (abs(i - j) <= window or lo[i] <= j < hi[i])] for i in range(40)]
+    sims = vectors @ vectors.T
+    # Every row's k most similar rows within its reach (by positions or by days) is found by both searches.
+    expected = {(min(i, j), max(i, j)) for i in range(40) for j in sorted(reach[i], key=lambda j: -sims[i, j])[:k]}
+    rows, cols, _ = neighbour_edges(sp.csr_matrix(vectors), k=k, floor=-0.999, window=window, bounds=bounds)
+    assert set(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
+    d_rows, d_cols = dense_neighbour_edges(vectors, k=k, window=window, bounds=bounds)
+    assert set(zip(d_rows.tolist(), d_cols.tolist(), strict=True)) == expected
+    # Undated rows reach only their window of positions.
+    assert (lo[34:] == np.arange(34, 40)).all() and (hi[34:] == np.arange(35, 41)).all()

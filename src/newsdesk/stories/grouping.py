@@ -483,7 +483,12 @@ def _faiss():  # type: ignore[no-untyped-def]
 
 
 def dense_neighbour_edges(
-    vectors: np.ndarray, *, k: int, window: int = 0, queries: np.ndarray | None = None
+    vectors: np.ndarray,
+    *,
+    k: int,
+    window: int = 0,
+    queries: np.ndarray | None = None,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Find each row's ``k`` most similar other rows by inner product through a faiss index.
 
@@ -499,6 +504,8 @@ def dense_neighbour_edges(
         k: Neighbours kept per row.
         window: Only compare rows at most this many positions apart (0 = all).
         queries: Only find the neighbours of these rows (ascending); None for every row.
+        bounds: With a window, ``(lo, hi)``: row ``i`` also reaches rows ``lo[i] <= j < hi[i]``, as in
+            :func:`neighbour_edges`.
 
     Returns:
         ``(rows, cols)`` with ``rows < cols``, each pair once (score them with the full similarity).
@@ -510,18 +517,33 @@ def dense_neighbour_edges(
     data = np.ascontiguousarray(vectors, dtype=np.float32)
     block = n if not window else max(1, min(window, _DENSE_QUERIES))
     firsts, seconds = [], []
+    reach: tuple[np.ndarray, np.ndarray] | None = None
+    if window and bounds is not None:
+        positions = np.arange(n)
+        reach = (
+            np.minimum(np.maximum(positions - window, 0), bounds[0]),
+            np.maximum(np.minimum(positions + window + 1, n), bounds[1]),
+        )
     for rows in _query_blocks(n, block, window, queries):
-        lo, hi = (max(0, int(rows[0]) - window), min(n, int(rows[-1]) + 1 + window)) if window else (0, n)
+        if reach is not None:
+            lo, hi = int(reach[0][rows].min()), int(reach[1][rows].max())
+        else:
+            lo, hi = (max(0, int(rows[0]) - window), min(n, int(rows[-1]) + 1 + window)) if window else (0, n)
         index = faiss.IndexFlatIP(data.shape[1])
         index.add(data[lo:hi])
         # A query may find its own row and, with a window, rows outside its own
-        # window (fewer than the rows the block spans): ask for that many more.
+        # reach (fewer than the rows the block spans, or the rows of the block's reach
+        # beyond its own): ask for that many more.
         span = int(rows[-1] - rows[0]) + 1
+        if reach is not None:
+            span = int(((hi - lo) - (reach[1][rows] - reach[0][rows])).max())
         take = min(hi - lo, k + 1 + (span if window else 0))
         _, found = index.search(data[rows], take)
         cols = found.astype(np.int64) + lo
         ok = (found >= 0) & (cols != rows[:, None])
-        if window:
+        if reach is not None:
+            ok &= (cols >= reach[0][rows][:, None]) & (cols < reach[1][rows][:, None])
+        elif window:
             ok &= np.abs(cols - rows[:, None]) <= window
         ok &= np.cumsum(ok, axis=1) <= k
         i, j = np.broadcast_to(rows[:, None], cols.shape)[ok], cols[ok]
@@ -588,8 +610,7 @@ def candidate_edges(
         floor: Smallest joined similarity kept.
         window: Only compare rows at most this many positions apart (0 = all).
         queries: Only find the neighbours of these rows (ascending); None for every row.
-        bounds: Rows within ``window_days`` of each row, from :func:`day_bounds` (the word search only: the
-            dense search keeps to ``window``).
+        bounds: Rows within ``window_days`` of each row, from :func:`day_bounds`.
 
     Returns:
         ``(rows, cols, sims)`` with ``rows < cols``, each pair once.
@@ -599,7 +620,7 @@ def candidate_edges(
     n = word_part.shape[0]
     # Word candidates need only share a word: the dense part may lift them over the floor.
     w_rows, w_cols, _ = neighbour_edges(word_part, k=k, floor=1e-9, window=window, queries=queries, bounds=bounds)
-    d_rows, d_cols = dense_neighbour_edges(dense_part, k=k, window=window, queries=queries)
+    d_rows, d_cols = dense_neighbour_edges(dense_part, k=k, window=window, queries=queries, bounds=bounds)
     first, second = np.concatenate([w_rows, d_rows]), np.concatenate([w_cols, d_cols])
     unique = _first_of_each_pair(first, second, n)
     first, second = first[unique], second[unique]
