@@ -276,7 +276,7 @@ def test_cli_analyze_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture
         "date",
         "score",
     }
-    assert data["meta"]["contract"] == 4
+    assert data["meta"]["contract"] == 5
     for quote in data["quotes"]:
         assert quote["score"] is None or (0.0 <= quote["score"] <= 1.0 and not quote["direct"])
     story = data["stories"][0]
@@ -289,7 +289,9 @@ def test_cli_analyze_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture
         "lead_claim",
         "stances",
         "membership",
+        "related",
     }
+    assert all(set(r) == {"story", "similarity", "reason"} for s in data["stories"] for r in s["related"])
     texts = {a["id"]: a["text"] for a in data["articles"]}
     for quote in data["quotes"]:
         assert texts[quote["article"]][quote["start"] : quote["end"]] == quote["text"]
@@ -452,6 +454,28 @@ def test_incremental_analysis_equals_a_full_one(tmp_path: Path, enricher: Enrich
     assert any(a.duplicate_of for a in incremental.articles), "the sample's republished copy is flagged"
     assert _groups(incremental.stories) == _groups(full.stories)
     assert {s.id for s in incremental.stories} == {s.id for s in full.stories}
+    assert {s.id: s.related for s in incremental.stories} == {s.id: s.related for s in full.stories}
+
+
+def test_a_sequel_stored_weeks_later_is_linked_both_ways_and_renames_nothing(
+    enricher: Enricher, compared: list[list[str]]
+) -> None:
+    from test_story_related import OTHER, QUAKE, SEQUEL
+
+    store = MemoryStore()
+    store.add_articles(QUAKE + OTHER)
+    update_store(store, enricher=enricher)
+    before = {s.id: s.articles for s in store.stories()}
+    assert sorted(map(sorted, before.values())) == [["a-d1", "a-d2", "a-d3", "a-d4"], ["a-o1"]]
+    store.add_articles(SEQUEL)
+    update_store(store, enricher=enricher)
+    after = {s.id: s for s in store.stories()}
+    assert {k: v.articles for k, v in after.items() if k in before} == before, "no story is renamed or changed"
+    dam = next(k for k, v in before.items() if "a-d1" in v)
+    sequel = next(k for k, v in after.items() if "a-s1" in v.articles)
+    assert sequel not in before and sorted(after[sequel].articles) == ["a-s1", "a-s2"]
+    assert [r.story for r in after[dam].related] == [sequel] and [r.story for r in after[sequel].related] == [dam]
+    assert "later" in after[dam].related[0].reason
 
 
 def test_duplicate_links_and_languages_are_saved(tmp_path: Path, enricher: Enricher, compared: list[list[str]]) -> None:
@@ -528,3 +552,15 @@ def test_stories_command_analyses_new_articles(
     assert "Lantern festival" in listing
     with SQLiteStore(db) as store:
         assert all(s.story for s in store.analysis_state()[1])
+
+
+def test_new_articles_are_compared_with_the_stored_ones_of_the_same_days() -> None:
+    from newsdesk.storage.base import ArticleState
+
+    days = ["2026-03-01", "2026-03-20", "2026-03-21", "2026-03-22", "2026-03-23", "2026-03-24", "2026-03-30"]
+    states = [ArticleState(id=f"a-{i}", published=d, story=f"s-{i}") for i, d in enumerate(days)]
+    states.append(ArticleState(id="a-new", published="2026-03-31"))
+    # One article either side in time order: only the neighbour before it; 14 days also reach 20-24 March.
+    assert pipeline._context(states, ["a-new"], 1) == {"a-6"}
+    assert pipeline._context(states, ["a-new"], 1, 14.0) == {"a-1", "a-2", "a-3", "a-4", "a-5", "a-6"}
+    assert pipeline._context(states, ["a-new"], 0, 14.0) == {f"a-{i}" for i in range(7)}

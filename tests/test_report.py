@@ -362,11 +362,12 @@ def test_json_escapes_what_a_terminal_would_act_on_and_keeps_the_data() -> None:
 
 def test_json_adds_disputes_lead_claim_and_stances(analysis: Analysis) -> None:
     data = to_dict(analysis)
-    assert data["meta"]["contract"] == CONTRACT_VERSION == 4
+    assert data["meta"]["contract"] == CONTRACT_VERSION == 5
     by_id = {s["id"]: s for s in data["stories"]}
     storm, quiet = by_id["s-storm"], by_id["s-quiet"]
     old = {"id", "title", "articles", "contradictions", "updates", "agreements"}
-    assert set(storm) == set(quiet) == old | {"disputes", "lead_claim", "stances", "membership"}
+    assert set(storm) == set(quiet) == old | {"disputes", "lead_claim", "stances", "membership", "related"}
+    assert storm["related"] == quiet["related"] == []  # (contract 5) no related stories here
     for story in (storm, quiet):  # (contract 4) one reason per article, in the story's order
         assert [m["article"] for m in story["membership"]] == story["articles"]
         assert all(isinstance(m["reason"], str) and m["reason"] for m in story["membership"])
@@ -584,3 +585,20 @@ def test_html_unknown_stance_label_names_no_css_class() -> None:
     )
     html = render_html(Analysis(articles=[article], stories=[story]))
     assert "stance-other" in html and "onmouseover=&#34;y" in html and 'onmouseover="' not in html
+
+
+def test_reports_link_related_stories_both_ways(analysis: Analysis) -> None:
+    from newsdesk.model import RelatedStory
+
+    storm, quiet = (next(s for s in analysis.stories if s.id == i) for i in ("s-storm", "s-quiet"))
+    storm.related = [RelatedStory(story="s-quiet", similarity=0.4, reason="shares port\u202e; 0.40 similar")]
+    quiet.related = [RelatedStory(story="s-storm", similarity=0.4, reason="shares port; 0.40 similar")]
+    html = render_html(analysis)
+    assert html.count("Related stories (1)") == 2
+    assert '<a href="#story-s-quiet"><bdi>' in html and '<a href="#story-s-storm"><bdi>' in html
+    assert "shares port; 0.40 similar" in html and "\u202e" not in html
+    md = render_markdown(analysis)
+    assert "- **Related stories:** A quiet story `s-quiet` (shares port; 0.40 similar)" in md
+    # A related story outside the report is named, not linked.
+    quiet.related = [RelatedStory(story="s-elsewhere", similarity=0.4, reason="0.40 similar")]
+    assert "<bdi>s-elsewhere</bdi>: <bdi>0.40 similar</bdi>" in render_html(analysis)

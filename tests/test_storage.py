@@ -617,6 +617,29 @@ def test_update_analysis_changes_only_what_it_lists(filled: Store) -> None:
     assert snapshot(filled) == before
 
 
+def test_related_stories_are_saved_kept_and_replaced_whole(filled: Store) -> None:
+    from newsdesk.model import RelatedStory
+
+    _, _, _, stories = make_analysis()
+    there = RelatedStory(story="s-budget", similarity=0.42, reason="shares council; 0.42 similar; 3 days later")
+    back = RelatedStory(story=stories[0].id, similarity=0.42, reason="shares council; 0.42 similar; 3 days earlier")
+    linked = [dataclasses.replace(stories[0], related=[there]), dataclasses.replace(stories[1], related=[back])]
+    entities, quotes, claims, _ = make_analysis()
+    filled.save_analysis(entities=entities, quotes=quotes, claims=claims, stories=linked)
+    assert filled.stories() == linked
+    assert filled.get_story("s-budget").related == [back]
+    assert filled.related_links() == {stories[0].id: [there], "s-budget": [back]}
+    assert filled.story_titles(["s-budget", "s-unknown"]) == {"s-budget": "Budget"}
+    assert filled.story_titles([]) == {}
+    # A story replaced by an update keeps its links; the update's ``related`` replaces them all.
+    generation, _ = filled.analysis_state()
+    assert filled.update_analysis(AnalysisUpdate(generation=generation, stories=[stories[0]]))
+    assert filled.get_story(stories[0].id).related == [there]
+    generation, _ = filled.analysis_state()
+    assert filled.update_analysis(AnalysisUpdate(generation=generation, related={"s-budget": [back]}))
+    assert [s.related for s in filled.stories()] == [[], [back]]
+
+
 def test_update_analysis_rejects_unknown_references(filled: Store) -> None:
     generation, _ = filled.analysis_state()
     before = snapshot(filled)

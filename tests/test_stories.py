@@ -269,7 +269,7 @@ def test_existing_stories_are_never_merged_or_renamed() -> None:
 
 def test_an_earlier_new_article_joins_the_story_without_renaming_it() -> None:
     before = group_stories([STRIKE_2, STRIKE_3])
-    early = replace(STRIKE_1, published="2026-02-01")
+    early = replace(STRIKE_1, published="2026-02-28")
     assigned = assign_stories([STRIKE_2, STRIKE_3, early], _known(before))
     assert assigned == {early.id: before[0].id}
 

@@ -1138,3 +1138,48 @@ def test_the_first_claims_of_a_timeline_read_alone_match_the_whole_timeline(db: 
                     expected = [(e.claim.id, e.when, e.source) for day in whole.timeline for e in day.entries]
                     assert entries == expected[:limit], (path.name, story.id, limit)
                     assert first.days == whole.days and first.timeline_claims == whole.timeline_claims == len(expected)
+
+
+def test_related_stories_point_to_each_other_on_the_page_and_in_the_api() -> None:
+    from newsdesk.model import Article, RelatedStory
+    from newsdesk.stories.related import link_related
+
+    dam = Article(id="a-dam", path="dam.txt", title="Veshnya dam bursts", paragraphs=["x"], published="2026-03-14")
+    probe = Article(id="a-probe", path="p.txt", title="Veshnya dam inquiry", paragraphs=["y"], published="2026-05-02")
+    first = Story(
+        id="s-dam",
+        title="Veshnya dam bursts",
+        articles=[dam.id],
+        related=[RelatedStory(story="s-probe", similarity=0.41, reason=f"shares Veshnya{BIDI}; 49 days later")],
+    )
+    second = Story(
+        id="s-probe",
+        title="Veshnya dam inquiry <b>",
+        articles=[probe.id],
+        related=[RelatedStory(story="s-dam", similarity=0.41, reason="shares Veshnya; 49 days earlier")],
+    )
+    store = MemoryStore()
+    store.add_articles([dam, probe])
+    store.save_analysis(entities=[], quotes=[], claims=[], stories=[first, second])
+    with local_client(create_app(lambda: nullcontext(store))) as client:
+        page = client.get("/stories/s-dam").text
+        section = page[page.index('id="related"') :]
+        assert 'href="/stories/s-probe"' in section and "Veshnya dam inquiry &lt;b&gt;" in section
+        assert "49 days later" in section and BIDI not in section and 'href="#related"' in page
+        back = client.get("/stories/s-probe").text
+        assert 'href="/stories/s-dam"' in back[back.index('id="related"') :]
+        api = client.get("/api/stories/s-probe").json()
+        assert api["related"] == [
+            {
+                "story": "s-dam",
+                "title": "Veshnya dam bursts",
+                "similarity": 0.41,
+                "reason": "shares Veshnya; 49 days earlier",
+                "links": {"self": "/api/stories/s-dam", "html": "/stories/s-dam"},
+            }
+        ]
+    # What link_related finds for these two (the titles share the dam) is what the pages were given.
+    linked = link_related([first, second], [dam, probe])
+    assert [r.story for r in linked[0].related] == ["s-probe"] and [r.story for r in linked[1].related] == ["s-dam"]
+    assert linked[0].related[0].reason.endswith("49 days later")
+    assert linked[1].related[0].reason.endswith("49 days earlier")

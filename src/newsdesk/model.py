@@ -279,11 +279,27 @@ class ArticleStance:
 
 
 @dataclass(slots=True, kw_only=True)
+class RelatedStory:
+    """A link from a story to another one that continues or precedes it (a sequel, an earlier chapter).
+
+    Links are symmetric: the other story lists this one back, with the same similarity.
+    """
+
+    story: str
+    """The id of the related story."""
+    similarity: float
+    """Cosine of the two stories' centroids, over the vectors grouping uses."""
+    reason: str
+    """Why they are related, e.g. ``shares Veshnya, Kozarevo, dam; 0.31 similar; 23 days later``."""
+
+
+@dataclass(slots=True, kw_only=True)
 class Story:
     """A group of articles that tell the same story.
 
     ``lead_claim`` is the statement the article stances are measured against
-    (the title of the story's first article).
+    (the title of the story's first article). ``related`` lists the stories that
+    continue or precede it (:mod:`newsdesk.stories.related`), most similar first.
     """
 
     id: str
@@ -293,6 +309,7 @@ class Story:
     disputes: list[Dispute] = field(default_factory=list)
     lead_claim: str | None = None
     stances: list[ArticleStance] = field(default_factory=list)
+    related: list[RelatedStory] = field(default_factory=list)
 
     @property
     def contradictions(self) -> list[Comparison]:

@@ -172,6 +172,7 @@ def analyze_articles(
     from newsdesk.stories import group_stories
     from newsdesk.stories.crosslingual import join_across_languages
     from newsdesk.stories.embeddings import Embedder
+    from newsdesk.stories.related import link_related
 
     enricher = enricher or Enricher(settings.enrich)
     enriched = enricher.run(articles, progress)
@@ -184,6 +185,7 @@ def analyze_articles(
     vectors = None if embeddings is None else {a.id: row for a, row in zip(marked, embeddings, strict=True)}
     stories = join_across_languages(stories, marked, embedder, settings.crosslingual, vectors)
     stories, claims = compare.compare_stories(stories, marked, enriched.quotes, enriched.entities, settings.compare)
+    stories = link_related(stories, marked, enriched.entities, settings.stories)
     return Analysis(articles=marked, entities=enriched.entities, quotes=enriched.quotes, claims=claims, stories=stories)
 
 
@@ -214,7 +216,7 @@ class UpdateReport:
     attempts: int = 0
     """Times the update was computed (more than 1 when another process saved an analysis first)."""
     seconds: dict[str, float] = field(default_factory=dict)
-    """Wall time of each step: enrich, read, entities, duplicates, stories, crosslingual, compare, save."""
+    """Wall time of each step: enrich, read, entities, duplicates, stories, crosslingual, compare, related, save."""
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -270,8 +272,12 @@ def update_store(
         7. Compare only the stories that changed: those that received articles,
            new ones, and those whose articles were enriched now or changed
            their near-duplicate link.
-        8. Save steps 3-7 as one update. When another process saved an analysis
-           since step 2, nothing is written and steps 1-8 run again, so two
+        8. Link the changed stories to related stories
+           (:func:`~newsdesk.stories.related.related_links`: their rows search
+           the story centroids, sparse); links between unchanged stories stay
+           as stored, and the cap per story applies to both.
+        9. Save steps 3-8 as one update. When another process saved an analysis
+           since step 2, nothing is written and steps 1-9 run again, so two
            runs at once never lose each other's articles.
 
     Args:
@@ -406,6 +412,7 @@ def _plan_update(
     from newsdesk.enrich import merge_enrichments
     from newsdesk.stories.crosslingual import link_new_across_languages
     from newsdesk.stories.grouping import assign_stories, representative_title
+    from newsdesk.stories.related import related_links
 
     with _timed(report, "read"):
         articles = {a.id: a for a in store.articles()}
@@ -427,7 +434,7 @@ def _plan_update(
     with _timed(report, "stories"):
         known = {s.id: s.story for s in states if s.story}
         pending = [s.id for s in states if not s.story]
-        context = _context(states, pending, settings.stories.window)
+        context = _context(states, pending, settings.stories.window, settings.stories.window_days)
         chosen = [articles[s.id] for s in states if s.id in context or not s.story]
         dense = None
         if settings.stories.embedding_weight > 0 and chosen:
@@ -482,6 +489,19 @@ def _plan_update(
         )
         # Outputs of weights no longer shipped would never be read again.
         store.prune_model_outputs(models.cached_identities())
+    # 8. Related stories: the changed stories search the story centroids (sparse); other links stay as stored.
+    with _timed(report, "related"):
+        everything = [
+            Story(id=story, title="", articles=members[story]) for story in sorted(members, key=rank.__getitem__)
+        ]
+        related = related_links(
+            everything,
+            list(articles.values()),
+            entities,
+            settings.stories,
+            changed={s.id for s in compared},
+            previous=store.related_links(),
+        )
     by_article: dict[str, list[Claim]] = {a: [] for a in involved}
     for claim in claims:
         by_article.setdefault(claim.article, []).append(claim)
@@ -496,6 +516,7 @@ def _plan_update(
         duplicates=relinked,
         claims=by_article,
         stories=compared,
+        related=related,
     )
 
 
@@ -518,19 +539,28 @@ def analyze(
     return analysis
 
 
-def _context(states: Sequence[ArticleState], pending: Sequence[str], window: int) -> set[str]:
-    """The grouped articles new articles are compared with: those within ``window`` of one in time order,
-    with every member of their stories (all grouped articles when ``window`` is 0)."""
+def _context(states: Sequence[ArticleState], pending: Sequence[str], window: int, window_days: float = 0.0) -> set[str]:
+    """The grouped articles new articles are compared with: those within ``window`` of one in time order or
+    published within ``window_days`` of one, with every member of their stories (all grouped articles when
+    ``window`` is 0)."""
+    from newsdesk.stories.grouping import day_number
+
     if not window:
         return {s.id for s in states if s.story}
     order = sorted(range(len(states)), key=lambda i: (states[i].published or "9999", i))
     wanted = set(pending)
     marks = [p for p, i in enumerate(order) if states[i].id in wanted]
+    pending_days = sorted(d for d in (day_number(s.published) for s in states if s.id in wanted) if d == d)
     near: set[str] = set()
     for p, i in enumerate(order):
         at = bisect.bisect_left(marks, p)
         if any(0 <= j < len(marks) and abs(marks[j] - p) <= window for j in (at - 1, at)):
             near.add(states[i].id)
+        elif window_days > 0 and pending_days:
+            day = day_number(states[i].published)
+            at = bisect.bisect_left(pending_days, day - window_days) if day == day else len(pending_days)
+            if at < len(pending_days) and pending_days[at] <= day + window_days:
+                near.add(states[i].id)
     stories = {s.story for s in states if s.id in near and s.story}
     return {s.id for s in states if s.story in stories}
 

@@ -144,6 +144,14 @@ class _ArticleView:
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
+class _RelatedView:
+    title: str
+    href: str | None
+    """The related story's anchor when it is in the report."""
+    reason: str
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
 class _StoryView:
     anchor: str
     story: Story
@@ -156,6 +164,7 @@ class _StoryView:
     updates: list[_ComparisonView]
     agreements: list[_ComparisonView]
     speakers: list[_SpeakerGroup]
+    related: list[_RelatedView]
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -179,7 +188,8 @@ def render_html(analysis: Analysis, *, title: str = "newsdesk report") -> str:
     The page has, in order: overview counts; a table of contents of the
     stories, most contested first; one section per story (its articles,
     disputes with their two sides, the stance of each article toward the
-    lead claim, contradictions side by side (collapsed when disputes group
+    lead claim, the stories related to it (a sequel, an earlier chapter),
+    contradictions side by side (collapsed when disputes group
     them), updates, agreements, quotes grouped by speaker, and per article a
     collapsible cleaned text with quotes highlighted and the removed
     boilerplate with its reasons); articles that belong to no story; and the
@@ -488,4 +498,18 @@ def _story_view(
         updates=_comparison_views(story, "update", articles, member_anchors),
         agreements=_comparison_views(story, "agree", articles, member_anchors),
         speakers=_speaker_groups(members, quotes_by_article, entities, member_anchors),
+        related=_related_views(story, analysis),
     )
+
+
+def _related_views(story: Story, analysis: Analysis) -> list[_RelatedView]:
+    """A story's related stories: linked to their section when the report holds them, else named."""
+    titles = {s.id: s.title for s in analysis.stories}
+    return [
+        _RelatedView(
+            title=one_line(titles.get(r.story) or r.story),
+            href=_anchor("story", r.story) if r.story in titles else None,
+            reason=one_line(r.reason),
+        )
+        for r in story.related
+    ]

@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 from newsdesk import __version__
-from newsdesk.model import Analysis, ArticleStance, ClaimRef, Comparison, Dispute, DisputeSide
+from newsdesk.model import Analysis, ArticleStance, ClaimRef, Comparison, Dispute, DisputeSide, RelatedStory
 
-CONTRACT_VERSION = 4
+CONTRACT_VERSION = 5
 
 # Written raw by ``ensure_ascii=False`` although a terminal may act on them: C1 controls
 # (U+009B starts an escape sequence), bidi embeddings, overrides, isolates and marks,
@@ -55,6 +55,10 @@ def _dispute(d: Dispute) -> dict[str, Any]:
 
 def _stance(s: ArticleStance) -> dict[str, Any]:
     return {"article": s.article, "stance": s.stance, "score": s.score}
+
+
+def _related(r: RelatedStory) -> dict[str, Any]:
+    return {"story": r.story, "similarity": r.similarity, "reason": r.reason}
 
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:
@@ -118,6 +122,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
                 "lead_claim": s.lead_claim,
                 "stances": [_stance(st) for st in s.stances],
                 "membership": [{"article": a, "reason": reasons[a]} for a in s.articles if a in reasons],
+                "related": [_related(r) for r in s.related],
             }
             for s in analysis.stories
         ],

@@ -266,9 +266,10 @@ def render_markdown(analysis: Analysis) -> str:
     1. A header with counts (articles, stories, entities, quotes,
        contradictions, rejected inputs).
     2. One section per story, most contested first: sources with dates, key
-       entities, disputes (each with its sides and their claims), the stance
-       of each article toward the lead claim, contradictions pair by pair with
-       both sides, then updates and agreements.
+       entities, related stories (a sequel, an earlier chapter), disputes
+       (each with its sides and their claims), the stance of each article
+       toward the lead claim, contradictions pair by pair with both sides,
+       then updates and agreements.
     3. Articles that belong to no story, if any.
     4. Rejected inputs with their reasons.
 
@@ -329,6 +330,13 @@ def _story_markdown(rank: int, story: Story, analysis: Analysis, articles: Mappi
     if entities:
         listed = ", ".join(f"{one_line(e.name)} ({n})" for e, n in entities)
         lines.append(f"- **Key entities:** {listed}")
+    if story.related:
+        titles = {s.id: s.title for s in analysis.stories}
+        listed = "; ".join(
+            f"{one_line(titles.get(r.story) or '')} {_code(r.story)} ({one_line(r.reason)})".lstrip()
+            for r in story.related
+        )
+        lines.append(f"- **Related stories:** {listed}")
     lines.append("")
 
     if story.disputes:

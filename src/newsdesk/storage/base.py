@@ -11,7 +11,7 @@ The contract shared by all stores:
    is already stored changes nothing, so ingest is idempotent.
 2. Lists come back in insertion order.
 3. Derived data (entities with their mentions, quotes, claims, stories with
-   their membership, comparisons, disputes, lead claim and article stances)
+   their membership, comparisons, disputes, lead claim, article stances and related stories)
    is replaced as a whole by :meth:`Store.save_analysis`, atomically: either
    the new analysis is stored or the previous one is kept. Every article id
    it refers to must be stored; within a story, dispute ids and the articles
@@ -39,7 +39,7 @@ from typing import Literal, Protocol, Self, TypeGuard, runtime_checkable
 
 import numpy as np
 
-from newsdesk.model import Article, Claim, Enrichment, Entity, Problem, Quote, Story, content_id
+from newsdesk.model import Article, Claim, Enrichment, Entity, Problem, Quote, RelatedStory, Story, content_id
 
 SNIPPET_START = "["
 """Marker placed before a matched term in a search snippet."""
@@ -149,7 +149,10 @@ class AnalysisUpdate:
         duplicates: Article id -> the original it copies (None for none).
         claims: Article id -> all of that article's claims (replacing its stored ones).
         stories: Stories added, or replaced whole (membership, comparisons,
-            disputes, lead claim, stances); stories not listed are kept.
+            disputes, lead claim, stances); stories not listed are kept. Their
+            ``related`` links are not written from here: see ``related``.
+        related: Story id -> its related stories, replacing every stored link
+            (stories not listed have none); None keeps the stored links.
     """
 
     generation: int
@@ -158,6 +161,7 @@ class AnalysisUpdate:
     duplicates: dict[str, str | None] = field(default_factory=dict)
     claims: dict[str, list[Claim]] = field(default_factory=dict)
     stories: list[Story] = field(default_factory=list)
+    related: dict[str, list[RelatedStory]] | None = None
 
 
 StorySort = Literal["latest", "size", "contested"]
@@ -566,6 +570,14 @@ class Store(Protocol):
             article: Only the stories that hold this article.
             articles: Only the stories that hold one of these articles.
         """
+        ...
+
+    def related_links(self) -> dict[str, list[RelatedStory]]:
+        """Return every story's related stories (stories without links are left out): one light read."""
+        ...
+
+    def story_titles(self, ids: Sequence[str]) -> dict[str, str]:
+        """Return the titles of these stories by id (ids not stored are left out): a light read."""
         ...
 
     def story_rows(

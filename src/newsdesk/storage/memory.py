@@ -22,7 +22,19 @@ from typing import Self, TypeVar, get_args
 import numpy as np
 
 from newsdesk.errors import NotFoundError, StorageError
-from newsdesk.model import Article, Claim, Enrichment, Entity, EntityKind, Problem, Quote, Relation, Stance, Story
+from newsdesk.model import (
+    Article,
+    Claim,
+    Enrichment,
+    Entity,
+    EntityKind,
+    Problem,
+    Quote,
+    RelatedStory,
+    Relation,
+    Stance,
+    Story,
+)
 from newsdesk.storage.base import (
     SNIPPET_ELLIPSIS,
     SNIPPET_END,
@@ -371,7 +383,11 @@ class MemoryStore:
         claims = [c for c in self._claims if c.article not in update.claims]
         claims.extend(c for article_claims in update.claims.values() for c in article_claims)
         replaced = {s.id: s for s in update.stories}
-        stories = [replaced.pop(s.id, s) for s in self._stories] + list(replaced.values())
+        # A replaced story keeps its stored links (as in the SQL stores): only ``update.related`` writes them.
+        stories = [replace(replaced.pop(s.id), related=s.related) if s.id in replaced else s for s in self._stories]
+        stories += [replace(s, related=[]) for s in replaced.values()]
+        if update.related is not None:
+            stories = [replace(s, related=list(update.related.get(s.id, []))) for s in stories]
         for article in update.duplicates:
             _require(set(self._articles), article, "the article of a duplicate link")
         self._check_analysis(entities, quotes, claims, stories)
@@ -476,6 +492,17 @@ class MemoryStore:
             wanted = set(articles)
             return self._copy([s for s in self._stories if wanted.intersection(s.articles)])
         return self._copy([s for s in self._stories if article is None or article in s.articles])
+
+    def related_links(self) -> dict[str, list[RelatedStory]]:
+        """Return every story's related stories; see :meth:`Store.related_links`."""
+        self._check_open()
+        return self._copy({s.id: list(s.related) for s in self._stories if s.related})
+
+    def story_titles(self, ids: Sequence[str]) -> dict[str, str]:
+        """Return the titles of these stories; see :meth:`Store.story_titles`."""
+        self._check_open()
+        wanted = set(ids)
+        return {s.id: s.title for s in self._stories if s.id in wanted}
 
     def story_rows(
         self, query: StoryQuery = StoryQuery(), *, limit: int = 20, offset: int = 0

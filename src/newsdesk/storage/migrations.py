@@ -432,6 +432,32 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX articles_source ON articles(source, seq);
         """,
     ),
+    Migration(
+        10,
+        "related stories: links between stories that continue or precede each other",
+        """
+        -- Written both ways (A lists B and B lists A); related_id has no foreign key: links are replaced
+        -- whole with every analysis, never story by story.
+        CREATE TABLE story_related (
+            story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            related_id TEXT NOT NULL,
+            similarity REAL NOT NULL,
+            reason     TEXT NOT NULL,
+            PRIMARY KEY (story_id, position)
+        );
+        """,
+        """
+        CREATE TABLE story_related (
+            story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            related_id TEXT NOT NULL,
+            similarity DOUBLE PRECISION NOT NULL,
+            reason     TEXT NOT NULL,
+            PRIMARY KEY (story_id, position)
+        );
+        """,
+    ),
 ]
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

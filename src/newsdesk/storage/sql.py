@@ -45,6 +45,7 @@ from newsdesk.model import (
     Mention,
     Problem,
     Quote,
+    RelatedStory,
     Removed,
     Story,
 )
@@ -147,6 +148,7 @@ INSERT_DISPUTE_CLAIM = _insert(
     "dispute_claims", ("story_id", "dispute", "side", "position", "article_id", "text", "holder")
 )
 INSERT_STANCE = _insert("article_stances", ("story_id", "position", "article_id", "stance", "score"))
+INSERT_RELATED = _insert("story_related", ("story_id", "position", "related_id", "similarity", "reason"))
 INSERT_RUN = _insert("runs", ("command", "inputs", "added", "recorded_at")) + " RETURNING id"
 INSERT_PROBLEM = _insert("run_problems", ("run_id", "position", "path", "reason"))
 FEED_STATE_COLUMNS = "url, title, etag, last_modified, last_polled"
@@ -159,6 +161,7 @@ UPSERT_FEED_STATE = (
 INSERT_SEEN = _insert("seen_items", ("feed", "item_id", "seen_at"), or_ignore=True)
 # Children first, so foreign keys never point at a deleted row mid-transaction.
 DERIVED_TABLES = (
+    "story_related",
     "story_entities",
     "story_outlets",
     "story_days",
@@ -408,6 +411,12 @@ def _stance_rows(stories: Sequence[Story]) -> Iterator[Row]:
             yield (story.id, position, s.article, s.stance, float(s.score))
 
 
+def _related_rows(links: Iterable[tuple[str, Sequence[RelatedStory]]]) -> Iterator[Row]:
+    for story_id, related in links:
+        for position, r in enumerate(related):
+            yield (story_id, position, r.story, float(r.similarity), r.reason)
+
+
 def _story_row_values(row: StoryRow) -> Row:
     """The values of :data:`SUMMARISE_STORY` for one row."""
     return (
@@ -614,6 +623,7 @@ class SQLStore(ABC):
             conn.executemany(INSERT_DISPUTE_SIDE, _dispute_side_rows(stories))
             conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(stories))
             conn.executemany(INSERT_STANCE, _stance_rows(stories))
+            conn.executemany(INSERT_RELATED, _related_rows((s.id, s.related) for s in stories))
             self._summarise_stories(conn, stories)
             conn.execute(RANK_STORY_ENTITIES.format(where=""))
             conn.execute(BUMP_GENERATION)
@@ -843,6 +853,9 @@ class SQLStore(ABC):
             conn.executemany(INSERT_DISPUTE_SIDE, _dispute_side_rows(update.stories))
             conn.executemany(INSERT_DISPUTE_CLAIM, _dispute_claim_rows(update.stories))
             conn.executemany(INSERT_STANCE, _stance_rows(update.stories))
+            if update.related is not None:
+                conn.execute("DELETE FROM story_related")
+                conn.executemany(INSERT_RELATED, _related_rows(update.related.items()))
             self._summarise_stories(conn, update.stories)
             self._rank_story_entities(conn, {s.id for s in update.stories}, touched)
             conn.execute(BUMP_GENERATION)
@@ -1148,6 +1161,9 @@ class SQLStore(ABC):
             stance_rows = conn.execute(
                 f"SELECT * FROM article_stances {only_parts} ORDER BY story_id, position", params
             ).fetchall()
+            related_rows = conn.execute(
+                f"SELECT * FROM story_related {only_parts} ORDER BY story_id, position", params
+            ).fetchall()
         members: dict[str, list[str]] = {}
         for row in member_rows:
             members.setdefault(row["story_id"], []).append(row["article_id"])
@@ -1158,6 +1174,11 @@ class SQLStore(ABC):
         stances: dict[str, list[ArticleStance]] = {}
         for row in stance_rows:
             stances.setdefault(row["story_id"], []).append(_stance_from_row(row))
+        related: dict[str, list[RelatedStory]] = {}
+        for row in related_rows:
+            related.setdefault(row["story_id"], []).append(
+                RelatedStory(story=row["related_id"], similarity=float(row["similarity"]), reason=row["reason"])
+            )
         return [
             Story(
                 id=row["id"],
@@ -1167,9 +1188,30 @@ class SQLStore(ABC):
                 disputes=disputes.get(row["id"], []),
                 lead_claim=row["lead_claim"],
                 stances=stances.get(row["id"], []),
+                related=related.get(row["id"], []),
             )
             for row in story_rows
         ]
+
+    def related_links(self) -> dict[str, list[RelatedStory]]:
+        """Return every story's related stories; see :meth:`Store.related_links`."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT story_id, related_id, similarity, reason FROM story_related ORDER BY story_id, position"
+            ).fetchall()
+        links: dict[str, list[RelatedStory]] = {}
+        for row in rows:
+            links.setdefault(row["story_id"], []).append(
+                RelatedStory(story=row["related_id"], similarity=float(row["similarity"]), reason=row["reason"])
+            )
+        return links
+
+    def story_titles(self, ids: Sequence[str]) -> dict[str, str]:
+        """Return the titles of these stories; see :meth:`Store.story_titles`."""
+        if not ids:
+            return {}
+        rows = self._query(f"SELECT id, title FROM stories WHERE id IN ({self.IDS})", (self._ids(ids),))
+        return {row["id"]: row["title"] for row in rows}
 
     def stories(self, article: str | None = None, *, articles: Sequence[str] | None = None) -> list[Story]:
         """Return all stories with articles, comparisons, disputes and stances; see :meth:`Store.stories`."""

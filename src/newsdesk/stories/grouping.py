@@ -33,7 +33,9 @@ The grouping reads articles the way a desk editor files them, then tidies up:
    words are found with blocks of sparse products (only among the ``window``
    articles before and after it in time order when ``window`` is set), so
    memory stays linear in the number of articles and, with a window, so does
-   the work. With embeddings, its ``neighbors`` most similar articles by the
+   the work. With publication dates, an article is also compared with every
+   article published within ``window_days`` of it, however many that is: a
+   busy week never cuts a developing story in two. With embeddings, its ``neighbors`` most similar articles by the
    dense vectors are found through a faiss inner-product index over the same
    window, and every candidate pair of either kind is scored with the mixed
    similarity.
@@ -47,6 +49,14 @@ The grouping reads articles the way a desk editor files them, then tidies up:
    only reach it if one of its article pairs does, so only stories linked by
    a neighbour edge are compared. The merged story keeps the id of the story
    whose first article is earlier.
+
+Time decay (steps 4 and 5, with publication dates): a similarity between an
+article and a story, or between two stories, is multiplied by
+``0.5 ** (max(0, gap - grace_days) / half_life_days)``, ``gap`` being the days
+between the article and the nearest day of the story (or between the two
+stories' spans). A story covered day after day never decays, however long it
+runs; a sequel weeks later rarely joins, and :mod:`.related` links it as a
+related story instead. Undated articles never decay.
 
 Steps 4 and 5 together are average-linkage clustering seeded by obvious
 matches; the thresholds are learned on FNC-1 by ``scripts/tune_stories.py``.
@@ -71,6 +81,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
@@ -131,8 +142,36 @@ class StorySettings:
     """Compare an article only with this many articles before and after it in time order (0 = all).
 
     Bounds the work per article, so grouping time grows linearly with the stream; 5,000 covers weeks of a busy
-    desk's intake and every FNC-1 body (so the tuned figures are unchanged).
+    desk's intake and every FNC-1 body (so the tuned figures are unchanged). With publication dates, the
+    articles within ``window_days`` are compared too, however many they are.
     """
+    half_life_days: float = 7.0
+    """With publication dates: a story's pull on an article halves with every this many days between them.
+
+    The similarity of an article and a story (step 4) or of two stories (step 5) is multiplied by
+    ``0.5 ** (max(0, gap - grace_days) / half_life_days)``, where ``gap`` is the number of days between the
+    article's date and the nearest date of the story (0 inside its span), or between the two stories' spans.
+    Coverage that carries on day after day never leaves the grace period, so it stays one story however long it
+    runs; a sequel weeks later needs a much closer match to join (after three weeks, about six times the
+    similarity) and is linked as related instead (:mod:`.related`). 0 turns the decay off. Undated articles are
+    never decayed, so grouping without dates (FNC-1) is unchanged.
+    """
+    grace_days: float = 3.0
+    """Days between an article and a story (or two stories) before the time decay starts."""
+    window_days: float = 14.0
+    """With publication dates: also compare an article with every article published within this many days,
+    however many that is (0 = only ``window``), so a busy week never cuts a developing story in two."""
+    related_bar: float = 0.35
+    """Least centroid cosine of two stories for them to be linked as related (:mod:`.related`).
+
+    Chosen on the FNC-1 training ids by ``scripts/tune_related.py``: with every gold story cut in two halves
+    (a simulated sequel), 0.35 linked the halves best (F1 0.911: precision 0.943, recall 0.882); lower bars
+    link distinct stories of one topic (0.2: precision 0.697). Figures in docs/benchmarks.md.
+    """
+    related_limit: int = 5
+    """Most related stories linked to one story (0 = no links)."""
+    related_neighbors: int = 15
+    """Most similar stories looked at per story when linking related stories."""
     max_features: int = 50_000
     """Largest vocabulary of the TF-IDF vectors."""
     pair_model: bool = False
@@ -310,7 +349,13 @@ def article_vectors(
 
 
 def neighbour_edges(
-    matrix: sp.csr_matrix, *, k: int, floor: float, window: int = 0, queries: np.ndarray | None = None
+    matrix: sp.csr_matrix,
+    *,
+    k: int,
+    floor: float,
+    window: int = 0,
+    queries: np.ndarray | None = None,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Find each row's ``k`` most similar other rows with cosine >= ``floor`` (step 3).
 
@@ -321,6 +366,8 @@ def neighbour_edges(
         window: Only compare rows at most this many positions apart (0 = all).
         queries: Only find the neighbours of these rows (ascending row numbers);
             None for every row.
+        bounds: With a window, ``(lo, hi)``: row ``i`` is also compared with rows ``lo[i] <= j < hi[i]``
+            (the rows published within ``window_days`` of it), however far that reaches.
 
     Returns:
         ``(rows, cols, sims)`` with ``rows < cols``, each pair once.
@@ -329,18 +376,29 @@ def neighbour_edges(
     empty = np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
     if n < 2 or k < 1 or (queries is not None and not len(queries)):
         return empty
-    span = min(n, 2 * window + 1) if window else n
+    first_col = last_col = None
+    if window:
+        positions = np.arange(n)
+        first_col, last_col = np.maximum(positions - window, 0), np.minimum(positions + window + 1, n)
+        if bounds is not None:
+            first_col, last_col = np.minimum(first_col, bounds[0]), np.maximum(last_col, bounds[1])
+    reach = int((last_col - first_col).max()) if first_col is not None and last_col is not None else 0
+    span = min(n, reach + window) if bounds is not None else min(n, 2 * window + 1) if window else n
     block = max(1, _BLOCK_CELLS // span)
     firsts, seconds, values = [], [], []
     columns = sp.csr_matrix(matrix.T) if not window else None  # transposed once, not per block
     for rows in _query_blocks(n, block, window, queries):
-        lo, hi = (max(0, int(rows[0]) - window), min(n, int(rows[-1]) + 1 + window)) if window else (0, n)
+        lo, hi = (
+            (int(first_col[rows].min()), int(last_col[rows].max()))
+            if first_col is not None and last_col is not None
+            else (0, n)
+        )
         others = columns if columns is not None else sp.csr_matrix(matrix[lo:hi].T)
         sims = (matrix[rows] @ others).toarray()
         sims[np.arange(len(rows)), rows - lo] = -1.0  # never your own neighbour
-        if window:  # columns more than ``window`` rows away, before and after each row (slices: no mask array)
+        if first_col is not None and last_col is not None:  # columns out of each row's reach (slices: no mask array)
             width = sims.shape[1]
-            earliest, latest = (rows - window - lo).tolist(), (rows + window + 1 - lo).tolist()
+            earliest, latest = (first_col[rows] - lo).tolist(), (last_col[rows] - lo).tolist()
             for r, (early, late) in enumerate(zip(earliest, latest, strict=True)):
                 if early > 0:
                     sims[r, :early] = -1.0
@@ -425,7 +483,12 @@ def _faiss():  # type: ignore[no-untyped-def]
 
 
 def dense_neighbour_edges(
-    vectors: np.ndarray, *, k: int, window: int = 0, queries: np.ndarray | None = None
+    vectors: np.ndarray,
+    *,
+    k: int,
+    window: int = 0,
+    queries: np.ndarray | None = None,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Find each row's ``k`` most similar other rows by inner product through a faiss index.
 
@@ -441,6 +504,8 @@ def dense_neighbour_edges(
         k: Neighbours kept per row.
         window: Only compare rows at most this many positions apart (0 = all).
         queries: Only find the neighbours of these rows (ascending); None for every row.
+        bounds: With a window, ``(lo, hi)``: row ``i`` also reaches rows ``lo[i] <= j < hi[i]``, as in
+            :func:`neighbour_edges`.
 
     Returns:
         ``(rows, cols)`` with ``rows < cols``, each pair once (score them with the full similarity).
@@ -452,18 +517,33 @@ def dense_neighbour_edges(
     data = np.ascontiguousarray(vectors, dtype=np.float32)
     block = n if not window else max(1, min(window, _DENSE_QUERIES))
     firsts, seconds = [], []
+    reach: tuple[np.ndarray, np.ndarray] | None = None
+    if window and bounds is not None:
+        positions = np.arange(n)
+        reach = (
+            np.minimum(np.maximum(positions - window, 0), bounds[0]),
+            np.maximum(np.minimum(positions + window + 1, n), bounds[1]),
+        )
     for rows in _query_blocks(n, block, window, queries):
-        lo, hi = (max(0, int(rows[0]) - window), min(n, int(rows[-1]) + 1 + window)) if window else (0, n)
+        if reach is not None:
+            lo, hi = int(reach[0][rows].min()), int(reach[1][rows].max())
+        else:
+            lo, hi = (max(0, int(rows[0]) - window), min(n, int(rows[-1]) + 1 + window)) if window else (0, n)
         index = faiss.IndexFlatIP(data.shape[1])
         index.add(data[lo:hi])
         # A query may find its own row and, with a window, rows outside its own
-        # window (fewer than the rows the block spans): ask for that many more.
+        # reach (fewer than the rows the block spans, or the rows of the block's reach
+        # beyond its own): ask for that many more.
         span = int(rows[-1] - rows[0]) + 1
+        if reach is not None:
+            span = int(((hi - lo) - (reach[1][rows] - reach[0][rows])).max())
         take = min(hi - lo, k + 1 + (span if window else 0))
         _, found = index.search(data[rows], take)
         cols = found.astype(np.int64) + lo
         ok = (found >= 0) & (cols != rows[:, None])
-        if window:
+        if reach is not None:
+            ok &= (cols >= reach[0][rows][:, None]) & (cols < reach[1][rows][:, None])
+        elif window:
             ok &= np.abs(cols - rows[:, None]) <= window
         ok &= np.cumsum(ok, axis=1) <= k
         i, j = np.broadcast_to(rows[:, None], cols.shape)[ok], cols[ok]
@@ -488,6 +568,29 @@ def pair_similarities(
     return out
 
 
+def day_bounds(days: np.ndarray, window_days: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Rows published within ``window_days`` of each row: ``(lo, hi)`` for :func:`neighbour_edges`.
+
+    Args:
+        days: :func:`day_number` of each row, in time order (dated rows first, their days ascending).
+        window_days: Days before and after (0 = none).
+
+    Returns:
+        Row ``i`` reaches rows ``lo[i] <= j < hi[i]`` (an undated row only itself); None when no row is dated.
+    """
+    dated = int(np.isfinite(days).sum())
+    if window_days <= 0 or not dated:
+        return None
+    known = days[:dated]
+    if not np.isfinite(known).all() or (np.diff(known) < 0).any():
+        return None  # dates that do not sort as ISO strings: keep to the window of positions
+    positions = np.arange(len(days))
+    lo, hi = positions.copy(), positions + 1
+    lo[:dated] = np.searchsorted(known, known - window_days, side="left")
+    hi[:dated] = np.searchsorted(known, known + window_days, side="right")
+    return lo, hi
+
+
 def candidate_edges(
     word_part: sp.csr_matrix,
     dense_part: np.ndarray | None,
@@ -496,6 +599,7 @@ def candidate_edges(
     floor: float,
     window: int = 0,
     queries: np.ndarray | None = None,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Step 3: neighbour pairs by words (and by embeddings), scored by the joined similarity.
 
@@ -506,16 +610,17 @@ def candidate_edges(
         floor: Smallest joined similarity kept.
         window: Only compare rows at most this many positions apart (0 = all).
         queries: Only find the neighbours of these rows (ascending); None for every row.
+        bounds: Rows within ``window_days`` of each row, from :func:`day_bounds`.
 
     Returns:
         ``(rows, cols, sims)`` with ``rows < cols``, each pair once.
     """
     if dense_part is None:
-        return neighbour_edges(word_part, k=k, floor=floor, window=window, queries=queries)
+        return neighbour_edges(word_part, k=k, floor=floor, window=window, queries=queries, bounds=bounds)
     n = word_part.shape[0]
     # Word candidates need only share a word: the dense part may lift them over the floor.
-    w_rows, w_cols, _ = neighbour_edges(word_part, k=k, floor=1e-9, window=window, queries=queries)
-    d_rows, d_cols = dense_neighbour_edges(dense_part, k=k, window=window, queries=queries)
+    w_rows, w_cols, _ = neighbour_edges(word_part, k=k, floor=1e-9, window=window, queries=queries, bounds=bounds)
+    d_rows, d_cols = dense_neighbour_edges(dense_part, k=k, window=window, queries=queries, bounds=bounds)
     first, second = np.concatenate([w_rows, d_rows]), np.concatenate([w_cols, d_cols])
     unique = _first_of_each_pair(first, second, n)
     first, second = first[unique], second[unique]
@@ -524,40 +629,93 @@ def candidate_edges(
     return first[keep], second[keep], sims[keep]
 
 
+def day_number(published: str | None) -> float:
+    """The day of an ISO 8601 date as a number (days since year 1), or NaN when missing or malformed."""
+    if not published:
+        return float("nan")
+    try:
+        return float(date.fromisoformat(published[:10]).toordinal())
+    except ValueError:
+        return float("nan")
+
+
+def decay(gap_days: float, settings: StorySettings) -> float:
+    """How much of a similarity is left after ``gap_days`` days (1 within the grace period, or without dates).
+
+    ``0.5 ** (max(0, gap - grace_days) / half_life_days)``; NaN gaps (an undated side) and a zero
+    ``half_life_days`` leave it whole.
+    """
+    if settings.half_life_days <= 0 or not gap_days > settings.grace_days:
+        return 1.0
+    return float(0.5 ** ((gap_days - settings.grace_days) / settings.half_life_days))
+
+
+def _gap(lo: float, hi: float, other_lo: float, other_hi: float) -> float:
+    """Days between two spans of days (0 when they overlap, or when either is undated: NaN never wins ``max``)."""
+    return max(0.0, other_lo - hi, lo - other_hi)
+
+
 def _seed(
     articles: Sequence[Article],
     order: list[int],
     edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     join_threshold: float,
     known: Sequence[int] = (),
+    days: np.ndarray | None = None,
+    settings: StorySettings = StorySettings(),
 ) -> list[int]:
     """Step 4: the seed story of every article.
 
     ``known[i]``, when given and not negative, is the story article ``i``
     already belongs to (numbers ``0 .. max(known)``); new stories are numbered
     after them, in order of first article.
+
+    With ``days`` (each article's :func:`day_number`), an article joins the story of the earlier neighbour whose
+    similarity, times the :func:`decay` of the days between the article and that story's span so far, is the
+    highest and reaches ``join_threshold``.
     """
     position = np.empty(len(articles), dtype=np.int64)
     position[order] = np.arange(len(order))
-    best_earlier: dict[int, tuple[float, int]] = {}
+    candidates: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for i, j, sim in zip(*edges, strict=True):
         later, earlier = (int(i), int(j)) if position[i] > position[j] else (int(j), int(i))
-        if sim >= join_threshold and sim > best_earlier.get(later, (-1.0, -1))[0]:
-            best_earlier[later] = (float(sim), earlier)
+        if sim >= join_threshold:
+            candidates[later].append((float(sim), earlier))
     by_id = {a.id: i for i, a in enumerate(articles)}
     story_of = list(known) if known else [-1] * len(articles)
     stories = max(story_of, default=-1) + 1
+    dated = days is not None and settings.half_life_days > 0 and bool(np.isfinite(days).any())
+    span: dict[int, list[float]] = {}  # story -> [first day, last day] of its dated articles so far
+
+    def widen(story: int, i: int) -> None:
+        if dated and days is not None and np.isfinite(days[i]):
+            lo, hi = span.setdefault(story, [days[i], days[i]])
+            span[story] = [min(lo, days[i]), max(hi, days[i])]
+
+    for i, story in enumerate(story_of):
+        if story >= 0:
+            widen(story, i)
     for i in order:
         original = by_id.get(articles[i].duplicate_of or "")
         if story_of[i] >= 0:
             continue  # already in a story: it stays there
         if original is not None and story_of[original] >= 0:
             story_of[i] = story_of[original]
-        elif i in best_earlier:
-            story_of[i] = story_of[best_earlier[i][1]]
         else:
-            story_of[i] = stories
-            stories += 1
+            best, chosen = -1.0, -1
+            for sim, earlier in candidates.get(i, ()):
+                score = sim
+                if dated and days is not None and story_of[earlier] in span:
+                    lo, hi = span[story_of[earlier]]
+                    score = sim * decay(_gap(days[i], days[i], lo, hi), settings)
+                if score > best:
+                    best, chosen = score, earlier
+            if chosen >= 0 and best >= join_threshold:
+                story_of[i] = story_of[chosen]
+            else:
+                story_of[i] = stories
+                stories += 1
+        widen(story_of[i], i)
     return story_of
 
 
@@ -567,6 +725,8 @@ def _merge(
     edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     threshold: float,
     fixed: int = 0,
+    days: np.ndarray | None = None,
+    settings: StorySettings = StorySettings(),
 ) -> list[int]:
     """Step 5: merge seed stories by average link, best pair first; returns each article's story.
 
@@ -574,6 +734,12 @@ def _merge(
     a merged pair is the one whose id survives. Stories numbered below
     ``fixed`` existed before: a new story may join one of them, but two of
     them are never merged (their ids stay).
+
+    With ``days`` (each article's :func:`day_number`), a pair's average link is multiplied by the
+    :func:`decay` of the days between the two stories' spans before it is compared with ``threshold``. Pairs
+    are still linked by their undecayed average: a merged story's span is wider, so its decayed link to a third
+    story can rise, but its average is a weighted mean of its parts' and only reaches the threshold if one of
+    theirs does.
     """
     count = max(story_of) + 1 if story_of else 0
     labels = np.asarray(story_of, dtype=np.int64)
@@ -583,6 +749,17 @@ def _merge(
     sums = sp.csr_matrix(owner @ matrix)
     vectors: dict[int, sp.csr_matrix] = {}
     size = np.bincount(labels, minlength=count).astype(np.float64)
+    dated = days is not None and settings.half_life_days > 0 and bool(np.isfinite(days).any())
+    first_day = np.full(count, np.nan)
+    last_day = np.full(count, np.nan)
+    if dated and days is not None:
+        np.fmin.at(first_day, labels, days)  # fmin/fmax skip NaN: undated articles leave a span as it is
+        np.fmax.at(last_day, labels, days)
+
+    def decayed(p: int, q: int, average: float) -> float:
+        if not dated:
+            return average
+        return average * decay(_gap(first_day[p], last_day[p], first_day[q], last_day[q]), settings)
 
     def vector(s: int) -> sp.csr_matrix:
         if s not in vectors:
@@ -600,9 +777,11 @@ def _merge(
         averages = dots / (size[pairs[:, 0]] * size[pairs[:, 1]])
         for (p, q), average in zip(pairs.tolist(), averages.tolist(), strict=True):
             if average >= threshold and max(p, q) >= fixed:
-                heapq.heappush(heap, (-average, p, q, 0, 0))
                 linked[p].add(q)
                 linked[q].add(p)
+                score = decayed(p, q, average)
+                if score >= threshold:
+                    heapq.heappush(heap, (-score, p, q, 0, 0))
 
     parent = list(range(count))
     alive = np.ones(count, dtype=bool)
@@ -614,6 +793,8 @@ def _merge(
         vectors[keep] = vector(keep) + vector(drop)
         vectors.pop(drop, None)
         size[keep] += size[drop]
+        first_day[keep] = np.fmin(first_day[keep], first_day[drop])
+        last_day[keep] = np.fmax(last_day[keep], last_day[drop])
         alive[drop] = False
         parent[drop] = keep
         version[keep] += 1
@@ -633,7 +814,9 @@ def _merge(
                 linked[keep].add(other)
                 linked[other].add(keep)
                 first, second = min(keep, other), max(keep, other)
-                heapq.heappush(heap, (-average, first, second, int(version[first]), int(version[second])))
+                score = decayed(keep, other, average)
+                if score >= threshold:
+                    heapq.heappush(heap, (-score, first, second, int(version[first]), int(version[second])))
 
     def root(s: int) -> int:
         while parent[s] != s:
@@ -794,6 +977,7 @@ def _group(
     queries = np.flatnonzero([seeded[i] < 0 for i in order]) if numbers else None
     timed = sp.csr_matrix(matrix[order])
     floor = min(threshold, join_threshold)
+    days = np.array([day_number(a.published) for a in articles], dtype=np.float64)
     t_rows, t_cols, sims = candidate_edges(
         timed,
         dense[order] if dense is not None else None,
@@ -801,14 +985,15 @@ def _group(
         floor=floor,
         window=settings.window,
         queries=queries,
+        bounds=day_bounds(days[order], settings.window_days) if settings.window else None,
     )
     if dense is not None:
         # Dense columns appended to the sparse rows: the merge step's summed vectors stay exact.
         matrix = sp.hstack([matrix, sp.csr_matrix(dense)], format="csr")
     back = np.asarray(order, dtype=np.int64)
     edges = (back[t_rows], back[t_cols], sims)
-    seeds = _seed(articles, order, edges, join_threshold, seeded if numbers else ())
-    return order, _merge(matrix, seeds, edges, threshold, fixed=len(numbers))
+    seeds = _seed(articles, order, edges, join_threshold, seeded if numbers else (), days, settings)
+    return order, _merge(matrix, seeds, edges, threshold, fixed=len(numbers), days=days, settings=settings)
 
 
 def representative_title(articles: Sequence[Article]) -> str:

@@ -152,6 +152,14 @@ class StanceOut(_Out):
     source: str = Field(description="The outlet of the article.")
 
 
+class RelatedOut(_Out):
+    story: str = Field(description="The related story's id.")
+    title: str = Field(description="Its title.")
+    similarity: float = Field(description="Cosine of the two stories' centroids.")
+    reason: str = Field(description="Why they are related: what they share, how similar, how many days apart.")
+    links: Links
+
+
 # --------------------------------------------------------------------------- articles
 
 
@@ -254,6 +262,10 @@ class StoryOut(_Out):
     lead_claim: str | None = Field(description="The statement the article stances are measured against.")
     stances: list[StanceOut] = Field(
         description="Each article's stance toward `lead_claim`: supports, disputes, discusses, then unrelated."
+    )
+    related: list[RelatedOut] = Field(
+        default_factory=list,
+        description="Stories that continue or precede this one (each lists this one back), most similar first.",
     )
 
 
@@ -521,6 +533,16 @@ def story_out(detail: StoryDetail) -> StoryOut:
         disputes=[dispute_out(v) for v in detail.disputes],
         lead_claim=s.lead_claim,
         stances=[stance_out(v) for v in detail.stances],
+        related=[
+            RelatedOut(
+                story=v.related.story,
+                title=v.title,
+                similarity=v.related.similarity,
+                reason=v.related.reason,
+                links=story_links(v.related.story),
+            )
+            for v in detail.related
+        ],
     )
 
 

@@ -38,6 +38,7 @@ from newsdesk.model import (
     Dispute,
     DisputeSide,
     Entity,
+    RelatedStory,
     Story,
 )
 from newsdesk.report.markdown import ordered_stances, side_label, source_label
@@ -170,6 +171,15 @@ class DisputeView:
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
+class RelatedView:
+    """A related story (a sequel or an earlier chapter), with its title resolved."""
+
+    related: RelatedStory
+    title: str
+    """The related story's title (its id when it is no longer stored)."""
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
 class StanceView:
     """An article's stance toward the story's lead claim, with the article resolved."""
 
@@ -203,6 +213,8 @@ class StoryDetail:
     """Supports, disputes, discusses, unrelated; arrival order within each."""
     timeline_claims: int = 0
     """The claims placed on the timeline, all of them (:attr:`timeline` may hold the first ones only)."""
+    related: list[RelatedView] = field(default_factory=list)
+    """Stories that continue or precede this one, most similar first (each lists this one back)."""
     reasons: dict[str, str] = field(default_factory=dict)
     """Article id -> why it is in the story (:func:`~newsdesk.stories.reasons.membership_reasons`,
     computed among the story's own articles); empty above :data:`REASONS_UP_TO` articles."""
@@ -499,7 +511,14 @@ def story_detail(store: Store, story_id: str, *, timeline_limit: int | None = No
         stances=_stance_views(story, articles),
         timeline_claims=placed,
         reasons=membership_reasons(members, [story]) if len(members) <= REASONS_UP_TO else {},
+        related=_related_views(store, story),
     )
+
+
+def _related_views(store: Store, story: Story) -> list[RelatedView]:
+    """The story's related stories with their titles (one indexed read; links are capped per story)."""
+    titles = store.story_titles([link.story for link in story.related]) if story.related else {}
+    return [RelatedView(related=link, title=titles.get(link.story, link.story)) for link in story.related]
 
 
 def story_page_detail(store: Store, story_id: str) -> tuple[StoryDetail, int]:
