@@ -8,7 +8,7 @@ import numpy as np
 
 from newsdesk.compare import CompareModels, CompareSettings, compare_stories
 from newsdesk.compare.cache import CachedEncoder, CachedPairs, pair_key, text_key
-from newsdesk.model import Story
+from newsdesk.model import Article, Story
 from newsdesk.storage import MemoryStore
 from test_align import FOLLOW_THE_MODEL, HeadlineModel, PolarityModel, WordEncoder, _dispute_articles
 
@@ -18,9 +18,11 @@ class CountingEncoder(WordEncoder):
 
     def __init__(self) -> None:
         self.seen: list[str] = []
+        self.calls = 0
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         self.seen.extend(texts)
+        self.calls += bool(texts)
         return super().embed(texts)
 
 
@@ -73,3 +75,32 @@ def test_a_story_compared_again_reads_nothing_new_and_finds_the_same() -> None:
     warm = run()
     assert (len(encoder.seen), len(pairs.seen)) == (embedded, read)
     assert warm == cold
+
+
+def test_the_claims_of_many_stories_are_embedded_in_one_call_and_unpairable_ones_not_at_all() -> None:
+    articles, quotes = _dispute_articles()
+    lone = Article(
+        id="a9",
+        path="a9.txt",
+        title="a9 title",
+        paragraphs=["The harbour bridge reopened to trucks on Monday. The ferry service stays suspended until May."],
+        source="Lone Post",
+        published="2026-03-04",
+    )
+    stories = [
+        Story(id="s-1", title="t", articles=[a.id for a in articles]),
+        Story(id="s-2", title="lone", articles=[lone.id]),
+    ]
+    settings = CompareSettings(min_similarity=0.3, entity_similarity=0.3, agree_similarity=0.3)
+    encoder = CountingEncoder()
+
+    def models(inner: WordEncoder) -> CompareModels:
+        return CompareModels(pair=PolarityModel(), encoder=inner, stance=HeadlineModel(), scorer=FOLLOW_THE_MODEL)
+
+    together, _ = compare_stories(stories, [*articles, lone], quotes, [], settings, models(encoder))
+    # One call for both stories; the lone article's sentences (one holder, one article) cannot pair.
+    assert encoder.calls == 1 and not any("ferry" in text for text in encoder.seen)
+    alone = [
+        compare_stories([s], [*articles, lone], quotes, [], settings, models(WordEncoder()))[0][0] for s in stories
+    ]
+    assert together == alone and together[0].contradictions

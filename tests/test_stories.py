@@ -434,3 +434,31 @@ def test_every_article_gets_a_reason_naming_its_closest_member_and_what_they_sha
     named = membership_reasons([STRIKE_1, STRIKE_2], group_stories([STRIKE_1, STRIKE_2]), [ilieva])
     assert named[STRIKE_1.id].startswith("shares Marta Ilieva, ")
     assert membership_reasons([], []) == {}
+
+
+def test_only_stories_near_in_character_ngrams_are_embedded_to_join_across_languages() -> None:
+    from newsdesk.model import Story
+    from newsdesk.stories.crosslingual import CrossLingualSettings, link_new_across_languages, shortlisted
+
+    topics = ["ferry strike", "chess final", "wheat harvest", "metro fares", "museum theft", "river flood"]
+    leads = {f"en{k}": f"Officials spoke about the {topic} in Lisbon on day {k}." for k, topic in enumerate(topics)}
+    leads["en9"] = "The Kakhovka dam burst near Nova Kakhovka; 42,000 residents were evacuated."
+    leads["fr1"] = "Le barrage de Kakhovka a cédé près de Nova Kakhovka : 42 000 habitants évacués."
+    stories = [Story(id=f"s-{a}", title="", articles=[a]) for a in leads]
+    languages = {a: a[:2] for a in leads}
+    kept = shortlisted({k: languages[s.articles[0]] for k, s in enumerate(stories)}, dict(enumerate(leads.values())), 1)
+    assert kept == {len(stories) - 2, len(stories) - 1}, "the dam stories share names and figures"
+    assert shortlisted({0: "en", 1: "fr"}, {0: "a", 1: "b"}, 2) == {0, 1}, "small languages are not screened"
+    vectors = {a: unit_rows([1.0, 0.05, 0.0] if a in ("en9", "fr1") else [0.0, 1.0, 0.05])[0] for a in leads}
+    asked: list[list[str]] = []
+
+    def embed(ids: list[str]) -> dict[str, np.ndarray]:
+        asked.append(ids)
+        return {a: vectors[a] for a in ids}
+
+    settings = CrossLingualSettings(shortlist=1)
+    seekers = {s.id for s in stories}
+    links = link_new_across_languages(
+        stories, seekers, set(), languages, embed, settings, lambda ids: {a: leads[a] for a in ids}
+    )
+    assert links == {"s-fr1": "s-en9"} and asked == [["en9", "fr1"]]

@@ -411,6 +411,7 @@ def _plan_update(
     from newsdesk.clean.duplicates import link_signatures, signature
     from newsdesk.enrich import merge_enrichments
     from newsdesk.stories.crosslingual import link_new_across_languages
+    from newsdesk.stories.embeddings import lead_text
     from newsdesk.stories.grouping import assign_stories, representative_title
     from newsdesk.stories.related import related_links
 
@@ -465,6 +466,7 @@ def _plan_update(
             languages,
             lambda ids: _vectors(store, embedder, articles, ids),
             settings.crosslingual,
+            lambda ids: {a: lead_text(articles[a]) for a in ids},
         )
         for gone, kept in joins.items():
             members[kept].extend(members.pop(gone))

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from newsdesk.compare.align import Encoder, PairScorer, compare_story_claims
+import numpy as np
+
+from newsdesk.compare.align import (
+    ClaimSide,
+    Encoder,
+    PairScorer,
+    claim_sides,
+    compare_sides,
+    may_pair_any,
+)
 from newsdesk.compare.claims import build_claims
 from newsdesk.compare.settings import CompareSettings
 
@@ -164,25 +173,92 @@ def compare_stories(
         for mention in entity.mentions:
             if mention.article in story_of:
                 entities_in[story_of[mention.article]].add(entity.id)
+    positions: dict[str, list[int]] = defaultdict(list)
+    for k, article in enumerate(articles):
+        positions[article.id].append(k)
+    quotes_of: dict[str, list[Quote]] = defaultdict(list)
+    for quote in quotes:
+        quotes_of[quote.article].append(quote)
     compared = []
-    for story in stories:
-        comparisons: list[Comparison] = []
-        disputes: list[Dispute] = []
-        if len(per_story[story.id]) >= 2:
-            comparisons, disputes = compare_story_claims(
-                story,
-                articles,
-                per_story[story.id],
-                [entities_by_id[e] for e in sorted(entities_in[story.id])],
-                models.pair_model(),
-                models.sentence_encoder(),
-                models.contradiction_scorer(),
-                settings,
-                quotes,
+    for chunk in _chunks(stories, per_story):
+        # The claims of a chunk of stories are embedded in one call: sorted by length, its batches pad far less
+        # than one story's claims would (a vector does not depend on the batch it is made in).
+        encoder = _Prefetched(models.sentence_encoder()) if any(len(per_story[s.id]) >= 2 for s in chunk) else None
+        # Each story reads its own articles (in the order given) and quotes, not every one of the batch.
+        members = {s.id: [articles[k] for k in sorted(k for a in set(s.articles) for k in positions[a])] for s in chunk}
+        sides: dict[str, list[ClaimSide]] = {}
+        for story in chunk:
+            if len(per_story[story.id]) >= 2:
+                sides[story.id] = claim_sides(
+                    story,
+                    members[story.id],
+                    per_story[story.id],
+                    [entities_by_id[e] for e in sorted(entities_in[story.id])],
+                    settings,
+                    [q for a in dict.fromkeys(story.articles) for q in quotes_of[a]],
+                )
+        if encoder is not None:
+            encoder.prefetch([s.reading for found in sides.values() if may_pair_any(found) for s in found])
+        for story in chunk:
+            comparisons: list[Comparison] = []
+            disputes: list[Dispute] = []
+            if story.id in sides and encoder is not None:
+                comparisons, disputes = compare_sides(
+                    sides[story.id],
+                    [entities_by_id[e] for e in sorted(entities_in[story.id])],
+                    models.pair_model(),
+                    encoder,
+                    models.contradiction_scorer(),
+                    settings,
+                )
+            lead, stances = (
+                article_stances(story, members[story.id], models.stance_model()) if settings.stance else (None, [])
             )
-        lead, stances = article_stances(story, articles, models.stance_model()) if settings.stance else (None, [])
-        compared.append(replace(story, comparisons=comparisons, disputes=disputes, lead_claim=lead, stances=stances))
+            compared.append(
+                replace(story, comparisons=comparisons, disputes=disputes, lead_claim=lead, stances=stances)
+            )
     return compared, claims
+
+
+CHUNK_CLAIMS = 1500
+"""Claims embedded in one call by :func:`compare_stories`: fewer than the token states the sentence encoder keeps
+(:data:`~newsdesk.compare.pairs.RECENT_STATES`), so the pair model finds those of a chunk's claims still kept."""
+
+
+def _chunks(stories: Sequence[Story], per_story: Mapping[str, Sequence[Claim]]) -> Iterator[list[Story]]:
+    """Stories in runs of about :data:`CHUNK_CLAIMS` claims (a larger story alone)."""
+    chunk: list[Story] = []
+    size = 0
+    for story in stories:
+        count = len(per_story.get(story.id, ()))
+        if chunk and size + count > CHUNK_CLAIMS:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(story)
+        size += count
+    if chunk:
+        yield chunk
+
+
+class _Prefetched:
+    """A sentence encoder that embeds many texts in one call beforehand and serves them from memory."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Embed the texts not yet embedded, each once."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if missing:
+            self.vectors.update(zip(missing, np.asarray(self.inner.embed(missing)), strict=True))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One vector per text, as the inner encoder made it."""
+        if not texts:
+            return np.asarray(self.inner.embed([]))
+        self.prefetch(texts)
+        return np.vstack([self.vectors[t] for t in texts])
 
 
 __all__ = ["CompareModels", "CompareSettings", "article_stances", "build_claims", "compare_stories"]

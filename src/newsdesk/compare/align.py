@@ -539,7 +539,25 @@ def compare_story_claims(
         The comparisons and the disputes.
     """
     sides = claim_sides(story, articles, claims, entities, settings, quotes)
-    if len(sides) < 2:
+    return compare_sides(sides, entities, model, encoder, scorer, settings)
+
+
+def may_pair_any(sides: Sequence[ClaimSide]) -> bool:
+    """Whether any two of a story's claims may form a candidate pair (else nothing needs embedding)."""
+    return any(_may_pair(a, b) for k, a in enumerate(sides) for b in sides[k + 1 :])
+
+
+def compare_sides(
+    sides: Sequence[ClaimSide],
+    entities: Sequence[Entity],
+    model: PairScorer,
+    encoder: Encoder,
+    scorer: ContradictionScorer,
+    settings: CompareSettings = CompareSettings(),
+) -> tuple[list[Comparison], list[Dispute]]:
+    """:func:`compare_story_claims` from the story's claim sides (:func:`claim_sides`), steps 2-4."""
+    # A story whose claims cannot pair (one holder, one article) has no candidate: nothing to embed.
+    if len(sides) < 2 or not may_pair_any(sides):
         return [], []
     vectors = encoder.embed([s.reading for s in sides])
     pairs = within_budget(sides, candidates(sides, vectors, settings), scorer, settings)

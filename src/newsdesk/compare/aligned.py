@@ -30,6 +30,7 @@ import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,6 +69,7 @@ class AlignedPairModel:
         self.identity = f"claim-pairs-aligned:{digest[:16]}"
         """The model's name and weights digest (what its kept outputs are filed under)."""
         self._encoder = encoder
+        self._threads: Any = None
         self._f = (arrays["f_w"], arrays["f_b"])
         # g's first layer reads [a; beta; a - beta; a * beta]: split it so that what depends on one claim
         # alone is computed once per claim, not once per pair.
@@ -92,12 +94,15 @@ class AlignedPairModel:
         out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         if not pairs:
             return out
-        from threadpoolctl import threadpool_limits
-
         texts = sorted({t for pair in pairs for t in pair})
         states = dict(zip(texts, self._states(texts), strict=True))
+        if self._threads is None:
+            from threadpoolctl import ThreadpoolController
+
+            # Finding the loaded BLAS libraries takes milliseconds: once per model, not once per story.
+            self._threads = ThreadpoolController()
         # The products are small: one BLAS thread each is fastest, and never waits on a core another job holds.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with self._threads.limit(limits=1, user_api="blas"):
             projected = {t: _relu(s @ self._f[0] + self._f[1]) for t, s in states.items()}
             own = {t: s @ self._g_self + self._g1_b for t, s in states.items()}
             logits = np.stack(

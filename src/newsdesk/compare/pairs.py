@@ -35,6 +35,8 @@ DIM = 384
 RECENT_STATES = 2048
 """Texts whose token states the encoder keeps after embedding them (float16, ~25 KB a claim): more than the
 claims of one story, which comparison embeds and then reads in pairs."""
+PAD_RATIO = 1.1
+"""The longest text of an encoder batch is at most this many times as long as its shortest (plus one token)."""
 ENCODER_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 
 
@@ -146,11 +148,24 @@ class SentenceEncoder:
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _passes(self, texts: Sequence[str]) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
-        """(rows, token states, attention mask) of each batch; texts are sorted by length so batches pad little."""
+        """(rows, token states, attention mask) of each batch.
+
+        Texts are sorted by length, and a batch holds texts of nearly one length
+        (the longest at most :data:`PAD_RATIO` times the shortest, plus one
+        token): padding costs as much as text, and one story's claims range
+        from 5 to 128 tokens. A text's states do not depend on its batch.
+        """
         encodings = self._tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
+        batches: list[list[int]] = []
+        for i in order:
+            batch = batches[-1] if batches else []
+            shortest = len(encodings[batch[0]].ids) if batch else 0
+            if not batch or len(batch) >= self.batch_size or len(encodings[i].ids) > PAD_RATIO * shortest + 1:
+                batches.append([i])
+            else:
+                batch.append(i)
+        for rows in batches:
             feed = {k: v for k, v in _batch([encodings[i] for i in rows]).items() if k in self._inputs}
             yield rows, self._session.run(None, feed)[0], feed["attention_mask"]
 
