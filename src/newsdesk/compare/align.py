@@ -344,12 +344,12 @@ def judge(
             if a.claim.article != b.claim.article:
                 judged.append(Judged(x=i, y=j, relation="agree", kind="same figure", score=score, measure=measures))
                 continue
-        signals = signals_of(a, b, cosine, p)
-        contradiction = scorer.score(pair_features(signals))
         revised = a.holder.lower() == b.holder.lower()
         if revised and p_contra <= p_agree:
             # One holder repeating itself: only the pair model can tell that its account changed.
             continue
+        signals = signals_of(a, b, cosine, p)
+        contradiction = scorer.score(pair_features(signals))
         if contradiction >= scorer.threshold + settings.contradict_shift:
             # Sources contradict each other; one holder saying otherwise on another day has changed its account.
             relation = "update" if revised else "contradict"

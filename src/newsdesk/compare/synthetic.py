@@ -384,10 +384,11 @@ def _pick(rng: random.Random, rewrites: Sequence[tuple[str, float, str | None]])
 def _rewrites(sent: Any, text: str, rng: random.Random, names: Sequence[str]) -> list[Pair]:
     """One contradicting and one agreeing rewrite of a sentence, where a rewriter applies."""
     made: list[Pair] = []
+    negated = negate(sent)
     contradiction = _pick(
         rng,
         [
-            ("negation", 1.5, negate(sent)),
+            ("negation", 1.5, negated),
             ("antonym", 2.0, antonym(sent, rng)),
             ("role swap", 3.0, swap_roles(sent)),
             ("number", 3.0, change_number(text, rng)),
@@ -411,7 +412,6 @@ def _rewrites(sent: Any, text: str, rng: random.Random, names: Sequence[str]) ->
     )
     if agreement and agreement[1] != text:
         made.append(Pair(a=text, b=agreement[1], label="agree", origin=agreement[0]))
-    negated = negate(sent)
     if negated and rng.random() < DENIALS_AGREE:
         # A denial agrees with the negated statement ("X denied that S" / "not S"), and with another denial of it:
         # a denial frame alone is no evidence of a contradiction.
