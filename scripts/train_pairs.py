@@ -53,6 +53,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "compare" / "models"
@@ -452,8 +453,8 @@ def _candidate_rows(gold: Path, docs: Path | None) -> tuple[list[list[float]], l
     return rows, labels, groups, len(contradictions), len(found)
 
 
-def calibrate(gold: Path, docs: Path | None, out: Path) -> None:
-    """Fit the contradiction scorer on an annotated corpus; report leave-one-story-out figures first.
+def calibrate(golds: Sequence[tuple[Path, Path | None]], out: Path) -> None:
+    """Fit the contradiction scorer on annotated corpora; report leave-one-story-out figures first.
 
     1. Every candidate pair the product would form is labelled by the
        annotation (:func:`_candidate_rows`).
@@ -470,12 +471,20 @@ def calibrate(gold: Path, docs: Path | None, out: Path) -> None:
     if not (out / "contradiction.json").exists():
         # The analysis below loads a scorer; until one is fitted, one that never flags a pair.
         ContradictionScorer([0.0] * 9, -10.0, 1.0).save(out / "contradiction.json", fitted_on="nothing yet")
-    rows, labels, groups, annotated, reachable = _candidate_rows(gold, docs)
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    groups: list[str] = []
+    for n, (gold, docs) in enumerate(golds):
+        more_rows, more_labels, more_groups, annotated, reachable = _candidate_rows(gold, docs)
+        rows += more_rows
+        labels += more_labels
+        groups += [f"{n}:{g}" for g in more_groups]
+        print(
+            f"{gold}: {len(more_labels)} candidate pairs, {sum(more_labels)} annotated; "
+            f"{reachable}/{annotated} annotated among them",
+            file=sys.stderr,
+        )
     x, y = np.array(rows), np.array(labels)
-    print(
-        f"{len(y)} candidate pairs, {int(y.sum())} annotated; {reachable}/{annotated} annotated among them",
-        file=sys.stderr,
-    )
 
     def model() -> LogisticRegression:
         return LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
@@ -507,11 +516,20 @@ def calibrate(gold: Path, docs: Path | None, out: Path) -> None:
         f"F1 {f1:.3f}",
         file=sys.stderr,
     )
+    for n, (gold, _) in enumerate(golds):
+        part = np.array([g.startswith(f"{n}:") for g in groups])
+        flagged = part & (held_out >= threshold)
+        tp = int((flagged & (y == 1)).sum())
+        print(
+            f"  {gold}: {int(flagged.sum())} flagged, precision {tp / max(1, int(flagged.sum())):.3f} "
+            f"recall {tp / max(1, int(y[part].sum())):.3f}",
+            file=sys.stderr,
+        )
     fitted = model().fit(x, y)
     scorer = ContradictionScorer(fitted.coef_[0].tolist(), float(fitted.intercept_[0]), threshold)
     scorer.save(
         out / "contradiction.json",
-        fitted_on=str(gold.name if gold.parent.name in {"", "."} else f"{gold.parent.name}/{gold.name}"),
+        fitted_on=", ".join(g.name if g.parent.name in {"", "."} else f"{g.parent.name}/{g.name}" for g, _ in golds),
         pairs=len(y),
         contradictions=int(y.sum()),
         leave_one_story_out={"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)},
@@ -550,12 +568,23 @@ def main(argv: list[str] | None = None) -> int:
     aligned.add_argument("--seed", type=int, default=7)
     aligned.add_argument("--threads", type=int, default=2)
     cal = commands.add_parser("calibrate", help="fit the contradiction scorer on an annotated corpus")
-    cal.add_argument("--gold", type=Path, required=True, help="gold.json of the corpus (e.g. tests/data/style2)")
-    cal.add_argument("--docs", type=Path, default=None, help="folder of its documents when not beside gold.json")
+    cal.add_argument(
+        "--gold", type=Path, action="append", required=True, help="gold.json of a corpus (repeat for several)"
+    )
+    cal.add_argument(
+        "--docs",
+        type=Path,
+        action="append",
+        default=[],
+        help="folder of a corpus's documents, one per --gold in order ('-': beside its gold.json)",
+    )
     cal.add_argument("--out", type=Path, default=MODEL_DIR)
     args = parser.parse_args(argv)
     if args.command == "calibrate":
-        calibrate(args.gold, args.docs, args.out)
+        if args.docs and len(args.docs) != len(args.gold):
+            parser.error("give --docs once per --gold, or not at all")
+        docs = [None if d is None or str(d) == "-" else d for d in (args.docs or [None] * len(args.gold))]
+        calibrate(list(zip(args.gold, docs, strict=True)), args.out)
         return 0
     if args.command == "states":
         token_states(args.data)

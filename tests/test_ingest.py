@@ -262,6 +262,30 @@ def test_jsonl_broken_line_between_good_ones(tmp_path: Path) -> None:
     assert problem.reason.startswith("invalid JSON on line 2: ")
 
 
+def test_jsonl_larger_than_the_limit_is_read_in_blocks_of_lines(tmp_path: Path) -> None:
+    records = [jsonl_line(title=f"Story {n}", text=f"Body {n} " + "word " * 20) for n in range(40)]
+    records[7] = jsonl_line(title="Too long", text="word " * 200)
+    records[20] = ""  # a blank line keeps its number
+    path = write(tmp_path / "export.jsonl", "\n".join(records) + "\n")
+    limit = 400
+    assert path.stat().st_size > 5 * limit
+
+    docs, problems = ingest(path, settings=IngestSettings(max_bytes=limit))
+
+    numbers = [n for n in range(40) if n not in (7, 20)]
+    assert [doc.path for doc in docs] == [f"{path}:{n + 1}" for n in numbers]
+    assert [doc.title for doc in docs] == [f"Story {n}" for n in numbers]
+    assert reasons(problems) == {str(path): "line 8 too large: more than 400 bytes"}
+
+
+def test_jsonl_within_the_limit_is_read_whole(tmp_path: Path) -> None:
+    path = write(tmp_path / "small.jsonl", jsonl_line(title="One", text="Body.") + "\n")
+
+    docs, problems = ingest(path, settings=IngestSettings(max_bytes=10_000))
+
+    assert [doc.path for doc in docs] == [f"{path}:1"] and problems == []
+
+
 def test_jsonl_bad_records(tmp_path: Path) -> None:
     lines = [
         "",

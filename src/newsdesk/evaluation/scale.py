@@ -313,6 +313,10 @@ def evaluate_scale(
             _remove_store(db)
             log.info("end to end on %d articles", size)
             run = in_child(run_end_to_end, str(jsonl), str(db), processes)
+            if run["added"] < size * 0.95:
+                # Figures of a store that did not take the corpus would be meaningless (an earlier 10,000-article
+                # corpus file was refused whole by a file size limit and "ran" at 100,000 articles/s).
+                raise NewsdeskError(f"only {run['added']} of {size} articles were stored ({run['problems']} problems)")
             sample = min(size, spacy_sample or size)
             log.info("spaCy alone on %d texts", sample)
             spacy = in_child(run_spacy_alone, str(jsonl), sample, processes)

@@ -6,12 +6,21 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from newsdesk.ingest.readers import format_for, read_documents
-from newsdesk.ingest.sources import DEFAULT_SETTINGS, IngestSettings, expand_paths, input_kind, read_source
+from newsdesk.ingest.sources import (
+    DEFAULT_SETTINGS,
+    IngestSettings,
+    expand_paths,
+    input_kind,
+    read_line_blocks,
+    read_source,
+)
 from newsdesk.model import Problem, RawDocument
 
 if TYPE_CHECKING:
@@ -94,9 +103,26 @@ def _iter_local(path: str, settings: IngestSettings, stdin: BinaryIO | None) -> 
         if item.is_stdin and stream is None:
             # sys.stdin is None when Python runs without a console.
             stream = getattr(sys.stdin, "buffer", None)
+        fmt = None if item.is_stdin else format_for(item.path)
+        if fmt == "jsonl" and _larger_than(item.path, settings.max_bytes):
+            # A JSONL export is a container: its limit holds per record, so it is read in blocks of lines.
+            for block in read_line_blocks(item, settings):
+                if isinstance(block, Problem):
+                    yield block
+                else:
+                    yield from read_documents(item.path, block[1], fmt, first_line=block[0])
+            continue
         data = read_source(item, settings, stream)
         if isinstance(data, Problem):
             yield data
             continue
-        fmt = None if item.is_stdin else format_for(item.path)
         yield from read_documents(item.path, data, fmt)
+
+
+def _larger_than(path: str, limit: int) -> bool:
+    """Whether a regular file holds more than ``limit`` bytes (False when it cannot be told)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size > limit

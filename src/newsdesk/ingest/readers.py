@@ -81,13 +81,17 @@ def _is_json_object(line: str) -> bool:
         return True
 
 
-def read_documents(path: str, data: bytes, fmt: Format | None = None) -> Iterator[RawDocument | Problem]:
+def read_documents(
+    path: str, data: bytes, fmt: Format | None = None, *, first_line: int = 1
+) -> Iterator[RawDocument | Problem]:
     """Decode one input and yield its documents.
 
     Args:
         path: The input's path as shown to users (``-`` for standard input).
         data: Its bytes.
         fmt: Its format, or ``None`` to sniff it from the content.
+        first_line: The number of the data's first line in its file (JSONL
+            read in blocks: documents and problems name their file's lines).
 
     Yields:
         One :class:`RawDocument` per article, a :class:`Problem` per bad input
@@ -108,14 +112,16 @@ def read_documents(path: str, data: bytes, fmt: Format | None = None) -> Iterato
     if fmt is None:
         fmt = sniff_format(text)
     if fmt == "jsonl":
-        yield from read_jsonl(path, text, encoding=encoding)
+        yield from read_jsonl(path, text, encoding=encoding, first_line=first_line)
     elif fmt == "html":
         yield RawDocument(path=path, body=text, is_html=True, encoding=encoding)
     else:
         yield RawDocument(path=path, body=text, encoding=encoding)
 
 
-def read_jsonl(path: str, text: str, *, encoding: str | None = None) -> Iterator[RawDocument | Problem]:
+def read_jsonl(
+    path: str, text: str, *, encoding: str | None = None, first_line: int = 1
+) -> Iterator[RawDocument | Problem]:
     """Yield one document per non-blank line of a JSONL text.
 
     A line with ``html`` becomes an HTML document; a line with ``text`` becomes a
@@ -132,9 +138,10 @@ def read_jsonl(path: str, text: str, *, encoding: str | None = None) -> Iterator
         path: The file's path.
         text: The decoded text (``\\n`` newlines).
         encoding: The codec the text was decoded with.
+        first_line: The number of the text's first line in its file.
     """
     # Not splitlines(): JSON strings may hold U+2028 and other line separators.
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    for lineno, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         try:

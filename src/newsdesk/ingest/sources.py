@@ -28,7 +28,8 @@ class IngestSettings:
     """What ingest accepts.
 
     Attributes:
-        max_bytes: Larger inputs are rejected (checked before reading them).
+        max_bytes: Larger inputs are rejected (checked before reading them); a larger
+            JSONL file is read in blocks of lines, and the limit holds for each line.
         max_chars: A cleaned article longer than this is refused with its length: it
             is a book or a dump, not an article, and parsing it would need
             gigabytes (spaCy's parser needs ~1 GB per 100,000 characters).
@@ -183,6 +184,50 @@ def _walk(directory: str, settings: IngestSettings) -> Iterator[Source | Problem
         elif _suffix(entry.name) in settings.extensions:
             # Links to files are followed; read_source reports broken ones.
             yield Source(path=entry.path, explicit=False)
+
+
+def read_line_blocks(source: Source, settings: IngestSettings) -> Iterator[tuple[int, bytes] | Problem]:
+    """Read a large file of one record per line (JSONL) in blocks of whole lines.
+
+    Such a file is a container: the size limit holds for each record, not for
+    the file, so an export of any size streams through in bounded memory. Each
+    block holds whole lines and at most ``max_bytes`` bytes; a line longer than
+    that is reported with its number and skipped. Blocks of blank lines alone
+    are not yielded.
+
+    Args:
+        source: A regular file (not standard input).
+        settings: The size limit of a block and of a line.
+
+    Yields:
+        ``(number of the block's first line, bytes)``, or a :class:`Problem`.
+    """
+    limit = settings.max_bytes
+    try:
+        with open(source.path, "rb") as handle:
+            block: list[bytes] = []
+            size, first, lineno, content = 0, 1, 0, False
+            while True:
+                line = handle.readline(limit + 1)
+                if not line:
+                    break
+                lineno += 1
+                if len(line) > limit and not line.endswith(b"\n"):
+                    yield Problem(path=source.path, reason=f"line {lineno} too large: more than {format_size(limit)}")
+                    while line and not line.endswith(b"\n"):
+                        line = handle.readline(1 << 20)
+                    line = b"\n"
+                if size + len(line) > limit and block:
+                    if content:
+                        yield first, b"".join(block)
+                    block, size, first, content = [], 0, lineno, False
+                block.append(line)
+                size += len(line)
+                content = content or bool(line.strip())
+            if block and content:
+                yield first, b"".join(block)
+    except OSError as error:
+        yield Problem(path=source.path, reason=os_error_reason(error))
 
 
 def read_source(source: Source, settings: IngestSettings, stdin: BinaryIO | None) -> bytes | Problem:
