@@ -468,6 +468,7 @@ def calibrate(golds: Sequence[tuple[Path, Path | None]], out: Path) -> None:
 
     from newsdesk.compare.scorer import FEATURES, ContradictionScorer
 
+    out.mkdir(parents=True, exist_ok=True)
     if not (out / "contradiction.json").exists():
         # The analysis below loads a scorer; until one is fitted, one that never flags a pair.
         ContradictionScorer([0.0] * 9, -10.0, 1.0).save(out / "contradiction.json", fitted_on="nothing yet")

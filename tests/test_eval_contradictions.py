@@ -82,3 +82,42 @@ def test_a_dispute_counts_when_its_two_sides_hold_the_two_annotated_sides(tmp_pa
     result = score_comparisons(_analysis([], [good, one_sided]), _corpus(tmp_path))
     assert (result["disputes_annotated"], result["disputes"], result["dispute_precision"]) == (1, 2, 0.5)
     assert "1/2 hold an annotated contradiction" in format_contradictions_report(result)
+
+
+def test_an_event_side_may_list_sentences_and_events_carry_agreements(tmp_path: Path) -> None:
+    gold = {
+        "events": [
+            {
+                "event": "flood",
+                "files": ["a.txt", "b.txt"],
+                "contradictions": [
+                    {
+                        "a_file": "a.txt",
+                        "a_contains": ["the dam held all night", "no water came over the dam"],
+                        "b_file": "b.txt",
+                        "b_contains": "the dam broke before dawn",
+                        "about": "whether the dam broke",
+                    }
+                ],
+                "agreements": [
+                    {
+                        "a_file": "a.txt",
+                        "a_contains": "the river rose two metres",
+                        "b_file": "b.txt",
+                        "b_contains": "the river was two metres higher",
+                        "about": "the river's rise",
+                    }
+                ],
+            }
+        ]
+    }
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    corpus = GoldCorpus(path)
+    other = _pair(
+        "contradict", "Officials said no water came over the dam.", "Residents say the dam broke before dawn."
+    )
+    agree = _pair("agree", "The river rose two metres.", "The river was two metres higher by noon.")
+    result = score_comparisons(_analysis([other, agree], []), corpus)
+    assert result["gold_contradictions_found"] == 1
+    assert (result["gold_agreements"], result["agreements_found"]) == (1, 1)

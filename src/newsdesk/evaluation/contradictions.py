@@ -54,12 +54,22 @@ class GoldCorpus:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
+def _refs(doc: str, contains: str | list[str]) -> list[dict[str, str]]:
+    """References of one side: a body may state the same claim in several sentences, any of which is that side."""
+    texts = [contains] if isinstance(contains, str) else contains
+    return [{"doc": doc, "contains": text} for text in texts]
+
+
 def _from_events(gold: dict[str, Any]) -> dict[str, Any]:
     """The gold.json layout of an annotation written per event (``events``: files, contradictions, updates).
 
     The style sets in tests/data annotate ``a_file``/``a_contains`` and
     ``earlier_file``/``earlier_contains``; they become the seeds' ``side_a``
-    / ``side_b`` and ``earlier`` / ``later`` references.
+    / ``side_b`` and ``earlier`` / ``later`` references; a contradiction's
+    ``a_contains`` / ``b_contains`` may be a list of the sentences of one body
+    that state the same claim (any of them is that side). An event's
+    ``agreements`` (``a_file``/``a_contains``/``b_file``/``b_contains``, as in
+    tests/data/contradictions_real) become agreements with two evidence references.
     """
     if "events" not in gold:
         return gold
@@ -71,8 +81,8 @@ def _from_events(gold: dict[str, Any]) -> dict[str, Any]:
             converted["contradictions"].append(
                 {
                     "about": c.get("about", ""),
-                    "side_a": [{"doc": c["a_file"], "contains": c["a_contains"]}],
-                    "side_b": [{"doc": c["b_file"], "contains": c["b_contains"]}],
+                    "side_a": _refs(c["a_file"], c["a_contains"]),
+                    "side_b": _refs(c["b_file"], c["b_contains"]),
                 }
             )
         for u in event.get("updates", []):
@@ -81,6 +91,17 @@ def _from_events(gold: dict[str, Any]) -> dict[str, Any]:
                     "about": u.get("about", ""),
                     "earlier": {"doc": u["earlier_file"], "contains": u["earlier_contains"]},
                     "later": {"doc": u["later_file"], "contains": u["later_contains"]},
+                }
+            )
+        for g in event.get("agreements", []):
+            converted["agreements"].append(
+                {
+                    "about": g.get("about", ""),
+                    "docs": [g["a_file"], g["b_file"]],
+                    "evidence": [
+                        {"doc": g["a_file"], "contains": g["a_contains"]},
+                        {"doc": g["b_file"], "contains": g["b_contains"]},
+                    ],
                 }
             )
     return converted
