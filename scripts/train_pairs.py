@@ -408,7 +408,7 @@ def _candidate_rows(gold: Path, docs: Path | None) -> tuple[list[list[float]], l
         annotated contradictions and how many of them are among the candidates.
     """
     from newsdesk.compare import CompareModels, CompareSettings
-    from newsdesk.compare.align import candidates, claim_sides, signals_of
+    from newsdesk.compare.align import candidates, claim_sides, restates, signals_of
     from newsdesk.compare.scorer import pair_features
     from newsdesk.evaluation.contradictions import GoldCorpus, _matches_pair, doc_key
     from newsdesk.ingest import iter_documents
@@ -441,6 +441,8 @@ def _candidate_rows(gold: Path, docs: Path | None) -> tuple[list[list[float]], l
         )
         for (i, j, cosine), p in zip(pairs, probabilities, strict=True):
             a, b = sides[i], sides[j]
+            if restates(a, b):
+                continue  # never scored (a restatement is no contradiction)
             refs = [ClaimRef(article=x.claim.article, text=x.claim.text, holder=x.claim.holder) for x in (a, b)]
             pair = Comparison(about="", relation="contradict", kind="", explanation="", score=0.0, a=refs[0], b=refs[1])
             hits = [
@@ -460,7 +462,9 @@ def calibrate(golds: Sequence[tuple[Path, Path | None]], out: Path) -> None:
        annotation (:func:`_candidate_rows`).
     2. Leave one story out: a logistic regression fitted on the other stories
        scores the held-out story's pairs; the threshold with the best F1 over
-       these held-out scores is kept, and its precision and recall reported.
+       these held-out scores (averaged over thresholds within 0.03) is kept,
+       and its precision and recall reported. Pairs that restate each other
+       are left out: comparison never scores them.
     3. The regression is refitted on every story and saved with that threshold.
     """
     import numpy as np
@@ -496,21 +500,25 @@ def calibrate(golds: Sequence[tuple[Path, Path | None]], out: Path) -> None:
         if y[~test].sum() == 0 or test.sum() == 0:
             continue
         held_out[test] = model().fit(x[~test], y[~test]).predict_proba(x[test])[:, 1]
-    best = (0.0, 0.5, 0.0, 0.0)
-    for threshold in np.arange(0.5, 0.99, 0.01):
+    thresholds = np.round(np.arange(0.5, 0.99, 0.01), 2)
+    points = []
+    for threshold in thresholds:
         flagged = held_out >= threshold
         tp = int((flagged & (y == 1)).sum())
         precision = tp / flagged.sum() if flagged.sum() else 0.0
         recall = tp / y.sum() if y.sum() else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if f1 > best[0]:
-            best = (f1, float(threshold), precision, recall)
+        points.append((f1, float(threshold), precision, recall))
         if round(threshold * 100) % 5 == 0:
             print(
                 f"  threshold {threshold:.2f}: {int(flagged.sum())} flagged, precision {precision:.3f} "
                 f"recall {recall:.3f}",
                 file=sys.stderr,
             )
+    # With few annotated pairs F1 is flat and noisy over a wide range: the threshold is where F1 averaged over
+    # its neighbours (+-0.03) is highest, not where one lucky pair tips it.
+    smoothed = [float(np.mean([f for f, *_ in points[max(0, k - 3) : k + 4]])) for k in range(len(points))]
+    best = points[int(np.argmax(smoothed))]
     f1, threshold, precision, recall = best
     print(
         f"leave one story out: threshold {threshold:.2f}, pair precision {precision:.3f} recall {recall:.3f} "

@@ -157,6 +157,34 @@ def test_two_holders_in_one_article_can_contradict() -> None:
     assert len(story.disputes) == 1
 
 
+class ContradictModel(PolarityModel):
+    """Calls every pair a contradiction, as the trained model may for two copies of one denial."""
+
+    def predict_symmetric(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        super().predict_symmetric(pairs)
+        return np.tile(np.array([0.05, 0.05, 0.9], dtype=np.float32), (len(pairs), 1))
+
+
+def test_a_claim_restated_with_the_same_polarity_is_never_a_contradiction() -> None:
+    relayed = "Reports of the death of Marek Dolny are not accurate, his agent said."
+    copied = "Reports of the death of Marek Dolny are not accurate."
+    denied = "Marek Dolny is dead, the tabloid wrote."
+    articles = [
+        _article("a1", relayed, "Harbour Post", "2026-03-02"),
+        _article("a2", copied, "Orbis Today", "2026-03-03"),
+        _article("a3", denied, "Wire Daily", "2026-03-03"),
+    ]
+    quotes = [_quote("q1", "a1", relayed, "Reports of the death of Marek Dolny are not accurate", "his agent", "said")]
+    model = ContradictModel()
+    story = Story(id="s-1", title="t", articles=[a.id for a in articles])
+    settings = CompareSettings(min_similarity=0.1, entity_similarity=0.1, agree_similarity=0.1)
+    models = CompareModels(pair=model, encoder=WordEncoder(), stance=HeadlineModel(), scorer=FOLLOW_THE_MODEL)
+    [story], _ = compare_stories([story], articles, quotes, [], settings, models)
+    pairs = [{c.a.holder, c.b.holder} for c in story.contradictions]
+    assert {"his agent", "Orbis Today"} not in pairs, "the copy says the same thing with the same polarity"
+    assert pairs, "a claim that differs in words or polarity is still judged by the model"
+
+
 def test_unrelated_claims_are_not_read_by_the_pair_model() -> None:
     t1 = "Officials said that the harvest festival drew large crowds in the old town square."
     t2 = "The central bank did not change its interest rate, its governor announced."

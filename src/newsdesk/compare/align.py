@@ -349,7 +349,7 @@ def judge(
             # One holder repeating itself: only the pair model can tell that its account changed.
             continue
         signals = signals_of(a, b, cosine, p)
-        contradiction = scorer.score(pair_features(signals))
+        contradiction = 0.0 if restates(a, b) else scorer.score(pair_features(signals))
         if contradiction >= scorer.threshold + settings.contradict_shift:
             # Sources contradict each other; one holder saying otherwise on another day has changed its account.
             relation = "update" if revised else "contradict"
@@ -366,6 +366,17 @@ def judge(
         ):
             judged.append(Judged(x=i, y=j, relation="agree", kind="same claim", score=round(p_agree, 3)))
     return judged
+
+
+_WORD = re.compile(r"\w+")
+
+
+def restates(a: ClaimSide, b: ClaimSide) -> bool:
+    """Whether one claim restates the other: every word of one is a word of the other (case aside), with the
+    same polarity. A relayed or syndicated sentence cannot contradict its source, whatever closeness and
+    negation words suggest to the scorer."""
+    x, y = ({w.lower() for w in _WORD.findall(side.reading)} for side in (a, b))
+    return a.claim.negated == b.claim.negated and (x <= y or y <= x)
 
 
 def _shorten(text: str, limit: int = 110) -> str:
