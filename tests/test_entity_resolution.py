@@ -505,3 +505,13 @@ def test_one_sound_romanised_two_ways_inside_a_word() -> None:
     assert tokens_match("dravnica", "dravnitsa")  # the Slavic ц as "c" or "ts"
     assert tokens_match("dravnica", "dravnitza")
     assert skeleton("patriots") == "ptrts"  # a plural's final "ts" is no "c"
+
+
+def test_an_organisation_with_its_country_before_it_is_the_same_organisation() -> None:
+    text = "The Orlan Assembly met. Delegates of the U.S. Orlan Assembly and the Orlan Assembly voted."
+    found = [
+        _in(text, "Orlan Assembly", kind="organization"),
+        _in(text, "U.S. Orlan Assembly", kind="organization"),
+        _in(text, "Orlan Assembly", kind="organization", nth=2),
+    ]
+    assert _together(canonicalize(found, texts={"a1": text}), "Orlan Assembly", "U.S. Orlan Assembly")

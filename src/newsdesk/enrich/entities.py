@@ -184,7 +184,8 @@ def canonicalize(
            b. Optional middle initials, unless two people differ by theirs; a familiar
               given name for its formal one (Joe / Joseph) and a generational suffix
               seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); the
-              names of one country by a small table (USA / United States); a middle
+              names of one country by a small table (USA / United States), and an
+              organisation with its country before it and without (U.S. House / House); a middle
               name (Hillary Clinton / Hillary Rodham Clinton; within one article too, "Nancy
               Davis Reagan", unless one sentence names both or a parent or child word
               stands beside one).
@@ -250,6 +251,7 @@ def canonicalize(
     clusters.join_given_name_variants()
     clusters.join_middle_names()
     clusters.join_country_names()
+    clusters.join_country_qualified()
     clusters.join_longer_names()
     # Longer names indexed by each of their later tokens (surnames, tails), grouped by match key: a short
     # name is compared with the distinct later tokens of its key, not with every longer name.

@@ -441,6 +441,19 @@ class Clusters:
             else:
                 first[country] = k
 
+    def join_country_qualified(self) -> None:
+        """An organisation named with its country before it and without ("U.S. House" ~ "House",
+        "U.S. Army" ~ "Army"): the country says whose, not which part. Scored as a short form."""
+        for k in self.keys:
+            if len(k) < 2 or self.vote[k] != "organization":
+                continue
+            for cut in (1, 2, 3):
+                rest = k[cut:]
+                if rest and country_key(k[:cut]) is not None and rest in self.groups:
+                    if self.vote[rest] == "organization":
+                        self.link(rest, k, "short_form", 1.0)
+                    break
+
     def join_longer_names(self) -> None:
         """A full name and the one longer full name that continues it with a second surname.
 
