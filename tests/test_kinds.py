@@ -89,3 +89,12 @@ def test_a_persons_name_is_shown_without_a_title() -> None:
     ]
     [entity] = canonicalize(found)
     assert entity.name == "Grace Obuya"
+
+
+def test_a_person_named_or_speaking_of_themselves() -> None:
+    text = "A former staffer named Oren Falk sued. Falk himself wrote the memo. Falk also claims he was fired."
+    for nth, start in enumerate([text.index("Oren Falk"), text.index("Falk himself"), text.index("Falk also")]):
+        end = start + (9 if nth == 0 else 4)
+        assert "person" in mention_cues(text, start, end)
+    text = "Ardent Freight said it would appeal."
+    assert "person" not in mention_cues(text, 0, 14)

@@ -15,13 +15,14 @@ The layers: :mod:`~newsdesk.enrich.names` (tokens and spelling tests),
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 from spacy.tokens import Doc, Span
 
 from newsdesk.enrich.kinds import CUE_WEIGHT, demonym_sources, mention_cues, name_cues
-from newsdesk.enrich.matcher import UNIT_WORDS, Clusters, Group, vote_kind
+from newsdesk.enrich.matcher import _SENTENCE_END, UNIT_WORDS, Clusters, Group, vote_kind
 from newsdesk.enrich.names import (
     _FUNCTION_WORDS,
     _LEADING,
@@ -170,7 +171,8 @@ def canonicalize(
 
     Steps:
         1. Take off common words the tagger ran into a person's name
-           (:func:`trim_glued_words`). Group identical normalised names (titles, articles, place words
+           (:func:`trim_glued_words`; "Will Cruz's gambit" beside "Ted Cruz" is Cruz).
+           Group identical normalised names (titles, articles, place words
            removed; "I.R.S." and "IRS" as letters); the tagger's labels, the
            words around each mention and the name's shape vote on its type.
         2. Merge names whose tokens are pairwise spelling variants (a one-word
@@ -182,15 +184,22 @@ def canonicalize(
            b. Optional middle initials, unless two people differ by theirs; a familiar
               given name for its formal one (Joe / Joseph) and a generational suffix
               seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); the
-              names of one country by a small table (USA / United States); a middle
-              name seen in other articles only (Hillary Clinton / Hillary Rodham Clinton).
+              names of one country by a small table (USA / United States), and an
+              organisation with its country before it and without (U.S. House / House); a middle
+              name (Hillary Clinton / Hillary Rodham Clinton; within one article too, "Nancy
+              Davis Reagan", unless one sentence names both or a parent or child word
+              stands beside one).
            c. A full name continued by one more surname, when only one does.
-        3. Give a first name alone, and a one-word "place" that is a surname,
-           to the person its article names (mention by mention).
-        4. Attach a lone surname to the full name it matches, preferring the one
-           mentioned most in the same article; a shortened organisation name to the
-           only longer one holding all its words, or starting with them; an
-           acronym to the one known name of several words with those initials.
+        3. Give a first name alone (whatever type the tagger gave it, when every article of the
+           word names such a person), and a one-word "place" that is a surname, to the person
+           its article names (mention by mention, :class:`Antecedents`).
+        4. Attach a lone surname, or initials and a surname ("E. J. Mannix"), to the full name
+           it matches: the bearer of the very surname before a spelling variant, then the one
+           mentioned most in the same article; with two bearers in one article, mention by
+           mention (:class:`Antecedents`). A shortened organisation name goes to the only longer
+           one holding all its words; an acronym to the one known name of several words with
+           those initials (among several, the one written last before it), then an
+           organisation's first words to the one longer name they start.
         5. Join stated aliases (acronyms, "as X calls itself").
         6. Name each entity by its most complete usual form.
 
@@ -242,6 +251,7 @@ def canonicalize(
     clusters.join_given_name_variants()
     clusters.join_middle_names()
     clusters.join_country_names()
+    clusters.join_country_qualified()
     clusters.join_longer_names()
     # Longer names indexed by each of their later tokens (surnames, tails), grouped by match key: a short
     # name is compared with the distinct later tokens of its key, not with every longer name.
@@ -256,7 +266,8 @@ def canonicalize(
 
     # 4. Lone surnames and shortened names attach to a unique or dominant full name.
     adopted: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
-    _adopt_first_names(groups, [k for k in keys if k not in acronymic], vote, find, adopted)
+    antecedents = Antecedents(texts)
+    _adopt_first_names(groups, [k for k in keys if k not in acronymic], vote, find, adopted, antecedents)
     # Types by evidence: a one-word "place" in an article that names a person with that surname is
     # the person there (the tagger typed "DuVernay" as a place), mention by mention.
     people_in: dict[str, list[tuple[tuple[str, ...], Mention]]] = defaultdict(list)
@@ -274,7 +285,7 @@ def canonicalize(
             for full, m in people_in.get(mention.article, ()):
                 if tokens_match(k[0], full[-1]):
                     bearers[find(full)].append(m)
-            moved = _split_by_nearest([mention], bearers) if bearers else {}
+            moved = antecedents.split([mention], bearers) if bearers else {}
             for root, taken in moved.items():
                 adopted[root].extend(taken)
             if not moved:
@@ -291,10 +302,11 @@ def canonicalize(
     # Two-token names first: "Stefan Radu" joins "Velmora Stefan Radu" before a lone "Radu" picks its full name.
     for k in sorted(keys, key=len, reverse=True):
         group = groups[k]
-        if len(k) > 2 or find(k) != k or vote_kind(group.kinds) == "place" or k in acronymic:
+        # Initials and a surname ("S. Marinova", "E. J. Mannix") stand for a full name starting with them.
+        initial = len(k) >= 2 and all(is_initial(t) for t in k[:-1])
+        if (len(k) > 2 and not initial) or find(k) != k or vote_kind(group.kinds) == "place" or k in acronymic:
             continue
         kind = vote_kind(group.kinds)
-        initial = len(k) == 2 and len(k[0].rstrip(".")) == 1  # "S. Marinova"
         # Every rule below needs a later token of the full name to match the short name's last one.
         pool = {
             full
@@ -305,10 +317,10 @@ def canonicalize(
         candidates = {
             find(full)
             for full in pool
-            if (len(full) > len(k) or (initial and len(full) == 2 and len(full[0].rstrip(".")) > 1))
+            if (len(full) > len(k) or (initial and len(full) >= 2 and not is_initial(full[0])))
             and vote_kind(groups[full].kinds) != "place"
             and (
-                _is_tail(k, full)
+                (len(full) > len(k) and _is_tail(k, full))
                 or (initial and full[0].startswith(k[0].rstrip(".")) and tokens_match(k[-1], full[-1]))
                 or (
                     len(k) == 1
@@ -321,15 +333,34 @@ def canonicalize(
             continue
         articles = {m.article for m in group.mentions}
 
-        def weight(root: tuple[str, ...], articles: set[str] = articles) -> tuple[int, int]:
+        def weight(
+            root: tuple[str, ...], articles: set[str] = articles, k: tuple[str, ...] = k
+        ) -> tuple[int, int, int]:
+            # A bearer of the very surname before a spelling variant of it (Greenwald: Glenn Greenwald,
+            # not Sam Greenwood), then the one named most in the name's articles, then anywhere.
+            exact = any(full[-1] == k[-1] for full in component[find(root)])
             local = sum(per_article.get((root, a), 0) for a in articles)
-            return local, sum(per_article.get((root, a), 0) for a in {m.article for m in groups[root].mentions})
+            own = {m.article for m in groups[root].mentions}
+            return int(exact), local, sum(per_article.get((root, a), 0) for a in own)
 
         ranked = sorted(candidates, key=weight, reverse=True)
         if len(ranked) > 1 and kind == "person":
-            # Two people share the surname (a father and his son): each mention goes to the one
-            # named nearest before it in its article.
-            moved = _split_by_nearest(group.mentions, {root: _members_mentions(root) for root in ranked})
+            # Two people share the surname (a father and his son): each mention goes to the one it
+            # stands for in its article (Antecedents), the rest to the dominant bearer.
+            bearers = {root: _members_mentions(root) for root in ranked}
+            moved = antecedents.split(group.mentions, bearers, surname=True)
+            # A mention its article writes before naming any bearer: the bearer of that very surname the
+            # corpus names most ("Mr. Obama" before "the first lady, Michelle Obama"), else the bearer
+            # its article names first after it.
+            named_in = {m.article for named in bearers.values() for m in named}
+            taken_ = {_mention_key(m) for taken in moved.values() for m in taken}
+            early = [m for m in group.mentions if m.article in named_in and _mention_key(m) not in taken_]
+            exact = sorted((root for root in ranked if weight(root)[0]), key=lambda root: weight(root)[2], reverse=True)
+            if early and exact and (len(exact) == 1 or weight(exact[0])[2] > weight(exact[1])[2]):
+                moved.setdefault(exact[0], []).extend(early)
+            elif early:
+                for root, taken in antecedents.split(early, bearers).items():
+                    moved.setdefault(root, []).extend(taken)
             for root, taken in moved.items():
                 adopted[root].extend(taken)
             gone = {_mention_key(m) for taken in moved.values() for m in taken}
@@ -368,9 +399,11 @@ def canonicalize(
         if len(holders) == 1:
             union(holders.pop(), k)
 
-    # 4c-d. An organisation's short form ("Kestrel" ~ "Kestrel Motion Group"); acronyms of known names.
-    clusters.join_short_forms()
+    # 4c-d. Acronyms of known names; an organisation's short form ("Kestrel" ~ "Kestrel Motion Group").
+    # The acronym first: "RCMP" stands for the Royal Canadian Mounted Police, not for "RCMP National
+    # Security", which it only starts.
     clusters.join_acronyms()
+    clusters.join_short_forms()
 
     # 5. Stated aliases.
     by_surface: dict[str, tuple[str, ...]] = {}
@@ -442,10 +475,20 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
     # Given names and surnames of two-word names are never taken off ("Bill de Blasio" keeps "Bill").
     given = {k[0] for k in known if len(k) == 2}
     surnames = {k[-1] for k in known if len(k) == 2}
+    # The people each article names in full: "Will Cruz's gambit" beside "Ted Cruz" is Cruz.
+    people_in: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for item in found:
+        tokens = tuple(name_tokens(item.mention.text))
+        if item.kind == "person" and len(tokens) >= 2:
+            people_in[item.mention.article].add(tokens)
+    # Words that start a person's name of two words, with how many different names they start.
+    given_count = Counter(k[0] for k in known if len(k) == 2)
     out: list[FoundMention] = []
     for item in found:
         text = item.mention.text
         spans = [m.span() for m in _WORD_SPAN.finditer(text)]
+        if item.kind == "person" and len(spans) == 2:
+            item = _trim_leading_word(item, spans, words, given_count, people_in[item.mention.article])
         if item.kind != "person" or len(spans) < 3:
             out.append(item)
             continue
@@ -473,12 +516,45 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
     return out
 
 
+def _trim_leading_word(
+    item: FoundMention,
+    spans: list[tuple[int, int]],
+    words: frozenset[str],
+    given_count: Mapping[str, int],
+    people: set[tuple[str, ...]],
+) -> FoundMention:
+    """A two-word person whose first word is a common word and no given name, and whose second is the
+    surname of another person of the article, is that surname ("Will Cruz's gambit" -> "Cruz").
+
+    ``people`` are the full names of the article: a two-word surname ("de Blasio" of "Bill de
+    Blasio") stays whole. A word that starts two or more persons' names of two words
+    (``given_count``, this one included) is a given name, never taken off.
+    """
+    text = item.mention.text
+    first = name_tokens(text[spans[0][0] : spans[0][1]])
+    last = name_tokens(text[spans[1][0] : spans[1][1]])
+    if not (len(first) == 1 and len(last) == 1 and first[0] in words) or given_count.get(first[0], 0) > 1:
+        return item
+    pair = (first[0], last[0])
+    if any(full[-2:] == pair for full in people if len(full) > 2) or not any(
+        full[-1] == last[0] and full[-2] != first[0] for full in people
+    ):
+        return item
+    start, end = spans[1]
+    mention = item.mention
+    trimmed = Mention(
+        article=mention.article, text=text[start:end], start=mention.start + start, end=mention.start + end
+    )
+    return FoundMention(mention=trimmed, kind=item.kind)
+
+
 def _adopt_first_names(
     groups: Mapping[tuple[str, ...], Group],
     keys: Sequence[tuple[str, ...]],
     vote: Mapping[tuple[str, ...], EntityKind],
     find: Callable[[tuple[str, ...]], tuple[str, ...]],
     adopted: dict[tuple[str, ...], list[Mention]],
+    antecedents: Antecedents,
 ) -> None:
     """Give a first name alone to the person of its article whose full name starts with it.
 
@@ -486,7 +562,7 @@ def _adopt_first_names(
     article it may be anyone, so mentions move one by one (into ``adopted``,
     out of their group). A token some full name of the article also ends with
     is a surname, left to the surname rule; two people of the article with
-    that first name share it out by who was named nearest before.
+    that first name share it out by :class:`Antecedents`.
     """
     people: dict[str, list[tuple[tuple[str, ...], Mention]]] = defaultdict(list)
     for k in keys:
@@ -495,10 +571,11 @@ def _adopt_first_names(
                 people[m.article].append((k, m))
     for k in keys:
         group = groups[k]
-        if len(k) != 1 or vote[k] == "place" or not group.mentions:
+        if len(k) != 1 or not group.mentions:
             continue
-        # Another type from the tagger ("Bernie" as an organisation once) is overruled only when every
-        # article of the word names a person with that first name: "Apple" alone elsewhere is the company.
+        # Another type from the tagger ("Bernie" as an organisation once, "Melania" as a place) is overruled
+        # only when every article of the word names a person with that first name: "Apple" alone
+        # elsewhere is the company, "Georgia" the state.
         if vote[k] != "person" and not all(
             any(tokens_match(k[0], full[0]) for full, _ in people.get(m.article, ())) for m in group.mentions
         ):
@@ -513,7 +590,7 @@ def _adopt_first_names(
             for full, m in named:
                 if tokens_match(k[0], full[0]):
                     fulls[find(full)].append(m)
-            moved = _split_by_nearest([mention], fulls) if fulls else {}
+            moved = antecedents.split([mention], fulls) if fulls else {}
             if not moved:
                 kept.append(mention)
             for root, taken in moved.items():
@@ -526,27 +603,99 @@ def _mention_key(mention: Mention) -> tuple[str, str, int, int]:
     return (mention.article, mention.text, mention.start, mention.end)
 
 
-def _split_by_nearest(
-    mentions: Sequence[Mention], candidates: Mapping[tuple[str, ...], Sequence[Mention]]
-) -> dict[tuple[str, ...], list[Mention]]:
-    """Give each mention to the candidate mentioned nearest before it in its article (else nearest after).
+#: Titles that tell one person from another of the same surname within an article ("Mr. Obama", "Mrs. Obama").
+_GENDERED_TITLES = frozenset({"mr", "mrs", "ms", "miss"})
+_TITLE_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$")
 
-    Mentions in articles that name no candidate are left out of the result.
+
+class Antecedents:
+    """Who a short mention (a surname, a first name) stands for among the people its article names in full.
+
+    Steps for one mention:
+        1. Take the people named in full before it in its article; the latest sentence that names one
+           of them holds the antecedent.
+        2. In that sentence, the person named first is the one the text goes on about (the subject
+           comes before the object): "Tomas Arvela, the son of Henrik Arvela ... Arvela, 34, is" is Tomas.
+        3. With nobody named before it, the person named first after it, or, for surnames, nobody:
+           a surname used before its article introduces anyone by it ("Mr. Obama ... the first lady,
+           Michelle Obama") is someone the reader knows already, left to the name's dominant bearer.
+        4. For surnames, a gendered title makes a chain: every "Mr. Obama" of one article is one
+           person, resolved at the chain's first mention.
+
+    Args:
+        texts: Article id to text (sentence boundaries and titles); without them every mention is its own sentence.
     """
-    moved: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
-    for mention in mentions:
-        best: tuple[tuple[int, int], tuple[str, ...]] | None = None
-        for root, named in candidates.items():
-            for other in named:
-                if other.article != mention.article:
-                    continue
-                # Before the mention first (by distance), then after it.
-                rank = (0, mention.start - other.start) if other.start < mention.start else (1, other.start)
-                if best is None or rank < best[0]:
-                    best = (rank, root)
-        if best is not None:
-            moved[best[1]].append(mention)
-    return dict(moved)
+
+    def __init__(self, texts: Mapping[str, str] | None = None) -> None:
+        self.texts = texts or {}
+        self._ends: dict[str, list[int]] = {}
+
+    def sentence(self, article: str, offset: int) -> int:
+        """The index of the sentence of ``article`` that holds ``offset`` (the offset itself without its text)."""
+        if article not in self.texts:
+            return offset
+        ends = self._ends.get(article)
+        if ends is None:
+            ends = self._ends[article] = [m.end() for m in _SENTENCE_END.finditer(self.texts.get(article, ""))]
+        return bisect_right(ends, offset)
+
+    def title(self, mention: Mention) -> str | None:
+        """The gendered title written with a mention ("Mr. Obama" -> "mr"), if any."""
+        first = mention.text.split()[0].lower().rstrip(".") if mention.text.split() else ""
+        if first in _GENDERED_TITLES:
+            return first
+        text = self.texts.get(mention.article, "")
+        match = _TITLE_BEFORE.search(text[max(0, mention.start - 6) : mention.start])
+        return match.group(1).lower() if match else None
+
+    def split(
+        self,
+        mentions: Sequence[Mention],
+        candidates: Mapping[tuple[str, ...], Sequence[Mention]],
+        *,
+        surname: bool = False,
+    ) -> dict[tuple[str, ...], list[Mention]]:
+        """Give each mention to the candidate it stands for (see the class docstring).
+
+        Args:
+            mentions: Short mentions to resolve.
+            candidates: Cluster root -> the mentions of its full names.
+            surname: Resolve as surnames: title chains, and nobody for a mention named before all candidates.
+
+        Returns:
+            Root -> the mentions it takes; unresolved mentions are left out.
+        """
+        chains: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        single: list[Mention] = []
+        for mention in mentions:
+            title = self.title(mention) if surname else None
+            if title:
+                chains[(mention.article, title)].append(mention)
+            else:
+                single.append(mention)
+        articles = {m.article for m in mentions}
+        named_in: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+        for root, others in candidates.items():
+            for other in others:
+                if other.article in articles:
+                    named_in[other.article].append((other.start, root))
+        moved: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+        for chain in [*chains.values(), *([m] for m in single)]:
+            head = min(chain, key=lambda m: m.start)
+            found = self._antecedent(head, named_in.get(head.article, []), after=not surname)
+            if found is not None:
+                moved[found].extend(chain)
+        return dict(moved)
+
+    def _antecedent(
+        self, mention: Mention, named_in_article: list[tuple[int, tuple[str, ...]]], *, after: bool
+    ) -> tuple[str, ...] | None:
+        named = [(start, root) for start, root in named_in_article if start != mention.start]
+        before = [(start, root) for start, root in named if start < mention.start]
+        if not before:
+            return min(named)[1] if after and named else None
+        latest = max(self.sentence(mention.article, start) for start, _ in before)
+        return min((start, root) for start, root in before if self.sentence(mention.article, start) == latest)[1]
 
 
 def _holds_run(full: tuple[str, ...], short: tuple[str, ...]) -> bool:

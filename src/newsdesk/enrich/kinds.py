@@ -8,7 +8,8 @@ signed"). The words around each mention and the shape of the name say more:
   or an adjective made from the name elsewhere in the texts (Valmora -> Valmoran);
 - an organisation: a last word that heads company and institution names
   ("... Logistics", "... Group"), "X, a freight firm", "X, founded in", "X have signed";
-- a person: "Mr X", "X, 34,", "X, who", a role before the name ("the lawyer X", "deputy X").
+- a person: "Mr X", "X, 34,", "X, who", a role before the name ("the lawyer X", "deputy X"),
+  "named X", "X himself", a pronoun after X's verb of saying ("X said he").
 
 :func:`mention_cues` reads one mention; :func:`name_cues` one name;
 :func:`~newsdesk.enrich.entities.canonicalize` adds both to the tagger's votes
@@ -119,6 +120,13 @@ _TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
 #: words that also open organisation names ("General Motors", "Head Office") are left out.
 _ROLES_BEFORE = (ROLE_NOUNS - {"general", "head", "executive", "official"}) | {"deputy", "judge", "colonel"}
 _PERSON_AFTER = re.compile(r",\s+(?:\d{1,3},|who\b)")
+#: A person acts on or speaks of themselves: "X himself", "X also claims he", "X said she".
+_SELF_AFTER = re.compile(
+    r"(?:\s+(?:himself|herself)\b|\s+(?:\w+\s+)?(?:said|says|told|claims|claimed|alleges|alleged|insists|insisted|"
+    r"argues|argued|wrote|writes|added|adds)\s+(?:that\s+)?(?:he|she)\s)"
+)
+#: The word before a name that introduces a person ("a former staffer named Bradley Podliska").
+_PERSON_BEFORE = frozenset({"named"})
 #: Endings of adjectives and demonyms made from place names (Valmoran, Drovenian, Tessaran, Sudanese).
 _DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish")
 
@@ -137,7 +145,13 @@ def mention_cues(text: str, start: int, end: int) -> list[str]:
     if after[:1] in (",", " ") and _ORG_AFTER.match(after):
         cues.append("organization")
     # A role right before the name ("the lawyer Mireille Ducasse") names a person.
-    if last in _TITLES or last in _ROLES_BEFORE or (after[:1] == "," and _PERSON_AFTER.match(after)):
+    if (
+        last in _TITLES
+        or last in _ROLES_BEFORE
+        or last in _PERSON_BEFORE
+        or (after[:1] == "," and _PERSON_AFTER.match(after))
+        or _SELF_AFTER.match(after)
+    ):
         cues.append("person")
     return cues
 

@@ -69,6 +69,9 @@ UNIT_WORDS = frozenset(
     journal fund bank hospital club team league museum church campaign division unit branch wing trust society
     academy program programme command force forces army navy police government military guard""".split()  # noqa: SIM905
 )
+#: Parent and child words that tell two generations of one name apart, and how far from a name they count.
+_KIN = re.compile(r"\b(?:father|son|grandfather|grandson|dad|elder|younger)\b", re.IGNORECASE)
+KIN_WINDOW = 30
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s+(?=[\"'“‘(]?[A-Z])|\n\s*\n")
 
 
@@ -241,6 +244,41 @@ class Clusters:
             if len(k) == 1 and all(k[0] in surnames_in.get(article, ()) for article in self.articles_of[k])
         }
 
+    def preceding(self, k: Key, roots: list[Key]) -> Key | None:
+        """The one cluster among ``roots`` named last before most mentions of ``k`` in their articles, if any.
+
+        Each mention of ``k`` votes for the cluster whose mention comes nearest before it in its
+        article; mentions with none before them do not vote. None on a tie or without votes.
+        """
+        starts: dict[str, list[tuple[int, Key]]] = defaultdict(list)
+        for root in roots:
+            for member in self.component[self.find(root)]:
+                for m in self.groups[member].mentions:
+                    starts[m.article].append((m.start, root))
+        votes: Counter[Key] = Counter()
+        for mention in self.groups[k].mentions:
+            before = [(start, root) for start, root in starts.get(mention.article, ()) if start < mention.start]
+            if before:
+                votes[max(before)[1]] += 1
+        ranked = votes.most_common(2)
+        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
+
+    def kin_marked(self, k: Key, articles: set[str]) -> bool:
+        """Whether a parent or child word stands beside a mention of ``k`` in one of ``articles``
+        ("his father, Aldo Venn Castor", "Aldo Castor's son"): the article names two generations."""
+        if not self.texts:
+            return False
+        for m in self.groups[k].mentions:
+            if m.article in articles:
+                text = self.texts.get(m.article, "")
+                if _KIN.search(text[max(0, m.start - KIN_WINDOW) : m.start]) or _KIN.search(
+                    text[m.end : m.end + KIN_WINDOW]
+                ):
+                    return True
+        return False
+
     def join_spelling_variants(self) -> None:
         """Names whose tokens are pairwise spelling variants; organisation names of the same words reordered.
 
@@ -364,10 +402,14 @@ class Clusters:
     def join_middle_names(self) -> None:
         """A full name and the one form of it with a middle name ("Ana Ruiz" ~ "Ana Belén Ruiz").
 
-        Blocked on the given name's formal forms and the surname. Only across articles: an
-        article that writes both forms, or a middle name that differs between forms, names two
-        people (Ahmad Massoud and his father Ahmad Shah Massoud). A weak relation
-        (``middle_name``): the pair needs shared context to merge.
+        Blocked on the given name's formal forms and the surname. A middle name that differs
+        between forms names two people. Within one article the two forms are usually one
+        person introduced formally ("Nancy Davis Reagan", "Alan Mark Grayson"), unless the
+        article tells father from son: both named in one sentence ("Ahmad Massoud, son of ...
+        Ahmad Shah Massoud", a cannot-link of :meth:`compatible`) or a parent or child word beside
+        either form (:meth:`kin_marked`). Without the texts to tell, one article writing both forms
+        names two people. A weak relation (``middle_name``): across articles the pair needs shared
+        context to merge.
         """
         blocks: dict[Key, list[Key]] = defaultdict(list)
         for k in self.keys:
@@ -381,8 +423,8 @@ class Clusters:
             longer = [k for k in block if len(k) == 3]
             if not short or len({k[1] for k in longer}) != 1 or len(block) > MAX_BLOCK:
                 continue
-            short_articles = set().union(*(self.articles_of[k] for k in short))
-            if any(self.articles_of[k] & short_articles for k in longer):
+            same = self.articles_of[short[0]] & self.articles_of[longer[0]]
+            if same and (not self.texts or any(self.kin_marked(k, same) for k in (short[0], longer[0]))):
                 continue
             self.link(short[0], longer[0], "middle_name", 1.0)
 
@@ -398,6 +440,19 @@ class Clusters:
                 self.union(first[country], k)
             else:
                 first[country] = k
+
+    def join_country_qualified(self) -> None:
+        """An organisation named with its country before it and without ("U.S. House" ~ "House",
+        "U.S. Army" ~ "Army"): the country says whose, not which part. Scored as a short form."""
+        for k in self.keys:
+            if len(k) < 2 or self.vote[k] != "organization":
+                continue
+            for cut in (1, 2, 3):
+                rest = k[cut:]
+                if rest and country_key(k[:cut]) is not None and rest in self.groups:
+                    if self.vote[rest] == "organization":
+                        self.link(rest, k, "short_form", 1.0)
+                    break
 
     def join_longer_names(self) -> None:
         """A full name and the one longer full name that continues it with a second surname.
@@ -471,6 +526,13 @@ class Clusters:
             # The one name of the corpus with these initials is most likely it; among several, four
             # letters are nearly unique and two name many things.
             string = 1.0 if len(expansions) == 1 else min(1.0, (len(letters) - 1) / 3)
+            if len(expansions) > 1:
+                # Writers spell a name out before they shorten it: the name written last before the
+                # acronym stands for it ("the Democratic National Committee ... the DNC", though the
+                # article also names the Democratic National Convention). It still has to score.
+                preceding = self.preceding(k, list(expansions))
+                if preceding is not None:
+                    expansions = {preceding: expansions[preceding]}
             # "D.C." is a place and the Daily Caller a newspaper: an acronym keeps its type.
             scored = sorted((self.score(k, full, "acronym", string), full) for full in expansions.values())[::-1]
             if scored and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ACRONYM_MARGIN):

@@ -43,6 +43,8 @@ _PLACE_WORDS = frozenset(
 _QUOTES = "\"'“”‘’«»„"
 _VOWELS = frozenset("aeiou")
 _SOUND_ALIKE = str.maketrans({"c": "k", "q": "k", "z": "s"})
+_ONE_SOUND_AS = {"ts": "c", "tz": "c"}
+_ONE_SOUND = re.compile(r"(?<=.)t[sz](?=.)")
 
 
 def _fold(text: str) -> str:
@@ -66,9 +68,15 @@ def _name_tokens(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)
 def skeleton(token: str) -> str:
-    """A transliteration key: first letter, then consonants, doubles collapsed."""
+    """A transliteration key: first letter, then consonants, doubles collapsed.
+
+    Letters that romanise one sound two ways are written one way first: "ts" / "tz" as "c"
+    (Lomnitsa ~ Lomnica, the Slavic ц) inside a word; at its end "ts" is mostly an English plural
+    (Patriots, Islamists). Not "x" as "ks": Next / Nest, Rolex / Rose.
+    """
     if not token:
         return ""
+    token = _ONE_SOUND.sub(lambda m: _ONE_SOUND_AS[m.group(0)], token)
     rest = re.sub(r"[aeiouyw'’]", "", token[1:])
     collapsed = re.sub(r"(.)\1+", r"\1", token[0] + rest)
     return collapsed
