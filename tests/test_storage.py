@@ -21,6 +21,7 @@ from newsdesk.errors import (
 from newsdesk.model import (
     Article,
     ArticleStance,
+    ArticleTerms,
     Claim,
     ClaimRef,
     Comparison,
@@ -565,6 +566,22 @@ def test_embeddings_round_trip_and_the_first_stays(store: Store) -> None:
         store.save_embeddings({"a-not-stored": vector})
 
 
+def test_word_counts_round_trip_by_key_and_another_key_replaces_them(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    counts = ArticleTerms(words={"dam": 3, "flood": 1, "überschwemmung": 2}, lead={"dam": 1})
+    store.save_terms("terms-1:lead-60", {FLOOD.id: counts})
+    store.save_terms("terms-1:lead-60", {FLOOD.id: ArticleTerms(words={"x": 1}, lead={}), BUDGET.id: counts})
+    found = store.terms([FLOOD.id, BUDGET.id, BRIDGE.id], "terms-1:lead-60")
+    assert found == {FLOOD.id: counts, BUDGET.id: counts}, "with the same key the first counts stay"
+    assert store.terms([FLOOD.id], "terms-1:lead-30") == {} and store.terms([], "terms-1:lead-60") == {}
+    store.save_terms("terms-1:lead-30", {FLOOD.id: ArticleTerms(words={"x": 1}, lead={"x": 1})})
+    assert store.terms([FLOOD.id], "terms-1:lead-30") == {FLOOD.id: ArticleTerms(words={"x": 1}, lead={"x": 1})}
+    assert store.terms([FLOOD.id, BUDGET.id], "terms-1:lead-60") == {BUDGET.id: counts}
+    store.save_terms("terms-1:lead-60", {})
+    with pytest.raises(StorageError):
+        store.save_terms("terms-1:lead-60", {"a-not-stored": counts})
+
+
 def test_model_outputs_are_kept_by_model_and_key_and_the_first_stays(store: Store) -> None:
     store.save_model_outputs("m:1", {"k1": b"\x00\x01", "k2": b"\x02"})
     store.save_model_outputs("m:1", {"k1": b"\xff", "k3": b""})
@@ -661,16 +678,24 @@ def test_sqlite_update_rewrites_only_changed_entities(tmp_path: Path) -> None:
         entities = make_analysis()[0]
         conn = store._connection()
         conn.execute("CREATE TEMP TABLE written (id TEXT)")
-        conn.execute(
-            "CREATE TEMP TRIGGER log AFTER INSERT ON main.entities BEGIN INSERT INTO written VALUES (new.id); END"
-        )
+        for event in ("INSERT", "UPDATE"):
+            conn.execute(
+                f"CREATE TEMP TRIGGER log_{event} AFTER {event} ON main.entities "
+                "BEGIN INSERT INTO written VALUES (new.id); END"
+            )
         moved = dataclasses.replace(entities[2], name="City council")
+        # Ana Núñez, named by quote q-1, gains a mention: her row is updated in place, the quote keeps her.
+        nunez = dataclasses.replace(
+            entities[0], mentions=[*entities[0].mentions, Mention(article=BUDGET.id, text="Núñez", start=0, end=5)]
+        )
         assert store.update_analysis(
-            AnalysisUpdate(generation=store.analysis_state()[0], entities=[entities[0], entities[1], moved])
+            AnalysisUpdate(generation=store.analysis_state()[0], entities=[nunez, entities[1], moved])
         )
         written = [row[0] for row in conn.execute("SELECT id FROM written")]
-        assert written == ["e-council"]
+        assert sorted(written) == ["e-council", "e-nunez"]
         assert {e.id: e.name for e in store.entities()}["e-council"] == "City council"
+        assert store.get_entity("e-nunez") == nunez
+        assert [q.speaker_entity for q in store.quotes()] == ["e-nunez", None], "no speaker listed: kept"
 
 
 def test_a_version_6_database_gains_incremental_analysis(tmp_path: Path) -> None:

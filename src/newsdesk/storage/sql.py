@@ -34,6 +34,7 @@ from newsdesk.errors import NotFoundError, StorageError
 from newsdesk.model import (
     Article,
     ArticleStance,
+    ArticleTerms,
     Claim,
     ClaimRef,
     Comparison,
@@ -125,6 +126,11 @@ INSERT_ARTICLE = _insert(
     or_ignore=True,
 )  # fmt: skip
 INSERT_ENTITY = _insert("entities", ("id", "name", "kind", "digest", "mention_count", "article_count", "sort_name"))
+UPSERT_ENTITY = (
+    INSERT_ENTITY + " ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
+    "digest = excluded.digest, mention_count = excluded.mention_count, article_count = excluded.article_count, "
+    "sort_name = excluded.sort_name"
+)
 INSERT_MENTION = _insert("mentions", ("entity_id", "position", "article_id", "text", "start", "end"))
 INSERT_QUOTE = _insert(
     "quotes",
@@ -182,6 +188,12 @@ INSERT_ENRICHMENT = _insert(
     "enrichments", ("article_id", "mentions", "aliases", "minhash", "enriched_at"), or_ignore=True
 )
 INSERT_EMBEDDING = _insert("embeddings", ("article_id", "vector"), or_ignore=True)
+# Counts made with another key (an older counting, another lead length) are replaced; with the same key they stay.
+UPSERT_TERMS = (
+    'INSERT INTO article_terms (article_id, "key", words, lead) VALUES (?, ?, ?, ?) '
+    'ON CONFLICT (article_id) DO UPDATE SET "key" = excluded."key", words = excluded.words, lead = excluded.lead '
+    'WHERE article_terms."key" <> excluded."key"'
+)
 INSERT_MODEL_OUTPUT = _insert("model_outputs", ("model", "key", "value"), or_ignore=True)
 UPSERT_STORY = (
     "INSERT INTO stories (id, title, lead_claim) VALUES (?, ?, ?) "
@@ -770,6 +782,26 @@ class SQLStore(ABC):
                 ((article, np.asarray(vector, dtype="<f4").tobytes()) for article, vector in vectors.items()),
             )
 
+    def terms(self, ids: Sequence[str], key: str) -> dict[str, ArticleTerms]:
+        """Return saved word counts; see :meth:`Store.terms`."""
+        if not ids:
+            return {}
+        rows = self._query(
+            f'SELECT article_id, words, lead FROM article_terms WHERE "key" = ? AND article_id IN ({self.IDS})',
+            (key, self._ids(ids)),
+        )
+        return {row[0]: ArticleTerms(words=json.loads(row[1]), lead=json.loads(row[2])) for row in rows}
+
+    def save_terms(self, key: str, terms: Mapping[str, ArticleTerms]) -> None:
+        """Save word counts; see :meth:`Store.save_terms`."""
+        if not terms:
+            return
+        with self._transaction() as conn:
+            conn.executemany(
+                UPSERT_TERMS,
+                ((article, key, _to_json(dict(t.words)), _to_json(dict(t.lead))) for article, t in terms.items()),
+            )
+
     def model_outputs(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
         """Return kept model outputs; see :meth:`Store.model_outputs`."""
         if not keys:
@@ -807,8 +839,9 @@ class SQLStore(ABC):
         Steps, in one write transaction:
 
         1. Refuse the update (False) when the generation moved on.
-        2. Entities: drop those whose digest changed or that are gone (quotes
-           naming them let go first), insert the new and changed ones.
+        2. Entities: write the new ones and those whose digest changed (in
+           place: quotes naming them keep them), drop those that are gone
+           (quotes naming them let go first).
         3. Set the speaker entity of quotes whose one changed, then the
            duplicate links, the claims of the listed articles and the listed
            stories (a story keeps its row, so lists keep their order).
@@ -878,33 +911,34 @@ class SQLStore(ABC):
     def _replace_entities(self, conn: Connection, entities: Sequence[Entity]) -> set[str]:
         """Step 2 of :meth:`update_analysis`: write only the entities that differ from the stored ones.
 
+        An entity that changed keeps its row (updated in place, its mentions replaced), so the quotes naming
+        it keep naming it; only the entities that are gone are deleted, and the quotes naming them let go.
+
         Returns:
             The articles whose mentions changed (of the entities dropped, changed or added).
         """
         stored = {row[0]: row[1] for row in conn.execute("SELECT id, digest FROM entities")}
         digests = {e.id: entity_digest(e) for e in entities}
-        gone = [
-            entity_id
-            for entity_id, digest in stored.items()
-            if entity_id not in digests or digests[entity_id] != digest
+        gone = [entity_id for entity_id in stored if entity_id not in digests]
+        changed = [
+            entity_id for entity_id, digest in stored.items() if entity_id in digests and digests[entity_id] != digest
         ]
         touched: set[str] = set()
-        if gone:
-            ids = self._ids(gone)
+        if gone or changed:
+            ids = self._ids([*gone, *changed])
             touched = {
                 row[0]
                 for row in conn.execute(
                     f"SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({self.IDS})", (ids,)
                 ).fetchall()
             }
-            conn.execute(
-                f"UPDATE quotes SET speaker_entity = NULL WHERE speaker_entity IN ({self.IDS})",
-                (ids,),
-            )
             conn.execute(f"DELETE FROM mentions WHERE entity_id IN ({self.IDS})", (ids,))
+        if gone:
+            ids = self._ids(gone)
+            conn.execute(f"UPDATE quotes SET speaker_entity = NULL WHERE speaker_entity IN ({self.IDS})", (ids,))
             conn.execute(f"DELETE FROM entities WHERE id IN ({self.IDS})", (ids,))
         fresh = [e for e in entities if stored.get(e.id) != digests[e.id]]
-        conn.executemany(INSERT_ENTITY, _entity_rows(fresh))
+        conn.executemany(UPSERT_ENTITY, _entity_rows(fresh))
         conn.executemany(INSERT_MENTION, _mention_rows(fresh))
         return touched | {m.article for e in fresh for m in e.mentions}
 
