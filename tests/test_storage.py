@@ -1230,3 +1230,33 @@ def test_key_entities_follow_entity_changes(filled: Store) -> None:
         "s-bridge": [(dataclasses.replace(bridge, mentions=[]), 2)],  # Ana Núñez is gone
         "s-budget": [(dataclasses.replace(council, mentions=[]), 1)],
     }
+
+
+def test_key_entities_follow_a_popular_entity_and_a_new_name(filled: Store) -> None:
+    """An entity gaining a mention in another story, then renamed: both stories' key entities follow."""
+    nunez, bridge, council = make_analysis()[0]
+    council = dataclasses.replace(council, mentions=[Mention(article=BUDGET.id, text="council", start=4, end=11)])
+    grown = dataclasses.replace(
+        bridge, mentions=[*bridge.mentions, Mention(article=BUDGET.id, text="bridge", start=20, end=26)]
+    )
+    assert filled.update_analysis(
+        AnalysisUpdate(generation=filled.analysis_generation(), entities=[nunez, grown, council])
+    )
+    key = filled.key_entities(["s-bridge", "s-budget"], limit=5)
+    assert key["s-bridge"][0] == (dataclasses.replace(grown, mentions=[]), 2)
+    # One article each: ties go to the name ("council" before "river bridge").
+    assert key["s-budget"] == [
+        (dataclasses.replace(council, mentions=[]), 1),
+        (dataclasses.replace(grown, mentions=[]), 1),
+    ]
+    renamed = dataclasses.replace(grown, name="Aardvark bridge")
+    assert filled.update_analysis(
+        AnalysisUpdate(generation=filled.analysis_generation(), entities=[nunez, renamed, council])
+    )
+    key = filled.key_entities(["s-bridge", "s-budget"], limit=5)
+    assert key["s-bridge"][0] == (dataclasses.replace(renamed, mentions=[]), 2)
+    # Renamed, it now sorts before the council in the budget story, whose mentions did not change.
+    assert key["s-budget"] == [
+        (dataclasses.replace(renamed, mentions=[]), 1),
+        (dataclasses.replace(council, mentions=[]), 1),
+    ]

@@ -266,7 +266,10 @@ def update_store(
         4. Link near-duplicates over the saved signatures.
         5. Put the articles that are in no story into existing stories or new
            ones (:func:`~newsdesk.stories.grouping.assign_stories`), beside the
-           stored articles near them in time; stories are never renamed.
+           stored articles near them in time; stories are never renamed. Each
+           article's word counts are made once and saved
+           (:mod:`~newsdesk.stories.terms`): the stored articles' counts are
+           read, not tokenised again.
         6. Join changed stories to stories of other languages, embedding each
            story head once (embeddings are saved).
         7. Compare only the stories that changed: those that received articles,
@@ -276,7 +279,8 @@ def update_store(
            (:func:`~newsdesk.stories.related.related_links`: their rows search
            the story centroids, sparse); links between unchanged stories stay
            as stored, and the cap per story applies to both.
-        9. Save steps 3-8 as one update. When another process saved an analysis
+        9. Save steps 3-8 as one update (only the entities and speakers that
+           changed are written). When another process saved an analysis
            since step 2, nothing is written and steps 1-9 run again, so two
            runs at once never lose each other's articles.
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
@@ -915,32 +916,50 @@ class SQLStore(ABC):
         it keep naming it; only the entities that are gone are deleted, and the quotes naming them let go.
 
         Returns:
-            The articles whose mentions changed (of the entities dropped, changed or added).
+            The articles whose mentions changed: every article of an entity dropped or added, and of an entity
+            that changed, those whose mentions of it differ (a popular name gaining a mention in a new article
+            leaves the stories of its older articles as they were); a new name is written into the story rows
+            that count the entity.
         """
-        stored = {row[0]: row[1] for row in conn.execute("SELECT id, digest FROM entities")}
+        stored = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, digest, sort_name FROM entities")}
+        by_id = {e.id: e for e in entities}
         digests = {e.id: entity_digest(e) for e in entities}
         gone = [entity_id for entity_id in stored if entity_id not in digests]
         changed = [
-            entity_id for entity_id, digest in stored.items() if entity_id in digests and digests[entity_id] != digest
+            entity_id
+            for entity_id, (digest, _) in stored.items()
+            if entity_id in digests and digests[entity_id] != digest
         ]
         touched: set[str] = set()
         if gone or changed:
             ids = self._ids([*gone, *changed])
+            before: dict[tuple[str, str], set[tuple[str, int, int]]] = defaultdict(set)
+            for row in conn.execute(
+                f'SELECT entity_id, article_id, text, start, "end" FROM mentions WHERE entity_id IN ({self.IDS})',
+                (ids,),
+            ).fetchall():
+                before[(row[0], row[1])].add((row[2], row[3], row[4]))
+            after: dict[tuple[str, str], set[tuple[str, int, int]]] = defaultdict(set)
+            for entity_id in changed:
+                for m in by_id[entity_id].mentions:
+                    after[(entity_id, m.article)].add((m.text, m.start, m.end))
+            gone_ids = set(gone)
             touched = {
-                row[0]
-                for row in conn.execute(
-                    f"SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({self.IDS})", (ids,)
-                ).fetchall()
+                article
+                for (entity_id, article) in before.keys() | after.keys()
+                if entity_id in gone_ids or before.get((entity_id, article)) != after.get((entity_id, article))
             }
             conn.execute(f"DELETE FROM mentions WHERE entity_id IN ({self.IDS})", (ids,))
         if gone:
             ids = self._ids(gone)
             conn.execute(f"UPDATE quotes SET speaker_entity = NULL WHERE speaker_entity IN ({self.IDS})", (ids,))
             conn.execute(f"DELETE FROM entities WHERE id IN ({self.IDS})", (ids,))
-        fresh = [e for e in entities if stored.get(e.id) != digests[e.id]]
+        renamed = [(by_id[e].name.casefold(), e) for e in changed if stored[e][1] != by_id[e].name.casefold()]
+        conn.executemany("UPDATE story_entities SET sort_name = ? WHERE entity_id = ?", renamed)
+        fresh = [e for e in entities if e.id not in stored or stored[e.id][0] != digests[e.id]]
         conn.executemany(UPSERT_ENTITY, _entity_rows(fresh))
         conn.executemany(INSERT_MENTION, _mention_rows(fresh))
-        return touched | {m.article for e in fresh for m in e.mentions}
+        return touched | {m.article for e in fresh if e.id not in stored for m in e.mentions}
 
     def entities(self, articles: Sequence[str] | None = None) -> list[Entity]:
         """Return all entities with their mentions; see :meth:`Store.entities`."""
