@@ -1260,3 +1260,54 @@ def test_key_entities_follow_a_popular_entity_and_a_new_name(filled: Store) -> N
         (dataclasses.replace(renamed, mentions=[]), 1),
         (dataclasses.replace(council, mentions=[]), 1),
     ]
+
+
+def _key(m: Mention) -> tuple[str, str, int, int]:
+    return (m.article, m.text, m.start, m.end)
+
+
+def test_mention_changes_keep_the_stored_rows_that_stay_in_order() -> None:
+    from newsdesk.storage.sql import MENTION_GAP, mention_changes
+
+    a, b, c, d, e = (Mention(article=x, text="N", start=0, end=1) for x in "abcde")
+    stored = [(0, _key(b)), (MENTION_GAP, _key(d))]
+    # New mentions before, between and after the kept ones; the read order (by position) is the new order.
+    deleted, inserted = mention_changes(stored, [a, b, c, d, e]) or ([], [])
+    assert deleted == []
+    positions = dict((m.article, p) for p, m in inserted) | {"b": 0, "d": MENTION_GAP}
+    assert sorted(positions, key=positions.__getitem__) == ["a", "b", "c", "d", "e"]
+    # A stored mention that is gone is deleted; one out of order is written again.
+    deleted, inserted = mention_changes(stored, [d, b]) or ([], [])
+    assert deleted == [0] and [(p, m.article) for p, m in inserted] == [(2 * MENTION_GAP, "b")]
+    assert mention_changes(stored, [d]) == ([0], [])
+    # Nothing kept, no whole number left between two kept positions, or a mention stored twice: all again.
+    assert mention_changes(stored, [a, c]) is None
+    assert mention_changes([(0, _key(b)), (1, _key(d))], [b, c, d]) is None
+    assert mention_changes([(0, _key(b)), (1, _key(b))], [b]) is None
+
+
+def test_an_update_writes_only_the_new_mentions_of_a_changed_entity(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "n.db") as store:
+        store.add_articles(ARTICLES)
+        save(store, make_analysis())
+        nunez, bridge, council = make_analysis()[0]
+        conn = store._connection()
+        conn.execute("CREATE TEMP TABLE written (article TEXT)")
+        conn.execute(
+            "CREATE TEMP TRIGGER log AFTER INSERT ON main.mentions BEGIN INSERT INTO written VALUES (new.article_id); END"
+        )
+        extra = Mention(article=BUDGET.id, text="bridge", start=20, end=26)
+        for mentions, written in (
+            ([extra, *bridge.mentions], [BUDGET.id]),  # new: written
+            ([*bridge.mentions, extra], [BUDGET.id]),  # moved after the others: written again
+            ([bridge.mentions[1], extra], []),  # one gone: deleted, nothing written
+        ):
+            grown = dataclasses.replace(bridge, mentions=mentions)
+            conn.execute("DELETE FROM written")
+            assert store.update_analysis(
+                AnalysisUpdate(generation=store.analysis_generation(), entities=[nunez, grown, council])
+            )
+            assert store.get_entity(bridge.id) == grown, "read back in the new order"
+            # Only the mention that moved or is new is written; the others keep their rows.
+            assert [row[0] for row in conn.execute("SELECT article FROM written")] == written
+        assert sorted(store.entities(), key=lambda e: e.id) == sorted([nunez, grown, council], key=lambda e: e.id)
