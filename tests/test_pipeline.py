@@ -457,6 +457,52 @@ def test_incremental_analysis_equals_a_full_one(tmp_path: Path, enricher: Enrich
     assert {s.id: s.related for s in incremental.stories} == {s.id: s.related for s in full.stories}
 
 
+def test_updates_in_three_rounds_equal_a_full_analysis_and_count_words_once(
+    tmp_path: Path, enricher: Enricher, compared: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved word counts, entities updated in place and only changed speakers written: the same analysis."""
+    from newsdesk.stories import terms as terms_module
+
+    batches = [tmp_path / f"batch{i}" for i in range(3)]
+    for folder in batches:
+        folder.mkdir()
+    files = [p for p in sorted(SAMPLE.iterdir()) if p.suffix in (".txt", ".html", ".jsonl")]
+    for i, path in enumerate(files):
+        batches[min(2, i // 4)].joinpath(path.name).write_bytes(path.read_bytes())
+    counted: list[str] = []
+    count = terms_module.article_terms
+
+    def counting(article: Article, *args: object, **kwargs: object) -> object:
+        counted.append(article.id)
+        return count(article, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(terms_module, "article_terms", counting)
+    with SQLiteStore(tmp_path / "news.db") as store:
+        for folder in batches:
+            added = ingest([str(folder)], store).added
+            counted.clear()
+            update_store(store, enricher=enricher)
+            assert set(counted) == set(added), "only the new articles' words are counted"
+        incremental = load_analysis(store)
+        stored_terms = store.terms([a.id for a in incremental.articles], terms_module.terms_key(60))
+        assert set(stored_terms) == {a.id for a in incremental.articles}
+        full = pipeline.analyze_articles(store.articles(), enricher=enricher)
+
+    def entities(analysis: Analysis) -> dict[str, tuple[object, ...]]:
+        return {
+            e.id: (e.name, e.kind, sorted((m.article, m.start, m.end) for m in e.mentions)) for e in analysis.entities
+        }
+
+    assert entities(incremental) == entities(full)
+    assert sorted(incremental.quotes, key=lambda q: q.id) == sorted(full.quotes, key=lambda q: q.id)
+    assert any(q.speaker_entity for q in incremental.quotes)
+    assert {s.id: (s.articles, s.lead_claim) for s in incremental.stories} == {
+        s.id: (s.articles, s.lead_claim) for s in full.stories
+    }
+    assert {s.id: s.related for s in incremental.stories} == {s.id: s.related for s in full.stories}
+    assert sorted(incremental.claims, key=lambda c: c.id) == sorted(full.claims, key=lambda c: c.id)
+
+
 def test_a_sequel_stored_weeks_later_is_linked_both_ways_and_renames_nothing(
     enricher: Enricher, compared: list[list[str]]
 ) -> None:

@@ -21,6 +21,7 @@ from newsdesk.errors import (
 from newsdesk.model import (
     Article,
     ArticleStance,
+    ArticleTerms,
     Claim,
     ClaimRef,
     Comparison,
@@ -565,6 +566,22 @@ def test_embeddings_round_trip_and_the_first_stays(store: Store) -> None:
         store.save_embeddings({"a-not-stored": vector})
 
 
+def test_word_counts_round_trip_by_key_and_another_key_replaces_them(store: Store) -> None:
+    store.add_articles(ARTICLES)
+    counts = ArticleTerms(words={"dam": 3, "flood": 1, "überschwemmung": 2}, lead={"dam": 1})
+    store.save_terms("terms-1:lead-60", {FLOOD.id: counts})
+    store.save_terms("terms-1:lead-60", {FLOOD.id: ArticleTerms(words={"x": 1}, lead={}), BUDGET.id: counts})
+    found = store.terms([FLOOD.id, BUDGET.id, BRIDGE.id], "terms-1:lead-60")
+    assert found == {FLOOD.id: counts, BUDGET.id: counts}, "with the same key the first counts stay"
+    assert store.terms([FLOOD.id], "terms-1:lead-30") == {} and store.terms([], "terms-1:lead-60") == {}
+    store.save_terms("terms-1:lead-30", {FLOOD.id: ArticleTerms(words={"x": 1}, lead={"x": 1})})
+    assert store.terms([FLOOD.id], "terms-1:lead-30") == {FLOOD.id: ArticleTerms(words={"x": 1}, lead={"x": 1})}
+    assert store.terms([FLOOD.id, BUDGET.id], "terms-1:lead-60") == {BUDGET.id: counts}
+    store.save_terms("terms-1:lead-60", {})
+    with pytest.raises(StorageError):
+        store.save_terms("terms-1:lead-60", {"a-not-stored": counts})
+
+
 def test_model_outputs_are_kept_by_model_and_key_and_the_first_stays(store: Store) -> None:
     store.save_model_outputs("m:1", {"k1": b"\x00\x01", "k2": b"\x02"})
     store.save_model_outputs("m:1", {"k1": b"\xff", "k3": b""})
@@ -661,16 +678,24 @@ def test_sqlite_update_rewrites_only_changed_entities(tmp_path: Path) -> None:
         entities = make_analysis()[0]
         conn = store._connection()
         conn.execute("CREATE TEMP TABLE written (id TEXT)")
-        conn.execute(
-            "CREATE TEMP TRIGGER log AFTER INSERT ON main.entities BEGIN INSERT INTO written VALUES (new.id); END"
-        )
+        for event in ("INSERT", "UPDATE"):
+            conn.execute(
+                f"CREATE TEMP TRIGGER log_{event} AFTER {event} ON main.entities "
+                "BEGIN INSERT INTO written VALUES (new.id); END"
+            )
         moved = dataclasses.replace(entities[2], name="City council")
+        # Ana Núñez, named by quote q-1, gains a mention: her row is updated in place, the quote keeps her.
+        nunez = dataclasses.replace(
+            entities[0], mentions=[*entities[0].mentions, Mention(article=BUDGET.id, text="Núñez", start=0, end=5)]
+        )
         assert store.update_analysis(
-            AnalysisUpdate(generation=store.analysis_state()[0], entities=[entities[0], entities[1], moved])
+            AnalysisUpdate(generation=store.analysis_state()[0], entities=[nunez, entities[1], moved])
         )
         written = [row[0] for row in conn.execute("SELECT id FROM written")]
-        assert written == ["e-council"]
+        assert sorted(written) == ["e-council", "e-nunez"]
         assert {e.id: e.name for e in store.entities()}["e-council"] == "City council"
+        assert store.get_entity("e-nunez") == nunez
+        assert [q.speaker_entity for q in store.quotes()] == ["e-nunez", None], "no speaker listed: kept"
 
 
 def test_a_version_6_database_gains_incremental_analysis(tmp_path: Path) -> None:
@@ -1205,3 +1230,84 @@ def test_key_entities_follow_entity_changes(filled: Store) -> None:
         "s-bridge": [(dataclasses.replace(bridge, mentions=[]), 2)],  # Ana Núñez is gone
         "s-budget": [(dataclasses.replace(council, mentions=[]), 1)],
     }
+
+
+def test_key_entities_follow_a_popular_entity_and_a_new_name(filled: Store) -> None:
+    """An entity gaining a mention in another story, then renamed: both stories' key entities follow."""
+    nunez, bridge, council = make_analysis()[0]
+    council = dataclasses.replace(council, mentions=[Mention(article=BUDGET.id, text="council", start=4, end=11)])
+    grown = dataclasses.replace(
+        bridge, mentions=[*bridge.mentions, Mention(article=BUDGET.id, text="bridge", start=20, end=26)]
+    )
+    assert filled.update_analysis(
+        AnalysisUpdate(generation=filled.analysis_generation(), entities=[nunez, grown, council])
+    )
+    key = filled.key_entities(["s-bridge", "s-budget"], limit=5)
+    assert key["s-bridge"][0] == (dataclasses.replace(grown, mentions=[]), 2)
+    # One article each: ties go to the name ("council" before "river bridge").
+    assert key["s-budget"] == [
+        (dataclasses.replace(council, mentions=[]), 1),
+        (dataclasses.replace(grown, mentions=[]), 1),
+    ]
+    renamed = dataclasses.replace(grown, name="Aardvark bridge")
+    assert filled.update_analysis(
+        AnalysisUpdate(generation=filled.analysis_generation(), entities=[nunez, renamed, council])
+    )
+    key = filled.key_entities(["s-bridge", "s-budget"], limit=5)
+    assert key["s-bridge"][0] == (dataclasses.replace(renamed, mentions=[]), 2)
+    # Renamed, it now sorts before the council in the budget story, whose mentions did not change.
+    assert key["s-budget"] == [
+        (dataclasses.replace(renamed, mentions=[]), 1),
+        (dataclasses.replace(council, mentions=[]), 1),
+    ]
+
+
+def _key(m: Mention) -> tuple[str, str, int, int]:
+    return (m.article, m.text, m.start, m.end)
+
+
+def test_mention_changes_keep_the_stored_rows_that_stay_in_order() -> None:
+    from newsdesk.storage.sql import MENTION_GAP, mention_changes
+
+    a, b, c, d, e = (Mention(article=x, text="N", start=0, end=1) for x in "abcde")
+    stored = [(0, _key(b)), (MENTION_GAP, _key(d))]
+    # New mentions before, between and after the kept ones; the read order (by position) is the new order.
+    deleted, inserted = mention_changes(stored, [a, b, c, d, e]) or ([], [])
+    assert deleted == []
+    positions = dict((m.article, p) for p, m in inserted) | {"b": 0, "d": MENTION_GAP}
+    assert sorted(positions, key=positions.__getitem__) == ["a", "b", "c", "d", "e"]
+    # A stored mention that is gone is deleted; one out of order is written again.
+    deleted, inserted = mention_changes(stored, [d, b]) or ([], [])
+    assert deleted == [0] and [(p, m.article) for p, m in inserted] == [(2 * MENTION_GAP, "b")]
+    assert mention_changes(stored, [d]) == ([0], [])
+    # Nothing kept, no whole number left between two kept positions, or a mention stored twice: all again.
+    assert mention_changes(stored, [a, c]) is None
+    assert mention_changes([(0, _key(b)), (1, _key(d))], [b, c, d]) is None
+    assert mention_changes([(0, _key(b)), (1, _key(b))], [b]) is None
+
+
+def test_an_update_writes_only_the_new_mentions_of_a_changed_entity(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "n.db") as store:
+        store.add_articles(ARTICLES)
+        save(store, make_analysis())
+        nunez, bridge, council = make_analysis()[0]
+        conn = store._connection()
+        conn.execute("CREATE TEMP TABLE written (article TEXT)")
+        conn.execute(
+            "CREATE TEMP TRIGGER log AFTER INSERT ON main.mentions BEGIN INSERT INTO written VALUES (new.article_id); END"
+        )
+        extra = Mention(article=BUDGET.id, text="bridge", start=20, end=26)
+        for mentions, written in (
+            ([extra, *bridge.mentions], [BUDGET.id]),  # new: written
+            ([*bridge.mentions, extra], [BUDGET.id]),  # moved after the others: written again
+            ([bridge.mentions[1], extra], []),  # one gone: deleted, nothing written
+        ):
+            grown = dataclasses.replace(bridge, mentions=mentions)
+            conn.execute("DELETE FROM written")
+            assert store.update_analysis(
+                AnalysisUpdate(generation=store.analysis_generation(), entities=[nunez, grown, council])
+            )
+            assert store.get_entity(bridge.id) == grown, "read back in the new order"
+            # Only the mention that moved or is new is written; the others keep their rows.
+            assert [row[0] for row in conn.execute("SELECT article FROM written")] == written
+        assert sorted(store.entities(), key=lambda e: e.id) == sorted([nunez, grown, council], key=lambda e: e.id)

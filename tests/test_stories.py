@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.evaluation.stories import bcubed, bootstrap_difference, pairwise
-from newsdesk.model import Article
+from newsdesk.model import Article, ArticleTerms
 from newsdesk.stories import StorySettings, group_stories
 from newsdesk.stories.grouping import (
     article_vectors,
@@ -21,6 +21,7 @@ from newsdesk.stories.grouping import (
     neighbour_edges,
     pair_similarities,
 )
+from newsdesk.stories.terms import article_terms, count_matrix
 
 # -- metrics: gold a,b,c = X and d,e = Y ---------------------------------------------------------------
 
@@ -254,6 +255,31 @@ def test_new_articles_join_existing_stories_or_open_new_ones() -> None:
     assert assigned[TRANSFER.id] not in {strike, festival}
     # The same ids and groups as grouping everything at once.
     assert {**_known(before), **assigned} == _known(group_stories(articles))
+
+
+def test_saved_word_counts_give_the_same_vectors_and_stories_bit_for_bit() -> None:
+    articles = [STRIKE_1, FESTIVAL_1, TRANSFER, STRIKE_2, FESTIVAL_2, STRIKE_3]
+    settings = StorySettings()
+    saved = {a.id: article_terms(a, settings.lead_words) for a in articles}
+    # Counts come back from a store as plain dicts, in whatever order: the vectors do not depend on it.
+    shuffled = {k: ArticleTerms(words=dict(sorted(t.words.items())), lead=dict(t.lead)) for k, t in saved.items()}
+    counted = article_vectors(articles, settings=settings)
+    for terms in (saved, shuffled, {a.id: saved[a.id] for a in articles[:3]}):
+        read = article_vectors(articles, settings=settings, terms=terms)
+        assert (counted != read).nnz == 0
+    assert saved[STRIKE_1.id].words["strike"] == 3 and saved[STRIKE_1.id].words["docker"] == 4, (
+        "title twice, plurals folded"
+    )
+    assert group_stories(articles, terms=saved) == group_stories(articles)
+    before = group_stories([STRIKE_1, FESTIVAL_1])
+    assert assign_stories(articles, _known(before), terms=saved) == assign_stories(articles, _known(before))
+
+
+def test_count_matrix_of_no_words_is_refused() -> None:
+    with pytest.raises(ValueError):
+        count_matrix([{}, {}])
+    matrix, terms = count_matrix([{"b": 2, "a": 1}, {}, {"c": 3}])
+    assert terms.tolist() == ["a", "b", "c"] and matrix.toarray().tolist() == [[1, 2, 0], [0, 0, 0], [0, 0, 3]]
 
 
 def test_existing_stories_are_never_merged_or_renamed() -> None:

@@ -9,6 +9,7 @@ body with paragraphs joined by a blank line; the title is never part of it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -194,6 +195,22 @@ class Enrichment:
     """Quotes with speakers and dates; ``speaker_entity`` is set only once entities are merged."""
     minhash: bytes | None = None
     """The near-duplicate signature of the body (MinHash values, little-endian uint32), when made."""
+
+
+@dataclass(slots=True, kw_only=True, frozen=True)
+class ArticleTerms:
+    """An article's folded content words with their counts: what story grouping's TF-IDF is made of.
+
+    A function of the article alone (and of the counting's version and lead length, its ``key``), so it
+    is made once per article and saved (:mod:`newsdesk.stories.terms`).
+
+    Attributes:
+        words: Over the title (counted twice) and the body.
+        lead: Over the title and the first words of the body.
+    """
+
+    words: Mapping[str, int]
+    lead: Mapping[str, int]
 
 
 @dataclass(slots=True, kw_only=True)

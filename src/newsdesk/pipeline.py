@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from newsdesk.errors import InputError, StorageError
-from newsdesk.model import Analysis, Article, Claim, Enrichment, Entity, Problem, RawDocument, Story
+from newsdesk.model import Analysis, Article, ArticleTerms, Claim, Enrichment, Entity, Problem, RawDocument, Story
 from newsdesk.settings import Settings
 from newsdesk.storage import Store
 from newsdesk.storage.base import AnalysisUpdate, ArticleState
@@ -266,7 +266,10 @@ def update_store(
         4. Link near-duplicates over the saved signatures.
         5. Put the articles that are in no story into existing stories or new
            ones (:func:`~newsdesk.stories.grouping.assign_stories`), beside the
-           stored articles near them in time; stories are never renamed.
+           stored articles near them in time; stories are never renamed. Each
+           article's word counts are made once and saved
+           (:mod:`~newsdesk.stories.terms`): the stored articles' counts are
+           read, not tokenised again.
         6. Join changed stories to stories of other languages, embedding each
            story head once (embeddings are saved).
         7. Compare only the stories that changed: those that received articles,
@@ -276,7 +279,8 @@ def update_store(
            (:func:`~newsdesk.stories.related.related_links`: their rows search
            the story centroids, sparse); links between unchanged stories stay
            as stored, and the cap per story applies to both.
-        9. Save steps 3-8 as one update. When another process saved an analysis
+        9. Save steps 3-8 as one update (only the entities and speakers that
+           changed are written). When another process saved an analysis
            since step 2, nothing is written and steps 1-9 run again, so two
            runs at once never lose each other's articles.
 
@@ -441,8 +445,9 @@ def _plan_update(
         if settings.stories.embedding_weight > 0 and chosen:
             vectors = _vectors(store, embedder, articles, [a.id for a in chosen])
             dense = np.vstack([vectors[a.id] for a in chosen])
+        terms = _terms(store, chosen, settings)
         assigned = assign_stories(
-            chosen, {a.id: known[a.id] for a in chosen if a.id in known}, entities, settings.stories, dense
+            chosen, {a.id: known[a.id] for a in chosen if a.id in known}, entities, settings.stories, dense, terms=terms
         )
         members: dict[str, list[str]] = defaultdict(list)
         for s in states:
@@ -503,7 +508,10 @@ def _plan_update(
             settings.stories,
             changed={s.id for s in compared},
             previous=store.related_links(),
+            terms=_terms(store, list(articles.values()), settings),
         )
+    # Only the speakers that changed are written (a changed entity keeps its id and its quotes).
+    stored_speakers = {q.id: q.speaker_entity for r in records for q in r.quotes}
     by_article: dict[str, list[Claim]] = {a: [] for a in involved}
     for claim in claims:
         by_article.setdefault(claim.article, []).append(claim)
@@ -514,7 +522,7 @@ def _plan_update(
     return AnalysisUpdate(
         generation=generation,
         entities=entities,
-        speakers={q.id: q.speaker_entity for q in quotes},
+        speakers={q.id: q.speaker_entity for q in quotes if q.speaker_entity != stored_speakers.get(q.id)},
         duplicates=relinked,
         claims=by_article,
         stories=compared,
@@ -593,6 +601,25 @@ def _vectors(
         store.save_embeddings(made)
         vectors.update(made)
     return vectors
+
+
+def _terms(store: Store, articles: Sequence[Article], settings: Settings) -> dict[str, ArticleTerms]:
+    """Word counts of ``articles`` for story grouping: the saved ones, the others counted now and saved.
+
+    Each article is counted once in its life, so an update reads the counts of the stored articles near the
+    new ones instead of tokenising them again.
+    """
+    from newsdesk.stories.terms import article_terms, terms_key
+
+    key = terms_key(settings.stories.lead_words)
+    found = store.terms([a.id for a in articles], key)
+    cache: dict[str | None, frozenset[str]] = {}
+    folded: dict[str, str] = {}
+    made = {a.id: article_terms(a, settings.stories.lead_words, cache, folded) for a in articles if a.id not in found}
+    if made:
+        store.save_terms(key, made)
+        found.update(made)
+    return found
 
 
 def load_analysis(store: Store, story_id: str | None = None) -> Analysis:

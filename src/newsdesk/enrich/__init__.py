@@ -17,6 +17,7 @@ from newsdesk.enrich.entities import (
 )
 from newsdesk.enrich.expand import expand_mentions
 from newsdesk.enrich.language import LanguageDetector
+from newsdesk.enrich.names import lower_case_words
 from newsdesk.enrich.nlp import DEFAULT_MODEL, load_pipeline
 from newsdesk.enrich.quotes import extract_quotes
 from newsdesk.model import Article, Enrichment, Entity, Quote
@@ -159,7 +160,8 @@ def merge_enrichments(enrichments: Sequence[Enrichment], texts: Mapping[str, str
     """
     found = [m for e in enrichments for m in e.mentions]
     aliases = [pair for e in enrichments for pair in e.aliases]
-    entities = expand_mentions(texts, canonicalize(found, aliases, texts))
+    words = lower_case_words(texts.values())  # read once for both steps
+    entities = expand_mentions(texts, canonicalize(found, aliases, texts, words=words), lower_words=words)
     known = _person_mentions(entities)
     # A speaker is usually quoted several times in an article: link each (article, speaker) once.
     linked: dict[tuple[str, str | None], str | None] = {}
@@ -184,12 +186,14 @@ def speaker_entity(quote: Quote, entities: Sequence[Entity]) -> str | None:
 
 def _person_mentions(entities: Sequence[Entity]) -> dict[str, list[tuple[str, str]]]:
     """``(entity id, mention text)`` of people and organisations, per article."""
-    index: dict[str, list[tuple[str, str]]] = {}
+    # Each (entity, text) once, in order of first mention: a repeat never beats the first (ties keep the
+    # first), so the speakers are the same, found without walking every repeated mention.
+    index: dict[str, dict[tuple[str, str], None]] = {}
     for entity in entities:
         if entity.kind in _PERSONLIKE:
             for mention in entity.mentions:
-                index.setdefault(mention.article, []).append((entity.id, mention.text))
-    return index
+                index.setdefault(mention.article, {})[(entity.id, mention.text)] = None
+    return {article: list(pairs) for article, pairs in index.items()}
 
 
 def _speaker_entity(quote: Quote, mentions: Sequence[tuple[str, str]]) -> str | None:

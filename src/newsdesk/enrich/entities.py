@@ -160,6 +160,8 @@ def canonicalize(
     found: Sequence[FoundMention],
     aliases: Sequence[tuple[str, str]] = (),
     texts: Mapping[str, str] | None = None,
+    *,
+    words: frozenset[str] | None = None,
 ) -> list[Entity]:
     """Merge mentions from all articles into canonical entities.
 
@@ -208,11 +210,15 @@ def canonicalize(
         aliases: ``(name, alias)`` surface pairs stated in the texts.
         texts: Article id to text: the words around each mention vote on its type
             (:mod:`newsdesk.enrich.kinds`). Without them only the tagger and the names' shapes vote.
+        words: :func:`~newsdesk.enrich.names.lower_case_words` of ``texts``, when already read.
 
     Returns:
         Entities sorted by number of mentions (most first), with stable ids.
     """
-    words = lower_case_words(texts.values()) if texts else frozenset()
+    if not texts:
+        words = frozenset()
+    elif words is None:
+        words = lower_case_words(texts.values())
     if words:
         found = trim_glued_words(found, words)
     groups: dict[tuple[str, ...], Group] = {}

@@ -29,7 +29,9 @@ _CAPITALISED_PHRASE = re.compile(
 )
 
 
-def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> list[Entity]:
+def expand_mentions(
+    texts: Mapping[str, str], entities: Sequence[Entity], *, lower_words: frozenset[str] | None = None
+) -> list[Entity]:
     """Add mentions of known entities that the tagger missed in some places.
 
     Names the tagger found somewhere are looked for everywhere: a capitalised
@@ -42,6 +44,7 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
     Args:
         texts: Article id to article text.
         entities: Canonical entities from :func:`canonicalize`.
+        lower_words: :func:`~newsdesk.enrich.names.lower_case_words` of ``texts``, when already read.
 
     Returns:
         The entities with the new mentions (offsets into the article texts).
@@ -76,7 +79,8 @@ def expand_mentions(texts: Mapping[str, str], entities: Sequence[Entity]) -> lis
     # Words the texts write in lower case are words, not names: "Their" opening a sentence is no
     # spelling of "Thor", nor "Hours" of "House". Only exact known forms may be such a word, or the
     # exact surname of a person the article names.
-    lower_words = lower_case_words(texts.values())
+    if lower_words is None:
+        lower_words = lower_case_words(texts.values())
     for article_id, text in texts.items():
         # One byte per character, set where a mention already is: an overlap test is a slice search.
         taken = bytearray(len(text))

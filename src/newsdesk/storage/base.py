@@ -19,7 +19,8 @@ The contract shared by all stores:
 4. Returned objects are fresh copies; mutating them never changes the store.
 5. Analysis is incremental. Each article's own enrichment (language, the
    tagger's mentions, stated aliases, quotes, near-duplicate signature) is
-   saved once by :meth:`Store.save_enrichments` and never replaced by it.
+   saved once by :meth:`Store.save_enrichments` and never replaced by it; so are the word counts
+   story grouping makes of it (:meth:`Store.save_terms`) and its embedding.
    Everything merged across articles changes through
    :meth:`Store.update_analysis`, which names the *generation* of the state
    it was computed from (:meth:`Store.analysis_state`): every saved change
@@ -39,7 +40,18 @@ from typing import Literal, Protocol, Self, TypeGuard, runtime_checkable
 
 import numpy as np
 
-from newsdesk.model import Article, Claim, Enrichment, Entity, Problem, Quote, RelatedStory, Story, content_id
+from newsdesk.model import (
+    Article,
+    ArticleTerms,
+    Claim,
+    Enrichment,
+    Entity,
+    Problem,
+    Quote,
+    RelatedStory,
+    Story,
+    content_id,
+)
 
 SNIPPET_START = "["
 """Marker placed before a matched term in a search snippet."""
@@ -144,8 +156,10 @@ class AnalysisUpdate:
         generation: The generation (from :meth:`Store.analysis_state`) the
             change was computed from; refused when the store has moved on.
         entities: All canonical entities, replacing the stored ones (only
-            those that differ are written); None keeps the stored entities.
-        speakers: Quote id -> the canonical entity its speaker names (None for none).
+            those that differ are written, an entity that changed keeps its
+            id); None keeps the stored entities.
+        speakers: Quote id -> the canonical entity its speaker names (None for none); quotes not
+            listed keep theirs, unless the entity they name is gone (then None).
         duplicates: Article id -> the original it copies (None for none).
         claims: Article id -> all of that article's claims (replacing its stored ones).
         stories: Stories added, or replaced whole (membership, comparisons,
@@ -452,6 +466,25 @@ class Store(Protocol):
 
     def save_embeddings(self, vectors: Mapping[str, np.ndarray]) -> None:
         """Save title + lead embeddings by article id (float32 rows); an article keeps its first one.
+
+        Raises:
+            StorageError: An article is not stored, or the store cannot be written.
+        """
+        ...
+
+    def terms(self, ids: Sequence[str], key: str) -> dict[str, ArticleTerms]:
+        """Return the saved word counts of these articles that were made with ``key`` (others are left out).
+
+        Args:
+            ids: The articles.
+            key: What the counts were made with (:func:`~newsdesk.stories.terms.terms_key`).
+        """
+        ...
+
+    def save_terms(self, key: str, terms: Mapping[str, ArticleTerms]) -> None:
+        """Save word counts by article id (made once per article by story grouping), in one transaction.
+
+        Counts saved with another ``key`` are replaced; with the same key the first ones stay.
 
         Raises:
             StorageError: An article is not stored, or the store cannot be written.

@@ -24,6 +24,7 @@ import numpy as np
 from newsdesk.errors import NotFoundError, StorageError
 from newsdesk.model import (
     Article,
+    ArticleTerms,
     Claim,
     Enrichment,
     Entity,
@@ -127,6 +128,7 @@ class MemoryStore:
         self._stories: list[Story] = []
         self._enrichments: dict[str, Enrichment] = {}  # without quotes: those are in _quotes
         self._embeddings: dict[str, np.ndarray] = {}
+        self._terms: dict[str, tuple[str, ArticleTerms]] = {}  # article -> (key, counts)
         self._outputs: dict[tuple[str, str], bytes] = {}
         self._generation = 0
         self._runs: list[dict[str, object]] = []
@@ -341,6 +343,21 @@ class MemoryStore:
             _require(set(self._articles), article, "the article of an embedding")
         for article, vector in vectors.items():
             self._embeddings.setdefault(article, np.array(vector, dtype=np.float32))
+
+    def terms(self, ids: Sequence[str], key: str) -> dict[str, ArticleTerms]:
+        """Return saved word counts; see :meth:`Store.terms`."""
+        self._check_open()
+        found = {a: self._terms[a] for a in ids if a in self._terms}
+        return {a: ArticleTerms(words=dict(t.words), lead=dict(t.lead)) for a, (k, t) in found.items() if k == key}
+
+    def save_terms(self, key: str, terms: Mapping[str, ArticleTerms]) -> None:
+        """Save word counts; see :meth:`Store.save_terms`."""
+        self._check_open()
+        for article in terms:
+            _require(set(self._articles), article, "the article of word counts")
+        for article, counted in terms.items():
+            if article not in self._terms or self._terms[article][0] != key:
+                self._terms[article] = (key, ArticleTerms(words=dict(counted.words), lead=dict(counted.lead)))
 
     def model_outputs(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
         """Return kept model outputs; see :meth:`Store.model_outputs`."""

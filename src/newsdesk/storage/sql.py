@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
@@ -34,6 +35,7 @@ from newsdesk.errors import NotFoundError, StorageError
 from newsdesk.model import (
     Article,
     ArticleStance,
+    ArticleTerms,
     Claim,
     ClaimRef,
     Comparison,
@@ -125,6 +127,11 @@ INSERT_ARTICLE = _insert(
     or_ignore=True,
 )  # fmt: skip
 INSERT_ENTITY = _insert("entities", ("id", "name", "kind", "digest", "mention_count", "article_count", "sort_name"))
+UPSERT_ENTITY = (
+    INSERT_ENTITY + " ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
+    "digest = excluded.digest, mention_count = excluded.mention_count, article_count = excluded.article_count, "
+    "sort_name = excluded.sort_name"
+)
 INSERT_MENTION = _insert("mentions", ("entity_id", "position", "article_id", "text", "start", "end"))
 INSERT_QUOTE = _insert(
     "quotes",
@@ -182,6 +189,12 @@ INSERT_ENRICHMENT = _insert(
     "enrichments", ("article_id", "mentions", "aliases", "minhash", "enriched_at"), or_ignore=True
 )
 INSERT_EMBEDDING = _insert("embeddings", ("article_id", "vector"), or_ignore=True)
+# Counts made with another key (an older counting, another lead length) are replaced; with the same key they stay.
+UPSERT_TERMS = (
+    'INSERT INTO article_terms (article_id, "key", words, lead) VALUES (?, ?, ?, ?) '
+    'ON CONFLICT (article_id) DO UPDATE SET "key" = excluded."key", words = excluded.words, lead = excluded.lead '
+    'WHERE article_terms."key" <> excluded."key"'
+)
 INSERT_MODEL_OUTPUT = _insert("model_outputs", ("model", "key", "value"), or_ignore=True)
 UPSERT_STORY = (
     "INSERT INTO stories (id, title, lead_claim) VALUES (?, ?, ?) "
@@ -254,10 +267,77 @@ def _entity_rows(entities: Sequence[Entity]) -> Iterator[Row]:
         yield (e.id, e.name, e.kind, entity_digest(e), len(e.mentions), articles, e.name.casefold())
 
 
+MENTION_GAP = 64
+"""Positions of an entity's mentions are written this far apart, so an update can slip new mentions between
+stored ones (their order is the position's) without writing the others again."""
+
+
 def _mention_rows(entities: Sequence[Entity]) -> Iterator[Row]:
     for entity in entities:
         for position, m in enumerate(entity.mentions):
-            yield (entity.id, position, m.article, m.text, m.start, m.end)
+            yield (entity.id, position * MENTION_GAP, m.article, m.text, m.start, m.end)
+
+
+MentionKey = tuple[str, str, int, int]
+
+
+def mention_changes(
+    stored: Sequence[tuple[int, MentionKey]], mentions: Sequence[Mention]
+) -> tuple[list[int], list[tuple[int, Mention]]] | None:
+    """The rows that turn an entity's stored mentions into ``mentions``, keeping the stored rows that stay.
+
+    Steps:
+        1. Keep, in the new order, each stored mention that is still there and comes after the last one kept
+           (a stored mention moved elsewhere in the order is written again).
+        2. Give each new mention a position between those of the kept mentions around it (before the first,
+           after the last: :data:`MENTION_GAP` apart).
+
+    Args:
+        stored: ``(position, (article, text, start, end))`` of the stored mentions, by position.
+        mentions: The entity's mentions now, in order.
+
+    Returns:
+        ``(positions to delete, (position, mention) to insert)``, reading back as ``mentions`` in order; None
+        when nothing can be kept or no whole number is left between two kept positions (write them all again).
+    """
+    where = {key: position for position, key in stored}
+    if len(where) != len(stored):
+        return None  # a mention stored twice: no row is safely its own
+    kept: list[int | None] = []
+    last = None
+    for m in mentions:
+        position = where.get((m.article, m.text, m.start, m.end))
+        if position is not None and (last is None or position > last):
+            last = position
+            kept.append(position)
+        else:
+            kept.append(None)
+    if last is None:
+        return None
+    inserted: list[tuple[int, Mention]] = []
+    i = 0
+    while i < len(mentions):
+        if kept[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(mentions) and kept[j] is None:
+            j += 1
+        run = mentions[i:j]
+        low = kept[i - 1] if i > 0 else None
+        high = kept[j] if j < len(mentions) else None
+        if low is None and high is not None:
+            positions = [high - MENTION_GAP * (len(run) - t) for t in range(len(run))]
+        elif high is None and low is not None:
+            positions = [low + MENTION_GAP * (t + 1) for t in range(len(run))]
+        elif low is not None and high is not None and high - low > len(run):
+            positions = [low + (high - low) * (t + 1) // (len(run) + 1) for t in range(len(run))]
+        else:
+            return None
+        inserted.extend(zip(positions, run, strict=True))
+        i = j
+    staying = {p for p in kept if p is not None}
+    return [p for p, _ in stored if p not in staying], inserted
 
 
 def _enrichment_row(enrichment: Enrichment, enriched_at: str) -> Row:
@@ -770,6 +850,26 @@ class SQLStore(ABC):
                 ((article, np.asarray(vector, dtype="<f4").tobytes()) for article, vector in vectors.items()),
             )
 
+    def terms(self, ids: Sequence[str], key: str) -> dict[str, ArticleTerms]:
+        """Return saved word counts; see :meth:`Store.terms`."""
+        if not ids:
+            return {}
+        rows = self._query(
+            f'SELECT article_id, words, lead FROM article_terms WHERE "key" = ? AND article_id IN ({self.IDS})',
+            (key, self._ids(ids)),
+        )
+        return {row[0]: ArticleTerms(words=json.loads(row[1]), lead=json.loads(row[2])) for row in rows}
+
+    def save_terms(self, key: str, terms: Mapping[str, ArticleTerms]) -> None:
+        """Save word counts; see :meth:`Store.save_terms`."""
+        if not terms:
+            return
+        with self._transaction() as conn:
+            conn.executemany(
+                UPSERT_TERMS,
+                ((article, key, _to_json(dict(t.words)), _to_json(dict(t.lead))) for article, t in terms.items()),
+            )
+
     def model_outputs(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
         """Return kept model outputs; see :meth:`Store.model_outputs`."""
         if not keys:
@@ -807,8 +907,9 @@ class SQLStore(ABC):
         Steps, in one write transaction:
 
         1. Refuse the update (False) when the generation moved on.
-        2. Entities: drop those whose digest changed or that are gone (quotes
-           naming them let go first), insert the new and changed ones.
+        2. Entities: write the new ones and those whose digest changed (in
+           place: quotes naming them keep them), drop those that are gone
+           (quotes naming them let go first).
         3. Set the speaker entity of quotes whose one changed, then the
            duplicate links, the claims of the listed articles and the listed
            stories (a story keeps its row, so lists keep their order).
@@ -878,35 +979,74 @@ class SQLStore(ABC):
     def _replace_entities(self, conn: Connection, entities: Sequence[Entity]) -> set[str]:
         """Step 2 of :meth:`update_analysis`: write only the entities that differ from the stored ones.
 
+        An entity that changed keeps its row (updated in place), so the quotes naming it keep naming it, and
+        keeps the rows of the mentions it still has (:func:`mention_changes`: only its new mentions are
+        written, and the gone ones deleted); only the entities that are gone are deleted, and the quotes
+        naming them let go.
+
         Returns:
-            The articles whose mentions changed (of the entities dropped, changed or added).
+            The articles whose mentions changed: every article of an entity dropped or added, and of an entity
+            that changed, those whose mentions of it differ (a popular name gaining a mention in a new article
+            leaves the stories of its older articles as they were); a new name is written into the story rows
+            that count the entity.
         """
-        stored = {row[0]: row[1] for row in conn.execute("SELECT id, digest FROM entities")}
+        stored = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, digest, sort_name FROM entities")}
+        by_id = {e.id: e for e in entities}
         digests = {e.id: entity_digest(e) for e in entities}
-        gone = [
+        gone = [entity_id for entity_id in stored if entity_id not in digests]
+        changed = [
             entity_id
-            for entity_id, digest in stored.items()
-            if entity_id not in digests or digests[entity_id] != digest
+            for entity_id, (digest, _) in stored.items()
+            if entity_id in digests and digests[entity_id] != digest
         ]
         touched: set[str] = set()
+        rewritten: list[Entity] = []  # changed entities whose mentions are all written again
+        if gone or changed:
+            rows: dict[str, list[tuple[int, MentionKey]]] = defaultdict(list)
+            for row in conn.execute(
+                'SELECT entity_id, position, article_id, text, start, "end" FROM mentions '
+                f"WHERE entity_id IN ({self.IDS}) ORDER BY entity_id, position",
+                (self._ids([*gone, *changed]),),
+            ).fetchall():
+                rows[row[0]].append((row[1], (row[2], row[3], row[4], row[5])))
+            before: dict[tuple[str, str], set[MentionKey]] = defaultdict(set)
+            for entity_id, mentions in rows.items():
+                for _, key in mentions:
+                    before[(entity_id, key[0])].add(key)
+            after: dict[tuple[str, str], set[MentionKey]] = defaultdict(set)
+            for entity_id in changed:
+                for m in by_id[entity_id].mentions:
+                    after[(entity_id, m.article)].add((m.article, m.text, m.start, m.end))
+            gone_ids = set(gone)
+            touched = {
+                article
+                for (entity_id, article) in before.keys() | after.keys()
+                if entity_id in gone_ids or before.get((entity_id, article)) != after.get((entity_id, article))
+            }
+            deleted: list[tuple[str, int]] = []
+            inserted: list[Row] = []
+            for entity_id in changed:
+                diff = mention_changes(rows.get(entity_id, []), by_id[entity_id].mentions)
+                if diff is None:
+                    rewritten.append(by_id[entity_id])
+                    continue
+                deleted.extend((entity_id, p) for p in diff[0])
+                inserted.extend((entity_id, p, m.article, m.text, m.start, m.end) for p, m in diff[1])
+            again = [*gone, *(e.id for e in rewritten)]
+            if again:
+                conn.execute(f"DELETE FROM mentions WHERE entity_id IN ({self.IDS})", (self._ids(again),))
+            conn.executemany("DELETE FROM mentions WHERE entity_id = ? AND position = ?", deleted)
+            conn.executemany(INSERT_MENTION, inserted)
         if gone:
             ids = self._ids(gone)
-            touched = {
-                row[0]
-                for row in conn.execute(
-                    f"SELECT DISTINCT article_id FROM mentions WHERE entity_id IN ({self.IDS})", (ids,)
-                ).fetchall()
-            }
-            conn.execute(
-                f"UPDATE quotes SET speaker_entity = NULL WHERE speaker_entity IN ({self.IDS})",
-                (ids,),
-            )
-            conn.execute(f"DELETE FROM mentions WHERE entity_id IN ({self.IDS})", (ids,))
+            conn.execute(f"UPDATE quotes SET speaker_entity = NULL WHERE speaker_entity IN ({self.IDS})", (ids,))
             conn.execute(f"DELETE FROM entities WHERE id IN ({self.IDS})", (ids,))
-        fresh = [e for e in entities if stored.get(e.id) != digests[e.id]]
-        conn.executemany(INSERT_ENTITY, _entity_rows(fresh))
-        conn.executemany(INSERT_MENTION, _mention_rows(fresh))
-        return touched | {m.article for e in fresh for m in e.mentions}
+        renamed = [(by_id[e].name.casefold(), e) for e in changed if stored[e][1] != by_id[e].name.casefold()]
+        conn.executemany("UPDATE story_entities SET sort_name = ? WHERE entity_id = ?", renamed)
+        added = [e for e in entities if e.id not in stored]
+        conn.executemany(UPSERT_ENTITY, _entity_rows([*added, *(by_id[e] for e in changed)]))
+        conn.executemany(INSERT_MENTION, _mention_rows([*added, *rewritten]))
+        return touched | {m.article for e in added for m in e.mentions}
 
     def entities(self, articles: Sequence[str] | None = None) -> list[Entity]:
         """Return all entities with their mentions; see :meth:`Store.entities`."""

@@ -76,8 +76,6 @@ weights by ``scripts/train_stories.py`` on the FNC-1 training ids.
 from __future__ import annotations
 
 import heapq
-import importlib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -85,13 +83,20 @@ from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.model import Article, Entity, Story, content_id
+from newsdesk.model import Article, ArticleTerms, Entity, Story, content_id
 from newsdesk.stories.pairs import PairModel, article_views, pair_vectors, shipped_model
 from newsdesk.stories.reference import ReferenceFrequencies, blended_idf, shipped_reference
+from newsdesk.stories.terms import article_terms, count_matrix, fold_counts
+
+# Defined in .terms; imported from here by other stages and tests.
+from newsdesk.stories.terms import content_text as content_text
+from newsdesk.stories.terms import fold_word as fold_word
+from newsdesk.stories.terms import lead_text as lead_text
+from newsdesk.stories.terms import stop_words as stop_words
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -186,41 +191,6 @@ _DENSE_QUERIES = 1_024  # queries per faiss search over a time window
 _PAIR_CHUNK = 16_384  # candidate pairs scored at once (their sparse rows are copied)
 
 
-def fold_word(word: str) -> str:
-    """Fold a plural ending of a lower-cased word ("cities" -> "city", "strikes" -> "strike")."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
-
-
-def stop_words(language: str | None) -> frozenset[str]:
-    """Stop words of a language: scikit-learn's list for English, spaCy's lists for others."""
-    if language in (None, "en"):
-        return frozenset(ENGLISH_STOP_WORDS)
-    try:
-        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
-    except ImportError:
-        return frozenset()
-    return frozenset(module.STOP_WORDS)
-
-
-def content_text(text: str, language: str | None, cache: dict[str | None, frozenset[str]]) -> str:
-    """Lower-cased words of ``text`` without the stop words of its own language.
-
-    Without this, German articles about unrelated events look alike through
-    "der", "die", "und" (and French through "le", "la", "de").
-    """
-    if language not in cache:
-        cache[language] = stop_words(language)
-    stops = cache[language]
-    return " ".join(w for w in _TOKEN.findall(text.lower()) if w not in stops)
-
-
 def _word_weights(
     texts: Sequence[str],
     max_features: int,
@@ -229,30 +199,48 @@ def _word_weights(
     reference_total: int = 0,
     reference_documents: float = 0.0,
 ) -> sp.csr_matrix:
-    """Unit TF-IDF rows over folded words (counting raw words first, then folding the vocabulary, is fast).
+    """Unit TF-IDF rows over the folded words of ``texts`` (:func:`_count_weights` of their counts).
 
-    Term frequency is sublinear (``1 + ln(count)``); the IDF is that of :func:`~.reference.blended_idf`
-    (the batch's own counts, blended with ``reference`` when ``reference_documents`` > 0), raised to
-    ``idf_power``.
+    Args:
+        texts: Lower-cased content words joined by spaces (:func:`~.terms.content_text`).
+        max_features: As for :func:`_count_weights`.
+        idf_power: As for :func:`_count_weights`.
+        reference: As for :func:`_count_weights`.
+        reference_total: As for :func:`_count_weights`.
+        reference_documents: As for :func:`_count_weights`.
 
     Raises:
         ValueError: No text has a single word.
     """
-    # The texts are content_text's lower-cased words joined by spaces: splitting them is tokenising them.
-    counter = CountVectorizer(analyzer=str.split, dtype=np.float32)
-    counts = counter.fit_transform(texts)
-    raw = counter.get_feature_names_out()
-    terms, column = np.unique([fold_word(t) for t in raw], return_inverse=True)
-    fold = sp.csr_matrix(
-        (np.ones(len(raw), dtype=np.float32), (np.arange(len(raw)), column)), shape=(len(raw), len(terms))
-    )
-    folded = sp.csr_matrix(counts @ fold)
+    folded: dict[str, str] = {}
+    rows = [fold_counts(text.split(), folded) for text in texts]
+    return _count_weights(rows, max_features, idf_power, reference, reference_total, reference_documents)
+
+
+def _count_weights(
+    rows: Sequence[Mapping[str, int]],
+    max_features: int,
+    idf_power: float = 1.0,
+    reference: Mapping[str, int] | None = None,
+    reference_total: int = 0,
+    reference_documents: float = 0.0,
+) -> sp.csr_matrix:
+    """Unit TF-IDF rows from each article's folded word counts (:mod:`.terms`).
+
+    Term frequency is sublinear (``1 + ln(count)``); the IDF is that of :func:`~.reference.blended_idf`
+    (the batch's own counts, blended with ``reference`` when ``reference_documents`` > 0), raised to
+    ``idf_power``. Only the ``max_features`` most used terms of the batch are kept (0 = all).
+
+    Raises:
+        ValueError: No article has a single word.
+    """
+    folded, terms = count_matrix(rows)
     if max_features and folded.shape[1] > max_features:
         totals = np.asarray(folded.sum(axis=0)).ravel()
         kept = np.sort(np.argsort(-totals, kind="stable")[:max_features])
         folded, terms = folded[:, kept], terms[kept]
     batch_df = np.bincount(folded.indices, minlength=folded.shape[1])
-    idf = blended_idf(terms.tolist(), batch_df, len(texts), reference, reference_total, reference_documents)
+    idf = blended_idf(terms.tolist(), batch_df, len(rows), reference, reference_total, reference_documents)
     weights = folded.copy()
     weights.data = 1.0 + np.log(weights.data)  # sublinear term frequency
     weights = normalize(weights @ sp.diags((idf**idf_power).astype(np.float32)))
@@ -260,21 +248,21 @@ def _word_weights(
 
 
 def _weights_or_zero(
-    texts: Sequence[str],
+    rows: Sequence[Mapping[str, int]],
     settings: StorySettings,
     reference: ReferenceFrequencies | None = None,
     part: str = "words",
 ) -> sp.csr_matrix:
-    """:func:`_word_weights` with the settings' IDF (and ``reference``'s ``part`` table), or one zero column
-    when no text has a single content word."""
+    """:func:`_count_weights` with the settings' IDF (and ``reference``'s ``part`` table), or one zero column
+    when no article has a single content word."""
     table = reference.table(part) if reference is not None else None
     total = reference.documents if reference is not None else 0
     try:
-        return _word_weights(
-            texts, settings.max_features, settings.idf_power, table, total, settings.reference_documents
+        return _count_weights(
+            rows, settings.max_features, settings.idf_power, table, total, settings.reference_documents
         )
     except ValueError:
-        return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+        return sp.csr_matrix((len(rows), 1), dtype=np.float32)
 
 
 def _reference_for(settings: StorySettings, reference: ReferenceFrequencies | None) -> ReferenceFrequencies | None:
@@ -284,9 +272,14 @@ def _reference_for(settings: StorySettings, reference: ReferenceFrequencies | No
     return reference if reference is not None else shipped_reference()
 
 
-def lead_text(article: Article, words: int) -> str:
-    """The title and the first ``words`` words of the body: where a report states its news."""
-    return f"{article.title}\n{' '.join(article.text.split()[:words])}"
+def batch_terms(
+    articles: Sequence[Article], settings: StorySettings, terms: Mapping[str, ArticleTerms] | None = None
+) -> list[ArticleTerms]:
+    """Each article's word counts: from ``terms`` when there, else counted now (:func:`~.terms.article_terms`)."""
+    known = terms or {}
+    cache: dict[str | None, frozenset[str]] = {}
+    folded: dict[str, str] = {}
+    return [known[a.id] if a.id in known else article_terms(a, settings.lead_words, cache, folded) for a in articles]
 
 
 def _identity(terms: list[str]) -> list[str]:
@@ -312,6 +305,7 @@ def article_vectors(
     settings: StorySettings = StorySettings(),
     *,
     reference: ReferenceFrequencies | None = None,
+    terms: Mapping[str, ArticleTerms] | None = None,
 ) -> sp.csr_matrix:
     """Return the unit-length vectors of step 2, one row per article (zero rows for empty texts).
 
@@ -321,18 +315,19 @@ def article_vectors(
         settings: Grouping settings.
         reference: Document frequencies blended into the IDF when ``settings.reference_documents`` > 0
             (default: the table shipped in the package, :mod:`.reference`).
+        terms: Article id -> its word counts (:func:`~.terms.article_terms` with ``settings.lead_words``),
+            e.g. as saved in the store; articles missing here are counted now. Either way the vectors
+            are the same.
 
     Returns:
         A CSR matrix of float32 with one row per article.
     """
-    cache: dict[str | None, frozenset[str]] = {}
-    texts = [content_text(f"{a.title}\n{a.title}\n{a.text}", a.language, cache) for a in articles]
+    counted = batch_terms(articles, settings, terms)
     table = _reference_for(settings, reference)
-    words = _weights_or_zero(texts, settings, table, "words")
+    words = _weights_or_zero([t.words for t in counted], settings, table, "words")
     lead = min(max(settings.lead_weight, 0.0), 1.0)
     if lead > 0:
-        leads = [content_text(lead_text(a, settings.lead_words), a.language, cache) for a in articles]
-        lead_rows = _weights_or_zero(leads, settings, table, "lead")
+        lead_rows = _weights_or_zero([t.lead for t in counted], settings, table, "lead")
         words = sp.hstack([np.sqrt(1.0 - lead) * words, np.sqrt(lead) * lead_rows], format="csr")
         # An article whose lead holds no content word is compared by its words alone.
         words = sp.csr_matrix(normalize(words), dtype=np.float32)
@@ -835,6 +830,7 @@ def group_stories(
     *,
     pair_model: PairModel | None = None,
     reference: ReferenceFrequencies | None = None,
+    terms: Mapping[str, ArticleTerms] | None = None,
 ) -> list[Story]:
     """Group articles into stories (see the module docstring for the algorithm).
 
@@ -853,6 +849,8 @@ def group_stories(
             (default: the one shipped in the package).
         reference: Document frequencies blended into the IDF when ``settings.reference_documents`` > 0
             (default: the table shipped in the package, :mod:`.reference`).
+        terms: Article id -> its saved word counts (:mod:`.terms`); the others are counted now. The
+            stories are the same either way.
 
     Returns:
         Stories in order of their first article (in time order); every article
@@ -863,7 +861,7 @@ def group_stories(
     """
     if not articles:
         return []
-    order, story_of = _group(articles, entities, settings, embeddings, {}, pair_model, reference)
+    order, story_of = _group(articles, entities, settings, embeddings, {}, pair_model, reference, terms)
     # Dicts keep insertion order: stories come in the time order of their first article.
     members: dict[int, list[int]] = defaultdict(list)
     for i in order:
@@ -889,6 +887,7 @@ def assign_stories(
     *,
     pair_model: PairModel | None = None,
     reference: ReferenceFrequencies | None = None,
+    terms: Mapping[str, ArticleTerms] | None = None,
 ) -> dict[str, str]:
     """Put new articles into the stories that exist, or into new stories; existing stories stay as they are.
 
@@ -913,6 +912,7 @@ def assign_stories(
         embeddings: One row per article, as for :func:`group_stories`.
         pair_model: As for :func:`group_stories`.
         reference: As for :func:`group_stories`.
+        terms: As for :func:`group_stories`.
 
     Returns:
         New article id -> the id of its story (an existing one or a new one).
@@ -923,7 +923,7 @@ def assign_stories(
     new = [a for a in articles if a.id not in known]
     if not new:
         return {}
-    order, story_of = _group(articles, entities, settings, embeddings, known, pair_model, reference)
+    order, story_of = _group(articles, entities, settings, embeddings, known, pair_model, reference, terms)
     numbers = {story: n for n, story in enumerate(dict.fromkeys(known[a.id] for a in articles if a.id in known))}
     names = {n: story for story, n in numbers.items()}
     for i in order:  # new stories are named after their first article
@@ -944,6 +944,7 @@ def _group(
     known: Mapping[str, str],
     pair_model: PairModel | None = None,
     reference: ReferenceFrequencies | None = None,
+    terms: Mapping[str, ArticleTerms] | None = None,
 ) -> tuple[list[int], list[int]]:
     """Steps 1-5 over ``articles``; articles in ``known`` keep their story.
 
@@ -961,7 +962,7 @@ def _group(
     dense: np.ndarray | None = None
     threshold, join_threshold = settings.threshold, settings.join_threshold
     if embeddings is not None and weight > 0:
-        words = article_vectors(articles, entities, settings, reference=reference)
+        words = article_vectors(articles, entities, settings, reference=reference, terms=terms)
         matrix, dense = mix_embeddings(words, embeddings, weight)
         threshold, join_threshold = settings.embedding_threshold, settings.embedding_join_threshold
     elif settings.pair_model:
@@ -970,7 +971,7 @@ def _group(
         matrix = pair_vectors(article_views(articles, model.features), model)
         threshold, join_threshold = model.merge_logit - model.intercept, model.join_logit - model.intercept
     else:
-        matrix = article_vectors(articles, entities, settings, reference=reference)
+        matrix = article_vectors(articles, entities, settings, reference=reference, terms=terms)
     numbers = {story: n for n, story in enumerate(dict.fromkeys(known[a.id] for a in articles if a.id in known))}
     seeded = [numbers[known[a.id]] if a.id in known else -1 for a in articles]
     # Vectors in time order, so a window means "nearby in time"; with known stories only the new rows search.

@@ -39,7 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from newsdesk.model import Article, Entity, RelatedStory, Story
+from newsdesk.model import Article, ArticleTerms, Entity, RelatedStory, Story
 from newsdesk.stories.grouping import (
     StorySettings,
     article_vectors,
@@ -59,6 +59,7 @@ def story_centroids(
     settings: StorySettings = StorySettings(),
     *,
     reference: ReferenceFrequencies | None = None,
+    terms: Mapping[str, ArticleTerms] | None = None,
 ) -> sp.csr_matrix:
     """Step 1: one unit-length centroid per story (a zero row for a story without known articles).
 
@@ -68,6 +69,7 @@ def story_centroids(
         entities: Canonical entities (used when ``settings.entity_weight`` > 0).
         settings: Grouping settings (for the vectors).
         reference: As for :func:`~.grouping.group_stories`.
+        terms: Saved word counts by article id, as for :func:`~.grouping.group_stories`.
 
     Returns:
         A CSR matrix of float32, one row per story in the order given.
@@ -81,7 +83,7 @@ def story_centroids(
                 article_rows.append(row[article])
     if not articles:
         return sp.csr_matrix((len(stories), 1), dtype=np.float32)
-    matrix = article_vectors(articles, entities, settings, reference=reference)
+    matrix = article_vectors(articles, entities, settings, reference=reference, terms=terms)
     owner = sp.csr_matrix(
         (np.ones(len(story_rows), dtype=np.float32), (story_rows, article_rows)), shape=(len(stories), len(articles))
     )
@@ -148,6 +150,7 @@ def related_links(
     shared: int = 3,
     changed: Collection[str] | None = None,
     previous: Mapping[str, Sequence[RelatedStory]] | None = None,
+    terms: Mapping[str, ArticleTerms] | None = None,
 ) -> dict[str, list[RelatedStory]]:
     """Link each story to the stories that continue or precede it (see the module docstring).
 
@@ -165,6 +168,7 @@ def related_links(
         shared: How many shared entities or words a reason names.
         changed: Ids of the stories that are new or changed since ``previous``; None links every story afresh.
         previous: The links stored before (story id -> links), used with ``changed``.
+        terms: Saved word counts by article id, as for :func:`~.grouping.group_stories` (the links are the same).
 
     Returns:
         Story id -> its links, most similar first (every story given has an entry, perhaps empty).
@@ -187,7 +191,7 @@ def related_links(
                     candidates[(min(own, other), max(own, other))] = link.similarity
     table = (reference or shipped_reference()) if settings.reference_documents > 0 else None
     if queries is None or len(queries):
-        centroids = story_centroids(stories, articles, entities, settings, reference=table)
+        centroids = story_centroids(stories, articles, entities, settings, reference=table, terms=terms)
         rows, cols, sims = neighbour_edges(
             centroids, k=settings.related_neighbors, floor=settings.related_bar, queries=queries
         )
