@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from newsdesk.compare import CompareModels, CompareSettings, compare_stories
-from newsdesk.compare.cache import CachedEncoder, CachedPairs, pair_key, text_key
+from newsdesk.compare.cache import CachedEncoder, CachedPairs, CachedStance, pair_key, text_key
 from newsdesk.model import Article, Story
 from newsdesk.storage import MemoryStore
 from test_align import FOLLOW_THE_MODEL, HeadlineModel, PolarityModel, WordEncoder, _dispute_articles
@@ -52,6 +52,33 @@ def test_the_pair_model_reads_each_unordered_pair_once() -> None:
     assert inner.seen == [("it fled", "it did not flee"), ("it fled", "it fled by boat"), ("it stayed", "it fled")]
     assert np.array_equal(again[0], first[0]) and model.labels == inner.labels
     assert model.predict_symmetric([]).shape == (0, 3)
+
+
+class CountingStance(HeadlineModel):
+    """The headline stand-in, recording the (headline, body) pairs it reads."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    def predict_proba(self, headlines: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
+        self.seen.extend(zip(headlines, bodies, strict=True))
+        return super().predict_proba(headlines, bodies)
+
+
+def test_the_stance_model_reads_each_headline_and_body_once() -> None:
+    store, inner = MemoryStore(), CountingStance()
+    model = CachedStance(inner, store, "stance:1")
+    first = model.predict_proba(["Bridge closes", "Bridge closes"], ["it is false", "crews confirm it"])
+    again = model.predict_proba(["Bridge closes", "Bridge closes"], ["crews confirm it", "a new body"])
+    assert inner.seen == [
+        ("Bridge closes", "it is false"),
+        ("Bridge closes", "crews confirm it"),
+        ("Bridge closes", "a new body"),
+    ]
+    assert np.array_equal(again[0], first[1].astype(np.float32))
+    assert np.allclose(first, inner.predict_proba(["Bridge closes"] * 2, ["it is false", "crews confirm it"]))
+    assert model.predict_proba(["Other lead"], ["it is false"]).shape == (1, 4)
+    assert inner.seen[-1][0] == "Other lead", "another lead is another pair"
 
 
 def test_a_story_compared_again_reads_nothing_new_and_finds_the_same() -> None:

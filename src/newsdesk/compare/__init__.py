@@ -77,14 +77,18 @@ class CompareModels:
 
     def cached_identities(self) -> list[str]:
         """The identities (name and weights digest) under which the loaded models keep outputs in :attr:`cache`."""
-        from newsdesk.compare.cache import CachedEncoder, CachedPairs
+        from newsdesk.compare.cache import CachedEncoder, CachedPairs, CachedStance
 
-        return [m.model for m in (self.pair, self.encoder) if isinstance(m, CachedPairs | CachedEncoder)]
+        models = (self.pair, self.encoder, self.stance)
+        return [m.model for m in models if isinstance(m, CachedPairs | CachedEncoder | CachedStance)]
 
     def stance_model(self) -> Any:
-        """The FNC-1 stance model (a body toward a headline)."""
+        """The FNC-1 stance model (a body toward a headline); with a :attr:`cache`, its outputs are kept."""
         if self.stance is None:
-            self.stance = _stance_model()
+            from newsdesk.compare.cache import CachedStance
+
+            model = _stance_model()
+            self.stance = model if self.cache is None else CachedStance(model, self.cache, _stance_identity())
         return self.stance
 
     def contradiction_scorer(self) -> ContradictionScorer:
@@ -94,6 +98,19 @@ class CompareModels:
 
             self.scorer = load_scorer()
         return self.scorer
+
+
+@lru_cache(maxsize=1)
+def _stance_identity() -> str:
+    """The name under which the packaged stance model keeps outputs: its weights' digest."""
+    import hashlib
+
+    from newsdesk.compare.stance import DEFAULT_MODEL_PATH
+
+    digest = hashlib.sha256()
+    for suffix in (".json", ".npz"):
+        digest.update(DEFAULT_MODEL_PATH.with_suffix(suffix).read_bytes())
+    return f"stance:{digest.hexdigest()[:16]}"
 
 
 @lru_cache(maxsize=1)

@@ -99,3 +99,27 @@ class CachedPairs:
         for i, key in enumerate(keys):
             out[i] = found[key]
         return out
+
+
+class CachedStance:
+    """The stance model (a body toward a headline) whose probabilities are kept by the ordered (headline, body)
+    pair (float32): an article's stance toward an unchanged lead is computed once, however often its story
+    grows. Each pair's probabilities depend on that pair alone, so kept and fresh ones are the same."""
+
+    def __init__(self, inner: Any, cache: OutputCache, model: str) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.model = model
+
+    def predict_proba(self, headlines: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
+        """Probabilities per (headline, body), in the inner model's label order."""
+        pairs = list(zip(headlines, bodies, strict=True))
+        if not pairs:
+            return np.asarray(self.inner.predict_proba([], []), dtype=np.float32)
+        keys = [hashlib.sha256(f"{text_key(h)}>{text_key(b)}".encode()).hexdigest()[:32] for h, b in pairs]
+
+        def run(items: list[tuple[str, str]]) -> np.ndarray:
+            return np.asarray(self.inner.predict_proba([h for h, _ in items], [b for _, b in items]))
+
+        found = _outputs(self.cache, self.model, keys, pairs, run, "<f4")
+        return np.vstack([found[k] for k in keys])
