@@ -7,6 +7,7 @@ import dataclasses
 from newsdesk.model import Article, RelatedStory, Story
 from newsdesk.stories.grouping import StorySettings, assign_stories, decay, group_stories
 from newsdesk.stories.related import link_related, related_links
+from newsdesk.stories.terms import article_terms
 
 
 def art(key: str, title: str, text: str, published: str | None) -> Article:
@@ -143,6 +144,17 @@ def test_linking_only_the_changed_stories_gives_the_links_of_a_full_run() -> Non
     assert any(incremental.values())
     # Nothing changed: the stored links stay, and no search runs.
     assert related_links(after, articles, changed=set(), previous=incremental) == incremental
+
+
+def test_saved_word_counts_give_the_same_links_and_reasons() -> None:
+    articles = QUAKE + OTHER + SEQUEL
+    stories = group_stories(articles)
+    lead = StorySettings().lead_words
+    saved = {a.id: article_terms(a, lead) for a in articles}
+    some = {a.id: saved[a.id] for a in articles[::2]}
+    links = related_links(stories, articles)
+    assert any(links.values())
+    assert related_links(stories, articles, terms=saved) == links == related_links(stories, articles, terms=some)
 
 
 def test_with_entities_related_stories_must_share_a_core_entity() -> None:

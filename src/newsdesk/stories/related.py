@@ -128,12 +128,21 @@ def _story_words(
     texts: Mapping[str, Article],
     cache: dict[str | None, frozenset[str]],
     idf: Callable[[str], float],
+    terms: Mapping[str, ArticleTerms],
     top: int = 40,
 ) -> dict[str, float]:
-    """A story's ``top`` most telling folded content words: share of its articles using each, times its IDF."""
+    """A story's ``top`` most telling folded content words: share of its articles using each, times its IDF.
+
+    An article's words are those of its saved counts (the same folded words of its title and body) when
+    ``terms`` has them, else counted now.
+    """
     counts: Counter[str] = Counter()
     members = [texts[a] for a in dict.fromkeys(story.articles) if a in texts]
     for article in members:
+        saved = terms.get(article.id)
+        if saved is not None:
+            counts.update(saved.words.keys())
+            continue
         words = content_text(f"{article.title}\n{article.text}", article.language, cache).split()
         counts.update({fold_word(w) for w in words})
     weight = {w: n / max(1, len(members)) * idf(w) for w, n in counts.items()}
@@ -222,7 +231,7 @@ def related_links(
         return math.log((documents + 1) / (frequency.get(word, 0) + 1) + 1)
 
     linked = sorted({i for p, q, _ in pairs if (p, q) not in kept for i in (p, q)})
-    words = {s: _story_words(stories[s], by_id, cache, idf) for s in linked}
+    words = {s: _story_words(stories[s], by_id, cache, idf, terms or {}) for s in linked}
 
     def what(p: int, q: int) -> str:
         both = sorted((names.get(e, e) for e in cores[p] & cores[q]), key=str.casefold)[:shared]
