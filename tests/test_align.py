@@ -286,6 +286,16 @@ def test_one_holder_on_one_day_is_not_compared_and_on_two_days_is_an_update() ->
     assert "changing its account" in update.explanation
 
 
+def test_articles_of_unknown_outlets_are_different_holders() -> None:
+    t1 = "The ferry left the harbour on time with all of its passengers on board."
+    t2 = "The ferry never left the harbour on time with all of its passengers on board."
+    same_day = [_article("a1", t1, "", "2026-03-02"), _article("a2", t2, "", "2026-03-02")]
+    story = _run(same_day, [])[0]
+    assert len(story.contradictions) == 1, "two articles without an outlet's name are two sources"
+    one_article = [_article("a1", f"{t1} {t2}", "", "2026-03-02")]
+    assert _run(one_article, [])[0].comparisons == [], "an article is one holder"
+
+
 def test_reported_speech_is_read_as_a_statement_of_its_holder() -> None:
     from newsdesk.compare.align import reading_of
     from newsdesk.model import Claim

@@ -175,11 +175,23 @@ def reading_of(claim: Claim, holder: str, *, direct: bool = False, cue: str | No
     return rest[:1].upper() + rest[1:] if rest != text else text
 
 
+def same_holder(a: ClaimSide, b: ClaimSide) -> bool:
+    """Whether one holder states both claims.
+
+    A holder with no name (the sentence of an article whose outlet is unknown,
+    a quote whose speaker is unresolved) is one holder within its article
+    only: two unnamed outlets are not known to be one.
+    """
+    if a.holder.lower() != b.holder.lower():
+        return False
+    return bool(a.claim.holder) or a.claim.article == b.claim.article
+
+
 def _may_pair(a: ClaimSide, b: ClaimSide) -> bool:
     """Different holders, or one holder on two different days (in two articles)."""
     if a.reading == b.reading:
         return False
-    if a.holder.lower() != b.holder.lower():
+    if not same_holder(a, b):
         return True
     return a.claim.article != b.claim.article and a.said != b.said
 
@@ -344,7 +356,7 @@ def judge(
             if a.claim.article != b.claim.article:
                 judged.append(Judged(x=i, y=j, relation="agree", kind="same figure", score=score, measure=measures))
                 continue
-        revised = a.holder.lower() == b.holder.lower()
+        revised = same_holder(a, b)
         if revised and p_contra <= p_agree:
             # One holder repeating itself: only the pair model can tell that its account changed.
             continue
