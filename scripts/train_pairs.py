@@ -470,12 +470,17 @@ def calibrate(golds: Sequence[tuple[Path, Path | None]], out: Path) -> None:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from newsdesk.compare.scorer import FEATURES, ContradictionScorer
+    from newsdesk.compare.pairs import ModelError
+    from newsdesk.compare.scorer import FEATURES, SCORER_PATH, ContradictionScorer, load_scorer
 
     out.mkdir(parents=True, exist_ok=True)
-    if not (out / "contradiction.json").exists():
-        # The analysis below loads a scorer; until one is fitted, one that never flags a pair.
-        ContradictionScorer([0.0] * 9, -10.0, 1.0).save(out / "contradiction.json", fitted_on="nothing yet")
+    try:
+        load_scorer()
+    except ModelError:
+        # The analysis below loads the shipped scorer; when it was fitted on other features (or is missing), one
+        # that never flags a pair stands in until this fit replaces it.
+        ContradictionScorer([0.0] * len(FEATURES), -10.0, 1.0).save(SCORER_PATH, fitted_on="nothing yet")
+        load_scorer.cache_clear()
     rows: list[list[float]] = []
     labels: list[int] = []
     groups: list[str] = []

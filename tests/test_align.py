@@ -348,3 +348,28 @@ def test_the_pair_model_reads_the_most_promising_pairs_within_the_budget() -> No
     assert sum(lawyer in (i, j) for i, j, _ in one) >= 2
     # ... half for the closest pairs, where agreements are.
     assert max(pairs, key=lambda p: p[2]) in one
+
+
+def test_the_scorer_reads_a_debunk_as_the_opposite_polarity() -> None:
+    from newsdesk.compare.claims import disputes
+    from newsdesk.compare.scorer import PairSignals, pair_features
+
+    assert disputes("The story about the quarantined town is a hoax.")
+    assert not disputes("The town was quarantined on Friday.")
+
+    def features(disputing: tuple[bool, bool]) -> dict[str, float]:
+        signals = PairSignals(
+            probabilities=(0.2, 0.3, 0.5),
+            cosine=0.7,
+            negated=(False, False),
+            disputing=disputing,
+            shared_entities=1,
+            same_article=False,
+            outlet_sides=2,
+        )
+        return dict(zip(FEATURES, pair_features(signals), strict=True))
+
+    one = features((False, True))
+    assert (one["one_side_disputing"], one["both_disputing"], one["one_side_negated"]) == (1.0, 0.0, 0.0)
+    both = features((True, True))
+    assert (both["one_side_disputing"], both["both_disputing"]) == (0.0, 1.0)

@@ -38,7 +38,7 @@ from typing import Protocol
 
 import numpy as np
 
-from newsdesk.compare.claims import DENIAL_CUES, is_negated
+from newsdesk.compare.claims import DENIAL_CUES, disputes, is_negated
 from newsdesk.compare.quantities import Measure, compare_measures, parse_quantities
 from newsdesk.compare.scorer import ContradictionScorer, PairSignals, pair_features
 from newsdesk.compare.settings import CompareSettings
@@ -315,6 +315,7 @@ def signals_of(a: ClaimSide, b: ClaimSide, cosine: float, probabilities: np.ndar
         probabilities=(float(probabilities[0]), float(probabilities[1]), float(probabilities[2])),
         cosine=cosine,
         negated=(a.claim.negated, b.claim.negated),
+        disputing=(a.claim.negated or disputes(a.reading), b.claim.negated or disputes(b.reading)),
         shared_entities=len(a.entities & b.entities),
         same_article=a.claim.article == b.claim.article,
         outlet_sides=int(a.claim.quote is None) + int(b.claim.quote is None),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from newsdesk.compare.stance import REFUTE
 from newsdesk.enrich.dates import resolve_date
 from newsdesk.model import Article, Claim, Entity, Quote, content_id
 
@@ -23,6 +24,17 @@ DENIAL_CUES = re.compile(
     r"\b(den(y|ied|ies|ying)|reject\w*|dismiss\w*|refut\w*|rebuff\w*|contest\w*|rul(?:ed|es|ing) out)\b", re.I
 )
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’»]?|$)")
+_WORD = re.compile(r"[a-z]+")
+
+
+def disputes(text: str) -> bool:
+    """Whether a claim calls something false, a hoax or a rumour, or denies it.
+
+    The words are the refuting lexicon of the stance model (the FNC-1
+    baseline's list, extended): a feature of the contradiction scorer, which
+    weighs it, never a rule that labels a pair.
+    """
+    return not REFUTE.isdisjoint(_WORD.findall(text.lower()))
 
 
 def is_negated(text: str, cue: str | None = None) -> bool:

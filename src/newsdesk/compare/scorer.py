@@ -8,6 +8,8 @@ The scorer weighs them together:
 - the pair model's P(neutral), P(agree), P(contradict) (both orders averaged);
 - the cosine of the two claims' sentence embeddings;
 - polarity: exactly one side negated or denied (its text or its cue), or both;
+  and the same for a wider polarity, negated or disputing (calling something
+  false, a hoax, a rumour: the stance model's refuting words);
 - how many canonical entities the two claims share (capped at 3);
 - whether both claims are in one article, and how many sides the outlet holds
   itself (a quote's speaker is a source; a sentence of the article is the outlet's).
@@ -38,6 +40,8 @@ FEATURES: tuple[str, ...] = (
     "cosine",
     "one_side_negated",
     "both_negated",
+    "one_side_disputing",
+    "both_disputing",
     "shared_entities",
     "same_article",
     "outlet_sides",
@@ -52,6 +56,8 @@ class PairSignals:
     probabilities: tuple[float, float, float]
     cosine: float
     negated: tuple[bool, bool]
+    disputing: tuple[bool, bool] = (False, False)
+    """Negated, or using a refuting word ("hoax", "false", "rumour")."""
     shared_entities: int
     same_article: bool
     outlet_sides: int
@@ -67,6 +73,8 @@ def pair_features(signals: PairSignals) -> list[float]:
         signals.cosine,
         float(signals.negated[0] != signals.negated[1]),
         float(signals.negated[0] and signals.negated[1]),
+        float(signals.disputing[0] != signals.disputing[1]),
+        float(signals.disputing[0] and signals.disputing[1]),
         float(min(signals.shared_entities, 3)),
         float(signals.same_article),
         float(signals.outlet_sides),
