@@ -203,7 +203,9 @@ def score_comparisons(analysis: Analysis, corpus: GoldCorpus) -> dict[str, Any]:
             on(first, g["side_b"]) and on(second, g["side_a"])
         )
 
-    disputes_right = sum(any(settles(d, g) for g in gold_contradictions) for d in disputes if len(d.sides) == 2)
+    two_sided = [d for d in disputes if len(d.sides) == 2]
+    disputes_right = sum(any(settles(d, g) for g in gold_contradictions) for d in two_sided)
+    gold_disputed = sum(any(settles(d, g) for d in two_sided) for g in gold_contradictions)
     precision = len(correct) / len(contradictions) if contradictions else 1.0
     recall = len(found) / len(gold_contradictions) if gold_contradictions else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -229,6 +231,7 @@ def score_comparisons(analysis: Analysis, corpus: GoldCorpus) -> dict[str, Any]:
         "disputes": len(disputes),
         "disputes_annotated": disputes_right,
         "dispute_precision": round(disputes_right / len(disputes), 3) if disputes else None,
+        "gold_contradictions_disputed": gold_disputed,
         "wrong_contradictions": [c.explanation for c in contradictions if c not in correct],
     }
 
@@ -260,7 +263,8 @@ def format_contradictions_report(result: Mapping[str, Any]) -> str:
         f"{result['agreements_predicted']} flagged, {result['agreements_on_annotated_contradictions']} of them "
         f"on the two sides of an annotated contradiction",
         f"disputes: {result['disputes_annotated']}/{result['disputes']} hold an annotated contradiction "
-        "on their two sides",
+        f"on their two sides; {result['gold_contradictions_disputed']}/{result['gold_contradictions']} annotated "
+        "contradictions are on the two sides of a dispute",
     ]
     if result.get("wrong_contradictions"):
         lines.append("flagged but not in the annotation:")
