@@ -15,7 +15,7 @@ from newsdesk import pipeline
 from newsdesk.cli import main
 from newsdesk.compare import CompareModels
 from newsdesk.enrich import Enricher
-from newsdesk.model import Analysis, Article, Claim, Enrichment, Quote, Story
+from newsdesk.model import Analysis, Article, Claim, Enrichment, Entity, Quote, Story
 from newsdesk.pipeline import analyze, analyze_store, ingest, load_analysis, update_store
 from newsdesk.storage import MemoryStore, SQLiteStore
 from newsdesk.storage.base import AnalysisUpdate
@@ -610,3 +610,34 @@ def test_new_articles_are_compared_with_the_stored_ones_of_the_same_days() -> No
     assert pipeline._context(states, ["a-new"], 1) == {"a-6"}
     assert pipeline._context(states, ["a-new"], 1, 14.0) == {"a-1", "a-2", "a-3", "a-4", "a-5", "a-6"}
     assert pipeline._context(states, ["a-new"], 0, 14.0) == {f"a-{i}" for i in range(7)}
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "postgres"])
+def test_updates_in_three_batches_keep_the_entities_and_speakers_of_one_merge_in_every_store(
+    kind: str, tmp_path: Path, enricher: Enricher, compared: list[list[str]], request: pytest.FixtureRequest
+) -> None:
+    """What an update saves of entities and speakers is what one merge of all the saved records gives."""
+    from newsdesk.enrich import merge_enrichments
+    from newsdesk.storage import Store, open_store
+
+    files = [p for p in sorted(SAMPLE.iterdir()) if p.suffix in (".txt", ".html", ".jsonl")]
+    if kind == "postgres":
+        store: Store = open_store(request.getfixturevalue("postgres_url"))
+    else:
+        store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "news.db")
+    with store:
+        for batch in (files[:5], files[5:9], files[9:]):
+            ingest([str(p) for p in batch], store)
+            update_store(store, enricher=enricher)
+        entities, quotes = store.entities(), store.quotes()
+        records = {r.article: r for r in store.enrichments()}
+        articles = store.articles()
+    texts = {a.id: a.text for a in articles if (records[a.id].language or "en") == "en"}
+    full, full_quotes = merge_enrichments([records[a.id] for a in articles], texts)
+
+    def partition(found: Sequence[Entity]) -> dict[str, tuple[object, ...]]:
+        return {e.id: (e.name, e.kind, sorted((m.article, m.start, m.end, m.text) for m in e.mentions)) for e in found}
+
+    assert partition(entities) == partition(full)
+    assert {q.id: q.speaker_entity for q in quotes} == {q.id: q.speaker_entity for q in full_quotes}
+    assert any(q.speaker_entity for q in quotes)
