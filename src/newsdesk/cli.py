@@ -459,6 +459,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, handlers=[handler])
     # Problems are printed once by the CLI; the library's per-input warnings would repeat them.
     logging.getLogger("newsdesk.pipeline").setLevel(max(level, logging.ERROR))
+    # The extractor warns "discarding data: None" when a page holds no main text it accepts; the cleaner then
+    # reads the page itself, and reports the input when that fails too.
+    logging.getLogger("trafilatura").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
     try:
         settings = load_settings(args.config)
         return _COMMANDS[args.command](args, settings)
