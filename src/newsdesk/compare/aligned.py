@@ -41,6 +41,11 @@ WEIGHTS = ("f_w", "f_b", "g1_w", "g1_b", "g2_w", "g2_b", "h1_w", "h1_b", "h2_w",
 """The arrays of ``aligned.npz``: each layer's weight (inputs x outputs) and bias."""
 
 
+_Claim = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""What a pair reads of one claim: its token states, their projection, their own part of g's first layer and what
+they give the other claim through g's first layer."""
+
+
 def _relu(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0.0)
 
@@ -105,27 +110,35 @@ class AlignedPairModel:
         with self._threads.limit(limits=1, user_api="blas"):
             projected = {t: _relu(s @ self._f[0] + self._f[1]) for t, s in states.items()}
             own = {t: s @ self._g_self + self._g1_b for t, s in states.items()}
+            # What a claim gives the other through its aligned states, (weights @ states) @ g_other, is
+            # weights @ (states @ g_other): the product with the layer is taken once per claim, not per pair.
+            given = {t: s @ self._g_other for t, s in states.items()}
             logits = np.stack(
-                [self._logits(states[a], projected[a], own[a], states[b], projected[b], own[b]) for a, b in pairs]
+                [
+                    self._logits(
+                        (states[a], projected[a], own[a], given[a]), (states[b], projected[b], own[b], given[b])
+                    )
+                    for a, b in pairs
+                ]
             )
         return _softmax_rows(logits).astype(np.float32)
 
     predict_symmetric = predict
     """The model is symmetric by construction: one pass serves both orders."""
 
-    def _side(self, own: np.ndarray, aligned: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        hidden = _relu(own + aligned @ self._g_other + (states * aligned) @ self._g_product)
+    def _side(
+        self, own: np.ndarray, weights: np.ndarray, partner: np.ndarray, given: np.ndarray, states: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        hidden = _relu(own + weights @ given + (states * (weights @ partner)) @ self._g_product)
         compared = _relu(hidden @ self._g2[0] + self._g2[1])
         return compared.mean(axis=0), compared.max(axis=0)
 
-    def _logits(
-        self, a: np.ndarray, fa: np.ndarray, own_a: np.ndarray, b: np.ndarray, fb: np.ndarray, own_b: np.ndarray
-    ) -> np.ndarray:
+    def _logits(self, first: _Claim, second: _Claim) -> np.ndarray:
+        a, fa, own_a, given_a = first
+        b, fb, own_b, given_b = second
         scores = fa @ fb.T
-        beta = _softmax_rows(scores) @ b
-        alpha = _softmax_rows(scores.T) @ a
-        mean_a, max_a = self._side(own_a, beta, a)
-        mean_b, max_b = self._side(own_b, alpha, b)
+        mean_a, max_a = self._side(own_a, _softmax_rows(scores), b, given_b, a)
+        mean_b, max_b = self._side(own_b, _softmax_rows(scores.T), a, given_a, b)
         joined = np.concatenate([mean_a + mean_b, np.maximum(max_a, max_b), np.abs(mean_a - mean_b)])
         w1, b1, w2, b2 = self._h
         return _relu(joined @ w1 + b1) @ w2 + b2
