@@ -21,7 +21,7 @@ from newsdesk.evaluation.contradictions import GoldCorpus
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "contradictions_real"
 FNC1 = ROOT.parent / "shared" / "data" / "fnc1"
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "dev2")
 _FILE = re.compile(r"^fnc1-(\d+)\.txt$")
 
 
@@ -69,10 +69,11 @@ def test_each_set_is_well_formed(split: str) -> None:
     assert not set(gold["hold_out_ids"]) & set(gold["training_ids"])
 
 
-def test_dev_and_test_share_no_story_and_no_body() -> None:
-    dev, test = _gold("dev"), _gold("test")
-    assert not set(dev["fnc1_stories"]) & set(test["fnc1_stories"])
-    assert not set(dev["body_ids"]) & set(test["body_ids"])
+@pytest.mark.parametrize(("one", "other"), [("dev", "test"), ("dev2", "test"), ("dev", "dev2")])
+def test_the_splits_share_no_story_and_no_body(one: str, other: str) -> None:
+    a, b = _gold(one), _gold(other)
+    assert not set(a["fnc1_stories"]) & set(b["fnc1_stories"])
+    assert not set(a["body_ids"]) & set(b["body_ids"])
 
 
 @pytest.mark.parametrize("split", SPLITS)
