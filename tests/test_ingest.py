@@ -677,6 +677,32 @@ def test_utf8_mixed_with_another_encoding_is_reported_not_decoded_as_a_code_page
     assert "re-save the file as UTF-8" in reasons(problems)[str(path)]
 
 
+@pytest.mark.parametrize("damage", ["one byte", "random bytes"])
+def test_ascii_text_with_many_stray_bytes_is_reported_not_decoded_as_a_code_page(tmp_path: Path, damage: str) -> None:
+    rng = random.Random(5)
+    data = bytearray(("The mayor said that the bridge will reopen on Monday after repairs to its deck. " * 50).encode())
+    for i in range(0, len(data), 7 if damage == "one byte" else 30):
+        data[i] = 0xFF if damage == "one byte" else rng.randrange(0x80, 0x100)
+    path = write(tmp_path / "damaged.txt", bytes(data))
+
+    docs, problems = ingest(path)
+
+    assert docs == [] and reasons(problems)[str(path)].startswith("invalid UTF-8:")
+
+
+def test_single_byte_text_in_a_language_is_still_read(tmp_path: Path) -> None:
+    text = "Le café était fermé à cause de la grève, a déclaré le maire à Genève. Noël, août, île, naïf, œuvre."
+    french = write(tmp_path / "french.txt", f"Title\n\n{text * 20}".encode("cp1252"))
+    russian = write(
+        tmp_path / "russian.txt", f"Title\n\n{'Москва заявила, что переговоры продолжатся. ' * 20}".encode("cp866")
+    )
+
+    docs, problems = ingest(french, russian)
+
+    assert problems == [] and len(docs) == 2
+    assert any("grève" in doc.body for doc in docs) and any("Москва" in doc.body for doc in docs)
+
+
 def test_jsonl_record_without_a_title_keeps_its_first_paragraph(tmp_path: Path) -> None:
     from newsdesk.clean import clean_document
 

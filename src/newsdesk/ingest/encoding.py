@@ -15,7 +15,15 @@ in order:
    bytes than step 5 accepts are reported, not decoded with some code page;
 7. charset-normalizer, preferring ``cp1252`` when it decodes the bytes as well
    as the top guess (charset-normalizer often ranks ``cp775``/``cp1250`` first
-   for short Western European text, which garbles quotes and accents).
+   for short Western European text, which garbles quotes and accents). Text
+   that is nearly all ASCII is reported, not decoded, when only a DOS code
+   page reads it (a text written for the web would read as ``cp1252``), or
+   when one byte value above ASCII is more frequent than any accented letter
+   of a language, or when its other bytes take most of the 128 values above
+   ASCII (a language writes its dozen or two accented letters again and again;
+   random damage spreads over all of them): its stray bytes are damage,
+   invalid UTF-8, which a code page would turn into letters and spaces inside
+   words.
 
 Newlines are normalised to ``\\n`` and a leading BOM character is removed.
 """
@@ -25,6 +33,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -94,6 +103,21 @@ _DAMAGED_SHARE = 0.25
 """Above this share of invalid bytes the input is another encoding (or noise) for the detector to judge."""
 
 _CP1252_TIE = 0.01
+_DOS_CODE_PAGES = frozenset(
+    codecs.lookup(name).name
+    for name in (
+        "cp437", "cp720", "cp737", "cp775", "cp850", "cp852", "cp855", "cp856", "cp857", "cp858", "cp860", "cp861",
+        "cp862", "cp863", "cp864", "cp865", "cp866", "cp869", "cp1125",
+    )
+)  # fmt: skip
+"""The OEM code pages of DOS consoles: never the encoding of a web page."""
+_DOS_ASCII_SHARE = 0.2
+"""Non-ASCII bytes up to this share make a text nearly all ASCII, for :func:`_damaged_ascii`."""
+_DAMAGE_ONE_VALUE = 0.08
+"""Share of the text above which one byte value above ASCII is damage (a language's commonest accented letter,
+Turkish dotless i, is under 5% of its characters)."""
+_DAMAGE_VALUES = 48
+"""Distinct byte values above ASCII beyond which nearly-ASCII text is damaged, not a single-byte encoding."""
 """How much more chaos than the top guess cp1252 may have and still win."""
 
 
@@ -203,7 +227,31 @@ def decode_bytes(data: bytes, path: str, *, html: bool = False) -> DecodedText:
     detected = _detect(data)
     if detected is None:
         raise InputError(path, UNDECODABLE)
+    damage = _damaged_ascii(data, detected.encoding)
+    if damage is not None:
+        raise InputError(path, damage)
     return DecodedText(normalise_newlines(detected.text), detected.encoding)
+
+
+def _damaged_ascii(data: bytes, encoding: str) -> str | None:
+    """Say why nearly-ASCII text is damaged rather than in ``encoding`` (step 7), or ``None``."""
+    high = [byte for byte in data if byte > 0x7F]
+    if len(high) > _DOS_ASCII_SHARE * len(data):
+        return None
+    codec = codecs.lookup(encoding).name
+    top, count = Counter(high).most_common(1)[0] if high else (0, 0)
+    if codec in _DOS_CODE_PAGES:
+        why = f"only the DOS code page {codec} reads them"
+    elif count > _DAMAGE_ONE_VALUE * len(data):
+        why = f"byte 0x{top:02X} alone is {count / len(data):.1%} of the text, more than any letter of a language"
+    elif len(set(high)) > _DAMAGE_VALUES:
+        why = f"they take {len(set(high))} of the 128 values above ASCII, as damage does, not a language's letters"
+    else:
+        return None
+    return (
+        f"invalid UTF-8: {len(high)} bytes ({len(high) / len(data):.1%}) are not UTF-8 in otherwise ASCII text, "
+        f"and {why} (damaged text; re-save the file as UTF-8)"
+    )
 
 
 def _mostly_utf8(data: bytes) -> str | None:
