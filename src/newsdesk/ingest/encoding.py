@@ -16,9 +16,9 @@ in order:
 7. charset-normalizer, preferring ``cp1252`` when it decodes the bytes as well
    as the top guess (charset-normalizer often ranks ``cp775``/``cp1250`` first
    for short Western European text, which garbles quotes and accents). Text
-   that is nearly all ASCII is reported, not decoded, when only a DOS code
-   page reads it (a text written for the web would read as ``cp1252``), or
-   when one byte value above ASCII is more frequent than any accented letter
+   that is nearly all ASCII is read as ``cp1252`` rather than a DOS code page,
+   and reported, not decoded, when only a DOS code page reads it, or when one
+   byte value above ASCII is more frequent than any accented letter
    of a language, or when its other bytes take most of the 128 values above
    ASCII (a language writes its dozen or two accented letters again and again;
    random damage spreads over all of them): its stray bytes are damage,
@@ -31,6 +31,7 @@ Newlines are normalised to ``\\n`` and a leading BOM character is removed.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 import re
 from collections import Counter
@@ -103,6 +104,7 @@ _DAMAGED_SHARE = 0.25
 """Above this share of invalid bytes the input is another encoding (or noise) for the detector to judge."""
 
 _CP1252_TIE = 0.01
+"""How much more chaos than the top guess cp1252 may have and still win."""
 _DOS_CODE_PAGES = frozenset(
     codecs.lookup(name).name
     for name in (
@@ -111,14 +113,14 @@ _DOS_CODE_PAGES = frozenset(
     )
 )  # fmt: skip
 """The OEM code pages of DOS consoles: never the encoding of a web page."""
-_DOS_ASCII_SHARE = 0.2
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_NEARLY_ASCII_SHARE = 0.2
 """Non-ASCII bytes up to this share make a text nearly all ASCII, for :func:`_damaged_ascii`."""
 _DAMAGE_ONE_VALUE = 0.08
 """Share of the text above which one byte value above ASCII is damage (a language's commonest accented letter,
 Turkish dotless i, is under 5% of its characters)."""
 _DAMAGE_VALUES = 48
 """Distinct byte values above ASCII beyond which nearly-ASCII text is damaged, not a single-byte encoding."""
-"""How much more chaos than the top guess cp1252 may have and still win."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -227,29 +229,38 @@ def decode_bytes(data: bytes, path: str, *, html: bool = False) -> DecodedText:
     detected = _detect(data)
     if detected is None:
         raise InputError(path, UNDECODABLE)
+    if codecs.lookup(detected.encoding).name in _DOS_CODE_PAGES and _nearly_ascii(data):
+        # Nearly-ASCII text for the web is windows-1252 when that reads it (browsers read unlabelled pages so).
+        with contextlib.suppress(UnicodeDecodeError):
+            detected = DecodedText(data.decode("cp1252"), "cp1252")
     damage = _damaged_ascii(data, detected.encoding)
     if damage is not None:
         raise InputError(path, damage)
     return DecodedText(normalise_newlines(detected.text), detected.encoding)
 
 
+def _nearly_ascii(data: bytes) -> bool:
+    return len(data) - len(data.translate(None, _HIGH_BYTES)) <= _NEARLY_ASCII_SHARE * len(data)
+
+
 def _damaged_ascii(data: bytes, encoding: str) -> str | None:
     """Say why nearly-ASCII text is damaged rather than in ``encoding`` (step 7), or ``None``."""
-    high = [byte for byte in data if byte > 0x7F]
-    if len(high) > _DOS_ASCII_SHARE * len(data):
+    high = Counter({byte: n for byte, n in Counter(data).items() if byte > 0x7F})
+    stray = high.total()
+    if not stray or stray > _NEARLY_ASCII_SHARE * len(data):
         return None
     codec = codecs.lookup(encoding).name
-    top, count = Counter(high).most_common(1)[0] if high else (0, 0)
+    [(top, count)] = high.most_common(1)
     if codec in _DOS_CODE_PAGES:
-        why = f"only the DOS code page {codec} reads them"
+        why = f"neither windows-1252 nor any code page but the DOS one {codec} reads them"
     elif count > _DAMAGE_ONE_VALUE * len(data):
         why = f"byte 0x{top:02X} alone is {count / len(data):.1%} of the text, more than any letter of a language"
-    elif len(set(high)) > _DAMAGE_VALUES:
-        why = f"they take {len(set(high))} of the 128 values above ASCII, as damage does, not a language's letters"
+    elif len(high) > _DAMAGE_VALUES:
+        why = f"they take {len(high)} of the 128 values above ASCII, as damage does, not a language's letters"
     else:
         return None
     return (
-        f"invalid UTF-8: {len(high)} bytes ({len(high) / len(data):.1%}) are not UTF-8 in otherwise ASCII text, "
+        f"invalid UTF-8: {stray} bytes ({stray / len(data):.1%}) are not UTF-8 in otherwise ASCII text, "
         f"and {why} (damaged text; re-save the file as UTF-8)"
     )
 
