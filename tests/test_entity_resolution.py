@@ -515,3 +515,28 @@ def test_an_organisation_with_its_country_before_it_is_the_same_organisation() -
         _in(text, "Orlan Assembly", kind="organization", nth=2),
     ]
     assert _together(canonicalize(found, texts={"a1": text}), "Orlan Assembly", "U.S. Orlan Assembly")
+
+
+def test_an_initial_with_and_without_its_dot_is_one_name_apart_from_the_core_named_beside_it() -> None:
+    text = "The party of Osric Tiller and Osric K. Tiller endured. Osric K Tiller spoke."
+    found = [
+        _at("a1", "Osric Tiller", text.index("Osric Tiller")),
+        _at("a1", "Osric K. Tiller", text.index("Osric K. Tiller")),
+        _at("a2", "Osric K Tiller", 0),
+        _at("a2", "Osric K Tiller", 40),
+    ]
+    entities = canonicalize(found, texts={"a1": text, "a2": "Osric K Tiller spoke. Then again Osric K Tiller spoke."})
+    assert _together(entities, "Osric K. Tiller", "Osric K Tiller")
+    assert not _together(entities, "Osric Tiller", "Osric K Tiller")
+
+
+def test_a_given_name_and_suffix_is_the_one_full_name_with_both() -> None:
+    text = "Brannock Tiller Jr. spoke first. His father, Brannock Tiller, waited. Then Brannock Jr. left."
+    found = [
+        _at("a1", "Brannock Tiller Jr.", 0),
+        _at("a1", "Brannock Tiller", text.index("Brannock Tiller,")),
+        _at("a1", "Brannock Jr.", text.index("Brannock Jr.")),
+    ]
+    entities = canonicalize(found, texts={"a1": text})
+    assert _together(entities, "Brannock Jr.", "Brannock Tiller Jr.")
+    assert not _together(entities, "Brannock Jr.", "Brannock Tiller")

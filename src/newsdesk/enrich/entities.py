@@ -183,9 +183,10 @@ def canonicalize(
            organisation names made of the same words in another order.
            a. One name written as one word or two, or with the Arabic article
               (blocks of the joined consonant skeleton).
-           b. Optional middle initials, unless two people differ by theirs; a familiar
-              given name for its formal one (Joe / Joseph) and a generational suffix
-              seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); the
+           b. Optional middle initials, with or without their dot, unless two people differ
+              by theirs; a familiar given name for its formal one (Joe / Joseph) and a generational
+              suffix seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); a given name
+              and a suffix for the one full name with both ("Donald Jr."); the
               names of one country by a small table (USA / United States), and an
               organisation with its country before it and without (U.S. House / House); a middle
               name (Hillary Clinton / Hillary Rodham Clinton; within one article too, "Nancy

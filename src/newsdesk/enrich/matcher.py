@@ -349,7 +349,15 @@ class Clusters:
                 if core != k:
                     by_core[core].append(k)
         for core, longer in by_core.items():
-            if core in self.groups and len({tuple(t.rstrip(".") for t in k[1:-1]) for k in longer}) == 1:
+            # One initial written with its dot and without ("George W. Bush", "George W Bush") is one
+            # name: those join first, so a core named beside either (two people, a cannot-link) joins neither.
+            by_initials: dict[Key, list[Key]] = defaultdict(list)
+            for k in longer:
+                by_initials[tuple(t.rstrip(".") for t in k[1:-1])].append(k)
+            for same in by_initials.values():
+                for k in same[1:]:
+                    self.link(same[0], k, "middle_initial", 1.0)
+            if core in self.groups and len(by_initials) == 1:
                 for k in longer:
                     self.link(core, k, "middle_initial", 1.0)
 
@@ -398,6 +406,26 @@ class Clusters:
                 elif parts[k][2][0] != parts[anchor][2][0]:
                     relation = "nickname"
                 self.link(anchor, k, relation, 1.0)
+        self.join_given_name_suffixed()
+
+    def join_given_name_suffixed(self) -> None:
+        """A given name and a generational suffix ("Donald Jr.") for the one full name with both
+        ("Donald Trump Jr."): how a son is told from his father by first name. Scored as a short form,
+        so across articles it needs shared context."""
+        full_by_suffix: dict[str, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if len(k) >= 3 and self.vote[k] == "person" and k[-1] in GENERATIONAL and not is_initial(k[0]):
+                full_by_suffix[k[-1].rstrip(".")].append(k)
+        for k in self.keys:
+            if len(k) != 2 or self.vote[k] != "person" or k[-1] not in GENERATIONAL or is_initial(k[0]):
+                continue
+            holders = {
+                self.find(full): full
+                for full in full_by_suffix.get(k[-1].rstrip("."), ())
+                if full[0] == k[0] or same_given_name(full[0], k[0])
+            }
+            if len(holders) == 1:
+                self.link(k, holders.popitem()[1], "short_form", 1.0)
 
     def join_middle_names(self) -> None:
         """A full name and the one form of it with a middle name ("Ana Ruiz" ~ "Ana Belén Ruiz").
