@@ -540,3 +540,17 @@ def test_a_given_name_and_suffix_is_the_one_full_name_with_both() -> None:
     entities = canonicalize(found, texts={"a1": text})
     assert _together(entities, "Brannock Jr.", "Brannock Tiller Jr.")
     assert not _together(entities, "Brannock Jr.", "Brannock Tiller")
+
+
+def test_an_organisation_named_before_a_longer_name_that_qualifies_it_is_its_own() -> None:
+    text = "Snack maker Kestrel cut jobs. Kestrel said so. Its forerunner, RJR Kestrel, once got aid."
+    found = [
+        _at("a1", "Kestrel", 0, "organization"),
+        _at("a1", "Kestrel", text.index("Kestrel said"), "organization"),
+        _at("a1", "RJR Kestrel", text.index("RJR Kestrel"), "organization"),
+        _at("a2", "Velmora Harbour Board", 0, "organization"),
+        _at("a2", "Harbour Board", 60, "organization"),  # after the full name: its short form
+    ]
+    entities = canonicalize(found, texts={"a1": text, "a2": "x" * 80})
+    assert not _together(entities, "Kestrel", "RJR Kestrel")
+    assert _together(entities, "Velmora Harbour Board", "Harbour Board")

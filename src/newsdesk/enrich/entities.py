@@ -200,7 +200,8 @@ def canonicalize(
            it matches: the bearer of the very surname before a spelling variant, then the one
            mentioned most in the same article; with two bearers in one article, mention by
            mention (:class:`Antecedents`). A shortened organisation name goes to the only longer
-           one holding all its words; an acronym to the one known name of several words with
+           one holding all its words, unless the longer one only adds words before it and an article
+           names the shorter first ("Nabisco" ... "RJR Nabisco": two companies); an acronym to the one known name of several words with
            those initials (among several, the one written last before it), then an
            organisation's first words to the one longer name they start.
         5. Join stated aliases (acronyms, "as X calls itself").
@@ -326,6 +327,7 @@ def canonicalize(
             for full in pool
             if (len(full) > len(k) or (initial and len(full) >= 2 and not is_initial(full[0])))
             and vote_kind(groups[full].kinds) != "place"
+            and not clusters.qualified_apart(k, full)
             and (
                 (len(full) > len(k) and _is_tail(k, full))
                 or (initial and full[0].startswith(k[0].rstrip(".")) and tokens_match(k[-1], full[-1]))
@@ -393,6 +395,7 @@ def canonicalize(
             and groups[other].kinds.most_common(1)[0][0] == "organization"
             and not UNIT_WORDS.intersection(_content_set(other) - words)
             and not clusters.names_other(tuple(t for t in other if t not in words))
+            and not clusters.qualified_apart(k, other)
         }
         if len(holders) > 1:
             # Among several, the one that holds the words as one run ("Tax Policy Center" in

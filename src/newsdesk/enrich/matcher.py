@@ -217,6 +217,25 @@ class Clusters:
             kinds.update(self.groups[other].kinds)
         return vote_kind(kinds) in ("person", "place")
 
+    def qualified_apart(self, short: Key, full: Key) -> bool:
+        """Whether an organisation's name is its own, not the short form of a longer one that adds
+        words before it ("Nabisco" / "RJR Nabisco", "Democratic Party" / "Iowa Democratic Party").
+
+        The words before qualify the name: a parent, a place, an edition. The short name is its own
+        when an article names it before the longer one: a short form refers back to the full name,
+        it does not come first. A country
+        before the name says whose, not which (U.S. House / House: :meth:`join_country_qualified`).
+        """
+        if self.vote[short] not in ("organization", "other") or len(full) <= len(short):
+            return False
+        cut = len(full) - len(short)
+        if full[cut:] != short or country_key(full[:cut]) is not None:
+            return False
+        first_full = {}
+        for m in self.groups[full].mentions:
+            first_full[m.article] = min(first_full.get(m.article, m.start), m.start)
+        return any(m.article in first_full and m.start < first_full[m.article] for m in self.groups[short].mentions)
+
     def acronym(self, k: Key) -> bool:
         """Whether a one-word name is written as an acronym: spelled letter by letter, one letter
         more or less is another name (NATO / NAFTA), not a spelling variant."""
