@@ -37,6 +37,7 @@ def test_a_spokesman_for_a_company_is_no_company() -> None:
 
 def test_name_shapes() -> None:
     assert name_cues(("ardent", "freight", "logistics"), frozenset())["organization"] > 0
+    assert name_cues(("kestrel", "international"), frozenset())["organization"] > 0
     assert name_cues(("sorvania",), frozenset({"sorvanian"}))["place"] > 0
     assert not name_cues(("sorvania",), frozenset())
 

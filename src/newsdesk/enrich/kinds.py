@@ -96,6 +96,7 @@ ORG_HEADS = frozenset(
         "museum",
         "league",
         "network",
+        "international",
     ]
 )
 #: The word before a name that makes it a place ("in Valmora"), and the two words ("capital of").
