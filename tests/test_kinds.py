@@ -72,8 +72,8 @@ def test_a_person_stays_a_person() -> None:
 
 
 def test_a_role_before_a_name_makes_it_a_person() -> None:
-    text = "The lawyer Mireille Vantoux denied it, and opposition deputy Lucia Marsk agreed."
-    for name in ("Mireille Vantoux", "Lucia Marsk"):
+    text = "The lawyer Mireille Vantoux denied it, opposition deputy Lucia Marsk and Vela News host Oren Dace agreed."
+    for name in ("Mireille Vantoux", "Lucia Marsk", "Oren Dace"):
         start = text.index(name)
         assert mention_cues(text, start, start + len(name)) == ["person"]
     # An adjective in -ist before an organisation is no trade.

@@ -119,7 +119,11 @@ _ORG_AFTER = re.compile(
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
 #: Roles written right before a person's name ("the lawyer Mireille Ducasse", "deputy Lucía Marsh");
 #: words that also open organisation names ("General Motors", "Head Office") are left out.
-_ROLES_BEFORE = (ROLE_NOUNS - {"general", "head", "executive", "official"}) | {"deputy", "judge", "colonel"}
+_ROLES_BEFORE = (ROLE_NOUNS - {"general", "head", "executive", "official"}) | {
+    "deputy", "judge", "colonel",
+    # Newsroom and expert roles: "Fox News host Sean Hannity", "the economist David Autor".
+    "host", "anchor", "correspondent", "reporter", "columnist", "commentator", "strategist", "economist", "professor",
+}  # fmt: skip
 _PERSON_AFTER = re.compile(r",\s+(?:\d{1,3},|who\b)")
 #: A person acts on or speaks of themselves: "X himself", "X also claims he", "X said she".
 _SELF_AFTER = re.compile(
