@@ -554,3 +554,15 @@ def test_an_organisation_named_before_a_longer_name_that_qualifies_it_is_its_own
     entities = canonicalize(found, texts={"a1": text, "a2": "x" * 80})
     assert not _together(entities, "Kestrel", "RJR Kestrel")
     assert _together(entities, "Velmora Harbour Board", "Harbour Board")
+
+
+def test_a_name_blended_from_the_starts_of_a_longer_names_words() -> None:
+    found = [
+        _at("a1", "Kestrel Motion", 0, "organization"),
+        _at("a1", "KesMo", 40, "organization"),
+        _at("a2", "Kestrel", 0, "organization"),  # the first word alone is no blend of both
+        _at("a2", "Kestrel Marine", 30, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Kestrel Motion", "KesMo")
+    assert not _together(entities, "Kestrel Motion", "Kestrel Marine")

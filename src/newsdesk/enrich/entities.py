@@ -202,7 +202,8 @@ def canonicalize(
            mention (:class:`Antecedents`). A shortened organisation name goes to the only longer
            one holding all its words, unless the longer one only adds words before it and an article
            names the shorter first ("Nabisco" ... "RJR Nabisco": two companies); an acronym to the one known name of several words with
-           those initials (among several, the one written last before it), then an
+           those initials (among several, the one written last before it), a word blended from
+           the starts of one longer name's words ("HuffPost" / "Huffington Post"), then an
            organisation's first words to the one longer name they start.
         5. Join stated aliases (acronyms, "as X calls itself").
         6. Name each entity by its most complete usual form.
@@ -413,6 +414,7 @@ def canonicalize(
     # The acronym first: "RCMP" stands for the Royal Canadian Mounted Police, not for "RCMP National
     # Security", which it only starts.
     clusters.join_acronyms()
+    clusters.join_blends()
     clusters.join_short_forms()
 
     # 5. Stated aliases.

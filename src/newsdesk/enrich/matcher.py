@@ -552,6 +552,28 @@ class Clusters:
             if len({self.find(full) for full in longer}) == 1:
                 self.link(k, longer[0], "short_form", 1.0)
 
+    def join_blends(self) -> None:
+        """A one-word name made of the starts of a longer name's words ("HuffPost" ~ "Huffington Post",
+        "FedEx" ~ "Federal Express"): each word gives its first two letters or more, in order, and every
+        word but a function word gives some. Scored as an acronym, so the types must agree."""
+        by_start: dict[str, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if len(k) >= 2 and self.vote[k] == "organization":
+                by_start[k[0][:2]].append(k)
+        for k in self.keys:
+            if len(k) != 1 or len(k[0]) < 5 or self.vote[k] not in ("organization", "other") or self.acronym(k):
+                continue
+            if any(len(other) > 1 for other in self.component[self.find(k)]):
+                continue
+            word = k[0]
+            holders = {
+                self.find(full): full
+                for full in by_start.get(word[:2], ())
+                if _blend_of(word, tuple(t for t in full if t not in _FUNCTION_WORDS))
+            }
+            if len(holders) == 1:
+                self.link(k, holders.popitem()[1], "acronym", 1.0)
+
     def join_acronyms(self) -> None:
         """Acronyms derived from known names of several words ("Union of Port Workers" ~ UPW, UOPW)."""
         by_acronym: dict[str, set[Key]] = defaultdict(set)
@@ -584,6 +606,18 @@ class Clusters:
             scored = sorted((self.score(k, full, "acronym", string), full) for full in expansions.values())[::-1]
             if scored and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ACRONYM_MARGIN):
                 self.link(k, scored[0][1], "acronym", string)
+
+
+def _blend_of(word: str, tokens: Key) -> bool:
+    """Whether ``word`` is the starts (two letters or more) of all ``tokens``, in order."""
+    if not tokens:
+        return not word
+    head, rest = tokens[0], tokens[1:]
+    if not rest:
+        return len(word) >= 2 and head.startswith(word)
+    return any(
+        _blend_of(word[n:], rest) for n in range(min(len(head), len(word)), 1, -1) if head.startswith(word[:n])
+    )
 
 
 def named_together(
