@@ -99,3 +99,10 @@ def test_a_person_named_or_speaking_of_themselves() -> None:
         assert "person" in mention_cues(text, start, end)
     text = "Ardent Freight said it would appeal."
     assert "person" not in mention_cues(text, 0, 14)
+
+
+def test_an_acronym_after_the_is_a_body_unless_a_countrys() -> None:
+    text = "Both the KFPA and the US said so."
+    for name, cue in (("KFPA", ["organization"]), ("US", [])):
+        start = text.index(name)
+        assert mention_cues(text, start, start + len(name)) == cue

@@ -22,7 +22,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from newsdesk.enrich.aliases import country_key
 from newsdesk.enrich.lexicon import ROLE_NOUNS
+from newsdesk.enrich.resolution import as_acronym
 
 #: Votes one cue adds to the tagger's one vote per mention.
 CUE_WEIGHT = 3
@@ -149,6 +151,11 @@ def mention_cues(text: str, start: int, end: int) -> list[str]:
         cues.append("place")
     if after[:1] in (",", " ") and _ORG_AFTER.match(after):
         cues.append("organization")
+    # "the NRA", "the FBI": an acronym after "the" is a body, unless it is a country's ("the US").
+    if last == "the":
+        letters = as_acronym(text[start:end])
+        if letters and country_key((letters.lower(),)) is None:
+            cues.append("organization")
     # A role right before the name ("the lawyer Mireille Ducasse") names a person.
     if (
         last in _TITLES
