@@ -164,3 +164,17 @@ def test_an_initial_and_surname_joins_the_one_full_name_it_fits() -> None:
     groups = _groups(canonicalize(found))
     assert {"Stavros Kalogeropoulos", "S. Kalogeropoulos"} in groups
     assert {"Nikos Kalogeropoulos"} in groups
+
+
+def test_an_acronym_in_parentheses_defines_the_whole_name_the_tagger_cut() -> None:
+    from newsdesk.enrich.entities import defined_names
+
+    text = "Ona Sarri, the Velmora Harbour Commissioner for Fisheries (VHCF), spoke. Reporting by AP (AP)."
+    part = FoundMention(
+        mention=Mention(article="a1", text="Velmora Harbour", start=text.index("Velmora"), end=text.index(" Commissioner")),
+        kind="place",
+    )
+    found = defined_names("a1", text, [part])
+    assert [m.mention.text for m in found] == ["Velmora Harbour Commissioner for Fisheries"]
+    assert found[0].kind == "organization"
+    assert text[found[0].mention.start : found[0].mention.end] == found[0].mention.text

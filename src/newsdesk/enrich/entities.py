@@ -39,6 +39,8 @@ from newsdesk.enrich.names import (
     tokens_match,
 )
 from newsdesk.enrich.resolution import (
+    ACRONYM_OPTIONAL,
+    acronym_keys,
     as_acronym,
     is_initial,
 )
@@ -94,6 +96,52 @@ def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
             )
         )
     return found
+
+
+_DEFINED_ACRONYM = re.compile(r"\(\s*([A-Z][A-Z&]{1,7})\s*\)")
+_NAME_WORD = re.compile(r"[\w’'&.-]+")
+
+
+def defined_names(article_id: str, text: str, found: Sequence[FoundMention]) -> list[FoundMention]:
+    """Add the names an acronym in parentheses defines where the tagger found only part of them.
+
+    "the United Nations High Commissioner for Refugees (UNHCR)": the tagger found "United
+    Nations". The shortest run of capitalised words (function words between them allowed) that
+    ends right before the parenthesis and has those initials becomes one mention, an organisation
+    unless a mention the tagger found inside it is most of it; those mentions, parts of it, are dropped.
+    """
+    out = list(found)
+    ends = {m.mention.end for m in found}
+    for match in _DEFINED_ACRONYM.finditer(text):
+        letters = match.group(1)
+        before = text[: match.start()].rstrip()
+        if letters in _AGENCIES or len(before) in ends and any(
+            m.mention.end == len(before) and _is_acronym_of(letters, m.mention.text) for m in found
+        ):
+            continue
+        offset = max(0, len(before) - 160)
+        words = list(_NAME_WORD.finditer(before, offset))
+        start = None
+        for i in range(len(words) - 1, max(-1, len(words) - 12), -1):
+            word = words[i].group()
+            if not (word[:1].isupper() or word.lower() in ACRONYM_OPTIONAL):
+                break
+            if word[:1].isupper() and i < len(words) - 1 and letters in acronym_keys(before[words[i].start() :]):
+                start = words[i].start()
+                break
+        if start is None:
+            continue
+        end = len(before)
+        inside = [m for m in out if start <= m.mention.start and m.mention.end <= end]
+        # A part the tagger typed keeps its type only when it is most of the name ("Democratic Republic of
+        # Congo"), not a place or person the name holds ("United States Citizenship and Immigration Services").
+        kind: EntityKind = next(
+            (m.kind for m in inside if 2 * (m.mention.end - m.mention.start) >= end - start), "organization"
+        )
+        out = [m for m in out if m not in inside]
+        out.append(FoundMention(mention=Mention(article=article_id, text=before[start:end], start=start, end=end), kind=kind))
+    out.sort(key=lambda m: m.mention.start)
+    return out
 
 
 def _trim(ent: Span) -> Span | None:

@@ -64,7 +64,7 @@ CONTEXT_MENTIONS = 5
 ACRONYM_MARGIN = 0.1
 #: Words that make a longer organisation name a part or offshoot of the shorter one, not its full form.
 UNIT_WORDS = frozenset(
-    """committee subcommittee commission council department ministry office university college school foundation
+    """committee subcommittee commission commissioner council department ministry office university college school foundation
     center centre institute party union association court agency bureau board service services news post times
     journal fund bank hospital club team league museum church campaign division unit branch wing trust society
     academy program programme command force forces army navy police government military guard""".split()  # noqa: SIM905
