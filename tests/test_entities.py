@@ -171,7 +171,9 @@ def test_an_acronym_in_parentheses_defines_the_whole_name_the_tagger_cut() -> No
 
     text = "Ona Sarri, the Velmora Harbour Commissioner for Fisheries (VHCF), spoke. Reporting by AP (AP)."
     part = FoundMention(
-        mention=Mention(article="a1", text="Velmora Harbour", start=text.index("Velmora"), end=text.index(" Commissioner")),
+        mention=Mention(
+            article="a1", text="Velmora Harbour", start=text.index("Velmora"), end=text.index(" Commissioner")
+        ),
         kind="place",
     )
     found = defined_names("a1", text, [part])

@@ -115,8 +115,9 @@ def defined_names(article_id: str, text: str, found: Sequence[FoundMention]) -> 
     for match in _DEFINED_ACRONYM.finditer(text):
         letters = match.group(1)
         before = text[: match.start()].rstrip()
-        if letters in _AGENCIES or len(before) in ends and any(
-            m.mention.end == len(before) and _is_acronym_of(letters, m.mention.text) for m in found
+        if letters in _AGENCIES or (
+            len(before) in ends
+            and any(m.mention.end == len(before) and _is_acronym_of(letters, m.mention.text) for m in found)
         ):
             continue
         offset = max(0, len(before) - 160)
@@ -139,7 +140,9 @@ def defined_names(article_id: str, text: str, found: Sequence[FoundMention]) -> 
             (m.kind for m in inside if 2 * (m.mention.end - m.mention.start) >= end - start), "organization"
         )
         out = [m for m in out if m not in inside]
-        out.append(FoundMention(mention=Mention(article=article_id, text=before[start:end], start=start, end=end), kind=kind))
+        out.append(
+            FoundMention(mention=Mention(article=article_id, text=before[start:end], start=start, end=end), kind=kind)
+        )
     out.sort(key=lambda m: m.mention.start)
     return out
 
@@ -249,10 +252,10 @@ def canonicalize(
            mentioned most in the same article; with two bearers in one article, mention by
            mention (:class:`Antecedents`). A shortened organisation name goes to the only longer
            one holding all its words, unless the longer one only adds words before it and an article
-           names the shorter first ("Nabisco" ... "RJR Nabisco": two companies); an acronym to the one known name of several words with
-           those initials (among several, the one written last before it), a word blended from
-           the starts of one longer name's words ("HuffPost" / "Huffington Post"), then an
-           organisation's first words to the one longer name they start.
+           names the shorter first ("Nabisco" ... "RJR Nabisco": two companies); an acronym to the
+           one known name of several words with those initials (among several, the one written
+           last before it), a word blended from the starts of one longer name's words ("HuffPost" /
+           "Huffington Post"), then an organisation's first words to the one longer name they start.
         5. Join stated aliases (acronyms, "as X calls itself").
         6. Name each entity by its most complete usual form.
 

@@ -64,9 +64,9 @@ CONTEXT_MENTIONS = 5
 ACRONYM_MARGIN = 0.1
 #: Words that make a longer organisation name a part or offshoot of the shorter one, not its full form.
 UNIT_WORDS = frozenset(
-    """committee subcommittee commission commissioner council department ministry office university college school foundation
-    center centre institute party union association court agency bureau board service services news post times
-    journal fund bank hospital club team league museum church campaign division unit branch wing trust society
+    """committee subcommittee commission commissioner council department ministry office university college school
+    foundation center centre institute party union association court agency bureau board service services news post
+    times journal fund bank hospital club team league museum church campaign division unit branch wing trust society
     academy program programme command force forces army navy police government military guard""".split()  # noqa: SIM905
 )
 #: Parent and child words that tell two generations of one name apart, and how far from a name they count.
@@ -231,7 +231,7 @@ class Clusters:
         cut = len(full) - len(short)
         if full[cut:] != short or country_key(full[:cut]) is not None:
             return False
-        first_full = {}
+        first_full: dict[str, int] = {}
         for m in self.groups[full].mentions:
             first_full[m.article] = min(first_full.get(m.article, m.start), m.start)
         return any(m.article in first_full and m.start < first_full[m.article] for m in self.groups[short].mentions)
@@ -615,9 +615,7 @@ def _blend_of(word: str, tokens: Key) -> bool:
     head, rest = tokens[0], tokens[1:]
     if not rest:
         return len(word) >= 2 and head.startswith(word)
-    return any(
-        _blend_of(word[n:], rest) for n in range(min(len(head), len(word)), 1, -1) if head.startswith(word[:n])
-    )
+    return any(_blend_of(word[n:], rest) for n in range(min(len(head), len(word)), 1, -1) if head.startswith(word[:n]))
 
 
 def named_together(
