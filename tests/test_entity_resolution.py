@@ -566,3 +566,15 @@ def test_a_name_blended_from_the_starts_of_a_longer_names_words() -> None:
     entities = canonicalize(found)
     assert _together(entities, "Kestrel Motion", "KesMo")
     assert not _together(entities, "Kestrel Motion", "Kestrel Marine")
+
+
+def test_an_organisation_named_with_a_noun_or_its_adjective() -> None:
+    found = [
+        _at("a1", "Velmoran Party", 0, "organization"),
+        _at("a2", "Velmora Party", 0, "organization"),
+        _at("a3", "Velmoric Guard", 0, "organization"),
+        _at("a4", "Velmora Guardians", 0, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Velmoran Party", "Velmora Party")
+    assert not _together(entities, "Velmoric Guard", "Velmora Guardians")  # two words differ

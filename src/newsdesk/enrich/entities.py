@@ -238,7 +238,8 @@ def canonicalize(
               by theirs; a familiar given name for its formal one (Joe / Joseph) and a generational
               suffix seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); a given name
               and a suffix for the one full name with both ("Donald Jr."); the
-              names of one country by a small table (USA / United States), and an
+              names of one country by a small table (USA / United States), an organisation
+              named with a noun or its adjective (Democrat Party / Democratic Party), and an
               organisation with its country before it and without (U.S. House / House); a middle
               name (Hillary Clinton / Hillary Rodham Clinton; within one article too, "Nancy
               Davis Reagan", unless one sentence names both or a parent or child word
@@ -310,6 +311,7 @@ def canonicalize(
     clusters.join_middle_initials()
     clusters.join_given_name_variants()
     clusters.join_middle_names()
+    clusters.join_adjective_forms()
     clusters.join_country_names()
     clusters.join_country_qualified()
     clusters.join_longer_names()

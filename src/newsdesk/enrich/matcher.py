@@ -475,6 +475,20 @@ class Clusters:
                 continue
             self.link(short[0], longer[0], "middle_name", 1.0)
 
+    def join_adjective_forms(self) -> None:
+        """An organisation named with a noun or its adjective ("Democrat Party" ~ "Democratic Party",
+        "Syria Army" ~ "Syrian Army"): same words but one, which is the other with -ic, -n or -an."""
+        blocks: dict[tuple[object, ...], list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if len(k) >= 2 and self.vote[k] == "organization":
+                blocks[(len(k), *(t[:4] for t in k))].append(k)
+        for block in blocks.values():
+            for i, a in enumerate(block):
+                for b in block[i + 1 :]:
+                    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+                    if len(pairs) == 1 and _adjective_of(*pairs[0]):
+                        self.link(a, b, "middle_initial", 1.0)
+
     def join_country_names(self) -> None:
         """Names and abbreviations of one country (United States, U.S., USA) by the table of
         :func:`~newsdesk.enrich.aliases.country_key`: a high-precision shortcut, not a guess."""
@@ -606,6 +620,12 @@ class Clusters:
             scored = sorted((self.score(k, full, "acronym", string), full) for full in expansions.values())[::-1]
             if scored and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ACRONYM_MARGIN):
                 self.link(k, scored[0][1], "acronym", string)
+
+
+def _adjective_of(x: str, y: str) -> bool:
+    """Whether one word is the other with an adjective ending (democrat / democratic, syria / syrian)."""
+    short, long = sorted((x, y), key=len)
+    return len(short) >= 4 and long in (short + "ic", short + "n", short + "an")
 
 
 def _blend_of(word: str, tokens: Key) -> bool:
