@@ -529,8 +529,10 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
     A word at either end of a person's name of three words or more is dropped when the texts
     write it in lower case (``words``), it is not a given name (first) or surname (last) of a
     two-word name found elsewhere ("Bill de Blasio" keeps "Bill"), and what is left is a name of
-    two words or more that the tagger found on its own somewhere. The mention keeps its place,
-    shortened to the name.
+    two words or more that the tagger found on its own somewhere. A name the tagger typed "other"
+    loses its leading common words when what is left ends in a surname its article names alone as a
+    person's ("Liar of the Year Barack Obama" ... "Obama"); it becomes a person's. The mention keeps
+    its place, shortened to the name.
     """
     known = {
         tuple(name_tokens(item.mention.text))
@@ -546,6 +548,12 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
         tokens = tuple(name_tokens(item.mention.text))
         if item.kind == "person" and len(tokens) >= 2:
             people_in[item.mention.article].add(tokens)
+    # One-word names of people, per article: the surnames it uses alone.
+    alone_in: dict[str, set[str]] = defaultdict(set)
+    for item in found:
+        tokens = tuple(name_tokens(item.mention.text))
+        if item.kind == "person" and len(tokens) == 1:
+            alone_in[item.mention.article].add(tokens[0])
     # Words that start a person's name of two words, with how many different names they start.
     given_count = Counter(k[0] for k in known if len(k) == 2)
     out: list[FoundMention] = []
@@ -554,7 +562,7 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
         spans = [m.span() for m in _WORD_SPAN.finditer(text)]
         if item.kind == "person" and len(spans) == 2:
             item = _trim_leading_word(item, spans, words, given_count, people_in[item.mention.article])
-        if item.kind != "person" or len(spans) < 3:
+        if item.kind not in ("person", "other") or len(spans) < 3:
             out.append(item)
             continue
 
@@ -568,7 +576,15 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
         while last - first > 2 and common(spans[last - 1], surnames):
             last -= 1
         start, end = spans[first][0], spans[last - 1][1]
-        if (first, last) != (0, len(spans)) and tuple(name_tokens(text[start:end])) in known:
+        rest = tuple(name_tokens(text[start:end]))
+        # A name the tagger typed "other" ("the Year Barack Obama") is a person's when what is left ends in
+        # a surname the tagger found alone as a person's in the same article.
+        if item.kind == "other" and not (
+            first > 0 and last == len(spans) and rest[-1:] and rest[-1] in alone_in[item.mention.article]
+        ):
+            out.append(item)
+            continue
+        if (first, last) != (0, len(spans)) and (rest in known or item.kind == "other"):
             mention = item.mention
             trimmed = Mention(
                 article=mention.article,
@@ -576,7 +592,7 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
                 start=mention.start + start,
                 end=mention.start + end,
             )
-            item = FoundMention(mention=trimmed, kind=item.kind)
+            item = FoundMention(mention=trimmed, kind="person")
         out.append(item)
     return out
 
