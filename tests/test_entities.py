@@ -164,3 +164,34 @@ def test_an_initial_and_surname_joins_the_one_full_name_it_fits() -> None:
     groups = _groups(canonicalize(found))
     assert {"Stavros Kalogeropoulos", "S. Kalogeropoulos"} in groups
     assert {"Nikos Kalogeropoulos"} in groups
+
+
+def test_an_acronym_in_parentheses_defines_the_whole_name_the_tagger_cut() -> None:
+    from newsdesk.enrich.entities import defined_names
+
+    text = "Ona Sarri, the Velmora Harbour Commissioner for Fisheries (VHCF), spoke. Reporting by AP (AP)."
+    part = FoundMention(
+        mention=Mention(
+            article="a1", text="Velmora Harbour", start=text.index("Velmora"), end=text.index(" Commissioner")
+        ),
+        kind="place",
+    )
+    found = defined_names("a1", text, [part])
+    assert [m.mention.text for m in found] == ["Velmora Harbour Commissioner for Fisheries"]
+    assert found[0].kind == "organization"
+    assert text[found[0].mention.start : found[0].mention.end] == found[0].mention.text
+
+
+def test_a_common_word_the_tagger_ran_into_a_persons_name_typed_other() -> None:
+    from newsdesk.enrich.entities import trim_glued_words
+
+    text = "Liar of the Year Osric Tiller spoke. Tiller said so. It was a good year."
+    found = [
+        FoundMention(mention=Mention(article="a1", text="Year Osric Tiller", start=12, end=29), kind="other"),
+        FoundMention(mention=Mention(article="a1", text="Tiller", start=37, end=43), kind="person"),
+    ]
+    trimmed = trim_glued_words(found, frozenset({"year", "good", "was"}))
+    assert (trimmed[0].mention.text, trimmed[0].kind) == ("Osric Tiller", "person")
+    assert text[trimmed[0].mention.start : trimmed[0].mention.end] == "Osric Tiller"
+    # Without the surname alone in the article, a name typed "other" stays as found.
+    assert trim_glued_words(found[:1], frozenset({"year"}))[0].mention.text == "Year Osric Tiller"

@@ -515,3 +515,66 @@ def test_an_organisation_with_its_country_before_it_is_the_same_organisation() -
         _in(text, "Orlan Assembly", kind="organization", nth=2),
     ]
     assert _together(canonicalize(found, texts={"a1": text}), "Orlan Assembly", "U.S. Orlan Assembly")
+
+
+def test_an_initial_with_and_without_its_dot_is_one_name_apart_from_the_core_named_beside_it() -> None:
+    text = "The party of Osric Tiller and Osric K. Tiller endured. Osric K Tiller spoke."
+    found = [
+        _at("a1", "Osric Tiller", text.index("Osric Tiller")),
+        _at("a1", "Osric K. Tiller", text.index("Osric K. Tiller")),
+        _at("a2", "Osric K Tiller", 0),
+        _at("a2", "Osric K Tiller", 40),
+    ]
+    entities = canonicalize(found, texts={"a1": text, "a2": "Osric K Tiller spoke. Then again Osric K Tiller spoke."})
+    assert _together(entities, "Osric K. Tiller", "Osric K Tiller")
+    assert not _together(entities, "Osric Tiller", "Osric K Tiller")
+
+
+def test_a_given_name_and_suffix_is_the_one_full_name_with_both() -> None:
+    text = "Brannock Tiller Jr. spoke first. His father, Brannock Tiller, waited. Then Brannock Jr. left."
+    found = [
+        _at("a1", "Brannock Tiller Jr.", 0),
+        _at("a1", "Brannock Tiller", text.index("Brannock Tiller,")),
+        _at("a1", "Brannock Jr.", text.index("Brannock Jr.")),
+    ]
+    entities = canonicalize(found, texts={"a1": text})
+    assert _together(entities, "Brannock Jr.", "Brannock Tiller Jr.")
+    assert not _together(entities, "Brannock Jr.", "Brannock Tiller")
+
+
+def test_an_organisation_named_before_a_longer_name_that_qualifies_it_is_its_own() -> None:
+    text = "Snack maker Kestrel cut jobs. Kestrel said so. Its forerunner, RJR Kestrel, once got aid."
+    found = [
+        _at("a1", "Kestrel", 0, "organization"),
+        _at("a1", "Kestrel", text.index("Kestrel said"), "organization"),
+        _at("a1", "RJR Kestrel", text.index("RJR Kestrel"), "organization"),
+        _at("a2", "Velmora Harbour Board", 0, "organization"),
+        _at("a2", "Harbour Board", 60, "organization"),  # after the full name: its short form
+    ]
+    entities = canonicalize(found, texts={"a1": text, "a2": "x" * 80})
+    assert not _together(entities, "Kestrel", "RJR Kestrel")
+    assert _together(entities, "Velmora Harbour Board", "Harbour Board")
+
+
+def test_a_name_blended_from_the_starts_of_a_longer_names_words() -> None:
+    found = [
+        _at("a1", "Kestrel Motion", 0, "organization"),
+        _at("a1", "KesMo", 40, "organization"),
+        _at("a2", "Kestrel", 0, "organization"),  # the first word alone is no blend of both
+        _at("a2", "Kestrel Marine", 30, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Kestrel Motion", "KesMo")
+    assert not _together(entities, "Kestrel Motion", "Kestrel Marine")
+
+
+def test_an_organisation_named_with_a_noun_or_its_adjective() -> None:
+    found = [
+        _at("a1", "Velmoran Party", 0, "organization"),
+        _at("a2", "Velmora Party", 0, "organization"),
+        _at("a3", "Velmoric Guard", 0, "organization"),
+        _at("a4", "Velmora Guardians", 0, "organization"),
+    ]
+    entities = canonicalize(found)
+    assert _together(entities, "Velmoran Party", "Velmora Party")
+    assert not _together(entities, "Velmoric Guard", "Velmora Guardians")  # two words differ

@@ -37,6 +37,7 @@ def test_a_spokesman_for_a_company_is_no_company() -> None:
 
 def test_name_shapes() -> None:
     assert name_cues(("ardent", "freight", "logistics"), frozenset())["organization"] > 0
+    assert name_cues(("kestrel", "international"), frozenset())["organization"] > 0
     assert name_cues(("sorvania",), frozenset({"sorvanian"}))["place"] > 0
     assert not name_cues(("sorvania",), frozenset())
 
@@ -71,8 +72,8 @@ def test_a_person_stays_a_person() -> None:
 
 
 def test_a_role_before_a_name_makes_it_a_person() -> None:
-    text = "The lawyer Mireille Vantoux denied it, and opposition deputy Lucia Marsk agreed."
-    for name in ("Mireille Vantoux", "Lucia Marsk"):
+    text = "The lawyer Mireille Vantoux denied it, opposition deputy Lucia Marsk and Vela News host Oren Dace agreed."
+    for name in ("Mireille Vantoux", "Lucia Marsk", "Oren Dace"):
         start = text.index(name)
         assert mention_cues(text, start, start + len(name)) == ["person"]
     # An adjective in -ist before an organisation is no trade.
@@ -98,3 +99,10 @@ def test_a_person_named_or_speaking_of_themselves() -> None:
         assert "person" in mention_cues(text, start, end)
     text = "Ardent Freight said it would appeal."
     assert "person" not in mention_cues(text, 0, 14)
+
+
+def test_an_acronym_after_the_is_a_body_unless_a_countrys() -> None:
+    text = "Both the KFPA and the US said so."
+    for name, cue in (("KFPA", ["organization"]), ("US", [])):
+        start = text.index(name)
+        assert mention_cues(text, start, start + len(name)) == cue

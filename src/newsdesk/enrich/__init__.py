@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from newsdesk.enrich.dates import resolve_date, sentence_around
 from newsdesk.enrich.entities import (
     canonicalize,
+    defined_names,
     find_mentions,
     name_tokens,
     stated_aliases,
@@ -104,7 +105,7 @@ class Enricher:
         docs = self.nlp.pipe(texts, batch_size=self.settings.batch_size, n_process=processes)
         for (article, language), doc in zip(handled, docs, strict=True):
             text = doc.text
-            mentions = find_mentions(article.id, doc)
+            mentions = defined_names(article.id, text, find_mentions(article.id, doc))
             people = [m.mention for m in mentions if m.kind in _PERSONLIKE]
             quotes = [
                 replace(q, date=q.date or resolve_date(sentence_around(text, q.start, q.end), article.published))

@@ -39,6 +39,8 @@ from newsdesk.enrich.names import (
     tokens_match,
 )
 from newsdesk.enrich.resolution import (
+    ACRONYM_OPTIONAL,
+    acronym_keys,
     as_acronym,
     is_initial,
 )
@@ -94,6 +96,55 @@ def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
             )
         )
     return found
+
+
+_DEFINED_ACRONYM = re.compile(r"\(\s*([A-Z][A-Z&]{1,7})\s*\)")
+_NAME_WORD = re.compile(r"[\w’'&.-]+")
+
+
+def defined_names(article_id: str, text: str, found: Sequence[FoundMention]) -> list[FoundMention]:
+    """Add the names an acronym in parentheses defines where the tagger found only part of them.
+
+    "the United Nations High Commissioner for Refugees (UNHCR)": the tagger found "United
+    Nations". The shortest run of capitalised words (function words between them allowed) that
+    ends right before the parenthesis and has those initials becomes one mention, an organisation
+    unless a mention the tagger found inside it is most of it; those mentions, parts of it, are dropped.
+    """
+    out = list(found)
+    ends = {m.mention.end for m in found}
+    for match in _DEFINED_ACRONYM.finditer(text):
+        letters = match.group(1)
+        before = text[: match.start()].rstrip()
+        if letters in _AGENCIES or (
+            len(before) in ends
+            and any(m.mention.end == len(before) and _is_acronym_of(letters, m.mention.text) for m in found)
+        ):
+            continue
+        offset = max(0, len(before) - 160)
+        words = list(_NAME_WORD.finditer(before, offset))
+        start = None
+        for i in range(len(words) - 1, max(-1, len(words) - 12), -1):
+            word = words[i].group()
+            if not (word[:1].isupper() or word.lower() in ACRONYM_OPTIONAL):
+                break
+            if word[:1].isupper() and i < len(words) - 1 and letters in acronym_keys(before[words[i].start() :]):
+                start = words[i].start()
+                break
+        if start is None:
+            continue
+        end = len(before)
+        inside = [m for m in out if start <= m.mention.start and m.mention.end <= end]
+        # A part the tagger typed keeps its type only when it is most of the name ("Democratic Republic of
+        # Congo"), not a place or person the name holds ("United States Citizenship and Immigration Services").
+        kind: EntityKind = next(
+            (m.kind for m in inside if 2 * (m.mention.end - m.mention.start) >= end - start), "organization"
+        )
+        out = [m for m in out if m not in inside]
+        out.append(
+            FoundMention(mention=Mention(article=article_id, text=before[start:end], start=start, end=end), kind=kind)
+        )
+    out.sort(key=lambda m: m.mention.start)
+    return out
 
 
 def _trim(ent: Span) -> Span | None:
@@ -183,10 +234,12 @@ def canonicalize(
            organisation names made of the same words in another order.
            a. One name written as one word or two, or with the Arabic article
               (blocks of the joined consonant skeleton).
-           b. Optional middle initials, unless two people differ by theirs; a familiar
-              given name for its formal one (Joe / Joseph) and a generational suffix
-              seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); the
-              names of one country by a small table (USA / United States), and an
+           b. Optional middle initials, with or without their dot, unless two people differ
+              by theirs; a familiar given name for its formal one (Joe / Joseph) and a generational
+              suffix seen without its counterpart (:mod:`~newsdesk.enrich.aliases`); a given name
+              and a suffix for the one full name with both ("Donald Jr."); the
+              names of one country by a small table (USA / United States), an organisation
+              named with a noun or its adjective (Democrat Party / Democratic Party), and an
               organisation with its country before it and without (U.S. House / House); a middle
               name (Hillary Clinton / Hillary Rodham Clinton; within one article too, "Nancy
               Davis Reagan", unless one sentence names both or a parent or child word
@@ -199,9 +252,11 @@ def canonicalize(
            it matches: the bearer of the very surname before a spelling variant, then the one
            mentioned most in the same article; with two bearers in one article, mention by
            mention (:class:`Antecedents`). A shortened organisation name goes to the only longer
-           one holding all its words; an acronym to the one known name of several words with
-           those initials (among several, the one written last before it), then an
-           organisation's first words to the one longer name they start.
+           one holding all its words, unless the longer one only adds words before it and an article
+           names the shorter first ("Nabisco" ... "RJR Nabisco": two companies); an acronym to the
+           one known name of several words with those initials (among several, the one written
+           last before it), a word blended from the starts of one longer name's words ("HuffPost" /
+           "Huffington Post"), then an organisation's first words to the one longer name they start.
         5. Join stated aliases (acronyms, "as X calls itself").
         6. Name each entity by its most complete usual form.
 
@@ -256,6 +311,7 @@ def canonicalize(
     clusters.join_middle_initials()
     clusters.join_given_name_variants()
     clusters.join_middle_names()
+    clusters.join_adjective_forms()
     clusters.join_country_names()
     clusters.join_country_qualified()
     clusters.join_longer_names()
@@ -325,6 +381,7 @@ def canonicalize(
             for full in pool
             if (len(full) > len(k) or (initial and len(full) >= 2 and not is_initial(full[0])))
             and vote_kind(groups[full].kinds) != "place"
+            and not clusters.qualified_apart(k, full)
             and (
                 (len(full) > len(k) and _is_tail(k, full))
                 or (initial and full[0].startswith(k[0].rstrip(".")) and tokens_match(k[-1], full[-1]))
@@ -392,6 +449,7 @@ def canonicalize(
             and groups[other].kinds.most_common(1)[0][0] == "organization"
             and not UNIT_WORDS.intersection(_content_set(other) - words)
             and not clusters.names_other(tuple(t for t in other if t not in words))
+            and not clusters.qualified_apart(k, other)
         }
         if len(holders) > 1:
             # Among several, the one that holds the words as one run ("Tax Policy Center" in
@@ -409,6 +467,7 @@ def canonicalize(
     # The acronym first: "RCMP" stands for the Royal Canadian Mounted Police, not for "RCMP National
     # Security", which it only starts.
     clusters.join_acronyms()
+    clusters.join_blends()
     clusters.join_short_forms()
 
     # 5. Stated aliases.
@@ -470,8 +529,10 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
     A word at either end of a person's name of three words or more is dropped when the texts
     write it in lower case (``words``), it is not a given name (first) or surname (last) of a
     two-word name found elsewhere ("Bill de Blasio" keeps "Bill"), and what is left is a name of
-    two words or more that the tagger found on its own somewhere. The mention keeps its place,
-    shortened to the name.
+    two words or more that the tagger found on its own somewhere. A name the tagger typed "other"
+    loses its leading common words when what is left ends in a surname its article names alone as a
+    person's ("Liar of the Year Barack Obama" ... "Obama"); it becomes a person's. The mention keeps
+    its place, shortened to the name.
     """
     known = {
         tuple(name_tokens(item.mention.text))
@@ -487,6 +548,12 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
         tokens = tuple(name_tokens(item.mention.text))
         if item.kind == "person" and len(tokens) >= 2:
             people_in[item.mention.article].add(tokens)
+    # One-word names of people, per article: the surnames it uses alone.
+    alone_in: dict[str, set[str]] = defaultdict(set)
+    for item in found:
+        tokens = tuple(name_tokens(item.mention.text))
+        if item.kind == "person" and len(tokens) == 1:
+            alone_in[item.mention.article].add(tokens[0])
     # Words that start a person's name of two words, with how many different names they start.
     given_count = Counter(k[0] for k in known if len(k) == 2)
     out: list[FoundMention] = []
@@ -495,7 +562,7 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
         spans = [m.span() for m in _WORD_SPAN.finditer(text)]
         if item.kind == "person" and len(spans) == 2:
             item = _trim_leading_word(item, spans, words, given_count, people_in[item.mention.article])
-        if item.kind != "person" or len(spans) < 3:
+        if item.kind not in ("person", "other") or len(spans) < 3:
             out.append(item)
             continue
 
@@ -509,7 +576,15 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
         while last - first > 2 and common(spans[last - 1], surnames):
             last -= 1
         start, end = spans[first][0], spans[last - 1][1]
-        if (first, last) != (0, len(spans)) and tuple(name_tokens(text[start:end])) in known:
+        rest = tuple(name_tokens(text[start:end]))
+        # A name the tagger typed "other" ("the Year Barack Obama") is a person's when what is left ends in
+        # a surname the tagger found alone as a person's in the same article.
+        if item.kind == "other" and not (
+            first > 0 and last == len(spans) and rest[-1:] and rest[-1] in alone_in[item.mention.article]
+        ):
+            out.append(item)
+            continue
+        if (first, last) != (0, len(spans)) and (rest in known or item.kind == "other"):
             mention = item.mention
             trimmed = Mention(
                 article=mention.article,
@@ -517,7 +592,7 @@ def trim_glued_words(found: Sequence[FoundMention], words: frozenset[str]) -> li
                 start=mention.start + start,
                 end=mention.start + end,
             )
-            item = FoundMention(mention=trimmed, kind=item.kind)
+            item = FoundMention(mention=trimmed, kind="person")
         out.append(item)
     return out
 

@@ -22,7 +22,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from newsdesk.enrich.aliases import country_key
 from newsdesk.enrich.lexicon import ROLE_NOUNS
+from newsdesk.enrich.resolution import as_acronym
 
 #: Votes one cue adds to the tagger's one vote per mention.
 CUE_WEIGHT = 3
@@ -96,6 +98,7 @@ ORG_HEADS = frozenset(
         "museum",
         "league",
         "network",
+        "international",
     ]
 )
 #: The word before a name that makes it a place ("in Valmora"), and the two words ("capital of").
@@ -118,7 +121,11 @@ _ORG_AFTER = re.compile(
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame"})
 #: Roles written right before a person's name ("the lawyer Mireille Ducasse", "deputy Lucía Marsh");
 #: words that also open organisation names ("General Motors", "Head Office") are left out.
-_ROLES_BEFORE = (ROLE_NOUNS - {"general", "head", "executive", "official"}) | {"deputy", "judge", "colonel"}
+_ROLES_BEFORE = (ROLE_NOUNS - {"general", "head", "executive", "official"}) | {
+    "deputy", "judge", "colonel",
+    # Newsroom and expert roles: "Fox News host Sean Hannity", "the economist David Autor".
+    "host", "anchor", "correspondent", "reporter", "columnist", "commentator", "strategist", "economist", "professor",
+}  # fmt: skip
 _PERSON_AFTER = re.compile(r",\s+(?:\d{1,3},|who\b)")
 #: A person acts on or speaks of themselves: "X himself", "X also claims he", "X said she".
 _SELF_AFTER = re.compile(
@@ -144,6 +151,11 @@ def mention_cues(text: str, start: int, end: int) -> list[str]:
         cues.append("place")
     if after[:1] in (",", " ") and _ORG_AFTER.match(after):
         cues.append("organization")
+    # "the NRA", "the FBI": an acronym after "the" is a body, unless it is a country's ("the US").
+    if last == "the":
+        letters = as_acronym(text[start:end])
+        if letters and country_key((letters.lower(),)) is None:
+            cues.append("organization")
     # A role right before the name ("the lawyer Mireille Ducasse") names a person.
     if (
         last in _TITLES

@@ -64,9 +64,9 @@ CONTEXT_MENTIONS = 5
 ACRONYM_MARGIN = 0.1
 #: Words that make a longer organisation name a part or offshoot of the shorter one, not its full form.
 UNIT_WORDS = frozenset(
-    """committee subcommittee commission council department ministry office university college school foundation
-    center centre institute party union association court agency bureau board service services news post times
-    journal fund bank hospital club team league museum church campaign division unit branch wing trust society
+    """committee subcommittee commission commissioner council department ministry office university college school
+    foundation center centre institute party union association court agency bureau board service services news post
+    times journal fund bank hospital club team league museum church campaign division unit branch wing trust society
     academy program programme command force forces army navy police government military guard""".split()  # noqa: SIM905
 )
 #: Parent and child words that tell two generations of one name apart, and how far from a name they count.
@@ -217,6 +217,25 @@ class Clusters:
             kinds.update(self.groups[other].kinds)
         return vote_kind(kinds) in ("person", "place")
 
+    def qualified_apart(self, short: Key, full: Key) -> bool:
+        """Whether an organisation's name is its own, not the short form of a longer one that adds
+        words before it ("Nabisco" / "RJR Nabisco", "Democratic Party" / "Iowa Democratic Party").
+
+        The words before qualify the name: a parent, a place, an edition. The short name is its own
+        when an article names it before the longer one: a short form refers back to the full name,
+        it does not come first. A country
+        before the name says whose, not which (U.S. House / House: :meth:`join_country_qualified`).
+        """
+        if self.vote[short] not in ("organization", "other") or len(full) <= len(short):
+            return False
+        cut = len(full) - len(short)
+        if full[cut:] != short or country_key(full[:cut]) is not None:
+            return False
+        first_full: dict[str, int] = {}
+        for m in self.groups[full].mentions:
+            first_full[m.article] = min(first_full.get(m.article, m.start), m.start)
+        return any(m.article in first_full and m.start < first_full[m.article] for m in self.groups[short].mentions)
+
     def acronym(self, k: Key) -> bool:
         """Whether a one-word name is written as an acronym: spelled letter by letter, one letter
         more or less is another name (NATO / NAFTA), not a spelling variant."""
@@ -349,7 +368,15 @@ class Clusters:
                 if core != k:
                     by_core[core].append(k)
         for core, longer in by_core.items():
-            if core in self.groups and len({tuple(t.rstrip(".") for t in k[1:-1]) for k in longer}) == 1:
+            # One initial written with its dot and without ("George W. Bush", "George W Bush") is one
+            # name: those join first, so a core named beside either (two people, a cannot-link) joins neither.
+            by_initials: dict[Key, list[Key]] = defaultdict(list)
+            for k in longer:
+                by_initials[tuple(t.rstrip(".") for t in k[1:-1])].append(k)
+            for same in by_initials.values():
+                for k in same[1:]:
+                    self.link(same[0], k, "middle_initial", 1.0)
+            if core in self.groups and len(by_initials) == 1:
                 for k in longer:
                     self.link(core, k, "middle_initial", 1.0)
 
@@ -398,6 +425,26 @@ class Clusters:
                 elif parts[k][2][0] != parts[anchor][2][0]:
                     relation = "nickname"
                 self.link(anchor, k, relation, 1.0)
+        self.join_given_name_suffixed()
+
+    def join_given_name_suffixed(self) -> None:
+        """A given name and a generational suffix ("Donald Jr.") for the one full name with both
+        ("Donald Trump Jr."): how a son is told from his father by first name. Scored as a short form,
+        so across articles it needs shared context."""
+        full_by_suffix: dict[str, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if len(k) >= 3 and self.vote[k] == "person" and k[-1] in GENERATIONAL and not is_initial(k[0]):
+                full_by_suffix[k[-1].rstrip(".")].append(k)
+        for k in self.keys:
+            if len(k) != 2 or self.vote[k] != "person" or k[-1] not in GENERATIONAL or is_initial(k[0]):
+                continue
+            holders = {
+                self.find(full): full
+                for full in full_by_suffix.get(k[-1].rstrip("."), ())
+                if full[0] == k[0] or same_given_name(full[0], k[0])
+            }
+            if len(holders) == 1:
+                self.link(k, holders.popitem()[1], "short_form", 1.0)
 
     def join_middle_names(self) -> None:
         """A full name and the one form of it with a middle name ("Ana Ruiz" ~ "Ana Belén Ruiz").
@@ -427,6 +474,20 @@ class Clusters:
             if same and (not self.texts or any(self.kin_marked(k, same) for k in (short[0], longer[0]))):
                 continue
             self.link(short[0], longer[0], "middle_name", 1.0)
+
+    def join_adjective_forms(self) -> None:
+        """An organisation named with a noun or its adjective ("Democrat Party" ~ "Democratic Party",
+        "Syria Army" ~ "Syrian Army"): same words but one, which is the other with -ic, -n or -an."""
+        blocks: dict[tuple[object, ...], list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if len(k) >= 2 and self.vote[k] == "organization":
+                blocks[(len(k), *(t[:4] for t in k))].append(k)
+        for block in blocks.values():
+            for i, a in enumerate(block):
+                for b in block[i + 1 :]:
+                    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+                    if len(pairs) == 1 and _adjective_of(*pairs[0]):
+                        self.link(a, b, "middle_initial", 1.0)
 
     def join_country_names(self) -> None:
         """Names and abbreviations of one country (United States, U.S., USA) by the table of
@@ -505,6 +566,28 @@ class Clusters:
             if len({self.find(full) for full in longer}) == 1:
                 self.link(k, longer[0], "short_form", 1.0)
 
+    def join_blends(self) -> None:
+        """A one-word name made of the starts of a longer name's words ("HuffPost" ~ "Huffington Post",
+        "FedEx" ~ "Federal Express"): each word gives its first two letters or more, in order, and every
+        word but a function word gives some. Scored as an acronym, so the types must agree."""
+        by_start: dict[str, list[Key]] = defaultdict(list)
+        for k in self.keys:
+            if len(k) >= 2 and self.vote[k] == "organization":
+                by_start[k[0][:2]].append(k)
+        for k in self.keys:
+            if len(k) != 1 or len(k[0]) < 5 or self.vote[k] not in ("organization", "other") or self.acronym(k):
+                continue
+            if any(len(other) > 1 for other in self.component[self.find(k)]):
+                continue
+            word = k[0]
+            holders = {
+                self.find(full): full
+                for full in by_start.get(word[:2], ())
+                if _blend_of(word, tuple(t for t in full if t not in _FUNCTION_WORDS))
+            }
+            if len(holders) == 1:
+                self.link(k, holders.popitem()[1], "acronym", 1.0)
+
     def join_acronyms(self) -> None:
         """Acronyms derived from known names of several words ("Union of Port Workers" ~ UPW, UOPW)."""
         by_acronym: dict[str, set[Key]] = defaultdict(set)
@@ -537,6 +620,22 @@ class Clusters:
             scored = sorted((self.score(k, full, "acronym", string), full) for full in expansions.values())[::-1]
             if scored and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ACRONYM_MARGIN):
                 self.link(k, scored[0][1], "acronym", string)
+
+
+def _adjective_of(x: str, y: str) -> bool:
+    """Whether one word is the other with an adjective ending (democrat / democratic, syria / syrian)."""
+    short, long = sorted((x, y), key=len)
+    return len(short) >= 4 and long in (short + "ic", short + "n", short + "an")
+
+
+def _blend_of(word: str, tokens: Key) -> bool:
+    """Whether ``word`` is the starts (two letters or more) of all ``tokens``, in order."""
+    if not tokens:
+        return not word
+    head, rest = tokens[0], tokens[1:]
+    if not rest:
+        return len(word) >= 2 and head.startswith(word)
+    return any(_blend_of(word[n:], rest) for n in range(min(len(head), len(word)), 1, -1) if head.startswith(word[:n]))
 
 
 def named_together(

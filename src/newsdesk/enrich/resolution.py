@@ -17,9 +17,9 @@ Within a block, :func:`match_score` decides: a transparent weighted sum of
 string similarity, agreement of entity types, sharing an article and sharing
 the other entities named around the two names (:class:`PairFeatures`). Its
 weights and threshold were set by hand and checked on development data only
-(the sample corpus, ``tests/data/entities_real/polnear_dev.json`` and, since it
-became development data, ``polnear_heldout.json``); ``polnear_heldout2.json`` is
-held out.
+(the sample corpus, ``tests/data/entities_real/polnear_dev.json``, ``polnear_dev3.json``
+and, since it became development data, ``polnear_heldout.json``); ``polnear_heldout2.json``
+is held out.
 """
 
 from __future__ import annotations
