@@ -25,7 +25,7 @@ class CompareSettings:
     """Nearest candidate partners kept per claim."""
     max_pairs: int = 1500
     """Candidate pairs the pair model reads per story (the most similar)."""
-    pairs_per_article: int = 60
+    pairs_per_article: int = 20
     """The pair model reads at most this many candidate pairs per article of a story: the most promising by the
     contradiction scorer's weights on what is known before the model (cosine, polarity, shared entities, sides),
     plus every pair whose figures can be compared. The model is most of comparison's time; 0 reads them all."""
