@@ -690,6 +690,15 @@ def test_ascii_text_with_many_stray_bytes_is_reported_not_decoded_as_a_code_page
     assert docs == [] and reasons(problems)[str(path)].startswith("invalid UTF-8:")
 
 
+def test_central_european_text_is_not_read_as_windows_1252(tmp_path: Path) -> None:
+    text = "Rząd ogłosił, że będzie kontynuował rozmowy ze związkami w przyszłym tygodniu. Łódź, gęś, ślimak. "
+    path = write(tmp_path / "polish.txt", f"Title\n\n{text * 10}".encode("cp1250"))
+
+    docs, problems = ingest(path)
+
+    assert problems == [] and "ogłosił" in docs[0].body
+
+
 def test_single_byte_text_in_a_language_is_still_read(tmp_path: Path) -> None:
     text = "Le café était fermé à cause de la grève, a déclaré le maire à Genève. Noël, août, île, naïf, œuvre."
     french = write(tmp_path / "french.txt", f"Title\n\n{text * 20}".encode("cp1252"))

@@ -15,7 +15,9 @@ in order:
    bytes than step 5 accepts are reported, not decoded with some code page;
 7. charset-normalizer, preferring ``cp1252`` when it decodes the bytes as well
    as the top guess (charset-normalizer often ranks ``cp775``/``cp1250`` first
-   for short Western European text, which garbles quotes and accents). Text
+   for short Western European text, which garbles quotes and accents), unless
+   another of its codecs puts fewer symbols inside words (it ranks ``cp1252``
+   first for Polish in ``cp1250``, read "Rz¹d og³osi³"). Text
    that is nearly all ASCII is read as ``cp1252`` rather than a DOS code page,
    and reported, not decoded, when only a DOS code page reads it, or when one
    byte value above ASCII is more frequent than any accented letter
@@ -34,6 +36,7 @@ import codecs
 import contextlib
 import logging
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -114,6 +117,11 @@ _DOS_CODE_PAGES = frozenset(
 )  # fmt: skip
 """The OEM code pages of DOS consoles: never the encoding of a web page."""
 _HIGH_BYTES = bytes(range(0x80, 0x100))
+_CODECS_COMPARED = 4
+"""How many of the detector's codecs that decode the bytes are compared for symbols inside words."""
+_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f](?=[^\W\d_])")
+_NOT_IN_WORDS = frozenset({"No", "So", "Sk", "Sm", "Sc", "Po", "Cc", "Co"})
+"""Unicode categories that a letter of a word never is: superscripts, symbols, "¿", controls."""
 _NEARLY_ASCII_SHARE = 0.2
 """Non-ASCII bytes up to this share make a text nearly all ASCII, for :func:`_damaged_ascii`."""
 _DAMAGE_ONE_VALUE = 0.08
@@ -308,9 +316,19 @@ def _detect(data: bytes) -> DecodedText | None:
             break
     candidates.extend(m.encoding for m in matches if m.encoding not in candidates)
     # charset-normalizer judges samples of large inputs; the whole must decode.
-    for codec in candidates:
+    decoded = []
+    for codec in candidates[:_CODECS_COMPARED]:
         try:
-            return DecodedText(data.decode(codec), codec)
+            decoded.append(DecodedText(data.decode(codec), codec))
         except UnicodeDecodeError:
             continue
-    return None
+    if not decoded:
+        return None
+    # A codec that puts a symbol inside words ("Rz¹d og³osi³": Polish read as windows-1252) read the wrong
+    # letters there: of the codecs that decode the bytes, the first with the fewest such symbols wins.
+    return min(decoded, key=lambda d: _symbols_in_words(d.text))
+
+
+def _symbols_in_words(text: str) -> int:
+    """Non-ASCII symbols and superscripts written between two letters (apostrophes and dashes are not counted)."""
+    return sum(unicodedata.category(m.group()) in _NOT_IN_WORDS for m in _BETWEEN_LETTERS.finditer(text))
