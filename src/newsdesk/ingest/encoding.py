@@ -248,6 +248,7 @@ def decode_bytes(data: bytes, path: str, *, html: bool = False) -> DecodedText:
 
 
 def _nearly_ascii(data: bytes) -> bool:
+    """Whether at most a fifth of the bytes are above ASCII."""
     return len(data) - len(data.translate(None, _HIGH_BYTES)) <= _NEARLY_ASCII_SHARE * len(data)
 
 
@@ -316,12 +317,14 @@ def _detect(data: bytes) -> DecodedText | None:
             break
     candidates.extend(m.encoding for m in matches if m.encoding not in candidates)
     # charset-normalizer judges samples of large inputs; the whole must decode.
-    decoded = []
-    for codec in candidates[:_CODECS_COMPARED]:
+    decoded: list[DecodedText] = []
+    for codec in candidates:
         try:
             decoded.append(DecodedText(data.decode(codec), codec))
         except UnicodeDecodeError:
             continue
+        if len(decoded) == _CODECS_COMPARED:
+            break
     if not decoded:
         return None
     # A codec that puts a symbol inside words ("Rz¹d og³osi³": Polish read as windows-1252) read the wrong
