@@ -397,6 +397,11 @@ def _sample(tmp_path: Path) -> tuple[Path, Path]:
     return first, second
 
 
+def _entities(analysis: Analysis) -> dict[str, tuple[object, ...]]:
+    """Each entity's name, type and mention spans, by id."""
+    return {e.id: (e.name, e.kind, sorted((m.article, m.start, m.end) for m in e.mentions)) for e in analysis.entities}
+
+
 def _groups(stories: Sequence[Story]) -> set[frozenset[str]]:
     return {frozenset(s.articles) for s in stories}
 
@@ -441,12 +446,7 @@ def test_incremental_analysis_equals_a_full_one(tmp_path: Path, enricher: Enrich
     incremental = load_analysis(store)
     full = pipeline.analyze_articles(store.articles(), enricher=enricher)
 
-    def entities(analysis: Analysis) -> dict[str, tuple[object, ...]]:
-        return {
-            e.id: (e.name, e.kind, sorted((m.article, m.start, m.end) for m in e.mentions)) for e in analysis.entities
-        }
-
-    assert entities(incremental) == entities(full)
+    assert _entities(incremental) == _entities(full)
     assert sorted(incremental.quotes, key=lambda q: q.id) == sorted(full.quotes, key=lambda q: q.id)
     assert [(a.id, a.language, a.duplicate_of) for a in incremental.articles] == [
         (a.id, a.language, a.duplicate_of) for a in full.articles
@@ -488,12 +488,7 @@ def test_updates_in_three_rounds_equal_a_full_analysis_and_count_words_once(
         assert set(stored_terms) == {a.id for a in incremental.articles}
         full = pipeline.analyze_articles(store.articles(), enricher=enricher)
 
-    def entities(analysis: Analysis) -> dict[str, tuple[object, ...]]:
-        return {
-            e.id: (e.name, e.kind, sorted((m.article, m.start, m.end) for m in e.mentions)) for e in analysis.entities
-        }
-
-    assert entities(incremental) == entities(full)
+    assert _entities(incremental) == _entities(full)
     assert sorted(incremental.quotes, key=lambda q: q.id) == sorted(full.quotes, key=lambda q: q.id)
     assert any(q.speaker_entity for q in incremental.quotes)
     assert {s.id: (s.articles, s.lead_claim) for s in incremental.stories} == {

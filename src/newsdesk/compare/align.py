@@ -77,6 +77,8 @@ class ClaimSide:
     measures: list[Measure]
     cue: str | None = None
     """The reporting cue of a quote ("denied"), to say how its holder put it."""
+    disputing: bool = False
+    """Negated, or calling something false, a hoax or a rumour (:func:`~.claims.disputes` of its reading)."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -123,10 +125,11 @@ def claim_sides(
             continue
         s, e = claim.start, claim.end
         holder = _holder(claim)
+        reading = reading_of(claim, holder, direct=claim.quote in direct, cue=cues.get(claim.quote or ""))
         sides.append(
             ClaimSide(
                 claim=claim,
-                reading=reading_of(claim, holder, direct=claim.quote in direct, cue=cues.get(claim.quote or "")),
+                reading=reading,
                 holder=holder,
                 outlet=article.source or article.title,
                 reported=(article.published or claim.date or "")[:10],
@@ -134,6 +137,7 @@ def claim_sides(
                 entities=frozenset(eid for a, b, eid in spans[claim.article] if a < e + 200 and s - 200 < b),
                 measures=parse_quantities(claim.text),
                 cue=cues.get(claim.quote or ""),
+                disputing=claim.negated or disputes(reading),
             )
         )
     return sides
@@ -315,7 +319,7 @@ def signals_of(a: ClaimSide, b: ClaimSide, cosine: float, probabilities: np.ndar
         probabilities=(float(probabilities[0]), float(probabilities[1]), float(probabilities[2])),
         cosine=cosine,
         negated=(a.claim.negated, b.claim.negated),
-        disputing=(a.claim.negated or disputes(a.reading), b.claim.negated or disputes(b.reading)),
+        disputing=(a.disputing, b.disputing),
         shared_entities=len(a.entities & b.entities),
         same_article=a.claim.article == b.claim.article,
         outlet_sides=int(a.claim.quote is None) + int(b.claim.quote is None),

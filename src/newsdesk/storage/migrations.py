@@ -45,6 +45,21 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 );
 """
 
+# Migration 11 is the same SQL on both databases.
+_ARTICLE_TERMS_SQL = """
+-- Folded content words with their counts, whole and in the lead (JSON {term: count}), as story grouping
+-- counts them; "key" names the counting and lead length they were made with (others are made again).
+CREATE TABLE article_terms (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id),
+    "key"      TEXT NOT NULL,
+    words      TEXT NOT NULL,
+    lead       TEXT NOT NULL
+);
+
+-- Deleting an entity looks up the story rows that count it: without this, a scan of them per entity.
+CREATE INDEX story_entities_entity ON story_entities(entity_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(
         1,
@@ -461,30 +476,8 @@ MIGRATIONS: list[Migration] = [
     Migration(
         11,
         "word counts of each article for story grouping, made once per article; story entities by entity",
-        """
-        -- Folded content words with their counts, whole and in the lead (JSON {term: count}), as story grouping
-        -- counts them; "key" names the counting and lead length they were made with (others are made again).
-        CREATE TABLE article_terms (
-            article_id TEXT PRIMARY KEY REFERENCES articles(id),
-            "key"      TEXT NOT NULL,
-            words      TEXT NOT NULL,
-            lead       TEXT NOT NULL
-        );
-
-        -- Deleting an entity looks up the story rows that count it: without this, a scan of them per entity.
-        CREATE INDEX story_entities_entity ON story_entities(entity_id);
-        """,
-        """
-        CREATE TABLE article_terms (
-            article_id TEXT PRIMARY KEY REFERENCES articles(id),
-            "key"      TEXT NOT NULL,
-            words      TEXT NOT NULL,
-            lead       TEXT NOT NULL
-        );
-
-        -- Deleting an entity looks up the story rows that count it: without this, a scan of them per entity.
-        CREATE INDEX story_entities_entity ON story_entities(entity_id);
-        """,
+        _ARTICLE_TERMS_SQL,
+        _ARTICLE_TERMS_SQL,
     ),
 ]
 
