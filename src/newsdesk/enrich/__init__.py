@@ -172,7 +172,8 @@ def merge_enrichments(enrichments: Sequence[Enrichment], texts: Mapping[str, str
             key = (quote.article, quote.speaker)
             if key not in linked:
                 linked[key] = _speaker_entity(quote, known.get(quote.article, ()))
-            quotes.append(replace(quote, speaker_entity=linked[key]))
+            entity = linked[key]
+            quotes.append(quote if quote.speaker_entity == entity else replace(quote, speaker_entity=entity))
     return entities, quotes
 
 
@@ -206,17 +207,16 @@ def _speaker_entity(quote: Quote, mentions: Sequence[tuple[str, str]]) -> str | 
     # "a source at the police headquarters" is an unnamed source even if it names a place.
     if not tokens or not speaker.removeprefix("the ").removeprefix("The ")[:1].isupper():
         return None
-    best: tuple[int, str] | None = None
+    last = tokens[-1]
+    # The first mention inside (or around) the speaker phrase wins, else the first whose name shares its
+    # last token: once a token match is found, only a containing mention can still win.
+    by_token: str | None = None
     for entity_id, text in mentions:
         if text in speaker or speaker in text:
-            score = 3
-        elif any(tokens_match(t, m) for t in tokens[-1:] for m in name_tokens(text)):
-            score = 2
-        else:
-            continue
-        if best is None or score > best[0]:
-            best = (score, entity_id)
-    return best[1] if best else None
+            return entity_id
+        if by_token is None and any(tokens_match(last, m) for m in name_tokens(text)):
+            by_token = entity_id
+    return by_token
 
 
 __all__ = ["EnrichSettings", "Enriched", "Enricher", "merge_enrichments", "speaker_entity"]
