@@ -10,13 +10,16 @@ names that must stay distinct. Scoring works on surface forms:
 - pairwise precision: of the pairs of found forms predicted in one entity, the
   share that belong to one gold entity (different things kept apart);
 - each must-stay-distinct pair passes when its two names are in different
-  predicted entities.
+  predicted entities;
+- type accuracy: of the gold entities with a found form, the share whose
+  predicted type (that of the predicted entity holding most mentions of its
+  forms) is the annotated one (person, organization, place).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,27 @@ def _form_owners(entities: Sequence[Entity]) -> dict[str, set[str]]:
         for mention in entity.mentions:
             owners[form_key(mention.text)].add(entity.id)
     return owners
+
+
+def _kinds(entities: Sequence[Entity], gold: Mapping[str, Any]) -> tuple[int, list[str]]:
+    """Gold entities typed right, and how the others were typed ("Valmora: person, not place")."""
+    mentions_of: dict[str, Counter[str]] = defaultdict(Counter)
+    for entity in entities:
+        for mention in entity.mentions:
+            mentions_of[form_key(mention.text)][entity.kind] += 1
+    right, wrong = 0, []
+    for item in gold.get("entities", []):
+        votes: Counter[str] = Counter()
+        for form in sorted({form_key(m) for m in item["mentions"]}):
+            votes.update(mentions_of.get(form, Counter()))
+        if not votes or not item.get("kind"):
+            continue
+        kind = votes.most_common(1)[0][0]
+        if kind == item["kind"]:
+            right += 1
+        else:
+            wrong.append(f"{item['canonical']}: {kind}, not {item['kind']}")
+    return right, wrong
 
 
 def score_entities(entities: Sequence[Entity], gold: Mapping[str, Any]) -> dict[str, Any]:
@@ -68,6 +92,7 @@ def score_entities(entities: Sequence[Entity], gold: Mapping[str, Any]) -> dict[
         distinct.append({"pair": [a, b], "kept_apart": bool(a_owner and b_owner and not a_owner & b_owner)})
     precision = right / len(predicted_pairs) if predicted_pairs else 1.0
     recall = merged / len(gold_pairs) if gold_pairs else 1.0
+    typed, mistyped = _kinds(entities, gold)
     return {
         "forms": len(group_of),
         "forms_found": len(found),
@@ -78,6 +103,10 @@ def score_entities(entities: Sequence[Entity], gold: Mapping[str, Any]) -> dict[
         "wrongly_merged": wrongly_merged,
         "must_stay_distinct": distinct,
         "missing_forms": sorted(set(group_of) - found),
+        "types_right": typed,
+        "types_scored": typed + len(mistyped),
+        "type_accuracy": round(typed / (typed + len(mistyped)), 3) if typed or mistyped else 1.0,
+        "mistyped": mistyped,
     }
 
 
@@ -117,6 +146,7 @@ def format_entities_report(result: Mapping[str, Any]) -> str:
         f"surface forms found: {result['forms_found']}/{result['forms']}",
         f"variant pairs: precision {result['pair_precision']:.3f}, recall {result['pair_recall']:.3f}, "
         f"F1 {result['pair_f1']:.3f}",
+        f"types: {result['types_right']}/{result['types_scored']} right ({result['type_accuracy']:.3f})",
     ]
     for item in result["must_stay_distinct"]:
         state = "kept apart" if item["kept_apart"] else "NOT kept apart"
@@ -125,6 +155,8 @@ def format_entities_report(result: Mapping[str, Any]) -> str:
         lines.append("not fully merged: " + ", ".join(result["entities_not_merged"]))
     if result["wrongly_merged"]:
         lines.append("wrongly merged: " + ", ".join(result["wrongly_merged"]))
+    if result["mistyped"]:
+        lines.append("typed wrong: " + ", ".join(result["mistyped"]))
     if result["missing_forms"]:
         lines.append("forms never found: " + ", ".join(result["missing_forms"]))
     return "\n".join(lines)
