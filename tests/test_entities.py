@@ -195,3 +195,17 @@ def test_a_common_word_the_tagger_ran_into_a_persons_name_typed_other() -> None:
     assert text[trimmed[0].mention.start : trimmed[0].mention.end] == "Osric Tiller"
     # Without the surname alone in the article, a name typed "other" stays as found.
     assert trim_glued_words(found[:1], frozenset({"year"}))[0].mention.text == "Year Osric Tiller"
+
+
+def test_a_lone_surname_tagged_as_a_firm_takes_the_type_of_the_full_name() -> None:
+    found = [_found("a1", "Chris Halvorsen"), _found("a2", "Chris Halvorsen")]
+    found += [_found(f"a{i}", "Halvorsen", "organization") for i in range(1, 5)]
+    [entity] = canonicalize(found)
+    assert entity.kind == "person"
+    assert {m.text for m in entity.mentions} == {"Chris Halvorsen", "Halvorsen"}
+
+
+def test_a_lone_name_alone_keeps_the_taggers_votes() -> None:
+    found = [_found(f"a{i}", "Halvorsen", "organization") for i in range(3)] + [_found("a9", "Halvorsen")]
+    [entity] = canonicalize(found)
+    assert entity.kind == "organization"

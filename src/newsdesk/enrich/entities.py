@@ -291,6 +291,7 @@ def canonicalize(
         key = tuple(tokens)
         group = groups.setdefault(key, Group(tokens, Counter(), [], Counter()))
         group.kinds[item.kind] += 1
+        group.tagged[item.kind] += 1
         group.mentions.append(item.mention)
         group.forms[item.mention.text] += 1
         text = texts.get(item.mention.article) if texts else None
@@ -501,11 +502,16 @@ def canonicalize(
         forms: Counter[str] = Counter()
         mentions: list[Mention] = []
         mentions.extend(extra.get(root, ()))
+        # A name of several words carries its own evidence of type ("Chris Christie"); the tagger reads a lone
+        # word as a brand, a people or a firm as often as a person ("Christie", "Cuban"), so when the entity has
+        # a longer name, a lone word brings the cues of the words around it but not the tagger's votes.
+        longer = any(len(k) > 1 for k in ks)
         for k in ks:
-            kinds.update(groups[k].kinds)
-            forms.update(groups[k].forms)
-            mentions.extend(groups[k].mentions)
-        kind = vote_kind(kinds)
+            group = groups[k]
+            kinds.update(group.kinds if len(k) > 1 or not longer else group.kinds - group.tagged)
+            forms.update(group.forms)
+            mentions.extend(group.mentions)
+        kind = vote_kind(kinds) if kinds else vote_kind(sum((groups[k].kinds for k in ks), Counter()))
         name = _canonical_name(forms, kind, other_names)
         mentions.sort(key=lambda m: (m.article, m.start))
         entities.append(

@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsdesk.enrich.aliases import country_key, given_name_forms, same_given_name
 from newsdesk.enrich.names import (
@@ -83,6 +83,8 @@ class Group:
     kinds: Counter[str]
     mentions: list[Mention]
     forms: Counter[str]
+    tagged: Counter[str] = field(default_factory=Counter)
+    """The tagger's own votes among ``kinds`` (one per mention), without the cues of the words around."""
 
 
 def vote_kind(kinds: Counter[str]) -> EntityKind:
