@@ -47,12 +47,15 @@ def _kinds(entities: Sequence[Entity], gold: Mapping[str, Any]) -> tuple[int, li
     mentions_of: dict[str, Counter[str]] = defaultdict(Counter)
     for entity in entities:
         for mention in entity.mentions:
-            mentions_of[form_key(mention.text)][entity.kind] += 1
+            mentions_of[form_key(mention.text)][entity.kind] += 2
     right, wrong = 0, []
     for item in gold.get("entities", []):
         votes: Counter[str] = Counter()
-        for form in sorted({form_key(m) for m in item["mentions"]}):
+        for form in {form_key(m) for m in item["mentions"]}:
             votes.update(mentions_of.get(form, Counter()))
+        own = mentions_of.get(form_key(item["canonical"]))
+        if own:  # each mention votes twice; a tie goes to the type its canonical form is given most
+            votes[own.most_common(1)[0][0]] += 1
         if not votes or not item.get("kind"):
             continue
         kind = votes.most_common(1)[0][0]
