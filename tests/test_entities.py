@@ -209,3 +209,21 @@ def test_a_lone_name_alone_keeps_the_taggers_votes() -> None:
     found = [_found(f"a{i}", "Halvorsen", "organization") for i in range(3)] + [_found("a9", "Halvorsen")]
     [entity] = canonicalize(found)
     assert entity.kind == "organization"
+
+
+def test_a_name_set_in_capitals_is_no_acronym_when_the_texts_also_write_it_in_small_letters() -> None:
+    found = [
+        _found("a1", "LINDH", "organization"),
+        _found("a1", "Chris Lindh"),
+        _found("a1", "Lindh"),
+        _found("a2", "Lindh"),
+        _found("a2", "Chris Lindh"),
+    ]
+    assert {"LINDH", "Chris Lindh", "Lindh"} in _groups(canonicalize(found))
+
+
+def test_a_word_only_ever_in_capitals_stays_an_acronym() -> None:
+    found = [_found("a1", "NASA", "organization"), _found("a2", "NASA", "organization"), _found("a1", "Ana Nasa")]
+    groups = _groups(canonicalize(found))
+    assert {"NASA"} in groups
+    assert {"Ana Nasa"} in groups

@@ -299,6 +299,9 @@ def canonicalize(
         if text and len(group.mentions) <= _CUED_MENTIONS:
             for cue in mention_cues(text, item.mention.start, item.mention.end):
                 group.kinds[cue] += CUE_WEIGHT
+    # A word in capitals that the texts also write in small letters is a name set in capitals ("TRUMP" in a
+    # headline, "Trump" in the body), not an acronym.
+    acronymic = {k for k in acronymic if all(as_acronym(form) for form in groups[k].forms)}
     # Types by evidence: the shape of each name is one more vote (see newsdesk.enrich.kinds).
     demonyms = demonym_sources((k, g.kinds.most_common(1)[0][0]) for k, g in groups.items())
     for k, group in groups.items():
