@@ -47,7 +47,13 @@ def test_sample_corpus_entities(enricher: Enricher) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "split"),
-    [("polnear_dev", "dev"), ("polnear_heldout", "train"), ("polnear_heldout2", "train"), ("polnear_dev3", "train")],
+    [
+        ("polnear_dev", "dev"),
+        ("polnear_heldout", "train"),
+        ("polnear_heldout2", "train"),
+        ("polnear_dev3", "train"),
+        ("polnear_heldout3", "train"),
+    ],
 )
 def test_real_news_entities(name: str, split: str, enricher: Enricher) -> None:
     docs = POLNEAR / split / "text"
