@@ -40,3 +40,49 @@ def test_types_are_scored_by_the_entity_holding_most_of_the_forms_mentions() -> 
 def test_gold_entities_never_found_are_not_typed() -> None:
     result = score_entities([_entity("person", "Ana Lima")], GOLD)
     assert (result["types_right"], result["types_scored"], result["type_accuracy"]) == (1, 1, 1.0)
+
+
+def test_speakers_are_scored_on_the_found_quotes_and_unresolved_counted_apart() -> None:
+    from newsdesk.evaluation.speakers import GoldQuote, gold_quotes, score_speakers
+    from newsdesk.model import Article, Quote
+
+    article = Article(id="a1", path="/x/one.txt", title="t", paragraphs=["..."])
+
+    def quote(text: str, speaker: str | None, entity: str | None = None) -> Quote:
+        return Quote(
+            id=text,
+            article="a1",
+            speaker=speaker,
+            speaker_entity=entity,
+            cue="said",
+            text=text,
+            direct=True,
+            start=0,
+            end=1,
+        )
+
+    people = [_entity("person", "Ana Lima"), _entity("organization", "State Hydrology Institute")]
+    quotes = [
+        quote("The dam failed at 4 am", "Lima", "e-Ana Lima"),
+        quote("The water rose fast", "the State Institute of Hydrology"),
+        quote("We were never warned", "his lawyer"),
+        quote("Nobody was hurt", "Petra Novak"),
+        quote("It was sabotage", "a police officer"),
+    ]
+    gold = gold_quotes(
+        {
+            "quotes": [
+                {"doc": "one.txt", "contains": "dam failed", "speaker": "Ana Lima"},
+                {"doc": "one.txt", "contains": "water rose", "speaker": "State Hydrology Institute"},
+                {"doc": "one.txt", "contains": "never warned", "speaker": "Mario Bruni"},
+                {"doc": "one.txt", "contains": "Nobody was hurt", "speaker": "Ana Lima"},
+                {"doc": "one.txt", "contains": "not in the text", "speaker": "Ana Lima"},
+            ],
+            "documents": [{"file": "one.txt", "quotes": [{"text_contains": "sabotage", "speaker": "police officer"}]}],
+        }
+    )
+    assert gold[-1] == GoldQuote(doc="one.txt", contains="sabotage", speaker="police officer", named=False)
+    result = score_speakers([article], quotes, people, gold)
+    assert (result["quotes"], result["found"], result["right"], result["unresolved"]) == (5, 4, 2, 1)
+    assert result["wrong"] == ["Nobody was hurt: Petra Novak, not Ana Lima"]
+    assert (result["unnamed_found"], result["unnamed_right"]) == (1, 1)

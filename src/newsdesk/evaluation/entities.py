@@ -11,6 +11,8 @@ names that must stay distinct. Scoring works on surface forms:
   share that belong to one gold entity (different things kept apart);
 - each must-stay-distinct pair passes when its two names are in different
   predicted entities;
+- speakers of the annotated quotes, when the annotation has quotes
+  (:mod:`newsdesk.evaluation.speakers`);
 - type accuracy: of the gold entities with a found form, the share whose
   predicted type (that of the predicted entity holding most mentions of its
   forms) is the annotated one (person, organization, place).
@@ -19,14 +21,19 @@ names that must stay distinct. Scoring works on surface forms:
 from __future__ import annotations
 
 import itertools
+import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.enrich.entities import _strip_place_words, name_tokens
 from newsdesk.evaluation.contradictions import GoldCorpus
-from newsdesk.model import Entity
+from newsdesk.evaluation.speakers import format_speakers_report, gold_quotes, score_speakers
+from newsdesk.model import Analysis, Entity
+
+if TYPE_CHECKING:
+    from newsdesk.enrich import Enriched
 
 
 def form_key(text: str) -> str:
@@ -135,12 +142,16 @@ def evaluate_entities(gold_path: Path, docs_dir: Path | None = None, *, entities
             from newsdesk.pipeline import ingest
 
             ingest(corpus.document_paths(), store)
-            entities = Enricher().run(list(store.articles())).entities
+            analysed: Enriched | Analysis = Enricher().run(list(store.articles()))
         else:
             from newsdesk.pipeline import analyze
 
-            entities = analyze(corpus.document_paths(), store).entities
-    return score_entities(entities, corpus.gold)
+            analysed = analyze(corpus.document_paths(), store)
+    result = score_entities(analysed.entities, corpus.gold)
+    quotes = gold_quotes(json.loads(gold_path.read_text(encoding="utf-8")))
+    if quotes:
+        result["speakers"] = score_speakers(analysed.articles, analysed.quotes, analysed.entities, quotes)
+    return result
 
 
 def format_entities_report(result: Mapping[str, Any]) -> str:
@@ -162,4 +173,6 @@ def format_entities_report(result: Mapping[str, Any]) -> str:
         lines.append("typed wrong: " + ", ".join(result["mistyped"]))
     if result["missing_forms"]:
         lines.append("forms never found: " + ", ".join(result["missing_forms"]))
+    if "speakers" in result:
+        lines.append(format_speakers_report(result["speakers"]))
     return "\n".join(lines)
