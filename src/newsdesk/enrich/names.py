@@ -42,13 +42,22 @@ _PLACE_WORDS = frozenset(
 )
 _QUOTES = "\"'“”‘’«»„"
 _VOWELS = frozenset("aeiou")
+_GLIDES = frozenset("iyj")
 _SOUND_ALIKE = str.maketrans({"c": "k", "q": "k", "z": "s"})
 _ONE_SOUND_AS = {"ts": "c", "tz": "c"}
 _ONE_SOUND = re.compile(r"(?<=.)t[sz](?=.)")
 
 
+# Letters Unicode gives no decomposition to, written in Latin transliteration as their base letters (Łopatecki ~
+# Lopatecki, Ødegaard ~ Odegaard, Đoković ~ Djokovic's D, the Turkish dotless ı).
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "Æ": "ae"}
+    | {"œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ħ": "h", "Ħ": "h"}
+)
+
+
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
@@ -98,8 +107,10 @@ def tokens_match(a: str, b: str) -> bool:
     if min(len(a), len(b)) < 4:
         return False
     if a[0] != b[0]:
-        # A first vowel is transliterated many ways (Osama / Usama, Ibrahim / Ebrahim): longer names only.
-        if not (a[0] in _VOWELS and b[0] in _VOWELS and min(len(a), len(b)) >= 5):
+        # A first vowel is transliterated many ways (Osama / Usama, Ibrahim / Ebrahim), and so is an initial
+        # i-glide before a vowel (Iordanov / Yordanov / Jordanov, the Cyrillic Й, Я, Ю): longer names only.
+        glide = a[0] in _GLIDES and b[0] in _GLIDES and a[1:2] in _VOWELS and b[1:2] in _VOWELS
+        if not ((glide or (a[0] in _VOWELS and b[0] in _VOWELS)) and min(len(a), len(b)) >= 5):
             return False
         return skeleton(a)[1:] == skeleton(b)[1:] and Levenshtein.normalized_similarity(a, b) >= 0.75
     ska, skb = skeleton(a), skeleton(b)
