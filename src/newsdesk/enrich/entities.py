@@ -514,7 +514,7 @@ def canonicalize(
             kinds.update(group.kinds if len(k) > 1 or not longer else group.kinds - group.tagged)
             forms.update(group.forms)
             mentions.extend(group.mentions)
-        kind = vote_kind(kinds) if kinds else vote_kind(sum((groups[k].kinds for k in ks), Counter()))
+        kind = vote_kind(kinds)
         name = _canonical_name(forms, kind, other_names)
         mentions.sort(key=lambda m: (m.article, m.start))
         entities.append(

@@ -58,7 +58,7 @@ def _kinds(entities: Sequence[Entity], gold: Mapping[str, Any]) -> tuple[int, li
     right, wrong = 0, []
     for item in gold.get("entities", []):
         votes: Counter[str] = Counter()
-        for form in {form_key(m) for m in item["mentions"]}:
+        for form in sorted({form_key(m) for m in item["mentions"]}):
             votes.update(mentions_of.get(form, Counter()))
         own = mentions_of.get(form_key(item["canonical"]))
         if own:  # each mention votes twice; a tie goes to the type its canonical form is given most
