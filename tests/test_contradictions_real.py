@@ -107,3 +107,33 @@ def test_every_quoted_side_is_in_its_body(split: str, tmp_path: Path) -> None:
         for name, quote in _sides(event):
             text = " ".join((tmp_path / name).read_text(encoding="utf-8").split())
             assert " ".join(quote.split()) in text, (name, quote)
+
+
+POLNEAR = ROOT.parent / "shared" / "data" / "polnear" / "train" / "text"
+
+
+def _polnear() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / "polnear_blind.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_the_polnear_set_is_held_out_and_well_formed() -> None:
+    gold = _polnear()
+    assert gold["split"] == "test" and "HELD OUT" in gold["about"]
+    for event in gold["events"]:
+        assert event["event"] and event["files"], event
+        files = set(event["files"])
+        for item in event["contradictions"] + event.get("agreements", []):
+            assert item["about"], item
+        for name, quote in _sides(event):
+            assert name in files, (event["event"], name)
+            assert len(re.findall(r"\w+", quote)) >= 5, (name, quote)
+    corpus = GoldCorpus(DATA / "polnear_blind.json", docs_dir=Path("/nowhere"))
+    assert len(corpus.gold["contradictions"]) == sum(len(e["contradictions"]) for e in gold["events"]) >= 80
+
+
+@pytest.mark.skipif(not POLNEAR.is_dir(), reason="../shared/data/polnear is not available")
+def test_every_quoted_side_of_the_polnear_set_is_in_its_text() -> None:
+    for event in _polnear()["events"]:
+        for name, quote in _sides(event):
+            assert quote in (POLNEAR / name).read_text(encoding="utf-8"), (name, quote)
