@@ -145,7 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev_attr = evals.add_parser("attribution", help="PolNeAR-format quotes: content-span F1 and source accuracy")
     ev_attr.add_argument("path", type=Path, help="folder of .txt + BRAT .ann files (e.g. polnear/dev)")
     ev_attr.add_argument("--limit", type=int, help="only the first N documents")
-    ev_ent = evals.add_parser("entities", help="canonical entities against a gold.json annotation")
+    ev_ent = evals.add_parser(
+        "entities", help="canonical entities (variants, types) and quote speakers against a gold.json annotation"
+    )
     ev_ent.add_argument("path", type=Path, help="gold.json")
     ev_ent.add_argument("--docs", type=Path, help="folder of the documents when not beside gold.json")
     ev_ent.add_argument(
