@@ -193,6 +193,33 @@ class Context:
         return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
 
 
+def best_name(ctx: Context, start: int, end: int, label: str) -> str:
+    """The longest form of the same entity in the article ("Karimi" -> "Bilal Karimi")."""
+    if (start, end) in ctx.names:
+        return ctx.names[(start, end)]
+    name = _strip_possessive(ctx.text[start:end])
+    key = name_key(name)
+    if not key:
+        return name
+    best = name
+    for (m_start, m_end, m_text, m_label), m_key in zip(ctx.mentions, ctx.mention_keys, strict=True):
+        if not key <= m_key or len(m_text) <= len(best):
+            continue
+        if label and m_label and (m_label in PERSON_LABELS) != (label in PERSON_LABELS):
+            continue
+        candidate = ctx.names.get((m_start, m_end)) or _strip_possessive(m_text)
+        if len(candidate) > len(best):
+            best = candidate
+    return best
+
+
+def _strip_possessive(name: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def find_or_end(text: str, sub: str, start: int) -> int:
     found = text.find(sub, start)
     return len(text) if found < 0 else found

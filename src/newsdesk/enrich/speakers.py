@@ -3,9 +3,11 @@
 The speaker is the subject of the cue (climbing through conjunctions, participles
 and relative clauses), the object of *according to*, or the name after a verb
 that follows its statement ("..., declared the spokesman X"). Names are
-expanded to the longest form of the same entity in the article; pronouns and
-definite role nouns (*the spokesman*) resolve to a recent compatible named
-entity; unnamed sources (*a source at the ministry*) keep their description.
+expanded to the longest form of the same entity in the article; pronouns
+resolve to a recent compatible named entity; definite role nouns (*the
+spokesman*, *the ministry*) to the entity the article gives that role
+(:mod:`newsdesk.enrich.roles`), else they stay descriptions; unnamed sources
+(*a source at the ministry*) keep their description.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import bisect
 
 from spacy.tokens import Token
 
-from newsdesk.enrich.context import Context, Speaker, name_key
+from newsdesk.enrich.context import Context, Speaker, best_name
 from newsdesk.enrich.lexicon import (
     ADDRESSEE_VERBS,
     CLIMB_DEPS,
@@ -33,6 +35,7 @@ from newsdesk.enrich.lexicon import (
 )
 from newsdesk.enrich.nlp import TITLES
 from newsdesk.enrich.quote_marks import CLOSERS
+from newsdesk.enrich.roles import appos_on_object, name_after, role_referent, set_off_person
 
 _ANTECEDENT_PARAGRAPHS = 3
 
@@ -47,26 +50,6 @@ def name_after_comma(ctx: Context, comma: int) -> tuple[int, int] | None:
         return None
     end = bisect.bisect_left(ctx.token_starts, mention[1])
     return (comma + 1, end) if end < len(doc) and doc[end].text == "," else None
-
-
-def name_after(ctx: Context, tok: Token) -> tuple[int, int] | None:
-    """Token range of a person's name (after its title, if any) set off by commas right after ``tok``'s phrase.
-
-    "according to the spokesman of the police, Mihai Ionescu, Radu is ...": the
-    parser made the name a subject of the clause; it is the spokesman's name.
-    """
-    doc = tok.doc
-    comma = tok.right_edge.i + 1
-    if tok.pos_ != "NOUN" or comma + 1 >= len(doc) or doc[comma].text != ",":
-        return None
-    first = comma + 1
-    while first < min(len(doc) - 1, comma + 3) and doc[first].is_lower and doc[first].is_alpha:
-        first += 1  # a title before the name: "..., colonel Gulnara Sadykova."
-    mention = ctx.mention_at(doc[first].idx, doc[first].idx + len(doc[first]))
-    if mention is None or mention[3] not in PERSON_LABELS:
-        return None
-    end = bisect.bisect_left(ctx.token_starts, mention[1])
-    return (first, end) if end == len(doc) or doc[end].text in {",", ".", ";"} else None
 
 
 def cue_speaker(ctx: Context, cue: Token) -> Speaker | None:
@@ -347,7 +330,9 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
     if mention is not None:
         start = _first_name_before(ctx, mention)
         return Speaker((start, mention[1]), best_name(ctx, start, mention[1], mention[3]), True)
-    if tok.pos_ == "PROPN":
+    # A word in small letters the parser took for a proper noun ("declared the minister") is a common noun.
+    common = tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.is_lower)
+    if tok.pos_ == "PROPN" and not common:
         for child in tok.children:
             # "Questioned, the spokesman of the company, R. Hadiwinata, insisted": the tagger took a sentence's
             # first word for a name; the person is in the apposition.
@@ -375,7 +360,7 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
     if set_off is not None:
         first, last = ctx.token_starts[set_off[0]], ctx.token_ends[set_off[1] - 1]
         return Speaker(phrase, best_name(ctx, first, last, "PERSON"), True)
-    for name_tok in _appos_on_object(tok):
+    for name_tok in appos_on_object(tok):
         # "the mayor of Kozarevo, Milena Stojkova, denied": the parser hangs the name on the place.
         mention = ctx.mention_at(name_tok.idx, name_tok.idx + len(name_tok))
         if mention is not None and mention[3] not in PERSON_LABELS:
@@ -385,7 +370,7 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
             return Speaker(phrase, named.name, True)
     lemma = tok.lemma_.lower()
     if lemma in ROLE_NOUNS:
-        named_in = _set_off_person(ctx, tok)
+        named_in = set_off_person(ctx, tok)
         if named_in is not None:
             # "The executive director of Vitrex, Iliya Petkov, son of the founder, affirmed": however parsed.
             return Speaker(phrase, best_name(ctx, named_in[0], named_in[1], "PERSON"), True)
@@ -399,27 +384,15 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
                     return Speaker(phrase, best_name(ctx, start, end, label), True)
     definite = any(c.dep_ in {"det", "poss"} and c.lower_ not in INDEFINITE for c in tok.children)
     if definite:
-        # "The spokeswoman said": a person introduced with that role, else the
-        # fuller earlier description ("a source at ..."), else a recent person.
-        role = lemma in ROLE_NOUNS and tok.tag_ != "NNS"
-        name = _role_holder(ctx, tok) if role else None
+        # "The spokeswoman said", "the ministry said": the named entity the article gives that role
+        # (roles.role_referent), else the fuller earlier description ("a source at ..."), else a description:
+        # a role no named entity carries is left unresolved rather than guessed from a recent name.
+        name = role_referent(ctx, tok) if common else None
         if name is not None:
             return Speaker(phrase, name, True)
-        named_org = _organisation_named_by(ctx, tok) if not role and tok.tag_ == "NN" else None
-        if named_org is not None:
-            return Speaker(phrase, named_org, True)
         earlier = _earlier_description(ctx, tok)
         if earlier is not None:
             return Speaker(phrase, earlier, False)
-        # "The lawyer of Ivan Petrov", "his lawyer": a role tied to someone else is a new person, described.
-        tied = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children) or any(
-            (m := ctx.mention_at(t.idx, t.idx + len(t))) is not None and m[3] in PERSON_LABELS
-            for t in tok.subtree
-            if t.i > tok.i and t.dep_ == "pobj"
-        )
-        name = _antecedent(ctx, tok, person=True) if role and not tied else None
-        if name is not None:
-            return Speaker(phrase, name, True)
     return Speaker(phrase, _description(ctx, tok), False)
 
 
@@ -442,37 +415,6 @@ def _first_name_before(ctx: Context, mention: tuple[int, int, str, str]) -> int:
             break
         first -= 1
     return ctx.token_starts[first]
-
-
-def _set_off_person(ctx: Context, tok: Token) -> tuple[int, int] | None:
-    """Character span of a person's name inside the phrase of role noun ``tok``, set off by a comma or
-    closing it ("The minister of energy Ferit Alkan, who ..."); never the object of a preposition
-    ("the lawyer of Ivan Petrov")."""
-    doc = tok.doc
-    # A clause about the role holder ("who arrived on Tuesday") names other people.
-    end = min([t.left_edge.i for t in tok.subtree if t.dep_ in {"relcl", "acl"}], default=tok.right_edge.i + 1)
-    for j in range(tok.i + 2, end):
-        mention = ctx.mention_at(doc[j].idx, doc[j].idx + len(doc[j]))
-        if mention is None or mention[3] not in PERSON_LABELS or mention[0] != doc[j].idx:
-            continue
-        last = ctx.first_token_at(mention[1]) - 1
-        closes = last + 1 >= end or doc[last + 1].text == ","
-        if doc[j - 1].text == "," or (doc[j - 1].pos_ != "ADP" and closes):
-            return mention[0], mention[1]
-    return None
-
-
-def _appos_on_object(tok: Token) -> list[Token]:
-    """Proper nouns in apposition to the object of ``tok``'s own preposition ("the mayor of X, *NAME*,")."""
-    return [
-        name
-        for prep in tok.children
-        if prep.dep_ == "prep"
-        for obj in prep.children
-        if obj.dep_ == "pobj"
-        for name in obj.children
-        if name.dep_ == "appos" and name.pos_ == "PROPN"
-    ]
 
 
 def _phrase_span(tok: Token) -> tuple[int, int]:
@@ -502,24 +444,6 @@ def _description(ctx: Context, tok: Token) -> str:
     return " ".join(words[:14])
 
 
-def _organisation_named_by(ctx: Context, tok: Token) -> str | None:
-    """The organisation a definite noun stands for: the latest named before it with that word in its name.
-
-    "the commission said" after "the National Integrity Commission", "the ministry" after
-    "the Ministry of Emergency Situations". Names inside quote marks do not count.
-    """
-    word = tok.lower_
-    i = bisect.bisect_left(ctx.mention_starts, tok.idx) - 1
-    while i >= 0:
-        start, end, text, label = ctx.mentions[i]
-        i -= 1
-        if label != "ORG" or ctx.quoted(start):
-            continue
-        if word in (w.strip(".,’'").lower() for w in text.split()):
-            return best_name(ctx, start, end, label)
-    return None
-
-
 def _earlier_description(ctx: Context, tok: Token) -> str | None:
     """For "the source said", find the fuller "a source at ..." introduced earlier (not inside a quote)."""
     lemma = tok.lemma_
@@ -530,44 +454,6 @@ def _earlier_description(ctx: Context, tok: Token) -> str | None:
             if len(text) > len(own):
                 return text
             return None
-    return None
-
-
-def _role_holder(ctx: Context, tok: Token) -> str | None:
-    """Find an earlier named person introduced with the same role ("X, a spokesman ...")."""
-    lemma = tok.lemma_
-    for prev in reversed(ctx.doc[: tok.i]):
-        if prev.lemma_ != lemma or prev.i == tok.i:
-            continue
-        named_in = _set_off_person(ctx, prev)
-        if named_in is not None:
-            # "The lawyer of the deputy minister, Thanasis Roussos, said ...": the name inside its phrase.
-            return best_name(ctx, *named_in, "PERSON")
-        linked = [c for c in prev.children if c.dep_ == "appos"]
-        if prev.dep_ in {"appos", "compound"}:
-            linked.append(prev.head)
-        groups = 0
-        for other in linked:
-            mention = ctx.mention_at(other.idx, other.idx + len(other))
-            if mention is not None:
-                if mention[3] not in GROUP_LABELS:
-                    return best_name(ctx, mention[0], mention[1], mention[3])
-                groups += 1  # "the Taliban, the leader of ...": a misparse, a group holds no person's role
-                continue
-            if other.pos_ == "PROPN":
-                speaker = describe(ctx, other)
-                if speaker is not None and speaker.name:
-                    return speaker.name
-        if linked and groups == len(linked):
-            # A person's role in apposition to a group is a misparse ("before the Taliban, the leader
-            # of the Front, ..., Ahmed Masood, posted"): the one person that sentence names holds it.
-            start, end = ctx.sentence_of(prev.i)
-            first, last = ctx.doc[start].idx, ctx.token_ends[end - 1]
-            lo, hi = bisect.bisect_left(ctx.mention_starts, first), bisect.bisect_left(ctx.mention_starts, last)
-            people = {m[2]: m for m in ctx.mentions[lo:hi] if m[3] in PERSON_LABELS and not ctx.quoted(m[0])}
-            if len(people) == 1:
-                s, e, _, label = next(iter(people.values()))
-                return best_name(ctx, s, e, label)
     return None
 
 
@@ -632,30 +518,3 @@ def _antecedent(ctx: Context, tok: Token, *, person: bool) -> str | None:
 def _root_of(ctx: Context, start: int, end: int) -> Token | None:
     tokens = ctx.tokens_in(start, end)
     return ctx.doc[tokens[0].i : tokens[-1].i + 1].root if tokens else None
-
-
-def best_name(ctx: Context, start: int, end: int, label: str) -> str:
-    """The longest form of the same entity in the article ("Karimi" -> "Bilal Karimi")."""
-    if (start, end) in ctx.names:
-        return ctx.names[(start, end)]
-    name = _strip_possessive(ctx.text[start:end])
-    key = name_key(name)
-    if not key:
-        return name
-    best = name
-    for (m_start, m_end, m_text, m_label), m_key in zip(ctx.mentions, ctx.mention_keys, strict=True):
-        if not key <= m_key or len(m_text) <= len(best):
-            continue
-        if label and m_label and (m_label in PERSON_LABELS) != (label in PERSON_LABELS):
-            continue
-        candidate = ctx.names.get((m_start, m_end)) or _strip_possessive(m_text)
-        if len(candidate) > len(best):
-            best = candidate
-    return best
-
-
-def _strip_possessive(name: str) -> str:
-    for suffix in ("'s", "’s", "'", "’"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
