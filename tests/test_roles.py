@@ -82,6 +82,29 @@ def test_two_carriers_side_by_side_leave_the_role_unresolved(nlp: Language) -> N
     assert speakers(nlp, text)["that taxes would"] == "minister"
 
 
+@pytest.mark.parametrize(
+    ("speaker", "expected"),
+    [
+        ("The finance minister", "John Keller"),  # the words that narrow the role choose between two carriers
+        ("The defence minister", "defence minister"),  # no carrier's statement holds them
+    ],
+)
+def test_the_words_that_narrow_a_role_must_be_in_its_statement(nlp: Language, speaker: str, expected: str) -> None:
+    text = (
+        "Interior Minister Maria Lopez met Finance Minister John Keller on Monday.\n\n"
+        f"{speaker} said that taxes would not rise."
+    )
+    assert speakers(nlp, text)["that taxes would"] == expected
+
+
+def test_a_role_tied_to_another_person_is_not_the_titled_one(nlp: Language) -> None:
+    text = (
+        "The lawyer Mireille Ducasse represents the mayor.\n\n"
+        "The lawyer of Ivan Petrov said that his client would appeal."
+    )
+    assert speakers(nlp, text)["that his client"] == "lawyer of Ivan Petrov"
+
+
 def test_a_role_no_named_entity_carries_stays_a_description(nlp: Language) -> None:
     text = (
         "Ana Petrova visited the flooded villages on Monday.\n\nThe lawyer said that the families would sue the region."

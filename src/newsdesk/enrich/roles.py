@@ -22,7 +22,8 @@ more than none.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from spacy.tokens import Token
@@ -46,18 +47,21 @@ class Carrier:
         start: Where the entity's name is written, as stated with the role.
         end: End of that name.
         label: The tagger's label of the name; empty when the tagger's span went beyond it.
-        how: The statement: a ``title`` before the name, an ``apposition``, the head
-            of the entity's own ``name``, or the one person named in the ``sentence``
-            of a role the parser set beside a group.
+        how: The statement: a ``title`` before the name, an ``apposition``, the
+            entity's own ``name``, or the one person named in the ``sentence`` of a
+            role the parser set beside a group.
+        words: The words of the statement in small letters: the role's phrase and the name.
     """
 
     start: int
     end: int
     label: str
     how: Statement
+    words: frozenset[str] = frozenset()
 
 
 _HYPHENS = frozenset({"-", "‐"})
+_WORD = re.compile(r"\w+")
 
 
 def name_after(ctx: Context, tok: Token) -> tuple[int, int] | None:
@@ -223,8 +227,25 @@ def role_carriers(ctx: Context, word: str) -> list[Carrier]:
     found: list[Carrier] = []
     for tok in ctx.doc:
         if tok.lower_ == word and tok.pos_ in {"NOUN", "PROPN"} and _singular(tok) and not ctx.quoted(tok.idx):
-            found.extend(carried_by(ctx, tok))
+            phrase = {t.lower_ for t in tok.subtree if t.is_alpha}
+            for carrier in carried_by(ctx, tok):
+                named = {w.lower() for w in _WORD.findall(ctx.text[carrier.start : carrier.end])}
+                found.append(replace(carrier, words=frozenset(phrase | named)))
     return found
+
+
+def qualifiers(tok: Token) -> frozenset[str]:
+    """The content words that narrow a role noun's phrase ("the *defence* minister", "the lawyer of *Ivan Petrov*").
+
+    Words after a comma, and clauses (*who arrived on Tuesday*), are not part of the phrase.
+    """
+    words = set()
+    for t in tok.subtree:
+        if t.i > tok.i and (t.is_punct or t.dep_ in {"relcl", "acl", "appos"}):
+            break
+        if t.i != tok.i and t.is_alpha and t.pos_ in {"NOUN", "PROPN", "ADJ", "NUM"}:
+            words.add(t.lower_)
+    return frozenset(words)
 
 
 def is_person_role(word: str, carriers: list[Carrier]) -> bool:
@@ -251,7 +272,8 @@ def role_referent(ctx: Context, tok: Token) -> str | None:
 
     Steps:
         1. Learn which named entities the article gives the noun to (:func:`role_carriers`),
-           keeping those of the kind the role names (:func:`is_person_role`).
+           keeping those of the kind the role names (:func:`is_person_role`) whose statement
+           holds the words that narrow the noun (:func:`qualifiers`).
         2. Walk back from ``tok`` to the nearest name (outside quote marks) of one of them.
            An earlier unnamed holder of the role ("a lawyer for the family") that comes
            after it, or no carrier at all, leaves the noun unresolved.
@@ -278,7 +300,12 @@ def role_referent(ctx: Context, tok: Token) -> str | None:
             named[key] = best_name(ctx, *key)
         return named[key]
 
-    spans = [(c.start, name_of(c.start, c.end, c.label)) for c in carriers if _compatible(c, person)]
+    # "The defence minister" is not the "Interior Minister Ana Petrova"; "the lawyer of Ivan Petrov" not
+    # "lawyer Mireille Ducasse": the words that narrow the role must be in its statement.
+    narrow = qualifiers(tok)
+    spans = [
+        (c.start, name_of(c.start, c.end, c.label)) for c in carriers if _compatible(c, person) and narrow <= c.words
+    ]
     names = {name for _, name in spans}
     if not names:
         return None
