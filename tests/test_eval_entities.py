@@ -42,6 +42,19 @@ def test_gold_entities_never_found_are_not_typed() -> None:
     assert (result["types_right"], result["types_scored"], result["type_accuracy"]) == (1, 1, 1.0)
 
 
+def test_a_must_stay_apart_pair_fails_as_merged_or_as_a_name_never_found() -> None:
+    gold = {**GOLD, "must_stay_distinct": [["Ana Lima", "Valmora"], ["Ana Lima", "Kestrel"], ["Lima", "Kestrel Group"]]}
+    entities = [_entity("person", "Ana Lima", "Lima"), _entity("organization", "Kestrel", "Ana Lima")]
+    result = score_entities(entities, gold)
+    assert [item["state"] for item in result["must_stay_distinct"]] == ["not found", "merged", "not found"]
+    assert [item["kept_apart"] for item in result["must_stay_distinct"]] == [False, False, False]
+    entities = [_entity("person", "Ana Lima", "Lima"), _entity("place", "Valmora")]
+    assert score_entities(entities, gold)["must_stay_distinct"][0]["state"] == "apart"
+    report = format_entities_report(result)
+    assert "must stay distinct: 0/3 kept apart, 1 merged, 2 with a form never found" in report
+    assert "Ana Lima / Kestrel: NOT kept apart (merged)" in report
+
+
 def test_speakers_are_scored_on_the_found_quotes_and_unresolved_counted_apart() -> None:
     from newsdesk.evaluation.speakers import GoldQuote, gold_quotes, score_speakers
     from newsdesk.model import Article, Quote

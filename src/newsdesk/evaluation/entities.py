@@ -10,7 +10,9 @@ names that must stay distinct. Scoring works on surface forms:
 - pairwise precision: of the pairs of found forms predicted in one entity, the
   share that belong to one gold entity (different things kept apart);
 - each must-stay-distinct pair passes when its two names are in different
-  predicted entities;
+  predicted entities; a failing pair is either *merged* (both names found, in
+  one entity) or has a name *not found* at all (the tagger never found it, so
+  the pair is untested rather than confused);
 - speakers of the annotated quotes, when the annotation has quotes
   (:mod:`newsdesk.evaluation.speakers`);
 - type accuracy: of the gold entities with a found form, the share whose
@@ -99,7 +101,8 @@ def score_entities(entities: Sequence[Entity], gold: Mapping[str, Any]) -> dict[
     distinct = []
     for a, b in gold.get("must_stay_distinct", []):
         a_owner, b_owner = owners.get(form_key(a), set()), owners.get(form_key(b), set())
-        distinct.append({"pair": [a, b], "kept_apart": bool(a_owner and b_owner and not a_owner & b_owner)})
+        state = "not found" if not (a_owner and b_owner) else "merged" if a_owner & b_owner else "apart"
+        distinct.append({"pair": [a, b], "kept_apart": state == "apart", "state": state})
     precision = right / len(predicted_pairs) if predicted_pairs else 1.0
     recall = merged / len(gold_pairs) if gold_pairs else 1.0
     typed, mistyped = _kinds(entities, gold)
@@ -162,8 +165,17 @@ def format_entities_report(result: Mapping[str, Any]) -> str:
         f"F1 {result['pair_f1']:.3f}",
         f"types: {result['types_right']}/{result['types_scored']} right ({result['type_accuracy']:.3f})",
     ]
-    for item in result["must_stay_distinct"]:
-        state = "kept apart" if item["kept_apart"] else "NOT kept apart"
+    pairs = result["must_stay_distinct"]
+    if pairs:
+        states = Counter(item["state"] for item in pairs)
+        lines.append(
+            f"must stay distinct: {states['apart']}/{len(pairs)} kept apart, {states['merged']} merged, "
+            f"{states['not found']} with a form never found"
+        )
+    for item in pairs:
+        state = {"apart": "kept apart", "merged": "NOT kept apart (merged)"}.get(item["state"], "NOT kept apart")
+        if item["state"] == "not found":
+            state += " (a form never found)"
         lines.append(f"must stay distinct: {' / '.join(item['pair'])}: {state}")
     if result["entities_not_merged"]:
         lines.append("not fully merged: " + ", ".join(result["entities_not_merged"]))
