@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from newsdesk.compare.stance import REFUTE
 from newsdesk.enrich.dates import resolve_date
 from newsdesk.model import Article, Claim, Entity, Quote, content_id
+from newsdesk.sentences import sentence_spans
 
 NEGATION = re.compile(
     r"\b(not|no|never|none|nobody|nothing|neither|nor|without|denied|denies|deny|denying|false|untrue|"
@@ -23,7 +24,6 @@ NEGATION = re.compile(
 DENIAL_CUES = re.compile(
     r"\b(den(y|ied|ies|ying)|reject\w*|dismiss\w*|refut\w*|rebuff\w*|contest\w*|rul(?:ed|es|ing) out)\b", re.I
 )
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’»]?|$)")
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -79,23 +79,22 @@ def build_claims(
         )
         covered.append((quote.start, quote.end))
     text = article.text
-    for match in _SENTENCE.finditer(text):
-        start, end = match.start(), match.end()
-        sentence = text[start:end].strip()
+    # Sentences end at line breaks and at end punctuation, not after "U.S.", "Mr." or inside "17.85".
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
         # Every statement is checkable: a question or a fragment is not.
         if len(sentence.split()) < 5 or sentence.rstrip('"”’» ').endswith("?"):
             continue
         if any(s < end and start < e for s, e in covered):
             continue
-        offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
         claims.append(
             Claim(
-                id=content_id(article.id, str(offset), prefix="c-"),
+                id=content_id(article.id, str(start), prefix="c-"),
                 article=article.id,
                 text=sentence,
                 holder=article.source,
-                start=offset,
-                end=offset + len(sentence),
+                start=start,
+                end=end,
                 negated=is_negated(sentence),
                 # "On Tuesday the ministry spoke of one wounded": the day the sentence names, else publication.
                 date=resolve_date(sentence, article.published) or article.published,
