@@ -52,3 +52,8 @@ def test_no_text_has_no_sentence(text: str) -> None:
 
 def test_a_small_letter_after_a_full_stop_continues_the_sentence() -> None:
     assert _sentences("Acme Corp. said on Jan. 6 that sales rose.") == ["Acme Corp. said on Jan. 6 that sales rose."]
+
+
+def test_a_capital_of_any_script_starts_a_sentence() -> None:
+    assert _sentences("Москва заявила об этом. Власти отрицают.") == ["Москва заявила об этом.", "Власти отрицают."]
+    assert _sentences("Der Präsident sprach. Öffentlich nichts.") == ["Der Präsident sprach.", "Öffentlich nichts."]

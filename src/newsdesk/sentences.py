@@ -2,8 +2,8 @@
 
 An article keeps one paragraph (or heading) per line, so a line break always
 ends a sentence. Within a line, a sentence ends at ``.``, ``!``, ``?`` or ``…``
-(with any closing quote or bracket) followed by a space and a capital, a digit
-or an opening quote, except where the full stop belongs to a word:
+(with any closing quote or bracket) followed by a space and a capital (of any
+script) or a digit, perhaps after an opening quote, except where the full stop belongs to a word:
 
 - a number: "17.85 million", "51.2%" (no space after the stop);
 - an initial or an initialism: "U.S. officials", "George W. Bush", "in the
@@ -24,7 +24,8 @@ _ABBREVIATIONS = frozenset(
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     }
 )  # fmt: skip
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-Þ])")
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_NEXT = re.compile(r"\s+[\"'“‘«(\[]?(\w)")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
 _LINE = re.compile(r"[^\n]+")
 
@@ -45,6 +46,10 @@ def _ends(line: str) -> list[int]:
     """Offsets in ``line`` just after each punctuation run that ends a sentence."""
     ends = []
     for match in _END.finditer(line):
+        # The next sentence starts with a capital (of any script) or a digit: "Москва. Власти", "vote. 12 people".
+        following = _NEXT.match(line, match.end())
+        if following is None or not (following.group(1).isupper() or following.group(1).isdigit()):
+            continue
         before = _WORD_BEFORE.search(line, 0, match.start() + 1) if match.group().startswith(".") else None
         if before is not None and match.group()[:2] != "..":
             word = before.group(1)
