@@ -92,6 +92,25 @@ def test_stated_acronym_alias_merges() -> None:
     assert entities[0].kind == "organization"
 
 
+def test_an_acronym_in_capitals_of_another_script_does_not_name_its_entity() -> None:
+    found = [_found("a1", "Karataş Coal Enterprises", "organization")]
+    found += [_found(f"a{k}", "KKİ", "organization") for k in range(1, 4)]
+    entities = canonicalize(found, aliases=[("Karataş Coal Enterprises", "KKİ")])
+    assert [e.name for e in entities] == ["Karataş Coal Enterprises"]
+
+
+def test_a_name_the_tagger_ran_into_the_bracket_of_its_acronym_stops_before_it() -> None:
+    import spacy
+    from spacy.tokens import Span
+
+    from newsdesk.enrich.entities import _trim
+
+    doc = spacy.blank("en")("the National Union of Hospital Doctors (SNMS) said")
+    assert doc[6].text == "("
+    trimmed = _trim(Span(doc, 0, 7, label="ORG"))
+    assert trimmed is not None and trimmed.text == "National Union of Hospital Doctors"
+
+
 def test_entity_ids_are_stable() -> None:
     found = [_found("a1", "Lena Varga"), _found("a2", "Lena Varga")]
     assert [e.id for e in canonicalize(found)] == [e.id for e in canonicalize(list(reversed(found)))]

@@ -45,6 +45,8 @@ def test_acronym_forms_and_keys() -> None:
     assert as_acronym("NSS") == "NSS"
     assert as_acronym("VELKAROV") is None  # a name in capitals, not an acronym
     assert as_acronym("AFP") == "AFP"  # an agency is an acronym too; only a stated alias must not be one
+    assert [as_acronym(f) for f in ("ÖVP", "KKİ", "СБУ", "AT&T")] == ["ÖVP", "KKİ", "СБУ", "ATT"]  # any script
+    assert as_acronym("Öv") is None
     assert "TGS" in acronym_keys("TR Geodetic Service") or "TRGS" in acronym_keys("TR Geodetic Service")
     assert {"VOK", "VK"} <= acronym_keys("Voice of Kestria")
     assert acronym_keys("Kestria") == frozenset()

@@ -147,12 +147,17 @@ def defined_names(article_id: str, text: str, found: Sequence[FoundMention]) -> 
     return out
 
 
+_OPENERS = "([{"
+_CLOSERS = ")]}"
+
+
 def _trim(ent: Span) -> Span | None:
     start, end = ent.start, ent.end
     doc = ent.doc
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].text in _QUOTES):
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].text in _QUOTES + _CLOSERS):
         start += 1
-    while end > start and (doc[end - 1].text in _QUOTES or doc[end - 1].text in ("'s", "’s")):
+    # "National Union of Hospital Doctors (" with its acronym after the bracket: the name stops before it.
+    while end > start and (doc[end - 1].text in _QUOTES + _OPENERS or doc[end - 1].text in ("'s", "’s")):
         end -= 1
     return doc[start:end] if end > start else None
 

@@ -118,14 +118,15 @@ def joined_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     return Levenshtein.normalized_similarity("".join(content_tokens(a)), "".join(content_tokens(b)))
 
 
-_ACRONYM_FORM = re.compile(r"(?:[A-Z]\.){2,6}|[A-Z][A-Z&]{1,5}")
+# Letters of any script ("ÖVP", "KKİ", "СБУ"); that they are capitals is checked apart (re has no class for them).
+_ACRONYM_FORM = re.compile(r"(?:[^\W\d_]\.){2,6}|[^\W\d_](?:[^\W\d_]|&){1,5}")
 
 
 @lru_cache(maxsize=1 << 16)
 def as_acronym(surface: str) -> str | None:
     """The letters of a surface form that is an acronym ("U.N." -> "UN", "USGS"), else None.
 
-    Capitals only, two to six letters; "WALLACE" (seven capitals, a name in a
+    Capitals only (of any script: "ÖVP", "KKİ"), two to six letters; "WALLACE" (seven capitals, a name in a
     transcript) is a word, not an acronym. A news agency is an acronym too
     ("AP" of "Associated Press"): only a stated alias in parentheses must not
     be one (:func:`~newsdesk.enrich.entities.stated_aliases` checks that).
@@ -134,7 +135,7 @@ def as_acronym(surface: str) -> str | None:
     if not _ACRONYM_FORM.fullmatch(text):
         return None
     letters = text.replace(".", "").replace("&", "")
-    if not 2 <= len(letters) <= 6:
+    if not (2 <= len(letters) <= 6 and letters.isupper()):
         return None
     return letters
 
