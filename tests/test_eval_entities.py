@@ -99,3 +99,17 @@ def test_speakers_are_scored_on_the_found_quotes_and_unresolved_counted_apart() 
     assert (result["quotes"], result["found"], result["right"], result["unresolved"]) == (5, 4, 2, 1)
     assert result["wrong"] == ["Nobody was hurt: Petra Novak, not Ana Lima"]
     assert (result["unnamed_found"], result["unnamed_right"]) == (1, 1)
+
+
+def test_forms_no_cleaned_text_holds_are_listed_apart() -> None:
+    """A signature the cleaner took as a byline cannot be found by any entity step: it is named as such."""
+    texts = ["Ana  Lima spoke in VALMORA.", "Kestrel said nothing."]
+    result = score_entities([_entity("person", "Ana Lima")], GOLD, texts)
+    assert result["missing_forms"] == ["kestrel", "kestrel group", "lima", "valmora"]
+    # "Lima" is in "Ana Lima", Valmora in capitals, Kestrel alone: only "Kestrel Group" was cut away.
+    assert result["forms_not_in_texts"] == ["kestrel group"]
+    assert result["forms_found"] == 1  # the figures stay as they were
+    assert "of which in no cleaned text (a title, byline or line cleaning removed): kestrel group" in (
+        format_entities_report(result)
+    )
+    assert score_entities([_entity("person", "Ana Lima")], GOLD)["forms_not_in_texts"] == []
