@@ -39,6 +39,9 @@ Usage::
     .venv/bin/python scripts/train_pairs.py states --data /tmp/pairs
     /tmp/trainenv/bin/python scripts/train_pairs.py fit-aligned --data /tmp/pairs --epochs 2
     .venv/bin/python scripts/train_pairs.py calibrate --gold tests/data/style2/gold.json
+    # another model, scored without touching the shipped scorer (compare models over several --seed runs):
+    .venv/bin/python scripts/train_pairs.py calibrate --gold tests/data/style2/gold.json \
+        --pair-model /tmp/m7 --out /tmp/c7
     /tmp/trainenv/bin/python scripts/train_pairs.py fit --data /tmp/pairs   # the cross-encoder
 """
 
@@ -399,7 +402,9 @@ def fit_aligned(data: Path, out: Path, *, epochs: int, width: int, batch: int, s
     print(f"wrote {out / 'aligned.npz'}", file=sys.stderr)
 
 
-def _candidate_rows(gold: Path, docs: Path | None) -> tuple[list[list[float]], list[int], list[str], int, int]:
+def _candidate_rows(
+    gold: Path, docs: Path | None, pair_model: Path | None = None
+) -> tuple[list[list[float]], list[int], list[str], int, int]:
     """Features, labels and story of every candidate pair of an annotated corpus, as the product forms them.
 
     Returns:
@@ -424,6 +429,10 @@ def _candidate_rows(gold: Path, docs: Path | None) -> tuple[list[list[float]], l
     doc_of = {a.id: doc_key(a.path) for a in analysis.articles}
     copies = {a.id for a in analysis.articles if a.duplicate_of}
     models = CompareModels()
+    if pair_model is not None:
+        from newsdesk.compare.aligned import AlignedPairModel
+
+        models.pair = AlignedPairModel(pair_model / "aligned.json")
     contradictions = corpus.gold.get("contradictions", [])
     rows: list[list[float]] = []
     labels: list[int] = []
@@ -455,7 +464,7 @@ def _candidate_rows(gold: Path, docs: Path | None) -> tuple[list[list[float]], l
     return rows, labels, groups, len(contradictions), len(found)
 
 
-def calibrate(golds: Sequence[tuple[Path, Path | None]], out: Path) -> None:
+def calibrate(golds: Sequence[tuple[Path, Path | None]], out: Path, pair_model: Path | None = None) -> None:
     """Fit the contradiction scorer on annotated corpora; report leave-one-story-out figures first.
 
     1. Every candidate pair the product would form is labelled by the
@@ -485,7 +494,7 @@ def calibrate(golds: Sequence[tuple[Path, Path | None]], out: Path) -> None:
     labels: list[int] = []
     groups: list[str] = []
     for n, (gold, docs) in enumerate(golds):
-        more_rows, more_labels, more_groups, annotated, reachable = _candidate_rows(gold, docs)
+        more_rows, more_labels, more_groups, annotated, reachable = _candidate_rows(gold, docs, pair_model)
         rows += more_rows
         labels += more_labels
         groups += [f"{n}:{g}" for g in more_groups]
@@ -593,12 +602,19 @@ def main(argv: list[str] | None = None) -> int:
         help="folder of a corpus's documents, one per --gold in order ('-': beside its gold.json)",
     )
     cal.add_argument("--out", type=Path, default=MODEL_DIR)
+    cal.add_argument(
+        "--pair-model",
+        type=Path,
+        help="folder of another aligned pair model (aligned.json) to score instead of the shipped one; give --out a "
+        "scratch folder too, so the shipped scorer stays. Training noise is large: compare models over several "
+        "fit-aligned --seed runs",
+    )
     args = parser.parse_args(argv)
     if args.command == "calibrate":
         if args.docs and len(args.docs) != len(args.gold):
             parser.error("give --docs once per --gold, or not at all")
         docs = [None if d is None or str(d) == "-" else d for d in (args.docs or [None] * len(args.gold))]
-        calibrate(list(zip(args.gold, docs, strict=True)), args.out)
+        calibrate(list(zip(args.gold, docs, strict=True)), args.out, args.pair_model)
         return 0
     if args.command == "states":
         token_states(args.data)
