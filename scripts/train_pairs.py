@@ -40,8 +40,7 @@ Usage::
     /tmp/trainenv/bin/python scripts/train_pairs.py fit-aligned --data /tmp/pairs --epochs 2
     .venv/bin/python scripts/train_pairs.py calibrate --gold tests/data/style2/gold.json
     # another model, scored without touching the shipped scorer (compare models over several --seed runs):
-    .venv/bin/python scripts/train_pairs.py calibrate --gold tests/data/style2/gold.json \
-        --pair-model /tmp/m7 --out /tmp/c7
+    .venv/bin/python scripts/train_pairs.py calibrate --gold tests/data/style2/gold.json --pair-model M --out C
     /tmp/trainenv/bin/python scripts/train_pairs.py fit --data /tmp/pairs   # the cross-encoder
 """
 
