@@ -26,7 +26,6 @@ _ABBREVIATIONS = frozenset(
 )  # fmt: skip
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _NEXT = re.compile(r"\s+[\"'“‘«(\[]?(\w)")
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -50,14 +49,21 @@ def _ends(line: str) -> list[int]:
         following = _NEXT.match(line, match.end())
         if following is None or not (following.group(1).isupper() or following.group(1).isdigit()):
             continue
-        before = _WORD_BEFORE.search(line, 0, match.start() + 1) if match.group().startswith(".") else None
-        if before is not None and match.group()[:2] != "..":
-            word = before.group(1)
+        if match.group().startswith(".") and match.group()[:2] != "..":
+            word = _word_before(line, match.start())
             # "U.S." and "W." are initials; "Mr." and "Jan." abbreviations: the sentence goes on.
-            if len(word) == 1 or word.lower() in _ABBREVIATIONS:
+            if word and (len(word) == 1 or word.lower() in _ABBREVIATIONS):
                 continue
         ends.append(match.end())
     return ends
+
+
+def _word_before(line: str, end: int) -> str:
+    """The run of Latin letters that ends at ``end`` (read backwards: a long line is not searched again each time)."""
+    start = end
+    while start > 0 and line[start - 1].isascii() and line[start - 1].isalpha():
+        start -= 1
+    return line[start:end]
 
 
 def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
