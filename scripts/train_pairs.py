@@ -57,6 +57,10 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsdesk.compare.synthetic import Pair
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "compare" / "models"
 LABELS = ("neutral", "agree", "contradict")
@@ -81,11 +85,24 @@ def _articles(shared: Path, limit: int, rng: random.Random) -> list[tuple[str, s
     return bodies[:half] + polnear[: limit - half]
 
 
-def build_data(shared: Path, out: Path, *, limit: int, per_article: int, fnc1_per_label: int, seed: int) -> None:
-    """Write train.jsonl and dev.jsonl of labelled pairs (see the module docstring)."""
+def build_data(
+    shared: Path,
+    out: Path,
+    *,
+    limit: int,
+    per_article: int,
+    fnc1_per_label: int,
+    seed: int,
+    annotated: Sequence[tuple[Path, Path | None]] = (),
+) -> None:
+    """Write train.jsonl and dev.jsonl of labelled pairs (see the module docstring).
+
+    ``annotated``: (gold.json, documents folder) of annotated corpora whose
+    real claim pairs are added to train (:func:`annotated_pairs`).
+    """
     import spacy
 
-    from newsdesk.compare.synthetic import Pair, article_pairs, paraphrase_contradictions
+    from newsdesk.compare.synthetic import article_pairs, paraphrase_contradictions
     from newsdesk.evaluation.pairdata import (
         emergent_headlines,
         emergent_pairs,
@@ -133,6 +150,9 @@ def build_data(shared: Path, out: Path, *, limit: int, per_article: int, fnc1_pe
         add("train", pair)
     for pair in fever_pairs(shared / "nli" / "fever-symmetric" / "fever_symmetric_dev.jsonl"):
         add("train", pair)
+    for gold, docs in annotated:
+        for pair in annotated_pairs(gold, docs, rng):
+            add("train", pair)
     out.mkdir(parents=True, exist_ok=True)
     for split, items in rows.items():
         rng.shuffle(items)
@@ -141,6 +161,80 @@ def build_data(shared: Path, out: Path, *, limit: int, per_article: int, fnc1_pe
                 handle.write(json.dumps(item, ensure_ascii=False) + "\n")
         print(split, len(items), dict(Counter(i["label"] for i in items)), file=sys.stderr)
         print(split, dict(Counter(i["origin"].split(":")[0] for i in items)), file=sys.stderr)
+
+
+def annotated_pairs(
+    gold: Path, docs: Path | None, rng: random.Random, *, repeat: int = 4, negatives: int = 6
+) -> list[dict[str, str]]:
+    """Real claim pairs of an annotated corpus, read as comparison reads them, labelled by the annotation.
+
+    The stories' claims are formed as the product forms them. Every pair of
+    claims that are the two sides of an annotated contradiction is
+    *contradict*, of an annotated agreement *agree*, whether or not the
+    candidate search (:func:`~newsdesk.compare.align.candidates`) finds it;
+    the other candidate pairs of the same stories are *neutral* (claims of
+    one event that neither dispute nor repeat each other: the hard negatives
+    the synthetic pairs lack), ``negatives`` of them per annotated pair,
+    drawn at random. Annotated pairs are written ``repeat`` times (a few
+    hundred among tens of thousands). Pairs that match an annotated update
+    are left out: a revised figure is neither.
+    """
+    from newsdesk.compare import CompareModels, CompareSettings
+    from newsdesk.compare.align import candidates, claim_sides, restates
+    from newsdesk.compare.synthetic import Pair
+    from newsdesk.evaluation.contradictions import GoldCorpus, _matches_pair, doc_key
+    from newsdesk.ingest import iter_documents
+    from newsdesk.model import ClaimRef, Comparison, RawDocument
+    from newsdesk.pipeline import analyze_articles, clean_documents
+    from newsdesk.settings import Settings
+
+    corpus = GoldCorpus(gold, docs)
+    settings = Settings(compare=CompareSettings(stance=False))
+    raws = [d for d in iter_documents(corpus.document_paths(), settings.ingest) if isinstance(d, RawDocument)]
+    articles, _ = clean_documents(raws, settings)
+    analysis = analyze_articles(articles, settings)
+    doc_of = {a.id: doc_key(a.path) for a in analysis.articles}
+    copies = {a.id for a in analysis.articles if a.duplicate_of}
+    encoder = CompareModels().sentence_encoder()
+    annotated = [(c["side_a"], c["side_b"], "contradict") for c in corpus.gold.get("contradictions", [])]
+    annotated += [(g["evidence"][:1], g["evidence"][1:], "agree") for g in corpus.gold.get("agreements", [])]
+    updates = [([u["earlier"]], [u["later"]]) for u in corpus.gold.get("updates", [])]
+    named = {r["doc"] for first, second, _ in annotated for r in [*first, *second]}
+
+    def labels(a: ClaimRef, b: ClaimRef) -> set[str]:
+        pair = Comparison(about="", relation="", kind="", explanation="", score=0.0, a=a, b=b)
+        if any(_matches_pair(pair, first, second, doc_of, corpus) for first, second in updates):
+            return {"update"}
+        return {label for first, second, label in annotated if _matches_pair(pair, first, second, doc_of, corpus)}
+
+    positive: list[tuple[str, str, str]] = []  # may repeat: one annotated pair can match several claim pairs
+    neutral: list[tuple[str, str, str]] = []
+    for story in analysis.stories:
+        claims = [c for c in analysis.claims if c.article in set(story.articles) and c.article not in copies]
+        sides = claim_sides(story, analysis.articles, claims, analysis.entities, settings.compare, analysis.quotes)
+        if len(sides) < 2:
+            continue
+        refs = [ClaimRef(article=x.claim.article, text=x.claim.text, holder=x.claim.holder) for x in sides]
+
+        # Every pair of claims an annotation names, candidate or not: the model should learn the pairs the
+        # candidate search misses too.
+        for i, j in itertools.combinations(range(len(sides)), 2):
+            if not {doc_of.get(refs[i].article), doc_of.get(refs[j].article)} & named:
+                continue
+            found = labels(refs[i], refs[j])
+            if len(found) == 1 and "update" not in found and not restates(sides[i], sides[j]):
+                positive.append((sides[i].reading, sides[j].reading, found.pop()))
+        for i, j, _ in candidates(sides, encoder.embed([s.reading for s in sides]), settings.compare):
+            if not restates(sides[i], sides[j]) and not labels(refs[i], refs[j]):
+                neutral.append((sides[i].reading, sides[j].reading, "neutral"))
+    rng.shuffle(neutral)
+    chosen = positive * repeat + neutral[: negatives * len(positive)]
+    print(
+        f"{gold}: {len(positive)} claim pairs annotated {dict(Counter(p[2] for p in positive))}, "
+        f"{len(neutral)} other candidate pairs",
+        file=sys.stderr,
+    )
+    return [Pair(a=a, b=b, label=label, origin=f"annotated:{gold.stem}") for a, b, label in chosen]  # type: ignore[arg-type]
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -559,6 +653,13 @@ def calibrate(golds: Sequence[tuple[Path, Path | None]], out: Path, pair_model: 
     print("weights:", dict(zip(FEATURES, scorer.weights.round(3).tolist(), strict=True)), file=sys.stderr)
 
 
+def _docs_of(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[Path | None]:
+    """The documents folder of each --gold: its --docs, or beside it ('-' or none given)."""
+    if args.docs and len(args.docs) != len(args.gold):
+        parser.error("give --docs once per --gold, or not at all")
+    return [None if d is None or str(d) == "-" else d for d in (args.docs or [None] * len(args.gold))]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -569,6 +670,17 @@ def main(argv: list[str] | None = None) -> int:
     data.add_argument("--per-article", type=int, default=4, help="sentences rewritten per article")
     data.add_argument("--fnc1-per-label", type=int, default=2000, help="FNC-1 headline/sentence pairs per label")
     data.add_argument("--seed", type=int, default=7)
+    data.add_argument(
+        "--gold",
+        type=Path,
+        action="append",
+        default=[],
+        help="an annotated corpus whose real claim pairs are added to train (repeat for several; never a corpus "
+        "the scorer is calibrated on or one measured as held out)",
+    )
+    data.add_argument(
+        "--docs", type=Path, action="append", default=[], help="its documents folder, once per --gold ('-': beside it)"
+    )
     train = commands.add_parser("fit", help="fine-tune, export and quantise the model")
     train.add_argument("--data", type=Path, required=True)
     train.add_argument("--out", type=Path, default=MODEL_DIR)
@@ -610,10 +722,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "calibrate":
-        if args.docs and len(args.docs) != len(args.gold):
-            parser.error("give --docs once per --gold, or not at all")
-        docs = [None if d is None or str(d) == "-" else d for d in (args.docs or [None] * len(args.gold))]
-        calibrate(list(zip(args.gold, docs, strict=True)), args.out, args.pair_model)
+        calibrate(list(zip(args.gold, _docs_of(parser, args), strict=True)), args.out, args.pair_model)
         return 0
     if args.command == "states":
         token_states(args.data)
@@ -637,6 +746,7 @@ def main(argv: list[str] | None = None) -> int:
             per_article=args.per_article,
             fnc1_per_label=args.fnc1_per_label,
             seed=args.seed,
+            annotated=list(zip(args.gold, _docs_of(parser, args), strict=True)),
         )
     else:
         fit(
