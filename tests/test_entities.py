@@ -256,3 +256,12 @@ def test_letters_without_a_decomposition_fold_and_an_initial_glide_is_one_sound(
     assert not tokens_match("yates", "oates")  # a glide only stands for a glide
     groups = _groups(canonicalize([_found("a1", "Zbigniew Łopatecki"), _found("a2", "Zbigniew Lopatecki")]))
     assert {"Zbigniew Łopatecki", "Zbigniew Lopatecki"} in groups
+
+
+def test_the_tagger_mention_takes_a_generational_suffix_after_a_comma(nlp) -> None:
+    from newsdesk.enrich.entities import find_mentions
+
+    text = "The senator has two sons: Brannock Tiller, Jr., 38, and Osric Tiller Sr. visited Tom Hale, who spoke."
+    texts = [m.mention.text for m in find_mentions("a1", nlp(text))]
+    assert "Brannock Tiller, Jr." in texts
+    assert not any(t.endswith(",") for t in texts)

@@ -580,3 +580,26 @@ def test_an_organisation_named_with_a_noun_or_its_adjective() -> None:
     entities = canonicalize(found)
     assert _together(entities, "Velmoran Party", "Velmora Party")
     assert not _together(entities, "Velmoric Guard", "Velmora Guardians")  # two words differ
+
+
+def test_a_generational_suffix_after_a_comma_is_part_of_the_name() -> None:
+    from newsdesk.enrich.names import name_tokens
+
+    assert name_tokens("Brannock Tiller, Jr.") == name_tokens("Brannock Tiller Jr.") == ["brannock", "tiller", "jr."]
+    assert name_tokens("Velmora, III") == ["velmora", "iii"]
+    assert name_tokens("Tiller, Brannock") == ["tiller,", "brannock"]  # only before a suffix
+
+
+def test_one_article_with_a_familiar_name_and_the_formal_one_with_a_suffix_names_one_person() -> None:
+    one = "Joe Tiller spoke. The author, Joseph K. Tiller Jr., wrote it."
+    two = "Brannock Tiller spoke. His son Brannock Tiller Jr. wrote it."
+    found = [
+        _at("a1", "Joe Tiller", 0),
+        _at("a1", "Joseph K. Tiller Jr.", one.index("Joseph")),
+        _at("a2", "Brannock Tiller", 0),
+        _at("a2", "Brannock Tiller Jr.", two.index("Brannock Tiller Jr.")),
+        _at("a3", "Brannock Tiller Jr.", 0),
+    ]
+    entities = canonicalize(found, texts={"a1": one, "a2": two, "a3": "x" * 40})
+    assert _together(entities, "Joe Tiller", "Joseph K. Tiller Jr.")
+    assert not _together(entities, "Brannock Tiller", "Brannock Tiller Jr.")

@@ -82,6 +82,8 @@ def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
         span = _trim(ent)
         if span is None:
             continue
+        if ent.label_ == "PERSON":
+            span = _with_generational_suffix(span)
         text = span.text
         if not text[:1].isupper():
             continue
@@ -160,6 +162,23 @@ def _trim(ent: Span) -> Span | None:
     while end > start and (doc[end - 1].text in _QUOTES + _OPENERS or doc[end - 1].text in ("'s", "’s")):
         end -= 1
     return doc[start:end] if end > start else None
+
+
+def _with_generational_suffix(span: Span) -> Span:
+    """A person's name with the generational suffix the tagger left after it ("Donald Trump, Jr.", "John Smith III").
+
+    The suffix tells a son from his father: without it the son's mentions read as the father's name.
+    """
+    doc, end = span.doc, span.end
+    if end + 1 < len(doc) and doc[end].text == ",":
+        end += 1  # "Trump, Jr.": the comma is part of the name only when the suffix follows
+    if end < len(doc) and doc[end].text.rstrip(".").lower() in _SUFFIXES and doc[end].text[:1].isupper():
+        return doc[span.start : end + 1]
+    return span
+
+
+#: Generational suffixes as the tagger's tokens write them ("Jr.", "Sr", "III").
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def stated_aliases(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str]]:

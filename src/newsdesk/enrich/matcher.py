@@ -412,16 +412,22 @@ class Clusters:
                 continue
             if len({parts[k][1] for k in block} - {""}) > 1 or len({parts[k][0] for k in block} - {()}) > 1:
                 continue
-            # An article that writes the name both with and without the suffix names father and son.
-            plain = set().union(*(self.articles_of[k] for k in block if not parts[k][1]))
-            suffixed = set().union(*(self.articles_of[k] for k in block if parts[k][1]))
+            # An article that writes the name both with and without the suffix names father and son, unless
+            # the form without is a familiar short form of the one with it ("Joe Biden" of "Joseph R. Biden Jr.").
+            father_and_son = any(
+                self.articles_of[plain] & self.articles_of[suffixed] and not _familiar_form(parts[plain], parts[suffixed])
+                for plain in block
+                if not parts[plain][1]
+                for suffixed in block
+                if parts[suffixed][1]
+            )
             anchor = block[0]  # self.keys is ordered by mentions, most first
             for k in block[1:]:
                 if self.find(k) == self.find(anchor):
                     continue
                 relation: Relation = "middle_initial"
                 if parts[k][1] != parts[anchor][1]:
-                    if plain & suffixed:
+                    if father_and_son:
                         continue
                     relation = "generational"
                 elif parts[k][2][0] != parts[anchor][2][0]:
@@ -622,6 +628,23 @@ class Clusters:
             scored = sorted((self.score(k, full, "acronym", string), full) for full in expansions.values())[::-1]
             if scored and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ACRONYM_MARGIN):
                 self.link(k, scored[0][1], "acronym", string)
+
+
+def _familiar_form(plain: tuple[Key, str, Key], suffixed: tuple[Key, str, Key]) -> bool:
+    """Whether a name without a generational suffix is a familiar short form of one with it, given as
+    ``(middle initials, suffix, name without them)`` parts: it leaves out middle initials the other writes,
+    or has a familiar given name for the other's formal one (Joe / Joseph), and adds nothing the other lacks.
+
+    A father and son are written alike but for the suffix ("Donald Trump" / "Donald Trump Jr."), and a father's
+    own middle initial ("Donald J. Trump") is no part of his son's name.
+    """
+    initials, _, core = plain
+    full_initials, _, full_core = suffixed
+    given, full_given = core[0], full_core[0]
+    familiar = given != full_given and full_given in given_name_forms(given) and given not in given_name_forms(full_given)
+    if not set(initials) <= set(full_initials) or not (given == full_given or familiar):
+        return False
+    return familiar or set(initials) < set(full_initials)
 
 
 def _adjective_of(x: str, y: str) -> bool:
