@@ -582,6 +582,38 @@ def test_an_organisation_named_with_a_noun_or_its_adjective() -> None:
     assert not _together(entities, "Velmoric Guard", "Velmora Guardians")  # two words differ
 
 
+def test_a_name_with_a_word_set_inside_it_is_another_organisation() -> None:
+    text = "Orvane Shipping Co. owns ships. Orvane Shipping Credit Co. lends money. Orvane said profits rose."
+    found = [
+        _at("a1", "Orvane Shipping Co.", 0, "organization"),
+        _at("a1", "Orvane Shipping Credit Co.", text.index("Orvane Shipping Credit"), "organization"),
+        _at("a1", "Orvane", text.index("Orvane said"), "organization"),
+        _at("a2", "Velmora National Front", 0, "organization"),
+        _at("a2", "National Front", 60, "organization"),  # words dropped at the start: a short form
+    ]
+    entities = canonicalize(found, texts={"a1": text, "a2": "x" * 80})
+    assert not _together(entities, "Orvane Shipping Co.", "Orvane Shipping Credit Co.")
+    assert _together(entities, "Velmora National Front", "National Front")
+
+
+def test_a_short_form_of_two_longer_names_goes_to_the_one_its_article_means() -> None:
+    one = "Orvane Shipping owns ships. Orvane said profits rose. Orvane Leasing rents cranes."
+    two = "Orvane Leasing rents cranes. Orvane said rents rose. Orvane Shipping owns ships."
+    found = [
+        _at("a1", "Orvane Shipping", 0, "organization"),
+        _at("a1", "Orvane", one.index("Orvane said"), "organization"),
+        _at("a1", "Orvane Leasing", one.index("Orvane Leasing"), "organization"),
+        _at("a2", "Orvane Leasing", 0, "organization"),
+        _at("a2", "Orvane", two.index("Orvane said"), "organization"),
+        _at("a2", "Orvane Shipping", two.index("Orvane Shipping"), "organization"),
+    ]
+    entities = canonicalize(found, texts={"a1": one, "a2": two})
+    assert not _together(entities, "Orvane Shipping", "Orvane Leasing")
+    by_name = {e.name: {(m.article, m.text) for m in e.mentions} for e in entities}
+    assert ("a1", "Orvane") in by_name["Orvane Shipping"]
+    assert ("a2", "Orvane") in by_name["Orvane Leasing"]
+
+
 def test_a_generational_suffix_after_a_comma_is_part_of_the_name() -> None:
     from newsdesk.enrich.names import name_tokens
 

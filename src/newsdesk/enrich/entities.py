@@ -280,7 +280,10 @@ def canonicalize(
            names the shorter first ("Nabisco" ... "RJR Nabisco": two companies); an acronym to the
            one known name of several words with those initials (among several, the one written
            last before it), a word blended from the starts of one longer name's words ("HuffPost" /
-           "Huffington Post"), then an organisation's first words to the one longer name they start.
+           "Huffington Post"), then an organisation's first words to the one longer name they start; first
+           words that start several ("Ford": "Ford Motor Co.", "Ford Motor Credit Co.") bridge none of them, each
+           article's mentions going to the one written last before them there. A longer name that only sets
+           a word inside a shorter one ("Ford Motor Credit Co.") is another organisation, not its full form.
         5. Join stated aliases (acronyms, "as X calls itself").
         6. Name each entity by its most complete usual form.
 
@@ -478,6 +481,7 @@ def canonicalize(
             and not UNIT_WORDS.intersection(_content_set(other) - words)
             and not clusters.names_other(tuple(t for t in other if t not in words))
             and not clusters.qualified_apart(k, other)
+            and not _qualified_inside(k, other)
         }
         if len(holders) > 1:
             # Among several, the one that holds the words as one run ("Tax Policy Center" in
@@ -496,7 +500,14 @@ def canonicalize(
     # Security", which it only starts.
     clusters.join_acronyms()
     clusters.join_blends()
-    clusters.join_short_forms()
+    # A short form of several longer names ("Ford": "Ford Motor Co.", "Ford Motor Credit Co.") bridges none of
+    # them: each article's mentions go to the one that article means.
+    ambiguous = clusters.join_short_forms()
+    for root, taken in clusters.split_short_forms(ambiguous).items():
+        adopted[root].extend(taken)
+        gone = {_mention_key(m) for m in taken}
+        for k in ambiguous:
+            groups[k].mentions = [m for m in groups[k].mentions if _mention_key(m) not in gone]
 
     # 5. Stated aliases.
     by_surface: dict[str, tuple[str, ...]] = {}
@@ -816,6 +827,22 @@ def _holds_run(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
     """Whether ``full`` contains the tokens of ``short`` one after the other."""
     n = len(short)
     return any(full[i : i + n] == short for i in range(len(full) - n + 1))
+
+
+def _qualified_inside(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether ``full`` is ``short`` with a word set inside it: the same first and last words, in order, and a
+    content word between ("Ford Motor Credit Co." / "Ford Motor Co.", "University of Southern California" /
+    "University of California").
+
+    A shortened name drops the words that qualify it at its start or end, or reorders them; a word inside a
+    name, its first and last kept, names a part or a namesake: another organisation.
+    """
+    if len(full) <= len(short) or len(short) < 2 or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    if not all(token in rest for token in short):
+        return False  # not in order
+    return bool(set(full) - set(short) - _FUNCTION_WORDS)
 
 
 def _is_tail(short: tuple[str, ...], full: tuple[str, ...]) -> bool:

@@ -550,9 +550,16 @@ class Clusters:
             if len({self.find(full) for full in longer}) == 1:
                 self.link(k, longer[0], "longer_name", 1.0)
 
-    def join_short_forms(self) -> None:
+    def join_short_forms(self) -> dict[Key, list[Key]]:
         """An organisation's short form: the first words of one longer name ("Kestrel" ~ "Kestrel Motion Group"),
-        unless the rest names a part of it ("Kestrel Foundation") or another person or place."""
+        unless the rest names a part of it ("Kestrel Foundation") or another person or place.
+
+        Returns:
+            The short forms that start several longer names of distinct clusters ("Ford": "Ford Motor Co.",
+            "Ford Motor Credit Co."), with those clusters: joined to none, so as not to bridge them
+            (:meth:`split_short_forms` gives them article by article).
+        """
+        ambiguous: dict[Key, list[Key]] = {}
         vote = self.vote
         by_first_word: dict[str, list[Key]] = defaultdict(list)
         for k in self.keys:
@@ -571,8 +578,49 @@ class Clusters:
                 and not UNIT_WORDS.intersection(full[len(k) :])
                 and not self.names_other(full[len(k) :])
             ]
-            if len({self.find(full) for full in longer}) == 1:
+            roots = sorted({self.find(full) for full in longer}, key=self.rank.__getitem__)
+            if len(roots) == 1:
                 self.link(k, longer[0], "short_form", 1.0)
+            elif roots:
+                ambiguous[k] = roots
+        return ambiguous
+
+    def split_short_forms(self, ambiguous: Mapping[Key, list[Key]]) -> dict[Key, list[Mention]]:
+        """Give an ambiguous short form's mentions, article by article, to the longer name its article means.
+
+        In each article that names some of the longer names, every mention of the short form votes for
+        the one written last before it (:meth:`preceding`, one article at a time); the winner takes all the
+        article's mentions of the short form: an article uses a short form for one thing. A tie, or an
+        article naming none of them, leaves the mentions where they are.
+
+        Returns:
+            Cluster root -> the mentions it takes (to be taken off the short form's group).
+        """
+        moved: dict[Key, list[Mention]] = defaultdict(list)
+        for k, roots in ambiguous.items():
+            starts: dict[str, list[tuple[int, Key]]] = defaultdict(list)
+            for root in roots:
+                for member in self.component[self.find(root)]:
+                    for m in self.groups[member].mentions:
+                        starts[m.article].append((m.start, root))
+            by_article: dict[str, list[Mention]] = defaultdict(list)
+            for m in self.groups[k].mentions:
+                by_article[m.article].append(m)
+            for article, mentions in by_article.items():
+                named = starts.get(article)
+                if not named:
+                    continue
+                votes: Counter[Key] = Counter()
+                for m in mentions:
+                    before = [(start, root) for start, root in named if start < m.start]
+                    if before:
+                        votes[max(before)[1]] += 1
+                if not votes and len({root for _, root in named}) == 1:
+                    votes[named[0][1]] += 1  # the article names only one of them, after the short form
+                ranked = votes.most_common(2)
+                if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                    moved[ranked[0][0]].extend(mentions)
+        return dict(moved)
 
     def join_blends(self) -> None:
         """A one-word name made of the starts of a longer name's words ("HuffPost" ~ "Huffington Post",
