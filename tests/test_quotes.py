@@ -558,3 +558,12 @@ def test_a_quote_after_a_sentence_ending_in_a_verb_of_saying_is_that_speakers(nl
     quote = next(a for a in find_attributions(text, nlp(text), cues=False) if a.direct)
     assert quote.speaker == "Ilse Marrow"
     assert quote.cue_span is None  # the cue stays with its own sentence
+
+
+def test_a_quote_inside_a_sentence_is_attributed_in_that_sentence_not_the_next(quotes: Extract) -> None:
+    text = (
+        'Lina Moreau, spokesperson of the harbour board, spoke on Friday about "nearly half of the crews absent", '
+        "against a third on Monday. The union maintains its figure."
+    )
+    # The next sentence's verb of saying does not reach back over the reporter's words after the quote.
+    assert all(q.speaker in {None, "Lina Moreau"} for q in quotes(text) if "half of the crews" in q.text)

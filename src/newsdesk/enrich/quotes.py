@@ -387,8 +387,11 @@ def _attribute_passage(
     p_end = len(text) if p_end < 0 else p_end
     lo = max(ctx.sentence_of(first_tok[0].i)[0], ctx.first_token_at(p_start))
     hi = min(ctx.sentence_of(last_tok[-1].i)[1], ctx.first_token_at(p_end))
-    # Extend to the sentence that holds the closing mark's attribution ("...," he said.)
-    if hi < len(doc) and doc[hi].idx < p_end and doc[hi - 1].is_punct:
+    # Extend to the sentence that holds the closing mark's attribution ("...," he said.), when the sentence
+    # ends at the closing mark: words of the reporter's own after it ('about "...", against 28 percent.')
+    # hold the quote's attribution, if any, not the next sentence.
+    closed = not any(doc[i].is_alpha for i in range(bisect.bisect_left(ctx.token_starts, passage.close_at), hi))
+    if hi < len(doc) and doc[hi].idx < p_end and doc[hi - 1].is_punct and closed:
         hi = min(ctx.sentence_of(hi)[1], ctx.first_token_at(p_end))
     outside = [doc[i] for i in range(lo, hi) if not in_quote[i] and not doc[i].is_punct]
     cue_tok = _best_cue(outside, passage) or _colon_cue(ctx, passage, in_quote, lo)
