@@ -596,3 +596,13 @@ def test_a_pronoun_goes_to_the_name_set_off_beside_a_role_noun_not_to_an_opening
     )
     quote = only([q for q in quotes(text) if "crew did" in q.text])
     assert quote.speaker == "M. Dervisi"
+
+
+def test_a_role_noun_after_a_statement_and_a_verb_of_informing_is_its_speaker(quotes: Extract) -> None:
+    text = (
+        "Two people died and 38 were injured in a crush at the gate of the stadium after the derby on Sunday "
+        "evening, informed the spokeswoman of the City Police Headquarters, commissioner Ana Drescher."
+    )
+    quote = only(quotes(text))
+    assert quote.speaker == "Ana Drescher"
+    assert quote.text.startswith("Two people died")

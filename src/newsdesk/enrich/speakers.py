@@ -185,14 +185,19 @@ def inverted_speaker(verb: Token) -> Token | None:
     if before < 0 or doc[before].text not in ends or verb.tag_ not in _FINITE_TAGS or not is_cue(verb, QUOTING_VERBS):
         return None  # a participle after a comma ("..., suggesting a few questions") is an adjunct
     if verb.lemma_.lower() in ADDRESSEE_VERBS and not any(
-        c.dep_ == "prep" and c.lower_ == "to" and c.i > verb.i + 1 for c in verb.children
+        (c.dep_ == "prep" and c.lower_ == "to" and c.i > verb.i + 1)
+        # "..., informed the spokeswoman of the police": a role speaks; reporters and newspapers are told
+        or (c.dep_ in {"dobj", "dative"} and c.i > verb.i and c.lemma_.lower() in ROLE_NOUNS)
+        for c in verb.children
     ):
         return None  # "..., told reporters": who is told; but "..., told Serkan to our reporter"
     if not after_quote and not any(t.tag_ in _FINITE_TAGS or t.tag_ == "MD" for t in doc[verb.sent.start : before]):
         return None  # no statement before the comma: "The minister, Eva Holm, announced an inquiry"
     for child in verb.children:
-        if child.i > verb.i and child.dep_ in {"ccomp", "xcomp", "dative"}:
-            return None  # "..., telling O'Reilly that ...": the object is who is told
+        if child.i > verb.i and child.dep_ in {"ccomp", "xcomp", "dative"} and child.pos_ != "PROPN":
+            # "..., telling O'Reilly that ...": the object is who is told; a name is no clause
+            # ("..., informed the spokeswoman of the police, commissioner A. Nowak": the parser's ccomp)
+            return None
         if (
             not after_quote  # a "subject" before the closing mark is the parser reading into the quote
             and child.i < verb.i
