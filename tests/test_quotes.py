@@ -606,3 +606,13 @@ def test_a_role_noun_after_a_statement_and_a_verb_of_informing_is_its_speaker(qu
     quote = only(quotes(text))
     assert quote.speaker == "Ana Drescher"
     assert quote.text.startswith("Two people died")
+
+
+def test_according_to_names_the_source_of_the_quote_after_it(quotes: Extract) -> None:
+    text = (
+        'According to the prosecutor spokesman Tomas Kerrigan, "from the 120 stewards required in the contract, '
+        'on the match were present only 74".'
+    )
+    quote = only(quotes(text))
+    assert quote.speaker == "Tomas Kerrigan"
+    assert quote.cue == "according to"

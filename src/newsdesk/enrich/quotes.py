@@ -71,7 +71,7 @@ from newsdesk.enrich.cues import (
 from newsdesk.enrich.lexicon import ADDRESSEE_VERBS, QUOTING_VERBS, according_to, is_cue
 from newsdesk.enrich.quote_marks import CLOSERS, MARK_RE, PARAGRAPH_RE, Passage, same_family, scan_passages, strip_span
 from newsdesk.enrich.reported import make_reported, reported_speech
-from newsdesk.enrich.speakers import best_name, cue_speaker, speaker_of, subject_token
+from newsdesk.enrich.speakers import best_name, cue_speaker, describe, speaker_of, subject_token
 from newsdesk.model import Mention, Quote, content_id
 
 logger = logging.getLogger(__name__)
@@ -428,7 +428,7 @@ def _attribute_passage(
     last_char = text[passage.segments[-1][1] - 1]
     if words < 2 and last_char not in ",.!?":
         return None  # a name, handle or number in quotes, not a statement
-    speaker = speaker_of(ctx, cue_tok)
+    speaker = _according_to_source(ctx, cue_tok) if according_to(cue_tok) else speaker_of(ctx, cue_tok)
     before = _token_before(ctx, passage.open_at)
     if before is not None and before.i >= lo and not before.is_punct and before is not cue_tok:
         # A fragment quoted inside the reporter's own clause ("vowed to "take our fight" to ..."):
@@ -439,6 +439,13 @@ def _attribute_passage(
         if words < _MIN_FRAGMENT_WORDS:
             return None
     return make_attribution(passage.segments, direct=True, speaker=speaker, cue_tok=cue_tok)
+
+
+def _according_to_source(ctx: Context, tok: Token) -> Speaker | None:
+    """The source of *according to X* before a quote: X, not the subject of the verb the parser hung it on
+    ('According to the spokesman X, "on the match were present only 74"' is not the match's)."""
+    source = next((c for c in tok.nbor(1).children if c.dep_ == "pobj"), None)
+    return describe(ctx, source) if source is not None else None
 
 
 def _lead_in(ctx: Context, passage: Passage, in_quote: list[bool]) -> Token | None:
