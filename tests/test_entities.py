@@ -265,3 +265,18 @@ def test_the_tagger_mention_takes_a_generational_suffix_after_a_comma(nlp) -> No
     texts = [m.mention.text for m in find_mentions("a1", nlp(text))]
     assert "Brannock Tiller, Jr." in texts
     assert not any(t.endswith(",") for t in texts)
+
+
+def test_a_name_the_tagger_missed_in_a_list_of_names_ending_in_the_same_word(nlp) -> None:
+    from newsdesk.enrich.entities import find_mentions
+
+    text = (
+        "In 1991 three rebel groups - the Velmoran People's Liberation Front, the Oromo Liberation Front and the "
+        "Eritrean People's Liberation Front - marched into the capital."
+    )
+    doc = nlp(text)
+    found = {m.mention.text: m.kind for m in find_mentions("a1", doc)}
+    tagged = {e.text.removeprefix("the ") for e in doc.ents if e.label_ == "ORG"}
+    for name in ("Velmoran People's Liberation Front", "Oromo Liberation Front", "Eritrean People's Liberation Front"):
+        if name not in tagged:
+            assert found.get(name) == "organization", (name, found)

@@ -97,7 +97,46 @@ def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
                 kind=kind,
             )
         )
+        for sibling in _coordinated_names(span):
+            found.append(
+                FoundMention(
+                    mention=Mention(
+                        article=article_id, text=sibling.text, start=sibling.start_char, end=sibling.end_char
+                    ),
+                    kind=kind,
+                )
+            )
+    found.sort(key=lambda m: m.mention.start)
     return found
+
+
+def _coordinated_names(span: Span) -> list[Span]:
+    """Names the tagger missed in a coordination with ``span`` that end in the same word.
+
+    "the Tigrayan People's Liberation Front, the Oromo Liberation Front and the Eritrean People's
+    Liberation Front": the tagger found the last two. A conjunct of the name's head (or the head it
+    is a conjunct of) that is the same capitalised word, with only capitalised words (a possessive
+    between them) before it and no entity of the tagger's in it, is a name of the same kind.
+    """
+    doc, root = span.doc, span.root
+    if not root.text[:1].isupper() or len(span) < 2:
+        return []
+    heads = [c for c in root.children if c.dep_ == "conj"]
+    if root.dep_ == "conj":
+        heads.append(root.head)
+    out = []
+    for head in heads:
+        if head.text != root.text or head.ent_iob_ != "O":
+            continue
+        start = head.left_edge.i
+        while start < head.i and doc[start].dep_ == "det":
+            start += 1
+        words = doc[start : head.i + 1]
+        if len(words) >= 2 and all(
+            t.ent_iob_ == "O" and (t.text[:1].isupper() or t.text in ("'s", "’s")) for t in words
+        ):
+            out.append(words)
+    return out
 
 
 _DEFINED_ACRONYM = re.compile(r"\(\s*([A-Z][A-Z&]{1,7})\s*\)")
