@@ -635,3 +635,16 @@ def test_one_article_with_a_familiar_name_and_the_formal_one_with_a_suffix_names
     entities = canonicalize(found, texts={"a1": one, "a2": two, "a3": "x" * 40})
     assert _together(entities, "Joe Tiller", "Joseph K. Tiller Jr.")
     assert not _together(entities, "Brannock Tiller", "Brannock Tiller Jr.")
+
+
+def test_a_word_its_article_writes_as_an_organisations_first_word_is_no_spelling_of_a_surname_elsewhere() -> None:
+    text = "Shares of Velmar Corp. fell. Velmar said it would move a plant."
+    found = [
+        _at("a1", "Velmar Corp.", text.index("Velmar Corp."), "organization"),
+        _at("a1", "Velmar", text.index("Velmar said"), "other"),
+        _at("a2", "Jimmy Velmer", 0),
+        _at("a2", "Jimmy Velmer", 40),
+    ]
+    entities = canonicalize(found, texts={"a1": text, "a2": "x" * 80})
+    assert not _together(entities, "Velmar", "Jimmy Velmer")
+    assert _together(entities, "Velmar", "Velmar Corp.")  # written after it in its article: its short form

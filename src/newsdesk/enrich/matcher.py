@@ -555,8 +555,9 @@ class Clusters:
         unless the rest names a part of it ("Kestrel Foundation") or another person or place.
 
         Returns:
-            The short forms that start several longer names of distinct clusters ("Ford": "Ford Motor Co.",
-            "Ford Motor Credit Co."), with those clusters: joined to none, so as not to bridge them
+            The short forms not joined, with the clusters of the longer names they start: those that start
+            several ("Ford": "Ford Motor Co.", "Ford Motor Credit Co."), joined to none so as not to bridge
+            them, and those the matcher's score does not join to their one longer name
             (:meth:`split_short_forms` gives them article by article).
         """
         ambiguous: dict[Key, list[Key]] = {}
@@ -579,9 +580,11 @@ class Clusters:
                 and not self.names_other(full[len(k) :])
             ]
             roots = sorted({self.find(full) for full in longer}, key=self.rank.__getitem__)
-            if len(roots) == 1:
-                self.link(k, longer[0], "short_form", 1.0)
-            elif roots:
+            if len(roots) == 1 and self.link(k, longer[0], "short_form", 1.0):
+                continue
+            if roots:
+                # Several longer names, or one the matcher would not join across the corpus: in the articles
+                # that write the longer name before it, the short form refers back to it.
                 ambiguous[k] = roots
         return ambiguous
 
@@ -590,7 +593,8 @@ class Clusters:
 
         In each article that names some of the longer names, every mention of the short form votes for
         the one written last before it (:meth:`preceding`, one article at a time); the winner takes all the
-        article's mentions of the short form: an article uses a short form for one thing. A tie, or an
+        article's mentions of the short form: an article uses a short form for one thing. Of several longer
+        names, one that the article names alone takes them even when written after. A tie, or an
         article naming none of them, leaves the mentions where they are.
 
         Returns:
@@ -615,7 +619,7 @@ class Clusters:
                     before = [(start, root) for start, root in named if start < m.start]
                     if before:
                         votes[max(before)[1]] += 1
-                if not votes and len({root for _, root in named}) == 1:
+                if not votes and len(roots) > 1 and len({root for _, root in named}) == 1:
                     votes[named[0][1]] += 1  # the article names only one of them, after the short form
                 ranked = votes.most_common(2)
                 if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
