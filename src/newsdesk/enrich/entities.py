@@ -139,6 +139,8 @@ def _coordinated_names(span: Span) -> list[Span]:
     return out
 
 
+#: A speaker's turn in a transcript: a paragraph opening with a name in capitals and a colon ("FALLIN: Well").
+_TURN_LABEL = re.compile(r"(?m)^[ \t]*([A-Z][A-Z'’-]+):[ \t]")
 _DEFINED_ACRONYM = re.compile(r"\(\s*([A-Z][A-Z&]{1,7})\s*\)")
 _NAME_WORD = re.compile(r"[\w’'&.-]+")
 
@@ -367,7 +369,22 @@ def canonicalize(
                 group.kinds[cue] += CUE_WEIGHT
     # A word in capitals that the texts also write in small letters is a name set in capitals ("TRUMP" in a
     # headline, "Trump" in the body), not an acronym.
-    acronymic = {k for k in acronymic if all(as_acronym(form) for form in groups[k].forms)}
+    # So is a speaker's label in a transcript ("FALLIN: Well, ...") that the texts write in small letters inside a
+    # person's full name ("Mary Fallin" in its introduction).
+    labels = {m.group(1).lower() for text in (texts or {}).values() for m in _TURN_LABEL.finditer(text)}
+    in_full_names = {
+        token.lower()
+        for k, group in groups.items()
+        if len(k) > 1 and group.kinds.most_common(1)[0][0] == "person"
+        for form in group.forms
+        for token in form.split()
+        if not token.isupper()
+    }
+    acronymic = {
+        k
+        for k in acronymic
+        if all(as_acronym(form) for form in groups[k].forms) and not (k[0] in labels and k[0] in in_full_names)
+    }
     # Types by evidence: the shape of each name is one more vote (see newsdesk.enrich.kinds).
     demonyms = demonym_sources((k, g.kinds.most_common(1)[0][0]) for k, g in groups.items())
     for k, group in groups.items():
