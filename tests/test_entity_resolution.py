@@ -648,3 +648,18 @@ def test_a_word_its_article_writes_as_an_organisations_first_word_is_no_spelling
     entities = canonicalize(found, texts={"a1": text, "a2": "x" * 80})
     assert not _together(entities, "Velmar", "Jimmy Velmer")
     assert _together(entities, "Velmar", "Velmar Corp.")  # written after it in its article: its short form
+
+
+def test_a_given_name_alone_the_tagger_missed_is_the_one_person_of_its_article_who_bears_it() -> None:
+    one = "The rebels were led by Talvi Ormandy. Years later he knew Talvi well."
+    two = "Talvi Brecken and Talvi Ormandy met. Talvi spoke first."
+    found = [
+        _at("a1", "Talvi Ormandy", one.index("Talvi Ormandy")),
+        _at("a2", "Talvi Brecken", 0),
+        _at("a2", "Talvi Ormandy", two.index("Talvi Ormandy")),
+    ]
+    entities = expand_mentions({"a1": one, "a2": two}, canonicalize(found, texts={"a1": one, "a2": two}))
+    ormandy = next(e for e in entities if e.name == "Talvi Ormandy")
+    assert ("a1", "Talvi") in {(m.article, m.text) for m in ormandy.mentions}
+    # Two people of the article bear it: left alone.
+    assert not any(m.article == "a2" and m.text == "Talvi" for e in entities for m in e.mentions)
