@@ -283,7 +283,9 @@ def test_a_name_the_tagger_missed_in_a_list_of_names_ending_in_the_same_word(nlp
 
 
 def test_a_transcripts_speaker_label_in_capitals_is_the_person_named_in_full() -> None:
-    text = "Governor Mary Velmor spoke to the host.\n\nVELMOR: Well, I think we agree.\n\nHOST: Thanks.\n\nVELMOR: Sure."
+    text = (
+        "Governor Mary Velmor spoke to the host.\n\nVELMOR: Well, I think we agree.\n\nHOST: Thanks.\n\nVELMOR: Sure."
+    )
     found = [
         _found("a1", "Mary Velmor"),
         _found("a1", "VELMOR", "organization"),

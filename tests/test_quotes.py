@@ -585,7 +585,9 @@ def test_a_code_is_no_speaker(quotes: Extract, nlp: Language) -> None:
     doc.ents = [Span(doc, 1, 2, label="PERSON"), Span(doc, 3, 4, label="ORG"), Span(doc, 5, 6, label="PERSON")]
     assert is_code(doc[1])  # a flight code the tagger took for a person
     assert not is_code(doc[3]) and not is_code(doc[5])  # a firm's name with a digit; a name
-    text = 'The airline said on Friday that the crew of the flight KX512 detected "smoke of low intensity in the cabin".'
+    text = (
+        'The airline said on Friday that the crew of the flight KX512 detected "smoke of low intensity in the cabin".'
+    )
     assert all(q.speaker != "KX512" for q in quotes(text))
 
 

@@ -494,10 +494,14 @@ def canonicalize(
             return int(exact), local, sum(per_article.get((root, a), 0) for a in own)
 
         ranked = sorted(candidates, key=weight, reverse=True)
-        if len(k) == 1 and weight(ranked[0])[:2] == (0, 0) and any(
-            len(other) > 1 and other[0] == k[0] and vote[other] == "organization"
-            for a in articles
-            for other in clusters.keys_in[a]
+        if (
+            len(k) == 1
+            and weight(ranked[0])[:2] == (0, 0)
+            and any(
+                len(other) > 1 and other[0] == k[0] and vote[other] == "organization"
+                for a in articles
+                for other in clusters.keys_in[a]
+            )
         ):
             # Only a spelling variant of a surname no article of the word names ("Carrier" ~ Jimmy Carter),
             # where its own article writes it as the first word of an organisation ("Carrier Corp."): that one.

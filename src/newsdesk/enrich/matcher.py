@@ -415,7 +415,8 @@ class Clusters:
             # An article that writes the name both with and without the suffix names father and son, unless
             # the form without is a familiar short form of the one with it ("Joe Biden" of "Joseph R. Biden Jr.").
             father_and_son = any(
-                self.articles_of[plain] & self.articles_of[suffixed] and not _familiar_form(parts[plain], parts[suffixed])
+                self.articles_of[plain] & self.articles_of[suffixed]
+                and not _familiar_form(parts[plain], parts[suffixed])
                 for plain in block
                 if not parts[plain][1]
                 for suffixed in block
@@ -693,7 +694,9 @@ def _familiar_form(plain: tuple[Key, str, Key], suffixed: tuple[Key, str, Key]) 
     initials, _, core = plain
     full_initials, _, full_core = suffixed
     given, full_given = core[0], full_core[0]
-    familiar = given != full_given and full_given in given_name_forms(given) and given not in given_name_forms(full_given)
+    familiar = (
+        given != full_given and full_given in given_name_forms(given) and given not in given_name_forms(full_given)
+    )
     if not set(initials) <= set(full_initials) or not (given == full_given or familiar):
         return False
     return familiar or set(initials) < set(full_initials)

@@ -325,9 +325,7 @@ def is_code(tok: Token) -> bool:
     """Whether a token is a code of letters and digits ("SW417", "A320") that is not an organisation's name:
     no person is named so, whatever the tagger says, so it speaks for no one ("3M" keeps its ORG label)."""
     text = tok.text
-    return (
-        any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and tok.ent_type_ not in {"ORG", "NORP"}
-    )
+    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and tok.ent_type_ not in {"ORG", "NORP"}
 
 
 def describe(ctx: Context, tok: Token) -> Speaker | None:
