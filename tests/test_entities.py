@@ -293,3 +293,17 @@ def test_a_transcripts_speaker_label_in_capitals_is_the_person_named_in_full() -
     ]
     groups = _groups(canonicalize(found, texts={"a1": text}))
     assert {"Mary Velmor", "VELMOR"} in groups
+
+
+def test_a_photo_credit_joined_by_a_slash_is_two_names(nlp) -> None:
+    from spacy.tokens import Span
+
+    from newsdesk.enrich.entities import find_mentions
+
+    doc = nlp("Tomas Varga, 40.\n\nFacebook/Tomas Varga.\n\nVarga was an engineer.")
+    start = next(t.i for t in doc if t.text == "Facebook")
+    end = next(t.i for t in doc if t.i > start and t.text == "Varga") + 1
+    doc.ents = [e for e in doc.ents if e.end <= start or e.start >= end] + [Span(doc, start, end, label="ORG")]
+    texts = [m.mention.text for m in find_mentions("a1", doc)]
+    assert "Facebook" in texts and texts.count("Tomas Varga") == 2
+    assert not any("/" in t for t in texts)

@@ -84,19 +84,20 @@ def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
             continue
         if ent.label_ == "PERSON":
             span = _with_generational_suffix(span)
-        text = span.text
-        if not text[:1].isupper():
-            continue
-        if ent.label_ == "NORP" and span.root.dep_ == "amod":
-            continue
-        if len(span) == 1 and text.lower() in lower_words:
-            continue
-        found.append(
-            FoundMention(
-                mention=Mention(article=article_id, text=text, start=span.start_char, end=span.end_char),
-                kind=kind,
+        for part in _slash_parts(span):
+            text = part.text
+            if not text[:1].isupper():
+                continue
+            if ent.label_ == "NORP" and part.root.dep_ == "amod":
+                continue
+            if len(part) == 1 and text.lower() in lower_words:
+                continue
+            found.append(
+                FoundMention(
+                    mention=Mention(article=article_id, text=text, start=part.start_char, end=part.end_char),
+                    kind=kind,
+                )
             )
-        )
         for sibling in _coordinated_names(span):
             found.append(
                 FoundMention(
@@ -108,6 +109,20 @@ def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
             )
     found.sort(key=lambda m: m.mention.start)
     return found
+
+
+def _slash_parts(span: Span) -> list[Span]:
+    """The names a slash without spaces joins into one of the tagger's spans ("Facebook/Mohamed Shoukair" in a
+    photo credit: the source and the person), each on its own; a span without one as it is."""
+    cuts = [t.i for t in span if t.text == "/" and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_]
+    if not cuts:
+        return [span]
+    doc, parts, start = span.doc, [], span.start
+    for cut in [*cuts, span.end]:
+        if cut > start:
+            parts.append(doc[start:cut])
+        start = cut + 1
+    return parts
 
 
 def _coordinated_names(span: Span) -> list[Span]:
