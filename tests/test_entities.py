@@ -307,3 +307,20 @@ def test_a_photo_credit_joined_by_a_slash_is_two_names(nlp) -> None:
     texts = [m.mention.text for m in find_mentions("a1", doc)]
     assert "Facebook" in texts and texts.count("Tomas Varga") == 2
     assert not any("/" in t for t in texts)
+
+
+def test_a_name_in_a_list_of_names_takes_their_one_type(nlp) -> None:
+    from spacy.tokens import Span
+
+    from newsdesk.enrich.entities import find_mentions
+
+    doc = nlp("Voters have knocked Tomas Varga, Lina Moreau, Osric Tiller and Ana Ruiz as inconsistent.")
+    spans = []
+    for first, last in (("Tomas", "Varga"), ("Lina", "Moreau"), ("Osric", "Tiller"), ("Ana", "Ruiz")):
+        i = next(t.i for t in doc if t.text == first)
+        assert doc[i + 1].text == last
+        spans.append(Span(doc, i, i + 2, label="ORG" if first == "Osric" else "PERSON"))
+    doc.ents = spans
+    kinds = {m.mention.text: m.kind for m in find_mentions("a1", doc)}
+    assert kinds["Osric Tiller"] == "person"  # the tagger's odd one out
+    assert kinds["Tomas Varga"] == "person"

@@ -79,6 +79,7 @@ def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
         kind = _KIND_BY_LABEL.get(ent.label_)
         if kind is None:
             continue
+        kind = _kind_of_its_list(ent) or kind
         span = _trim(ent)
         if span is None:
             continue
@@ -109,6 +110,33 @@ def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
             )
     found.sort(key=lambda m: m.mention.start)
     return found
+
+
+def _kind_of_its_list(ent: Span) -> EntityKind | None:
+    """The one type of the other names of a list that holds ``ent``, when it differs from the tagger's.
+
+    "Marco Rubio, Jeb Bush, Carly Fiorina and John Kasich": the tagger typed the third an organisation. Names
+    of several words coordinated with ``ent``, at least two, all of one type the tagger gave, make that type
+    ``ent``'s; a name of one word, or a list of mixed types, says nothing.
+    """
+    if len(ent) < 2:
+        return None
+    root = ent.root
+    siblings = set(root.conjuncts)
+    if root.dep_ == "appos" and siblings:
+        # "Jeb Bush, Carly Fiorina and John Kasich": the parser may hang a list's name on the one before it.
+        siblings |= {root.head, *root.head.conjuncts}
+    siblings.discard(root)
+    ents = {t.i: e for e in ent.doc.ents for t in e} if siblings else {}
+    labels = []
+    for other in siblings:
+        sibling = ents.get(other.i)
+        if sibling is None or len(sibling) < 2 or sibling.root.i != other.i:
+            return None
+        labels.append(sibling.label_)
+    if len(labels) < 2 or len(set(labels)) != 1 or labels[0] == ent.label_:
+        return None
+    return _KIND_BY_LABEL.get(labels[0])
 
 
 def _slash_parts(span: Span) -> list[Span]:
