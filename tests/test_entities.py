@@ -256,3 +256,71 @@ def test_letters_without_a_decomposition_fold_and_an_initial_glide_is_one_sound(
     assert not tokens_match("yates", "oates")  # a glide only stands for a glide
     groups = _groups(canonicalize([_found("a1", "Zbigniew Łopatecki"), _found("a2", "Zbigniew Lopatecki")]))
     assert {"Zbigniew Łopatecki", "Zbigniew Lopatecki"} in groups
+
+
+def test_the_tagger_mention_takes_a_generational_suffix_after_a_comma(nlp) -> None:
+    from newsdesk.enrich.entities import find_mentions
+
+    text = "The senator has two sons: Brannock Tiller, Jr., 38, and Osric Tiller Sr. visited Tom Hale, who spoke."
+    texts = [m.mention.text for m in find_mentions("a1", nlp(text))]
+    assert "Brannock Tiller, Jr." in texts
+    assert not any(t.endswith(",") for t in texts)
+
+
+def test_a_name_the_tagger_missed_in_a_list_of_names_ending_in_the_same_word(nlp) -> None:
+    from newsdesk.enrich.entities import find_mentions
+
+    text = (
+        "In 1991 three rebel groups - the Velmoran People's Liberation Front, the Oromo Liberation Front and the "
+        "Eritrean People's Liberation Front - marched into the capital."
+    )
+    doc = nlp(text)
+    found = {m.mention.text: m.kind for m in find_mentions("a1", doc)}
+    tagged = {e.text.removeprefix("the ") for e in doc.ents if e.label_ == "ORG"}
+    for name in ("Velmoran People's Liberation Front", "Oromo Liberation Front", "Eritrean People's Liberation Front"):
+        if name not in tagged:
+            assert found.get(name) == "organization", (name, found)
+
+
+def test_a_transcripts_speaker_label_in_capitals_is_the_person_named_in_full() -> None:
+    text = (
+        "Governor Mary Velmor spoke to the host.\n\nVELMOR: Well, I think we agree.\n\nHOST: Thanks.\n\nVELMOR: Sure."
+    )
+    found = [
+        _found("a1", "Mary Velmor"),
+        _found("a1", "VELMOR", "organization"),
+        _found("a1", "VELMOR", "organization"),
+    ]
+    groups = _groups(canonicalize(found, texts={"a1": text}))
+    assert {"Mary Velmor", "VELMOR"} in groups
+
+
+def test_a_photo_credit_joined_by_a_slash_is_two_names(nlp) -> None:
+    from spacy.tokens import Span
+
+    from newsdesk.enrich.entities import find_mentions
+
+    doc = nlp("Tomas Varga, 40.\n\nFacebook/Tomas Varga.\n\nVarga was an engineer.")
+    start = next(t.i for t in doc if t.text == "Facebook")
+    end = next(t.i for t in doc if t.i > start and t.text == "Varga") + 1
+    doc.ents = [e for e in doc.ents if e.end <= start or e.start >= end] + [Span(doc, start, end, label="ORG")]
+    texts = [m.mention.text for m in find_mentions("a1", doc)]
+    assert "Facebook" in texts and texts.count("Tomas Varga") == 2
+    assert not any("/" in t for t in texts)
+
+
+def test_a_name_in_a_list_of_names_takes_their_one_type(nlp) -> None:
+    from spacy.tokens import Span
+
+    from newsdesk.enrich.entities import find_mentions
+
+    doc = nlp("Voters have knocked Tomas Varga, Lina Moreau, Osric Tiller and Ana Ruiz as inconsistent.")
+    spans = []
+    for first, last in (("Tomas", "Varga"), ("Lina", "Moreau"), ("Osric", "Tiller"), ("Ana", "Ruiz")):
+        i = next(t.i for t in doc if t.text == first)
+        assert doc[i + 1].text == last
+        spans.append(Span(doc, i, i + 2, label="ORG" if first == "Osric" else "PERSON"))
+    doc.ents = spans
+    kinds = {m.mention.text: m.kind for m in find_mentions("a1", doc)}
+    assert kinds["Osric Tiller"] == "person"  # the tagger's odd one out
+    assert kinds["Tomas Varga"] == "person"

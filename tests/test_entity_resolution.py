@@ -580,3 +580,86 @@ def test_an_organisation_named_with_a_noun_or_its_adjective() -> None:
     entities = canonicalize(found)
     assert _together(entities, "Velmoran Party", "Velmora Party")
     assert not _together(entities, "Velmoric Guard", "Velmora Guardians")  # two words differ
+
+
+def test_a_name_with_a_word_set_inside_it_is_another_organisation() -> None:
+    text = "Orvane Shipping Co. owns ships. Orvane Shipping Credit Co. lends money. Orvane said profits rose."
+    found = [
+        _at("a1", "Orvane Shipping Co.", 0, "organization"),
+        _at("a1", "Orvane Shipping Credit Co.", text.index("Orvane Shipping Credit"), "organization"),
+        _at("a1", "Orvane", text.index("Orvane said"), "organization"),
+        _at("a2", "Velmora National Front", 0, "organization"),
+        _at("a2", "National Front", 60, "organization"),  # words dropped at the start: a short form
+    ]
+    entities = canonicalize(found, texts={"a1": text, "a2": "x" * 80})
+    assert not _together(entities, "Orvane Shipping Co.", "Orvane Shipping Credit Co.")
+    assert _together(entities, "Velmora National Front", "National Front")
+
+
+def test_a_short_form_of_two_longer_names_goes_to_the_one_its_article_means() -> None:
+    one = "Orvane Shipping owns ships. Orvane said profits rose. Orvane Leasing rents cranes."
+    two = "Orvane Leasing rents cranes. Orvane said rents rose. Orvane Shipping owns ships."
+    found = [
+        _at("a1", "Orvane Shipping", 0, "organization"),
+        _at("a1", "Orvane", one.index("Orvane said"), "organization"),
+        _at("a1", "Orvane Leasing", one.index("Orvane Leasing"), "organization"),
+        _at("a2", "Orvane Leasing", 0, "organization"),
+        _at("a2", "Orvane", two.index("Orvane said"), "organization"),
+        _at("a2", "Orvane Shipping", two.index("Orvane Shipping"), "organization"),
+    ]
+    entities = canonicalize(found, texts={"a1": one, "a2": two})
+    assert not _together(entities, "Orvane Shipping", "Orvane Leasing")
+    by_name = {e.name: {(m.article, m.text) for m in e.mentions} for e in entities}
+    assert ("a1", "Orvane") in by_name["Orvane Shipping"]
+    assert ("a2", "Orvane") in by_name["Orvane Leasing"]
+
+
+def test_a_generational_suffix_after_a_comma_is_part_of_the_name() -> None:
+    from newsdesk.enrich.names import name_tokens
+
+    assert name_tokens("Brannock Tiller, Jr.") == name_tokens("Brannock Tiller Jr.") == ["brannock", "tiller", "jr."]
+    assert name_tokens("Velmora, III") == ["velmora", "iii"]
+    assert name_tokens("Tiller, Brannock") == ["tiller,", "brannock"]  # only before a suffix
+
+
+def test_one_article_with_a_familiar_name_and_the_formal_one_with_a_suffix_names_one_person() -> None:
+    one = "Joe Tiller spoke. The author, Joseph K. Tiller Jr., wrote it."
+    two = "Brannock Tiller spoke. His son Brannock Tiller Jr. wrote it."
+    found = [
+        _at("a1", "Joe Tiller", 0),
+        _at("a1", "Joseph K. Tiller Jr.", one.index("Joseph")),
+        _at("a2", "Brannock Tiller", 0),
+        _at("a2", "Brannock Tiller Jr.", two.index("Brannock Tiller Jr.")),
+        _at("a3", "Brannock Tiller Jr.", 0),
+    ]
+    entities = canonicalize(found, texts={"a1": one, "a2": two, "a3": "x" * 40})
+    assert _together(entities, "Joe Tiller", "Joseph K. Tiller Jr.")
+    assert not _together(entities, "Brannock Tiller", "Brannock Tiller Jr.")
+
+
+def test_a_word_its_article_writes_as_an_organisations_first_word_is_no_spelling_of_a_surname_elsewhere() -> None:
+    text = "Shares of Velmar Corp. fell. Velmar said it would move a plant."
+    found = [
+        _at("a1", "Velmar Corp.", text.index("Velmar Corp."), "organization"),
+        _at("a1", "Velmar", text.index("Velmar said"), "other"),
+        _at("a2", "Jimmy Velmer", 0),
+        _at("a2", "Jimmy Velmer", 40),
+    ]
+    entities = canonicalize(found, texts={"a1": text, "a2": "x" * 80})
+    assert not _together(entities, "Velmar", "Jimmy Velmer")
+    assert _together(entities, "Velmar", "Velmar Corp.")  # written after it in its article: its short form
+
+
+def test_a_given_name_alone_the_tagger_missed_is_the_one_person_of_its_article_who_bears_it() -> None:
+    one = "The rebels were led by Talvi Ormandy. Years later he knew Talvi well."
+    two = "Talvi Brecken and Talvi Ormandy met. Talvi spoke first."
+    found = [
+        _at("a1", "Talvi Ormandy", one.index("Talvi Ormandy")),
+        _at("a2", "Talvi Brecken", 0),
+        _at("a2", "Talvi Ormandy", two.index("Talvi Ormandy")),
+    ]
+    entities = expand_mentions({"a1": one, "a2": two}, canonicalize(found, texts={"a1": one, "a2": two}))
+    ormandy = next(e for e in entities if e.name == "Talvi Ormandy")
+    assert ("a1", "Talvi") in {(m.article, m.text) for m in ormandy.mentions}
+    # Two people of the article bear it: left alone.
+    assert not any(m.article == "a2" and m.text == "Talvi" for e in entities for m in e.mentions)

@@ -558,3 +558,63 @@ def test_a_quote_after_a_sentence_ending_in_a_verb_of_saying_is_that_speakers(nl
     quote = next(a for a in find_attributions(text, nlp(text), cues=False) if a.direct)
     assert quote.speaker == "Ilse Marrow"
     assert quote.cue_span is None  # the cue stays with its own sentence
+
+
+def test_a_quote_inside_a_sentence_is_attributed_in_that_sentence_not_the_next(quotes: Extract) -> None:
+    text = (
+        'Lina Moreau, spokesperson of the harbour board, spoke on Friday about "nearly half of the crews absent", '
+        "against a third on Monday. The union maintains its figure."
+    )
+    # The next sentence's verb of saying does not reach back over the reporter's words after the quote.
+    assert all(q.speaker in {None, "Lina Moreau"} for q in quotes(text) if "half of the crews" in q.text)
+
+
+def test_a_place_left_as_subject_gives_way_to_the_person_set_off_beside_it(quotes: Extract) -> None:
+    # The sentence splitter cuts at "Tg." and leaves the place as the subject of "confirmed".
+    text = "The head of the airport of Tg. Sorong, Tomas Kerrigan, confirmed that two passengers were hurt."
+    quote = only([q for q in quotes(text) if "passengers" in q.text])
+    assert quote.speaker == "Tomas Kerrigan"
+
+
+def test_a_code_is_no_speaker(quotes: Extract, nlp: Language) -> None:
+    from spacy.tokens import Doc
+
+    from newsdesk.enrich.speakers import is_code
+
+    doc = Doc(nlp.vocab, words=["flight", "KX512", "and", "3M", "and", "Velora"])
+    doc.ents = [Span(doc, 1, 2, label="PERSON"), Span(doc, 3, 4, label="ORG"), Span(doc, 5, 6, label="PERSON")]
+    assert is_code(doc[1])  # a flight code the tagger took for a person
+    assert not is_code(doc[3]) and not is_code(doc[5])  # a firm's name with a digit; a name
+    text = (
+        'The airline said on Friday that the crew of the flight KX512 detected "smoke of low intensity in the cabin".'
+    )
+    assert all(q.speaker != "KX512" for q in quotes(text))
+
+
+def test_a_pronoun_goes_to_the_name_set_off_beside_a_role_noun_not_to_an_opening_participle(quotes: Extract) -> None:
+    text = (
+        "The ferry docked at noon. Interviewed, the director of the company, M. Dervisi, insisted that "
+        '"no one was hurt". «The crew did everything right», he said.'
+    )
+    quote = only([q for q in quotes(text) if "crew did" in q.text])
+    assert quote.speaker == "M. Dervisi"
+
+
+def test_a_role_noun_after_a_statement_and_a_verb_of_informing_is_its_speaker(quotes: Extract) -> None:
+    text = (
+        "Two people died and 38 were injured in a crush at the gate of the stadium after the derby on Sunday "
+        "evening, informed the spokeswoman of the City Police Headquarters, commissioner Ana Drescher."
+    )
+    quote = only(quotes(text))
+    assert quote.speaker == "Ana Drescher"
+    assert quote.text.startswith("Two people died")
+
+
+def test_according_to_names_the_source_of_the_quote_after_it(quotes: Extract) -> None:
+    text = (
+        'According to the prosecutor spokesman Tomas Kerrigan, "from the 120 stewards required in the contract, '
+        'on the match were present only 74".'
+    )
+    quote = only(quotes(text))
+    assert quote.speaker == "Tomas Kerrigan"
+    assert quote.cue == "according to"

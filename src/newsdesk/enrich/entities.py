@@ -79,25 +79,111 @@ def find_mentions(article_id: str, doc: Doc) -> list[FoundMention]:
         kind = _KIND_BY_LABEL.get(ent.label_)
         if kind is None:
             continue
+        kind = _kind_of_its_list(ent) or kind
         span = _trim(ent)
         if span is None:
             continue
-        text = span.text
-        if not text[:1].isupper():
-            continue
-        if ent.label_ == "NORP" and span.root.dep_ == "amod":
-            continue
-        if len(span) == 1 and text.lower() in lower_words:
-            continue
-        found.append(
-            FoundMention(
-                mention=Mention(article=article_id, text=text, start=span.start_char, end=span.end_char),
-                kind=kind,
+        if ent.label_ == "PERSON":
+            span = _with_generational_suffix(span)
+        for part in _slash_parts(span):
+            text = part.text
+            if not text[:1].isupper():
+                continue
+            if ent.label_ == "NORP" and part.root.dep_ == "amod":
+                continue
+            if len(part) == 1 and text.lower() in lower_words:
+                continue
+            found.append(
+                FoundMention(
+                    mention=Mention(article=article_id, text=text, start=part.start_char, end=part.end_char),
+                    kind=kind,
+                )
             )
-        )
+        for sibling in _coordinated_names(span):
+            found.append(
+                FoundMention(
+                    mention=Mention(
+                        article=article_id, text=sibling.text, start=sibling.start_char, end=sibling.end_char
+                    ),
+                    kind=kind,
+                )
+            )
+    found.sort(key=lambda m: m.mention.start)
     return found
 
 
+def _kind_of_its_list(ent: Span) -> EntityKind | None:
+    """The one type of the other names of a list that holds ``ent``, when it differs from the tagger's.
+
+    "Marco Rubio, Jeb Bush, Carly Fiorina and John Kasich": the tagger typed the third an organisation. Names
+    of several words coordinated with ``ent``, at least two, all of one type the tagger gave, make that type
+    ``ent``'s; a name of one word, or a list of mixed types, says nothing.
+    """
+    if len(ent) < 2:
+        return None
+    root = ent.root
+    siblings = set(root.conjuncts)
+    if root.dep_ == "appos" and siblings:
+        # "Jeb Bush, Carly Fiorina and John Kasich": the parser may hang a list's name on the one before it.
+        siblings |= {root.head, *root.head.conjuncts}
+    siblings.discard(root)
+    ents = {t.i: e for e in ent.doc.ents for t in e} if siblings else {}
+    labels = []
+    for other in siblings:
+        sibling = ents.get(other.i)
+        if sibling is None or len(sibling) < 2 or sibling.root.i != other.i:
+            return None
+        labels.append(sibling.label_)
+    if len(labels) < 2 or len(set(labels)) != 1 or labels[0] == ent.label_:
+        return None
+    return _KIND_BY_LABEL.get(labels[0])
+
+
+def _slash_parts(span: Span) -> list[Span]:
+    """The names a slash without spaces joins into one of the tagger's spans ("Facebook/Mohamed Shoukair" in a
+    photo credit: the source and the person), each on its own; a span without one as it is."""
+    cuts = [t.i for t in span if t.text == "/" and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_]
+    if not cuts:
+        return [span]
+    doc, parts, start = span.doc, [], span.start
+    for cut in [*cuts, span.end]:
+        if cut > start:
+            parts.append(doc[start:cut])
+        start = cut + 1
+    return parts
+
+
+def _coordinated_names(span: Span) -> list[Span]:
+    """Names the tagger missed in a coordination with ``span`` that end in the same word.
+
+    "the Tigrayan People's Liberation Front, the Oromo Liberation Front and the Eritrean People's
+    Liberation Front": the tagger found the last two. A conjunct of the name's head (or the head it
+    is a conjunct of) that is the same capitalised word, with only capitalised words (a possessive
+    between them) before it and no entity of the tagger's in it, is a name of the same kind.
+    """
+    doc, root = span.doc, span.root
+    if not root.text[:1].isupper() or len(span) < 2:
+        return []
+    heads = [c for c in root.children if c.dep_ == "conj"]
+    if root.dep_ == "conj":
+        heads.append(root.head)
+    out = []
+    for head in heads:
+        if head.text != root.text or head.ent_iob_ != "O":
+            continue
+        start = head.left_edge.i
+        while start < head.i and doc[start].dep_ == "det":
+            start += 1
+        words = doc[start : head.i + 1]
+        if len(words) >= 2 and all(
+            t.ent_iob_ == "O" and (t.text[:1].isupper() or t.text in ("'s", "’s")) for t in words
+        ):
+            out.append(words)
+    return out
+
+
+#: A speaker's turn in a transcript: a paragraph opening with a name in capitals and a colon ("FALLIN: Well").
+_TURN_LABEL = re.compile(r"(?m)^[ \t]*([A-Z][A-Z'’-]+):[ \t]")
 _DEFINED_ACRONYM = re.compile(r"\(\s*([A-Z][A-Z&]{1,7})\s*\)")
 _NAME_WORD = re.compile(r"[\w’'&.-]+")
 
@@ -160,6 +246,23 @@ def _trim(ent: Span) -> Span | None:
     while end > start and (doc[end - 1].text in _QUOTES + _OPENERS or doc[end - 1].text in ("'s", "’s")):
         end -= 1
     return doc[start:end] if end > start else None
+
+
+def _with_generational_suffix(span: Span) -> Span:
+    """A person's name with the generational suffix the tagger left after it ("Donald Trump, Jr.", "John Smith III").
+
+    The suffix tells a son from his father: without it the son's mentions read as the father's name.
+    """
+    doc, end = span.doc, span.end
+    if end + 1 < len(doc) and doc[end].text == ",":
+        end += 1  # "Trump, Jr.": the comma is part of the name only when the suffix follows
+    if end < len(doc) and doc[end].text.rstrip(".").lower() in _SUFFIXES and doc[end].text[:1].isupper():
+        return doc[span.start : end + 1]
+    return span
+
+
+#: Generational suffixes as the tagger's tokens write them ("Jr.", "Sr", "III").
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def stated_aliases(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str]]:
@@ -261,7 +364,10 @@ def canonicalize(
            names the shorter first ("Nabisco" ... "RJR Nabisco": two companies); an acronym to the
            one known name of several words with those initials (among several, the one written
            last before it), a word blended from the starts of one longer name's words ("HuffPost" /
-           "Huffington Post"), then an organisation's first words to the one longer name they start.
+           "Huffington Post"), then an organisation's first words to the one longer name they start; first
+           words that start several ("Ford": "Ford Motor Co.", "Ford Motor Credit Co.") bridge none of them, each
+           article's mentions going to the one written last before them there. A longer name that only sets
+           a word inside a shorter one ("Ford Motor Credit Co.") is another organisation, not its full form.
         5. Join stated aliases (acronyms, "as X calls itself").
         6. Name each entity by its most complete usual form.
 
@@ -306,7 +412,22 @@ def canonicalize(
                 group.kinds[cue] += CUE_WEIGHT
     # A word in capitals that the texts also write in small letters is a name set in capitals ("TRUMP" in a
     # headline, "Trump" in the body), not an acronym.
-    acronymic = {k for k in acronymic if all(as_acronym(form) for form in groups[k].forms)}
+    # So is a speaker's label in a transcript ("FALLIN: Well, ...") that the texts write in small letters inside a
+    # person's full name ("Mary Fallin" in its introduction).
+    labels = {m.group(1).lower() for text in (texts or {}).values() for m in _TURN_LABEL.finditer(text)}
+    in_full_names = {
+        token.lower()
+        for k, group in groups.items()
+        if len(k) > 1 and group.kinds.most_common(1)[0][0] == "person"
+        for form in group.forms
+        for token in form.split()
+        if not token.isupper()
+    }
+    acronymic = {
+        k
+        for k in acronymic
+        if all(as_acronym(form) for form in groups[k].forms) and not (k[0] in labels and k[0] in in_full_names)
+    }
     # Types by evidence: the shape of each name is one more vote (see newsdesk.enrich.kinds).
     demonyms = demonym_sources((k, g.kinds.most_common(1)[0][0]) for k, g in groups.items())
     for k, group in groups.items():
@@ -416,6 +537,18 @@ def canonicalize(
             return int(exact), local, sum(per_article.get((root, a), 0) for a in own)
 
         ranked = sorted(candidates, key=weight, reverse=True)
+        if (
+            len(k) == 1
+            and weight(ranked[0])[:2] == (0, 0)
+            and any(
+                len(other) > 1 and other[0] == k[0] and vote[other] == "organization"
+                for a in articles
+                for other in clusters.keys_in[a]
+            )
+        ):
+            # Only a spelling variant of a surname no article of the word names ("Carrier" ~ Jimmy Carter),
+            # where its own article writes it as the first word of an organisation ("Carrier Corp."): that one.
+            continue
         if len(ranked) > 1 and kind == "person":
             # Two people share the surname (a father and his son): each mention goes to the one it
             # stands for in its article (Antecedents), the rest to the dominant bearer.
@@ -459,6 +592,7 @@ def canonicalize(
             and not UNIT_WORDS.intersection(_content_set(other) - words)
             and not clusters.names_other(tuple(t for t in other if t not in words))
             and not clusters.qualified_apart(k, other)
+            and not _qualified_inside(k, other)
         }
         if len(holders) > 1:
             # Among several, the one that holds the words as one run ("Tax Policy Center" in
@@ -477,7 +611,14 @@ def canonicalize(
     # Security", which it only starts.
     clusters.join_acronyms()
     clusters.join_blends()
-    clusters.join_short_forms()
+    # A short form of several longer names ("Ford": "Ford Motor Co.", "Ford Motor Credit Co.") bridges none of
+    # them: each article's mentions go to the one that article means.
+    ambiguous = clusters.join_short_forms()
+    for root, taken in clusters.split_short_forms(ambiguous).items():
+        adopted[root].extend(taken)
+        gone = {_mention_key(m) for m in taken}
+        for k in ambiguous:
+            groups[k].mentions = [m for m in groups[k].mentions if _mention_key(m) not in gone]
 
     # 5. Stated aliases.
     by_surface: dict[str, tuple[str, ...]] = {}
@@ -797,6 +938,22 @@ def _holds_run(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
     """Whether ``full`` contains the tokens of ``short`` one after the other."""
     n = len(short)
     return any(full[i : i + n] == short for i in range(len(full) - n + 1))
+
+
+def _qualified_inside(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether ``full`` is ``short`` with a word set inside it: the same first and last words, in order, and a
+    content word between ("Ford Motor Credit Co." / "Ford Motor Co.", "University of Southern California" /
+    "University of California").
+
+    A shortened name drops the words that qualify it at its start or end, or reorders them; a word inside a
+    name, its first and last kept, names a part or a namesake: another organisation.
+    """
+    if len(full) <= len(short) or len(short) < 2 or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    if not all(token in rest for token in short):
+        return False  # not in order
+    return bool(set(full) - set(short) - _FUNCTION_WORDS)
 
 
 def _is_tail(short: tuple[str, ...], full: tuple[str, ...]) -> bool:

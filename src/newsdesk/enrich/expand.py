@@ -38,8 +38,9 @@ def expand_mentions(
     phrase (or its last words) becomes a mention when it is a known form of
     exactly one entity, a token-by-token spelling variant of one (Salih ~
     Saleh), the same words in another order (National Resistance Front ~
-    National Front of Resistance), or a person's surname when one person of
-    the article (or else of all articles) carries it. Ambiguous phrases are left alone.
+    National Front of Resistance), a person's surname when one person of
+    the article (or else of all articles) carries it, or a given name alone when one person
+    the article names carries it. Ambiguous phrases are left alone.
 
     Args:
         texts: Article id to article text.
@@ -120,6 +121,10 @@ def expand_mentions(
                         owner = next(iter(bearers)) if len(tokens) == 1 and len(bearers) == 1 else None
                 else:
                     owner = _owner(tokens, index, local, acronym=phrase.isupper())
+                    if owner is None and j - i == 1 and not phrase.isupper():
+                        # A given name alone ("He knew Meles well"), when one person the article names carries it.
+                        bearers = {o for o in index.given.get(tokens[0], set()) & local if kinds[o] == "person"}
+                        owner = next(iter(bearers)) if len(bearers) == 1 else None
                 if owner:
                     added[owner].append(Mention(article=article_id, text=phrase, start=begin, end=finish))
                     taken[begin:finish] = b"\x01" * (finish - begin)
@@ -166,6 +171,8 @@ class _FormIndex:
         self.by_words: dict[frozenset[str], set[str]] = defaultdict(set)
         self.surnames: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(dict)
         """Match key -> last token of a multi-token form naming a person -> the owners of those forms."""
+        self.given: dict[str, set[str]] = defaultdict(set)
+        """First token of a multi-token form naming a person (not an initial) -> the owners of those forms."""
         self._memo: dict[tuple[tuple[str, ...], bool], frozenset[str]] = {}
 
     def add(self, form: tuple[str, ...], owner: str) -> None:
@@ -181,6 +188,8 @@ class _FormIndex:
         for form, owners in self.exact.items():
             if len(form) > 1 and not form[0].startswith("acronym:") and any(kinds[o] == "person" for o in owners):
                 self.surnames[match_key(form[-1])].setdefault(form[-1], set()).update(owners)
+                if len(form[0].rstrip(".")) > 1 and form[0] not in _FUNCTION_WORDS:
+                    self.given[form[0]].update(owners)
 
     def same_shape(self, tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], set[str]]]:
         return [(f, self.exact[f]) for f in self.by_shape.get(_shape(tokens), ())]

@@ -412,16 +412,23 @@ class Clusters:
                 continue
             if len({parts[k][1] for k in block} - {""}) > 1 or len({parts[k][0] for k in block} - {()}) > 1:
                 continue
-            # An article that writes the name both with and without the suffix names father and son.
-            plain = set().union(*(self.articles_of[k] for k in block if not parts[k][1]))
-            suffixed = set().union(*(self.articles_of[k] for k in block if parts[k][1]))
+            # An article that writes the name both with and without the suffix names father and son, unless
+            # the form without is a familiar short form of the one with it ("Joe Biden" of "Joseph R. Biden Jr.").
+            father_and_son = any(
+                self.articles_of[plain] & self.articles_of[suffixed]
+                and not _familiar_form(parts[plain], parts[suffixed])
+                for plain in block
+                if not parts[plain][1]
+                for suffixed in block
+                if parts[suffixed][1]
+            )
             anchor = block[0]  # self.keys is ordered by mentions, most first
             for k in block[1:]:
                 if self.find(k) == self.find(anchor):
                     continue
                 relation: Relation = "middle_initial"
                 if parts[k][1] != parts[anchor][1]:
-                    if plain & suffixed:
+                    if father_and_son:
                         continue
                     relation = "generational"
                 elif parts[k][2][0] != parts[anchor][2][0]:
@@ -544,9 +551,17 @@ class Clusters:
             if len({self.find(full) for full in longer}) == 1:
                 self.link(k, longer[0], "longer_name", 1.0)
 
-    def join_short_forms(self) -> None:
+    def join_short_forms(self) -> dict[Key, list[Key]]:
         """An organisation's short form: the first words of one longer name ("Kestrel" ~ "Kestrel Motion Group"),
-        unless the rest names a part of it ("Kestrel Foundation") or another person or place."""
+        unless the rest names a part of it ("Kestrel Foundation") or another person or place.
+
+        Returns:
+            The short forms not joined, with the clusters of the longer names they start: those that start
+            several ("Ford": "Ford Motor Co.", "Ford Motor Credit Co."), joined to none so as not to bridge
+            them, and those the matcher's score does not join to their one longer name
+            (:meth:`split_short_forms` gives them article by article).
+        """
+        ambiguous: dict[Key, list[Key]] = {}
         vote = self.vote
         by_first_word: dict[str, list[Key]] = defaultdict(list)
         for k in self.keys:
@@ -565,8 +580,52 @@ class Clusters:
                 and not UNIT_WORDS.intersection(full[len(k) :])
                 and not self.names_other(full[len(k) :])
             ]
-            if len({self.find(full) for full in longer}) == 1:
-                self.link(k, longer[0], "short_form", 1.0)
+            roots = sorted({self.find(full) for full in longer}, key=self.rank.__getitem__)
+            if len(roots) == 1 and self.link(k, longer[0], "short_form", 1.0):
+                continue
+            if roots:
+                # Several longer names, or one the matcher would not join across the corpus: in the articles
+                # that write the longer name before it, the short form refers back to it.
+                ambiguous[k] = roots
+        return ambiguous
+
+    def split_short_forms(self, ambiguous: Mapping[Key, list[Key]]) -> dict[Key, list[Mention]]:
+        """Give an ambiguous short form's mentions, article by article, to the longer name its article means.
+
+        In each article that names some of the longer names, every mention of the short form votes for
+        the one written last before it (:meth:`preceding`, one article at a time); the winner takes all the
+        article's mentions of the short form: an article uses a short form for one thing. Of several longer
+        names, one that the article names alone takes them even when written after. A tie, or an
+        article naming none of them, leaves the mentions where they are.
+
+        Returns:
+            Cluster root -> the mentions it takes (to be taken off the short form's group).
+        """
+        moved: dict[Key, list[Mention]] = defaultdict(list)
+        for k, roots in ambiguous.items():
+            starts: dict[str, list[tuple[int, Key]]] = defaultdict(list)
+            for root in roots:
+                for member in self.component[self.find(root)]:
+                    for m in self.groups[member].mentions:
+                        starts[m.article].append((m.start, root))
+            by_article: dict[str, list[Mention]] = defaultdict(list)
+            for m in self.groups[k].mentions:
+                by_article[m.article].append(m)
+            for article, mentions in by_article.items():
+                named = starts.get(article)
+                if not named:
+                    continue
+                votes: Counter[Key] = Counter()
+                for m in mentions:
+                    before = [(start, root) for start, root in named if start < m.start]
+                    if before:
+                        votes[max(before)[1]] += 1
+                if not votes and len(roots) > 1 and len({root for _, root in named}) == 1:
+                    votes[named[0][1]] += 1  # the article names only one of them, after the short form
+                ranked = votes.most_common(2)
+                if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                    moved[ranked[0][0]].extend(mentions)
+        return dict(moved)
 
     def join_blends(self) -> None:
         """A one-word name made of the starts of a longer name's words ("HuffPost" ~ "Huffington Post",
@@ -622,6 +681,25 @@ class Clusters:
             scored = sorted((self.score(k, full, "acronym", string), full) for full in expansions.values())[::-1]
             if scored and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ACRONYM_MARGIN):
                 self.link(k, scored[0][1], "acronym", string)
+
+
+def _familiar_form(plain: tuple[Key, str, Key], suffixed: tuple[Key, str, Key]) -> bool:
+    """Whether a name without a generational suffix is a familiar short form of one with it, given as
+    ``(middle initials, suffix, name without them)`` parts: it leaves out middle initials the other writes,
+    or has a familiar given name for the other's formal one (Joe / Joseph), and adds nothing the other lacks.
+
+    A father and son are written alike but for the suffix ("Donald Trump" / "Donald Trump Jr."), and a father's
+    own middle initial ("Donald J. Trump") is no part of his son's name.
+    """
+    initials, _, core = plain
+    full_initials, _, full_core = suffixed
+    given, full_given = core[0], full_core[0]
+    familiar = (
+        given != full_given and full_given in given_name_forms(given) and given not in given_name_forms(full_given)
+    )
+    if not set(initials) <= set(full_initials) or not (given == full_given or familiar):
+        return False
+    return familiar or set(initials) < set(full_initials)
 
 
 def _adjective_of(x: str, y: str) -> bool:

@@ -41,6 +41,8 @@ _PLACE_WORDS = frozenset(
     ]
 )
 _QUOTES = "\"'“”‘’«»„"
+#: The comma news sets before a generational suffix ("Donald Trump, Jr."): the name is the one without it.
+_SUFFIX_COMMA = re.compile(r",\s*(?=(?:jr|sr|ii|iii|iv)\.?$)", re.IGNORECASE)
 _VOWELS = frozenset("aeiou")
 _GLIDES = frozenset("iyj")
 _SOUND_ALIKE = str.maketrans({"c": "k", "q": "k", "z": "s"})
@@ -69,6 +71,7 @@ def name_tokens(text: str) -> list[str]:
 @lru_cache(maxsize=1 << 16)
 def _name_tokens(text: str) -> tuple[str, ...]:
     text = text.strip(_QUOTES + " ").replace("’s", "").replace("'s", "")
+    text = _SUFFIX_COMMA.sub(" ", text)
     previous = None
     while previous != text:
         previous, text = text, _LEADING.sub("", text)

@@ -71,7 +71,7 @@ from newsdesk.enrich.cues import (
 from newsdesk.enrich.lexicon import ADDRESSEE_VERBS, QUOTING_VERBS, according_to, is_cue
 from newsdesk.enrich.quote_marks import CLOSERS, MARK_RE, PARAGRAPH_RE, Passage, same_family, scan_passages, strip_span
 from newsdesk.enrich.reported import make_reported, reported_speech
-from newsdesk.enrich.speakers import best_name, cue_speaker, speaker_of, subject_token
+from newsdesk.enrich.speakers import best_name, cue_speaker, describe, speaker_of, subject_token
 from newsdesk.model import Mention, Quote, content_id
 
 logger = logging.getLogger(__name__)
@@ -387,8 +387,11 @@ def _attribute_passage(
     p_end = len(text) if p_end < 0 else p_end
     lo = max(ctx.sentence_of(first_tok[0].i)[0], ctx.first_token_at(p_start))
     hi = min(ctx.sentence_of(last_tok[-1].i)[1], ctx.first_token_at(p_end))
-    # Extend to the sentence that holds the closing mark's attribution ("...," he said.)
-    if hi < len(doc) and doc[hi].idx < p_end and doc[hi - 1].is_punct:
+    # Extend to the sentence that holds the closing mark's attribution ("...," he said.), when the sentence
+    # ends at the closing mark: words of the reporter's own after it ('about "...", against 28 percent.')
+    # hold the quote's attribution, if any, not the next sentence.
+    closed = not any(doc[i].is_alpha for i in range(bisect.bisect_left(ctx.token_starts, passage.close_at), hi))
+    if hi < len(doc) and doc[hi].idx < p_end and doc[hi - 1].is_punct and closed:
         hi = min(ctx.sentence_of(hi)[1], ctx.first_token_at(p_end))
     outside = [doc[i] for i in range(lo, hi) if not in_quote[i] and not doc[i].is_punct]
     cue_tok = _best_cue(outside, passage) or _colon_cue(ctx, passage, in_quote, lo)
@@ -425,7 +428,7 @@ def _attribute_passage(
     last_char = text[passage.segments[-1][1] - 1]
     if words < 2 and last_char not in ",.!?":
         return None  # a name, handle or number in quotes, not a statement
-    speaker = speaker_of(ctx, cue_tok)
+    speaker = _according_to_source(ctx, cue_tok) if according_to(cue_tok) else speaker_of(ctx, cue_tok)
     before = _token_before(ctx, passage.open_at)
     if before is not None and before.i >= lo and not before.is_punct and before is not cue_tok:
         # A fragment quoted inside the reporter's own clause ("vowed to "take our fight" to ..."):
@@ -436,6 +439,13 @@ def _attribute_passage(
         if words < _MIN_FRAGMENT_WORDS:
             return None
     return make_attribution(passage.segments, direct=True, speaker=speaker, cue_tok=cue_tok)
+
+
+def _according_to_source(ctx: Context, tok: Token) -> Speaker | None:
+    """The source of *according to X* before a quote: X, not the subject of the verb the parser hung it on
+    ('According to the spokesman X, "on the match were present only 74"' is not the match's)."""
+    source = next((c for c in tok.nbor(1).children if c.dep_ == "pobj"), None)
+    return describe(ctx, source) if source is not None else None
 
 
 def _lead_in(ctx: Context, passage: Passage, in_quote: list[bool]) -> Token | None:

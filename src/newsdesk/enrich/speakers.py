@@ -94,7 +94,9 @@ def subject_token(verb: Token) -> Token | None:
         subjects = [c for c in tok.children if c.dep_ in SUBJECTS and (c.dep_ != "nsubjpass" or tok.lemma_ == "quote")]
         if subjects:
             # "The minister of foreign affairs A. Temirbekov announced": of two subjects, the person named.
-            child = max(subjects, key=lambda c: (c.ent_type_ in PERSON_LABELS or c.pos_ == "PROPN", -c.i))
+            child = max(
+                subjects, key=lambda c: (not is_code(c) and (c.ent_type_ in PERSON_LABELS or c.pos_ == "PROPN"), -c.i)
+            )
             if not any(ch.isalnum() for ch in child.text):
                 # '«...» declared Vidmar': the parser made the closing mark the subject.
                 return _inverted_subject(tok)
@@ -183,14 +185,19 @@ def inverted_speaker(verb: Token) -> Token | None:
     if before < 0 or doc[before].text not in ends or verb.tag_ not in _FINITE_TAGS or not is_cue(verb, QUOTING_VERBS):
         return None  # a participle after a comma ("..., suggesting a few questions") is an adjunct
     if verb.lemma_.lower() in ADDRESSEE_VERBS and not any(
-        c.dep_ == "prep" and c.lower_ == "to" and c.i > verb.i + 1 for c in verb.children
+        (c.dep_ == "prep" and c.lower_ == "to" and c.i > verb.i + 1)
+        # "..., informed the spokeswoman of the police": a role speaks; reporters and newspapers are told
+        or (c.dep_ in {"dobj", "dative"} and c.i > verb.i and c.lemma_.lower() in ROLE_NOUNS)
+        for c in verb.children
     ):
         return None  # "..., told reporters": who is told; but "..., told Serkan to our reporter"
     if not after_quote and not any(t.tag_ in _FINITE_TAGS or t.tag_ == "MD" for t in doc[verb.sent.start : before]):
         return None  # no statement before the comma: "The minister, Eva Holm, announced an inquiry"
     for child in verb.children:
-        if child.i > verb.i and child.dep_ in {"ccomp", "xcomp", "dative"}:
-            return None  # "..., telling O'Reilly that ...": the object is who is told
+        if child.i > verb.i and child.dep_ in {"ccomp", "xcomp", "dative"} and child.pos_ != "PROPN":
+            # "..., telling O'Reilly that ...": the object is who is told; a name is no clause
+            # ("..., informed the spokeswoman of the police, commissioner A. Nowak": the parser's ccomp)
+            return None
         if (
             not after_quote  # a "subject" before the closing mark is the parser reading into the quote
             and child.i < verb.i
@@ -314,8 +321,21 @@ def _relative_pronoun(head: Token, verb: Token) -> Token | None:
     return None
 
 
+def is_code(tok: Token) -> bool:
+    """Whether a token is a code of letters and digits ("SW417", "A320") that is not an organisation's name:
+    no person is named so, whatever the tagger says, so it speaks for no one ("3M" keeps its ORG label)."""
+    text = tok.text
+    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and tok.ent_type_ not in {"ORG", "NORP"}
+
+
 def describe(ctx: Context, tok: Token) -> Speaker | None:
-    """Turn the head token of a speaker phrase into a speaker name or description."""
+    """Turn the head token of a speaker phrase into a speaker name or description.
+
+    A code ("the crew of the flight SW417 detected") is no speaker: the quote is left unresolved rather than
+    given to it.
+    """
+    if is_code(tok):
+        return None
     lower = tok.lower_
     span = (tok.idx, tok.idx + len(tok))
     if tok.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
@@ -327,6 +347,13 @@ def describe(ctx: Context, tok: Token) -> Speaker | None:
             name = None
         return Speaker(span, name, name is not None)
     mention = ctx.mention_at(*span)
+    if mention is not None and mention[3] not in PERSON_LABELS:
+        # "The head of the airport of Tg. Kembar, Yohanes Simanjorang, confirmed" cut into sentences at "Tg.":
+        # the subject left is a place; the person set off beside it is the speaker.
+        for child in tok.children:
+            named = describe(ctx, child) if child.dep_ == "appos" and child.ent_type_ in PERSON_LABELS else None
+            if named is not None and named.named and named.name:
+                return named
     if mention is not None:
         start = _first_name_before(ctx, mention)
         return Speaker((start, mention[1]), best_name(ctx, start, mention[1], mention[3]), True)
@@ -474,7 +501,14 @@ def _antecedent(ctx: Context, tok: Token, *, person: bool) -> str | None:
         if ctx.quoted(start):
             continue
         root = _root_of(ctx, start, end)
-        subject = root is not None and (root.dep_ in SUBJECTS or (root.dep_ == "appos" and root.head.dep_ in SUBJECTS))
+        # A name set off beside the subject, or beside a role noun set off beside it ("Questioned, the spokesman
+        # of the company, R. Hadiwinata, insisted"), is the subject.
+        head = root
+        for _ in range(3):
+            if head is None or head.dep_ != "appos":
+                break
+            head = head.head
+        subject = root is not None and head is not None and head.dep_ in SUBJECTS
         # The speaker of a speech verb is a person even when NER calls it an organisation, and so is
         # a name set beside a role noun ("the lawyer Mireille Ducasse", tagged ORG).
         retyped = False
