@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newsdesk.evaluation.contradictions import GoldCorpus, format_contradictions_report, score_comparisons
+from newsdesk.compare import CompareSettings
+from newsdesk.evaluation.contradictions import (
+    FUNNEL_STAGES,
+    GoldCorpus,
+    contradiction_funnel,
+    evaluate_contradictions,
+    format_contradictions_report,
+    score_comparisons,
+)
 from newsdesk.model import Analysis, Article, ClaimRef, Comparison, Dispute, DisputeSide, Story
 
 
@@ -121,3 +129,56 @@ def test_an_event_side_may_list_sentences_and_events_carry_agreements(tmp_path: 
     result = score_comparisons(_analysis([other, agree], []), corpus)
     assert result["gold_contradictions_found"] == 1
     assert (result["gold_agreements"], result["agreements_found"]) == (1, 1)
+
+
+def test_the_funnel_says_an_annotated_contradiction_without_claims_was_lost_first(tmp_path: Path) -> None:
+    funnel = contradiction_funnel(_analysis([], []), _corpus(tmp_path), CompareSettings())
+    assert funnel == dict.fromkeys(FUNNEL_STAGES, 0) | {"no claim holds a side": 1}
+
+
+def test_the_funnel_of_a_real_analysis_accounts_for_every_annotated_contradiction(tmp_path: Path) -> None:
+    (tmp_path / "police.txt").write_text(
+        "Police say robbery suspect fled abroad\n\n"
+        "Police in Velmora said on Monday that the suspect in the Harbour Street jewellery robbery fled the country "
+        "before the raid on his flat.\n"
+        "The robbery took place on Friday night, when two men broke into the jewellery shop on Harbour Street.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "lawyer.txt").write_text(
+        "Lawyer says robbery suspect is at home in Velmora\n\n"
+        "The lawyer of the suspect in the Harbour Street jewellery robbery said his client never left the country "
+        "and was at home during the raid.\n"
+        "The robbery took place on Friday night, when two men broke into the jewellery shop on Harbour Street.\n",
+        encoding="utf-8",
+    )
+    gold = {
+        "events": [
+            {
+                "files": ["police.txt", "lawyer.txt"],
+                "contradictions": [
+                    {
+                        "a_file": "police.txt",
+                        "a_contains": "the Harbour Street jewellery robbery fled the country",
+                        "b_file": "lawyer.txt",
+                        "b_contains": "his client never left the country",
+                    },
+                    {
+                        "a_file": "police.txt",
+                        "a_contains": "a sentence neither article has",
+                        "b_file": "lawyer.txt",
+                        "b_contains": "his client never left the country",
+                    },
+                ],
+            }
+        ]
+    }
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+
+    result = evaluate_contradictions(tmp_path / "gold.json", funnel=True)
+
+    funnel = result["funnel"]
+    assert list(funnel) == list(FUNNEL_STAGES)
+    assert sum(funnel.values()) == 2
+    assert funnel["no claim holds a side"] == 1
+    assert funnel["found"] == result["gold_contradictions_found"]
+    assert "annotated contradictions by how far they got" in format_contradictions_report(result)

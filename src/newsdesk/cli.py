@@ -175,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev_con = evals.add_parser("contradictions", help="contradictions, updates, agreements against gold.json")
     ev_con.add_argument("path", type=Path, help="gold.json")
     ev_con.add_argument("--docs", type=Path, help="folder of the documents when not beside gold.json")
+    ev_con.add_argument(
+        "--funnel",
+        action="store_true",
+        help="also say where each annotated contradiction not found was lost (no claim, another story, not a "
+        "candidate, not read within the pair budget, not labelled); embeds every claim once more",
+    )
     ev_speed = evals.add_parser("speed", help="articles/s of the enrich stage on ~500-word articles, vs spaCy alone")
     ev_speed.add_argument("path", type=Path, help="FNC-1 folder or a folder of .txt files")
     ev_speed.add_argument("--limit", type=int, default=200, help="number of articles (default 200)")

@@ -100,7 +100,7 @@ def run(benchmark: str, options: Mapping[str, Any]) -> tuple[dict[str, Any], str
     if benchmark == "contradictions":
         from newsdesk.evaluation.contradictions import evaluate_contradictions, format_contradictions_report
 
-        result = evaluate_contradictions(path, docs)
+        result = evaluate_contradictions(path, docs, funnel=options.get("funnel", False))
         return result, format_contradictions_report(result)
     if benchmark == "speed":
         from newsdesk.evaluation.speed import evaluate_speed, format_speed_report

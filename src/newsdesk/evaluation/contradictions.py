@@ -16,9 +16,12 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsdesk.model import Analysis, ClaimRef, Comparison, Dispute, DisputeSide
+from newsdesk.model import Analysis, Claim, ClaimRef, Comparison, Dispute, DisputeSide
+
+if TYPE_CHECKING:
+    from newsdesk.compare.settings import CompareSettings
 
 _WORD = re.compile(r"\w+")
 
@@ -236,15 +239,93 @@ def score_comparisons(analysis: Analysis, corpus: GoldCorpus) -> dict[str, Any]:
     }
 
 
-def evaluate_contradictions(gold_path: Path, docs_dir: Path | None = None) -> dict[str, Any]:
-    """Analyse the documents of a gold.json corpus in memory and score the comparisons."""
+FUNNEL_STAGES = (
+    "no claim holds a side",
+    "sides in different stories",
+    "not a candidate pair",
+    "candidate, not read (pair budget)",
+    "read, not labelled a contradiction",
+    "found",
+)
+"""Where an annotated contradiction is lost, in the order comparison works (:func:`contradiction_funnel`)."""
+
+
+def contradiction_funnel(analysis: Analysis, corpus: GoldCorpus, settings: CompareSettings) -> dict[str, int]:
+    """How far each annotated contradiction gets through comparison: the furthest stage any of its claim pairs reaches.
+
+    The stages (:data:`FUNNEL_STAGES`): a claim holds each side; both sides' claims are in one story; the two
+    claims are a candidate pair (:func:`~newsdesk.compare.align.candidates`); the pair model reads the pair
+    (:func:`~newsdesk.compare.align.within_budget`); the pair is labelled a contradiction (the analysis'
+    comparisons). It forms the stories' candidates again, as comparison formed them, so it costs another
+    embedding of every claim.
+
+    Returns:
+        Stage -> the number of annotated contradictions whose furthest stage it is.
+    """
+    from newsdesk.compare import CompareModels
+    from newsdesk.compare.align import candidates, claim_sides, within_budget
+
+    doc_of = {a.id: doc_key(a.path) for a in analysis.articles}
+    gold = corpus.gold.get("contradictions", [])
+    models = CompareModels()
+    reached = [0] * len(gold)
+
+    def refs(claims: Sequence[Claim]) -> list[ClaimRef]:
+        return [ClaimRef(article=c.article, text=c.text, holder=c.holder) for c in claims]
+
+    def holding(claims: Sequence[ClaimRef], side: Sequence[Mapping[str, Any]]) -> list[int]:
+        return [k for k, c in enumerate(claims) if any(side_matches(c, r, doc_of, corpus) for r in side)]
+
+    every = refs(analysis.claims)
+    for k, g in enumerate(gold):
+        if holding(every, g["side_a"]) and holding(every, g["side_b"]):
+            reached[k] = 1
+    copies = {a.id for a in analysis.articles if a.duplicate_of}
+    for story in analysis.stories:
+        members = set(story.articles)
+        claims = [c for c in analysis.claims if c.article in members and c.article not in copies]
+        sides = claim_sides(story, analysis.articles, claims, analysis.entities, settings, analysis.quotes)
+        if len(sides) < 2:
+            continue
+        own = refs([s.claim for s in sides])
+        pairs = candidates(sides, models.sentence_encoder().embed([s.reading for s in sides]), settings)
+        read = {(i, j) for i, j, _ in within_budget(sides, pairs, models.contradiction_scorer(), settings)}
+        candidate = {(i, j) for i, j, _ in pairs}
+        for k, g in enumerate(gold):
+            for i in holding(own, g["side_a"]):
+                for j in holding(own, g["side_b"]):
+                    if i == j:
+                        continue
+                    pair = (min(i, j), max(i, j))
+                    stage = 4 if pair in read else 3 if pair in candidate else 2
+                    reached[k] = max(reached[k], stage)
+    contradictions = [c for s in analysis.stories for c in s.comparisons if c.relation == "contradict"]
+    for k, g in enumerate(gold):
+        if any(_matches_pair(c, g["side_a"], g["side_b"], doc_of, corpus) for c in contradictions):
+            reached[k] = 5
+    return {stage: reached.count(n) for n, stage in enumerate(FUNNEL_STAGES)}
+
+
+def evaluate_contradictions(gold_path: Path, docs_dir: Path | None = None, *, funnel: bool = False) -> dict[str, Any]:
+    """Analyse the documents of a gold.json corpus in memory and score the comparisons.
+
+    Args:
+        gold_path: The annotation.
+        docs_dir: Folder of its documents (else beside it).
+        funnel: Also say where the annotated contradictions not found were lost
+            (:func:`contradiction_funnel`; embeds every claim once more).
+    """
     from newsdesk.pipeline import analyze
+    from newsdesk.settings import Settings
     from newsdesk.storage import MemoryStore
 
     corpus = GoldCorpus(gold_path, docs_dir)
+    settings = Settings()
     with MemoryStore() as store:
-        analysis = analyze(corpus.document_paths(), store)
+        analysis = analyze(corpus.document_paths(), store, settings)
     result = score_comparisons(analysis, corpus)
+    if funnel:
+        result["funnel"] = contradiction_funnel(analysis, corpus, settings.compare)
     result["problems"] = [f"{p.path}: {p.reason}" for p in analysis.problems]
     return result
 
@@ -266,6 +347,11 @@ def format_contradictions_report(result: Mapping[str, Any]) -> str:
         f"on their two sides; {result['gold_contradictions_disputed']}/{result['gold_contradictions']} annotated "
         "contradictions are on the two sides of a dispute",
     ]
+    if result.get("funnel"):
+        lines.append(
+            "annotated contradictions by how far they got: "
+            + "; ".join(f"{stage} {n}" for stage, n in result["funnel"].items())
+        )
     if result.get("wrong_contradictions"):
         lines.append("flagged but not in the annotation:")
         lines.extend(f"  - {text}" for text in result["wrong_contradictions"])
