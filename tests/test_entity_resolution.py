@@ -302,6 +302,23 @@ def test_a_short_organisation_name_joins_the_one_name_holding_its_words_in_order
     assert not _together(entities, "Levy Research Center", "Center for Federal Levy Research")
 
 
+def test_one_word_names_sharing_an_outline_need_the_matcher_to_merge() -> None:
+    # "Morvan" and "Maravino" share a consonant outline (m-r-v-n) but little else: one word is weak evidence.
+    # Two towns one vowel apart twice ("Tarvosk" / "Tervask", 0.71 alike) are two towns even in one article.
+    found = [
+        _at("a1", "Morvan", 0),
+        _at("a2", "Maravino", 0),
+        _at("a3", "Kastelli", 0, "place"),
+        _at("a4", "Kastely", 0, "place"),
+        _at("a5", "Tarvosk", 0, "place"),
+        _at("a5", "Tervask", 40, "place"),
+    ]
+    entities = canonicalize(found)
+    assert not _together(entities, "Morvan", "Maravino")
+    assert not _together(entities, "Tarvosk", "Tervask")
+    assert _together(entities, "Kastelli", "Kastely")  # a close spelling of one place still merges
+
+
 def test_a_word_the_texts_write_in_lower_case_is_no_spelling_of_a_name() -> None:
     texts = {
         "a1": "Brad Thor spoke on Monday.",

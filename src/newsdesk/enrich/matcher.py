@@ -75,6 +75,11 @@ KIN_WINDOW = 30
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s+(?=[\"'“‘(]?[A-Z])|\n\s*\n")
 
 
+#: The spelling similarity (normalised Levenshtein) from which two one-word names that share an outline may be one
+#: name (Masoud ~ Masood 0.83, Panjshir ~ Panhir 0.75; Boston ~ Beaton 0.67 are two).
+ONE_WORD_SIMILARITY = 0.75
+
+
 @dataclass(slots=True)
 class Group:
     """The mentions of one normalised name, with the type votes and surface forms they bring."""
@@ -325,11 +330,19 @@ class Clusters:
                         or b[0] in self.words
                     ):
                         continue
-                    if all(tokens_match(x, y) for x, y in zip(a, b, strict=True)) and (
+                    if not all(tokens_match(x, y) for x, y in zip(a, b, strict=True)) or (
                         # Beside an article particle (al- / el-), the one word left carries the name:
                         # close spelling only.
-                        not any(x in PARTICLES for x in a) or _close_variants(a, b)
+                        any(x in PARTICLES for x in a) and not _close_variants(a, b)
                     ):
+                        continue
+                    if len(a) == 1:
+                        # One word's outline is weak evidence (Moran ~ Mariano, Britain ~ Bratton share one):
+                        # a close spelling only, and the scored matcher decides, with the types and contexts.
+                        similarity = joined_similarity(a, b)
+                        if similarity >= ONE_WORD_SIMILARITY:
+                            self.link(a, b, "transliteration", similarity)
+                    else:
                         self.union(a, b)
         for group_keys in same_words.values():
             for other in group_keys[1:]:
