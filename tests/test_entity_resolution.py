@@ -319,6 +319,17 @@ def test_one_word_names_sharing_an_outline_need_the_matcher_to_merge() -> None:
     assert _together(entities, "Kastelli", "Kastely")  # a close spelling of one place still merges
 
 
+def test_a_word_alone_spelled_only_roughly_like_a_known_name_is_not_found_as_it() -> None:
+    texts = {
+        "a1": "Chris Moody spoke on Monday. Moody said the plan was sound.",
+        "a2": "Julia Varga arrived in July. Varga said so.",
+    }
+    found = [_at("a1", "Chris Moody", 0), _at("a2", "Julia Varga", 0)]
+    forms = {m.text for e in expand_mentions(texts, canonicalize(found)) for m in e.mentions}
+    assert {"Moody", "Varga"} <= forms
+    assert not {"Monday", "July"} & forms  # an outline shared with a name (m-d, j-l) is no spelling of it
+
+
 def test_a_word_the_texts_write_in_lower_case_is_no_spelling_of_a_name() -> None:
     texts = {
         "a1": "Brad Thor spoke on Monday.",

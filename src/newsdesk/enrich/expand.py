@@ -19,6 +19,7 @@ from newsdesk.enrich.names import (
     lower_case_words,
     match_key,
     name_tokens,
+    one_word_variant,
     tokens_match,
 )
 from newsdesk.enrich.resolution import acronym_keys
@@ -209,14 +210,16 @@ class _FormIndex:
             candidates |= self.exact.get(("acronym:" + "".join(sorted(tokens[0])),), set())
         if candidates:
             return candidates
+        # A word alone is a variant of a known one only when spelled close to it ("Monica" is no "Mica").
+        alike = tokens_match if len(tokens) > 1 else one_word_variant
         for form, owners in self.same_shape(tokens):
-            if all(tokens_match(a, b) for a, b in zip(form, tokens, strict=True)):
+            if all(alike(a, b) for a, b in zip(form, tokens, strict=True)):
                 candidates |= owners
         if len(tokens) > 1:
             candidates |= self.by_words.get(_content_set(tokens), set())
         else:
             for last, owners in self.surnames.get(match_key(tokens[0]), {}).items():
-                if tokens_match(tokens[0], last):
+                if one_word_variant(tokens[0], last):
                     candidates |= owners
         return candidates
 

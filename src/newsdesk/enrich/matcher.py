@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from newsdesk.enrich.aliases import country_key, given_name_forms, same_given_name
 from newsdesk.enrich.names import (
     _FUNCTION_WORDS,
+    ONE_WORD_SIMILARITY,
     _close_variants,
     _content_set,
     lower_case_words,
@@ -73,11 +74,6 @@ UNIT_WORDS = frozenset(
 _KIN = re.compile(r"\b(?:father|son|grandfather|grandson|dad|elder|younger)\b", re.IGNORECASE)
 KIN_WINDOW = 30
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s+(?=[\"'“‘(]?[A-Z])|\n\s*\n")
-
-
-#: The spelling similarity (normalised Levenshtein) from which two one-word names that share an outline may be one
-#: name (Masoud ~ Masood 0.83, Panjshir ~ Panhir 0.75; Boston ~ Beaton 0.67 are two).
-ONE_WORD_SIMILARITY = 0.75
 
 
 @dataclass(slots=True)

@@ -100,6 +100,17 @@ def soft_skeleton(token: str) -> str:
     return skeleton(re.sub(r"(?<=[b-df-gj-np-tv-z])h", "", token)) if token else ""
 
 
+#: The spelling similarity (normalised Levenshtein) from which one word is a variant of another as a name on its own
+#: (Masoud ~ Masood 0.83, Panjshir ~ Panhir 0.75): one word's consonant outline is weak evidence (Boston ~ Beaton
+#: 0.67, Moran ~ Mariano 0.57 are other names).
+ONE_WORD_SIMILARITY = 0.75
+
+
+def one_word_variant(a: str, b: str) -> bool:
+    """Whether two words, each a whole name, spell one name: variants (:func:`tokens_match`) spelled close."""
+    return tokens_match(a, b) and Levenshtein.normalized_similarity(a, b) >= ONE_WORD_SIMILARITY
+
+
 @lru_cache(maxsize=1 << 18)
 def tokens_match(a: str, b: str) -> bool:
     """Whether two name tokens are spelling variants (Masoud ~ Massoud ~ Masood)."""
