@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from newsdesk.enrich.aliases import country_key, given_name_forms, same_given_name
 from newsdesk.enrich.names import (
     _FUNCTION_WORDS,
-    ONE_WORD_SIMILARITY,
     _close_variants,
     _content_set,
     lower_case_words,
     match_key,
+    one_word_variant,
     tokens_match,
 )
 from newsdesk.enrich.resolution import (
@@ -335,9 +335,8 @@ class Clusters:
                     if len(a) == 1:
                         # One word's outline is weak evidence (Moran ~ Mariano, Britain ~ Bratton share one):
                         # a close spelling only, and the scored matcher decides, with the types and contexts.
-                        similarity = joined_similarity(a, b)
-                        if similarity >= ONE_WORD_SIMILARITY:
-                            self.link(a, b, "transliteration", similarity)
+                        if one_word_variant(a[0], b[0]):
+                            self.link(a, b, "transliteration", joined_similarity(a, b))
                     else:
                         self.union(a, b)
         for group_keys in same_words.values():

@@ -104,11 +104,20 @@ def soft_skeleton(token: str) -> str:
 #: (Masoud ~ Masood 0.83, Panjshir ~ Panhir 0.75): one word's consonant outline is weak evidence (Boston ~ Beaton
 #: 0.67, Moran ~ Mariano 0.57 are other names).
 ONE_WORD_SIMILARITY = 0.75
+#: Words shorter than this have no spelling variant as a name on their own: one letter apart, four-letter words are
+#: other names or words (Jane / June / Jean, Seat / Sept).
+ONE_WORD_MIN_LENGTH = 5
 
 
 def one_word_variant(a: str, b: str) -> bool:
     """Whether two words, each a whole name, spell one name: variants (:func:`tokens_match`) spelled close."""
-    return tokens_match(a, b) and Levenshtein.normalized_similarity(a, b) >= ONE_WORD_SIMILARITY
+    if a == b:
+        return True
+    return (
+        min(len(a), len(b)) >= ONE_WORD_MIN_LENGTH
+        and tokens_match(a, b)
+        and Levenshtein.normalized_similarity(a, b) >= ONE_WORD_SIMILARITY
+    )
 
 
 @lru_cache(maxsize=1 << 18)
