@@ -330,6 +330,14 @@ def test_a_word_alone_spelled_only_roughly_like_a_known_name_is_not_found_as_it(
     assert not {"Monday", "July"} & forms  # an outline shared with a name (m-d, j-l) is no spelling of it
 
 
+def test_a_lone_word_spelled_only_roughly_like_a_surname_is_not_its_bearer() -> None:
+    texts = {"a1": "Mara Dalven spoke. Dalven said so.", "a2": "Dolvena said the vote would hold."}
+    found = [_at("a1", "Mara Dalven", 0), _at("a1", "Dalven", 19), _at("a2", "Dolvena", 0)]
+    entities = canonicalize(found, texts=texts)
+    assert _together(entities, "Mara Dalven", "Dalven")
+    assert not _together(entities, "Mara Dalven", "Dolvena")  # d-l-v-n is an outline, not a spelling
+
+
 def test_a_four_letter_word_has_no_spelling_variant_as_a_name() -> None:
     texts = {"a1": "Pete Seat spoke. Seat said so.", "a2": "The vote was in Sept. and Seat was there."}
     found = [_at("a1", "Pete Seat", 0), _at("a3", "Jane", 0), _at("a4", "June", 0)]

@@ -34,6 +34,7 @@ from newsdesk.enrich.names import (
     lower_case_words,
     match_key,
     name_tokens,
+    one_word_variant,
     skeleton,
     soft_skeleton,
     tokens_match,
@@ -475,7 +476,7 @@ def canonicalize(
         for mention in group.mentions:
             bearers: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
             for full, m in people_in.get(mention.article, ()):
-                if tokens_match(k[0], full[-1]):
+                if one_word_variant(k[0], full[-1]):
                     bearers[find(full)].append(m)
             moved = antecedents.split([mention], bearers) if bearers else {}
             for root, taken in moved.items():
@@ -518,7 +519,7 @@ def canonicalize(
                 or (
                     len(k) == 1
                     and kind == "person" == vote_kind(groups[full].kinds)
-                    and any(tokens_match(k[0], t) for t in full[1:])
+                    and any(one_word_variant(k[0], t) for t in full[1:])
                 )
             )
         }
@@ -813,18 +814,18 @@ def _adopt_first_names(
         # only when every article of the word names a person with that first name: "Apple" alone
         # elsewhere is the company, "Georgia" the state.
         if vote[k] != "person" and not all(
-            any(tokens_match(k[0], full[0]) for full, _ in people.get(m.article, ())) for m in group.mentions
+            any(one_word_variant(k[0], full[0]) for full, _ in people.get(m.article, ())) for m in group.mentions
         ):
             continue
         kept: list[Mention] = []
         for mention in group.mentions:
             named = people.get(mention.article, ())
-            if any(tokens_match(k[0], t) for full, _ in named for t in full[1:]):
+            if any(one_word_variant(k[0], t) for full, _ in named for t in full[1:]):
                 kept.append(mention)
                 continue
             fulls: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
             for full, m in named:
-                if tokens_match(k[0], full[0]):
+                if one_word_variant(k[0], full[0]):
                     fulls[find(full)].append(m)
             moved = antecedents.split([mention], fulls) if fulls else {}
             if not moved:
@@ -959,6 +960,8 @@ def _qualified_inside(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
 def _is_tail(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """Whether ``short`` spells the last words of ``full`` ("Nwosu-Hale" of "Grace Nwosu-Hale")."""
     tail = full[-len(short) :]
+    if len(short) == 1:
+        return one_word_variant(short[0], tail[0])  # a word alone: a close spelling only ("Smart" is no "Seat")
     return all(tokens_match(a, b) for a, b in zip(short, tail, strict=True))
 
 
