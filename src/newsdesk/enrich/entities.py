@@ -340,7 +340,9 @@ def canonicalize(
         2. Merge names whose tokens are pairwise spelling variants (a one-word
            name that is the surname of a person its article names excepted), same number
            of tokens ("Ahmad Massoud" never joins "Ahmad Shah Massoud"), and
-           organisation names made of the same words in another order.
+           organisation names made of the same words in another order. One-word names
+           need a close spelling (:func:`~newsdesk.enrich.names.one_word_variant`) and the
+           matcher's score: one word's outline is weak evidence (Boston ~ Beaton).
            a. One name written as one word or two, or with the Arabic article
               (blocks of the joined consonant skeleton).
            b. Optional middle initials, with or without their dot, unless two people differ
