@@ -60,7 +60,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from newsdesk.compare.settings import CompareSettings
     from newsdesk.compare.synthetic import Pair
+    from newsdesk.evaluation.contradictions import GoldCorpus
+    from newsdesk.model import Analysis
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "compare" / "models"
 LABELS = ("neutral", "agree", "contradict")
@@ -165,7 +168,7 @@ def build_data(
 
 def annotated_pairs(
     gold: Path, docs: Path | None, rng: random.Random, *, repeat: int = 4, negatives: int = 6
-) -> list[dict[str, str]]:
+) -> list[Pair]:
     """Real claim pairs of an annotated corpus, read as comparison reads them, labelled by the annotation.
 
     The stories' claims are formed as the product forms them. Every pair of
@@ -180,21 +183,13 @@ def annotated_pairs(
     are left out: a revised figure is neither.
     """
     from newsdesk.compare import CompareModels, CompareSettings
-    from newsdesk.compare.align import candidates, claim_sides, restates
+    from newsdesk.compare.align import candidates, restates
     from newsdesk.compare.synthetic import Pair
-    from newsdesk.evaluation.contradictions import GoldCorpus, _matches_pair, doc_key
-    from newsdesk.ingest import iter_documents
-    from newsdesk.model import ClaimRef, Comparison, RawDocument
-    from newsdesk.pipeline import analyze_articles, clean_documents
-    from newsdesk.settings import Settings
+    from newsdesk.evaluation.contradictions import _matches_pair, story_sides
+    from newsdesk.model import ClaimRef, Comparison
 
-    corpus = GoldCorpus(gold, docs)
-    settings = Settings(compare=CompareSettings(stance=False))
-    raws = [d for d in iter_documents(corpus.document_paths(), settings.ingest) if isinstance(d, RawDocument)]
-    articles, _ = clean_documents(raws, settings)
-    analysis = analyze_articles(articles, settings)
-    doc_of = {a.id: doc_key(a.path) for a in analysis.articles}
-    copies = {a.id for a in analysis.articles if a.duplicate_of}
+    settings = CompareSettings(stance=False)
+    corpus, analysis, doc_of = _analysed(gold, docs, settings)
     encoder = CompareModels().sentence_encoder()
     annotated = [(c["side_a"], c["side_b"], "contradict") for c in corpus.gold.get("contradictions", [])]
     annotated += [(g["evidence"][:1], g["evidence"][1:], "agree") for g in corpus.gold.get("agreements", [])]
@@ -202,18 +197,14 @@ def annotated_pairs(
     named = {r["doc"] for first, second, _ in annotated for r in [*first, *second]}
 
     def labels(a: ClaimRef, b: ClaimRef) -> set[str]:
-        pair = Comparison(about="", relation="", kind="", explanation="", score=0.0, a=a, b=b)
+        pair = Comparison(about="", relation="contradict", kind="", explanation="", score=0.0, a=a, b=b)
         if any(_matches_pair(pair, first, second, doc_of, corpus) for first, second in updates):
             return {"update"}
         return {label for first, second, label in annotated if _matches_pair(pair, first, second, doc_of, corpus)}
 
     positive: list[tuple[str, str, str]] = []  # may repeat: one annotated pair can match several claim pairs
     neutral: list[tuple[str, str, str]] = []
-    for story in analysis.stories:
-        claims = [c for c in analysis.claims if c.article in set(story.articles) and c.article not in copies]
-        sides = claim_sides(story, analysis.articles, claims, analysis.entities, settings.compare, analysis.quotes)
-        if len(sides) < 2:
-            continue
+    for _, sides in story_sides(analysis, settings):
         refs = [ClaimRef(article=x.claim.article, text=x.claim.text, holder=x.claim.holder) for x in sides]
 
         # Every pair of claims an annotation names, candidate or not: the model should learn the pairs the
@@ -224,7 +215,7 @@ def annotated_pairs(
             found = labels(refs[i], refs[j])
             if len(found) == 1 and "update" not in found and not restates(sides[i], sides[j]):
                 positive.append((sides[i].reading, sides[j].reading, found.pop()))
-        for i, j, _ in candidates(sides, encoder.embed([s.reading for s in sides]), settings.compare):
+        for i, j, _ in candidates(sides, encoder.embed([s.reading for s in sides]), settings):
             if not restates(sides[i], sides[j]) and not labels(refs[i], refs[j]):
                 neutral.append((sides[i].reading, sides[j].reading, "neutral"))
     rng.shuffle(neutral)
@@ -235,6 +226,22 @@ def annotated_pairs(
         file=sys.stderr,
     )
     return [Pair(a=a, b=b, label=label, origin=f"annotated:{gold.stem}") for a, b, label in chosen]  # type: ignore[arg-type]
+
+
+def _analysed(gold: Path, docs: Path | None, settings: CompareSettings) -> tuple[GoldCorpus, Analysis, dict[str, str]]:
+    """An annotated corpus analysed in memory as the product analyses it, and each article's gold document key."""
+    from newsdesk.evaluation.contradictions import GoldCorpus, doc_key
+    from newsdesk.ingest import iter_documents
+    from newsdesk.model import RawDocument
+    from newsdesk.pipeline import analyze_articles, clean_documents
+    from newsdesk.settings import Settings
+
+    corpus = GoldCorpus(gold, docs)
+    full = Settings(compare=settings)
+    raws = [d for d in iter_documents(corpus.document_paths(), full.ingest) if isinstance(d, RawDocument)]
+    articles, _ = clean_documents(raws, full)
+    analysis = analyze_articles(articles, full)
+    return corpus, analysis, {a.id: doc_key(a.path) for a in analysis.articles}
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -506,21 +513,13 @@ def _candidate_rows(
         annotated contradictions and how many of them are among the candidates.
     """
     from newsdesk.compare import CompareModels, CompareSettings
-    from newsdesk.compare.align import candidates, claim_sides, restates, signals_of
+    from newsdesk.compare.align import candidates, restates, signals_of
     from newsdesk.compare.scorer import pair_features
-    from newsdesk.evaluation.contradictions import GoldCorpus, _matches_pair, doc_key
-    from newsdesk.ingest import iter_documents
-    from newsdesk.model import ClaimRef, Comparison, RawDocument
-    from newsdesk.pipeline import analyze_articles, clean_documents
-    from newsdesk.settings import Settings
+    from newsdesk.evaluation.contradictions import _matches_pair, story_sides
+    from newsdesk.model import ClaimRef, Comparison
 
-    corpus = GoldCorpus(gold, docs)
-    settings = Settings(compare=CompareSettings(stance=False, contradict_shift=10.0))
-    raws = [d for d in iter_documents(corpus.document_paths(), settings.ingest) if isinstance(d, RawDocument)]
-    articles, _ = clean_documents(raws, settings)
-    analysis = analyze_articles(articles, settings)
-    doc_of = {a.id: doc_key(a.path) for a in analysis.articles}
-    copies = {a.id for a in analysis.articles if a.duplicate_of}
+    settings = CompareSettings(stance=False, contradict_shift=10.0)
+    corpus, analysis, doc_of = _analysed(gold, docs, settings)
     models = CompareModels()
     if pair_model is not None:
         from newsdesk.compare.aligned import AlignedPairModel
@@ -531,13 +530,9 @@ def _candidate_rows(
     labels: list[int] = []
     groups: list[str] = []
     found: set[int] = set()
-    for story in analysis.stories:
-        claims = [c for c in analysis.claims if c.article in set(story.articles) and c.article not in copies]
-        sides = claim_sides(story, analysis.articles, claims, analysis.entities, settings.compare, analysis.quotes)
-        if len(sides) < 2:
-            continue
+    for story, sides in story_sides(analysis, settings):
         vectors = models.sentence_encoder().embed([s.reading for s in sides])
-        pairs = candidates(sides, vectors, settings.compare)
+        pairs = candidates(sides, vectors, settings)
         probabilities = models.pair_model().predict_symmetric(
             [(sides[i].reading, sides[j].reading) for i, j, _ in pairs]
         )

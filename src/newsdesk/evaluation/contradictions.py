@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsdesk.model import Analysis, Claim, ClaimRef, Comparison, Dispute, DisputeSide
+from newsdesk.model import Analysis, Claim, ClaimRef, Comparison, Dispute, DisputeSide, Story
 
 if TYPE_CHECKING:
+    from newsdesk.compare.align import ClaimSide
     from newsdesk.compare.settings import CompareSettings
 
 _WORD = re.compile(r"\w+")
@@ -250,6 +251,20 @@ FUNNEL_STAGES = (
 """Where an annotated contradiction is lost, in the order comparison works (:func:`contradiction_funnel`)."""
 
 
+def story_sides(analysis: Analysis, settings: CompareSettings) -> Iterator[tuple[Story, list[ClaimSide]]]:
+    """Each story with two or more claim sides, and its sides as comparison forms them (republished copies left
+    out)."""
+    from newsdesk.compare.align import claim_sides
+
+    copies = {a.id for a in analysis.articles if a.duplicate_of}
+    for story in analysis.stories:
+        members = set(story.articles) - copies
+        claims = [c for c in analysis.claims if c.article in members]
+        sides = claim_sides(story, analysis.articles, claims, analysis.entities, settings, analysis.quotes)
+        if len(sides) >= 2:
+            yield story, sides
+
+
 def contradiction_funnel(analysis: Analysis, corpus: GoldCorpus, settings: CompareSettings) -> dict[str, int]:
     """How far each annotated contradiction gets through comparison: the furthest stage any of its claim pairs reaches.
 
@@ -263,7 +278,7 @@ def contradiction_funnel(analysis: Analysis, corpus: GoldCorpus, settings: Compa
         Stage -> the number of annotated contradictions whose furthest stage it is.
     """
     from newsdesk.compare import CompareModels
-    from newsdesk.compare.align import candidates, claim_sides, within_budget
+    from newsdesk.compare.align import candidates, within_budget
 
     doc_of = {a.id: doc_key(a.path) for a in analysis.articles}
     gold = corpus.gold.get("contradictions", [])
@@ -280,13 +295,7 @@ def contradiction_funnel(analysis: Analysis, corpus: GoldCorpus, settings: Compa
     for k, g in enumerate(gold):
         if holding(every, g["side_a"]) and holding(every, g["side_b"]):
             reached[k] = 1
-    copies = {a.id for a in analysis.articles if a.duplicate_of}
-    for story in analysis.stories:
-        members = set(story.articles)
-        claims = [c for c in analysis.claims if c.article in members and c.article not in copies]
-        sides = claim_sides(story, analysis.articles, claims, analysis.entities, settings, analysis.quotes)
-        if len(sides) < 2:
-            continue
+    for _, sides in story_sides(analysis, settings):
         own = refs([s.claim for s in sides])
         pairs = candidates(sides, models.sentence_encoder().embed([s.reading for s in sides]), settings)
         read = {(i, j) for i, j, _ in within_budget(sides, pairs, models.contradiction_scorer(), settings)}
